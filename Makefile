@@ -1,0 +1,50 @@
+# Two-command set-up: `make run` and `make test`. Both check the Debian
+# packages pesim needs, install the missing ones with apt-get when run as root
+# (otherwise print the exact command and stop), configure once, build, then
+# run the default job or every test.
+
+PKGS := gcc pkg-config meson ninja-build libfyaml-dev libhdf5-dev \
+        libcmocka-dev gnuplot-nox verilator libsystemc-dev yosys iverilog
+BUILD := build
+ASAN := build-asan
+MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled
+
+.PHONY: run test deps build build-asan clean
+
+run: build
+	./$(BUILD)/cli/pesim report bitmod --out reports/out
+
+test: build build-asan
+	@bash tests/run-tests.sh $(BUILD) $(ASAN)
+
+deps:
+	@missing=""; \
+	for p in $(PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  else \
+	    echo "missing Debian packages; run as root:"; \
+	    echo "  apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(BUILD)/build.ninja: | deps
+	meson setup $(BUILD) $(MESON_OPTS)
+
+$(ASAN)/build.ninja: | deps
+	meson setup $(ASAN) $(MESON_OPTS) -Db_sanitize=address,undefined -Db_lundef=false
+
+build: deps $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+	@ln -sf cli/pesim $(BUILD)/pesim
+
+build-asan: deps $(ASAN)/build.ninja
+	ninja -C $(ASAN)
+
+clean:
+	rm -rf $(BUILD) $(ASAN) reports/out

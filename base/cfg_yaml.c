@@ -1,0 +1,344 @@
+/* cfg_yaml.c - schema walker over a libfyaml document.
+ *
+ * Why not libcyaml: libcyaml 1.3 accepts "3x" as the integer 3 and has no
+ * range checks, so wrong types slip through and post-load checks lose the line
+ * number. Walking libfyaml's node tree keeps every scalar's mark, so each error
+ * names file, line and the dotted field path. */
+#include "cfg_yaml.h"
+
+#include <errno.h>
+#include <libfyaml.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct walk {
+	const char *file;
+	struct ps_err *err;
+};
+
+int cfg_enum_find(const char *const *names, const char *name)
+{
+	for (int i = 0; names && names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return i;
+	return -1;
+}
+
+static int node_line(struct fy_node *n, int fallback)
+{
+	struct fy_token *t;
+	const struct fy_mark *m;
+	if (!n || fy_node_get_type(n) != FYNT_SCALAR)
+		return fallback;
+	t = fy_node_get_scalar_token(n);
+	m = t ? fy_token_start_mark(t) : NULL;
+	return m ? m->line + 1 : fallback;
+}
+
+/* First line inside a collection: the line of its first scalar. */
+static int first_line(struct fy_node *n, int fallback)
+{
+	void *it = NULL;
+	if (!n)
+		return fallback;
+	switch (fy_node_get_type(n)) {
+	case FYNT_SCALAR:
+		return node_line(n, fallback);
+	case FYNT_MAPPING: {
+		struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
+		return p ? node_line(fy_node_pair_key(p), fallback) : fallback;
+	}
+	case FYNT_SEQUENCE: {
+		struct fy_node *c = fy_node_sequence_iterate(n, &it);
+		return c ? first_line(c, fallback) : fallback;
+	}
+	}
+	return fallback;
+}
+
+static enum ps_status bad(struct walk *w, int line, const char *path,
+			  const char *fmt, const char *a, const char *b)
+{
+	char what[512];
+	snprintf(what, sizeof what, fmt, a, b);
+	return ps_errf(w->err, PS_EINPUT, "%s:%d: %s: %s", w->file, line,
+		       path[0] ? path : "(top)", what);
+}
+
+static const char *type_name(enum cfg_type t)
+{
+	switch (t) {
+	case CFG_INT:
+	case CFG_UINT:
+		return "an integer";
+	case CFG_DOUBLE:
+		return "a number";
+	case CFG_BOOL:
+		return "true or false";
+	case CFG_STR:
+		return "a string";
+	case CFG_ENUM:
+		return "one of the names listed";
+	case CFG_MAP:
+		return "a mapping";
+	case CFG_SEQ:
+		return "a sequence";
+	case CFG_END:
+		break;
+	}
+	return "?";
+}
+
+static enum ps_status load_map(struct walk *w, struct fy_node *n, int line,
+			       const char *path,
+			       const struct cfg_field *fields, char *dst);
+
+static enum ps_status check_range(struct walk *w, int line, const char *path,
+				  const struct cfg_field *f, double v)
+{
+	char r[128];
+	if (f->min < f->max && (v < f->min || v > f->max)) {
+		snprintf(r, sizeof r, "%.17g..%.17g", f->min, f->max);
+		return bad(w, line, path, "value out of range (allowed %s)", r, "");
+	}
+	return PS_OK;
+}
+
+static enum ps_status load_value(struct walk *w, struct fy_node *n, int line,
+				 const char *path, const struct cfg_field *f,
+				 enum cfg_type type, char *at)
+{
+	const char *s;
+	size_t len;
+	char buf[256], *end;
+
+	if (type == CFG_MAP) {
+		if (!n || fy_node_get_type(n) != FYNT_MAPPING)
+			return bad(w, line, path, "expected %s", type_name(type), "");
+		return load_map(w, n, line, path, f->fields, at);
+	}
+	if (type == CFG_SEQ) {
+		void *it = NULL;
+		struct fy_node *c;
+		size_t i = 0;
+		if (!n || fy_node_get_type(n) != FYNT_SEQUENCE)
+			return bad(w, line, path, "expected %s", type_name(type), "");
+		while ((c = fy_node_sequence_iterate(n, &it))) {
+			char sub[512];
+			int cl = first_line(c, line);
+			enum ps_status st;
+			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+			if (i >= f->max_items) {
+				snprintf(buf, sizeof buf, "%zu", f->max_items);
+				return bad(w, cl, sub, "too many items (at most %s)", buf, "");
+			}
+			st = load_value(w, c, cl, sub, f, f->item, at + i * f->size);
+			if (st)
+				return st;
+			i++;
+		}
+		*(size_t *)((char *)at - f->offset + f->count_offset) = i;
+		return PS_OK;
+	}
+	if (!n || fy_node_get_type(n) != FYNT_SCALAR)
+		return bad(w, first_line(n, line), path, "expected %s",
+			   type_name(type), "");
+	line = node_line(n, line);
+	s = fy_node_get_scalar(n, &len);
+	if (!s || len >= sizeof buf)
+		return bad(w, line, path, "value too long", "", "");
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+
+	switch (type) {
+	case CFG_INT:
+	case CFG_UINT: {
+		long long v;
+		errno = 0;
+		v = strtoll(buf, &end, 10);
+		if (len == 0 || *end || errno)
+			return bad(w, line, path, "expected an integer, got '%s'", buf, "");
+		if (type == CFG_UINT && (v < 0 || v > UINT32_MAX))
+			return bad(w, line, path, "value out of range (allowed 0..4294967295)", "", "");
+		if (check_range(w, line, path, f, (double)v))
+			return PS_EINPUT;
+		if (type == CFG_INT)
+			*(int64_t *)at = v;
+		else
+			*(uint32_t *)at = (uint32_t)v;
+		return PS_OK;
+	}
+	case CFG_DOUBLE: {
+		double v;
+		errno = 0;
+		v = strtod(buf, &end);
+		if (len == 0 || *end || errno || !isfinite(v))
+			return bad(w, line, path, "expected a number, got '%s'", buf, "");
+		if (check_range(w, line, path, f, v))
+			return PS_EINPUT;
+		*(double *)at = v;
+		return PS_OK;
+	}
+	case CFG_BOOL:
+		if (!strcmp(buf, "true"))
+			*(bool *)at = true;
+		else if (!strcmp(buf, "false"))
+			*(bool *)at = false;
+		else
+			return bad(w, line, path, "expected true or false, got '%s'", buf, "");
+		return PS_OK;
+	case CFG_STR:
+		if (len + 1 > f->size) {
+			snprintf(end = buf + 200, 40, "%zu", f->size - 1);
+			return bad(w, line, path, "string longer than %s characters", end, "");
+		}
+		memcpy(at, s, len);
+		at[len] = '\0';
+		return PS_OK;
+	case CFG_ENUM: {
+		int i = cfg_enum_find(f->names, buf);
+		if (i < 0) {
+			char list[400] = "";
+			for (int k = 0; f->names[k]; k++) {
+				if (k)
+					strncat(list, ", ", sizeof list - strlen(list) - 1);
+				strncat(list, f->names[k], sizeof list - strlen(list) - 1);
+			}
+			return bad(w, line, path, "unknown value '%s' (expected one of: %s)", buf, list);
+		}
+		*(int *)at = i;
+		return PS_OK;
+	}
+	case CFG_MAP:
+	case CFG_SEQ:
+	case CFG_END:
+		break;
+	}
+	return bad(w, line, path, "internal: bad schema type", "", "");
+}
+
+static enum ps_status load_map(struct walk *w, struct fy_node *n, int line,
+			       const char *path,
+			       const struct cfg_field *fields, char *dst)
+{
+	unsigned long long seen = 0;
+	void *it = NULL;
+	struct fy_node_pair *p;
+	size_t nf = 0;
+
+	while (fields[nf].type != CFG_END)
+		nf++;
+	while ((p = fy_node_mapping_iterate(n, &it))) {
+		struct fy_node *k = fy_node_pair_key(p);
+		const char *ks;
+		size_t kl;
+		char key[128], sub[512];
+		int kline = node_line(k, line);
+		size_t i;
+
+		ks = k && fy_node_get_type(k) == FYNT_SCALAR ?
+			     fy_node_get_scalar(k, &kl) : NULL;
+		if (!ks || kl >= sizeof key)
+			return bad(w, kline, path, "bad key", "", "");
+		memcpy(key, ks, kl);
+		key[kl] = '\0';
+		snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "", key);
+		for (i = 0; i < nf; i++)
+			if (!strcmp(fields[i].key, key))
+				break;
+		if (i == nf)
+			return bad(w, kline, sub, "unknown key", "", "");
+		if (seen & (1ull << i))
+			return bad(w, kline, sub, "duplicate key", "", "");
+		seen |= 1ull << i;
+		if (load_value(w, fy_node_pair_value(p), kline, sub, &fields[i],
+			       fields[i].type, dst + fields[i].offset))
+			return PS_EINPUT;
+	}
+	for (size_t i = 0; i < nf; i++) {
+		if (fields[i].required && !(seen & (1ull << i))) {
+			char sub[512];
+			snprintf(sub, sizeof sub, "%s%s%s", path, path[0] ? "." : "",
+				 fields[i].key);
+			return bad(w, line, sub, "missing required field", "", "");
+		}
+	}
+	return PS_OK;
+}
+
+static enum ps_status load_doc(const char *name, struct fy_document *doc,
+			       struct fy_diag *diag,
+			       const struct cfg_field *fields, void *dst,
+			       struct ps_err *err)
+{
+	struct walk w = { .file = name, .err = err };
+	struct fy_node *root;
+
+	if (!doc) {
+		void *it = NULL;
+		struct fy_diag_error *de = diag ? fy_diag_errors_iterate(diag, &it) : NULL;
+		if (de)
+			return ps_errf(err, PS_EINPUT, "%s:%d: syntax error: %s",
+				       name, de->line + 1, de->msg);
+		return ps_errf(err, PS_EINPUT, "%s: YAML syntax error", name);
+	}
+	root = fy_document_root(doc);
+	if (!root || fy_node_get_type(root) != FYNT_MAPPING)
+		return ps_errf(err, PS_EINPUT, "%s:%d: top level must be a mapping",
+			       name, first_line(root, 1));
+	return load_map(&w, root, 1, "", fields, dst);
+}
+
+static struct fy_diag *quiet_diag(void)
+{
+	struct fy_diag_cfg dc;
+	struct fy_diag *d;
+	fy_diag_cfg_default(&dc);
+	dc.fp = NULL;
+	dc.level = FYET_ERROR;
+	d = fy_diag_create(&dc);
+	if (d)
+		fy_diag_set_collect_errors(d, true);
+	return d;
+}
+
+enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
+			     void *dst, struct ps_err *err)
+{
+	struct fy_diag *diag;
+	struct fy_parse_cfg pc = { 0 };
+	struct fy_document *doc;
+	enum ps_status st;
+	FILE *fp = fopen(path, "rb");
+
+	if (!fp)
+		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path,
+			       strerror(errno));
+	fclose(fp);
+	diag = quiet_diag();
+	pc.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
+	pc.diag = diag;
+	doc = fy_document_build_from_file(&pc, path);
+	st = load_doc(path, doc, diag, fields, dst, err);
+	fy_document_destroy(doc);
+	fy_diag_destroy(diag);
+	return st;
+}
+
+enum ps_status cfg_load_string(const char *name, const char *text,
+			       const struct cfg_field *fields, void *dst,
+			       struct ps_err *err)
+{
+	struct fy_diag *diag = quiet_diag();
+	struct fy_parse_cfg pc = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG,
+				   .diag = diag };
+	struct fy_document *doc = fy_document_build_from_string(&pc, text,
+								 FY_NT);
+	enum ps_status st = load_doc(name, doc, diag, fields, dst, err);
+	fy_document_destroy(doc);
+	fy_diag_destroy(diag);
+	return st;
+}

@@ -1,0 +1,16 @@
+/* cli.h - pesim's commands. Each returns an exit code: 0 ok, 1 a check
+ * failed, 2 bad input or usage. */
+#ifndef CLI_H
+#define CLI_H
+
+int cmd_models(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_report(int argc, char **argv);
+
+/* Print "pesim <cmd>: message" to stderr and return the exit code of st. */
+struct ps_err;
+int cli_fail(const char *cmd, int status, const struct ps_err *err);
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,66 @@
+/* cmd_report.c - `pesim report NAME`: regenerate a published table. */
+#include <getopt.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cfg_yaml.h"
+#include "cli.h"
+#include "rpt.h"
+#include "sim.h"
+
+static void help(FILE *fp)
+{
+	fprintf(fp, "usage: pesim report NAME [--out DIR] [--compat-attn A] [--quiet]\n\n"
+		    "Regenerates a published table through the simulator and prints it\n"
+		    "(Markdown) with the paper's numbers beside ours. With --out, also\n"
+		    "writes NAME.md, NAME.csv, NAME.h5 and NAME.png into DIR.\n\n"
+		    "  --compat-attn A   published (default) | kv-read\n"
+		    "  --quiet           print nothing on stdout\n\nreports:\n");
+	for (const struct rpt_recipe *r = rpt_recipes; r->name; r++)
+		fprintf(fp, "  %-8s %s\n", r->name, r->summary);
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "compat-attn", required_argument, NULL, 'A' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rpt_options o = { .out = stdout, .compat_attn = SIM_ATTN_PUBLISHED };
+	const struct rpt_recipe *r;
+	struct ps_err err;
+	enum ps_status st;
+	int c;
+
+	rpt_default_dirs(&o);
+	o.progress = isatty(2);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "ho:q", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o.out_dir = optarg; break;
+		case 'q': o.out = NULL; break;
+		case 'A':
+			o.compat_attn = cfg_enum_find(sim_compat_attn_names, optarg);
+			if (o.compat_attn < 0)
+				return cli_usage_error("report", "unknown --compat-attn '%s'", optarg);
+			break;
+		case 'h': help(stdout); return 0;
+		default: return cli_usage_error("report", "bad option");
+		}
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("report", "expected one report name");
+	r = rpt_find(argv[optind]);
+	if (!r)
+		return cli_usage_error("report", "unknown report '%s'", argv[optind]);
+	st = r->run(&o, &err);
+	if (st)
+		return cli_fail("report", st, &err);
+	if (o.out_dir)
+		fprintf(stderr, "pesim report: wrote %s/%s.{md,csv,h5,png}\n",
+			o.out_dir, r->name);
+	return 0;
+}

@@ -1,0 +1,73 @@
+/* main.c - `pesim <command>`, git-style. The only place statuses become exit
+ * codes: 0 ok, 1 a check failed, 2 bad input or usage. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "ps_status.h"
+#include "ps_version.h"
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*fn)(int argc, char **argv);
+};
+
+static const struct command commands[] = {
+	{ "models", "list the model zoo with parameter counts", cmd_models },
+	{ "run", "simulate a model scenario on an architecture", cmd_run },
+	{ "report", "regenerate a published table (bitmod)", cmd_report },
+	{ NULL, NULL, NULL },
+};
+
+int cli_fail(const char *cmd, int status, const struct ps_err *err)
+{
+	fprintf(stderr, "pesim %s: %s\n", cmd, err->msg);
+	return ps_exit_code(status);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "pesim %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n(see 'pesim %s --help')\n", cmd);
+	return 2;
+}
+
+static void usage(FILE *fp)
+{
+	fprintf(fp, "usage: pesim <command> [options]\n\n"
+		    "pesim %s (%s): co-design of PEs for low-bit LLM accelerators.\n\n"
+		    "commands:\n", PESIM_VERSION, PESIM_GIT_SHA);
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(fp, "  %-8s %s\n", c->name, c->summary);
+	fprintf(fp, "\n'pesim <command> --help' describes each command.\n"
+		    "exit status: 0 ok, 1 a check failed, 2 bad input or usage\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("pesim %s (%s)\n", PESIM_VERSION, PESIM_GIT_SHA);
+		return 0;
+	}
+	for (const struct command *c = commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->fn(argc - 1, argv + 1);
+	fprintf(stderr, "pesim: unknown command '%s'\n\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

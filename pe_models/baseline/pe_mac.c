@@ -1,0 +1,42 @@
+/* pe_mac.c - timing of the one-weight-per-cycle MAC baselines.
+ *
+ * FP16 MAC, INT8 MAC, and the FP16xINT8 FMA that BitMoD uses as the stand-in
+ * PE of ANT and OliVe (bitmod.md, "Synthesis figures"): each consumes one
+ * weight per lane per cycle whatever the weight width, so one array step is
+ * one cycle. The decode of flint/OVP codes in front of the FMA is pipelined
+ * and costs no throughput. */
+#include "pe.h"
+
+static uint32_t one_cycle(const struct pe_params *p)
+{
+	(void)p;
+	return 1;
+}
+
+const struct pe_ops pe_fp16_mac_ops = {
+	.version = PE_OPS_VERSION,
+	.name = "fp16",
+	.summary = "FP16 MAC, one weight per lane per cycle",
+	.step_cycles = one_cycle,
+};
+
+const struct pe_ops pe_int8_mac_ops = {
+	.version = PE_OPS_VERSION,
+	.name = "int8",
+	.summary = "INT8 MAC, one weight per lane per cycle",
+	.step_cycles = one_cycle,
+};
+
+const struct pe_ops pe_ant_ops = {
+	.version = PE_OPS_VERSION,
+	.name = "ant",
+	.summary = "ANT: flint/int decode into an FP16xINT8 FMA (BitMoD's stand-in PE)",
+	.step_cycles = one_cycle,
+};
+
+const struct pe_ops pe_olive_ops = {
+	.version = PE_OPS_VERSION,
+	.name = "olive",
+	.summary = "OliVe: outlier-victim pair decode into an FP16xINT8 FMA",
+	.step_cycles = one_cycle,
+};

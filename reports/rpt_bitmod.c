@@ -1,0 +1,173 @@
+/* rpt_bitmod.c - regenerate BitMoD's (HPCA 2025) speedup / energy / area
+ * table: 6 models x 5 designs x {prefill:256, generate:256+20}, every number
+ * computed by the sim API from configs/arch/bitmod/ presets and the model zoo;
+ * the paper's means come from reports/reference/bitmod-paper.yaml and are
+ * printed only as "paper". */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ps_file.h"
+#include "rpt_bitmod.h"
+#include "sim.h"
+
+const char *const bm_designs[BM_DESIGNS] = { "fp16", "ant", "olive",
+					     "bitmod-lossy", "bitmod-lossless" };
+const char *const bm_design_labels[BM_DESIGNS] = { "FP16", "ANT", "OliVe",
+						   "BitMoD-lossy",
+						   "BitMoD-lossless" };
+const char *const bm_models[BM_MODELS] = { "opt-1.3b", "phi-2", "yi-6b",
+					   "llama-2-7b", "llama-2-13b",
+					   "llama-3-8b" };
+const char *const bm_scenarios[BM_SCEN] = { "prefill:256", "generate:256+20" };
+const char *const bm_scen_keys[BM_SCEN] = { "prefill", "generate" };
+
+const struct bm_cmp bm_cmps[] = {
+	{ "speedup", BM_LOSSY, BM_FP16 },
+	{ "speedup", BM_LOSSY, BM_ANT },
+	{ "speedup", BM_LOSSY, BM_OLIVE },
+	{ "speedup", BM_LOSSLESS, BM_FP16 },
+	{ "speedup", BM_LOSSLESS, BM_ANT },
+	{ "speedup", BM_LOSSLESS, BM_OLIVE },
+	{ "energy_efficiency", BM_LOSSY, BM_FP16 },
+	{ "energy_efficiency", BM_LOSSY, BM_ANT },
+	{ "energy_efficiency", BM_LOSSY, BM_OLIVE },
+	{ "energy_efficiency", BM_LOSSLESS, BM_FP16 },
+};
+const size_t bm_n_cmps = sizeof bm_cmps / sizeof *bm_cmps;
+
+double bm_ratio(const struct bm_grid *g, const struct bm_cmp *c, int s, int m)
+{
+	const struct bm_cell *d = &g->c[s][m][c->design];
+	const struct bm_cell *b = &g->c[s][m][c->baseline];
+	if (!strcmp(c->metric, "speedup"))
+		return (double)b->cycles / (double)d->cycles;
+	return b->e_total / d->e_total;
+}
+
+/* The paper's averages are arithmetic means over the models. */
+double bm_mean(const struct bm_grid *g, const struct bm_cmp *c, int s)
+{
+	double sum = 0;
+	for (int m = 0; m < BM_MODELS; m++)
+		sum += bm_ratio(g, c, s, m);
+	return sum / BM_MODELS;
+}
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
+			       struct ps_err *err)
+{
+	struct cfg_arch *arch = calloc(BM_DESIGNS, sizeof *arch);
+	struct cfg_energy *en = calloc(BM_DESIGNS, sizeof *en);
+	struct wl_model *mod = calloc(BM_MODELS, sizeof *mod);
+	struct wl_scenario sc[BM_SCEN];
+	enum ps_status st = PS_OK;
+	double t0 = now();
+	int done = 0, total = BM_DESIGNS * BM_MODELS * BM_SCEN;
+	bool shown = false;
+
+	if (!arch || !en || !mod) {
+		st = ps_errf(err, PS_ENOMEM, "out of memory");
+		goto out;
+	}
+	for (int d = 0; d < BM_DESIGNS && !st; d++) {
+		char path[1024];
+		snprintf(path, sizeof path, "%s/arch/bitmod/%s.yaml",
+			 o->configs_dir, bm_designs[d]);
+		st = cfg_arch_load(path, &arch[d], err);
+		if (!st)
+			st = sim_load_energy(&arch[d], &en[d], err);
+		g->pe_area_um2[d] = arch[d].pe.area_um2;
+		g->pes[d][0] = cfg_arch_pes(&arch[d], WL_PREFILL);
+		g->pes[d][1] = cfg_arch_pes(&arch[d], WL_DECODE);
+	}
+	for (int m = 0; m < BM_MODELS && !st; m++) {
+		st = wl_model_find(bm_models[m], &mod[m], err);
+		snprintf(g->model_display[m], sizeof g->model_display[m], "%s",
+			 mod[m].display);
+	}
+	for (int s = 0; s < BM_SCEN && !st; s++)
+		st = wl_scenario_parse(bm_scenarios[s], &sc[s], err);
+
+	for (int s = 0; s < BM_SCEN && !st; s++)
+		for (int m = 0; m < BM_MODELS && !st; m++)
+			for (int d = 0; d < BM_DESIGNS && !st; d++) {
+				struct sim_request rq = {
+					.arch = &arch[d], .energy = &en[d],
+					.model = &mod[m], .scenario = &sc[s],
+					.mode = SIM_MODE_COMPAT,
+					.compat_attn = o->compat_attn,
+				};
+				struct sim_result r;
+				struct bm_cell *c = &g->c[s][m][d];
+				st = sim_run(&rq, &r, err);
+				if (st)
+					break;
+				c->cycles = r.cycles;
+				c->compute_cycles = r.compute_cycles;
+				c->e_total = r.energy.total;
+				c->e_onchip = r.energy.onchip;
+				c->e_compute = r.energy.compute;
+				c->e_sram = r.energy.sram;
+				c->e_dram = r.energy.dram;
+				g->area_um2[d] = r.array_area_um2;
+				sim_result_free(&r);
+				done++;
+				if (o->progress && now() - t0 > 1.0) {
+					fprintf(stderr, "\rreport bitmod: %d/%d runs", done, total);
+					shown = true;
+				}
+			}
+	if (shown)
+		fputc('\n', stderr);
+out:
+	free(arch);
+	free(en);
+	free(mod);
+	return st;
+}
+
+enum ps_status rpt_bitmod(const struct rpt_options *o, struct ps_err *err)
+{
+	struct bm_grid *g = calloc(1, sizeof *g);
+	char path[1024];
+	enum ps_status st;
+
+	if (!g)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	g->compat_attn = o->compat_attn;
+	snprintf(path, sizeof path, "%s/bitmod-paper.yaml", o->ref_dir);
+	st = rpt_paper_load(path, &g->paper, err);
+	if (!st)
+		st = run_grid(o, g, err);
+	if (!st && o->out)
+		bm_markdown(o->out, g);
+	if (!st && o->out_dir) {
+		struct ps_out md;
+		st = ps_mkdirs(o->out_dir, err);
+		snprintf(path, sizeof path, "%s/bitmod.md", o->out_dir);
+		if (!st && !(st = ps_out_open(&md, path, err))) {
+			bm_markdown(md.fp, g);
+			st = ps_out_commit(&md, err);
+		}
+		snprintf(path, sizeof path, "%s/bitmod.csv", o->out_dir);
+		if (!st)
+			st = bm_write_csv(path, g, err);
+		snprintf(path, sizeof path, "%s/bitmod.h5", o->out_dir);
+		if (!st)
+			st = bm_write_h5(path, g, err);
+		snprintf(path, sizeof path, "%s/bitmod.png", o->out_dir);
+		if (!st)
+			st = bm_write_png(path, g, err);
+	}
+	free(g);
+	return st;
+}

@@ -1,0 +1,55 @@
+/* rpt_bitmod.h - internal: the BitMoD recipe's grid of results. */
+#ifndef RPT_BITMOD_H
+#define RPT_BITMOD_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "rpt.h"
+#include "rpt_paper.h"
+
+enum { BM_FP16, BM_ANT, BM_OLIVE, BM_LOSSY, BM_LOSSLESS, BM_DESIGNS };
+enum { BM_MODELS = 6, BM_SCEN = 2 };
+
+extern const char *const bm_designs[BM_DESIGNS];
+extern const char *const bm_design_labels[BM_DESIGNS];
+extern const char *const bm_models[BM_MODELS];
+extern const char *const bm_scenarios[BM_SCEN];	/* "prefill:256", ... */
+extern const char *const bm_scen_keys[BM_SCEN];	/* "prefill", "generate" */
+
+struct bm_cell {
+	uint64_t cycles, compute_cycles;
+	double e_total, e_onchip, e_compute, e_sram, e_dram;	/* pJ */
+};
+
+/* One comparison row: design vs baseline on a metric, per model and mean. */
+struct bm_cmp {
+	const char *metric;	/* "speedup", "energy_efficiency" */
+	int design, baseline;
+};
+
+struct bm_grid {
+	struct bm_cell c[BM_SCEN][BM_MODELS][BM_DESIGNS];
+	char model_display[BM_MODELS][64];
+	double area_um2[BM_DESIGNS], pe_area_um2[BM_DESIGNS];
+	uint64_t pes[BM_DESIGNS][2];
+	struct rpt_paper paper;
+	int compat_attn;
+};
+
+extern const struct bm_cmp bm_cmps[];
+extern const size_t bm_n_cmps;
+
+/* baseline / design of the metric for one model. */
+double bm_ratio(const struct bm_grid *g, const struct bm_cmp *c, int s, int m);
+double bm_mean(const struct bm_grid *g, const struct bm_cmp *c, int s);
+
+void bm_markdown(FILE *fp, const struct bm_grid *g);
+enum ps_status bm_write_csv(const char *path, const struct bm_grid *g,
+			    struct ps_err *err);
+enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
+			   struct ps_err *err);
+enum ps_status bm_write_png(const char *path, const struct bm_grid *g,
+			    struct ps_err *err);
+
+#endif

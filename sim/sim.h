@@ -1,0 +1,97 @@
+/* sim.h - the simulation API: a request (arch, model, scenario, mode) in, a
+ * result (cycles, actions, priced energy, area, per-op rows) out.
+ *
+ * Modes share one code path up to the per-op timing: the scenario expands to
+ * phases and ops (workloads/), each op is timed by the mode's model, actions
+ * accumulate, and pricing happens once at the end (energy.c).
+ *   compat - the BitMoD paper's analytical method (sim_compat.c), exactly. */
+#ifndef SIM_H
+#define SIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cfg_arch.h"
+#include "cfg_energy.h"
+#include "energy.h"
+#include "ps_status.h"
+#include "sim_actions.h"
+#include "wl_model.h"
+#include "wl_scenario.h"
+
+enum sim_mode { SIM_MODE_COMPAT, SIM_MODE_N };
+extern const char *const sim_mode_names[];
+
+/* How the compat model treats attention (bitmod.md, "evaluation method"). */
+enum sim_compat_attn {
+	SIM_ATTN_PUBLISHED,	/* the published version: decode reads no KV cache */
+	SIM_ATTN_KV_READ,	/* decode attention streams the K / V cache from DRAM */
+};
+extern const char *const sim_compat_attn_names[];
+
+struct sim_request {
+	const struct cfg_arch *arch;
+	const struct cfg_energy *energy;	/* NULL: loaded from arch->energy_table */
+	const struct wl_model *model;
+	const struct wl_scenario *scenario;
+	int mode;			/* enum sim_mode */
+	int compat_attn;		/* enum sim_compat_attn */
+	bool keep_ops;			/* fill result->ops */
+};
+
+/* One op of one phase. Counts are per execution; `times` says how many
+ * times the phase (hence the op) runs, totals include it. */
+struct sim_op_stats {
+	struct wl_op op;
+	uint32_t times;
+	uint64_t cycles;		/* per execution */
+	uint64_t compute_cycles;
+	uint64_t dram_cycles;
+	uint64_t tiles;			/* array steps */
+	uint64_t dram_read_bytes, dram_write_bytes;
+	uint32_t weight_fetches, input_fetches;	/* re-fetch factors */
+	struct sim_actions acts;	/* per execution */
+	double energy_pj;		/* per execution, priced */
+};
+
+struct sim_phase_stats {
+	struct wl_phase phase;
+	uint64_t cycles, compute_cycles;	/* one execution of the phase */
+};
+
+struct sim_result {
+	char arch[64], model[64], scenario[128], energy_table[64];
+	int mode, compat_attn;
+	uint64_t arch_digest;
+	uint64_t cycles;		/* totals over all phases and times */
+	uint64_t compute_cycles;
+	uint64_t dram_read_bytes, dram_write_bytes;
+	uint64_t macs;			/* Σ M*K*N*repeat */
+	double seconds;			/* cycles / clock */
+	struct sim_actions acts;
+	struct energy_breakdown energy;
+	double pe_area_um2;		/* one PE */
+	uint64_t pes;			/* max over phases */
+	double array_area_um2;		/* PE area x PEs */
+	struct sim_phase_stats *phases;
+	size_t n_phases;
+	struct sim_op_stats *ops;	/* keep_ops: one row per op per phase */
+	size_t n_ops;
+};
+
+enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
+		       struct ps_err *err);
+void sim_result_free(struct sim_result *res);
+
+/* Load the energy table an arch names. */
+enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,
+			       struct ps_err *err);
+
+/* compat model of one op (sim_compat.c). */
+enum ps_status sim_compat_op(const struct cfg_arch *a,
+			     const struct wl_model *m, const struct wl_op *op,
+			     int compat_attn, struct sim_op_stats *st,
+			     struct ps_err *err);
+
+#endif

@@ -1,0 +1,102 @@
+/* sim_out.c - human table and JSON of a result. */
+#include "sim_out.h"
+
+#include <inttypes.h>
+
+#include "ps_json.h"
+
+void sim_print_table(FILE *fp, const struct sim_result *r)
+{
+	const struct energy_breakdown *e = &r->energy;
+	fprintf(fp, "arch %s  model %s  scenario %s  mode %s%s\n", r->arch,
+		r->model, r->scenario, sim_mode_names[r->mode],
+		r->mode == SIM_MODE_COMPAT ?
+			(r->compat_attn == SIM_ATTN_KV_READ ?
+				 " (attention: kv-read)" :
+				 " (attention: published)") : "");
+	if (r->mode == SIM_MODE_COMPAT)
+		fprintf(fp, "note: compat mode is the BitMoD paper's analytical method "
+			    "(no fill/drain, per-op max(compute, DRAM), no overlap across ops)\n");
+	fprintf(fp, "%-22s %18" PRIu64 "\n", "cycles", r->cycles);
+	fprintf(fp, "%-22s %18" PRIu64 "\n", "compute cycles", r->compute_cycles);
+	fprintf(fp, "%-22s %18.6g s at the arch clock\n", "time", r->seconds);
+	fprintf(fp, "%-22s %18" PRIu64 "\n", "MACs", r->macs);
+	fprintf(fp, "%-22s %18" PRIu64 " read, %" PRIu64 " written\n",
+		"DRAM bytes", r->dram_read_bytes, r->dram_write_bytes);
+	fprintf(fp, "%-22s %18.6e pJ\n", "energy total", e->total);
+	fprintf(fp, "%-22s %18.6e pJ (compute %.6e, SRAM %.6e)\n",
+		"energy on-chip", e->onchip, e->compute, e->sram);
+	fprintf(fp, "%-22s %18.6e pJ\n", "energy DRAM", e->dram);
+	fprintf(fp, "%-22s %18.1f um2 (%" PRIu64 " PEs x %.1f um2)\n",
+		"PE-array area", r->array_area_um2, r->pes, r->pe_area_um2);
+	fprintf(fp, "%-22s %18s\n", "energy table", r->energy_table);
+	if (!r->n_ops)
+		return;
+	fprintf(fp, "\n%-8s %-4s %-8s %8s %8s %8s %6s %6s %14s %14s %14s\n",
+		"phase", "lyr", "op", "M", "K", "N", "rep", "times", "cycles",
+		"compute", "energy_pJ");
+	for (size_t i = 0; i < r->n_ops; i++) {
+		const struct sim_op_stats *o = &r->ops[i];
+		fprintf(fp, "%-8s %-4u %-8s %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+			" %6" PRIu64 " %6u %14" PRIu64 " %14" PRIu64 " %14.6e\n",
+			wl_phase_name(o->op.phase), o->op.layer, o->op.name,
+			o->op.M, o->op.K, o->op.N, o->op.repeat, o->times,
+			o->cycles, o->compute_cycles, o->energy_pj);
+	}
+}
+
+void sim_print_json(FILE *fp, const struct sim_result *r)
+{
+	struct ps_json j;
+	const struct energy_breakdown *e = &r->energy;
+	ps_json_init(&j, fp);
+	ps_json_obj_begin(&j, NULL);
+	ps_json_str(&j, "arch", r->arch);
+	ps_json_str(&j, "model", r->model);
+	ps_json_str(&j, "scenario", r->scenario);
+	ps_json_str(&j, "mode", sim_mode_names[r->mode]);
+	if (r->mode == SIM_MODE_COMPAT)
+		ps_json_str(&j, "compat_attention",
+			    sim_compat_attn_names[r->compat_attn]);
+	ps_json_str(&j, "energy_table", r->energy_table);
+	ps_json_u64(&j, "cycles", r->cycles);
+	ps_json_u64(&j, "compute_cycles", r->compute_cycles);
+	ps_json_num(&j, "seconds", r->seconds);
+	ps_json_u64(&j, "macs", r->macs);
+	ps_json_u64(&j, "dram_read_bytes", r->dram_read_bytes);
+	ps_json_u64(&j, "dram_write_bytes", r->dram_write_bytes);
+	ps_json_obj_begin(&j, "energy_pj");
+	ps_json_num(&j, "total", e->total);
+	ps_json_num(&j, "onchip", e->onchip);
+	ps_json_num(&j, "compute", e->compute);
+	ps_json_num(&j, "sram", e->sram);
+	ps_json_num(&j, "dram", e->dram);
+	ps_json_obj_begin(&j, "by_action");
+	for (int a = 0; a < SIM_ACT_N; a++)
+		ps_json_num(&j, sim_action_names[a], e->by_action[a]);
+	ps_json_obj_end(&j);
+	ps_json_obj_end(&j);
+	ps_json_num(&j, "area_um2", r->array_area_um2);
+	ps_json_u64(&j, "pes", r->pes);
+	ps_json_num(&j, "pe_area_um2", r->pe_area_um2);
+	ps_json_arr_begin(&j, "ops");
+	for (size_t i = 0; i < r->n_ops; i++) {
+		const struct sim_op_stats *o = &r->ops[i];
+		ps_json_obj_begin(&j, NULL);
+		ps_json_str(&j, "name", o->op.name);
+		ps_json_str(&j, "phase", wl_phase_name(o->op.phase));
+		ps_json_u64(&j, "layer", o->op.layer);
+		ps_json_u64(&j, "M", o->op.M);
+		ps_json_u64(&j, "K", o->op.K);
+		ps_json_u64(&j, "N", o->op.N);
+		ps_json_u64(&j, "repeat", o->op.repeat);
+		ps_json_u64(&j, "times", o->times);
+		ps_json_u64(&j, "cycles", o->cycles);
+		ps_json_u64(&j, "compute_cycles", o->compute_cycles);
+		ps_json_u64(&j, "dram_cycles", o->dram_cycles);
+		ps_json_num(&j, "energy", o->energy_pj);
+		ps_json_obj_end(&j);
+	}
+	ps_json_arr_end(&j);
+	ps_json_obj_end(&j);
+}

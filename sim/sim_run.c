@@ -1,0 +1,162 @@
+/* sim_run.c - scenario -> phases -> ops -> per-op timing -> totals -> pricing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+const char *const sim_mode_names[] = { "compat", NULL };
+const char *const sim_compat_attn_names[] = { "published", "kv-read", NULL };
+
+enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,
+			       struct ps_err *err)
+{
+	char path[1024];
+	enum ps_status st;
+	cfg_energy_path(a, path, sizeof path);
+	st = cfg_energy_load(path, e, err);
+	if (st)
+		return ps_err_prefix(err, st, "%s: energy_table '%s'", a->path,
+				     a->energy_table);
+	if (strcmp(e->id, a->energy_table))
+		return ps_errf(err, PS_EINPUT, "%s: id '%s' does not match the file name the arch asks for ('%s')",
+			       path, e->id, a->energy_table);
+	return PS_OK;
+}
+
+static void add_acts(struct sim_actions *dst, const struct sim_actions *src,
+		     double times)
+{
+	for (int p = 0; p < 2; p++)
+		for (int a = 0; a < SIM_ACT_N; a++)
+			dst->n[p][a] += src->n[p][a] * times;
+}
+
+static enum ps_status run_phase(const struct sim_request *req,
+				const struct cfg_energy *energy,
+				const struct wl_phase *ph,
+				struct sim_phase_stats *ps,
+				struct sim_result *res, size_t *ops_cap,
+				struct ps_err *err)
+{
+	struct wl_op *ops = NULL;
+	size_t n = 0;
+	enum ps_status st = wl_phase_ops(req->model, ph, &ops, &n, err);
+	if (st)
+		return st;
+	ps->phase = *ph;
+	for (size_t i = 0; i < n; i++) {
+		struct sim_op_stats os;
+		st = sim_compat_op(req->arch, req->model, &ops[i],
+				   req->compat_attn, &os, err);
+		if (st)
+			break;
+		os.times = ph->times;
+		ps->cycles += os.cycles;
+		ps->compute_cycles += os.compute_cycles;
+		res->dram_read_bytes += os.dram_read_bytes * ph->times;
+		res->dram_write_bytes += os.dram_write_bytes * ph->times;
+		res->macs += wl_op_macs(&ops[i]) * ph->times;
+		add_acts(&res->acts, &os.acts, ph->times);
+		if (!req->keep_ops)
+			continue;
+		{
+			struct energy_breakdown eb;
+			st = energy_price(energy, &os.acts, &eb, err);
+			if (st)
+				break;
+			os.energy_pj = eb.total;
+		}
+		if (res->n_ops == *ops_cap) {
+			size_t cap = *ops_cap ? *ops_cap * 2 : 256;
+			void *p = realloc(res->ops, cap * sizeof *res->ops);
+			if (!p) {
+				st = ps_errf(err, PS_ENOMEM, "out of memory");
+				break;
+			}
+			res->ops = p;
+			*ops_cap = cap;
+		}
+		res->ops[res->n_ops++] = os;
+	}
+	free(ops);
+	if (st)
+		return st;
+	res->cycles += ps->cycles * ph->times;
+	res->compute_cycles += ps->compute_cycles * ph->times;
+	return PS_OK;
+}
+
+enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
+		       struct ps_err *err)
+{
+	struct wl_phase *phases;
+	struct cfg_energy own;
+	const struct cfg_energy *energy = req->energy;
+	const struct cfg_arch *a = req->arch;
+	size_t np = 0, ops_cap = 0;
+	enum ps_status st;
+
+	memset(res, 0, sizeof *res);
+	snprintf(res->arch, sizeof res->arch, "%s", a->name);
+	snprintf(res->model, sizeof res->model, "%s", req->model->name);
+	snprintf(res->scenario, sizeof res->scenario, "%s", req->scenario->text);
+	res->mode = req->mode;
+	res->compat_attn = req->compat_attn;
+	res->arch_digest = a->digest;
+	if (!energy) {
+		st = sim_load_energy(a, &own, err);
+		if (st)
+			return st;
+		energy = &own;
+	}
+	snprintf(res->energy_table, sizeof res->energy_table, "%s", energy->id);
+
+	/* The compat method runs every decode step at the prompt's context. */
+	phases = calloc(WL_MAX_PHASES, sizeof *phases);
+	if (!phases)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	st = wl_scenario_phases(req->scenario, req->model,
+				req->mode == SIM_MODE_COMPAT, phases,
+				WL_MAX_PHASES, &np, err);
+	res->phases = st ? NULL : calloc(np ? np : 1, sizeof *res->phases);
+	if (!st && !res->phases)
+		st = ps_errf(err, PS_ENOMEM, "out of memory");
+	if (st) {
+		free(phases);
+		return st;
+	}
+	res->n_phases = np;
+	for (size_t i = 0; i < np; i++) {
+		uint64_t pes = cfg_arch_pes(a, phases[i].kind);
+		if (pes > res->pes)
+			res->pes = pes;
+		st = run_phase(req, energy, &phases[i], &res->phases[i], res,
+			       &ops_cap, err);
+		if (st)
+			break;
+	}
+	free(phases);
+	if (st) {
+		sim_result_free(res);
+		return st;
+	}
+	st = energy_price(energy, &res->acts, &res->energy, err);
+	if (st) {
+		sim_result_free(res);
+		return st;
+	}
+	res->pe_area_um2 = a->pe.area_um2;
+	res->array_area_um2 = a->pe.area_um2 * (double)res->pes;
+	res->seconds = (double)res->cycles / (a->clock_mhz * 1e6);
+	return PS_OK;
+}
+
+void sim_result_free(struct sim_result *res)
+{
+	free(res->phases);
+	free(res->ops);
+	res->phases = NULL;
+	res->ops = NULL;
+	res->n_phases = res->n_ops = 0;
+}
