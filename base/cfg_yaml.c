@@ -161,10 +161,10 @@ static enum ps_status load_value(struct walk *w, struct fy_node *n, int line,
 		v = strtoll(buf, &end, 10);
 		if (len == 0 || *end || errno)
 			return bad(w, line, path, "expected an integer, got '%s'", buf, "");
-		if (type == CFG_UINT && (v < 0 || v > UINT32_MAX))
-			return bad(w, line, path, "value out of range (allowed 0..4294967295)", "", "");
 		if (check_range(w, line, path, f, (double)v))
 			return PS_EINPUT;
+		if (type == CFG_UINT && (v < 0 || v > UINT32_MAX))
+			return bad(w, line, path, "value out of range (allowed 0..4294967295)", "", "");
 		if (type == CFG_INT)
 			*(int64_t *)at = v;
 		else

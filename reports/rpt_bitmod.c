@@ -135,6 +135,17 @@ out:
 	return st;
 }
 
+enum ps_status bm_build(const struct rpt_options *o, struct bm_grid *g,
+			struct ps_err *err)
+{
+	char path[1024];
+	enum ps_status st;
+	g->compat_attn = o->compat_attn;
+	snprintf(path, sizeof path, "%s/bitmod-paper.yaml", o->ref_dir);
+	st = rpt_paper_load(path, &g->paper, err);
+	return st ? st : run_grid(o, g, err);
+}
+
 enum ps_status rpt_bitmod(const struct rpt_options *o, struct ps_err *err)
 {
 	struct bm_grid *g = calloc(1, sizeof *g);
@@ -143,11 +154,7 @@ enum ps_status rpt_bitmod(const struct rpt_options *o, struct ps_err *err)
 
 	if (!g)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
-	g->compat_attn = o->compat_attn;
-	snprintf(path, sizeof path, "%s/bitmod-paper.yaml", o->ref_dir);
-	st = rpt_paper_load(path, &g->paper, err);
-	if (!st)
-		st = run_grid(o, g, err);
+	st = bm_build(o, g, err);
 	if (!st && o->out)
 		bm_markdown(o->out, g);
 	if (!st && o->out_dir) {

@@ -40,6 +40,10 @@ struct bm_grid {
 extern const struct bm_cmp bm_cmps[];
 extern const size_t bm_n_cmps;
 
+/* Load the paper's figures and run the 60 simulations. */
+enum ps_status bm_build(const struct rpt_options *o, struct bm_grid *g,
+			struct ps_err *err);
+
 /* baseline / design of the metric for one model. */
 double bm_ratio(const struct bm_grid *g, const struct bm_cmp *c, int s, int m);
 double bm_mean(const struct bm_grid *g, const struct bm_cmp *c, int s);

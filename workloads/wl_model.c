@@ -210,11 +210,13 @@ enum ps_status wl_model_load(const char *path, struct wl_model *m,
 	return PS_OK;
 }
 
+#ifdef PESIM_SRCDIR
 static bool dir_exists(const char *path)
 {
 	struct stat sb;
 	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
+#endif
 
 const char *wl_zoo_dir(void)
 {

@@ -2,8 +2,9 @@
  *
  * Scenario grammar (comma-joined terms):
  *   prefill:L          one forward pass over L tokens (context L)
- *   decode:C           one token generated at context C (C tokens cached)
- *   generate:L+T       prefill:L, then T decode steps at contexts L..L+T-1
+ *   decode:C           one token generated at context C (it attends to C keys,
+ *                      its own included)
+ *   generate:L+T       prefill:L, then T decode steps at contexts L+1..L+T
  *   batch:B            modifier: B independent sequences (default 1)
  * e.g. "generate:256+20", "decode:1024,batch:16".
  *

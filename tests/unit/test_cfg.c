@@ -1,0 +1,191 @@
+/* test_cfg.c - config loading: every preset loads with the values of
+ * bitmod.md; each bad-input class gives its "file:line: field: problem"
+ * message, and the CLI exits 2 on it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <cmocka.h>
+
+#include "cfg_arch.h"
+#include "cfg_energy.h"
+#include "sim.h"
+
+#define DATA PESIM_TEST_DATA
+#define CONFIGS PESIM_SRCDIR "/configs"
+
+static void test_presets_load(void **state)
+{
+	static const char *const names[] = { "fp16", "ant", "olive",
+					     "bitmod-lossy", "bitmod-lossless" };
+	(void)state;
+	for (size_t i = 0; i < 5; i++) {
+		char path[512];
+		struct cfg_arch a;
+		struct cfg_energy e;
+		struct ps_err err = { "" };
+		snprintf(path, sizeof path, CONFIGS "/arch/bitmod/%s.yaml", names[i]);
+		assert_int_equal(cfg_arch_load(path, &a, &err), PS_OK);
+		assert_int_equal(sim_load_energy(&a, &e, &err), PS_OK);
+		assert_string_equal(a.name, names[i]);
+		assert_int_equal(a.dram.bits_per_cycle, 256);
+		assert_non_null(cfg_arch_buffer(&a, "weight"));
+		assert_true(cfg_arch_buffer(&a, "input")->size_kib == 512);
+		assert_non_null(cfg_energy_find(&e, "sram.tile_read", 1));
+	}
+}
+
+static void test_preset_values(void **state)
+{
+	struct cfg_arch a;
+	struct cfg_energy e;
+	struct ps_err err;
+	(void)state;
+	assert_int_equal(cfg_arch_load(CONFIGS "/arch/bitmod/olive.yaml", &a, &err), PS_OK);
+	assert_int_equal(a.array.prefill.rows, 36);
+	assert_int_equal(a.array.decode.rows, 72);
+	assert_int_equal(cfg_arch_pes(&a, 1), 1152);
+	/* per-model bits beat the default; unknown models get the default */
+	assert_true(cfg_arch_weight_bits(&a, "llama-3-8b", 1) == 3.5);
+	assert_true(cfg_arch_weight_bits(&a, "yi-6b", 1) == 4.25);
+	assert_true(cfg_arch_weight_bits(&a, "llama-2-70b", 1) == 3.75);
+	assert_true(cfg_arch_weight_bits(&a, "yi-6b", 0) == 4.5);
+	assert_int_equal(sim_load_energy(&a, &e, &err), PS_OK);
+	/* phase-specific entries win over "any" */
+	assert_true(cfg_energy_find(&e, "sram.tile_read", 0)->value == 165.39);
+	assert_true(cfg_energy_find(&e, "sram.tile_read", 1)->value == 142.50);
+	assert_true(cfg_energy_find(&e, "pe.cycle", 1)->value == 0.613);
+	assert_int_equal(cfg_energy_find(&e, "sram.input_write64", 0)->source, CFG_SRC_FIT);
+	assert_null(cfg_energy_find(&e, "no.such", 0));
+
+	assert_int_equal(cfg_arch_load(CONFIGS "/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(a.pe.family, CFG_FAM_BITMOD);
+	assert_int_equal(a.pe.lanes, 4);
+	assert_true(a.pe.bit_serial);
+	assert_true(cfg_arch_weight_bits(&a, "llama-2-7b", 0) == 4.0625);
+	assert_true(cfg_arch_weight_bits(&a, "llama-2-7b", 1) == 3.0625);
+}
+
+struct bad_case {
+	const char *file;
+	const char *msg;	/* expected message after the path */
+};
+
+static const struct bad_case bad_arch[] = {
+	{ "arch-syntax.yaml", ":15: syntax error: " },
+	{ "arch-unknown-key.yaml", ":8: pe.bogus_key: unknown key" },
+	{ "arch-wrong-type.yaml", ":6: pe.lanes: expected an integer, got 'four'" },
+	{ "arch-trailing-junk.yaml", ":6: pe.lanes: expected an integer, got '3x'" },
+	{ "arch-out-of-range.yaml", ":6: pe.lanes: value out of range (allowed 1..64)" },
+	{ "arch-negative.yaml", ":6: pe.lanes: value out of range (allowed 1..64)" },
+	{ "arch-missing-field.yaml", ":13: array.prefill.cols: missing required field" },
+	{ "arch-bad-enum.yaml", ":5: pe.family: unknown value 'tpu'" },
+};
+
+static void test_bad_arch_messages(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad_arch / sizeof *bad_arch; i++) {
+		char path[512], want[600];
+		struct cfg_arch a;
+		struct ps_err err = { "" };
+		snprintf(path, sizeof path, DATA "/bad/%s", bad_arch[i].file);
+		snprintf(want, sizeof want, "%s%s", path, bad_arch[i].msg);
+		assert_int_equal(cfg_arch_load(path, &a, &err), PS_EINPUT);
+		if (strncmp(err.msg, want, strlen(want)))
+			fail_msg("%s: got '%s', want prefix '%s'", bad_arch[i].file,
+				 err.msg, want);
+	}
+}
+
+static void test_missing_file(void **state)
+{
+	struct cfg_arch a;
+	struct ps_err err;
+	(void)state;
+	assert_int_equal(cfg_arch_load(DATA "/bad/no-such-file.yaml", &a, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "no-such-file.yaml: cannot open"));
+}
+
+static void test_bad_energy(void **state)
+{
+	struct cfg_energy e;
+	struct ps_err err;
+	(void)state;
+	assert_int_equal(cfg_energy_load(DATA "/bad/energy-bad-source.yaml", &e, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, ":10: entries[6].source: unknown value 'guess'"));
+	assert_int_equal(cfg_energy_load(DATA "/bad/energy-missing-ref.yaml", &e, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, ":4: entries[0].ref: missing required field"));
+}
+
+/* An energy table entry with the wrong unit is refused at pricing. */
+static void test_price_unit_check(void **state)
+{
+	struct cfg_energy e;
+	struct sim_actions acts;
+	struct energy_breakdown b;
+	struct ps_err err;
+	(void)state;
+	assert_int_equal(cfg_energy_load(DATA "/energy/tiny.yaml", &e, &err), PS_OK);
+	memset(&acts, 0, sizeof acts);
+	acts.n[0][SIM_ACT_PE_CYCLE] = 10;
+	acts.n[1][SIM_ACT_SRAM_TILE_READ] = 3;
+	acts.n[0][SIM_ACT_DRAM_READ_BIT] = 7;
+	assert_int_equal(energy_price(&e, &acts, &b, &err), PS_OK);
+	assert_true(b.compute == 15.0);	/* 10 x 1 pJ x 1.5 */
+	assert_true(b.sram == 60.0);	/* decode entry: 3 x 20 */
+	assert_true(b.dram == 7.0);
+	assert_true(b.total == 82.0);
+	e.entries[0].unit = CFG_UNIT_PJ_BIT;
+	assert_int_equal(energy_price(&e, &acts, &b, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "entry 'pe.cycle': unit must be 'pJ/cycle'"));
+	e.n_entries = 0;
+	assert_int_equal(energy_price(&e, &acts, &b, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "no entry 'pe.cycle'"));
+}
+
+static int run_cli(const char *args)
+{
+	char cmd[1024];
+	int rc;
+	snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>&1", PESIM_EXE, args);
+	rc = system(cmd);
+	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_cli_exit_codes(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bad_arch / sizeof *bad_arch; i++) {
+		char args[512];
+		snprintf(args, sizeof args, "run --arch %s/bad/%s --model llama-2-7b --scenario prefill:8",
+			 DATA, bad_arch[i].file);
+		assert_int_equal(run_cli(args), 2);
+	}
+	assert_int_equal(run_cli("run --arch " DATA "/arch/tiny.yaml --model no-such-model --scenario prefill:8"), 2);
+	assert_int_equal(run_cli("run --arch " DATA "/arch/tiny.yaml --model llama-2-7b --scenario prefill:0"), 2);
+	assert_int_equal(run_cli("run --model llama-2-7b"), 2);
+	assert_int_equal(run_cli("frobnicate"), 2);
+	assert_int_equal(run_cli("run --help"), 0);
+	assert_int_equal(run_cli("report nosuch"), 2);
+	assert_int_equal(run_cli("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --model llama-2-7b --scenario decode:64"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_presets_load),
+		cmocka_unit_test(test_preset_values),
+		cmocka_unit_test(test_bad_arch_messages),
+		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_bad_energy),
+		cmocka_unit_test(test_price_unit_check),
+		cmocka_unit_test(test_cli_exit_codes),
+	};
+	return cmocka_run_group_tests_name("cfg", tests, NULL, NULL);
+}

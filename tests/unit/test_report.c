@@ -1,0 +1,131 @@
+/* test_report.c - the BitMoD recipe: its means equal the published means to
+ * their printed precision, and two runs write byte-identical files. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rpt_bitmod.h"
+#include "sim.h"
+
+static void test_means_equal_paper(void **state)
+{
+	struct rpt_options o = { .compat_attn = SIM_ATTN_PUBLISHED };
+	struct bm_grid *g = calloc(1, sizeof *g);
+	struct ps_err err;
+	size_t checked = 0;
+	(void)state;
+	rpt_default_dirs(&o);
+	assert_int_equal(bm_build(&o, g, &err), PS_OK);
+	for (int s = 0; s < BM_SCEN; s++)
+		for (size_t i = 0; i < bm_n_cmps; i++) {
+			const struct bm_cmp *c = &bm_cmps[i];
+			const struct rpt_figure *f = rpt_paper_find(
+				&g->paper, c->metric, bm_scen_keys[s],
+				bm_designs[c->design], bm_designs[c->baseline]);
+			double ours = bm_mean(g, c, s);
+			if (!f)
+				continue;
+			/* equal when rounded to the paper's 2 decimals */
+			if (fabs(ours - f->value) > 0.005)
+				fail_msg("%s %s %s vs %s: pesim %.4f paper %.2f", c->metric,
+					 bm_scen_keys[s], bm_designs[c->design],
+					 bm_designs[c->baseline], ours, f->value);
+			checked++;
+		}
+	assert_int_equal(checked, 11);
+	/* exact per-model anchors of the method (cycles are integers) */
+	assert_true(g->c[0][3][BM_LOSSY].cycles == 1202921472ull);
+	assert_true(g->c[0][3][BM_LOSSY].compute_cycles == 968491008ull);
+	free(g);
+}
+
+static void test_kv_read_changes_decode_only(void **state)
+{
+	struct rpt_options o = { .compat_attn = SIM_ATTN_KV_READ };
+	struct bm_grid *g = calloc(1, sizeof *g), *p = calloc(1, sizeof *p);
+	struct ps_err err;
+	(void)state;
+	rpt_default_dirs(&o);
+	assert_int_equal(bm_build(&o, g, &err), PS_OK);
+	o.compat_attn = SIM_ATTN_PUBLISHED;
+	assert_int_equal(bm_build(&o, p, &err), PS_OK);
+	for (int m = 0; m < BM_MODELS; m++)
+		for (int d = 0; d < BM_DESIGNS; d++) {
+			assert_true(g->c[0][m][d].cycles == p->c[0][m][d].cycles);
+			assert_true(g->c[1][m][d].e_dram > p->c[1][m][d].e_dram);
+		}
+	free(g);
+	free(p);
+}
+
+static char *slurp(const char *path, size_t *n)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long len;
+	if (!fp)
+		return NULL;
+	fseek(fp, 0, SEEK_END);
+	len = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)len + 1);
+	*n = fread(buf, 1, (size_t)len, fp);
+	fclose(fp);
+	return buf;
+}
+
+static void test_two_runs_identical(void **state)
+{
+	static const char *const files[] = { "bitmod.md", "bitmod.csv",
+					     "bitmod.h5", "bitmod.png" };
+	char d1[] = "/tmp/pesim-rpt1-XXXXXX", d2[] = "/tmp/pesim-rpt2-XXXXXX";
+	struct rpt_options o = { .compat_attn = SIM_ATTN_PUBLISHED };
+	struct ps_err err;
+	(void)state;
+	rpt_default_dirs(&o);
+	assert_non_null(mkdtemp(d1));
+	assert_non_null(mkdtemp(d2));
+	o.out_dir = d1;
+	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
+	o.out_dir = d2;
+	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
+	for (size_t i = 0; i < 4; i++) {
+		char p1[256], p2[256];
+		size_t n1 = 0, n2 = 0;
+		char *a, *b;
+		snprintf(p1, sizeof p1, "%s/%s", d1, files[i]);
+		snprintf(p2, sizeof p2, "%s/%s", d2, files[i]);
+		a = slurp(p1, &n1);
+		b = slurp(p2, &n2);
+		assert_non_null(a);
+		assert_non_null(b);
+		assert_true(n1 > 100);
+		assert_int_equal(n1, n2);
+		assert_memory_equal(a, b, n1);
+		free(a);
+		free(b);
+		remove(p1);
+		remove(p2);
+	}
+	/* no temporary file left behind */
+	assert_int_equal(rmdir(d1), 0);
+	assert_int_equal(rmdir(d2), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_means_equal_paper),
+		cmocka_unit_test(test_kv_read_changes_decode_only),
+		cmocka_unit_test(test_two_runs_identical),
+	};
+	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
+}
