@@ -35,6 +35,10 @@ static const struct cfg_field pe_fields[] = {
 	{ .key = "group_size", .type = CFG_UINT, .offset = A(pe.group_size) - A(pe), RANGE(1, 65536) },
 	{ .key = "area_um2", .type = CFG_DOUBLE, .offset = A(pe.area_um2) - A(pe), .required = true, RANGE(1e-3, 1e9) },
 	{ .key = "weight_format", .type = CFG_STR, .offset = A(pe.weight_format) - A(pe), .size = sizeof(((struct cfg_arch *)0)->pe.weight_format) },
+	{ .key = "nm_n", .type = CFG_UINT, .offset = A(pe.nm_n) - A(pe), RANGE(0, 16) },
+	{ .key = "lut_k", .type = CFG_UINT, .offset = A(pe.lut_k) - A(pe), RANGE(1, 8) },
+	{ .key = "table_bits", .type = CFG_UINT, .offset = A(pe.table_bits) - A(pe), RANGE(1, 32) },
+	{ .key = "acc_bits", .type = CFG_UINT, .offset = A(pe.acc_bits) - A(pe), RANGE(1, 64) },
 	{ 0 }
 };
 
@@ -130,6 +134,9 @@ enum ps_status cfg_arch_load(const char *path, struct cfg_arch *a,
 	a->pe.act_bits = 16;
 	a->pe.kv_bits = 16;
 	a->pe.group_size = 128;
+	a->pe.lut_k = 4;
+	a->pe.table_bits = 16;
+	a->pe.acc_bits = 32;
 	a->array.dataflow = CFG_DF_WS;
 	st = cfg_load_file(path, arch_fields, a, err);
 	if (st)
@@ -144,6 +151,9 @@ enum ps_status cfg_arch_load(const char *path, struct cfg_arch *a,
 					       "%s: buffers[%zu].name: duplicate buffer '%s'",
 					       path, i, b->name);
 	}
+	if (a->pe.nm_n && 16 % a->pe.nm_n)
+		return ps_errf(err, PS_EINPUT, "%s: pe.nm_n: %u does not divide M = 16",
+			       path, a->pe.nm_n);
 	snprintf(a->path, sizeof a->path, "%s", path);
 	a->digest = file_digest(path);
 	return PS_OK;

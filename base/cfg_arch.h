@@ -67,6 +67,10 @@ struct cfg_arch {
 		uint32_t group_size;	/* quantization group along K */
 		double area_um2;	/* one PE, with registers */
 		char weight_format[32];	/* "fp16", "bitmod-fp4", ... (informative) */
+		uint32_t nm_n;		/* N of N:M weight sparsity, M = 16 (0: dense) */
+		uint32_t lut_k;		/* activations per lookup table (LUT-TC, 4) */
+		uint32_t table_bits;	/* bits per table entry (16 FP16, 8 INT8) */
+		uint32_t acc_bits;	/* partial-sum bits in an output buffer (32) */
 	} pe;
 	struct {
 		double prefill, decode;	/* average stored bits per weight */

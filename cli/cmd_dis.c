@@ -1,0 +1,64 @@
+/* cmd_dis.c - `pesim dis`: one instruction per line; --isa prints the
+ * opcode table (the README's "Trace format" section). */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "cli.h"
+#include "trace.h"
+
+static void help(FILE *fp)
+{
+	fprintf(fp, "usage: pesim dis FILE.pest [--header]\n"
+		    "       pesim dis --isa\n\n"
+		    "Prints one instruction per line (mnemonic, op index, xrepeat, fields,\n"
+		    "[token flags]). The file is checked first: magic, version, size, CRC\n"
+		    "and every record (errors: 'file: offset N: problem', exit 2).\n");
+}
+
+int cmd_dis(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "isa", no_argument, NULL, 'i' },
+		{ "header", no_argument, NULL, 'H' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct trace_reader *r;
+	struct trace_insn in;
+	struct ps_err err;
+	enum ps_status st;
+	int c, isa = 0, header = 0, got;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i': isa = 1; break;
+		case 'H': header = 1; break;
+		case 'h': help(stdout); return 0;
+		default: return cli_usage_error("dis", "bad option");
+		}
+	}
+	if (isa) {
+		trace_isa_markdown(stdout);
+		return 0;
+	}
+	if (optind != argc - 1)
+		return cli_usage_error("dis", "expected one trace file");
+	if ((st = trace_reader_open(&r, argv[optind], &err)))
+		return cli_fail("dis", st, &err);
+	if (header) {
+		const struct trace_header *h = trace_reader_header(r);
+		printf("# version %u, %" PRIu64 " records, arch %016" PRIx64
+		       ", workload %016" PRIx64 ", crc %08x%s\n",
+		       h->version, h->count, h->arch_digest, h->workload_digest,
+		       h->crc, h->flags & TRACE_FLAG_BIT_TRUE ? ", bit-true" : "");
+	}
+	while ((got = trace_read(r, &in, &err)) > 0)
+		trace_dis_insn(stdout, &in);
+	trace_reader_close(r);
+	if (got < 0)
+		return cli_fail("dis", PS_EINPUT, &err);
+	printf("end\n");
+	return 0;
+}

@@ -1,0 +1,173 @@
+/* cc_compile.c - compile a workload into a trace: expand the scenario into
+ * GEMM ops (workloads/), map each distinct shape once (cc_map), emit its
+ * block (cc_emit), stream records to the trace writer. */
+#include "cc_compile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "cc_emit.h"
+
+#define MAP_CACHE 64
+
+struct map_entry {
+	struct cc_gemm g;
+	struct cc_mapping m;
+};
+
+struct compiler {
+	const struct cc_compile_req *r;
+	struct trace_writer *w;
+	struct cc_compile_stats *s;
+	struct map_entry cache[MAP_CACHE];
+	size_t n_cache, next_slot;
+	uint64_t w_base;
+	uint32_t op_index;
+};
+
+static enum ps_status sink_put(void *ctx, const struct trace_insn *in,
+			       struct ps_err *err)
+{
+	return trace_write(ctx, in, err);
+}
+
+static const struct cc_mapping *mapping(struct compiler *c,
+					const struct cc_gemm *g,
+					struct ps_err *err)
+{
+	struct map_entry *e;
+	for (size_t i = 0; i < c->n_cache; i++)
+		if (!memcmp(&c->cache[i].g, g, sizeof *g))
+			return &c->cache[i].m;
+	e = &c->cache[c->next_slot];
+	c->next_slot = (c->next_slot + 1) % MAP_CACHE;
+	if (c->n_cache < MAP_CACHE)
+		c->n_cache++;
+	e->g = *g;
+	if (cc_map_gemm(c->r->arch, g, &e->m, err))
+		return NULL;
+	c->s->mappings++;
+	return &e->m;
+}
+
+static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
+				 struct ps_err *err)
+{
+	const struct cfg_arch *a = c->r->arch;
+	struct cc_gemm g;
+	const struct cc_mapping *m;
+	struct cc_emit_opts o = { .no_shortcut = c->r->no_shortcut };
+	struct cc_sink sink = { sink_put, c->w };
+	enum ps_status st;
+
+	memset(&g, 0, sizeof g);
+	g.M = op->M;
+	g.K = op->K;
+	g.N = op->N;
+	g.phase = op->phase;
+	g.kind = op->kind;
+	g.w_bits = cfg_arch_weight_bits(a, c->r->model ? c->r->model->name : NULL,
+					 op->phase);
+	m = mapping(c, &g, err);
+	if (!m)
+		return PS_EINPUT;
+	o.w_base = c->w_base;
+	o.act_base = 1ull << 48;
+	st = cc_emit_gemm(a, op, c->op_index, &g, m, &o, &sink, err);
+	if (st)
+		return st;
+	c->w_base += (m->w_total + m->s_total) * op->repeat;
+	c->s->ops++;
+	c->s->macs += wl_op_macs(op);
+	c->s->dram_read_bytes += m->dram_read_bytes * op->repeat;
+	c->s->dram_write_bytes += m->dram_write_bytes * op->repeat;
+	c->s->compulsory_bytes += (m->w_total + m->s_total + m->a_total + m->o_total) * op->repeat;
+	c->op_index++;
+	return PS_OK;
+}
+
+static uint64_t workload_digest(const struct cc_compile_req *r)
+{
+	uint64_t h = CFG_FNV_INIT;
+	if (r->model)
+		h = cfg_fnv1a(r->model, sizeof *r->model, h);
+	if (r->scenario)
+		h = cfg_fnv1a(r->scenario->text, strlen(r->scenario->text), h);
+	h = cfg_fnv1a(&r->M, sizeof r->M, h);
+	h = cfg_fnv1a(&r->K, sizeof r->K, h);
+	h = cfg_fnv1a(&r->N, sizeof r->N, h);
+	h = cfg_fnv1a(&r->bit_true, sizeof r->bit_true, h);
+	return cfg_fnv1a(&r->seed, sizeof r->seed, h);
+}
+
+static enum ps_status compile_model(struct compiler *c, struct ps_err *err)
+{
+	const struct cc_compile_req *r = c->r;
+	struct wl_phase *ph = calloc(WL_MAX_PHASES, sizeof *ph);
+	size_t np = 0;
+	enum ps_status st;
+	if (!ph)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	st = wl_scenario_phases(r->scenario, r->model, false, ph, WL_MAX_PHASES,
+				&np, err);
+	for (size_t p = 0; p < np && !st; p++) {
+		struct wl_op *ops = NULL;
+		size_t n = 0;
+		st = wl_phase_ops(r->model, &ph[p], &ops, &n, err);
+		for (size_t i = 0; i < n && !st; i++) {
+			st = compile_op(c, &ops[i], err);
+			if (st)
+				ps_err_prefix(err, st, "%s %s op %zu (%s, layer %u)",
+					      r->model->name, r->scenario->text, i,
+					      ops[i].name, ops[i].layer);
+		}
+		free(ops);
+	}
+	free(ph);
+	return st;
+}
+
+enum ps_status cc_compile(const struct cc_compile_req *r,
+			  struct cc_compile_stats *s, struct ps_err *err)
+{
+	struct compiler *c = calloc(1, sizeof *c);
+	enum ps_status st;
+	if (!c)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	memset(s, 0, sizeof *s);
+	c->r = r;
+	c->s = s;
+	st = trace_writer_open(&c->w, r->out_path, r->arch->digest,
+			       workload_digest(r),
+			       r->bit_true ? TRACE_FLAG_BIT_TRUE : 0, err);
+	if (st) {
+		free(c);
+		return st;
+	}
+	if (r->model) {
+		st = compile_model(c, err);
+	} else {
+		struct wl_op op;
+		memset(&op, 0, sizeof op);
+		snprintf(op.name, sizeof op.name, "gemm");
+		op.kind = WL_LINEAR;
+		op.cls = WL_OP_FFN;
+		op.M = r->M;
+		op.K = r->K;
+		op.N = r->N;
+		op.repeat = 1;
+		op.batch = 1;
+		op.tokens = (uint32_t)(r->M < UINT32_MAX ? r->M : UINT32_MAX);
+		op.phase = r->gemm_phase;
+		st = compile_op(c, &op, err);
+	}
+	if (st) {
+		trace_writer_abort(c->w);
+		free(c);
+		return st;
+	}
+	s->insns = trace_writer_count(c->w) + 1;
+	st = trace_writer_close(c->w, err);
+	free(c);
+	return st;
+}

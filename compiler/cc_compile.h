@@ -1,0 +1,55 @@
+/* cc_compile.h - the compiler driver: a model scenario (or one GEMM) on an
+ * arch -> mapped, emitted trace. */
+#ifndef CC_COMPILE_H
+#define CC_COMPILE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cc_map.h"
+#include "trace.h"
+#include "wl_model.h"
+#include "wl_scenario.h"
+
+struct cc_compile_req {
+	const struct cfg_arch *arch;
+	const struct wl_model *model;		/* NULL with a single GEMM */
+	const struct wl_scenario *scenario;
+	uint64_t M, K, N;			/* single GEMM (model == NULL) */
+	int gemm_phase;				/* enum wl_phase_kind for it */
+	const char *out_path;
+	bool bit_true;
+	uint64_t seed;
+	bool no_shortcut;			/* tests: emit every outer tile */
+};
+
+struct cc_compile_stats {
+	uint64_t ops;			/* GEMM ops compiled */
+	uint64_t insns;			/* records written (END included) */
+	uint64_t macs;			/* Σ M K N repeat of the ops */
+	uint64_t dram_read_bytes, dram_write_bytes;	/* the mappings' totals */
+	uint64_t compulsory_bytes;	/* every operand once */
+	uint64_t mappings;		/* distinct shapes searched */
+};
+
+enum ps_status cc_compile(const struct cc_compile_req *r,
+			  struct cc_compile_stats *s, struct ps_err *err);
+
+/* Totals read back from a trace, with LOOP bodies and OP repeats expanded
+ * arithmetically (no unrolling). */
+struct trace_summary {
+	uint64_t records, ops;
+	uint64_t macs;			/* Σ over MM: m n k x repeats */
+	uint64_t load_bytes[3];		/* LD_W, LD_S, LD_A */
+	uint64_t store_bytes;
+	uint64_t mm_iterations;
+	/* per buffer and load kind (W, S, A): the most bytes held, slots x
+	 * tile; their sum bounds what the buffer must hold */
+	uint64_t max_held[8][3];
+	uint64_t pushes[3][2], pops[3][2];	/* per queue: [prev, next] */
+};
+
+enum ps_status trace_summarize(const char *path, struct trace_summary *s,
+			       struct ps_err *err);
+
+#endif

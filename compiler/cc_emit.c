@@ -1,0 +1,396 @@
+/* cc_emit.c - instruction emission for one mapped GEMM.
+ *
+ * The op's loop nest (outer, mid, k innermost; outer = n for n-m-k) is
+ * walked one MM iteration at a time. Each iteration loads the tiles that
+ * changed (B when k or n changed, A when k or m changed), runs one MM, and,
+ * when the output tile is complete, dequantizes (families that do) and
+ * stores it. Tokens follow isa.def: the last load of an iteration pushes a
+ * data token; an iteration's first load pops as many slot tokens as it needs
+ * for the slots it overwrites (a slot is free once the last MM that read it
+ * has finished, and every MM pushes one slot token when done); MM pops one
+ * data token (PRE does, for LUT-TC, when it runs first); the compute op that
+ * finishes an output tile pushes to store, the first MM of an output tile
+ * pops an output-slot token once `slots` tiles are in flight; every store
+ * gives one back.
+ *
+ * Per outer tile the records are grouped by queue (loads, compute, stores)
+ * and consecutive identical records fold into one with a repeat count. Identical outer-tile bodies fold into a LOOP. */
+#include "cc_emit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BODY_MAX 64
+
+struct body {
+	struct trace_insn q[3][BODY_MAX];	/* load, compute, store */
+	size_t n[3];
+	bool overflow;
+};
+
+/* Running state over the whole op (snapshotted per outer tile). */
+struct emit_state {
+	uint64_t t;			/* MM iterations so far */
+	uint64_t popped;		/* slot tokens popped by loads */
+	uint64_t out_tiles;		/* output tiles started */
+	/* last use (MM iteration) of the most recent loads per operand, a ring
+	 * of `slots` entries indexed by load count % slots */
+	uint64_t lastuse_b[2], lastuse_a[2];
+	uint64_t nload_b, nload_a;
+	uint64_t prev_m, prev_n, prev_k;	/* tile indices of the last iteration */
+};
+
+struct emitter {
+	const struct cfg_arch *a;
+	const struct cc_gemm *g;
+	const struct cc_mapping *m;
+	const struct cc_emit_opts *o;
+	uint32_t op_index;
+	struct emit_state s;
+	struct body cur, pend;
+	uint64_t pend_count;
+};
+
+/* Does y continue x (same instruction, next iteration)? */
+static bool continues(const struct trace_insn *x, const struct trace_insn *y)
+{
+	return x->opcode == y->opcode &&
+	       (x->flags & ~TRACE_ZIP_MASK) == (y->flags & ~TRACE_ZIP_MASK) &&
+	       x->buf == y->buf && x->fmt == y->fmt && x->op == y->op &&
+	       x->a == y->a && x->b == y->b && x->c == y->c &&
+	       x->bytes == y->bytes && x->repeat < UINT32_MAX;
+}
+
+/* Is record i the head or a member of a zipped group? */
+static bool in_zip(const struct trace_insn *r, size_t i)
+{
+	if (TRACE_ZIP(r[i].flags))
+		return true;
+	for (size_t j = 1; j <= 3 && j <= i; j++)
+		if (TRACE_ZIP(r[i - j].flags) >= j)
+			return true;
+	return false;
+}
+
+/* Append to a queue, folding: a record that continues the previous one
+ * bumps its repeat; a group of p = 2..3 records that continues the p
+ * records before it (each with one repeat count) becomes one more iteration
+ * of that zipped group (isa.def, ZIP). */
+static void put(struct body *b, int q, const struct trace_insn *in)
+{
+	struct trace_insn *r = b->q[q];
+	size_t n = b->n[q];
+	if (n && !in_zip(r, n - 1) && continues(&r[n - 1], in)) {
+		r[n - 1].repeat++;
+		return;
+	}
+	if (n == BODY_MAX) {
+		b->overflow = true;
+		return;
+	}
+	r[n++] = *in;
+	for (size_t p = 2; p <= 3 && 2 * p <= n; p++) {
+		struct trace_insn *g1 = &r[n - 2 * p], *g2 = &r[n - p];
+		size_t h = n - 2 * p;
+		bool ok;
+		if (TRACE_ZIP(g1->flags))
+			ok = TRACE_ZIP(g1->flags) == p - 1;
+		else {
+			ok = true;
+			for (size_t i = 0; ok && i < p; i++)
+				ok = !in_zip(r, h + i) && g1[i].repeat == 1;
+		}
+		for (size_t i = 0; ok && i < p; i++)
+			ok = g2[i].repeat == 1 && !TRACE_ZIP(g2[i].flags) &&
+			     continues(&g1[i], &g2[i]);
+		if (!ok)
+			continue;
+		for (size_t i = 0; i < p; i++)
+			g1[i].repeat++;
+		g1->flags = (uint8_t)((g1->flags & ~TRACE_ZIP_MASK) |
+				      (p - 1) << TRACE_ZIP_SHIFT);
+		n -= p;
+		break;
+	}
+	b->n[q] = n;
+}
+
+static bool same_body(const struct body *x, const struct body *y)
+{
+	for (int q = 0; q < 3; q++) {
+		if (x->n[q] != y->n[q])
+			return false;
+		for (size_t i = 0; i < x->n[q]; i++) {
+			struct trace_insn a = x->q[q][i], b = y->q[q][i];
+			a.addr = b.addr = 0;
+			if (memcmp(&a, &b, sizeof a))
+				return false;
+		}
+	}
+	return true;
+}
+
+static enum ps_status flush_pending(struct emitter *e, const struct cc_sink *s,
+				    struct ps_err *err)
+{
+	size_t len = e->pend.n[0] + e->pend.n[1] + e->pend.n[2];
+	enum ps_status st;
+	if (!e->pend_count)
+		return PS_OK;
+	if (e->pend_count > 1) {
+		struct trace_insn loop = { .opcode = TRACE_LOOP, .op = e->op_index,
+					   .repeat = (uint32_t)e->pend_count,
+					   .a = (uint32_t)len };
+		if ((st = s->put(s->ctx, &loop, err)))
+			return st;
+	}
+	for (int q = 0; q < 3; q++)
+		for (size_t i = 0; i < e->pend.n[q]; i++)
+			if ((st = s->put(s->ctx, &e->pend.q[q][i], err)))
+				return st;
+	e->pend_count = 0;
+	return PS_OK;
+}
+
+static uint32_t tile_len(uint64_t dim, uint64_t tile, uint64_t idx)
+{
+	uint64_t left = dim - idx * tile;
+	return (uint32_t)(left < tile ? left : tile);
+}
+
+/* One MM iteration at tile indices (mi, ni, ki). */
+static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
+		      bool load_b, bool load_a)
+{
+	const struct cc_mapping *m = e->m;
+	const struct cc_layout *l = &m->layout;
+	const struct cc_gemm *g = e->g;
+	struct body *b = &e->cur;
+	uint32_t mt = tile_len(g->M, m->Mt, mi), nt = tile_len(g->N, m->Nt, ni);
+	uint32_t kt = tile_len(g->K, m->Kt, ki);
+	uint64_t need = 0;	/* slot tokens the loads must have seen */
+	struct trace_insn ld[3];
+	int nl = 0;
+	uint64_t w_addr = e->o->w_base + (ni * m->tk + ki) * (m->w_tile_bytes + m->s_tile_bytes);
+	uint64_t w_bytes = cc_bits_to_bytes((double)kt * nt, l->code_bits);
+	bool first_k = ki == 0, last_k = ki + 1 == m->tk;
+
+	if (load_b) {
+		uint64_t c = e->s.nload_b++;
+		if (c >= m->slots_w && e->s.lastuse_b[c % m->slots_w] + 1 > need)
+			need = e->s.lastuse_b[c % m->slots_w] + 1;
+		ld[nl++] = (struct trace_insn){
+			.opcode = TRACE_LD_W, .op = e->op_index, .repeat = 1,
+			.buf = (uint8_t)m->buf_w, .fmt = e->o->fmt, .a = kt, .b = nt,
+			.c = m->slots_w,
+			.addr = w_addr, .bytes = w_bytes,
+		};
+		if (l->side_bits > 0)
+			ld[nl++] = (struct trace_insn){
+				.opcode = TRACE_LD_S, .op = e->op_index, .repeat = 1,
+				.buf = (uint8_t)m->buf_w,
+				.a = l->group ? (uint32_t)((kt + l->group - 1) / l->group) : 1,
+				.b = nt, .c = m->slots_w,
+				.addr = w_addr + w_bytes,
+				.bytes = cc_bits_to_bytes((double)kt * nt, l->side_bits),
+			};
+		e->s.lastuse_b[c % m->slots_w] = e->s.t;
+	} else if (e->s.nload_b) {
+		e->s.lastuse_b[(e->s.nload_b - 1) % m->slots_w] = e->s.t;
+	}
+	if (load_a) {
+		uint64_t c = e->s.nload_a++;
+		if (c >= m->slots_a && e->s.lastuse_a[c % m->slots_a] + 1 > need)
+			need = e->s.lastuse_a[c % m->slots_a] + 1;
+		ld[nl++] = (struct trace_insn){
+			.opcode = TRACE_LD_A, .op = e->op_index, .repeat = 1,
+			.buf = (uint8_t)m->buf_a, .fmt = e->o->a_fmt, .a = mt, .b = kt,
+			.c = m->slots_a,
+			.addr = e->o->act_base + (mi * m->tk + ki) * m->a_tile_bytes,
+			.bytes = cc_bits_to_bytes((double)mt * kt, l->a_bits),
+		};
+		e->s.lastuse_a[c % m->slots_a] = e->s.t;
+	} else if (e->s.nload_a) {
+		e->s.lastuse_a[(e->s.nload_a - 1) % m->slots_a] = e->s.t;
+	}
+	/* slot tokens: one per load at most; `need` is monotone */
+	for (int i = 0; i < nl && e->s.popped < need; i++) {
+		ld[i].flags |= TRACE_POP_NEXT;
+		e->s.popped++;
+	}
+	if (e->s.popped < need)
+		b->overflow = true;	/* cannot happen for k-innermost nests */
+	if (nl == 0) {
+		b->overflow = true;	/* every iteration loads something */
+		return;
+	}
+	ld[nl - 1].flags |= TRACE_PUSH_NEXT;
+	for (int i = 0; i < nl; i++)
+		put(b, 0, &ld[i]);
+
+	{
+		bool pre = l->precompute && load_a;
+		struct trace_insn mm = {
+			.opcode = TRACE_MM, .op = e->op_index, .repeat = 1,
+			.fmt = e->o->fmt, .a = mt, .b = nt, .c = kt,
+			.addr = l->wbits, .bytes = (uint64_t)l->a_bits,
+			.flags = TRACE_PUSH_PREV,
+		};
+		for (uint32_t gsz = l->group; gsz > 1; gsz >>= 1)
+			mm.buf++;
+		if (pre) {
+			struct trace_insn p = {
+				.opcode = TRACE_PRE, .op = e->op_index, .repeat = 1,
+				.buf = (uint8_t)m->buf_a, .a = mt,
+				.b = (kt + l->tables_per_k - 1) / l->tables_per_k,
+				.c = l->table_entries, .flags = TRACE_POP_PREV,
+			};
+			put(b, 1, &p);
+		} else {
+			mm.flags |= TRACE_POP_PREV;
+		}
+		if (first_k) {
+			if (e->s.out_tiles >= m->slots_o)
+				mm.flags |= TRACE_POP_NEXT;
+			e->s.out_tiles++;
+		}
+		if (last_k && !l->dequant)
+			mm.flags |= TRACE_PUSH_NEXT;
+		put(b, 1, &mm);
+		if (last_k && l->dequant) {
+			struct trace_insn dq = {
+				.opcode = TRACE_DQ, .op = e->op_index, .repeat = 1,
+				.a = mt, .b = nt,
+				.c = l->group ? (uint32_t)((g->K + l->group - 1) / l->group) : 1,
+				.flags = TRACE_PUSH_NEXT,
+			};
+			put(b, 1, &dq);
+		}
+	}
+	if (last_k) {
+		uint64_t oi = m->order == CC_ORDER_NMK ? ni * m->tm + mi : mi * m->tn + ni;
+		struct trace_insn st = {
+			.opcode = TRACE_ST, .op = e->op_index, .repeat = 1,
+			.buf = (uint8_t)(m->buf_o >= 0 ? m->buf_o : m->buf_a),
+			.a = mt, .b = nt, .c = m->slots_o,
+			.addr = e->o->act_base + (1ull << 40) +
+				oi * cc_bits_to_bytes((double)m->Mt * m->Nt, l->out_bits),
+			.bytes = cc_bits_to_bytes((double)mt * nt, l->out_bits),
+			.flags = TRACE_POP_PREV | TRACE_PUSH_PREV,
+		};
+		put(b, 2, &st);
+	}
+	e->s.t++;
+}
+
+static void outer_tile(struct emitter *e, uint64_t oi)
+{
+	const struct cc_mapping *m = e->m;
+	bool nmk = m->order == CC_ORDER_NMK;
+	uint64_t mid = nmk ? m->tm : m->tn;
+	memset(&e->cur, 0, sizeof e->cur);
+	for (uint64_t yi = 0; yi < mid; yi++)
+		for (uint64_t ki = 0; ki < m->tk; ki++) {
+			uint64_t mi = nmk ? yi : oi, ni = nmk ? oi : yi;
+			/* an operand is loaded when its tile differs from the one
+			 * the previous iteration used (cc_map's reuse rule) */
+			bool load_b = e->s.t == 0 || ki != e->s.prev_k || ni != e->s.prev_n;
+			bool load_a = e->s.t == 0 || ki != e->s.prev_k || mi != e->s.prev_m;
+			iteration(e, mi, ni, ki, load_b, load_a);
+			e->s.prev_m = mi;
+			e->s.prev_n = ni;
+			e->s.prev_k = ki;
+		}
+}
+
+/* Two equal bodies in a row: the token pattern has settled, so every later
+ * full outer tile gives this body again. Advance the state over them in
+ * closed form (each by the last body's deltas) and return how many were
+ * skipped. The skip keeps the slot rings aligned (a multiple of the ring
+ * period), so the state is exactly what stepping would give. */
+static uint64_t skip_steady(struct emitter *e, const struct emit_state *before,
+			    uint64_t oi)
+{
+	const struct cc_mapping *m = e->m;
+	uint64_t full = m->order == CC_ORDER_NMK ? e->g->N / m->Nt : e->g->M / m->Mt;
+	uint64_t dt = e->s.t - before->t, db = e->s.nload_b - before->nload_b;
+	uint64_t da = e->s.nload_a - before->nload_a, skip;
+	if (full <= oi + 1)
+		return 0;
+	skip = full - (oi + 1);
+	while (skip && ((skip * db) % m->slots_w || (skip * da) % m->slots_a))
+		skip--;
+	e->pend_count += skip;
+	e->s.t += skip * dt;
+	e->s.nload_b += skip * db;
+	e->s.nload_a += skip * da;
+	e->s.popped += skip * (e->s.popped - before->popped);
+	e->s.out_tiles += skip * (e->s.out_tiles - before->out_tiles);
+	for (int s = 0; s < 2; s++) {
+		e->s.lastuse_b[s] += skip * dt;
+		e->s.lastuse_a[s] += skip * dt;
+	}
+	/* prev_* stay valid: the outer index is the only one that moves, and
+	 * the next tile compares against it through ni/mi below */
+	if (m->order == CC_ORDER_NMK)
+		e->s.prev_n += skip;
+	else
+		e->s.prev_m += skip;
+	return skip;
+}
+
+enum ps_status cc_emit_gemm(const struct cfg_arch *a, const struct wl_op *op,
+			    uint32_t op_index, const struct cc_gemm *g,
+			    const struct cc_mapping *m,
+			    const struct cc_emit_opts *o,
+			    const struct cc_sink *sink, struct ps_err *err)
+{
+	struct emitter *e;
+	struct trace_insn hdr = {
+		.opcode = TRACE_OP, .op = op_index,
+		.repeat = (uint32_t)op->repeat, .buf = (uint8_t)op->kind,
+		.fmt = (uint8_t)op->phase, .a = (uint32_t)g->K, .b = (uint32_t)g->N,
+		.c = (uint32_t)op->cls, .addr = g->M, .bytes = op->layer,
+	};
+	uint64_t outer;
+	enum ps_status st;
+
+	if (!m->feasible)
+		return ps_errf(err, PS_EINPUT, "op %u (%s): %s", op_index, op->name, m->reason);
+	if (op->repeat > UINT32_MAX || g->K > UINT32_MAX || g->N > UINT32_MAX)
+		return ps_errf(err, PS_EINPUT, "op %u (%s): dims exceed the trace's 32-bit fields",
+			       op_index, op->name);
+	if ((st = sink->put(sink->ctx, &hdr, err)))
+		return st;
+	e = calloc(1, sizeof *e);
+	if (!e)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	e->a = a;
+	e->g = g;
+	e->m = m;
+	e->o = o;
+	e->op_index = op_index;
+	outer = m->order == CC_ORDER_NMK ? m->tn : m->tm;
+	for (uint64_t oi = 0; oi < outer && !st; oi++) {
+		struct emit_state before = e->s;
+		outer_tile(e, oi);
+		if (e->cur.overflow) {
+			st = ps_errf(err, PS_EINPUT, "op %u (%s): instruction body too irregular to encode",
+				     op_index, op->name);
+			break;
+		}
+		if (e->pend_count && same_body(&e->cur, &e->pend)) {
+			e->pend_count++;
+			if (!o->no_shortcut && e->pend_count == 2)
+				oi += skip_steady(e, &before, oi);
+			continue;
+		}
+		st = flush_pending(e, sink, err);
+		e->pend = e->cur;
+		e->pend_count = 1;
+	}
+	if (!st)
+		st = flush_pending(e, sink, err);
+	free(e);
+	return st;
+}

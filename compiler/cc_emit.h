@@ -1,0 +1,31 @@
+/* cc_emit.h - one GEMM op's instruction block from its mapping. */
+#ifndef CC_EMIT_H
+#define CC_EMIT_H
+
+#include <stdbool.h>
+
+#include "cc_map.h"
+#include "trace.h"
+
+/* Where records go: a trace writer, or a test's array. */
+struct cc_sink {
+	enum ps_status (*put)(void *ctx, const struct trace_insn *in,
+			      struct ps_err *err);
+	void *ctx;
+};
+
+struct cc_emit_opts {
+	bool no_shortcut;	/* generate every outer tile (tests) */
+	uint64_t w_base;	/* DRAM byte address of this op's B operand */
+	uint64_t act_base;	/* DRAM byte address of A and the output */
+	uint8_t fmt;		/* weight format id for MM / LD_W */
+	uint8_t a_fmt;		/* activation format id */
+};
+
+enum ps_status cc_emit_gemm(const struct cfg_arch *a, const struct wl_op *op,
+			    uint32_t op_index, const struct cc_gemm *g,
+			    const struct cc_mapping *m,
+			    const struct cc_emit_opts *o,
+			    const struct cc_sink *sink, struct ps_err *err);
+
+#endif
