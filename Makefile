@@ -9,13 +9,19 @@ BUILD := build
 ASAN := build-asan
 MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled
 
-.PHONY: run test deps build build-asan clean
+.PHONY: run test fuzz deps build build-asan clean
 
 run: build
 	./$(BUILD)/cli/pesim report bitmod --out reports/out
 
 test: build build-asan
 	@bash tests/run-tests.sh $(BUILD) $(ASAN)
+
+# libFuzzer targets (clang, ASan+UBSan) for the trace, .npy and .safetensors
+# readers, FUZZ_SECONDS each (default 60).
+fuzz:
+	@$(MAKE) --no-print-directory deps PKGS="$(PKGS) clang libclang-rt-14-dev"
+	@bash tests/fuzz/run-fuzz.sh
 
 deps:
 	@missing=""; \
@@ -47,4 +53,4 @@ build-asan: deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)
 
 clean:
-	rm -rf $(BUILD) $(ASAN) reports/out
+	rm -rf $(BUILD) $(ASAN) build-fuzz reports/out

@@ -283,13 +283,13 @@ static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
 	e->s.t++;
 }
 
-static void outer_tile(struct emitter *e, uint64_t oi)
+/* Walk mid tiles [y0, y1) of outer tile oi into e->cur. */
+static void walk(struct emitter *e, uint64_t oi, uint64_t y0, uint64_t y1)
 {
 	const struct cc_mapping *m = e->m;
 	bool nmk = m->order == CC_ORDER_NMK;
-	uint64_t mid = nmk ? m->tm : m->tn;
 	memset(&e->cur, 0, sizeof e->cur);
-	for (uint64_t yi = 0; yi < mid; yi++)
+	for (uint64_t yi = y0; yi < y1; yi++)
 		for (uint64_t ki = 0; ki < m->tk; ki++) {
 			uint64_t mi = nmk ? yi : oi, ni = nmk ? oi : yi;
 			/* an operand is loaded when its tile differs from the one
@@ -303,21 +303,18 @@ static void outer_tile(struct emitter *e, uint64_t oi)
 		}
 }
 
-/* Two equal bodies in a row: the token pattern has settled, so every later
- * full outer tile gives this body again. Advance the state over them in
- * closed form (each by the last body's deltas) and return how many were
- * skipped. The skip keeps the slot rings aligned (a multiple of the ring
- * period), so the state is exactly what stepping would give. */
+/* Two equal units in a row: the token pattern has settled, so every later
+ * full tile at this level gives this unit again. Advance the state over them
+ * in closed form (each by the last unit's deltas) and return how many were
+ * skipped; `left` is how many full tiles remain at this level. The skip keeps
+ * the slot rings aligned (a multiple of the ring period), so the state is
+ * exactly what stepping would give; *idx is the level's tile index. */
 static uint64_t skip_steady(struct emitter *e, const struct emit_state *before,
-			    uint64_t oi)
+			    uint64_t left, uint64_t *idx)
 {
 	const struct cc_mapping *m = e->m;
-	uint64_t full = m->order == CC_ORDER_NMK ? e->g->N / m->Nt : e->g->M / m->Mt;
 	uint64_t dt = e->s.t - before->t, db = e->s.nload_b - before->nload_b;
-	uint64_t da = e->s.nload_a - before->nload_a, skip;
-	if (full <= oi + 1)
-		return 0;
-	skip = full - (oi + 1);
+	uint64_t da = e->s.nload_a - before->nload_a, skip = left;
 	while (skip && ((skip * db) % m->slots_w || (skip * da) % m->slots_a))
 		skip--;
 	e->pend_count += skip;
@@ -330,13 +327,32 @@ static uint64_t skip_steady(struct emitter *e, const struct emit_state *before,
 		e->s.lastuse_b[s] += skip * dt;
 		e->s.lastuse_a[s] += skip * dt;
 	}
-	/* prev_* stay valid: the outer index is the only one that moves, and
-	 * the next tile compares against it through ni/mi below */
-	if (m->order == CC_ORDER_NMK)
-		e->s.prev_n += skip;
-	else
-		e->s.prev_m += skip;
+	*idx += skip;
 	return skip;
+}
+
+/* Fold the unit just walked into the pending one, or flush and start anew.
+ * full: tiles at this level that are not edge tiles; i: this unit's index. */
+static enum ps_status fold(struct emitter *e, const struct emit_state *before,
+			   uint64_t *i, uint64_t full, uint64_t *prev_idx,
+			   const struct cc_sink *sink, struct ps_err *err)
+{
+	enum ps_status st;
+	if (e->cur.overflow)
+		return ps_errf(err, PS_EINPUT, "op %u: instruction body too irregular to encode",
+			       e->op_index);
+	if (e->pend_count && same_body(&e->cur, &e->pend)) {
+		e->pend_count++;
+		if (!e->o->no_shortcut && e->pend_count >= 2 && full > *i + 1) {
+			uint64_t skip = skip_steady(e, before, full - (*i + 1), i);
+			*prev_idx += skip;
+		}
+		return PS_OK;
+	}
+	st = flush_pending(e, sink, err);
+	e->pend = e->cur;
+	e->pend_count = 1;
+	return st;
 }
 
 enum ps_status cc_emit_gemm(const struct cfg_arch *a, const struct wl_op *op,
@@ -352,7 +368,6 @@ enum ps_status cc_emit_gemm(const struct cfg_arch *a, const struct wl_op *op,
 		.fmt = (uint8_t)op->phase, .a = (uint32_t)g->K, .b = (uint32_t)g->N,
 		.c = (uint32_t)op->cls, .addr = g->M, .bytes = op->layer,
 	};
-	uint64_t outer;
 	enum ps_status st;
 
 	if (!m->feasible)
@@ -370,24 +385,33 @@ enum ps_status cc_emit_gemm(const struct cfg_arch *a, const struct wl_op *op,
 	e->m = m;
 	e->o = o;
 	e->op_index = op_index;
-	outer = m->order == CC_ORDER_NMK ? m->tn : m->tm;
-	for (uint64_t oi = 0; oi < outer && !st; oi++) {
-		struct emit_state before = e->s;
-		outer_tile(e, oi);
-		if (e->cur.overflow) {
-			st = ps_errf(err, PS_EINPUT, "op %u (%s): instruction body too irregular to encode",
-				     op_index, op->name);
-			break;
+	/* The unit of folding: a whole outer tile when k is not tiled (its body
+	 * is a handful of records), else one (outer, mid) tile whose body holds
+	 * the k sweep. */
+	{
+		bool nmk = m->order == CC_ORDER_NMK;
+		uint64_t outer = nmk ? m->tn : m->tm, mid = nmk ? m->tm : m->tn;
+		uint64_t full_outer = nmk ? g->N / m->Nt : g->M / m->Mt;
+		uint64_t full_mid = nmk ? g->M / m->Mt : g->N / m->Nt;
+		uint64_t *prev_outer = nmk ? &e->s.prev_n : &e->s.prev_m;
+		uint64_t *prev_mid = nmk ? &e->s.prev_m : &e->s.prev_n;
+		for (uint64_t oi = 0; oi < outer && !st; oi++) {
+			if (m->tk == 1) {
+				struct emit_state before = e->s;
+				walk(e, oi, 0, mid);
+				st = fold(e, &before, &oi, full_outer, prev_outer, sink, err);
+				continue;
+			}
+			for (uint64_t yi = 0; yi < mid && !st; yi++) {
+				struct emit_state before = e->s;
+				walk(e, oi, yi, yi + 1);
+				st = fold(e, &before, &yi, full_mid, prev_mid, sink, err);
+			}
 		}
-		if (e->pend_count && same_body(&e->cur, &e->pend)) {
-			e->pend_count++;
-			if (!o->no_shortcut && e->pend_count == 2)
-				oi += skip_steady(e, &before, oi);
-			continue;
-		}
-		st = flush_pending(e, sink, err);
-		e->pend = e->cur;
-		e->pend_count = 1;
+	}
+	if (st) {
+		free(e);
+		return st;
 	}
 	if (!st)
 		st = flush_pending(e, sink, err);

@@ -22,6 +22,22 @@ static uint64_t steps(uint64_t dim, uint64_t tile, uint64_t unit)
 	return full * cdiv(tile, unit) + (edge ? cdiv(edge, unit) : 0);
 }
 
+/* Bytes of a d1 x d2 operand stored tile by tile (t1 x t2 tiles, each
+ * padded to whole bytes): what the emitter moves. */
+static uint64_t tiled_bytes(uint64_t d1, uint64_t t1, uint64_t d2, uint64_t t2,
+			    double bits)
+{
+	uint64_t f1 = d1 / t1, e1 = d1 % t1, f2 = d2 / t2, e2 = d2 % t2;
+	uint64_t sum = f1 * f2 * cc_bits_to_bytes((double)t1 * t2, bits);
+	if (e1)
+		sum += f2 * cc_bits_to_bytes((double)e1 * t2, bits);
+	if (e2)
+		sum += f1 * cc_bits_to_bytes((double)t1 * e2, bits);
+	if (e1 && e2)
+		sum += cc_bits_to_bytes((double)e1 * e2, bits);
+	return sum;
+}
+
 static int buffer_index(const struct cfg_arch *a, const char *name)
 {
 	for (size_t i = 0; i < a->n_buffers; i++)
@@ -114,10 +130,10 @@ bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 		return false;
 	}
 
-	m->w_total = cc_bits_to_bytes((double)g->K * g->N, l->code_bits);
-	m->s_total = cc_bits_to_bytes((double)g->K * g->N, l->side_bits);
-	m->a_total = cc_bits_to_bytes((double)g->M * g->K, l->a_bits);
-	m->o_total = cc_bits_to_bytes((double)g->M * g->N, l->out_bits);
+	m->w_total = tiled_bytes(g->K, Kt, g->N, Nt, l->code_bits);
+	m->s_total = tiled_bytes(g->K, Kt, g->N, Nt, l->side_bits);
+	m->a_total = tiled_bytes(g->M, Mt, g->K, Kt, l->a_bits);
+	m->o_total = tiled_bytes(g->M, Mt, g->N, Nt, l->out_bits);
 	fw = reload(order, trips, 2u | 4u);
 	fa = reload(order, trips, 1u | 4u);
 	m->dram_read_bytes = (m->w_total + m->s_total) * fw + m->a_total * fa;

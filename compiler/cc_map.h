@@ -62,7 +62,7 @@ struct cc_mapping {
 	int buf_w, buf_a, buf_o;	/* arch buffer index, -1: none */
 	uint64_t w_tile_bytes, s_tile_bytes, a_tile_bytes, o_tile_bytes;
 	uint64_t table_tile_bytes;
-	uint64_t w_total, s_total, a_total, o_total;	/* compulsory bytes */
+	uint64_t w_total, s_total, a_total, o_total;	/* each operand once, tile by tile */
 	uint64_t dram_read_bytes, dram_write_bytes;	/* with re-loads */
 	uint64_t compute_cycles, dram_cycles, est_cycles;
 	struct cc_layout layout;

@@ -115,6 +115,8 @@ enum ps_status trace_parse_buffer(const void *buf, size_t n, const char *name,
 
 /* One instruction per line: "mnemonic field=value ...". */
 void trace_dis_insn(FILE *fp, const struct trace_insn *in);
+/* Parse a line of trace_dis_insn output back into a record. */
+bool trace_dis_parse(const char *line, struct trace_insn *in);
 /* The opcode table as Markdown (README "Trace format"). */
 void trace_isa_markdown(FILE *fp);
 

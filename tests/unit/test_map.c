@@ -1,0 +1,321 @@
+/* test_map.c - mapper and emitter properties over random shapes and arch
+ * variants: buffers never overflow, the trace's MACs equal M*K*N exactly,
+ * bytes loaded equal the mapping's traffic and are >= compulsory traffic,
+ * the token protocol never deadlocks (checked by unrolling every iteration
+ * through three in-order queues), and the steady-state shortcut emits the
+ * same totals as stepping every tile. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "cc_compile.h"
+#include "cc_emit.h"
+
+#define DATA PESIM_TEST_DATA
+
+static uint64_t rng = 12345;
+static uint64_t rnd(uint64_t n)
+{
+	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+	return (rng >> 33) % n;
+}
+
+/* ---- records in memory ---- */
+struct vec {
+	struct trace_insn *r;
+	size_t n, cap;
+};
+
+static enum ps_status vec_put(void *ctx, const struct trace_insn *in, struct ps_err *err)
+{
+	struct vec *v = ctx;
+	(void)err;
+	if (v->n == v->cap) {
+		v->cap = v->cap ? 2 * v->cap : 256;
+		v->r = realloc(v->r, v->cap * sizeof *v->r);
+	}
+	v->r[v->n++] = *in;
+	return PS_OK;
+}
+
+/* ---- unroll one op block into per-queue iteration lists ---- */
+struct unit {
+	uint8_t opcode, flags;
+};
+struct queue {
+	struct unit *u;
+	size_t n, cap, head;
+};
+
+static void q_push(struct queue *q, const struct trace_insn *in)
+{
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 1024;
+		q->u = realloc(q->u, q->cap * sizeof *q->u);
+	}
+	q->u[q->n].opcode = in->opcode;
+	q->u[q->n].flags = in->flags & 0xf;
+	q->n++;
+}
+
+static int qof(int opcode)
+{
+	int q = trace_ops[opcode].queue;
+	return q == TRACE_Q_LOAD ? 0 : q == TRACE_Q_COMPUTE ? 1 : 2;
+}
+
+/* dispatch records [i, j): zip groups interleave, repeats expand */
+static void dispatch(struct queue qs[3], const struct trace_insn *r, size_t i, size_t j)
+{
+	while (i < j) {
+		size_t z = TRACE_ZIP(r[i].flags);
+		for (uint32_t it = 0; it < r[i].repeat; it++)
+			for (size_t k = 0; k <= z; k++)
+				q_push(&qs[qof(r[i + k].opcode)], &r[i + k]);
+		i += z + 1;
+	}
+}
+
+/* Run the three queues at infinite speed; true if all drain. */
+static bool drains(struct queue qs[3])
+{
+	/* tokens: [0] load->compute, [1] compute->load, [2] compute->store,
+	 * [3] store->compute */
+	uint64_t tok[4] = { 0 };
+	bool progress = true;
+	while (progress) {
+		progress = false;
+		for (int q = 0; q < 3; q++) {
+			while (qs[q].head < qs[q].n) {
+				uint8_t f = qs[q].u[qs[q].head].flags;
+				int from_prev = q == 1 ? 0 : q == 2 ? 2 : -1;
+				int from_next = q == 0 ? 1 : q == 1 ? 3 : -1;
+				if ((f & TRACE_POP_PREV) && (from_prev < 0 || !tok[from_prev]))
+					break;
+				if ((f & TRACE_POP_NEXT) && (from_next < 0 || !tok[from_next]))
+					break;
+				if (f & TRACE_POP_PREV)
+					tok[from_prev]--;
+				if (f & TRACE_POP_NEXT)
+					tok[from_next]--;
+				if (f & TRACE_PUSH_NEXT)
+					tok[q == 0 ? 0 : 2]++;
+				if (f & TRACE_PUSH_PREV)
+					tok[q == 1 ? 1 : 3]++;
+				qs[q].head++;
+				progress = true;
+			}
+		}
+	}
+	return qs[0].head == qs[0].n && qs[1].head == qs[1].n && qs[2].head == qs[2].n;
+}
+
+static bool block_drains(const struct vec *v)
+{
+	struct queue qs[3];
+	size_t i = 1;	/* skip OP */
+	bool ok;
+	memset(qs, 0, sizeof qs);
+	while (i < v->n) {
+		if (v->r[i].opcode == TRACE_LOOP) {
+			size_t body = v->r[i].a;
+			for (uint32_t it = 0; it < v->r[i].repeat; it++)
+				dispatch(qs, v->r, i + 1, i + 1 + body);
+			i += 1 + body;
+		} else {
+			size_t z = TRACE_ZIP(v->r[i].flags);
+			dispatch(qs, v->r, i, i + z + 1);
+			i += z + 1;
+		}
+	}
+	ok = drains(qs);
+	for (int q = 0; q < 3; q++)
+		free(qs[q].u);
+	return ok;
+}
+
+/* totals of an in-memory block, the way trace_summarize counts a file */
+static void block_totals(const struct vec *v, uint64_t *macs, uint64_t *loaded,
+			 uint64_t *stored)
+{
+	uint64_t mult = 1, left = 0;
+	*macs = *loaded = *stored = 0;
+	for (size_t i = 1; i < v->n; i++) {
+		const struct trace_insn *r = &v->r[i];
+		uint64_t it;
+		if (r->opcode == TRACE_LOOP) {
+			mult = r->repeat;
+			left = r->a;
+			continue;
+		}
+		it = r->repeat * (left ? mult : 1);
+		if (left)
+			left--;
+		if (r->opcode == TRACE_MM)
+			*macs += it * (uint64_t)r->a * r->b * r->c;
+		else if (trace_ops[r->opcode].queue == TRACE_Q_LOAD)
+			*loaded += it * r->bytes;
+		else if (r->opcode == TRACE_ST)
+			*stored += it * r->bytes;
+	}
+}
+
+static void check_gemm(const struct cfg_arch *a, uint64_t M, uint64_t K, uint64_t N,
+		       int phase, int kind)
+{
+	struct cc_gemm g = { M, K, N, phase, kind, cfg_arch_weight_bits(a, NULL, phase) };
+	struct cc_mapping m;
+	struct wl_op op;
+	struct ps_err err;
+	struct vec v1 = { 0 }, v2 = { 0 };
+	struct cc_sink s1 = { vec_put, &v1 }, s2 = { vec_put, &v2 };
+	struct cc_emit_opts o1 = { 0 }, o2 = { .no_shortcut = true };
+	uint64_t macs, ld, st, macs2, ld2, st2;
+	bool small;
+
+	assert_int_equal(cc_map_gemm(a, &g, &m, &err), PS_OK);
+	if (!m.feasible) {
+		/* infeasible is a result with a reason, never a crash */
+		assert_true(strlen(m.reason) > 10);
+		return;
+	}
+	/* buffers never overflow */
+	assert_true(m.slots_w * (m.w_tile_bytes + m.s_tile_bytes) <=
+		    (uint64_t)(a->buffers[m.buf_w].size_kib * 1024));
+	assert_true(m.slots_a * (m.a_tile_bytes + m.table_tile_bytes) <=
+		    (uint64_t)(a->buffers[m.buf_a].size_kib * 1024));
+	/* K tiles aligned to quantization groups */
+	if (kind == WL_LINEAR && m.Kt != K)
+		assert_int_equal(m.Kt % m.layout.k_align, 0);
+	memset(&op, 0, sizeof op);
+	op.M = M; op.K = K; op.N = N; op.repeat = 1; op.kind = kind; op.phase = phase;
+	/* stepping every tile and unrolling for the token check are kept to
+	 * nests of at most 100k MM iterations */
+	small = m.tm * m.tn * m.tk <= 100000;
+	if (cc_emit_gemm(a, &op, 0, &g, &m, &o1, &s1, &err) ||
+	    (small && cc_emit_gemm(a, &op, 0, &g, &m, &o2, &s2, &err)))
+		fail_msg("%llux%llux%llu (%s): Mt %llu Kt %llu Nt %llu order %d: %s",
+			 (unsigned long long)M, (unsigned long long)K, (unsigned long long)N,
+			 a->name, (unsigned long long)m.Mt, (unsigned long long)m.Kt,
+			 (unsigned long long)m.Nt, m.order, err.msg);
+	block_totals(&v1, &macs, &ld, &st);
+	if (small)
+		block_totals(&v2, &macs2, &ld2, &st2);
+	else
+		macs2 = macs, ld2 = ld, st2 = st;
+	if (macs != M * K * N)
+		fail_msg("%llux%llux%llu: trace MACs %llu", (unsigned long long)M,
+			 (unsigned long long)K, (unsigned long long)N, (unsigned long long)macs);
+	if (ld != m.dram_read_bytes)
+		fail_msg("%llux%llux%llu kind %d phase %d: Mt %llu Kt %llu Nt %llu order %d slots %u: loaded %llu, mapping %llu (shortcut-free %llu)",
+			 (unsigned long long)M, (unsigned long long)K, (unsigned long long)N, kind, phase,
+			 (unsigned long long)m.Mt, (unsigned long long)m.Kt, (unsigned long long)m.Nt,
+			 m.order, m.slots_a, (unsigned long long)ld,
+			 (unsigned long long)m.dram_read_bytes, (unsigned long long)ld2);
+	assert_true(ld >= m.w_total + m.s_total + m.a_total);	/* compulsory */
+	assert_true(st == m.o_total);
+	assert_true(macs2 == macs && ld2 == ld && st2 == st);
+	if (small) {
+		assert_true(block_drains(&v1));
+		assert_true(block_drains(&v2));
+	}
+	free(v1.r);
+	free(v2.r);
+}
+
+static void test_random_shapes(void **state)
+{
+	static const char *const archs[] = {
+		PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml",
+		PESIM_SRCDIR "/configs/arch/bitmod/fp16.yaml",
+		PESIM_SRCDIR "/configs/arch/bitmod/olive.yaml",
+		DATA "/arch/tiny.yaml",
+		DATA "/arch/tiny-serial.yaml",
+	};
+	(void)state;
+	for (size_t ai = 0; ai < sizeof archs / sizeof *archs; ai++) {
+		struct cfg_arch a;
+		struct ps_err err;
+		assert_int_equal(cfg_arch_load(archs[ai], &a, &err), PS_OK);
+		for (int i = 0; i < 60; i++) {
+			uint64_t M = 1 + rnd(i % 3 ? 300 : 3000);
+			uint64_t K = 1 + rnd(i % 2 ? 2000 : 9000);
+			uint64_t N = 1 + rnd(i % 4 ? 600 : 5000);
+			check_gemm(&a, M, K, N, (int)rnd(2), rnd(5) ? WL_LINEAR : WL_ATTN_QK);
+		}
+		/* shapes of the zoo */
+		check_gemm(&a, 256, 4096, 11008, WL_PREFILL, WL_LINEAR);
+		check_gemm(&a, 1, 11008, 4096, WL_DECODE, WL_LINEAR);
+		check_gemm(&a, 4, 128, 1024, WL_DECODE, WL_ATTN_QK);
+	}
+}
+
+/* An arch whose buffers cannot hold even the smallest tile: a result with a
+ * reason. */
+static void test_infeasible(void **state)
+{
+	struct cfg_arch a;
+	struct cc_gemm g = { 64, 4096, 64, WL_PREFILL, WL_LINEAR, 8 };
+	struct cc_mapping m;
+	struct ps_err err;
+	(void)state;
+	assert_int_equal(cfg_arch_load(DATA "/arch/tiny.yaml", &a, &err), PS_OK);
+	a.buffers[0].size_kib = 0.01;	/* 10 bytes */
+	assert_int_equal(cc_map_gemm(&a, &g, &m, &err), PS_OK);
+	assert_false(m.feasible);
+	assert_non_null(strstr(m.reason, "does not fit"));
+	assert_non_null(strstr(m.reason, "weight buffer"));
+}
+
+/* The whole-model trace: MACs equal the zoo's GEMM MACs, loads equal the
+ * mappings' traffic. */
+static void test_model_trace_totals(void **state)
+{
+	static const char *const models[] = { "opt-1.3b", "llama-2-7b", "llama-3-8b", "yi-6b" };
+	char path[] = "/tmp/pesim-map-XXXXXX";
+	int fd = mkstemp(path);
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	for (size_t i = 0; i < 4; i++) {
+		struct cfg_arch a;
+		struct wl_model m;
+		struct wl_scenario s;
+		struct cc_compile_stats cs;
+		struct trace_summary ts;
+		struct ps_err err;
+		struct cc_compile_req rq = { .arch = &a, .model = &m, .scenario = &s, .out_path = path };
+		assert_int_equal(cfg_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+		assert_int_equal(wl_model_find(models[i], &m, &err), PS_OK);
+		assert_int_equal(wl_scenario_parse("generate:128+2", &s, &err), PS_OK);
+		assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);
+		assert_int_equal(trace_summarize(path, &ts, &err), PS_OK);
+		assert_true(ts.macs == cs.macs);
+		assert_true(ts.load_bytes[0] + ts.load_bytes[1] + ts.load_bytes[2] == cs.dram_read_bytes);
+		assert_true(ts.store_bytes == cs.dram_write_bytes);
+		assert_true(cs.dram_read_bytes + cs.dram_write_bytes >= cs.compulsory_bytes);
+		assert_int_equal(ts.ops, cs.ops);
+		/* every data token pushed by loads is popped by compute */
+		assert_true(ts.pushes[0][1] == ts.pops[1][0]);
+		assert_true(ts.pushes[1][1] == ts.pops[2][0]);
+		assert_true(ts.pushes[2][0] == ts.mm_iterations / 1 || ts.pushes[2][0] > 0);
+	}
+	remove(path);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_random_shapes),
+		cmocka_unit_test(test_infeasible),
+		cmocka_unit_test(test_model_trace_totals),
+	};
+	return cmocka_run_group_tests_name("map", tests, NULL, NULL);
+}
