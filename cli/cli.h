@@ -8,6 +8,7 @@ int cmd_run(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_compile(int argc, char **argv);
 int cmd_dis(int argc, char **argv);
+int cmd_quant(int argc, char **argv);
 
 /* Print "pesim <cmd>: message" to stderr and return the exit code of st. */
 struct ps_err;

@@ -20,6 +20,7 @@ static const struct command commands[] = {
 	{ "report", "regenerate a published table (bitmod)", cmd_report },
 	{ "compile", "map a workload onto an arch and write its trace", cmd_compile },
 	{ "dis", "disassemble a trace, one instruction per line", cmd_dis },
+	{ "quant", "quantize weights with every format and report the error", cmd_quant },
 	{ NULL, NULL, NULL },
 };
 

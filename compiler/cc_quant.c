@@ -221,8 +221,9 @@ double cc_sym_encode(const struct fmt_desc *d, const float *w, uint64_t len,
 		}
 		return e2;
 	}
+	const double inv = 1.0 / s;
 	for (uint64_t i = 0; i < len; i++) {
-		int j = fmt_nearest(d, (double)w[i] / s);
+		int j = fmt_nearest(d, w[i] * inv);
 		float v = (float)(d->values[j] * s);
 		double e = (double)w[i] - v;
 		e2 += e * e;
@@ -243,11 +244,21 @@ double cc_sym_err(const struct fmt_desc *d, const float *w, uint64_t len,
 			e2 += (double)w[i] * w[i];
 		return e2;
 	}
-	for (uint64_t i = 0; i < len; i++) {
-		double e = (double)w[i] - (float)(d->values[fmt_nearest(d, (double)w[i] / s)] * s);
+	const double inv = 1.0 / s;
+	double e2b = 0;
+	uint64_t i = 0;
+	for (; i + 1 < len; i += 2) {	/* two chains: the adds overlap */
+		double ea = (double)w[i] - (float)(d->values[fmt_nearest(d, w[i] * inv)] * s);
+		double eb = (double)w[i + 1] -
+			    (float)(d->values[fmt_nearest(d, w[i + 1] * inv)] * s);
+		e2 += ea * ea;
+		e2b += eb * eb;
+	}
+	for (; i < len; i++) {
+		double e = (double)w[i] - (float)(d->values[fmt_nearest(d, w[i] * inv)] * s);
 		e2 += e * e;
 	}
-	return e2;
+	return e2 + e2b;
 }
 
 enum ps_status cc_qt_alloc(struct cc_qtensor *t, const struct cc_qspec *q,
@@ -262,9 +273,9 @@ enum ps_status cc_qt_alloc(struct cc_qtensor *t, const struct cc_qspec *q,
 	t->group = group ? group : k;
 	t->n_groups = ng = k ? (k + t->group - 1) / t->group : 0;
 	t->fmt = q->fmt;
-	t->deq = malloc((n * k ? n * k : 1) * sizeof *t->deq);
+	t->deq = malloc((n && k ? n * k : 1) * sizeof *t->deq);
 	if (what & CC_A_CODES)
-		t->codes = malloc(n * k ? n * k : 1);
+		t->codes = malloc(n && k ? n * k : 1);
 	if (what & CC_A_SCALE)
 		t->scale = calloc(n * ng + 1, sizeof *t->scale);
 	if (what & CC_A_ZERO)

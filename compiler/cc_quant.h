@@ -14,7 +14,8 @@
  *                     largest magnitude, as BitMoD does). Asymmetric (int4a):
  *                     GPTQ's min/max with 0 included, scale = (max-min) /
  *                     (2^b - 1), integer zero point round(-min/scale).
- *                     Scale stored as FP16. Bits: b + 16/G (+ b/G zero).
+ *                     Scale stored as FP16, no clipping. Bits: b + 16/G
+ *                     (+ b/G for the zero).
  *   <fmt>             per output channel (one scale per row, FP16) with
  *                     ANT's clipping search (CC_CLIP_* below); e.g. flint4.
  *                     Bits: b + 16/K.
@@ -49,11 +50,12 @@
  *                     (as int<W>a-g<G>) reinterpreted so each bit is +-1:
  *                     q' = 2q - (2^W - 1), s' = s/2, z' = 2z + 1 - 2^W. The
  *                     dequantized values are bit-identical to int<W>a's.
- *   mixpe-int<b>      MixPE [-g<G>]: asymmetric, scale and zero both FP16,
- *                     the zero real-valued (the algebra subtracts z * sum(A)
- *                     once per group, so z need not be an integer)
- *                     [uncertain: MixPE's paper body was not available].
- *                     Bits: b + 32/G.
+ *   mixpe-int<b>      MixPE [-g<G>]: per-group scale and integer zero, the
+ *                     numerics of int<b>a-g<G>; MixPE's PE applies them once
+ *                     per group: O = sum_G s (sum A q - z sum A). (A signed
+ *                     INT4 PE reads q - 2^(b-1) with z - 2^(b-1): the same
+ *                     values.) [uncertain: MixPE's paper body was not
+ *                     available.] Bits: b + (16 + b)/G.
  * G defaults to 128. */
 #ifndef CC_QUANT_H
 #define CC_QUANT_H
