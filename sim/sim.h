@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cc_compat.h"
 #include "cfg_arch.h"
 #include "cfg_energy.h"
 #include "energy.h"
@@ -24,10 +25,8 @@ enum sim_mode { SIM_MODE_COMPAT, SIM_MODE_N };
 extern const char *const sim_mode_names[];
 
 /* How the compat model treats attention (bitmod.md, "evaluation method"). */
-enum sim_compat_attn {
-	SIM_ATTN_PUBLISHED,	/* the published version: decode reads no KV cache */
-	SIM_ATTN_KV_READ,	/* decode attention streams the K / V cache from DRAM */
-};
+#define SIM_ATTN_PUBLISHED CC_ATTN_PUBLISHED
+#define SIM_ATTN_KV_READ CC_ATTN_KV_READ
 extern const char *const sim_compat_attn_names[];
 
 struct sim_request {
