@@ -10,6 +10,11 @@ int cmd_compile(int argc, char **argv);
 int cmd_dis(int argc, char **argv);
 int cmd_quant(int argc, char **argv);
 
+#include <stdint.h>
+
+/* "MxKxN" -> dims (each 1..2^32-1); -1 if malformed. */
+int cli_parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N);
+
 /* Print "pesim <cmd>: message" to stderr and return the exit code of st. */
 struct ps_err;
 int cli_fail(const char *cmd, int status, const struct ps_err *err);

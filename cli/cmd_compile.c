@@ -23,7 +23,7 @@ static void help(FILE *fp)
 		"  --seed N        tensor generator seed for --bit-true (default 1)\n");
 }
 
-static int parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N)
+int cli_parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N)
 {
 	char *e;
 	uint64_t v[3];
@@ -92,7 +92,7 @@ int cmd_compile(int argc, char **argv)
 		return cli_usage_error("compile", "unexpected argument '%s'", argv[optind]);
 	if (!arch_path || !rq.out_path || (!gemm == !model) || (model && !scen))
 		return cli_usage_error("compile", "--arch, -o and either --model with --scenario or --gemm are required");
-	if (gemm && parse_gemm(gemm, &rq.M, &rq.K, &rq.N))
+	if (gemm && cli_parse_gemm(gemm, &rq.M, &rq.K, &rq.N))
 		return cli_usage_error("compile", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
 	if ((st = cfg_arch_load(arch_path, &arch, &err)))
 		return cli_fail("compile", st, &err);

@@ -11,15 +11,21 @@
 static void help(FILE *fp)
 {
 	fprintf(fp,
-		"usage: pesim run --arch FILE --model NAME|FILE --scenario S [options]\n\n"
-		"Simulates the scenario's GEMM ops on the architecture and prints cycles,\n"
-		"energy (priced by the arch's energy table) and area.\n\n"
+		"usage: pesim run --arch FILE (--model NAME|FILE --scenario S | --gemm MxKxN\n"
+		"                 | --trace FILE.pest) [options]\n\n"
+		"Simulates the workload on the architecture and prints cycles, energy\n"
+		"(priced by the arch's energy table) and area.\n\n"
 		"  --arch FILE          arch config (configs/arch/...)\n"
 		"  --model NAME|FILE    zoo model (see 'pesim models') or a model YAML\n"
 		"  --scenario S         prefill:L | decode:C | generate:L+T, optionally\n"
 		"                       ',batch:B' (e.g. decode:1024,batch:8)\n"
-		"  --mode MODE          compat: the BitMoD paper's analytical method\n"
-		"                       (the only mode so far; default)\n"
+		"  --gemm MxKxN         one GEMM instead of a model (cycle mode)\n"
+		"  --trace FILE         replay a compiled trace (cycle mode)\n"
+		"  --mode MODE          cycle (default): compile and run the cycle-level\n"
+		"                       engine; compat: the BitMoD paper's analytical method\n"
+		"  --compat-assumptions cycle mode under the compat method's assumptions\n"
+		"                       (one tile per op with its bytes, no fill/drain,\n"
+		"                       per-op max(compute, DRAM), no overlap across ops)\n"
 		"  --compat-attn A      published (default; decode reads no KV cache) |\n"
 		"                       kv-read (decode attention streams the KV cache)\n"
 		"  --ops                also print one row per op\n"
@@ -36,13 +42,18 @@ int cmd_run(int argc, char **argv)
 		{ "mode", required_argument, NULL, 'M' },
 		{ "compat-attn", required_argument, NULL, 'A' },
 		{ "ops", no_argument, NULL, 'o' },
+		{ "gemm", required_argument, NULL, 'g' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "compat-assumptions", no_argument, NULL, 'C' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "h5", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *arch_path = NULL, *model = NULL, *scen = NULL, *h5 = NULL;
-	int mode = SIM_MODE_COMPAT, attn = SIM_ATTN_PUBLISHED, c;
+	const char *gemm = NULL, *trace = NULL;
+	int mode = SIM_MODE_CYCLE, attn = SIM_ATTN_PUBLISHED, c, compat_as = 0;
+	uint64_t M = 0, K = 0, N = 0;
 	int json = 0, ops = 0, code = 0;
 	struct cfg_arch arch;
 	struct wl_model m;
@@ -60,7 +71,7 @@ int cmd_run(int argc, char **argv)
 		case 'M':
 			mode = cfg_enum_find(sim_mode_names, optarg);
 			if (mode < 0)
-				return cli_usage_error("run", "unknown --mode '%s' (available: compat)", optarg);
+				return cli_usage_error("run", "unknown --mode '%s' (cycle | compat)", optarg);
 			break;
 		case 'A':
 			attn = cfg_enum_find(sim_compat_attn_names, optarg);
@@ -68,6 +79,9 @@ int cmd_run(int argc, char **argv)
 				return cli_usage_error("run", "unknown --compat-attn '%s' (published | kv-read)", optarg);
 			break;
 		case 'o': ops = 1; break;
+		case 'g': gemm = optarg; break;
+		case 't': trace = optarg; break;
+		case 'C': compat_as = 1; break;
 		case 'j': json = 1; break;
 		case 'H': h5 = optarg; break;
 		case 'h': help(stdout); return 0;
@@ -76,16 +90,24 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
-	if (!arch_path || !model || !scen)
-		return cli_usage_error("run", "--arch, --model and --scenario are required");
-	if ((st = cfg_arch_load(arch_path, &arch, &err)) ||
-	    (st = wl_model_find(model, &m, &err)) ||
-	    (st = wl_scenario_parse(scen, &s, &err)))
+	if (!arch_path || (!!model + !!gemm + !!trace) != 1 || (model && !scen))
+		return cli_usage_error("run", "--arch and one of --model with --scenario, --gemm or --trace are required");
+	if ((gemm || trace) && mode != SIM_MODE_CYCLE)
+		return cli_usage_error("run", "--gemm and --trace run in cycle mode");
+	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
+		return cli_usage_error("run", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
+	if ((st = cfg_arch_load(arch_path, &arch, &err)))
+		return cli_fail("run", st, &err);
+	if (model && ((st = wl_model_find(model, &m, &err)) ||
+		      (st = wl_scenario_parse(scen, &s, &err))))
 		return cli_fail("run", st, &err);
 	{
 		struct sim_request rq = {
-			.arch = &arch, .model = &m, .scenario = &s, .mode = mode,
-			.compat_attn = attn, .keep_ops = json || ops || h5,
+			.arch = &arch, .model = model ? &m : NULL,
+			.scenario = model ? &s : NULL, .M = M, .K = K, .N = N,
+			.trace_path = trace, .mode = mode, .compat_attn = attn,
+			.compat_assumptions = compat_as,
+			.keep_ops = json || ops || h5,
 		};
 		st = sim_run(&rq, &r, &err);
 	}

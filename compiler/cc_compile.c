@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_compat.h"
 #include "cc_emit.h"
 
 #define MAP_CACHE 64
@@ -17,7 +18,8 @@ struct map_entry {
 
 struct compiler {
 	const struct cc_compile_req *r;
-	struct trace_writer *w;
+	struct trace_writer *w;		/* NULL when records go to r->sink */
+	struct cc_sink out;
 	struct cc_compile_stats *s;
 	struct map_entry cache[MAP_CACHE];
 	size_t n_cache, next_slot;
@@ -25,8 +27,8 @@ struct compiler {
 	uint32_t op_index;
 };
 
-static enum ps_status sink_put(void *ctx, const struct trace_insn *in,
-			       struct ps_err *err)
+static enum ps_status writer_put(void *ctx, const struct trace_insn *in,
+				 struct ps_err *err)
 {
 	return trace_write(ctx, in, err);
 }
@@ -50,6 +52,55 @@ static const struct cc_mapping *mapping(struct compiler *c,
 	return &e->m;
 }
 
+/* The compat policy's block: the whole op as one tile in the paper's view
+ * (m = rows_out, n = cout, k = cin_w), its bytes with the re-fetch factors
+ * applied, the weight datatype's bits even for attention (the paper's
+ * latency rule), once per copy. */
+static enum ps_status compile_compat_op(struct compiler *c, const struct wl_op *op,
+					struct ps_err *err)
+{
+	const struct cfg_arch *a = c->r->arch;
+	struct cc_compat_op k;
+	enum ps_status st = cc_compat_op(a, c->r->model, op, c->r->compat_attn, &k, err);
+	struct trace_insn in[5];
+	if (st)
+		return st;
+	if (k.rows_out > UINT32_MAX || k.cout > UINT32_MAX || k.cin_w > UINT32_MAX)
+		return ps_errf(err, PS_EINPUT, "op %u (%s): dims exceed the trace's 32-bit fields",
+			       c->op_index, op->name);
+	in[0] = (struct trace_insn){ .opcode = TRACE_OP, .op = c->op_index,
+		.repeat = (uint32_t)k.copies, .buf = (uint8_t)op->kind,
+		.fmt = (uint8_t)op->phase, .a = (uint32_t)k.cin_w,
+		.b = (uint32_t)k.cout, .c = (uint32_t)op->cls, .addr = k.rows_out,
+		.bytes = op->layer };
+	in[1] = (struct trace_insn){ .opcode = TRACE_LD_W, .op = c->op_index,
+		.repeat = 1, .a = (uint32_t)k.cin_w, .b = (uint32_t)k.cout, .c = 1,
+		.addr = c->w_base, .bytes = k.W * k.fw };
+	in[2] = (struct trace_insn){ .opcode = TRACE_LD_A, .op = c->op_index,
+		.repeat = 1, .buf = 1, .a = (uint32_t)k.rows_out,
+		.b = (uint32_t)k.cin_w, .c = 1, .addr = 1ull << 48,
+		.bytes = k.I * k.fi, .flags = TRACE_PUSH_NEXT };
+	in[3] = (struct trace_insn){ .opcode = TRACE_MM, .op = c->op_index,
+		.repeat = 1, .a = (uint32_t)k.rows_out, .b = (uint32_t)k.cout,
+		.c = (uint32_t)k.cin_w, .addr = k.code_bits, .bytes = a->pe.act_bits,
+		.flags = TRACE_POP_PREV | TRACE_PUSH_NEXT };
+	in[4] = (struct trace_insn){ .opcode = TRACE_ST, .op = c->op_index,
+		.repeat = 1, .buf = 1, .a = (uint32_t)k.rows_out, .b = (uint32_t)k.cout,
+		.c = 1, .addr = (1ull << 48) + (1ull << 40), .bytes = k.O,
+		.flags = TRACE_POP_PREV };
+	for (int i = 0; i < 5; i++)
+		if ((st = c->out.put(c->out.ctx, &in[i], err)))
+			return st;
+	c->w_base += k.W;
+	c->s->ops++;
+	c->s->macs += wl_op_macs(op);
+	c->s->dram_read_bytes += k.read * k.copies;
+	c->s->dram_write_bytes += k.write * k.copies;
+	c->s->compulsory_bytes += (k.W + k.I + k.O) * k.copies;
+	c->op_index++;
+	return PS_OK;
+}
+
 static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 				 struct ps_err *err)
 {
@@ -57,7 +108,6 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 	struct cc_gemm g;
 	const struct cc_mapping *m;
 	struct cc_emit_opts o = { .no_shortcut = c->r->no_shortcut };
-	struct cc_sink sink = { sink_put, c->w };
 	enum ps_status st;
 
 	memset(&g, 0, sizeof g);
@@ -73,7 +123,7 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 		return PS_EINPUT;
 	o.w_base = c->w_base;
 	o.act_base = 1ull << 48;
-	st = cc_emit_gemm(a, op, c->op_index, &g, m, &o, &sink, err);
+	st = cc_emit_gemm(a, op, c->op_index, &g, m, &o, &c->out, err);
 	if (st)
 		return st;
 	c->w_base += (m->w_total + m->s_total) * op->repeat;
@@ -97,6 +147,8 @@ static uint64_t workload_digest(const struct cc_compile_req *r)
 	h = cfg_fnv1a(&r->K, sizeof r->K, h);
 	h = cfg_fnv1a(&r->N, sizeof r->N, h);
 	h = cfg_fnv1a(&r->bit_true, sizeof r->bit_true, h);
+	h = cfg_fnv1a(&r->compat, sizeof r->compat, h);
+	h = cfg_fnv1a(&r->compat_attn, sizeof r->compat_attn, h);
 	return cfg_fnv1a(&r->seed, sizeof r->seed, h);
 }
 
@@ -108,18 +160,19 @@ static enum ps_status compile_model(struct compiler *c, struct ps_err *err)
 	enum ps_status st;
 	if (!ph)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
-	st = wl_scenario_phases(r->scenario, r->model, false, ph, WL_MAX_PHASES,
+	st = wl_scenario_phases(r->scenario, r->model, r->compat, ph, WL_MAX_PHASES,
 				&np, err);
 	for (size_t p = 0; p < np && !st; p++) {
 		struct wl_op *ops = NULL;
 		size_t n = 0;
 		st = wl_phase_ops(r->model, &ph[p], &ops, &n, err);
-		for (size_t i = 0; i < n && !st; i++) {
-			st = compile_op(c, &ops[i], err);
+		for (size_t i = 0; i < n * ph[p].times && !st; i++) {
+			st = r->compat ? compile_compat_op(c, &ops[i % n], err) :
+					 compile_op(c, &ops[i % n], err);
 			if (st)
 				ps_err_prefix(err, st, "%s %s op %zu (%s, layer %u)",
 					      r->model->name, r->scenario->text, i,
-					      ops[i].name, ops[i].layer);
+					      ops[i % n].name, ops[i % n].layer);
 		}
 		free(ops);
 	}
@@ -137,12 +190,19 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 	memset(s, 0, sizeof *s);
 	c->r = r;
 	c->s = s;
-	st = trace_writer_open(&c->w, r->out_path, r->arch->digest,
-			       workload_digest(r),
-			       r->bit_true ? TRACE_FLAG_BIT_TRUE : 0, err);
-	if (st) {
-		free(c);
-		return st;
+	if (r->sink) {
+		c->out = *r->sink;
+	} else {
+		st = trace_writer_open(&c->w, r->out_path, r->arch->digest,
+				       workload_digest(r),
+				       (r->bit_true ? TRACE_FLAG_BIT_TRUE : 0) |
+					       (r->compat ? TRACE_FLAG_COMPAT : 0), err);
+		if (st) {
+			free(c);
+			return st;
+		}
+		c->out.put = writer_put;
+		c->out.ctx = c->w;
 	}
 	if (r->model) {
 		st = compile_model(c, err);
@@ -159,15 +219,22 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 		op.batch = 1;
 		op.tokens = (uint32_t)(r->M < UINT32_MAX ? r->M : UINT32_MAX);
 		op.phase = r->gemm_phase;
-		st = compile_op(c, &op, err);
+		st = r->compat ? compile_compat_op(c, &op, err) : compile_op(c, &op, err);
+	}
+	if (!st && !c->w) {
+		struct trace_insn end = { .opcode = TRACE_END };
+		st = c->out.put(c->out.ctx, &end, err);
+		s->insns++;
 	}
 	if (st) {
 		trace_writer_abort(c->w);
 		free(c);
 		return st;
 	}
-	s->insns = trace_writer_count(c->w) + 1;
-	st = trace_writer_close(c->w, err);
+	if (c->w) {
+		s->insns = trace_writer_count(c->w) + 1;
+		st = trace_writer_close(c->w, err);
+	}
 	free(c);
 	return st;
 }

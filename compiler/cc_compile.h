@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cc_emit.h"
 #include "cc_map.h"
 #include "trace.h"
 #include "wl_model.h"
@@ -18,9 +19,15 @@ struct cc_compile_req {
 	uint64_t M, K, N;			/* single GEMM (model == NULL) */
 	int gemm_phase;				/* enum wl_phase_kind for it */
 	const char *out_path;
+	const struct cc_sink *sink;		/* instead of out_path: records go here */
 	bool bit_true;
 	uint64_t seed;
 	bool no_shortcut;			/* tests: emit every outer tile */
+	/* The compat mapping policy: every op is one tile with the BitMoD
+	 * method's shapes and re-fetched bytes (cc_compat.h), decode steps at
+	 * the prompt's context; traces for the engine's compat assumptions. */
+	bool compat;
+	int compat_attn;			/* enum cc_compat_attn */
 };
 
 struct cc_compile_stats {

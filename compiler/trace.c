@@ -276,7 +276,7 @@ static enum ps_status parse_header(const uint8_t *p, size_t n, const char *name,
 	h->count = get64(p + 32);
 	h->crc = get32(p + 40);
 	h->flags = get32(p + 44);
-	if (h->flags & ~TRACE_FLAG_BIT_TRUE)
+	if (h->flags & ~(TRACE_FLAG_BIT_TRUE | TRACE_FLAG_COMPAT))
 		return ps_errf(err, PS_EINPUT, "%s: offset 44: undefined flags 0x%x", name, h->flags);
 	for (int i = 48; i < 64; i++)
 		if (p[i])

@@ -11,7 +11,8 @@
  *    24   8  workload digest (FNV-1a of model file, scenario and options)
  *    32   8  instruction count
  *    40   4  CRC-32 (IEEE 802.3, reflected, as zlib) of the body
- *    44   4  flags: bit 0 = bit-true (operand data in "<trace>.h5")
+ *    44   4  flags: bit 0 = bit-true (operand data in "<trace>.h5"),
+ *              bit 1 = compat policy (ops are single tiles, buffers unchecked)
  *    48  16  reserved, zero
  *
  * All integers little-endian. The writer streams records to a temporary
@@ -30,6 +31,7 @@
 #define TRACE_HEADER_SIZE 64
 #define TRACE_RECORD_SIZE 40
 #define TRACE_FLAG_BIT_TRUE 1u
+#define TRACE_FLAG_COMPAT 2u	/* compat mapping policy: one tile per op */
 
 enum trace_queue { TRACE_Q_NONE, TRACE_Q_LOAD, TRACE_Q_COMPUTE, TRACE_Q_STORE };
 

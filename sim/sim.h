@@ -4,6 +4,8 @@
  * Modes share one code path up to the per-op timing: the scenario expands to
  * phases and ops (workloads/), each op is timed by the mode's model, actions
  * accumulate, and pricing happens once at the end (energy.c).
+ *   cycle  - the compiler maps and emits the trace straight into the
+ *            cycle-level engine (sim_engine.c), or a trace file is replayed.
  *   compat - the BitMoD paper's analytical method (sim_compat.c), exactly. */
 #ifndef SIM_H
 #define SIM_H
@@ -21,7 +23,26 @@
 #include "wl_model.h"
 #include "wl_scenario.h"
 
-enum sim_mode { SIM_MODE_COMPAT, SIM_MODE_N };
+enum sim_mode { SIM_MODE_CYCLE, SIM_MODE_COMPAT, SIM_MODE_N };
+
+/* Queues of the engine and why a queue waited. */
+enum sim_queue { SIM_Q_LOAD, SIM_Q_COMPUTE, SIM_Q_STORE, SIM_Q_N };
+enum sim_stall {
+	SIM_STALL_DATA,		/* compute waits for loads (DRAM) */
+	SIM_STALL_DRAM,		/* a load or store waits for the DRAM channel */
+	SIM_STALL_BUFFER,	/* a load waits for a free buffer slot */
+	SIM_STALL_OUTPUT,	/* compute waits for an output slot (stores) */
+	SIM_STALL_COMPUTE,	/* a store waits for results */
+	SIM_STALL_BARRIER,	/* an op waits for the previous op's compute */
+	SIM_STALL_N
+};
+extern const char *const sim_queue_names[];
+extern const char *const sim_stall_names[];
+
+struct sim_queue_stats {
+	uint64_t busy;
+	uint64_t stall[SIM_STALL_N];
+};
 extern const char *const sim_mode_names[];
 
 /* How the compat model treats attention (bitmod.md, "evaluation method"). */
@@ -32,11 +53,16 @@ extern const char *const sim_compat_attn_names[];
 struct sim_request {
 	const struct cfg_arch *arch;
 	const struct cfg_energy *energy;	/* NULL: loaded from arch->energy_table */
-	const struct wl_model *model;
+	const struct wl_model *model;		/* NULL: one GEMM (M, K, N) */
 	const struct wl_scenario *scenario;
+	uint64_t M, K, N;			/* the GEMM when model is NULL */
 	int mode;			/* enum sim_mode */
 	int compat_attn;		/* enum sim_compat_attn */
 	bool keep_ops;			/* fill result->ops */
+	/* cycle mode: impose the compat method's assumptions (compat mapping
+	 * policy + the engine's compat timing) */
+	bool compat_assumptions;
+	const char *trace_path;		/* cycle mode: replay this trace */
 };
 
 /* One op of one phase. Counts are per execution; `times` says how many
@@ -52,6 +78,10 @@ struct sim_op_stats {
 	uint32_t weight_fetches, input_fetches;	/* re-fetch factors */
 	struct sim_actions acts;	/* per execution */
 	double energy_pj;		/* per execution, priced */
+	/* cycle mode: per queue busy and stalls; cycles is the op's increment
+	 * to the total (end of this op minus end of the previous one) */
+	struct sim_queue_stats q[SIM_Q_N];
+	uint64_t busy_pe_cycles;
 };
 
 struct sim_phase_stats {
@@ -77,6 +107,13 @@ struct sim_result {
 	size_t n_phases;
 	struct sim_op_stats *ops;	/* keep_ops: one row per op per phase */
 	size_t n_ops;
+	/* cycle mode */
+	struct sim_queue_stats q[SIM_Q_N];
+	uint64_t busy_pe_cycles;	/* Σ PEs x cycles doing MACs */
+	double utilization;		/* busy_pe_cycles / (PEs x cycles) */
+	double dram_bw_bits_per_cycle;	/* achieved */
+	uint64_t sram_bytes_written[8], sram_bytes_read[8];	/* per arch buffer */
+	uint64_t instructions, units;	/* records and unrolled iterations */
 };
 
 enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,

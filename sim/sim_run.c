@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_compile.h"
 #include "sim.h"
+#include "sim_engine.h"
 
-const char *const sim_mode_names[] = { "compat", NULL };
+const char *const sim_mode_names[] = { "cycle", "compat", NULL };
 const char *const sim_compat_attn_names[] = { "published", "kv-read", NULL };
 
 enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,
@@ -87,6 +89,79 @@ static enum ps_status run_phase(const struct sim_request *req,
 	return PS_OK;
 }
 
+static enum ps_status replay(const char *path, const struct cfg_arch *a,
+			     struct sim_engine *e, struct ps_err *err)
+{
+	struct trace_reader *r;
+	struct trace_insn in;
+	enum ps_status st = trace_reader_open(&r, path, err);
+	int got;
+	if (st)
+		return st;
+	if (trace_reader_header(r)->arch_digest != a->digest) {
+		trace_reader_close(r);
+		return ps_errf(err, PS_EINPUT,
+			       "%s: offset 16: compiled for another arch (digest %016llx, %s has %016llx)",
+			       path, (unsigned long long)trace_reader_header(r)->arch_digest,
+			       a->path, (unsigned long long)a->digest);
+	}
+	while ((got = trace_read(r, &in, err)) > 0)
+		if ((st = sim_engine_put(e, &in, err)))
+			break;
+	trace_reader_close(r);
+	if (got < 0)
+		return PS_EINPUT;
+	if (!st) {
+		in = (struct trace_insn){ .opcode = TRACE_END };
+		st = sim_engine_put(e, &in, err);
+	}
+	return st;
+}
+
+/* cycle mode: compile into the engine (or replay a trace), then price. */
+static enum ps_status run_cycle(const struct sim_request *req,
+				const struct cfg_energy *energy,
+				struct sim_result *res, struct ps_err *err)
+{
+	struct sim_engine *e;
+	enum ps_status st = sim_engine_create(&e, req->arch, energy,
+					      req->compat_assumptions,
+					      req->keep_ops, err);
+	if (st)
+		return st;
+	if (req->trace_path) {
+		st = replay(req->trace_path, req->arch, e, err);
+	} else {
+		struct cc_sink sink = { sim_engine_put, e };
+		struct cc_compile_req cr = {
+			.arch = req->arch, .model = req->model,
+			.scenario = req->scenario, .M = req->M, .K = req->K,
+			.N = req->N, .sink = &sink,
+			.compat = req->compat_assumptions,
+			.compat_attn = req->compat_attn,
+		};
+		struct cc_compile_stats cs;
+		st = cc_compile(&cr, &cs, err);
+	}
+	if (!st) {
+		char arch[64], model[64], scen[128], et[64];
+		memcpy(arch, res->arch, sizeof arch);
+		memcpy(model, res->model, sizeof model);
+		memcpy(scen, res->scenario, sizeof scen);
+		memcpy(et, res->energy_table, sizeof et);
+		st = sim_engine_finish(e, res, err);
+		memcpy(res->arch, arch, sizeof arch);
+		memcpy(res->model, model, sizeof model);
+		memcpy(res->scenario, scen, sizeof scen);
+		memcpy(res->energy_table, et, sizeof et);
+		res->mode = req->mode;
+		res->compat_attn = req->compat_attn;
+		res->arch_digest = req->arch->digest;
+	}
+	sim_engine_destroy(e);
+	return st;
+}
+
 enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 		       struct ps_err *err)
 {
@@ -99,8 +174,18 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 
 	memset(res, 0, sizeof *res);
 	snprintf(res->arch, sizeof res->arch, "%s", a->name);
-	snprintf(res->model, sizeof res->model, "%s", req->model->name);
-	snprintf(res->scenario, sizeof res->scenario, "%s", req->scenario->text);
+	if (req->model)
+		snprintf(res->model, sizeof res->model, "%s", req->model->name);
+	else
+		snprintf(res->model, sizeof res->model, "gemm");
+	if (req->trace_path)
+		snprintf(res->scenario, sizeof res->scenario, "trace %s", req->trace_path);
+	else if (req->scenario)
+		snprintf(res->scenario, sizeof res->scenario, "%s", req->scenario->text);
+	else
+		snprintf(res->scenario, sizeof res->scenario, "%llux%llux%llu",
+			 (unsigned long long)req->M, (unsigned long long)req->K,
+			 (unsigned long long)req->N);
 	res->mode = req->mode;
 	res->compat_attn = req->compat_attn;
 	res->arch_digest = a->digest;
@@ -111,6 +196,10 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 		energy = &own;
 	}
 	snprintf(res->energy_table, sizeof res->energy_table, "%s", energy->id);
+	if (req->mode == SIM_MODE_CYCLE)
+		return run_cycle(req, energy, res, err);
+	if (!req->model || !req->scenario)
+		return ps_errf(err, PS_EINPUT, "compat mode runs a model scenario (not a GEMM or a trace)");
 
 	/* The compat method runs every decode step at the prompt's context. */
 	phases = calloc(WL_MAX_PHASES, sizeof *phases);

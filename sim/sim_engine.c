@@ -1,0 +1,600 @@
+/* sim_engine.c - the cycle-level engine.
+ *
+ * Records arrive in trace order. An OP record opens a block; the block is
+ * buffered until the next OP (or END) and then run `repeat` times. Running a
+ * block walks three iterators over it, one per queue (load, compute,
+ * store), each yielding that queue's units (one iteration of a record) in
+ * dispatch order: LOOP bodies repeat, zipped groups interleave, repeats
+ * expand (isa.def). Nothing is unrolled into memory.
+ *
+ * Time: each queue executes its units in order. A unit starts when its queue
+ * is free, the tokens it pops exist (each token carries the time its
+ * producer released it) and, for DMA units, the DRAM channel is free. Among
+ * the queues' head units the engine always executes the one that can start
+ * earliest, so DRAM requests are granted in time order. Work per unit:
+ *   load/store  xfer = ceil(bytes (burst-rounded) x 8 / bits_per_cycle) on
+ *               the shared DRAM channel; a load's data are ready `latency`
+ *               cycles after its transfer ends; the DMA engine pipelines
+ *               requests (the next may start when the channel frees).
+ *   mm          the PE family's closed-form tile timing (pe_ops tile_timing),
+ *               pipeline fill and drain included.
+ *   pre         table precompute: `tables` x ceil(m / rows) cycles.
+ *   dq          the family's exposed dequantization cycles per output tile.
+ * Ops are separated by a buffer barrier: an op's first load and first
+ * compute wait for the previous op's last compute (its buffers are reused);
+ * the previous op's stores overlap the next op's loads on the DRAM channel.
+ * The inner loop touches each unit once; idle time is skipped, never
+ * stepped.
+ *
+ * compat (the BitMoD method's assumptions): every op takes max(Σ compute
+ * without fill/drain, floor(Σ bytes x 8 / bits_per_cycle)) per repetition,
+ * and ops add up. */
+#include "sim_engine.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pe.h"
+
+const char *const sim_queue_names[] = { "load", "compute", "store", NULL };
+const char *const sim_stall_names[] = { "data", "dram", "buffer", "output",
+					"compute", "barrier", NULL };
+
+/* token channels: load->compute data, compute->load slots,
+ * compute->store results, store->compute output slots */
+enum { CH_DATA, CH_SLOT, CH_RESULT, CH_OSLOT, CH_N };
+
+struct chan {
+	uint64_t *t;
+	size_t head, n, cap;
+};
+
+struct iter {
+	size_t pos;		/* head record of the current group */
+	uint32_t rep, member;
+	bool in_loop;
+	size_t loop_start, loop_end;
+	uint32_t loop_left;
+	const struct trace_insn *unit;	/* current head unit, NULL at end */
+};
+
+struct sim_engine {
+	const struct cfg_arch *a;
+	const struct cfg_energy *energy;
+	const struct pe_ops *pe;
+	bool compat, keep_ops;
+
+	struct trace_insn op;		/* the open block's OP record */
+	bool have_op;
+	struct trace_insn *blk;
+	size_t n, cap;
+
+	struct chan ch[CH_N];
+	uint64_t qready[SIM_Q_N];
+	uint64_t dram_free;
+	uint64_t compute_end;		/* last compute unit's end, any op */
+	uint64_t end;			/* latest event */
+	uint64_t prev_op_end;
+
+	struct sim_result r;
+	size_t ops_cap;
+	struct sim_op_stats cur;	/* stats of the open op */
+};
+
+static enum ps_status chan_push(struct chan *c, uint64_t t, struct ps_err *err)
+{
+	if (c->head + c->n == c->cap) {
+		if (c->head) {
+			memmove(c->t, c->t + c->head, c->n * sizeof *c->t);
+			c->head = 0;
+		} else {
+			size_t cap = c->cap ? 2 * c->cap : 64;
+			uint64_t *p = realloc(c->t, cap * sizeof *p);
+			if (!p)
+				return ps_errf(err, PS_ENOMEM, "out of memory");
+			c->t = p;
+			c->cap = cap;
+		}
+	}
+	c->t[c->head + c->n++] = t;
+	return PS_OK;
+}
+
+static int qof(const struct trace_insn *in)
+{
+	switch (trace_ops[in->opcode].queue) {
+	case TRACE_Q_LOAD:
+		return SIM_Q_LOAD;
+	case TRACE_Q_COMPUTE:
+		return SIM_Q_COMPUTE;
+	default:
+		return SIM_Q_STORE;
+	}
+}
+
+/* Advance it to the next unit of queue q (isa.def dispatch order). */
+static void iter_next(struct sim_engine *e, struct iter *it, int q)
+{
+	const struct trace_insn *r = e->blk;
+	for (;;) {
+		const struct trace_insn *g;
+		uint32_t z;
+		if (it->in_loop && it->pos >= it->loop_end) {
+			if (--it->loop_left > 0) {
+				it->pos = it->loop_start;
+			} else {
+				it->in_loop = false;
+			}
+			continue;
+		}
+		if (it->pos >= e->n) {
+			it->unit = NULL;
+			return;
+		}
+		g = &r[it->pos];
+		if (g->opcode == TRACE_LOOP) {
+			it->in_loop = true;
+			it->loop_start = it->pos + 1;
+			it->loop_end = it->pos + 1 + g->a;
+			it->loop_left = g->repeat;
+			it->pos++;
+			continue;
+		}
+		z = TRACE_ZIP(g->flags);
+		while (it->rep < g->repeat) {
+			while (it->member <= z) {
+				const struct trace_insn *u = &r[it->pos + it->member++];
+				if (qof(u) == q) {
+					it->unit = u;
+					return;
+				}
+			}
+			it->member = 0;
+			it->rep++;
+		}
+		it->rep = 0;
+		it->member = 0;
+		it->pos += z + 1;
+	}
+}
+
+static uint64_t cdiv(uint64_t a, uint64_t b)
+{
+	return (a + b - 1) / b;
+}
+
+static uint64_t xfer_cycles(const struct cfg_arch *a, uint64_t bytes)
+{
+	if (a->dram.burst_bytes)
+		bytes = cdiv(bytes, a->dram.burst_bytes) * a->dram.burst_bytes;
+	return cdiv(bytes * 8, a->dram.bits_per_cycle);
+}
+
+static void params(const struct sim_engine *e, const struct trace_insn *mm,
+		   struct pe_params *p)
+{
+	pe_params_from_arch(e->a, NULL, e->op.fmt, p);
+	if (mm) {
+		p->weight_bits = (double)mm->addr;
+		p->a_bits = (uint32_t)mm->bytes;
+	}
+}
+
+static void mm_timing(const struct sim_engine *e, const struct trace_insn *u,
+		      bool compat, struct pe_tile_timing *t)
+{
+	const struct cfg_shape *sh = cfg_arch_shape(e->a, e->op.fmt);
+	struct pe_array arr = { sh->rows, sh->cols, e->a->array.dataflow };
+	struct pe_tile tile = { u->a, u->b, u->c };
+	struct pe_params p;
+	params(e, u, &p);
+	e->pe->tile_timing(&p, &arr, &tile, compat, t);
+}
+
+static int ph(const struct sim_engine *e)
+{
+	return e->op.fmt ? 1 : 0;
+}
+
+/* Account a unit's SRAM and DRAM actions and bytes. */
+static void count_transfer(struct sim_engine *e, const struct trace_insn *u)
+{
+	struct sim_op_stats *s = &e->cur;
+	double w64 = (double)cdiv(u->bytes * 8, 64);
+	if (u->opcode == TRACE_ST) {
+		s->dram_write_bytes += u->bytes;
+		s->acts.n[ph(e)][SIM_ACT_DRAM_WRITE_BIT] += (double)u->bytes * 8;
+		/* outputs land in the input buffer as the next op's input, as
+		 * the BitMoD method charges them */
+		s->acts.n[ph(e)][SIM_ACT_SRAM_INPUT_WRITE64] += w64;
+		if (u->buf < 8)
+			e->r.sram_bytes_read[u->buf] += u->bytes;
+		return;
+	}
+	s->dram_read_bytes += u->bytes;
+	s->acts.n[ph(e)][SIM_ACT_DRAM_READ_BIT] += (double)u->bytes * 8;
+	s->acts.n[ph(e)][u->opcode == TRACE_LD_A ? SIM_ACT_SRAM_INPUT_WRITE64 :
+						   SIM_ACT_SRAM_WEIGHT_WRITE64] += w64;
+	if (u->buf < 8)
+		e->r.sram_bytes_written[u->buf] += u->bytes;
+}
+
+/* Earliest start of unit u of queue q, or UINT64_MAX if a token it pops
+ * does not exist yet; *why gets the reason of the longest wait. */
+static uint64_t start_time(struct sim_engine *e, int q,
+			   const struct trace_insn *u, int *why)
+{
+	uint64_t t = e->qready[q], w;
+	int in_prev = q == SIM_Q_COMPUTE ? CH_DATA : CH_RESULT;
+	int in_next = q == SIM_Q_LOAD ? CH_SLOT : CH_OSLOT;
+	*why = -1;
+	if (u->flags & TRACE_POP_PREV) {
+		const struct chan *c = &e->ch[in_prev];
+		if (q == SIM_Q_LOAD || !c->n)
+			return UINT64_MAX;
+		w = c->t[c->head];
+		if (w > t) {
+			t = w;
+			*why = q == SIM_Q_COMPUTE ? SIM_STALL_DATA : SIM_STALL_COMPUTE;
+		}
+	}
+	if (u->flags & TRACE_POP_NEXT) {
+		const struct chan *c = &e->ch[in_next];
+		if (q == SIM_Q_STORE || !c->n)
+			return UINT64_MAX;
+		w = c->t[c->head];
+		if (w > t) {
+			t = w;
+			*why = q == SIM_Q_LOAD ? SIM_STALL_BUFFER : SIM_STALL_OUTPUT;
+		}
+	}
+	if (q != SIM_Q_COMPUTE && e->dram_free > t) {
+		t = e->dram_free;
+		*why = SIM_STALL_DRAM;
+	}
+	return t;
+}
+
+static enum ps_status execute(struct sim_engine *e, int q,
+			      const struct trace_insn *u, uint64_t t, int why,
+			      struct ps_err *err)
+{
+	struct sim_queue_stats *qs = &e->cur.q[q];
+	uint64_t done, free_at, dur = 1;
+	enum ps_status st = PS_OK;
+
+	if (why >= 0)
+		qs->stall[why] += t - e->qready[q];
+	if (u->flags & TRACE_POP_PREV) {
+		struct chan *c = &e->ch[q == SIM_Q_COMPUTE ? CH_DATA : CH_RESULT];
+		c->head++;
+		c->n--;
+	}
+	if (u->flags & TRACE_POP_NEXT) {
+		struct chan *c = &e->ch[q == SIM_Q_LOAD ? CH_SLOT : CH_OSLOT];
+		c->head++;
+		c->n--;
+	}
+	if (q == SIM_Q_COMPUTE) {
+		if (u->opcode == TRACE_MM) {
+			struct pe_tile_timing tt;
+			mm_timing(e, u, false, &tt);
+			dur = tt.cycles;
+			e->cur.tiles += tt.steps;
+			e->cur.busy_pe_cycles += tt.busy_pe_cycles;
+			e->cur.acts.n[ph(e)][SIM_ACT_SRAM_TILE_READ] += (double)tt.steps;
+			e->cur.acts.n[ph(e)][SIM_ACT_PE_CYCLE] +=
+				(double)cfg_arch_pes(e->a, ph(e)) * (double)dur;
+		} else if (u->opcode == TRACE_PRE) {
+			dur = (uint64_t)u->b * cdiv(u->a, cfg_arch_shape(e->a, ph(e))->rows);
+		} else if (u->opcode == TRACE_DQ) {
+			struct pe_params p;
+			params(e, NULL, &p);
+			dur = e->pe->dq_cycles ? e->pe->dq_cycles(&p) : 1;
+		}
+		done = free_at = t + dur;
+		e->cur.compute_cycles += dur;
+		e->compute_end = done;
+	} else {
+		uint64_t x = xfer_cycles(e->a, u->bytes);
+		free_at = t + x;
+		e->dram_free = free_at;
+		done = q == SIM_Q_LOAD ? free_at + e->a->dram.latency_cycles : free_at;
+		e->cur.dram_cycles += x;
+		count_transfer(e, u);
+		dur = x;
+	}
+	qs->busy += dur;
+	e->qready[q] = free_at;
+	if (done > e->end)
+		e->end = done;
+	/* pushes: load -> data; compute -> slot (prev), result (next);
+	 * store -> output slot */
+	if (u->flags & TRACE_PUSH_NEXT)
+		st = chan_push(&e->ch[q == SIM_Q_LOAD ? CH_DATA : CH_RESULT], done, err);
+	if (!st && (u->flags & TRACE_PUSH_PREV))
+		st = chan_push(&e->ch[q == SIM_Q_COMPUTE ? CH_SLOT : CH_OSLOT], done, err);
+	e->r.units++;
+	return st;
+}
+
+/* The static buffer check: per buffer, the most each load kind holds
+ * (slots x bytes) must fit together. */
+static enum ps_status check_buffers(struct sim_engine *e, struct ps_err *err)
+{
+	uint64_t held[8][3] = { { 0 } };
+	for (size_t i = 0; i < e->n; i++) {
+		const struct trace_insn *u = &e->blk[i];
+		int k = u->opcode == TRACE_LD_W ? 0 : u->opcode == TRACE_LD_S ? 1 :
+			u->opcode == TRACE_LD_A ? 2 : -1;
+		uint64_t need, cap;
+		if (k < 0)
+			continue;
+		if (u->buf >= e->a->n_buffers)
+			return ps_errf(err, PS_EINPUT, "op %u, record %zu (%s): buffer %u does not exist in arch '%s'",
+				       e->op.op, i + 1, trace_ops[u->opcode].mnemonic, u->buf, e->a->name);
+		if (u->bytes * u->c > held[u->buf][k])
+			held[u->buf][k] = u->bytes * u->c;
+		need = held[u->buf][0] + held[u->buf][1] + held[u->buf][2];
+		cap = (uint64_t)(e->a->buffers[u->buf].size_kib * 1024);
+		if (need > cap)
+			return ps_errf(err, PS_EINPUT,
+				       "op %u, record %zu (%s): buffer '%s' would hold %llu B, its capacity is %llu B",
+				       e->op.op, i + 1, trace_ops[u->opcode].mnemonic,
+				       e->a->buffers[u->buf].name, (unsigned long long)need,
+				       (unsigned long long)cap);
+	}
+	return PS_OK;
+}
+
+static enum ps_status run_compat(struct sim_engine *e, struct ps_err *err)
+{
+	uint64_t compute = 0, bytes = 0, dram, mult = 1, left = 0;
+	(void)err;
+	for (size_t i = 0; i < e->n; i++) {
+		const struct trace_insn *u = &e->blk[i];
+		uint64_t it;
+		if (u->opcode == TRACE_LOOP) {
+			mult = u->repeat;
+			left = u->a;
+			continue;
+		}
+		it = (uint64_t)u->repeat * (left ? mult : 1);
+		if (left)
+			left--;
+		if (u->opcode == TRACE_MM) {
+			struct pe_tile_timing tt;
+			mm_timing(e, u, true, &tt);
+			compute += tt.cycles * it;
+			e->cur.tiles += tt.steps * it;
+			e->cur.busy_pe_cycles += tt.busy_pe_cycles * it;
+			e->cur.acts.n[ph(e)][SIM_ACT_SRAM_TILE_READ] += (double)(tt.steps * it);
+		} else if (trace_ops[u->opcode].queue != TRACE_Q_COMPUTE) {
+			bytes += u->bytes * it;
+			for (uint64_t k = 0; k < it; k++)
+				count_transfer(e, u);
+		}
+	}
+	dram = bytes * 8 / e->a->dram.bits_per_cycle;
+	e->cur.compute_cycles += compute;
+	e->cur.dram_cycles += dram;
+	e->cur.q[SIM_Q_COMPUTE].busy += compute;
+	e->cur.q[SIM_Q_LOAD].busy += dram;
+	e->cur.acts.n[ph(e)][SIM_ACT_PE_CYCLE] +=
+		(double)cfg_arch_pes(e->a, ph(e)) * (double)compute;
+	e->end += compute > dram ? compute : dram;
+	e->compute_end = e->dram_free = e->end;
+	return PS_OK;
+}
+
+static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
+{
+	struct iter it[SIM_Q_N];
+	enum ps_status st = PS_OK;
+
+	/* buffer barrier against the previous op */
+	for (int q = 0; q < SIM_Q_COMPUTE + 1; q++)
+		if (e->qready[q] < e->compute_end) {
+			e->cur.q[q].stall[SIM_STALL_BARRIER] += e->compute_end - e->qready[q];
+			e->qready[q] = e->compute_end;
+		}
+	/* tokens do not cross op blocks: each block's protocol starts afresh
+	 * (the barrier has drained the previous block) */
+	for (int c = 0; c < CH_N; c++)
+		e->ch[c].head = e->ch[c].n = 0;
+	memset(it, 0, sizeof it);
+	for (int q = 0; q < SIM_Q_N; q++)
+		iter_next(e, &it[q], q);
+	for (;;) {
+		uint64_t best = UINT64_MAX;
+		int bq = -1, bwhy = -1;
+		for (int q = 0; q < SIM_Q_N; q++) {
+			int why;
+			uint64_t t;
+			if (!it[q].unit)
+				continue;
+			t = start_time(e, q, it[q].unit, &why);
+			if (t < best) {
+				best = t;
+				bq = q;
+				bwhy = why;
+			}
+		}
+		if (bq < 0) {
+			if (it[0].unit || it[1].unit || it[2].unit)
+				return ps_errf(err, PS_EINPUT,
+					       "op %u: the queues deadlock (a token is popped that no unit pushes)",
+					       e->op.op);
+			break;
+		}
+		st = execute(e, bq, it[bq].unit, best, bwhy, err);
+		if (st)
+			return st;
+		iter_next(e, &it[bq], bq);
+	}
+	return PS_OK;
+}
+
+static void op_from_record(const struct trace_insn *o, struct wl_op *op)
+{
+	memset(op, 0, sizeof *op);
+	op->kind = o->buf;
+	op->phase = o->fmt;
+	op->cls = (int)o->c;
+	op->K = o->a;
+	op->N = o->b;
+	op->M = o->addr;
+	op->layer = (uint32_t)o->bytes;
+	op->repeat = o->repeat;
+	snprintf(op->name, sizeof op->name, "%s",
+		 op->kind == WL_ATTN_QK ? "attn_qk" : op->kind == WL_ATTN_PV ? "attn_pv" :
+		 wl_op_class_name(op->cls));
+}
+
+static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
+{
+	enum ps_status st = PS_OK;
+	struct sim_op_stats *s = &e->cur;
+	if (!e->have_op)
+		return PS_OK;
+	memset(s, 0, sizeof *s);
+	op_from_record(&e->op, &s->op);
+	s->times = 1;
+	if (!e->compat)
+		st = check_buffers(e, err);
+	for (uint32_t r = 0; r < e->op.repeat && !st; r++)
+		st = e->compat ? run_compat(e, err) : run_block_once(e, err);
+	if (st)
+		return st;
+	s->cycles = e->end - e->prev_op_end;
+	e->prev_op_end = e->end;
+	s->op.M = e->op.addr;
+	e->r.macs += s->op.M * s->op.K * s->op.N * s->op.repeat;
+	e->r.compute_cycles += s->compute_cycles;
+	e->r.dram_read_bytes += s->dram_read_bytes;
+	e->r.dram_write_bytes += s->dram_write_bytes;
+	e->r.busy_pe_cycles += s->busy_pe_cycles;
+	for (int p = 0; p < 2; p++)
+		for (int a = 0; a < SIM_ACT_N; a++)
+			e->r.acts.n[p][a] += s->acts.n[p][a];
+	for (int q = 0; q < SIM_Q_N; q++) {
+		e->r.q[q].busy += s->q[q].busy;
+		for (int k = 0; k < SIM_STALL_N; k++)
+			e->r.q[q].stall[k] += s->q[q].stall[k];
+	}
+	{
+		uint64_t pes = cfg_arch_pes(e->a, e->op.fmt);
+		if (pes > e->r.pes)
+			e->r.pes = pes;
+	}
+	if (e->keep_ops) {
+		struct energy_breakdown eb;
+		st = energy_price(e->energy, &s->acts, &eb, err);
+		if (st)
+			return st;
+		s->energy_pj = eb.total;
+		if (e->r.n_ops == e->ops_cap) {
+			size_t cap = e->ops_cap ? 2 * e->ops_cap : 256;
+			void *p = realloc(e->r.ops, cap * sizeof *e->r.ops);
+			if (!p)
+				return ps_errf(err, PS_ENOMEM, "out of memory");
+			e->r.ops = p;
+			e->ops_cap = cap;
+		}
+		e->r.ops[e->r.n_ops++] = *s;
+	}
+	e->n = 0;
+	e->have_op = false;
+	return PS_OK;
+}
+
+enum ps_status sim_engine_put(void *ctx, const struct trace_insn *in,
+			      struct ps_err *err)
+{
+	struct sim_engine *e = ctx;
+	enum ps_status st;
+	e->r.instructions++;
+	if (in->opcode == TRACE_OP || in->opcode == TRACE_END) {
+		st = close_block(e, err);
+		if (st)
+			return st;
+		if (in->opcode == TRACE_OP) {
+			e->op = *in;
+			e->have_op = true;
+		}
+		return PS_OK;
+	}
+	if (!e->have_op)
+		return ps_errf(err, PS_EINPUT, "record %llu (%s) comes before any op",
+			       (unsigned long long)e->r.instructions,
+			       trace_ops[in->opcode].mnemonic);
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? 2 * e->cap : 256;
+		void *p = realloc(e->blk, cap * sizeof *e->blk);
+		if (!p)
+			return ps_errf(err, PS_ENOMEM, "out of memory");
+		e->blk = p;
+		e->cap = cap;
+	}
+	e->blk[e->n++] = *in;
+	if (in->opcode == TRACE_LOOP && (in->a == 0 || in->a > 1024))
+		return ps_errf(err, PS_EINPUT, "op %u: loop body of %u records", e->op.op, in->a);
+	return PS_OK;
+}
+
+enum ps_status sim_engine_create(struct sim_engine **ep,
+				 const struct cfg_arch *a,
+				 const struct cfg_energy *energy, bool compat,
+				 bool keep_ops, struct ps_err *err)
+{
+	struct sim_engine *e;
+	const struct pe_ops *pe = pe_family_ops(a->pe.family);
+	if (!pe || !pe->tile_timing)
+		return ps_errf(err, PS_EINPUT, "%s: pe.family '%s' has no cycle-level timing model yet",
+			       a->path, cfg_family_names[a->pe.family]);
+	e = calloc(1, sizeof *e);
+	if (!e)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	e->a = a;
+	e->energy = energy;
+	e->pe = pe;
+	e->compat = compat;
+	e->keep_ops = keep_ops;
+	*ep = e;
+	return PS_OK;
+}
+
+enum ps_status sim_engine_finish(struct sim_engine *e, struct sim_result *res,
+				 struct ps_err *err)
+{
+	enum ps_status st = close_block(e, err);
+	if (st)
+		return st;
+	e->r.cycles = e->end;
+	st = energy_price(e->energy, &e->r.acts, &e->r.energy, err);
+	if (st)
+		return st;
+	e->r.pe_area_um2 = e->a->pe.area_um2;
+	e->r.array_area_um2 = e->a->pe.area_um2 * (double)e->r.pes;
+	e->r.seconds = (double)e->r.cycles / (e->a->clock_mhz * 1e6);
+	if (e->r.cycles) {
+		e->r.utilization = (double)e->r.busy_pe_cycles /
+				   ((double)e->r.pes * (double)e->r.cycles);
+		e->r.dram_bw_bits_per_cycle = (double)(e->r.dram_read_bytes + e->r.dram_write_bytes) *
+					      8.0 / (double)e->r.cycles;
+	}
+	*res = e->r;
+	e->r.ops = NULL;	/* ownership moves to res */
+	return PS_OK;
+}
+
+void sim_engine_destroy(struct sim_engine *e)
+{
+	if (!e)
+		return;
+	for (int c = 0; c < CH_N; c++)
+		free(e->ch[c].t);
+	free(e->blk);
+	free(e->r.ops);
+	free(e);
+}

@@ -1,0 +1,34 @@
+/* sim_engine.h - the cycle-level engine: consumes a trace (from a file or
+ * straight from the compiler) and advances time unit by unit with the three
+ * decoupled queues of isa.def, a DMA engine over a DRAM channel, the
+ * buffers' slot tokens and the PE array's closed-form tile timing. */
+#ifndef SIM_ENGINE_H
+#define SIM_ENGINE_H
+
+#include <stdbool.h>
+
+#include "sim.h"
+#include "trace.h"
+
+struct sim_engine;
+
+/* compat: impose the BitMoD method's assumptions: no fill or drain, each op
+ * takes max(compute, DRAM) of its own work, ops never overlap. Fed a trace of
+ * the compat mapping policy, the cycles equal the compat model's. */
+enum ps_status sim_engine_create(struct sim_engine **e,
+				 const struct cfg_arch *a,
+				 const struct cfg_energy *energy, bool compat,
+				 bool keep_ops, struct ps_err *err);
+
+/* A cc_sink: feed records in trace order, END last. */
+enum ps_status sim_engine_put(void *ctx, const struct trace_insn *in,
+			      struct ps_err *err);
+
+/* Totals, priced; fills res (whose arch/model/scenario names the caller
+ * sets). The engine can be destroyed afterwards. */
+enum ps_status sim_engine_finish(struct sim_engine *e, struct sim_result *res,
+				 struct ps_err *err);
+
+void sim_engine_destroy(struct sim_engine *e);
+
+#endif
