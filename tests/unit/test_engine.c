@@ -1,0 +1,256 @@
+/* test_engine.c - the cycle-level engine on timelines counted by hand
+ * (tests/data/arch/tiny-os.yaml: 2x2 output-stationary FP16 MACs, a tile
+ * m x n x k with m, n <= 2 takes k + fill 2 + drain 2 cycles; DRAM moves 8
+ * bytes per cycle with 10 cycles of latency), buffer and token errors, and
+ * cycle mode under the compat assumptions equal to the compat model for
+ * every BitMoD preset, model and scenario. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "sim_engine.h"
+
+#define DATA PESIM_TEST_DATA
+
+enum { PP = TRACE_POP_PREV, PN = TRACE_POP_NEXT, UP = TRACE_PUSH_PREV, UN = TRACE_PUSH_NEXT };
+
+static struct trace_insn OP(void)
+{
+	return (struct trace_insn){ .opcode = TRACE_OP, .repeat = 1, .a = 8, .b = 2, .addr = 2 };
+}
+
+static struct trace_insn LD(int opc, uint64_t bytes, uint8_t flags, uint32_t slots, uint32_t rep)
+{
+	return (struct trace_insn){ .opcode = (uint8_t)opc, .repeat = rep, .a = 2, .b = 2,
+				    .c = slots, .buf = opc == TRACE_LD_A ? 1 : 0,
+				    .bytes = bytes, .flags = flags };
+}
+
+static struct trace_insn MM(uint32_t k, uint8_t flags, uint32_t rep)
+{
+	return (struct trace_insn){ .opcode = TRACE_MM, .repeat = rep, .a = 2, .b = 2,
+				    .c = k, .addr = 16, .bytes = 16, .flags = flags };
+}
+
+static struct trace_insn ST(uint64_t bytes, uint8_t flags)
+{
+	return (struct trace_insn){ .opcode = TRACE_ST, .repeat = 1, .a = 2, .b = 2,
+				    .c = 1, .buf = 1, .bytes = bytes, .flags = flags };
+}
+
+struct fix {
+	struct cfg_arch a;
+	struct cfg_energy e;
+};
+
+static int setup(void **state)
+{
+	static struct fix f;
+	struct ps_err err;
+	if (cfg_arch_load(DATA "/arch/tiny-os.yaml", &f.a, &err) ||
+	    cfg_energy_load(DATA "/energy/tiny.yaml", &f.e, &err)) {
+		print_error("%s\n", err.msg);
+		return -1;
+	}
+	*state = &f;
+	return 0;
+}
+
+static enum ps_status run(struct fix *f, const struct trace_insn *ins, size_t n,
+			  bool compat, struct sim_result *r, struct ps_err *err)
+{
+	struct sim_engine *e;
+	struct trace_insn end = { .opcode = TRACE_END };
+	enum ps_status st = sim_engine_create(&e, &f->a, &f->e, compat, true, err);
+	for (size_t i = 0; i < n && !st; i++)
+		st = sim_engine_put(e, &ins[i], err);
+	if (!st)
+		st = sim_engine_put(e, &end, err);
+	if (!st)
+		st = sim_engine_finish(e, r, err);
+	sim_engine_destroy(e);
+	return st;
+}
+
+/* DRAM-bound: W 64 B (cycles 0-8), A 64 B (8-16, data at 16 + 10 = 26),
+ * MM k=8 from 26 for 8 + 2 + 2 = 12 -> 38, ST 8 B: 38-39. */
+static void test_dram_bound(void **state)
+{
+	struct fix *f = *state;
+	struct trace_insn t[] = { OP(), LD(TRACE_LD_W, 64, 0, 1, 1), LD(TRACE_LD_A, 64, UN, 1, 1),
+				  MM(8, PP | UN, 1), ST(8, PP) };
+	struct sim_result r;
+	struct ps_err err;
+	assert_int_equal(run(f, t, 5, false, &r, &err), PS_OK);
+	assert_int_equal(r.cycles, 39);
+	assert_int_equal(r.compute_cycles, 12);
+	assert_int_equal(r.q[SIM_Q_LOAD].busy, 16);
+	assert_int_equal(r.q[SIM_Q_COMPUTE].stall[SIM_STALL_DATA], 26);
+	assert_int_equal(r.q[SIM_Q_STORE].stall[SIM_STALL_COMPUTE], 38);
+	assert_int_equal(r.dram_read_bytes, 128);
+	assert_int_equal(r.dram_write_bytes, 8);
+	/* energy: PE 4 PEs x 12 cycles x 1 pJ x 1.5 = 72; tile reads 8 x 10;
+	 * weight writes 8 x 2, input writes (8 + 1) x 3; DRAM 136 B x 8 x 1 */
+	assert_true(r.energy.compute == 72.0);
+	assert_true(r.energy.sram == 80.0 + 16.0 + 27.0);
+	assert_true(r.energy.dram == 1088.0);
+	free(r.ops);
+}
+
+/* Compute-bound: W 8 B (0-1), A 8 B (1-2, data at 12), MM k=100: 12-116,
+ * ST 116-117. */
+static void test_compute_bound(void **state)
+{
+	struct fix *f = *state;
+	struct trace_insn t[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1), LD(TRACE_LD_A, 8, UN, 1, 1),
+				  MM(100, PP | UN, 1), ST(8, PP) };
+	struct sim_result r;
+	struct ps_err err;
+	assert_int_equal(run(f, t, 5, false, &r, &err), PS_OK);
+	assert_int_equal(r.cycles, 117);
+	assert_int_equal(r.compute_cycles, 104);
+	assert_true(r.utilization > 0.85);	/* 400 busy PE-cycles / (4 x 117) */
+	assert_int_equal(r.busy_pe_cycles, 400);
+	free(r.ops);
+}
+
+/* Four iterations: A 80 B (10 cycles), MM k=16 (20 cycles), latency 0.
+ * One slot: every load waits for the previous MM: loads 0-10, 30-40, 60-70,
+ * 90-100; MMs 10-30, 40-60, 70-90, 100-120 -> 120 cycles, 60 of them a
+ * load stalled on the full buffer. Two slots: loads 0-10, 10-20, 30-40,
+ * 50-60; MMs 10-30, 30-50, 50-70, 70-90 -> 90: the loads hide. */
+static void test_double_buffering(void **state)
+{
+	struct fix *f = *state;
+	struct trace_insn one[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1),
+				    LD(TRACE_LD_A, 80, UN, 1, 1), LD(TRACE_LD_A, 80, PN | UN, 1, 3),
+				    MM(16, PP | UP, 4) };
+	struct trace_insn two[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1),
+				    LD(TRACE_LD_A, 80, UN, 2, 2), LD(TRACE_LD_A, 80, PN | UN, 2, 2),
+				    MM(16, PP | UP, 4) };
+	struct sim_result r;
+	struct ps_err err;
+	f->a.dram.latency_cycles = 0;
+	/* the W tile load (1 cycle) shifts everything by one */
+	assert_int_equal(run(f, one, 5, false, &r, &err), PS_OK);
+	assert_int_equal(r.cycles, 121);
+	assert_int_equal(r.q[SIM_Q_LOAD].stall[SIM_STALL_BUFFER], 60);
+	free(r.ops);
+	assert_int_equal(run(f, two, 5, false, &r, &err), PS_OK);
+	assert_int_equal(r.cycles, 91);
+	assert_int_equal(r.q[SIM_Q_LOAD].stall[SIM_STALL_BUFFER], 20);
+	assert_int_equal(r.q[SIM_Q_COMPUTE].stall[SIM_STALL_DATA], 11);
+	free(r.ops);
+	f->a.dram.latency_cycles = 10;
+}
+
+/* LOOP dispatch: the same four iterations written with a LOOP over an
+ * (LD_A, MM) body take the same time as the flat form. */
+static void test_loop_zip_dispatch(void **state)
+{
+	struct fix *f = *state;
+	struct trace_insn flat[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1),
+				     LD(TRACE_LD_A, 80, UN, 1, 1), LD(TRACE_LD_A, 80, PN | UN, 1, 3),
+				     MM(16, PP | UP, 4) };
+	struct trace_insn loop[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1),
+				     LD(TRACE_LD_A, 80, UN, 1, 1), MM(16, PP | UP, 1),
+				     { .opcode = TRACE_LOOP, .repeat = 3, .a = 2 },
+				     LD(TRACE_LD_A, 80, PN | UN, 1, 1), MM(16, PP | UP, 1) };
+	struct sim_result a, b;
+	struct ps_err err;
+	assert_int_equal(run(f, flat, 5, false, &a, &err), PS_OK);
+	assert_int_equal(run(f, loop, 7, false, &b, &err), PS_OK);
+	assert_int_equal(a.cycles, b.cycles);
+	assert_int_equal(a.units, b.units);
+	free(a.ops);
+	free(b.ops);
+}
+
+static void test_errors(void **state)
+{
+	struct fix *f = *state;
+	struct trace_insn big[] = { OP(), LD(TRACE_LD_A, 700, UN, 2, 1), MM(8, PP, 1) };
+	struct trace_insn dead[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1), MM(8, PP, 1) };
+	struct sim_result r;
+	struct ps_err err;
+	/* 2 slots x 700 B > 1 KiB input buffer: names the instruction */
+	assert_int_equal(run(f, big, 3, false, &r, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "op 0, record 1 (ld.a): buffer 'input' would hold 1400 B, its capacity is 1024 B"));
+	/* MM pops a data token no load pushes */
+	assert_int_equal(run(f, dead, 3, false, &r, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "deadlock"));
+}
+
+/* compat switch: per op max(compute without fill/drain, floor(bytes*8/bw)):
+ * the DRAM-bound op above: compute 8, DRAM 136 B * 8 / 64 = 17 -> 17. */
+static void test_compat_switch(void **state)
+{
+	struct fix *f = *state;
+	struct trace_insn t[] = { OP(), LD(TRACE_LD_W, 64, 0, 1, 1), LD(TRACE_LD_A, 64, UN, 1, 1),
+				  MM(8, PP | UN, 1), ST(8, PP) };
+	struct sim_result r;
+	struct ps_err err;
+	assert_int_equal(run(f, t, 5, true, &r, &err), PS_OK);
+	assert_int_equal(r.cycles, 17);
+	assert_int_equal(r.compute_cycles, 8);
+	free(r.ops);
+}
+
+/* Cycle mode under the compat assumptions reproduces the compat model's
+ * cycles for every BitMoD preset, model and scenario of the report. */
+static void test_cycle_equals_compat(void **state)
+{
+	static const char *const designs[] = { "fp16", "ant", "olive", "bitmod-lossy",
+					       "bitmod-lossless" };
+	static const char *const models[] = { "opt-1.3b", "phi-2", "yi-6b", "llama-2-7b",
+					      "llama-2-13b", "llama-3-8b" };
+	static const char *const scen[] = { "prefill:256", "generate:256+20" };
+	(void)state;
+	for (int d = 0; d < 5; d++)
+		for (int m = 0; m < 6; m++)
+			for (int s = 0; s < 2; s++) {
+				char path[512];
+				struct cfg_arch a;
+				struct wl_model mod;
+				struct wl_scenario sc;
+				struct sim_result rc, re;
+				struct ps_err err;
+				struct sim_request rq = { .arch = &a, .model = &mod, .scenario = &sc };
+				snprintf(path, sizeof path, PESIM_SRCDIR "/configs/arch/bitmod/%s.yaml",
+					 designs[d]);
+				assert_int_equal(cfg_arch_load(path, &a, &err), PS_OK);
+				assert_int_equal(wl_model_find(models[m], &mod, &err), PS_OK);
+				assert_int_equal(wl_scenario_parse(scen[s], &sc, &err), PS_OK);
+				rq.mode = SIM_MODE_COMPAT;
+				assert_int_equal(sim_run(&rq, &rc, &err), PS_OK);
+				rq.mode = SIM_MODE_CYCLE;
+				rq.compat_assumptions = true;
+				assert_int_equal(sim_run(&rq, &re, &err), PS_OK);
+				if (rc.cycles != re.cycles || rc.compute_cycles != re.compute_cycles)
+					fail_msg("%s %s %s: compat %llu, engine %llu", designs[d],
+						 models[m], scen[s], (unsigned long long)rc.cycles,
+						 (unsigned long long)re.cycles);
+				sim_result_free(&rc);
+				sim_result_free(&re);
+			}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_dram_bound),
+		cmocka_unit_test(test_compute_bound),
+		cmocka_unit_test(test_double_buffering),
+		cmocka_unit_test(test_loop_zip_dispatch),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_compat_switch),
+		cmocka_unit_test(test_cycle_equals_compat),
+	};
+	return cmocka_run_group_tests_name("engine", tests, setup, NULL);
+}
