@@ -118,6 +118,11 @@ bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 			 (unsigned long long)acap);
 		return false;
 	}
+	/* Without an output buffer results leave through the array's shadow
+	 * accumulators (pe_systolic.c) while the next tile computes: two
+	 * output slots. */
+	if (m->buf_o < 0)
+		m->slots_o = 2;
 	if (m->buf_o >= 0) {
 		if (slots * m->o_tile_bytes > ocap) {
 			snprintf(m->reason, sizeof m->reason, "output tile exceeds the output buffer");

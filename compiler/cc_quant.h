@@ -67,7 +67,10 @@
 
 #define CC_GROUP_DEFAULT 128
 /* ANT clipping search: the channel's scale is r * max|w| / max|grid| for r
- * = 1.00, 0.95, ..., 0.50 (11 points); the first of equal errors wins. */
+ * = 1.00, 0.95, ..., 0.50 (11 points); the first of equal errors wins. For
+ * symmetric value sets the error at each r comes in closed form from the
+ * row's sorted magnitudes (cc_quant_search.c), equal to the element loop up
+ * to rounding; the error reported is always that of the final encode. */
 #define CC_CLIP_STEPS 11
 #define CC_CLIP_STEP 0.05
 /* OliVe clipping search: r = 0.5, 0.6, ..., 2.0 of |mean| + 3 sigma. */

@@ -2,7 +2,7 @@
  *
  * The engine and the compat model never switch on the family: they ask the
  * family's ops. An ops table carries a version; optional methods may be NULL
- * and callers handle that. Version 1 (this file) holds the timing methods;
+ * and callers handle that. Version 2 (this file) holds the timing methods;
  * the bit-true step and action counters join in a later version.
  *
  * Parameters come from the arch config (struct cfg_arch) through
@@ -16,7 +16,7 @@
 
 #include "cfg_arch.h"
 
-#define PE_OPS_VERSION 1
+#define PE_OPS_VERSION 2
 
 struct pe_params {
 	uint32_t lanes;		/* dot-product lanes per PE */
@@ -24,12 +24,29 @@ struct pe_params {
 	double weight_bits;	/* average stored bits per weight (may be fractional) */
 	uint32_t act_bits;
 	uint32_t group_size;
+	uint32_t a_bits;	/* activation operand bits of this op (FP16: 16) */
+	uint32_t scale_bits;	/* integer group-scale bits (BitMoD's dequantizer: 8) */
 };
 
 /* An m x n x k tile on one PE array pass: m output rows, n output columns,
  * k reduction depth. */
 struct pe_tile {
 	uint64_t m, n, k;
+};
+
+/* The array a tile runs on. */
+struct pe_array {
+	uint32_t rows, cols;
+	int dataflow;		/* enum cfg_dataflow */
+};
+
+/* Closed-form timing of one tile (one MM iteration of a trace) on the
+ * array. `compat` drops pipeline fill and drain (BitMoD's method). */
+struct pe_tile_timing {
+	uint64_t cycles;	/* first operand in -> last result out */
+	uint64_t steps;		/* array steps (BitMoD's "tiles") */
+	uint64_t fill, drain;	/* cycles of pipeline fill and drain included */
+	uint64_t busy_pe_cycles;	/* sum over PEs of cycles doing MACs */
 };
 
 struct pe_ops {
@@ -39,15 +56,25 @@ struct pe_ops {
 	/* Cycles one PE spends on one lane-group of weights (one array step).
 	 * Required. */
 	uint32_t (*step_cycles)(const struct pe_params *p);
-	/* Closed-form cycles of a tile on a rows x cols array with no fill or
-	 * drain (the array steps over ceil(k/lanes) lane-groups); NULL: the
-	 * caller uses step_cycles x steps. */
-	uint64_t (*tile_cycles)(const struct pe_params *p,
-				const struct pe_tile *t);
+	/* Closed-form timing of an m x n x k tile, fill and drain included
+	 * unless compat (README "Systolic timing"). Required from version 2. */
+	void (*tile_timing)(const struct pe_params *p, const struct pe_array *a,
+			    const struct pe_tile *t, bool compat,
+			    struct pe_tile_timing *out);
+	/* Exposed cycles of dequantizing one output tile after its last group
+	 * (NULL: the family has no dequantizer). */
+	uint32_t (*dq_cycles)(const struct pe_params *p);
 };
 
 /* The ops of a family (enum cfg_family), or NULL if pesim has no model of
  * that family yet. */
+/* The generic systolic timing the MAC-style families share (pe_systolic.c):
+ * output-stationary or weight-stationary, lanes along K, `step` cycles per
+ * lane-group, lane_mult extra MACs per lane per cycle (BitFusion fusion). */
+void pe_systolic_timing(const struct pe_array *a, const struct pe_tile *t,
+			uint32_t lanes, uint32_t step, bool compat,
+			struct pe_tile_timing *out);
+
 const struct pe_ops *pe_family_ops(int family);
 
 void pe_params_from_arch(const struct cfg_arch *a, const char *model,

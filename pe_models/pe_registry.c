@@ -5,6 +5,7 @@
 
 extern const struct pe_ops pe_fp16_mac_ops;
 extern const struct pe_ops pe_int8_mac_ops;
+extern const struct pe_ops pe_bitfusion_ops;
 extern const struct pe_ops pe_ant_ops;
 extern const struct pe_ops pe_olive_ops;
 extern const struct pe_ops pe_bitmod_ops;
@@ -16,6 +17,8 @@ const struct pe_ops *pe_family_ops(int family)
 		return &pe_fp16_mac_ops;
 	case CFG_FAM_INT8:
 		return &pe_int8_mac_ops;
+	case CFG_FAM_BITFUSION:
+		return &pe_bitfusion_ops;
 	case CFG_FAM_ANT:
 		return &pe_ant_ops;
 	case CFG_FAM_OLIVE:
@@ -35,4 +38,6 @@ void pe_params_from_arch(const struct cfg_arch *a, const char *model,
 	p->weight_bits = cfg_arch_weight_bits(a, model, phase);
 	p->act_bits = a->pe.act_bits;
 	p->group_size = a->pe.group_size;
+	p->a_bits = a->pe.act_bits;
+	p->scale_bits = 8;	/* BitMoD's integer group scale (bitmod.md) */
 }

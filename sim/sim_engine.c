@@ -219,52 +219,69 @@ static void count_transfer(struct sim_engine *e, const struct trace_insn *u)
 		e->r.sram_bytes_written[u->buf] += u->bytes;
 }
 
+/* What a unit waits for: up to three (time, reason) constraints. */
+struct waits {
+	uint64_t t[3];
+	int why[3];
+	int n;
+};
+
 /* Earliest start of unit u of queue q, or UINT64_MAX if a token it pops
- * does not exist yet; *why gets the reason of the longest wait. */
+ * does not exist yet; w gets the constraints that were binding. */
 static uint64_t start_time(struct sim_engine *e, int q,
-			   const struct trace_insn *u, int *why)
+			   const struct trace_insn *u, struct waits *w)
 {
-	uint64_t t = e->qready[q], w;
+	uint64_t t = e->qready[q];
 	int in_prev = q == SIM_Q_COMPUTE ? CH_DATA : CH_RESULT;
 	int in_next = q == SIM_Q_LOAD ? CH_SLOT : CH_OSLOT;
-	*why = -1;
+	w->n = 0;
 	if (u->flags & TRACE_POP_PREV) {
 		const struct chan *c = &e->ch[in_prev];
 		if (q == SIM_Q_LOAD || !c->n)
 			return UINT64_MAX;
-		w = c->t[c->head];
-		if (w > t) {
-			t = w;
-			*why = q == SIM_Q_COMPUTE ? SIM_STALL_DATA : SIM_STALL_COMPUTE;
-		}
+		w->t[w->n] = c->t[c->head];
+		w->why[w->n++] = q == SIM_Q_COMPUTE ? SIM_STALL_DATA : SIM_STALL_COMPUTE;
 	}
 	if (u->flags & TRACE_POP_NEXT) {
 		const struct chan *c = &e->ch[in_next];
 		if (q == SIM_Q_STORE || !c->n)
 			return UINT64_MAX;
-		w = c->t[c->head];
-		if (w > t) {
-			t = w;
-			*why = q == SIM_Q_LOAD ? SIM_STALL_BUFFER : SIM_STALL_OUTPUT;
-		}
+		w->t[w->n] = c->t[c->head];
+		w->why[w->n++] = q == SIM_Q_LOAD ? SIM_STALL_BUFFER : SIM_STALL_OUTPUT;
 	}
-	if (q != SIM_Q_COMPUTE && e->dram_free > t) {
-		t = e->dram_free;
-		*why = SIM_STALL_DRAM;
+	if (q != SIM_Q_COMPUTE) {
+		w->t[w->n] = e->dram_free;
+		w->why[w->n++] = SIM_STALL_DRAM;
 	}
+	for (int i = 0; i < w->n; i++)
+		if (w->t[i] > t)
+			t = w->t[i];
 	return t;
 }
 
+/* Charge the wait from the queue's ready time to the start: each waiting
+ * cycle goes to the highest-priority constraint still unmet then, in the
+ * order they were recorded (a missing token before a busy DRAM channel; for
+ * compute, data before an output slot). */
+static void charge_stalls(struct sim_queue_stats *qs, uint64_t ready,
+			  const struct waits *w)
+{
+	for (int i = 0; i < w->n; i++)
+		if (w->t[i] > ready) {
+			qs->stall[w->why[i]] += w->t[i] - ready;
+			ready = w->t[i];
+		}
+}
+
 static enum ps_status execute(struct sim_engine *e, int q,
-			      const struct trace_insn *u, uint64_t t, int why,
-			      struct ps_err *err)
+			      const struct trace_insn *u, uint64_t t,
+			      const struct waits *w, struct ps_err *err)
 {
 	struct sim_queue_stats *qs = &e->cur.q[q];
 	uint64_t done, free_at, dur = 1;
 	enum ps_status st = PS_OK;
 
-	if (why >= 0)
-		qs->stall[why] += t - e->qready[q];
+	charge_stalls(qs, e->qready[q], w);
 	if (u->flags & TRACE_POP_PREV) {
 		struct chan *c = &e->ch[q == SIM_Q_COMPUTE ? CH_DATA : CH_RESULT];
 		c->head++;
@@ -406,18 +423,23 @@ static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 	for (int q = 0; q < SIM_Q_N; q++)
 		iter_next(e, &it[q], q);
 	for (;;) {
+		/* at equal start times stores go first (they free output
+		 * slots), then compute, then loads */
+		static const int order[SIM_Q_N] = { SIM_Q_STORE, SIM_Q_COMPUTE, SIM_Q_LOAD };
 		uint64_t best = UINT64_MAX;
-		int bq = -1, bwhy = -1;
-		for (int q = 0; q < SIM_Q_N; q++) {
-			int why;
+		struct waits bw = { .n = 0 };
+		int bq = -1;
+		for (int i = 0; i < SIM_Q_N; i++) {
+			int q = order[i];
+			struct waits w;
 			uint64_t t;
 			if (!it[q].unit)
 				continue;
-			t = start_time(e, q, it[q].unit, &why);
+			t = start_time(e, q, it[q].unit, &w);
 			if (t < best) {
 				best = t;
 				bq = q;
-				bwhy = why;
+				bw = w;
 			}
 		}
 		if (bq < 0) {
@@ -427,7 +449,7 @@ static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 					       e->op.op);
 			break;
 		}
-		st = execute(e, bq, it[bq].unit, best, bwhy, err);
+		st = execute(e, bq, it[bq].unit, best, &bw, err);
 		if (st)
 			return st;
 		iter_next(e, &it[bq], bq);

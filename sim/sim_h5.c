@@ -178,6 +178,8 @@ struct h5_op_row {
 	uint64_t cycles, compute_cycles, dram_cycles;
 	uint64_t dram_read_bytes, dram_write_bytes;
 	double energy_pj;
+	uint64_t load_busy, compute_busy, store_busy;
+	uint64_t stall_data, stall_dram, stall_buffer, stall_output, stall_compute, stall_barrier;
 };
 
 struct h5_summary_row {
@@ -186,6 +188,7 @@ struct h5_summary_row {
 	double seconds;
 	double energy_total_pj, energy_onchip_pj, energy_compute_pj;
 	double energy_sram_pj, energy_dram_pj, area_um2;
+	double utilization, dram_bw_bits_per_cycle;
 };
 
 #define OC(f, t, u) { #f, t, offsetof(struct h5_op_row, f), sizeof(((struct h5_op_row *)0)->f), u }
@@ -198,6 +201,11 @@ static const struct sim_h5_col op_cols[] = {
 	OC(dram_cycles, SIM_H5_U64, "cycle"),
 	OC(dram_read_bytes, SIM_H5_U64, "B"), OC(dram_write_bytes, SIM_H5_U64, "B"),
 	OC(energy_pj, SIM_H5_F64, "pJ"),
+	OC(load_busy, SIM_H5_U64, "cycle"), OC(compute_busy, SIM_H5_U64, "cycle"),
+	OC(store_busy, SIM_H5_U64, "cycle"), OC(stall_data, SIM_H5_U64, "cycle"),
+	OC(stall_dram, SIM_H5_U64, "cycle"), OC(stall_buffer, SIM_H5_U64, "cycle"),
+	OC(stall_output, SIM_H5_U64, "cycle"), OC(stall_compute, SIM_H5_U64, "cycle"),
+	OC(stall_barrier, SIM_H5_U64, "cycle"),
 };
 
 #define SC(f, t, u) { #f, t, offsetof(struct h5_summary_row, f), 0, u }
@@ -209,6 +217,7 @@ static const struct sim_h5_col summary_cols[] = {
 	SC(energy_total_pj, SIM_H5_F64, "pJ"), SC(energy_onchip_pj, SIM_H5_F64, "pJ"),
 	SC(energy_compute_pj, SIM_H5_F64, "pJ"), SC(energy_sram_pj, SIM_H5_F64, "pJ"),
 	SC(energy_dram_pj, SIM_H5_F64, "pJ"), SC(area_um2, SIM_H5_F64, "um2"),
+	SC(utilization, SIM_H5_F64, ""), SC(dram_bw_bits_per_cycle, SIM_H5_F64, "bit/cycle"),
 };
 
 enum ps_status sim_write_h5(const char *path, const struct sim_result *r,
@@ -224,6 +233,8 @@ enum ps_status sim_write_h5(const char *path, const struct sim_result *r,
 		.energy_compute_pj = r->energy.compute,
 		.energy_sram_pj = r->energy.sram,
 		.energy_dram_pj = r->energy.dram, .area_um2 = r->array_area_um2,
+		.utilization = r->utilization,
+		.dram_bw_bits_per_cycle = r->dram_bw_bits_per_cycle,
 	};
 	struct h5_op_row *rows = calloc(r->n_ops ? r->n_ops : 1, sizeof *rows);
 	char digest[32];
@@ -248,6 +259,17 @@ enum ps_status sim_write_h5(const char *path, const struct sim_result *r,
 		w->dram_read_bytes = o->dram_read_bytes;
 		w->dram_write_bytes = o->dram_write_bytes;
 		w->energy_pj = o->energy_pj;
+		w->load_busy = o->q[SIM_Q_LOAD].busy;
+		w->compute_busy = o->q[SIM_Q_COMPUTE].busy;
+		w->store_busy = o->q[SIM_Q_STORE].busy;
+		for (int q = 0; q < SIM_Q_N; q++) {
+			w->stall_data += o->q[q].stall[SIM_STALL_DATA];
+			w->stall_dram += o->q[q].stall[SIM_STALL_DRAM];
+			w->stall_buffer += o->q[q].stall[SIM_STALL_BUFFER];
+			w->stall_output += o->q[q].stall[SIM_STALL_OUTPUT];
+			w->stall_compute += o->q[q].stall[SIM_STALL_COMPUTE];
+			w->stall_barrier += o->q[q].stall[SIM_STALL_BARRIER];
+		}
 	}
 	snprintf(digest, sizeof digest, "%016llx", (unsigned long long)r->arch_digest);
 	st = sim_h5_create(&f, path, err);

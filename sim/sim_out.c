@@ -17,6 +17,9 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 	if (r->mode == SIM_MODE_COMPAT)
 		fprintf(fp, "note: compat mode is the BitMoD paper's analytical method "
 			    "(no fill/drain, per-op max(compute, DRAM), no overlap across ops)\n");
+	else
+		fprintf(fp, "note: cycle mode; PE timing is the family's closed form (README "
+			    "\"Systolic timing\"), DRAM a bandwidth + latency channel\n");
 	fprintf(fp, "%-22s %18" PRIu64 "\n", "cycles", r->cycles);
 	fprintf(fp, "%-22s %18" PRIu64 "\n", "compute cycles", r->compute_cycles);
 	fprintf(fp, "%-22s %18.6g s at the arch clock\n", "time", r->seconds);
@@ -30,6 +33,24 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 	fprintf(fp, "%-22s %18.1f um2 (%" PRIu64 " PEs x %.1f um2)\n",
 		"PE-array area", r->array_area_um2, r->pes, r->pe_area_um2);
 	fprintf(fp, "%-22s %18s\n", "energy table", r->energy_table);
+	if (r->mode == SIM_MODE_CYCLE) {
+		fprintf(fp, "%-22s %18.4f (busy PE-cycles / PEs x cycles)\n",
+			"PE-array utilization", r->utilization);
+		fprintf(fp, "%-22s %18.2f bits/cycle achieved\n", "DRAM bandwidth",
+			r->dram_bw_bits_per_cycle);
+		fprintf(fp, "%-22s %18" PRIu64 " records, %" PRIu64 " units\n",
+			"instructions", r->instructions, r->units);
+		fprintf(fp, "\n%-8s %14s", "queue", "busy");
+		for (int k = 0; k < SIM_STALL_N; k++)
+			fprintf(fp, " %14s", sim_stall_names[k]);
+		fputc('\n', fp);
+		for (int q = 0; q < SIM_Q_N; q++) {
+			fprintf(fp, "%-8s %14" PRIu64, sim_queue_names[q], r->q[q].busy);
+			for (int k = 0; k < SIM_STALL_N; k++)
+				fprintf(fp, " %14" PRIu64, r->q[q].stall[k]);
+			fputc('\n', fp);
+		}
+	}
 	if (!r->n_ops)
 		return;
 	fprintf(fp, "\n%-8s %-4s %-8s %8s %8s %8s %6s %6s %14s %14s %14s\n",
@@ -43,6 +64,21 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 			o->op.M, o->op.K, o->op.N, o->op.repeat, o->times,
 			o->cycles, o->compute_cycles, o->energy_pj);
 	}
+}
+
+static void json_queues(struct ps_json *j, const struct sim_queue_stats *q)
+{
+	ps_json_obj_begin(j, "queues");
+	for (int i = 0; i < SIM_Q_N; i++) {
+		ps_json_obj_begin(j, sim_queue_names[i]);
+		ps_json_u64(j, "busy", q[i].busy);
+		ps_json_obj_begin(j, "stall");
+		for (int k = 0; k < SIM_STALL_N; k++)
+			ps_json_u64(j, sim_stall_names[k], q[i].stall[k]);
+		ps_json_obj_end(j);
+		ps_json_obj_end(j);
+	}
+	ps_json_obj_end(j);
 }
 
 void sim_print_json(FILE *fp, const struct sim_result *r)
@@ -79,6 +115,14 @@ void sim_print_json(FILE *fp, const struct sim_result *r)
 	ps_json_num(&j, "area_um2", r->array_area_um2);
 	ps_json_u64(&j, "pes", r->pes);
 	ps_json_num(&j, "pe_area_um2", r->pe_area_um2);
+	if (r->mode == SIM_MODE_CYCLE) {
+		ps_json_num(&j, "utilization", r->utilization);
+		ps_json_num(&j, "dram_bw_bits_per_cycle", r->dram_bw_bits_per_cycle);
+		ps_json_u64(&j, "busy_pe_cycles", r->busy_pe_cycles);
+		ps_json_u64(&j, "instructions", r->instructions);
+		ps_json_u64(&j, "units", r->units);
+		json_queues(&j, r->q);
+	}
 	ps_json_arr_begin(&j, "ops");
 	for (size_t i = 0; i < r->n_ops; i++) {
 		const struct sim_op_stats *o = &r->ops[i];
@@ -95,6 +139,10 @@ void sim_print_json(FILE *fp, const struct sim_result *r)
 		ps_json_u64(&j, "compute_cycles", o->compute_cycles);
 		ps_json_u64(&j, "dram_cycles", o->dram_cycles);
 		ps_json_num(&j, "energy", o->energy_pj);
+		ps_json_u64(&j, "dram_read_bytes", o->dram_read_bytes);
+		ps_json_u64(&j, "dram_write_bytes", o->dram_write_bytes);
+		if (r->mode == SIM_MODE_CYCLE)
+			json_queues(&j, o->q);
 		ps_json_obj_end(&j);
 	}
 	ps_json_arr_end(&j);

@@ -4,7 +4,12 @@
  * PE of ANT and OliVe (bitmod.md, "Synthesis figures"): each consumes one
  * weight per lane per cycle whatever the weight width, so one array step is
  * one cycle. The decode of flint/OVP codes in front of the FMA is pipelined
- * and costs no throughput. */
+ * and costs no throughput. ANT's own PE is a BitFusion-style fusible
+ * 4/8-bit MAC (see pe_bitfusion.c); here ANT and OliVe are modelled as
+ * BitMoD evaluates them, since that is the comparison pesim reproduces.
+ *
+ * Tile timing: the generic systolic array (pe_systolic.c) with the PE's
+ * lanes along K and one cycle per step. */
 #include "pe.h"
 
 static uint32_t one_cycle(const struct pe_params *p)
@@ -13,11 +18,19 @@ static uint32_t one_cycle(const struct pe_params *p)
 	return 1;
 }
 
+static void mac_tile_timing(const struct pe_params *p,
+			    const struct pe_array *a, const struct pe_tile *t,
+			    bool compat, struct pe_tile_timing *out)
+{
+	pe_systolic_timing(a, t, p->lanes, one_cycle(p), compat, out);
+}
+
 const struct pe_ops pe_fp16_mac_ops = {
 	.version = PE_OPS_VERSION,
 	.name = "fp16",
 	.summary = "FP16 MAC, one weight per lane per cycle",
 	.step_cycles = one_cycle,
+	.tile_timing = mac_tile_timing,
 };
 
 const struct pe_ops pe_int8_mac_ops = {
@@ -25,6 +38,7 @@ const struct pe_ops pe_int8_mac_ops = {
 	.name = "int8",
 	.summary = "INT8 MAC, one weight per lane per cycle",
 	.step_cycles = one_cycle,
+	.tile_timing = mac_tile_timing,
 };
 
 const struct pe_ops pe_ant_ops = {
@@ -32,6 +46,7 @@ const struct pe_ops pe_ant_ops = {
 	.name = "ant",
 	.summary = "ANT: flint/int decode into an FP16xINT8 FMA (BitMoD's stand-in PE)",
 	.step_cycles = one_cycle,
+	.tile_timing = mac_tile_timing,
 };
 
 const struct pe_ops pe_olive_ops = {
@@ -39,4 +54,5 @@ const struct pe_ops pe_olive_ops = {
 	.name = "olive",
 	.summary = "OliVe: outlier-victim pair decode into an FP16xINT8 FMA",
 	.step_cycles = one_cycle,
+	.tile_timing = mac_tile_timing,
 };

@@ -7,7 +7,16 @@
  * 2 cycles. The stored average bits (b + 0.0625 for the 8-bit group scale per
  * 128 weights) are floored to the integer datatype width first, as the
  * paper's model does: 4.0625 -> 4 -> 2 cycles, 6.0625 -> 6 -> 3 cycles,
- * 3.0625 (FP3) -> 3 -> 2 cycles. A PE that is not bit-serial takes 1 cycle. */
+ * 3.0625 (FP3) -> 3 -> 2 cycles. A PE that is not bit-serial takes 1 cycle.
+ *
+ * Tile timing: the generic systolic array (pe_systolic.c) with the PE's
+ * lanes (4 in the paper) along K and the step cycles above.
+ * Dequantization: the group sum is multiplied by the integer group scale one
+ * scale bit per cycle (bit-serial, MSB first), so a group costs scale_bits
+ * cycles (8 in the paper); the unit pipelines behind the accumulators, so
+ * only the last group of an output tile is exposed: dq_cycles = scale_bits
+ * per output tile.
+ */
 #include "pe.h"
 
 #include <math.h>
@@ -21,9 +30,24 @@ static uint32_t bitmod_step_cycles(const struct pe_params *p)
 	return (b + 1) / 2;
 }
 
+static void bitmod_tile_timing(const struct pe_params *p,
+			       const struct pe_array *a,
+			       const struct pe_tile *t, bool compat,
+			       struct pe_tile_timing *out)
+{
+	pe_systolic_timing(a, t, p->lanes, bitmod_step_cycles(p), compat, out);
+}
+
+static uint32_t bitmod_dq_cycles(const struct pe_params *p)
+{
+	return p->scale_bits ? p->scale_bits : 8;
+}
+
 const struct pe_ops pe_bitmod_ops = {
 	.version = PE_OPS_VERSION,
 	.name = "bitmod",
 	.summary = "BitMoD term-serial PE: 4 lanes, one Booth/FP term per lane per cycle",
 	.step_cycles = bitmod_step_cycles,
+	.tile_timing = bitmod_tile_timing,
+	.dq_cycles = bitmod_dq_cycles,
 };

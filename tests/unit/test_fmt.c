@@ -458,6 +458,21 @@ static uint64_t rnd(void)
 	return z ^ (z >> 31);
 }
 
+/* A deliberately broken narrowing for normal halves: ties away from zero
+ * instead of to even. The tie set below must catch it. */
+static uint16_t broken_f16(float x)
+{
+	uint32_t u = f2u(x), s = (u >> 16) & 0x8000;
+	int e = (int)((u >> 23) & 0xff) - 127 + 15;
+	uint32_t m = u & 0x7fffff;
+	if (e < 1 || e > 30)
+		return fmt_f16_from_f32(x);	/* only normals are broken */
+	uint32_t h = ((uint32_t)e << 10) | (m >> 13);
+	if (m & 0x1000)		/* half or more of the dropped bits: up */
+		h++;
+	return (uint16_t)(s | h);
+}
+
 static void check_f32_to_f16(float x)
 {
 	uint16_t want = gcc_f16_bits((_Float16)x), got = fmt_f16_from_f32(x);
@@ -505,14 +520,18 @@ static void test_f16_random(void **state)
 		check_f32_to_f16(u2f(u));
 	}
 	/* exact halfway points between neighbouring halves: ties to even */
+	int broken_caught = 0;
 	for (uint32_t h = 0; h < 0x7c00; h++) {
 		float a = fmt_f16_to_f32((uint16_t)h), b = fmt_f16_to_f32((uint16_t)(h + 1));
 		float mid = (float)(((double)a + b) / 2);
+		broken_caught += broken_f16(mid) != gcc_f16_bits((_Float16)mid);
 		check_f32_to_f16(mid);
 		check_f32_to_f16(-mid);
 		check_f32_to_f16(nextafterf(mid, 0));
 		check_f32_to_f16(nextafterf(mid, INFINITY));
 	}
+	/* the comparison has teeth: ties-away differs on every even tie */
+	assert_true(broken_caught > 10000);
 	/* doubles: one rounding, straight from the double */
 	for (int i = 0; i < 1000000; i++) {
 		double x = ldexp((double)(rnd() >> 11), -53 - (int)(rnd() % 30)) *

@@ -1,0 +1,313 @@
+/* test_pe_timing.c - systolic tile timing (pe_models/pe_systolic.c) on a 4x4
+ * array against cycles counted by hand, and the families' timing methods.
+ *
+ * Conventions (README "Systolic timing"): cycle numbers are 0-based; "PE
+ * (r,c) computes at cycle x" means its step starting at x. Operands and
+ * partial sums move one PE per cycle. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pe.h"
+
+static const struct pe_array os4 = { .rows = 4, .cols = 4, .dataflow = CFG_DF_OS };
+static const struct pe_array ws4 = { .rows = 4, .cols = 4, .dataflow = CFG_DF_WS };
+
+struct expect {
+	uint64_t cycles, steps, fill, drain, busy;
+};
+
+/* Checks the full timing, then that compat is steps * step with no fill or
+ * drain, and that no PE is busy for more cycles than the tile takes. */
+static void check(const struct pe_array *a, uint64_t m, uint64_t n,
+		  uint64_t k, uint32_t lanes, uint32_t step,
+		  const struct expect *e)
+{
+	struct pe_tile t = { .m = m, .n = n, .k = k };
+	struct pe_tile_timing r, c;
+
+	pe_systolic_timing(a, &t, lanes, step, false, &r);
+	assert_int_equal(r.cycles, e->cycles);
+	assert_int_equal(r.steps, e->steps);
+	assert_int_equal(r.fill, e->fill);
+	assert_int_equal(r.drain, e->drain);
+	assert_int_equal(r.busy_pe_cycles, e->busy);
+	assert_true(r.busy_pe_cycles <= (uint64_t)a->rows * a->cols * r.cycles);
+	assert_true(r.cycles >= r.steps * step + r.fill + r.drain);
+
+	pe_systolic_timing(a, &t, lanes, step, true, &c);
+	assert_int_equal(c.cycles, e->steps * step);
+	assert_int_equal(c.steps, e->steps);
+	assert_int_equal(c.fill, 0);
+	assert_int_equal(c.drain, 0);
+	assert_int_equal(c.busy_pe_cycles, e->busy);
+}
+
+/* OS, m=4 n=4 k=8, 1 lane, 1 cycle per step. One pass (M fits the 4
+ * columns, N the 4 rows), 8 steps. PE (r,c) computes at cycles r+c ..
+ * r+c+7; PE (3,3) computes last at 6+7 = 13. Then the shadow chain shifts
+ * the 4 rows of results out in cycles 14..17: 18 cycles.
+ * fill = 3+3 = 6, drain = 4, busy = 16 PEs x 8 = 128, compat = 8. */
+static void test_os_4x4_full(void **state)
+{
+	(void)state;
+	check(&os4, 4, 4, 8, 1, 1, &(struct expect){ 18, 8, 6, 4, 128 });
+}
+
+/* OS, m=5 n=3 k=9 (edges), 1 lane, step 1. Passes: M in 2 column chunks
+ * (4 + 1), N in one row chunk (3 of 4 rows): 2 passes of 9 steps, 18 steps.
+ * Pass 0 computes at r+c .. r+c+8, pass 1 follows at r+c+9 .. r+c+17 (its
+ * operands enter right behind pass 0's; pass 0's results drain from the
+ * shadow chain meanwhile, 4 <= 9 cycles). Padded to the full 4x4 wavefront,
+ * the last step is PE (3,3) at 6+17 = 23, drain 24..27: 28 cycles.
+ * busy: pass 0 uses 4x3 PEs x 9, pass 1 1x3 PEs x 9: 108 + 27 = 135. */
+static void test_os_4x4_edges(void **state)
+{
+	(void)state;
+	check(&os4, 5, 3, 9, 1, 1, &(struct expect){ 28, 18, 6, 4, 135 });
+}
+
+/* OS bit-serial: 4 lanes, 2 cycles per step, m=4 n=8 k=18. ceil(18/4) = 5
+ * steps per pass, N in 2 row chunks: 2 passes, 10 steps, 10 cycles each.
+ * PE (r,c) runs pass 0 at r+c .. r+c+9, pass 1 at r+c+10 .. r+c+19; the
+ * last cycle of PE (3,3) is 6+19 = 25, drain 26..29: 30 cycles.
+ * busy = 32 outputs x 5 steps x 2 = 320; compat = 10 x 2 = 20. */
+static void test_os_4x4_serial(void **state)
+{
+	(void)state;
+	check(&os4, 4, 8, 18, 4, 2, &(struct expect){ 30, 10, 6, 4, 320 });
+}
+
+/* OS, a pass shorter than the drain: m=8 n=4 k=2, lane 1, step 1. 2 passes
+ * of 2 steps. Pass 0 at r+c .. r+c+1; its results enter the shadow chain
+ * and need 4 cycles to leave, so pass 1 (which would end at r+c+3) can hand
+ * its results over only 4 cycles after pass 0 did: pass 1 runs at
+ * r+c+4 .. r+c+5 (2 stall cycles). PE (3,3) last at 6+5 = 11, drain
+ * 12..15: 16 cycles = 4 steps + fill 6 + drain 4 + stall 2. busy = 64. */
+static void test_os_4x4_drain_bound(void **state)
+{
+	(void)state;
+	check(&os4, 8, 4, 2, 1, 1, &(struct expect){ 16, 4, 6, 4, 64 });
+}
+
+/* WS, m=4 n=4 k=8, lane 1, step 1. K = 8 needs 2 row chunks of 4: 2
+ * passes, each streaming 4 activation vectors: 8 steps. Cycles 0..3 shift
+ * pass 0's weights in (one row per cycle). Activation i of pass 0 reaches
+ * PE (r,c) at 4+i+r+c; pass 1's weights shift into the shadow registers in
+ * cycles 4..7 (4 >= m*step = 4: hidden), its activations reach PE (r,c) at
+ * 8+i+r+c. Last: i=3, r=c=3: 8+3+6 = 17, 18 cycles.
+ * fill = 4 (load) + 3 (partial-sum chain) = 7, drain = 3 (last column),
+ * busy = 16 PEs x 4 vectors x 2 passes = 128; compat = 8. */
+static void test_ws_4x4_full(void **state)
+{
+	(void)state;
+	check(&ws4, 4, 4, 8, 1, 1, &(struct expect){ 18, 8, 7, 3, 128 });
+}
+
+/* WS, m=5 n=3 k=9 (edges). K in 3 row chunks (4, 4, 1), N in one column
+ * chunk (3 of 4): 3 passes x 5 vectors = 15 steps. Load 0..3; pass p's
+ * vector i reaches PE (r,c) at 4+5p+i+r+c (next loads of 4 cycles hide
+ * behind 5-cycle passes). Last: p=2, i=4, r=c=3: 4+10+4+6 = 24, 25 cycles.
+ * busy: 4x3 PEs x 5 + 4x3 x 5 + 1x3 x 5 = 60 + 60 + 15 = 135; compat 15. */
+static void test_ws_4x4_edges(void **state)
+{
+	(void)state;
+	check(&ws4, 5, 3, 9, 1, 1, &(struct expect){ 25, 15, 7, 3, 135 });
+}
+
+/* WS bit-serial: 4 lanes, 2 cycles per step, m=3 n=4 k=40. A column holds
+ * 4 rows x 4 lanes = 16 k-values: 3 passes (16, 16, 8) x 3 vectors = 9
+ * steps, 6 cycles per pass (>= 4-cycle loads). Load 0..3; pass p's vector
+ * i reaches PE (r,c) at 4+6p+2i+r+c for 2 cycles. Last: p=2, i=2, r=c=3:
+ * 4+12+4+6 = 26, busy through 27: 28 cycles.
+ * busy: 4x4 PEs x 6 + 16 x 6 + (2 rows x 4) x 6 = 96+96+48 = 240;
+ * compat = 9 x 2 = 18. */
+static void test_ws_4x4_serial(void **state)
+{
+	(void)state;
+	check(&ws4, 3, 4, 40, 4, 2, &(struct expect){ 28, 9, 7, 3, 240 });
+}
+
+/* WS decode: m=1 n=8 k=4. 2 passes (N in 2 column chunks) of 1 vector.
+ * Load 0..3, pass 0's vector at 4+r+c; pass 1's weights load in 4..7 and
+ * are needed at 8 (load-bound: 3 stall cycles), vector at 8+r+c. Last:
+ * 8+6 = 14, 15 cycles = 2 steps + fill 7 + drain 3 + stall 3; busy 32. */
+static void test_ws_4x4_load_bound(void **state)
+{
+	(void)state;
+	check(&ws4, 1, 8, 4, 1, 1, &(struct expect){ 15, 2, 7, 3, 32 });
+}
+
+static void test_empty_tile(void **state)
+{
+	struct pe_tile t = { .m = 0, .n = 4, .k = 4 };
+	struct pe_tile_timing r;
+	(void)state;
+	pe_systolic_timing(&os4, &t, 1, 1, false, &r);
+	assert_int_equal(r.cycles, 0);
+	assert_int_equal(r.steps, 0);
+	assert_int_equal(r.busy_pe_cycles, 0);
+}
+
+static struct pe_params params(uint32_t lanes, bool serial, double wbits,
+			       uint32_t abits)
+{
+	struct pe_params p;
+	memset(&p, 0, sizeof p);
+	p.lanes = lanes;
+	p.bit_serial = serial;
+	p.weight_bits = wbits;
+	p.act_bits = abits;
+	p.a_bits = abits;
+	p.group_size = 128;
+	return p;
+}
+
+static struct pe_tile_timing fam(int family, const struct pe_params *p,
+				 const struct pe_array *a, uint64_t m,
+				 uint64_t n, uint64_t k, bool compat)
+{
+	const struct pe_ops *ops = pe_family_ops(family);
+	struct pe_tile t = { .m = m, .n = n, .k = k };
+	struct pe_tile_timing r;
+	assert_non_null(ops);
+	ops->tile_timing(p, a, &t, compat, &r);
+	return r;
+}
+
+/* BitFusion 8/4: pf = floor(8/max(bits,4)) per operand. m=4 n=4 k=16 on
+ * the 4x4 OS array, 1 lane: W8A8 16 steps, W4A8 (4.0625 floored) 8 steps,
+ * W4A4 4 steps, W3A8 8 steps (3 runs as 4); A16 splits into two 8-bit
+ * slices: W4A16 8 steps of 2 cycles, W8A16 16 steps of 2 cycles. */
+static void test_bitfusion_fusion(void **state)
+{
+	struct pe_params w8a8 = params(1, false, 8, 8);
+	struct pe_params w4a8 = params(1, false, 4.0625, 8);
+	struct pe_params w4a4 = params(1, false, 4, 4);
+	struct pe_params w3a8 = params(1, false, 3.0625, 8);
+	struct pe_params w4a16 = params(1, false, 4.0625, 16);
+	struct pe_params w8a16 = params(1, false, 8, 16);
+	const struct pe_ops *bf = pe_family_ops(CFG_FAM_BITFUSION);
+	struct pe_tile_timing r8, r4;
+	(void)state;
+
+	assert_int_equal(bf->step_cycles(&w8a8), 1);
+	assert_int_equal(bf->step_cycles(&w4a8), 1);
+	assert_int_equal(bf->step_cycles(&w4a16), 2);
+	assert_int_equal(fam(CFG_FAM_BITFUSION, &w8a8, &os4, 4, 4, 16, true).steps, 16);
+	assert_int_equal(fam(CFG_FAM_BITFUSION, &w4a8, &os4, 4, 4, 16, true).steps, 8);
+	assert_int_equal(fam(CFG_FAM_BITFUSION, &w4a4, &os4, 4, 4, 16, true).steps, 4);
+	assert_int_equal(fam(CFG_FAM_BITFUSION, &w3a8, &os4, 4, 4, 16, true).steps, 8);
+	r4 = fam(CFG_FAM_BITFUSION, &w4a16, &os4, 4, 4, 16, true);
+	assert_int_equal(r4.steps, 8);
+	assert_int_equal(r4.cycles, 16);
+	r8 = fam(CFG_FAM_BITFUSION, &w8a16, &os4, 4, 4, 16, true);
+	assert_int_equal(r8.steps, 16);
+	assert_int_equal(r8.cycles, 32);
+
+	/* Full timing, WS: W4A8 holds 2 k-values per lane, so a column holds
+	 * 8 and k=16 takes 2 passes of 4 vectors (4-cycle loads hidden):
+	 * 4 + 4 + 4 + 3 + 3 = 18 cycles. W8A8 holds 4: 4 passes,
+	 * 4 + 3 x 4 + 4 + 3 + 3 = 26 cycles. */
+	r4 = fam(CFG_FAM_BITFUSION, &w4a8, &ws4, 4, 4, 16, false);
+	r8 = fam(CFG_FAM_BITFUSION, &w8a8, &ws4, 4, 4, 16, false);
+	assert_int_equal(r8.steps, 16);	/* 4 passes x 4 vectors */
+	assert_int_equal(r4.steps, 8);
+	assert_int_equal(r4.cycles, 18);
+	assert_int_equal(r8.cycles, 26);
+}
+
+/* BitMoD: ceil(floor(bits)/2) cycles per step; dequantizer 8 cycles. */
+static void test_bitmod(void **state)
+{
+	const struct pe_ops *bm = pe_family_ops(CFG_FAM_BITMOD);
+	struct pe_params p = params(4, true, 4.0625, 16);
+	struct pe_tile_timing r;
+	(void)state;
+
+	assert_int_equal(bm->step_cycles(&p), 2);
+	p.weight_bits = 3.0625;
+	assert_int_equal(bm->step_cycles(&p), 2);
+	p.weight_bits = 6.0625;
+	assert_int_equal(bm->step_cycles(&p), 3);
+	p.weight_bits = 8;
+	assert_int_equal(bm->step_cycles(&p), 4);
+	p.bit_serial = false;
+	assert_int_equal(bm->step_cycles(&p), 1);
+
+	assert_non_null(bm->dq_cycles);
+	p.scale_bits = 0;	/* unset: the paper's 8-bit scale */
+	assert_int_equal(bm->dq_cycles(&p), 8);
+	p.scale_bits = 8;
+	assert_int_equal(bm->dq_cycles(&p), 8);
+
+	/* 4-bit BitMoD = the serial OS case above (4 lanes, step 2). */
+	p = params(4, true, 4.0625, 16);
+	r = fam(CFG_FAM_BITMOD, &p, &os4, 4, 8, 18, false);
+	assert_int_equal(r.cycles, 30);
+	assert_int_equal(r.busy_pe_cycles, 320);
+}
+
+/* The MAC families run one cycle per step: INT8 on the WS edge case. */
+static void test_mac_families(void **state)
+{
+	static const int fams[] = { CFG_FAM_FP16, CFG_FAM_INT8, CFG_FAM_ANT,
+				    CFG_FAM_OLIVE };
+	struct pe_params p = params(1, false, 8, 16);
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof fams / sizeof fams[0]; i++) {
+		struct pe_tile_timing r = fam(fams[i], &p, &ws4, 5, 3, 9, false);
+		assert_int_equal(r.cycles, 25);
+		assert_int_equal(r.steps, 15);
+		assert_null(pe_family_ops(fams[i])->dq_cycles);
+	}
+}
+
+/* Every registered family speaks version 2 and has the required methods;
+ * the baselines of the issue are all registered. */
+static void test_registry(void **state)
+{
+	static const int need[] = { CFG_FAM_FP16, CFG_FAM_INT8,
+				    CFG_FAM_BITFUSION, CFG_FAM_ANT,
+				    CFG_FAM_OLIVE, CFG_FAM_BITMOD };
+	int f;
+	size_t i;
+	(void)state;
+	for (f = 0; f < CFG_FAM_N; f++) {
+		const struct pe_ops *ops = pe_family_ops(f);
+		if (!ops)
+			continue;
+		assert_int_equal(ops->version, PE_OPS_VERSION);
+		assert_int_equal(ops->version, 2);
+		assert_non_null(ops->step_cycles);
+		assert_non_null(ops->tile_timing);
+		assert_string_equal(ops->name, cfg_family_names[f]);
+	}
+	for (i = 0; i < sizeof need / sizeof need[0]; i++)
+		assert_non_null(pe_family_ops(need[i]));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_os_4x4_full),
+		cmocka_unit_test(test_os_4x4_edges),
+		cmocka_unit_test(test_os_4x4_serial),
+		cmocka_unit_test(test_os_4x4_drain_bound),
+		cmocka_unit_test(test_ws_4x4_full),
+		cmocka_unit_test(test_ws_4x4_edges),
+		cmocka_unit_test(test_ws_4x4_serial),
+		cmocka_unit_test(test_ws_4x4_load_bound),
+		cmocka_unit_test(test_empty_tile),
+		cmocka_unit_test(test_bitfusion_fusion),
+		cmocka_unit_test(test_bitmod),
+		cmocka_unit_test(test_mac_families),
+		cmocka_unit_test(test_registry),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
