@@ -29,6 +29,11 @@ enum ps_status sim_engine_put(void *ctx, const struct trace_insn *in,
 enum ps_status sim_engine_finish(struct sim_engine *e, struct sim_result *res,
 				 struct ps_err *err);
 
+/* Block replay (on by default): identical op blocks entered in the same
+ * relative state reuse the recorded timing. Off: every unit is stepped. */
+void sim_engine_set_memo(struct sim_engine *e, bool on);
+uint64_t sim_engine_memo_hits(const struct sim_engine *e);
+
 void sim_engine_destroy(struct sim_engine *e);
 
 #endif

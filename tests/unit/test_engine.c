@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "cc_compile.h"
 #include "sim_engine.h"
 
 #define DATA PESIM_TEST_DATA
@@ -241,6 +242,44 @@ static void test_cycle_equals_compat(void **state)
 			}
 }
 
+/* Replaying recorded blocks gives exactly what stepping every unit gives. */
+static void test_memo_exact(void **state)
+{
+	struct cfg_arch a;
+	struct cfg_energy en;
+	struct wl_model m;
+	struct wl_scenario sc;
+	struct sim_result r[2];
+	struct ps_err err;
+	(void)state;
+	assert_int_equal(cfg_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(sim_load_energy(&a, &en, &err), PS_OK);
+	assert_int_equal(wl_model_find("opt-1.3b", &m, &err), PS_OK);
+	assert_int_equal(wl_scenario_parse("generate:64+3", &sc, &err), PS_OK);
+	for (int i = 0; i < 2; i++) {
+		struct sim_engine *e;
+		struct cc_sink sink;
+		struct cc_compile_stats cs;
+		struct cc_compile_req rq = { .arch = &a, .model = &m, .scenario = &sc, .sink = &sink };
+		assert_int_equal(sim_engine_create(&e, &a, &en, false, false, &err), PS_OK);
+		sim_engine_set_memo(e, i == 0);
+		sink.put = sim_engine_put;
+		sink.ctx = e;
+		assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);
+		assert_int_equal(sim_engine_finish(e, &r[i], &err), PS_OK);
+		if (i == 0)
+			assert_true(sim_engine_memo_hits(e) > 100);
+		else
+			assert_int_equal(sim_engine_memo_hits(e), 0);
+		sim_engine_destroy(e);
+	}
+	assert_true(r[0].cycles == r[1].cycles);
+	assert_true(r[0].units == r[1].units);
+	assert_true(r[0].busy_pe_cycles == r[1].busy_pe_cycles);
+	assert_memory_equal(r[0].q, r[1].q, sizeof r[0].q);
+	assert_memory_equal(&r[0].acts, &r[1].acts, sizeof r[0].acts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_compat_switch),
 		cmocka_unit_test(test_cycle_equals_compat),
+		cmocka_unit_test(test_memo_exact),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, NULL);
 }
