@@ -37,13 +37,22 @@ const struct bm_cmp bm_cmps[] = {
 };
 const size_t bm_n_cmps = sizeof bm_cmps / sizeof *bm_cmps;
 
-double bm_ratio(const struct bm_grid *g, const struct bm_cmp *c, int s, int m)
+static double ratio(const struct bm_cell cells[BM_DESIGNS], const struct bm_cmp *c)
 {
-	const struct bm_cell *d = &g->c[s][m][c->design];
-	const struct bm_cell *b = &g->c[s][m][c->baseline];
+	const struct bm_cell *d = &cells[c->design], *b = &cells[c->baseline];
 	if (!strcmp(c->metric, "speedup"))
 		return (double)b->cycles / (double)d->cycles;
 	return b->e_total / d->e_total;
+}
+
+double bm_ratio(const struct bm_grid *g, const struct bm_cmp *c, int s, int m)
+{
+	return ratio(g->c[s][m], c);
+}
+
+double bm_ratio_cyc(const struct bm_grid *g, const struct bm_cmp *c, int s, int m)
+{
+	return ratio(g->y[s][m], c);
 }
 
 /* The paper's averages are arithmetic means over the models. */
@@ -53,6 +62,49 @@ double bm_mean(const struct bm_grid *g, const struct bm_cmp *c, int s)
 	for (int m = 0; m < BM_MODELS; m++)
 		sum += bm_ratio(g, c, s, m);
 	return sum / BM_MODELS;
+}
+
+double bm_mean_cyc(const struct bm_grid *g, const struct bm_cmp *c, int s)
+{
+	double sum = 0;
+	for (int m = 0; m < BM_MODELS; m++)
+		sum += bm_ratio_cyc(g, c, s, m);
+	return sum / BM_MODELS;
+}
+
+static void fill_cell(struct bm_cell *c, const struct sim_result *r)
+{
+	c->cycles = r->cycles;
+	c->compute_cycles = r->compute_cycles;
+	c->e_total = r->energy.total;
+	c->e_onchip = r->energy.onchip;
+	c->e_compute = r->energy.compute;
+	c->e_sram = r->energy.sram;
+	c->e_dram = r->energy.dram;
+}
+
+/* Per phase and op class, compat against cycle mode (Llama-2-7B,
+ * BitMoD-lossy, generate:256+20): the numbers the explanation is made of. */
+static void add_gaps(struct bm_grid *g, const struct sim_result *r, bool cyc)
+{
+	for (size_t i = 0; i < r->n_ops; i++) {
+		const struct sim_op_stats *o = &r->ops[i];
+		struct bm_gap *x = &g->gap[o->op.phase][o->op.cls];
+		uint64_t t = o->times;
+		if (cyc) {
+			x->cycle_cycles += o->cycles * t;
+			x->cycle_compute += o->compute_cycles * t;
+			x->cycle_bytes += (o->dram_read_bytes + o->dram_write_bytes) * t;
+			x->stall_data += o->q[SIM_Q_COMPUTE].stall[SIM_STALL_DATA] * t;
+			x->stall_output += o->q[SIM_Q_COMPUTE].stall[SIM_STALL_OUTPUT] * t;
+			x->stall_buffer += o->q[SIM_Q_LOAD].stall[SIM_STALL_BUFFER] * t;
+			x->stall_barrier += o->q[SIM_Q_LOAD].stall[SIM_STALL_BARRIER] * t;
+		} else {
+			x->compat_cycles += o->cycles * t;
+			x->compat_compute += o->compute_cycles * t;
+			x->compat_bytes += (o->dram_read_bytes + o->dram_write_bytes) * t;
+		}
+	}
 }
 
 static double now(void)
@@ -71,7 +123,7 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 	struct wl_scenario sc[BM_SCEN];
 	enum ps_status st = PS_OK;
 	double t0 = now();
-	int done = 0, total = BM_DESIGNS * BM_MODELS * BM_SCEN;
+	int done = 0, total = 2 * BM_DESIGNS * BM_MODELS * BM_SCEN;
 	bool shown = false;
 
 	if (!arch || !en || !mod) {
@@ -99,33 +151,34 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 
 	for (int s = 0; s < BM_SCEN && !st; s++)
 		for (int m = 0; m < BM_MODELS && !st; m++)
-			for (int d = 0; d < BM_DESIGNS && !st; d++) {
-				struct sim_request rq = {
-					.arch = &arch[d], .energy = &en[d],
-					.model = &mod[m], .scenario = &sc[s],
-					.mode = SIM_MODE_COMPAT,
-					.compat_attn = o->compat_attn,
-				};
-				struct sim_result r;
-				struct bm_cell *c = &g->c[s][m][d];
-				st = sim_run(&rq, &r, err);
-				if (st)
-					break;
-				c->cycles = r.cycles;
-				c->compute_cycles = r.compute_cycles;
-				c->e_total = r.energy.total;
-				c->e_onchip = r.energy.onchip;
-				c->e_compute = r.energy.compute;
-				c->e_sram = r.energy.sram;
-				c->e_dram = r.energy.dram;
-				g->area_um2[d] = r.array_area_um2;
-				sim_result_free(&r);
-				done++;
-				if (o->progress && now() - t0 > 1.0) {
-					fprintf(stderr, "\rreport bitmod: %d/%d runs", done, total);
-					shown = true;
+			for (int d = 0; d < BM_DESIGNS && !st; d++)
+				for (int mode = 0; mode < 2 && !st; mode++) {
+					/* the explained case keeps its per-op rows */
+					bool explain = s == 1 && !strcmp(bm_models[m], "llama-2-7b") &&
+						       d == BM_LOSSY;
+					struct sim_request rq = {
+						.arch = &arch[d], .energy = &en[d],
+						.model = &mod[m], .scenario = &sc[s],
+						.mode = mode ? SIM_MODE_CYCLE : SIM_MODE_COMPAT,
+						.compat_attn = o->compat_attn,
+						.keep_ops = explain,
+					};
+					struct sim_result r;
+					st = sim_run(&rq, &r, err);
+					if (st)
+						break;
+					fill_cell(mode ? &g->y[s][m][d] : &g->c[s][m][d], &r);
+					if (!mode)
+						g->area_um2[d] = r.array_area_um2;
+					if (explain)
+						add_gaps(g, &r, mode);
+					sim_result_free(&r);
+					done++;
+					if (o->progress && now() - t0 > 1.0) {
+						fprintf(stderr, "\rreport bitmod: %d/%d runs", done, total);
+						shown = true;
+					}
 				}
-			}
 	if (shown)
 		fputc('\n', stderr);
 out:

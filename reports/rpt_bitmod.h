@@ -7,6 +7,7 @@
 
 #include "rpt.h"
 #include "rpt_paper.h"
+#include "wl_scenario.h"
 
 enum { BM_FP16, BM_ANT, BM_OLIVE, BM_LOSSY, BM_LOSSLESS, BM_DESIGNS };
 enum { BM_MODELS = 6, BM_SCEN = 2 };
@@ -28,8 +29,19 @@ struct bm_cmp {
 	int design, baseline;
 };
 
+/* Compat vs cycle mode for one op class in one phase (the explanation). */
+struct bm_gap {
+	uint64_t compat_cycles, cycle_cycles;
+	uint64_t compat_compute, cycle_compute;
+	uint64_t compat_bytes, cycle_bytes;
+	uint64_t stall_data, stall_buffer, stall_output, stall_barrier;
+};
+
 struct bm_grid {
-	struct bm_cell c[BM_SCEN][BM_MODELS][BM_DESIGNS];
+	struct bm_cell c[BM_SCEN][BM_MODELS][BM_DESIGNS];	/* compat mode */
+	struct bm_cell y[BM_SCEN][BM_MODELS][BM_DESIGNS];	/* cycle mode */
+	/* Llama-2-7B on BitMoD-lossy, generate:256+20: per phase and op class */
+	struct bm_gap gap[WL_PHASE_N][WL_OP_CLASS_N];
 	char model_display[BM_MODELS][64];
 	double area_um2[BM_DESIGNS], pe_area_um2[BM_DESIGNS];
 	uint64_t pes[BM_DESIGNS][2];
@@ -44,9 +56,11 @@ extern const size_t bm_n_cmps;
 enum ps_status bm_build(const struct rpt_options *o, struct bm_grid *g,
 			struct ps_err *err);
 
-/* baseline / design of the metric for one model. */
+/* baseline / design of the metric for one model; cyc: cycle-mode cells. */
 double bm_ratio(const struct bm_grid *g, const struct bm_cmp *c, int s, int m);
 double bm_mean(const struct bm_grid *g, const struct bm_cmp *c, int s);
+double bm_ratio_cyc(const struct bm_grid *g, const struct bm_cmp *c, int s, int m);
+double bm_mean_cyc(const struct bm_grid *g, const struct bm_cmp *c, int s);
 
 void bm_markdown(FILE *fp, const struct bm_grid *g);
 enum ps_status bm_write_csv(const char *path, const struct bm_grid *g,

@@ -7,6 +7,7 @@
 #include "rpt_bitmod.h"
 #include "sim.h"
 #include "sim_h5.h"
+#include "wl_scenario.h"
 
 static const char *cmp_label(const struct bm_cmp *c, char *buf, size_t n)
 {
@@ -62,6 +63,100 @@ static void ratio_table(FILE *fp, const struct bm_grid *g, const char *metric,
 	fputs("\n\n", fp);
 }
 
+/* One generated sentence per op class: what differs and by how much. */
+static void explain(FILE *fp, const struct bm_gap *x, int phase, int cls)
+{
+	double rb = x->compat_bytes ? (double)x->cycle_bytes / (double)x->compat_bytes : 0;
+	double rc = x->compat_compute ? (double)x->cycle_compute / (double)x->compat_compute : 0;
+	double dram = (double)x->cycle_bytes * 8.0 / 256.0;
+	double busy = (double)x->cycle_compute > dram ? (double)x->cycle_compute : dram;
+	double exposed = x->cycle_cycles > busy ? ((double)x->cycle_cycles - busy) / (double)x->cycle_cycles : 0;
+	int n = 0;
+	fprintf(fp, " ");
+	if (cls == WL_OP_ATTN) {
+		fprintf(fp, "Shapes differ: pesim runs Q K^T and P V per KV group on the real K/V (ctx x head_dim each), the paper its loose [T, hidden] x kv_dim shapes%s. ",
+			phase == WL_DECODE ? " and, in decode, reads no KV cache" : "");
+		n++;
+	}
+	if (rb > 1.05 || (rb > 0 && rb < 0.95)) {
+		fprintf(fp, "DRAM traffic x%.2f: %s. ", rb,
+			cls == WL_OP_ATTN ? "the KV cache and scores move at 16 bits" :
+			rb > 1 ? "the mapper's tiles re-load operands more often than the paper's re-fetch rule assumes" :
+				 "the mapper keeps one operand resident where the paper's rule re-fetches it");
+		n++;
+	}
+	if (rc > 1.05) {
+		fprintf(fp, "Compute x%.2f: %s. ", rc,
+			cls == WL_OP_ATTN ? "the term-serial PE steps FP16 operands (8 Booth terms) where the paper charges the weight datatype's latency, plus fill/drain" :
+					    "pipeline fill and drain per tile and partly used array passes at tile edges");
+		n++;
+	}
+	if (exposed > 0.05) {
+		fprintf(fp, "%.0f%% of the time loads and compute do not overlap (loads waited %.3g cycles for a buffer slot, compute %.3g for data)%s. ",
+			100 * exposed, (double)x->stall_buffer, (double)x->stall_data,
+			x->stall_barrier ? ", and each op waits for the previous op's compute" : "");
+		n++;
+	}
+	if (!n)
+		fprintf(fp, "Within 5%%: the op is bound by the same resource in both. ");
+}
+
+static void cycle_section(FILE *fp, const struct bm_grid *g)
+{
+	char lab[96];
+	fprintf(fp, "## Cycle-level engine beside compat and paper\n\n"
+		    "Cycle mode compiles each model with the mapper and runs the trace "
+		    "through the engine: three token-ordered queues, a shared DRAM channel, "
+		    "systolic fill and drain, buffer slots (README \"Cycle-level engine\"). "
+		    "Means over the six models:\n\n");
+	fprintf(fp, "| metric | scenario | comparison | paper | compat | cycle |\n|---|---|---|---:|---:|---:|\n");
+	for (int s = 0; s < BM_SCEN; s++)
+		for (size_t i = 0; i < bm_n_cmps; i++) {
+			const struct bm_cmp *c = &bm_cmps[i];
+			const struct rpt_figure *f = rpt_paper_find(
+				&g->paper, c->metric, bm_scen_keys[s],
+				bm_designs[c->design], bm_designs[c->baseline]);
+			fprintf(fp, "| %s | %s | %s | ", c->metric, bm_scen_keys[s],
+				cmp_label(c, lab, sizeof lab));
+			if (f)
+				fprintf(fp, "%.*f", (int)f->digits, f->value);
+			else
+				fprintf(fp, "—");
+			fprintf(fp, " | %.3f | %.3f |\n", bm_mean(g, c, s), bm_mean_cyc(g, c, s));
+		}
+	fprintf(fp, "\nCycles per model and design (cycle mode):\n\n| scenario | model |");
+	for (int d = 0; d < BM_DESIGNS; d++)
+		fprintf(fp, " %s |", bm_design_labels[d]);
+	fprintf(fp, "\n|---|---|");
+	for (int d = 0; d < BM_DESIGNS; d++)
+		fprintf(fp, "---:|");
+	fputc('\n', fp);
+	for (int s = 0; s < BM_SCEN; s++)
+		for (int m = 0; m < BM_MODELS; m++) {
+			fprintf(fp, "| %s | %s |", bm_scenarios[s], g->model_display[m]);
+			for (int d = 0; d < BM_DESIGNS; d++)
+				fprintf(fp, " %llu (x%.2f) |", (unsigned long long)g->y[s][m][d].cycles,
+					(double)g->y[s][m][d].cycles / (double)g->c[s][m][d].cycles);
+			fputc('\n', fp);
+		}
+	fprintf(fp, "\n(x: cycle mode over compat.)\n\n"
+		    "### Where cycle mode differs from compat, op by op (Llama-2-7B, BitMoD-lossy, generate:256+20)\n\n"
+		    "| phase | ops | compat cycles | cycle cycles | cycle / compat | why |\n|---|---|---:|---:|---:|---|\n");
+	for (int p = 0; p < WL_PHASE_N; p++)
+		for (int c = 0; c < WL_OP_CLASS_N; c++) {
+			const struct bm_gap *x = &g->gap[p][c];
+			if (!x->compat_cycles && !x->cycle_cycles)
+				continue;
+			fprintf(fp, "| %s | %s | %llu | %llu | %.2f |", wl_phase_name(p),
+				wl_op_class_name(c), (unsigned long long)x->compat_cycles,
+				(unsigned long long)x->cycle_cycles,
+				x->compat_cycles ? (double)x->cycle_cycles / (double)x->compat_cycles : 0);
+			explain(fp, x, p, c);
+			fprintf(fp, "|\n");
+		}
+	fputc('\n', fp);
+}
+
 void bm_markdown(FILE *fp, const struct bm_grid *g)
 {
 	char lab[96];
@@ -101,6 +196,7 @@ void bm_markdown(FILE *fp, const struct bm_grid *g)
 		fprintf(fp, "Energy efficiency (energy of baseline / energy of design):\n\n");
 		ratio_table(fp, g, "energy_efficiency", s);
 	}
+	cycle_section(fp, g);
 	fprintf(fp, "## PE-array area\n\n| design | PEs prefill | PEs decode | PE um2 | array mm2 | vs FP16 |\n|---|---:|---:|---:|---:|---:|\n");
 	for (int d = 0; d < BM_DESIGNS; d++)
 		fprintf(fp, "| %s | %llu | %llu | %.1f | %.4f | %.3f |\n",
