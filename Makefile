@@ -9,13 +9,17 @@ BUILD := build
 ASAN := build-asan
 MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled
 
-.PHONY: run test fuzz deps build build-asan clean
+.PHONY: run test fuzz bench deps build build-asan clean
 
 run: build
 	./$(BUILD)/cli/pesim report bitmod --out reports/out
 
 test: build build-asan
 	@bash tests/run-tests.sh $(BUILD) $(ASAN)
+
+# Benchmark programs (print their own measurements).
+bench: build
+	./$(BUILD)/bench/bench_sim
 
 # libFuzzer targets (clang, ASan+UBSan) for the trace, .npy and .safetensors
 # readers, FUZZ_SECONDS each (default 60).
