@@ -1,0 +1,51 @@
+/* pe_fp16.c - binary16 add, multiply and scale by 2^e, rounded once. */
+#include "pe_fp16.h"
+
+#include <math.h>
+
+#include "fmt.h"
+
+static int is_nan(uint16_t h)
+{
+	return (h & 0x7c00) == 0x7c00 && (h & 0x03ff);
+}
+
+uint16_t pe_f16_add(uint16_t a, uint16_t b)
+{
+	double x, y, s;
+	if (is_nan(a) || is_nan(b))
+		return 0x7e00;
+	x = fmt_f16_to_f64(a);
+	y = fmt_f16_to_f64(b);
+	if (isinf(x) && isinf(y) && (x > 0) != (y > 0))
+		return 0x7e00;
+	s = x + y;
+	/* x + (-x) is +0 in round-to-nearest; -0 + -0 is -0 */
+	if (s == 0)
+		return (a & b & 0x8000) ? 0x8000 : 0x0000;
+	return fmt_f16_from_f64(s);
+}
+
+uint16_t pe_f16_mul(uint16_t a, uint16_t b)
+{
+	double x, y;
+	if (is_nan(a) || is_nan(b))
+		return 0x7e00;
+	x = fmt_f16_to_f64(a);
+	y = fmt_f16_to_f64(b);
+	if ((isinf(x) && y == 0) || (isinf(y) && x == 0))
+		return 0x7e00;
+	return fmt_f16_from_f64(x * y);
+}
+
+uint16_t pe_f16_ldexp(uint16_t x, int e)
+{
+	if (is_nan(x))
+		return 0x7e00;
+	return fmt_f16_from_f64(ldexp(fmt_f16_to_f64(x), e));
+}
+
+uint16_t pe_f16_neg(uint16_t a)
+{
+	return a ^ 0x8000;
+}
