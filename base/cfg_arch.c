@@ -53,6 +53,8 @@ static const struct cfg_field model_bits_fields[] = {
 static const struct cfg_field weight_bits_fields[] = {
 	{ .key = "prefill", .type = CFG_DOUBLE, .offset = WB(prefill), .required = true, RANGE(1, 32) },
 	{ .key = "decode", .type = CFG_DOUBLE, .offset = WB(decode), .required = true, RANGE(1, 32) },
+	{ .key = "quant_prefill", .type = CFG_STR, .offset = WB(quant_prefill), .size = sizeof(((struct cfg_arch *)0)->weight_bits.quant_prefill) },
+	{ .key = "quant_decode", .type = CFG_STR, .offset = WB(quant_decode), .size = sizeof(((struct cfg_arch *)0)->weight_bits.quant_decode) },
 	{ .key = "per_model", .type = CFG_SEQ, .offset = WB(per_model), .size = sizeof(struct cfg_model_bits),
 	  .item = CFG_MAP, .fields = model_bits_fields,
 	  .count_offset = WB(n_per_model), .max_items = CFG_MAX_MODEL_BITS },

@@ -74,6 +74,9 @@ struct cfg_arch {
 	} pe;
 	struct {
 		double prefill, decode;	/* average stored bits per weight */
+		/* quantizer spec per phase (compiler/cc_quant.h grammar, e.g.
+		 * "bitmod4"); "" or "none": weights stay FP16 */
+		char quant_prefill[48], quant_decode[48];
 		struct cfg_model_bits per_model[CFG_MAX_MODEL_BITS];
 		size_t n_per_model;
 	} weight_bits;

@@ -8,6 +8,7 @@
 
 #include "cc_compat.h"
 #include "cc_emit.h"
+#include "cc_sidecar.h"
 
 #define MAP_CACHE 64
 
@@ -204,7 +205,10 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 		c->out.put = writer_put;
 		c->out.ctx = c->w;
 	}
-	if (r->model) {
+	if (r->bit_true && (r->model || !r->out_path)) {
+		st = ps_errf(err, PS_EINPUT,
+			     "--bit-true needs --gemm and -o: operand data of a whole model would be gigabytes");
+	} else if (r->model) {
 		st = compile_model(c, err);
 	} else {
 		struct wl_op op;
@@ -220,6 +224,17 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 		op.tokens = (uint32_t)(r->M < UINT32_MAX ? r->M : UINT32_MAX);
 		op.phase = r->gemm_phase;
 		st = r->compat ? compile_compat_op(c, &op, err) : compile_op(c, &op, err);
+		if (!st && r->bit_true) {
+			struct cc_sidecar *sc;
+			st = cc_sidecar_open(&sc, r->out_path, r->arch, r->seed, err);
+			if (!st) {
+				st = cc_sidecar_gemm(sc, 0, r->M, r->K, r->N, r->gemm_phase, err);
+				if (st)
+					cc_sidecar_abort(sc);
+				else
+					st = cc_sidecar_close(sc, err);
+			}
+		}
 	}
 	if (!st && !c->w) {
 		struct trace_insn end = { .opcode = TRACE_END };
