@@ -74,6 +74,7 @@ struct sim_engine {
 	const struct cfg_arch *a;
 	const struct cfg_energy *energy;
 	const struct pe_ops *pe;
+	int buf_w, buf_a;		/* the "weight" and "input" buffers, -1: none */
 	bool compat, keep_ops;
 
 	struct trace_insn op;		/* the open block's OP record */
@@ -212,6 +213,41 @@ static int ph(const struct sim_engine *e)
 	return e->op.fmt ? 1 : 0;
 }
 
+static uint64_t port_bits(const struct sim_engine *e, int buf)
+{
+	return buf >= 0 ? e->a->buffers[buf].port_bits : 0;
+}
+
+/* SRAM reads of a tile: output-stationary arrays read a lane-group of
+ * weights per row and of activations per column every step; weight-
+ * stationary arrays read each pass's weights once and a lane-group of
+ * activations per row every step. A buffer delivers `port_bits` per cycle
+ * (0: unlimited), so a tile takes at least bits / port_bits cycles. Returns
+ * that bound and counts the bytes read. */
+static uint64_t sram_reads(struct sim_engine *e, const struct trace_insn *u,
+			   const struct pe_tile_timing *tt)
+{
+	const struct cfg_shape *sh = cfg_arch_shape(e->a, ph(e));
+	uint64_t L = e->a->pe.lanes, wb = u->addr, ab = u->bytes;
+	uint64_t wbits, abits, lim = 0, pw = port_bits(e, e->buf_w), pa = port_bits(e, e->buf_a);
+	if (e->a->array.dataflow == CFG_DF_OS) {
+		wbits = tt->steps * sh->rows * L * wb;
+		abits = tt->steps * sh->cols * L * ab;
+	} else {
+		wbits = (uint64_t)u->c * u->b * wb;
+		abits = tt->steps * sh->rows * L * ab;
+	}
+	if (e->buf_w >= 0)
+		e->r.sram_bytes_read[e->buf_w] += wbits / 8;
+	if (e->buf_a >= 0)
+		e->r.sram_bytes_read[e->buf_a] += abits / 8;
+	if (pw && cdiv(wbits, pw) > lim)
+		lim = cdiv(wbits, pw);
+	if (pa && cdiv(abits, pa) > lim)
+		lim = cdiv(abits, pa);
+	return lim;
+}
+
 /* Account a unit's SRAM and DRAM actions and bytes. */
 static void count_transfer(struct sim_engine *e, const struct trace_insn *u)
 {
@@ -313,6 +349,11 @@ static enum ps_status execute(struct sim_engine *e, int q,
 			struct pe_tile_timing tt;
 			mm_timing(e, u, false, &tt);
 			dur = tt.cycles;
+			{
+				uint64_t lim = sram_reads(e, u, &tt);
+				if (lim > dur)
+					dur = lim;	/* buffer ports slower than the array */
+			}
 			e->cur.tiles += tt.steps;
 			e->cur.busy_pe_cycles += tt.busy_pe_cycles;
 			e->cur.acts.n[ph(e)][SIM_ACT_SRAM_TILE_READ] += (double)tt.steps;
@@ -330,6 +371,9 @@ static enum ps_status execute(struct sim_engine *e, int q,
 		e->compute_end = done;
 	} else {
 		uint64_t x = xfer_cycles(e->a, u->bytes);
+		uint64_t pb = u->buf < e->a->n_buffers ? port_bits(e, u->buf) : 0;
+		if (pb && cdiv(u->bytes * 8, pb) > x)
+			x = cdiv(u->bytes * 8, pb);	/* the buffer's port is the bottleneck */
 		free_at = t + x;
 		e->dram_free = free_at;
 		done = q == SIM_Q_LOAD ? free_at + e->a->dram.latency_cycles : free_at;
@@ -701,6 +745,13 @@ enum ps_status sim_engine_create(struct sim_engine **ep,
 	e->a = a;
 	e->energy = energy;
 	e->pe = pe;
+	e->buf_w = e->buf_a = -1;
+	for (size_t i = 0; i < a->n_buffers; i++) {
+		if (!strcmp(a->buffers[i].name, "weight"))
+			e->buf_w = (int)i;
+		if (!strcmp(a->buffers[i].name, "input"))
+			e->buf_a = (int)i;
+	}
 	e->compat = compat;
 	e->keep_ops = keep_ops;
 	*ep = e;

@@ -40,6 +40,11 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 			r->dram_bw_bits_per_cycle);
 		fprintf(fp, "%-22s %18" PRIu64 " records, %" PRIu64 " units\n",
 			"instructions", r->instructions, r->units);
+		for (int b = 0; b < 8; b++)
+			if (r->sram_bytes_read[b] || r->sram_bytes_written[b])
+				fprintf(fp, "%-22s %18" PRIu64 " B read, %" PRIu64 " B written\n",
+					b == 0 ? "SRAM buffer 0" : b == 1 ? "SRAM buffer 1" : "SRAM buffer n",
+					r->sram_bytes_read[b], r->sram_bytes_written[b]);
 		fprintf(fp, "\n%-8s %14s", "queue", "busy");
 		for (int k = 0; k < SIM_STALL_N; k++)
 			fprintf(fp, " %14s", sim_stall_names[k]);
@@ -122,6 +127,17 @@ void sim_print_json(FILE *fp, const struct sim_result *r)
 		ps_json_u64(&j, "instructions", r->instructions);
 		ps_json_u64(&j, "units", r->units);
 		json_queues(&j, r->q);
+		ps_json_arr_begin(&j, "sram_bytes");
+		for (int b = 0; b < 8; b++) {
+			if (!r->sram_bytes_read[b] && !r->sram_bytes_written[b])
+				continue;
+			ps_json_obj_begin(&j, NULL);
+			ps_json_u64(&j, "buffer", (uint64_t)b);
+			ps_json_u64(&j, "read", r->sram_bytes_read[b]);
+			ps_json_u64(&j, "written", r->sram_bytes_written[b]);
+			ps_json_obj_end(&j);
+		}
+		ps_json_arr_end(&j);
 	}
 	ps_json_arr_begin(&j, "ops");
 	for (size_t i = 0; i < r->n_ops; i++) {

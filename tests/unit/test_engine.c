@@ -104,6 +104,29 @@ static void test_dram_bound(void **state)
 	free(r.ops);
 }
 
+/* Buffer ports: a 16-bit weight port makes the 2x2 array wait for operands
+ * (8 steps x 2 rows x 16 bits = 256 bits = 16 cycles > 12) and the DMA
+ * fill the weight buffer at 2 bytes a cycle (64 B: 32 cycles > 8). */
+static void test_port_width(void **state)
+{
+	struct fix *f = *state;
+	struct trace_insn t[] = { OP(), LD(TRACE_LD_W, 64, 0, 1, 1), LD(TRACE_LD_A, 64, UN, 1, 1),
+				  MM(8, PP | UN, 1), ST(8, PP) };
+	struct sim_result r;
+	struct ps_err err;
+	f->a.buffers[0].port_bits = 16;
+	assert_int_equal(run(f, t, 5, false, &r, &err), PS_OK);
+	f->a.buffers[0].port_bits = 0;
+	/* W 0-32, A 32-40 (data at 50), MM 50-66, ST 66-67 */
+	assert_int_equal(r.cycles, 67);
+	assert_int_equal(r.compute_cycles, 16);
+	assert_int_equal(r.sram_bytes_written[0], 64);
+	assert_int_equal(r.sram_bytes_read[0], 32);	/* 256 bits */
+	/* 8 steps x 2 cols x 16 bits, plus the store reading its 8 B */
+	assert_int_equal(r.sram_bytes_read[1], 32 + 8);
+	free(r.ops);
+}
+
 /* Compute-bound: W 8 B (0-1), A 8 B (1-2, data at 12), MM k=100: 12-116,
  * ST 116-117. */
 static void test_compute_bound(void **state)
@@ -285,6 +308,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_dram_bound),
 		cmocka_unit_test(test_compute_bound),
+		cmocka_unit_test(test_port_width),
 		cmocka_unit_test(test_double_buffering),
 		cmocka_unit_test(test_loop_zip_dispatch),
 		cmocka_unit_test(test_errors),
