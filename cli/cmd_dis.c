@@ -5,15 +5,17 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "cc_compile.h"
 #include "trace.h"
 
 static void help(FILE *fp)
 {
-	fprintf(fp, "usage: pesim dis FILE.pest [--header]\n"
+	fprintf(fp, "usage: pesim dis FILE.pest [--header | --summary]\n"
 		    "       pesim dis --isa\n\n"
 		    "Prints one instruction per line (mnemonic, op index, xrepeat, fields,\n"
 		    "[token flags]). The file is checked first: magic, version, size, CRC\n"
-		    "and every record (errors: 'file: offset N: problem', exit 2).\n");
+		    "and every record (errors: 'file: offset N: problem', exit 2).\n"
+		    "--summary prints totals (MACs, bytes) with loops and repeats expanded.\n");
 }
 
 int cmd_dis(int argc, char **argv)
@@ -21,6 +23,7 @@ int cmd_dis(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "isa", no_argument, NULL, 'i' },
 		{ "header", no_argument, NULL, 'H' },
+		{ "summary", no_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -28,13 +31,14 @@ int cmd_dis(int argc, char **argv)
 	struct trace_insn in;
 	struct ps_err err;
 	enum ps_status st;
-	int c, isa = 0, header = 0, got;
+	int c, isa = 0, header = 0, summary = 0, got;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'i': isa = 1; break;
 		case 'H': header = 1; break;
+		case 's': summary = 1; break;
 		case 'h': help(stdout); return 0;
 		default: return cli_usage_error("dis", "bad option");
 		}
@@ -45,6 +49,18 @@ int cmd_dis(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		return cli_usage_error("dis", "expected one trace file");
+	if (summary) {
+		struct trace_summary ts;
+		if ((st = trace_summarize(argv[optind], &ts, &err)))
+			return cli_fail("dis", st, &err);
+		printf("records %" PRIu64 ", ops %" PRIu64 ", MACs %" PRIu64
+		       ", MM iterations %" PRIu64 ", loaded %" PRIu64 " B (W %" PRIu64
+		       ", S %" PRIu64 ", A %" PRIu64 "), stored %" PRIu64 " B\n",
+		       ts.records, ts.ops, ts.macs, ts.mm_iterations,
+		       ts.load_bytes[0] + ts.load_bytes[1] + ts.load_bytes[2],
+		       ts.load_bytes[0], ts.load_bytes[1], ts.load_bytes[2], ts.store_bytes);
+		return 0;
+	}
 	if ((st = trace_reader_open(&r, argv[optind], &err)))
 		return cli_fail("dis", st, &err);
 	if (header) {
