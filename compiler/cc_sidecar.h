@@ -1,7 +1,7 @@
 /* cc_sidecar.h - the operand data of a bit-true trace: "<trace>.h5".
  *
- * Layout (README "Bit-true traces"): root attributes schema_version, trace,
- * arch_digest, seed; one group per GEMM op, /op<N>, with attributes M, K, N,
+ * Layout (README "Bit-true traces"): root attributes schema_version,
+ * pesim_version, git_sha, trace, arch_digest, seed; one group per GEMM op, /op<N>, with attributes M, K, N,
  * phase, quant (the spec, or "none"), code_bits, sqnr_db and
  *   a_f16      [M, K] uint16  activations as FP16 bit patterns
  *   w_f16      [N, K] uint16  weights as FP16 (quant "none" only)

@@ -6,7 +6,7 @@
 #include "ps_file.h"
 #include "rpt_bitmod.h"
 #include "sim.h"
-#include "sim_h5.h"
+#include "ps_h5.h"
 #include "wl_scenario.h"
 
 static const char *cmp_label(const struct bm_cmp *c, char *buf, size_t n)
@@ -261,18 +261,18 @@ struct h5_cmp_row {
 };
 
 #define RC(f, t, u) { #f, t, offsetof(struct h5_run_row, f), sizeof(((struct h5_run_row *)0)->f), u }
-static const struct sim_h5_col run_cols[] = {
-	RC(scenario, SIM_H5_STR, ""), RC(model, SIM_H5_STR, ""), RC(design, SIM_H5_STR, ""),
-	RC(cycles, SIM_H5_U64, "cycle"), RC(compute_cycles, SIM_H5_U64, "cycle"),
-	RC(e_total, SIM_H5_F64, "pJ"), RC(e_onchip, SIM_H5_F64, "pJ"),
-	RC(e_compute, SIM_H5_F64, "pJ"), RC(e_sram, SIM_H5_F64, "pJ"),
-	RC(e_dram, SIM_H5_F64, "pJ"), RC(area_um2, SIM_H5_F64, "um2"),
+static const struct ps_h5_col run_cols[] = {
+	RC(scenario, PS_H5_STR, ""), RC(model, PS_H5_STR, ""), RC(design, PS_H5_STR, ""),
+	RC(cycles, PS_H5_U64, "cycle"), RC(compute_cycles, PS_H5_U64, "cycle"),
+	RC(e_total, PS_H5_F64, "pJ"), RC(e_onchip, PS_H5_F64, "pJ"),
+	RC(e_compute, PS_H5_F64, "pJ"), RC(e_sram, PS_H5_F64, "pJ"),
+	RC(e_dram, PS_H5_F64, "pJ"), RC(area_um2, PS_H5_F64, "um2"),
 };
 #define CC(f, t, u) { #f, t, offsetof(struct h5_cmp_row, f), sizeof(((struct h5_cmp_row *)0)->f), u }
-static const struct sim_h5_col cmp_cols[] = {
-	CC(metric, SIM_H5_STR, ""), CC(scenario, SIM_H5_STR, ""),
-	CC(design, SIM_H5_STR, ""), CC(baseline, SIM_H5_STR, ""),
-	CC(pesim, SIM_H5_F64, "x"), CC(paper, SIM_H5_F64, "x"),
+static const struct ps_h5_col cmp_cols[] = {
+	CC(metric, PS_H5_STR, ""), CC(scenario, PS_H5_STR, ""),
+	CC(design, PS_H5_STR, ""), CC(baseline, PS_H5_STR, ""),
+	CC(pesim, PS_H5_F64, "x"), CC(paper, PS_H5_F64, "x"),
 };
 
 enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
@@ -280,7 +280,7 @@ enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
 {
 	struct h5_run_row runs[BM_SCEN * BM_MODELS * BM_DESIGNS];
 	struct h5_cmp_row cmps[BM_SCEN * 16];
-	struct sim_h5_file *f;
+	struct ps_h5_file *f;
 	size_t nr = 0, nc = 0;
 	enum ps_status st;
 
@@ -317,23 +317,23 @@ enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
 			r->paper = pf ? pf->value : NAN;
 		}
 	}
-	st = sim_h5_create(&f, path, err);
+	st = ps_h5_create(&f, path, err);
 	if (st)
 		return st;
-	if (!(st = sim_h5_stamp(f, err)) &&
-	    !(st = sim_h5_attr_str(f, "report", "bitmod", err)) &&
-	    !(st = sim_h5_attr_str(f, "mode", "compat", err)) &&
-	    !(st = sim_h5_attr_str(f, "compat_attention",
+	if (!(st = ps_h5_stamp(f, err)) &&
+	    !(st = ps_h5_attr_str(f, "report", "bitmod", err)) &&
+	    !(st = ps_h5_attr_str(f, "mode", "compat", err)) &&
+	    !(st = ps_h5_attr_str(f, "compat_attention",
 				   sim_compat_attn_names[g->compat_attn], err)) &&
-	    !(st = sim_h5_table(f, "runs", run_cols, sizeof run_cols / sizeof *run_cols,
+	    !(st = ps_h5_table(f, "runs", run_cols, sizeof run_cols / sizeof *run_cols,
 				runs, nr, sizeof *runs, err)))
-		st = sim_h5_table(f, "means", cmp_cols, sizeof cmp_cols / sizeof *cmp_cols,
+		st = ps_h5_table(f, "means", cmp_cols, sizeof cmp_cols / sizeof *cmp_cols,
 				  cmps, nc, sizeof *cmps, err);
 	if (st) {
-		sim_h5_abort(f);
+		ps_h5_abort(f);
 		return st;
 	}
-	return sim_h5_commit(f, err);
+	return ps_h5_commit(f, err);
 }
 
 /* Four panels: BitMoD-lossy's speedup over FP16, ANT and OliVe per model

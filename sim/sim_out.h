@@ -10,7 +10,6 @@
 
 #include "sim.h"
 
-#define SIM_H5_SCHEMA_VERSION 1
 
 void sim_print_table(FILE *fp, const struct sim_result *r);
 void sim_print_json(FILE *fp, const struct sim_result *r);

@@ -1,0 +1,244 @@
+/* ps_h5.c - HDF5 files written whole or not at all: compound tables,
+ * attributes and plain arrays. */
+#include "ps_h5.h"
+
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ps_file.h"
+#include "ps_version.h"
+
+struct ps_h5_file {
+	hid_t file;
+	char path[1024];
+	char tmp[1100];
+};
+
+enum ps_status ps_h5_create(struct ps_h5_file **out, const char *path,
+			     struct ps_err *err)
+{
+	struct ps_h5_file *f = calloc(1, sizeof *f);
+	hid_t fcpl;
+	if (!f)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	snprintf(f->path, sizeof f->path, "%s", path);
+	ps_tmp_name(f->tmp, sizeof f->tmp, path);
+	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+	fcpl = H5Pcreate(H5P_FILE_CREATE);
+	H5Pset_obj_track_times(fcpl, 0);
+	f->file = H5Fcreate(f->tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+	H5Pclose(fcpl);
+	if (f->file < 0) {
+		free(f);
+		return ps_errf(err, PS_EIO, "%s: cannot create HDF5 file", path);
+	}
+	*out = f;
+	return PS_OK;
+}
+
+static hid_t open_obj(struct ps_h5_file *f, const char *obj)
+{
+	return H5Oopen(f->file, obj && *obj ? obj : "/", H5P_DEFAULT);
+}
+
+enum ps_status ps_h5_attr_str_at(struct ps_h5_file *f, const char *obj,
+				 const char *name, const char *value,
+				 struct ps_err *err)
+{
+	hid_t t = H5Tcopy(H5T_C_S1), s = H5Screate(H5S_SCALAR), a, o = open_obj(f, obj);
+	herr_t rc = -1;
+	H5Tset_size(t, strlen(value) + 1);
+	a = o < 0 ? -1 : H5Acreate2(o, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
+	if (a >= 0) {
+		rc = H5Awrite(a, t, value);
+		H5Aclose(a);
+	}
+	H5Sclose(s);
+	H5Tclose(t);
+	if (o >= 0)
+		H5Oclose(o);
+	if (rc < 0)
+		return ps_errf(err, PS_EIO, "%s: cannot write attribute %s",
+			       f->path, name);
+	return PS_OK;
+}
+
+static enum ps_status attr_num(struct ps_h5_file *f, const char *obj,
+			       const char *name, hid_t type, const void *v,
+			       struct ps_err *err)
+{
+	hid_t s = H5Screate(H5S_SCALAR), a, o = open_obj(f, obj);
+	herr_t rc = -1;
+	a = o < 0 ? -1 : H5Acreate2(o, name, type, s, H5P_DEFAULT, H5P_DEFAULT);
+	if (a >= 0) {
+		rc = H5Awrite(a, type, v);
+		H5Aclose(a);
+	}
+	H5Sclose(s);
+	if (o >= 0)
+		H5Oclose(o);
+	if (rc < 0)
+		return ps_errf(err, PS_EIO, "%s: cannot write attribute %s",
+			       f->path, name);
+	return PS_OK;
+}
+
+enum ps_status ps_h5_attr_u64_at(struct ps_h5_file *f, const char *obj,
+				 const char *name, uint64_t v,
+				 struct ps_err *err)
+{
+	return attr_num(f, obj, name, H5T_NATIVE_UINT64, &v, err);
+}
+
+enum ps_status ps_h5_attr_f64_at(struct ps_h5_file *f, const char *obj,
+				 const char *name, double v, struct ps_err *err)
+{
+	return attr_num(f, obj, name, H5T_NATIVE_DOUBLE, &v, err);
+}
+
+enum ps_status ps_h5_attr_str(struct ps_h5_file *f, const char *name,
+			      const char *value, struct ps_err *err)
+{
+	return ps_h5_attr_str_at(f, "/", name, value, err);
+}
+
+enum ps_status ps_h5_attr_u64(struct ps_h5_file *f, const char *name,
+			      uint64_t value, struct ps_err *err)
+{
+	return ps_h5_attr_u64_at(f, "/", name, value, err);
+}
+
+enum ps_status ps_h5_group(struct ps_h5_file *f, const char *path,
+			   struct ps_err *err)
+{
+	hid_t g = H5Gcreate2(f->file, path, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+	if (g < 0)
+		return ps_errf(err, PS_EIO, "%s: cannot create group %s", f->path, path);
+	H5Gclose(g);
+	return PS_OK;
+}
+
+enum ps_status ps_h5_array(struct ps_h5_file *f, const char *path, int type,
+			   uint64_t rows, uint64_t cols, const void *data,
+			   struct ps_err *err)
+{
+	static const int ntypes = 3;
+	hid_t types[3] = { H5T_NATIVE_UINT8, H5T_NATIVE_UINT16, H5T_NATIVE_FLOAT };
+	hsize_t dims[2] = { rows, cols };
+	hid_t sp, dcpl, ds;
+	herr_t rc = -1;
+	if (!data)
+		return PS_OK;
+	if (type < 0 || type >= ntypes)
+		return ps_errf(err, PS_EINPUT, "%s: bad array type", path);
+	sp = H5Screate_simple(cols ? 2 : 1, dims, NULL);
+	dcpl = H5Pcreate(H5P_DATASET_CREATE);
+	H5Pset_obj_track_times(dcpl, 0);
+	ds = H5Dcreate2(f->file, path, types[type], sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	if (ds >= 0) {
+		rc = H5Dwrite(ds, types[type], H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+		H5Dclose(ds);
+	}
+	H5Pclose(dcpl);
+	H5Sclose(sp);
+	if (rc < 0)
+		return ps_errf(err, PS_EIO, "%s: cannot write dataset %s", f->path, path);
+	return PS_OK;
+}
+
+enum ps_status ps_h5_stamp(struct ps_h5_file *f, struct ps_err *err)
+{
+	if (ps_h5_attr_u64(f, "schema_version", PS_H5_SCHEMA_VERSION, err) ||
+	    ps_h5_attr_str(f, "pesim_version", PESIM_VERSION, err) ||
+	    ps_h5_attr_str(f, "git_sha", PESIM_GIT_SHA, err))
+		return PS_EIO;
+	return PS_OK;
+}
+
+enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
+			    const struct ps_h5_col *cols, size_t ncols,
+			    const void *rows, size_t nrows, size_t row_size,
+			    struct ps_err *err)
+{
+	hid_t ct = H5Tcreate(H5T_COMPOUND, row_size), strs[64];
+	hsize_t dims[1] = { nrows };
+	hid_t space, dcpl, ds, at, as;
+	char units[4096] = "";
+	size_t ns = 0, ul = 0;
+	herr_t rc = -1;
+
+	for (size_t i = 0; i < ncols && ns < 64; i++) {
+		hid_t t;
+		switch (cols[i].type) {
+		case PS_H5_STR:
+			t = strs[ns++] = H5Tcopy(H5T_C_S1);
+			H5Tset_size(t, cols[i].size);
+			H5Tset_strpad(t, H5T_STR_NULLTERM);
+			break;
+		case PS_H5_U64:
+			t = H5T_NATIVE_UINT64;
+			break;
+		default:
+			t = H5T_NATIVE_DOUBLE;
+			break;
+		}
+		H5Tinsert(ct, cols[i].name, cols[i].offset, t);
+		ul += (size_t)snprintf(units + ul, ul < sizeof units ? sizeof units - ul : 0,
+				       "%s%s=%s", i ? ";" : "", cols[i].name,
+				       cols[i].units ? cols[i].units : "");
+	}
+	space = H5Screate_simple(1, dims, NULL);
+	dcpl = H5Pcreate(H5P_DATASET_CREATE);
+	H5Pset_obj_track_times(dcpl, 0);
+	ds = H5Dcreate2(f->file, name, ct, space, H5P_DEFAULT, dcpl,
+			H5P_DEFAULT);
+	if (ds >= 0) {
+		rc = nrows ? H5Dwrite(ds, ct, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) : 0;
+		if (rc >= 0) {
+			hid_t st = H5Tcopy(H5T_C_S1);
+			H5Tset_size(st, strlen(units) + 1);
+			as = H5Screate(H5S_SCALAR);
+			at = H5Acreate2(ds, "units", st, as, H5P_DEFAULT, H5P_DEFAULT);
+			rc = at >= 0 ? H5Awrite(at, st, units) : -1;
+			if (at >= 0)
+				H5Aclose(at);
+			H5Sclose(as);
+			H5Tclose(st);
+		}
+		H5Dclose(ds);
+	}
+	H5Pclose(dcpl);
+	H5Sclose(space);
+	for (size_t i = 0; i < ns; i++)
+		H5Tclose(strs[i]);
+	H5Tclose(ct);
+	if (rc < 0)
+		return ps_errf(err, PS_EIO, "%s: cannot write dataset %s",
+			       f->path, name);
+	return PS_OK;
+}
+
+enum ps_status ps_h5_commit(struct ps_h5_file *f, struct ps_err *err)
+{
+	enum ps_status st = PS_OK;
+	if (H5Fclose(f->file) < 0) {
+		remove(f->tmp);
+		st = ps_errf(err, PS_EIO, "%s: cannot close HDF5 file", f->path);
+	} else {
+		st = ps_rename(f->tmp, f->path, err);
+	}
+	free(f);
+	return st;
+}
+
+void ps_h5_abort(struct ps_h5_file *f)
+{
+	if (!f)
+		return;
+	H5Fclose(f->file);
+	remove(f->tmp);
+	free(f);
+}
+

@@ -1,0 +1,63 @@
+/* ps_h5.h - HDF5 files of tables and arrays: compound datasets readable by
+ * h5py / pandas in one call, each column's unit in a "units" attribute
+ * ("col=unit;col=unit"). The file is built under a temporary name and renamed
+ * into place by ps_h5_commit; object times are not tracked, so the same
+ * inputs give byte-identical files. */
+#ifndef PS_H5_H
+#define PS_H5_H
+
+#define PS_H5_SCHEMA_VERSION 1
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ps_status.h"
+
+enum ps_h5_type { PS_H5_STR, PS_H5_U64, PS_H5_F64 };
+
+struct ps_h5_col {
+	const char *name;
+	int type;		/* enum ps_h5_type */
+	size_t offset;		/* in the row struct */
+	size_t size;		/* PS_H5_STR: char array size */
+	const char *units;	/* "" when dimensionless */
+};
+
+struct ps_h5_file;
+
+enum ps_status ps_h5_create(struct ps_h5_file **f, const char *path,
+			     struct ps_err *err);
+enum ps_status ps_h5_attr_str(struct ps_h5_file *f, const char *name,
+			       const char *value, struct ps_err *err);
+enum ps_status ps_h5_attr_u64(struct ps_h5_file *f, const char *name,
+			       uint64_t value, struct ps_err *err);
+/* Attributes on the object at obj ("/" the root, "op0" a group, ...). */
+enum ps_status ps_h5_attr_str_at(struct ps_h5_file *f, const char *obj,
+				 const char *name, const char *value,
+				 struct ps_err *err);
+enum ps_status ps_h5_attr_u64_at(struct ps_h5_file *f, const char *obj,
+				 const char *name, uint64_t v,
+				 struct ps_err *err);
+enum ps_status ps_h5_attr_f64_at(struct ps_h5_file *f, const char *obj,
+				 const char *name, double v, struct ps_err *err);
+enum ps_status ps_h5_group(struct ps_h5_file *f, const char *path,
+			   struct ps_err *err);
+
+/* A plain 1-D (cols 0) or 2-D array; data NULL: nothing written. */
+enum ps_h5_atype { PS_H5_A_U8, PS_H5_A_U16, PS_H5_A_F32 };
+enum ps_status ps_h5_array(struct ps_h5_file *f, const char *path, int type,
+			   uint64_t rows, uint64_t cols, const void *data,
+			   struct ps_err *err);
+
+enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
+			    const struct ps_h5_col *cols, size_t ncols,
+			    const void *rows, size_t nrows, size_t row_size,
+			    struct ps_err *err);
+enum ps_status ps_h5_commit(struct ps_h5_file *f, struct ps_err *err);
+void ps_h5_abort(struct ps_h5_file *f);
+
+/* Root attributes every pesim file carries: schema_version, pesim_version,
+ * git_sha. */
+enum ps_status ps_h5_stamp(struct ps_h5_file *f, struct ps_err *err);
+
+#endif
