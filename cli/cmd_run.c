@@ -1,11 +1,14 @@
 /* cmd_run.c - `pesim run`: one model scenario on one architecture. */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cfg_yaml.h"
 #include "cli.h"
 #include "sim.h"
+#include "ps_json.h"
+#include "sim_bittrue.h"
 #include "sim_out.h"
 
 static void help(FILE *fp)
@@ -22,7 +25,13 @@ static void help(FILE *fp)
 		"  --gemm MxKxN         one GEMM instead of a model (cycle mode)\n"
 		"  --trace FILE         replay a compiled trace (cycle mode)\n"
 		"  --mode MODE          cycle (default): compile and run the cycle-level\n"
-		"                       engine; compat: the BitMoD paper's analytical method\n"
+		"                       engine; compat: the BitMoD paper's analytical method;\n"
+		"                       bit-true: generated data through the PE family's\n"
+		"                       stepped model against an exact reference GEMM\n"
+		"                       (--gemm, or --model --layer L --scenario S)\n"
+		"  --seed N             bit-true: data generator seed (default 1)\n"
+		"  --layer L            bit-true: the layer whose linears run (default 0)\n"
+		"  --decode             bit-true --gemm: use the decode array and quantizer\n"
 		"  --compat-assumptions cycle mode under the compat method's assumptions\n"
 		"                       (one tile per op with its bytes, no fill/drain,\n"
 		"                       per-op max(compute, DRAM), no overlap across ops)\n"
@@ -31,6 +40,54 @@ static void help(FILE *fp)
 		"  --ops                also print one row per op\n"
 		"  --json               one JSON object on stdout (with per-op rows)\n"
 		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n");
+}
+
+static int run_bittrue(const struct cfg_arch *a, const struct wl_model *m,
+		       const struct wl_scenario *s, uint64_t M, uint64_t K,
+		       uint64_t N, int decode, uint32_t layer, uint64_t seed,
+		       int json)
+{
+	struct sim_bt_result r;
+	struct ps_err err;
+	enum ps_status st;
+	memset(&r, 0, sizeof r);
+	st = m ? sim_bittrue_layer(a, m, s, layer, seed, &r, &err) :
+		 sim_bittrue_gemm(a, decode, M, K, N, seed, 0, &r, &err);
+	if (st && st != PS_ECHECK)
+		return cli_fail("run", st, &err);
+	if (json) {
+		struct ps_json j;
+		ps_json_init(&j, stdout);
+		ps_json_obj_begin(&j, NULL);
+		ps_json_str(&j, "arch", a->name);
+		ps_json_str(&j, "mode", "bit-true");
+		ps_json_str(&j, "quant", r.quant);
+		ps_json_u64(&j, "gemms", r.gemms);
+		ps_json_u64(&j, "macs", r.macs);
+		ps_json_u64(&j, "cycles_stepped", r.cycles_stepped);
+		ps_json_u64(&j, "cycles_closed_form", r.cycles_closed_form);
+		ps_json_num(&j, "max_abs_err", r.max_abs_err);
+		ps_json_num(&j, "max_rel_err", r.max_rel_err);
+		ps_json_num(&j, "sqnr_db", r.sqnr_db);
+		ps_json_num(&j, "weight_sqnr_db", r.w_sqnr_db);
+		ps_json_bool(&j, "cycles_equal", r.cycles_stepped == r.cycles_closed_form);
+		ps_json_obj_end(&j);
+	} else {
+		printf("arch %s  mode bit-true  %s  weights %s\n", a->name,
+		       m ? m->name : "gemm", r.quant);
+		printf("%-22s %18llu (stepped)\n", "cycles", (unsigned long long)r.cycles_stepped);
+		printf("%-22s %18llu (closed form)%s\n", "cycles", (unsigned long long)r.cycles_closed_form,
+		       r.cycles_stepped == r.cycles_closed_form ? "  equal" : "  DIFFERENT");
+		printf("%-22s %18llu in %llu GEMMs\n", "MACs", (unsigned long long)r.macs,
+		       (unsigned long long)r.gemms);
+		printf("%-22s %18.6g\n", "max abs error", r.max_abs_err);
+		printf("%-22s %18.6g (|err| / max(|ref|, rms ref))\n", "max rel error", r.max_rel_err);
+		printf("%-22s %18.2f dB vs the exact GEMM of the dequantized weights\n", "SQNR", r.sqnr_db);
+		printf("%-22s %18.2f dB (quantization alone)\n", "weight SQNR", r.w_sqnr_db);
+	}
+	if (st)
+		return cli_fail("run", st, &err);
+	return 0;
 }
 
 int cmd_run(int argc, char **argv)
@@ -45,6 +102,9 @@ int cmd_run(int argc, char **argv)
 		{ "gemm", required_argument, NULL, 'g' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "compat-assumptions", no_argument, NULL, 'C' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "layer", required_argument, NULL, 'L' },
+		{ "decode", no_argument, NULL, 'D' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "h5", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
@@ -53,7 +113,9 @@ int cmd_run(int argc, char **argv)
 	const char *arch_path = NULL, *model = NULL, *scen = NULL, *h5 = NULL;
 	const char *gemm = NULL, *trace = NULL;
 	int mode = SIM_MODE_CYCLE, attn = SIM_ATTN_PUBLISHED, c, compat_as = 0;
-	uint64_t M = 0, K = 0, N = 0;
+	uint64_t M = 0, K = 0, N = 0, seed = 1;
+	unsigned long layer = 0;
+	int decode = 0;
 	int json = 0, ops = 0, code = 0;
 	struct cfg_arch arch;
 	struct wl_model m;
@@ -71,7 +133,7 @@ int cmd_run(int argc, char **argv)
 		case 'M':
 			mode = cfg_enum_find(sim_mode_names, optarg);
 			if (mode < 0)
-				return cli_usage_error("run", "unknown --mode '%s' (cycle | compat)", optarg);
+				return cli_usage_error("run", "unknown --mode '%s' (cycle | compat | bit-true)", optarg);
 			break;
 		case 'A':
 			attn = cfg_enum_find(sim_compat_attn_names, optarg);
@@ -82,6 +144,20 @@ int cmd_run(int argc, char **argv)
 		case 'g': gemm = optarg; break;
 		case 't': trace = optarg; break;
 		case 'C': compat_as = 1; break;
+		case 'D': decode = 1; break;
+		case 'S':
+		case 'L': {
+			char *e;
+			unsigned long long v = strtoull(optarg, &e, 10);
+			if (*e || !*optarg)
+				return cli_usage_error("run", "--%s wants an integer, got '%s'",
+						       c == 'S' ? "seed" : "layer", optarg);
+			if (c == 'S')
+				seed = v;
+			else
+				layer = (unsigned long)v;
+			break;
+		}
 		case 'j': json = 1; break;
 		case 'H': h5 = optarg; break;
 		case 'h': help(stdout); return 0;
@@ -92,8 +168,10 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
 	if (!arch_path || (!!model + !!gemm + !!trace) != 1 || (model && !scen))
 		return cli_usage_error("run", "--arch and one of --model with --scenario, --gemm or --trace are required");
-	if ((gemm || trace) && mode != SIM_MODE_CYCLE)
-		return cli_usage_error("run", "--gemm and --trace run in cycle mode");
+	if (trace && mode != SIM_MODE_CYCLE)
+		return cli_usage_error("run", "--trace runs in cycle mode");
+	if (gemm && mode == SIM_MODE_COMPAT)
+		return cli_usage_error("run", "--gemm runs in cycle or bit-true mode");
 	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
 		return cli_usage_error("run", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
 	if ((st = cfg_arch_load(arch_path, &arch, &err)))
@@ -101,6 +179,9 @@ int cmd_run(int argc, char **argv)
 	if (model && ((st = wl_model_find(model, &m, &err)) ||
 		      (st = wl_scenario_parse(scen, &s, &err))))
 		return cli_fail("run", st, &err);
+	if (mode == SIM_MODE_BITTRUE)
+		return run_bittrue(&arch, model ? &m : NULL, &s, M, K, N, decode,
+				   (uint32_t)layer, seed, json);
 	{
 		struct sim_request rq = {
 			.arch = &arch, .model = model ? &m : NULL,

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "cfg_arch.h"
+#include "ps_status.h"
 
 #define PE_OPS_VERSION 2
 
@@ -49,6 +50,26 @@ struct pe_tile_timing {
 	uint64_t busy_pe_cycles;	/* sum over PEs of cycles doing MACs */
 };
 
+/* A weight GEMM's operands as the compiler's quantizer stored them
+ * (compiler/cc_quant.h, struct cc_qtensor), for bit-true runs:
+ * out[M,N] = A[M,K] x W[N,K]^T. */
+struct pe_gemm {
+	uint64_t M, K, N;
+	const uint16_t *a;		/* [M,K] activations, FP16 bits */
+	const uint16_t *w_f16;		/* [N,K] FP16 weights (unquantized), or NULL */
+	const uint8_t *codes;		/* [N,K] element codes (formats/fmt.h) */
+	int fmt;			/* the codes' format; -1: per group (gfmt) */
+	const uint8_t *gfmt;		/* [N,G] format per group (BitMoD) */
+	uint32_t group;			/* K per group; 0: one per row */
+	uint64_t n_groups;
+	const float *scale, *zero;	/* [N,G] effective scale, zero point */
+	const uint8_t *scale_q;		/* [N,G] BitMoD integer group scale */
+	const float *chan_scale;	/* [N] BitMoD channel scale */
+	const uint8_t *nm_meta, *nm_vals;	/* N:M, per row (cc_quant.h) */
+	uint64_t n_blocks, nm_stride;
+	uint32_t nm_m;
+};
+
 struct pe_ops {
 	unsigned version;
 	const char *name;		/* registry key, = cfg family name */
@@ -64,6 +85,16 @@ struct pe_ops {
 	/* Exposed cycles of dequantizing one output tile after its last group
 	 * (NULL: the family has no dequantizer). */
 	uint32_t (*dq_cycles)(const struct pe_params *p);
+	/* Bit-true: run the GEMM through the family's stepped model in its
+	 * array arrangement; out[M,N] gets the results (converted exactly to
+	 * double), *stepped the cycles stepping took and *closed the family's
+	 * closed form for the same work (they must be equal). NULL: the family
+	 * has no bit-true model. */
+	enum ps_status (*gemm_bt)(const struct pe_params *p,
+				  const struct pe_array *arr,
+				  const struct pe_gemm *g, double *out,
+				  uint64_t *stepped, uint64_t *closed,
+				  struct ps_err *err);
 };
 
 /* The ops of a family (enum cfg_family), or NULL if pesim has no model of

@@ -23,7 +23,7 @@
 #include "wl_model.h"
 #include "wl_scenario.h"
 
-enum sim_mode { SIM_MODE_CYCLE, SIM_MODE_COMPAT, SIM_MODE_N };
+enum sim_mode { SIM_MODE_CYCLE, SIM_MODE_COMPAT, SIM_MODE_BITTRUE, SIM_MODE_N };
 
 /* Queues of the engine and why a queue waited. */
 enum sim_queue { SIM_Q_LOAD, SIM_Q_COMPUTE, SIM_Q_STORE, SIM_Q_N };

@@ -7,7 +7,7 @@
 #include "sim.h"
 #include "sim_engine.h"
 
-const char *const sim_mode_names[] = { "cycle", "compat", NULL };
+const char *const sim_mode_names[] = { "cycle", "compat", "bit-true", NULL };
 const char *const sim_compat_attn_names[] = { "published", "kv-read", NULL };
 
 enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,
@@ -198,6 +198,8 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 	snprintf(res->energy_table, sizeof res->energy_table, "%s", energy->id);
 	if (req->mode == SIM_MODE_CYCLE)
 		return run_cycle(req, energy, res, err);
+	if (req->mode == SIM_MODE_BITTRUE)
+		return ps_errf(err, PS_EINPUT, "bit-true mode runs through sim_bittrue.h");
 	if (!req->model || !req->scenario)
 		return ps_errf(err, PS_EINPUT, "compat mode runs a model scenario (not a GEMM or a trace)");
 

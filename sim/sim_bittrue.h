@@ -1,0 +1,46 @@
+/* sim_bittrue.h - bit-true mode: real (generated) operand data through the
+ * PE family's stepped model, compared with an exact reference GEMM.
+ *
+ * Weights [N, K] come from wl_gen_weights(seed + 2 op) and are quantized
+ * with the arch's quantizer for the phase (weight_bits.quant_*), activations
+ * [M, K] from wl_gen_acts(seed + 2 op + 1) rounded to FP16: the same data a
+ * bit-true trace's sidecar holds (compiler/cc_sidecar.h). The reference is
+ * the exact double-precision GEMM of the FP16 activations and the dequantized
+ * weights. Stepped cycles must equal the family's closed form; a difference
+ * is a failed check (PS_ECHECK). */
+#ifndef SIM_BITTRUE_H
+#define SIM_BITTRUE_H
+
+#include <stdint.h>
+
+#include "cfg_arch.h"
+#include "ps_status.h"
+#include "wl_model.h"
+#include "wl_scenario.h"
+
+struct sim_bt_result {
+	uint64_t gemms, macs;
+	uint64_t cycles_stepped, cycles_closed_form;
+	double max_abs_err;	/* max |out - ref| */
+	double max_rel_err;	/* max |out - ref| / max(|ref|, rms(ref)) */
+	double sqnr_db;		/* 10 log10(sum ref^2 / sum (out - ref)^2) */
+	double sum_ref2, sum_err2, ref_rms_max;
+	double w_sqnr_db;	/* of the quantized weights alone (last GEMM) */
+	char quant[48];		/* quantizer of the last GEMM */
+};
+
+/* One GEMM, accumulated into r (zero it first). */
+enum ps_status sim_bittrue_gemm(const struct cfg_arch *a, int phase,
+				uint64_t M, uint64_t K, uint64_t N,
+				uint64_t seed, uint32_t op,
+				struct sim_bt_result *r, struct ps_err *err);
+
+/* The weight GEMMs (linears) of one layer of a scenario's first phase.
+ * Attention GEMMs multiply activations by activations and are skipped. */
+enum ps_status sim_bittrue_layer(const struct cfg_arch *a,
+				 const struct wl_model *m,
+				 const struct wl_scenario *s, uint32_t layer,
+				 uint64_t seed, struct sim_bt_result *r,
+				 struct ps_err *err);
+
+#endif
