@@ -9,6 +9,9 @@ extern const struct pe_ops pe_bitfusion_ops;
 extern const struct pe_ops pe_ant_ops;
 extern const struct pe_ops pe_olive_ops;
 extern const struct pe_ops pe_bitmod_ops;
+extern const struct pe_ops pe_mixpe_ops;
+extern const struct pe_ops pe_lut_tc_ops;
+extern const struct pe_ops pe_flightllm_ops;
 
 const struct pe_ops *pe_family_ops(int family)
 {
@@ -25,6 +28,12 @@ const struct pe_ops *pe_family_ops(int family)
 		return &pe_olive_ops;
 	case CFG_FAM_BITMOD:
 		return &pe_bitmod_ops;
+	case CFG_FAM_MIXPE:
+		return &pe_mixpe_ops;
+	case CFG_FAM_LUT_TC:
+		return &pe_lut_tc_ops;
+	case CFG_FAM_FLIGHTLLM:
+		return &pe_flightllm_ops;
 	default:
 		return NULL;
 	}

@@ -29,6 +29,7 @@
  * model of sim_compat.c) runs this PE at INT8 speed; tile_timing carries the
  * fusion. */
 #include "pe.h"
+#include "pe_baseline.h"
 
 #include <math.h>
 
@@ -80,6 +81,7 @@ static void bitfusion_tile_timing(const struct pe_params *p,
 const struct pe_ops pe_bitfusion_ops = {
 	.version = PE_OPS_VERSION,
 	.name = "bitfusion",
+	.gemm_bt = pe_bitfusion_gemm_bt,
 	.summary = "BitFusion-style fusible 8/4-bit MAC: 4-bit operands at 2x per dimension",
 	.step_cycles = bitfusion_step_cycles,
 	.tile_timing = bitfusion_tile_timing,

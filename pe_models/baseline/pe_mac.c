@@ -11,6 +11,7 @@
  * Tile timing: the generic systolic array (pe_systolic.c) with the PE's
  * lanes along K and one cycle per step. */
 #include "pe.h"
+#include "pe_baseline.h"
 
 static uint32_t one_cycle(const struct pe_params *p)
 {
@@ -28,6 +29,7 @@ static void mac_tile_timing(const struct pe_params *p,
 const struct pe_ops pe_fp16_mac_ops = {
 	.version = PE_OPS_VERSION,
 	.name = "fp16",
+	.gemm_bt = pe_fp16_gemm_bt,
 	.summary = "FP16 MAC, one weight per lane per cycle",
 	.step_cycles = one_cycle,
 	.tile_timing = mac_tile_timing,
@@ -36,6 +38,7 @@ const struct pe_ops pe_fp16_mac_ops = {
 const struct pe_ops pe_int8_mac_ops = {
 	.version = PE_OPS_VERSION,
 	.name = "int8",
+	.gemm_bt = pe_int8_gemm_bt,
 	.summary = "INT8 MAC, one weight per lane per cycle",
 	.step_cycles = one_cycle,
 	.tile_timing = mac_tile_timing,
@@ -44,6 +47,7 @@ const struct pe_ops pe_int8_mac_ops = {
 const struct pe_ops pe_ant_ops = {
 	.version = PE_OPS_VERSION,
 	.name = "ant",
+	.gemm_bt = pe_ant_gemm_bt,
 	.summary = "ANT: flint/int decode into an FP16xINT8 FMA (BitMoD's stand-in PE)",
 	.step_cycles = one_cycle,
 	.tile_timing = mac_tile_timing,
@@ -52,6 +56,7 @@ const struct pe_ops pe_ant_ops = {
 const struct pe_ops pe_olive_ops = {
 	.version = PE_OPS_VERSION,
 	.name = "olive",
+	.gemm_bt = pe_olive_gemm_bt,
 	.summary = "OliVe: outlier-victim pair decode into an FP16xINT8 FMA",
 	.step_cycles = one_cycle,
 	.tile_timing = mac_tile_timing,
