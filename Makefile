@@ -20,6 +20,7 @@ test: build build-asan
 # Benchmark programs (print their own measurements).
 bench: build
 	./$(BUILD)/bench/bench_sim
+	./$(BUILD)/bench/bench_pe
 
 # libFuzzer targets (clang, ASan+UBSan) for the trace, .npy and .safetensors
 # readers, FUZZ_SECONDS each (default 60).
