@@ -242,3 +242,111 @@ void ps_h5_abort(struct ps_h5_file *f)
 	free(f);
 }
 
+
+/* ---- reading (bit-true sidecars) ---- */
+
+enum ps_status ps_h5_open_read(struct ps_h5_file **out, const char *path,
+			       struct ps_err *err)
+{
+	struct ps_h5_file *f = calloc(1, sizeof *f);
+	if (!f)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+	snprintf(f->path, sizeof f->path, "%s", path);
+	f->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+	if (f->file < 0) {
+		free(f);
+		return ps_errf(err, PS_EINPUT, "%s: cannot open as HDF5", path);
+	}
+	*out = f;
+	return PS_OK;
+}
+
+void ps_h5_close_read(struct ps_h5_file *f)
+{
+	if (!f)
+		return;
+	H5Fclose(f->file);
+	free(f);
+}
+
+bool ps_h5_exists(struct ps_h5_file *f, const char *path)
+{
+	return H5Lexists(f->file, path, H5P_DEFAULT) > 0;
+}
+
+enum ps_status ps_h5_read_array(struct ps_h5_file *f, const char *path,
+				int type, void **data, uint64_t *n,
+				struct ps_err *err)
+{
+	hid_t types[3] = { H5T_NATIVE_UINT8, H5T_NATIVE_UINT16, H5T_NATIVE_FLOAT };
+	size_t sizes[3] = { 1, 2, 4 };
+	hid_t ds, sp;
+	hssize_t count;
+	*data = NULL;
+	*n = 0;
+	if (type < 0 || type > 2)
+		return ps_errf(err, PS_EINPUT, "%s: bad array type", path);
+	if (!ps_h5_exists(f, path))
+		return PS_OK;
+	ds = H5Dopen2(f->file, path, H5P_DEFAULT);
+	if (ds < 0)
+		return ps_errf(err, PS_EINPUT, "%s: %s: not a dataset", f->path, path);
+	sp = H5Dget_space(ds);
+	count = H5Sget_simple_extent_npoints(sp);
+	H5Sclose(sp);
+	if (count < 0 || (*data = malloc(count ? (size_t)count * sizes[type] : 1)) == NULL) {
+		H5Dclose(ds);
+		return ps_errf(err, PS_ENOMEM, "%s: %s: cannot hold %lld elements", f->path,
+			       path, (long long)count);
+	}
+	if (H5Dread(ds, types[type], H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) < 0) {
+		H5Dclose(ds);
+		free(*data);
+		*data = NULL;
+		return ps_errf(err, PS_EINPUT, "%s: %s: cannot read", f->path, path);
+	}
+	H5Dclose(ds);
+	*n = (uint64_t)count;
+	return PS_OK;
+}
+
+enum ps_status ps_h5_attr_read_u64(struct ps_h5_file *f, const char *obj,
+				   const char *name, uint64_t *v,
+				   struct ps_err *err)
+{
+	hid_t a = H5Aopen_by_name(f->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+	herr_t rc = a >= 0 ? H5Aread(a, H5T_NATIVE_UINT64, v) : -1;
+	if (a >= 0)
+		H5Aclose(a);
+	if (rc < 0)
+		return ps_errf(err, PS_EINPUT, "%s: %s: missing attribute %s", f->path, obj, name);
+	return PS_OK;
+}
+
+enum ps_status ps_h5_attr_read_str(struct ps_h5_file *f, const char *obj,
+				   const char *name, char *buf, size_t n,
+				   struct ps_err *err)
+{
+	hid_t a = H5Aopen_by_name(f->file, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+	hid_t t = a >= 0 ? H5Aget_type(a) : -1, mt;
+	size_t sz = t >= 0 ? H5Tget_size(t) : 0;
+	herr_t rc = -1;
+	char *tmp = sz ? calloc(1, sz + 1) : NULL;
+	if (a >= 0 && tmp) {
+		mt = H5Tcopy(H5T_C_S1);
+		H5Tset_size(mt, sz);
+		rc = H5Aread(a, mt, tmp);
+		H5Tclose(mt);
+	}
+	if (t >= 0)
+		H5Tclose(t);
+	if (a >= 0)
+		H5Aclose(a);
+	if (rc >= 0)
+		snprintf(buf, n, "%s", tmp);
+	free(tmp);
+	if (rc < 0)
+		return ps_errf(err, PS_EINPUT, "%s: %s: missing attribute %s", f->path, obj, name);
+	return PS_OK;
+}

@@ -8,6 +8,7 @@
 
 #define PS_H5_SCHEMA_VERSION 1
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,6 +54,21 @@ enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
 			    const struct ps_h5_col *cols, size_t ncols,
 			    const void *rows, size_t nrows, size_t row_size,
 			    struct ps_err *err);
+/* Reading: arrays come back malloc'd (NULL and *n = 0 if absent). */
+enum ps_status ps_h5_open_read(struct ps_h5_file **f, const char *path,
+			       struct ps_err *err);
+void ps_h5_close_read(struct ps_h5_file *f);
+bool ps_h5_exists(struct ps_h5_file *f, const char *path);
+enum ps_status ps_h5_read_array(struct ps_h5_file *f, const char *path,
+				int type, void **data, uint64_t *n,
+				struct ps_err *err);
+enum ps_status ps_h5_attr_read_u64(struct ps_h5_file *f, const char *obj,
+				   const char *name, uint64_t *v,
+				   struct ps_err *err);
+enum ps_status ps_h5_attr_read_str(struct ps_h5_file *f, const char *obj,
+				   const char *name, char *buf, size_t n,
+				   struct ps_err *err);
+
 enum ps_status ps_h5_commit(struct ps_h5_file *f, struct ps_err *err);
 void ps_h5_abort(struct ps_h5_file *f);
 

@@ -28,7 +28,8 @@ static void help(FILE *fp)
 		"                       engine; compat: the BitMoD paper's analytical method;\n"
 		"                       bit-true: generated data through the PE family's\n"
 		"                       stepped model against an exact reference GEMM\n"
-		"                       (--gemm, or --model --layer L --scenario S)\n"
+		"                       (--gemm, --model --layer L --scenario S, or\n"
+		"                       --trace g.pest compiled with --bit-true)\n"
 		"  --seed N             bit-true: data generator seed (default 1)\n"
 		"  --layer L            bit-true: the layer whose linears run (default 0)\n"
 		"  --decode             bit-true --gemm: use the decode array and quantizer\n"
@@ -43,7 +44,8 @@ static void help(FILE *fp)
 }
 
 static int run_bittrue(const struct cfg_arch *a, const struct wl_model *m,
-		       const struct wl_scenario *s, uint64_t M, uint64_t K,
+		       const struct wl_scenario *s, const char *trace,
+		       uint64_t M, uint64_t K,
 		       uint64_t N, int decode, uint32_t layer, uint64_t seed,
 		       int json)
 {
@@ -51,7 +53,8 @@ static int run_bittrue(const struct cfg_arch *a, const struct wl_model *m,
 	struct ps_err err;
 	enum ps_status st;
 	memset(&r, 0, sizeof r);
-	st = m ? sim_bittrue_layer(a, m, s, layer, seed, &r, &err) :
+	st = trace ? sim_bittrue_trace(a, trace, &r, &err) :
+	     m ? sim_bittrue_layer(a, m, s, layer, seed, &r, &err) :
 		 sim_bittrue_gemm(a, decode, M, K, N, seed, 0, &r, &err);
 	if (st && st != PS_ECHECK)
 		return cli_fail("run", st, &err);
@@ -168,8 +171,8 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
 	if (!arch_path || (!!model + !!gemm + !!trace) != 1 || (model && !scen))
 		return cli_usage_error("run", "--arch and one of --model with --scenario, --gemm or --trace are required");
-	if (trace && mode != SIM_MODE_CYCLE)
-		return cli_usage_error("run", "--trace runs in cycle mode");
+	if (trace && mode == SIM_MODE_COMPAT)
+		return cli_usage_error("run", "--trace runs in cycle or bit-true mode");
 	if (gemm && mode == SIM_MODE_COMPAT)
 		return cli_usage_error("run", "--gemm runs in cycle or bit-true mode");
 	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
@@ -180,8 +183,8 @@ int cmd_run(int argc, char **argv)
 		      (st = wl_scenario_parse(scen, &s, &err))))
 		return cli_fail("run", st, &err);
 	if (mode == SIM_MODE_BITTRUE)
-		return run_bittrue(&arch, model ? &m : NULL, &s, M, K, N, decode,
-				   (uint32_t)layer, seed, json);
+		return run_bittrue(&arch, model ? &m : NULL, &s, trace, M, K, N,
+				   decode, (uint32_t)layer, seed, json);
 	{
 		struct sim_request rq = {
 			.arch = &arch, .model = model ? &m : NULL,

@@ -82,9 +82,17 @@ static enum ps_status write_weights(struct cc_sidecar *s, const char *g,
 		st = ps_h5_attr_u64_at(f, g, "group", t.group, err);
 	if (!st && t.fmt >= 0)
 		st = ps_h5_attr_str_at(f, g, "format", fmt_get(t.fmt)->name, err);
+	if (!st && t.nm_meta) {
+		st = ps_h5_attr_u64_at(f, g, "nm_m", (uint64_t)q.nm_m, err);
+		if (!st)
+			st = ps_h5_attr_u64_at(f, g, "nm_blocks", t.n_blocks, err);
+		if (!st)
+			st = ps_h5_attr_u64_at(f, g, "nm_stride", t.nm_stride, err);
+	}
 	{
 		const struct { const char *name; int type; uint64_t cols; const void *d; } arr[] = {
 			{ "w_codes", PS_H5_A_U8, K, t.codes },
+			{ "w_deq", PS_H5_A_F32, K, t.deq },
 			{ "scale", PS_H5_A_F32, t.n_groups, t.scale },
 			{ "zero", PS_H5_A_F32, t.n_groups, t.zero },
 			{ "gfmt", PS_H5_A_U8, t.n_groups, t.gfmt },

@@ -6,12 +6,14 @@
  *   a_f16      [M, K] uint16  activations as FP16 bit patterns
  *   w_f16      [N, K] uint16  weights as FP16 (quant "none" only)
  *   w_codes    [N, K] uint8   element codes (formats of pe_models/formats)
+ *   w_deq      [N, K] float32 the dequantized weights (the reference's)
  *   scale      [N, G] float32 effective group (or channel) scale
  *   zero       [N, G] float32 zero points (asymmetric formats)
  *   gfmt       [N, G] uint8   BitMoD: format id per group
  *   scale_q    [N, G] uint8   BitMoD: integer group scale
  *   chan_scale [N]    float32 BitMoD: FP16 channel scale
  *   nm_meta, nm_vals           N:M metadata and kept codes, per row
+ *                              (attributes nm_m, nm_blocks, nm_stride)
  * Weights are generated [N, K] by wl_gen_weights(seed + 2 op) and
  * activations [M, K] by wl_gen_acts(seed + 2 op + 1). */
 #ifndef CC_SIDECAR_H

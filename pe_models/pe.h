@@ -27,6 +27,7 @@ struct pe_params {
 	uint32_t group_size;
 	uint32_t a_bits;	/* activation operand bits of this op (FP16: 16) */
 	uint32_t scale_bits;	/* integer group-scale bits (BitMoD's dequantizer: 8) */
+	uint32_t table_bits;	/* LUT-TC table entry bits (16 FP16, 8 INT8) */
 };
 
 /* An m x n x k tile on one PE array pass: m output rows, n output columns,

@@ -47,6 +47,7 @@ void pe_params_from_arch(const struct cfg_arch *a, const char *model,
 	p->weight_bits = cfg_arch_weight_bits(a, model, phase);
 	p->act_bits = a->pe.act_bits;
 	p->group_size = a->pe.group_size;
+	p->table_bits = a->pe.table_bits;
 	p->a_bits = a->pe.act_bits;
 	p->scale_bits = 8;	/* BitMoD's integer group scale (bitmod.md) */
 }

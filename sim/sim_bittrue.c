@@ -9,6 +9,8 @@
 #include "cc_quant.h"
 #include "fmt.h"
 #include "pe.h"
+#include "ps_h5.h"
+#include "trace.h"
 #include "wl_tensor.h"
 
 static void compare(const double *out, const double *ref, uint64_t n,
@@ -31,23 +33,64 @@ static void compare(const double *out, const double *ref, uint64_t n,
 	r->sqnr_db = r->sum_err2 > 0 ? 10 * log10(r->sum_ref2 / r->sum_err2) : INFINITY;
 }
 
+/* Run g through the family's stepped model and compare with the exact GEMM
+ * of its FP16 activations and wdeq [N, K]. */
+static enum ps_status run_compare(const struct cfg_arch *a, int phase,
+				  const struct pe_gemm *g, const float *wdeq,
+				  struct sim_bt_result *r, struct ps_err *err)
+{
+	const struct pe_ops *pe = pe_family_ops(a->pe.family);
+	const struct cfg_shape *sh = cfg_arch_shape(a, phase);
+	struct pe_array arr = { sh->rows, sh->cols, a->array.dataflow };
+	uint64_t M = g->M, K = g->K, N = g->N, stepped = 0, closed = 0;
+	double *out = calloc(M * N, sizeof *out), *ref = calloc(M * N, sizeof *ref);
+	struct pe_params pp;
+	enum ps_status st;
+
+	if (!out || !ref) {
+		free(out);
+		free(ref);
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	}
+	for (uint64_t m = 0; m < M; m++)
+		for (uint64_t n = 0; n < N; n++) {
+			double sum = 0;
+			for (uint64_t k = 0; k < K; k++)
+				sum += fmt_f16_to_f64(g->a[m * K + k]) * (double)wdeq[n * K + k];
+			ref[m * N + n] = sum;
+		}
+	pe_params_from_arch(a, NULL, phase, &pp);
+	st = pe->gemm_bt(&pp, &arr, g, out, &stepped, &closed, err);
+	if (!st) {
+		r->gemms++;
+		r->macs += M * K * N;
+		r->cycles_stepped += stepped;
+		r->cycles_closed_form += closed;
+		compare(out, ref, M * N, r);
+		if (stepped != closed)
+			st = ps_errf(err, PS_ECHECK,
+				     "GEMM %llux%llux%llu: stepping took %llu cycles, the closed form says %llu",
+				     (unsigned long long)M, (unsigned long long)K,
+				     (unsigned long long)N, (unsigned long long)stepped,
+				     (unsigned long long)closed);
+	}
+	free(out);
+	free(ref);
+	return st;
+}
+
 enum ps_status sim_bittrue_gemm(const struct cfg_arch *a, int phase,
 				uint64_t M, uint64_t K, uint64_t N,
 				uint64_t seed, uint32_t op,
 				struct sim_bt_result *r, struct ps_err *err)
 {
 	const struct pe_ops *pe = pe_family_ops(a->pe.family);
-	const struct cfg_shape *sh = cfg_arch_shape(a, phase);
-	struct pe_array arr = { sh->rows, sh->cols, a->array.dataflow };
 	const char *spec = phase ? a->weight_bits.quant_decode : a->weight_bits.quant_prefill;
 	float *w = malloc(N * K * sizeof *w), *x = malloc(M * K * sizeof *x);
 	uint16_t *ah = malloc(M * K * sizeof *ah), *wh = NULL;
-	double *out = calloc(M * N, sizeof *out), *ref = calloc(M * N, sizeof *ref);
 	const float *wdeq = NULL;
 	struct cc_qtensor t;
-	struct pe_params pp;
 	struct pe_gemm g;
-	uint64_t stepped = 0, closed = 0;
 	bool quantized = false;
 	enum ps_status st = PS_OK;
 
@@ -57,7 +100,7 @@ enum ps_status sim_bittrue_gemm(const struct cfg_arch *a, int phase,
 			     a->path, cfg_family_names[a->pe.family]);
 		goto out;
 	}
-	if (!w || !x || !ah || !out || !ref) {
+	if (!w || !x || !ah) {
 		st = ps_errf(err, PS_ENOMEM, "bit-true GEMM %llux%llux%llu does not fit in memory",
 			     (unsigned long long)M, (unsigned long long)K, (unsigned long long)N);
 		goto out;
@@ -114,28 +157,7 @@ enum ps_status sim_bittrue_gemm(const struct cfg_arch *a, int phase,
 		snprintf(r->quant, sizeof r->quant, "%s", q.name);
 		r->w_sqnr_db = t.st.sqnr_db;
 	}
-	/* the exact reference: FP16 activations x dequantized weights */
-	for (uint64_t m = 0; m < M; m++)
-		for (uint64_t n = 0; n < N; n++) {
-			double s = 0;
-			for (uint64_t k = 0; k < K; k++)
-				s += fmt_f16_to_f64(ah[m * K + k]) * (double)wdeq[n * K + k];
-			ref[m * N + n] = s;
-		}
-	pe_params_from_arch(a, NULL, phase, &pp);
-	st = pe->gemm_bt(&pp, &arr, &g, out, &stepped, &closed, err);
-	if (st)
-		goto out;
-	r->gemms++;
-	r->macs += M * K * N;
-	r->cycles_stepped += stepped;
-	r->cycles_closed_form += closed;
-	compare(out, ref, M * N, r);
-	if (stepped != closed)
-		st = ps_errf(err, PS_ECHECK,
-			     "GEMM %llux%llux%llu: stepping took %llu cycles, the closed form says %llu",
-			     (unsigned long long)M, (unsigned long long)K, (unsigned long long)N,
-			     (unsigned long long)stepped, (unsigned long long)closed);
+	st = run_compare(a, phase, &g, wdeq, r, err);
 out:
 	if (quantized)
 		cc_qtensor_free(&t);
@@ -143,8 +165,6 @@ out:
 	free(x);
 	free(ah);
 	free(wh);
-	free(out);
-	free(ref);
 	return st;
 }
 
@@ -171,5 +191,146 @@ enum ps_status sim_bittrue_layer(const struct cfg_arch *a,
 				      seed, (uint32_t)i, r, err);
 	}
 	free(ops);
+	return st;
+}
+
+/* ---- operand data from a bit-true trace's sidecar ---- */
+
+struct side_arrays {
+	void *a, *w_f16, *codes, *deq, *scale, *zero, *gfmt, *scale_q, *chan, *nm_meta, *nm_vals;
+};
+
+static void side_free(struct side_arrays *s)
+{
+	void **p = (void **)s;
+	for (size_t i = 0; i < sizeof *s / sizeof(void *); i++)
+		free(p[i]);
+}
+
+static enum ps_status side_op(struct ps_h5_file *f, const struct cfg_arch *a,
+			      const char *grp, struct sim_bt_result *r,
+			      struct ps_err *err)
+{
+	struct side_arrays s = { 0 };
+	struct pe_gemm g = { 0 };
+	uint64_t M, K, N, phase, n, group = 0, w16n = 0, nscale = 0;
+	char path[96], fmtname[48] = "", quant[48] = "";
+	enum ps_status st;
+	float *wdeq = NULL;
+	const struct { const char *name; int type; void **dst; } arr[] = {
+		{ "a_f16", PS_H5_A_U16, &s.a }, { "w_f16", PS_H5_A_U16, &s.w_f16 },
+		{ "w_codes", PS_H5_A_U8, &s.codes }, { "w_deq", PS_H5_A_F32, &s.deq },
+		{ "scale", PS_H5_A_F32, &s.scale }, { "zero", PS_H5_A_F32, &s.zero },
+		{ "gfmt", PS_H5_A_U8, &s.gfmt }, { "scale_q", PS_H5_A_U8, &s.scale_q },
+		{ "chan_scale", PS_H5_A_F32, &s.chan }, { "nm_meta", PS_H5_A_U8, &s.nm_meta },
+		{ "nm_vals", PS_H5_A_U8, &s.nm_vals },
+	};
+	if ((st = ps_h5_attr_read_u64(f, grp, "M", &M, err)) ||
+	    (st = ps_h5_attr_read_u64(f, grp, "K", &K, err)) ||
+	    (st = ps_h5_attr_read_u64(f, grp, "N", &N, err)) ||
+	    (st = ps_h5_attr_read_u64(f, grp, "phase", &phase, err)) ||
+	    (st = ps_h5_attr_read_str(f, grp, "quant", quant, sizeof quant, err)))
+		return st;
+	for (size_t i = 0; i < sizeof arr / sizeof *arr && !st; i++) {
+		snprintf(path, sizeof path, "%s/%s", grp, arr[i].name);
+		st = ps_h5_read_array(f, path, arr[i].type, arr[i].dst, &n, err);
+		if (!st && i == 1)
+			w16n = n;
+		if (!st && arr[i].dst == &s.scale)
+			nscale = n;
+	}
+	if (!st && !s.a)
+		st = ps_errf(err, PS_EINPUT, "%s: no a_f16", grp);
+	if (!st && strcmp(quant, "none")) {
+		if ((st = ps_h5_attr_read_u64(f, grp, "group", &group, err)))
+			goto out;
+		if (ps_h5_attr_read_str(f, grp, "format", fmtname, sizeof fmtname, err) == PS_OK)
+			g.fmt = fmt_find(fmtname);
+		else
+			g.fmt = -1;
+		if (!s.codes || !s.deq)
+			st = ps_errf(err, PS_EINPUT, "%s: quantized weights need w_codes and w_deq", grp);
+		wdeq = s.deq;
+	} else if (!st) {
+		if (!s.w_f16 || w16n != N * K)
+			st = ps_errf(err, PS_EINPUT, "%s: no w_f16 of %llux%llu", grp,
+				     (unsigned long long)N, (unsigned long long)K);
+		else if (!(wdeq = malloc(N * K * sizeof *wdeq)))
+			st = ps_errf(err, PS_ENOMEM, "out of memory");
+		else
+			for (uint64_t i = 0; i < N * K; i++)
+				wdeq[i] = fmt_f16_to_f32(((uint16_t *)s.w_f16)[i]);
+		g.fmt = FMT_FP16;
+	}
+	if (st)
+		goto out;
+	g.M = M;
+	g.K = K;
+	g.N = N;
+	g.a = s.a;
+	g.w_f16 = s.w_f16;
+	g.codes = s.codes;
+	g.gfmt = s.gfmt;
+	g.group = (uint32_t)group;
+	g.n_groups = nscale && N ? nscale / N : 1;
+	g.scale = s.scale;
+	g.zero = s.zero;
+	g.scale_q = s.scale_q;
+	g.chan_scale = s.chan;
+	g.nm_meta = s.nm_meta;
+	g.nm_vals = s.nm_vals;
+	if (s.nm_meta) {
+		uint64_t v;
+		if ((st = ps_h5_attr_read_u64(f, grp, "nm_m", &v, err)))
+			goto out;
+		g.nm_m = (uint32_t)v;
+		if ((st = ps_h5_attr_read_u64(f, grp, "nm_blocks", &g.n_blocks, err)) ||
+		    (st = ps_h5_attr_read_u64(f, grp, "nm_stride", &g.nm_stride, err)))
+			goto out;
+	}
+	snprintf(r->quant, sizeof r->quant, "%s", quant);
+	r->w_sqnr_db = NAN;	/* the sidecar keeps codes, not the originals */
+	st = run_compare(a, (int)phase, &g, wdeq, r, err);
+out:
+	if (wdeq && wdeq != s.deq)
+		free(wdeq);
+	side_free(&s);
+	return st;
+}
+
+enum ps_status sim_bittrue_trace(const struct cfg_arch *a, const char *trace,
+				 struct sim_bt_result *r, struct ps_err *err)
+{
+	struct trace_reader *tr;
+	struct ps_h5_file *f;
+	char side[1100];
+	enum ps_status st = trace_reader_open(&tr, trace, err);
+	uint32_t flags;
+	if (st)
+		return st;
+	flags = trace_reader_header(tr)->flags;
+	if (trace_reader_header(tr)->arch_digest != a->digest)
+		st = ps_errf(err, PS_EINPUT, "%s: offset 16: compiled for another arch than %s",
+			     trace, a->path);
+	else if (!(flags & TRACE_FLAG_BIT_TRUE))
+		st = ps_errf(err, PS_EINPUT, "%s: offset 44: not a bit-true trace (compile with --bit-true)",
+			     trace);
+	trace_reader_close(tr);
+	if (st)
+		return st;
+	snprintf(side, sizeof side, "%s.h5", trace);
+	if ((st = ps_h5_open_read(&f, side, err)))
+		return st;
+	for (uint32_t op = 0; !st; op++) {
+		char grp[32];
+		snprintf(grp, sizeof grp, "op%u", op);
+		if (!ps_h5_exists(f, grp)) {
+			if (op == 0)
+				st = ps_errf(err, PS_EINPUT, "%s: no /op0", side);
+			break;
+		}
+		st = side_op(f, a, grp, r, err);
+	}
+	ps_h5_close_read(f);
 	return st;
 }

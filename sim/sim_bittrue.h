@@ -43,4 +43,9 @@ enum ps_status sim_bittrue_layer(const struct cfg_arch *a,
 				 uint64_t seed, struct sim_bt_result *r,
 				 struct ps_err *err);
 
+/* The GEMMs of a bit-true trace: operands from its sidecar "<trace>.h5"
+ * (compiler/cc_sidecar.h), which must belong to arch a. */
+enum ps_status sim_bittrue_trace(const struct cfg_arch *a, const char *trace,
+				 struct sim_bt_result *r, struct ps_err *err);
+
 #endif

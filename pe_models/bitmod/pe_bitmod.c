@@ -16,10 +16,15 @@
  * cycles (8 in the paper); the unit pipelines behind the accumulators, so
  * only the last group of an output tile is exposed: dq_cycles = scale_bits
  * per output tile.
+ *
+ * The bit-true model (pe_bitmod_pe.c, pe_bitmod_array.c, README.md) has its
+ * own closed form, pe_bitmod_tile_cycles, which gemm_bt reports.
  */
 #include "pe.h"
 
 #include <math.h>
+
+#include "pe_bitmod_bt.h"
 
 static uint32_t bitmod_step_cycles(const struct pe_params *p)
 {
@@ -50,4 +55,5 @@ const struct pe_ops pe_bitmod_ops = {
 	.step_cycles = bitmod_step_cycles,
 	.tile_timing = bitmod_tile_timing,
 	.dq_cycles = bitmod_dq_cycles,
+	.gemm_bt = pe_bitmod_gemm_bt,
 };

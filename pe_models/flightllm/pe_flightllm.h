@@ -48,12 +48,12 @@ struct pe_flightllm_cfg {
  * w: DSP k's code at bits [8k+7:8k] of w_0..3 (low wbits used);
  * idx: DSP k's MUX index at bits [4k+3:4k] of idx_0..1;
  * rn_brk[g]: the RN after DG g closes its group (the last DG always does);
- * y_g = {hi[31:0], lo[31:0]}: RN g's result, valid when y_vld[g]. */
+ * y_g = {hi[31:0], lo[31:0]}: RN g's result, valid when out_valid[g]. */
 enum pe_fl_port {
-	PE_FL_VLD, PE_FL_ACT0, PE_FL_W0 = PE_FL_ACT0 + 4,
+	PE_FL_IN_VALID, PE_FL_ACT0, PE_FL_W0 = PE_FL_ACT0 + 4,
 	PE_FL_IDX0 = PE_FL_W0 + 4, PE_FL_RN_BRK = PE_FL_IDX0 + 2, PE_FL_N_IN
 };
-enum pe_fl_out { PE_FL_OUT_Y0, PE_FL_OUT_YVLD = PE_FL_MAX_DG, PE_FL_N_OUT };
+enum pe_fl_out { PE_FL_OUT_Y0, PE_FL_OUT_VALID = PE_FL_MAX_DG, PE_FL_N_OUT };
 
 /* One wavefront: the input ports, unpacked. */
 struct pe_flightllm_wave {
@@ -77,8 +77,11 @@ struct pe_flightllm_counters {
 	uint64_t oau_moves;	/* OAU low-lane transfers on valid waves */
 };
 
+/* The front end of one wave, per DSP: the packed pre-adder value
+ * AD = x1 2^18 + x0 (27 bits, never wraps) and the decoded weight. */
 struct pe_fl_front {
-	int8_t x0[PE_FL_MAX_DEPTH], x1[PE_FL_MAX_DEPTH], w[PE_FL_MAX_DEPTH];
+	int32_t ad[PE_FL_MAX_DEPTH];
+	int8_t w[PE_FL_MAX_DEPTH];
 	uint16_t rn_brk;
 	bool vld;
 };
@@ -90,11 +93,10 @@ struct pe_flightllm_chain {
 	bool oau;			/* resolved */
 	uint64_t t;			/* edges since reset */
 	struct pe_fl_front ring[PE_FL_RING];	/* front end of wave i at i % RING */
-	/* inlined datapath, per DSP: the registers of pe_dsp48e2 that the
-	 * packed MAC uses, as signed integers */
-	int32_t a1[PE_FL_MAX_DEPTH], d[PE_FL_MAX_DEPTH], ad[PE_FL_MAX_DEPTH];
-	int32_t b1[PE_FL_MAX_DEPTH], b2[PE_FL_MAX_DEPTH];
-	int64_t m[PE_FL_MAX_DEPTH], p[PE_FL_MAX_DEPTH];
+	/* inlined datapath: the P register of every DSP (its A1/D/B1, AD/B2
+	 * and M registers hold waves t-k, t-k-1, t-k-2 of the ring, which
+	 * is where the inlined stage reads them from) */
+	int64_t p[PE_FL_MAX_DEPTH];
 	int32_t side[PE_FL_MAX_DEPTH];	/* OAU low-lane carry, per stage */
 	/* structural datapath */
 	struct pe_dsp48e2 dsp[PE_FL_MAX_DEPTH];

@@ -3,7 +3,8 @@
  * Wavefront i enters at edge i. Its front end (decode + sparse MUX, pure
  * logic on the input ports) is kept in a history ring; DSP k reads its
  * operands from wave t - k at edge t, which is the cascade skew of k
- * fabric registers. The packed MAC of DSP k then runs the pipeline of the
+ * fabric registers. AD = x1 2^18 + x0 fits 27 bits and the product 45, so
+ * only P can wrap (at 48 bits, never for depth <= 32). The packed MAC of DSP k then runs the pipeline of the
  * chain's DSP48E2 configuration (pe_dsp48e2_params_packed):
  *   edge i+k    A1 <- x0, D <- x1 << 18, B1 <- w
  *   edge i+k+1  AD <- D + A1, B2 <- B1
@@ -94,12 +95,6 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	};
 	c->t = 0;
 	memset(c->ring, 0, sizeof c->ring);
-	memset(c->a1, 0, sizeof c->a1);
-	memset(c->d, 0, sizeof c->d);
-	memset(c->ad, 0, sizeof c->ad);
-	memset(c->b1, 0, sizeof c->b1);
-	memset(c->b2, 0, sizeof c->b2);
-	memset(c->m, 0, sizeof c->m);
 	memset(c->p, 0, sizeof c->p);
 	memset(c->side, 0, sizeof c->side);
 	memset(c->din, 0, sizeof c->din);
@@ -127,8 +122,7 @@ static void front(struct pe_flightllm_chain *c, const struct pe_flightllm_wave *
 		uint16_t pair = w->act[w->idx[k] & (PE_FL_M - 1)];
 		uint8_t code = w->w[k] & mask;
 		f->w[k] = (int8_t)((code ^ sign) - sign);
-		f->x0[k] = (int8_t)(pair & 0xff);
-		f->x1[k] = (int8_t)(pair >> 8);
+		f->ad[k] = (int8_t)(pair >> 8) * (1 << 18) + (int8_t)(pair & 0xff);
 		nz += f->w[k] != 0;
 	}
 	f->rn_brk = w->rn_brk;
@@ -141,15 +135,17 @@ static void front(struct pe_flightllm_chain *c, const struct pe_flightllm_wave *
 	}
 }
 
+/* Each stage: P <- M + Z (+ C), M being the product of wave t-k-3's AD
+ * and B2 (the register chain A1/D/B1 -> AD/B2 -> M of the DSP, read from
+ * the ring instead of copied along). */
 static void stages_inline(struct pe_flightllm_chain *c)
 {
 	uint64_t t = c->t;
 	for (int k = (int)c->cfg.depth - 1; k >= 0; k--) {
 		const struct pe_fl_front *pf = &c->ring[(t - (uint64_t)k - 3) & RMASK];
-		const struct pe_fl_front *fa = &c->ring[(t - (uint64_t)k) & RMASK];
-		bool st = starts(pf->rn_brk, (uint32_t)k);
-		int64_t sum = c->m[k];
+		int64_t sum = (int64_t)pf->ad[k] * pf->w[k];
 		int32_t moved = 0;
+		bool st = starts(pf->rn_brk, (uint32_t)k);
 		if (!st) {
 			sum += c->p[k - 1];
 			if (c->oau && k % PE_FL_OAU_SPAN == 0) {
@@ -160,12 +156,6 @@ static void stages_inline(struct pe_flightllm_chain *c)
 		}
 		c->p[k] = wrap(sum, 48);
 		c->side[k] = st ? 0 : c->side[k - 1] + moved;
-		c->m[k] = (int64_t)c->ad[k] * c->b2[k];
-		c->ad[k] = (int32_t)wrap((int64_t)c->d[k] + c->a1[k], 27);
-		c->b2[k] = c->b1[k];
-		c->a1[k] = fa->x0[k];
-		c->d[k] = fa->x1[k] * (1 << 18);
-		c->b1[k] = fa->w[k];
 	}
 }
 
@@ -179,8 +169,9 @@ static void stages_structural(struct pe_flightllm_chain *c)
 		bool st = starts(pf->rn_brk, (uint32_t)k);
 		bool adj = !st && c->oau && k % PE_FL_OAU_SPAN == 0;
 		int32_t moved = 0;
-		in[PE_DSP_A] = (uint64_t)(int64_t)fa->x0[k] & ((1u << 30) - 1);
-		in[PE_DSP_D] = (uint64_t)((int64_t)fa->x1[k] * (1 << 18)) & ((1u << 27) - 1);
+		int32_t x0 = lo18(fa->ad[k]), x1d = fa->ad[k] - x0;	/* x1 2^18 */
+		in[PE_DSP_A] = (uint64_t)(int64_t)x0 & ((1u << 30) - 1);
+		in[PE_DSP_D] = (uint64_t)(int64_t)x1d & ((1u << 27) - 1);
 		in[PE_DSP_B] = (uint64_t)(int64_t)fa->w[k] & ((1u << 18) - 1);
 		in[PE_DSP_PCIN] = k ? c->dout[k - 1][PE_DSP_OUT_PCOUT] : 0;
 		if (adj) {
@@ -226,7 +217,7 @@ void pe_flightllm_chain_clock(struct pe_flightllm_chain *c,
 void pe_flightllm_wave_pack(const struct pe_flightllm_wave *w, uint64_t *in)
 {
 	memset(in, 0, PE_FL_N_IN * sizeof *in);
-	in[PE_FL_VLD] = w->vld;
+	in[PE_FL_IN_VALID] = w->vld;
 	for (int j = 0; j < PE_FL_M; j++)
 		in[PE_FL_ACT0 + j / 4] |= (uint64_t)w->act[j] << (16 * (j % 4));
 	for (int k = 0; k < PE_FL_MAX_DEPTH; k++) {
@@ -242,7 +233,7 @@ void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
 	struct pe_flightllm_wave w;
 	uint32_t ndg = c->cfg.depth / 2;
 
-	w.vld = in[PE_FL_VLD] & 1;
+	w.vld = in[PE_FL_IN_VALID] & 1;
 	w.rn_brk = (uint16_t)in[PE_FL_RN_BRK];
 	for (int j = 0; j < PE_FL_M; j++)
 		w.act[j] = (uint16_t)(in[PE_FL_ACT0 + j / 4] >> (16 * (j % 4)));
@@ -254,13 +245,13 @@ void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
 	for (uint32_t g = 0; g < PE_FL_MAX_DG; g++)
 		out[PE_FL_OUT_Y0 + g] = g < ndg ?
 			(uint64_t)(uint32_t)c->y_hi[g] << 32 | (uint32_t)c->y_lo[g] : 0;
-	out[PE_FL_OUT_YVLD] = c->y_vld;
+	out[PE_FL_OUT_VALID] = c->y_vld;
 }
 
 /* ---- the "flightllm_chain" bit-true model ---- */
 
 static const struct pe_port chain_ports[] = {
-	{ "vld", 1 },
+	{ "in_valid", 1 },
 	{ "act_0", 64 }, { "act_1", 64 }, { "act_2", 64 }, { "act_3", 64 },
 	{ "w_0", 64 }, { "w_1", 64 }, { "w_2", 64 }, { "w_3", 64 },
 	{ "idx_0", 64 }, { "idx_1", 64 },
@@ -269,7 +260,7 @@ static const struct pe_port chain_ports[] = {
 	{ "y_4", 64 }, { "y_5", 64 }, { "y_6", 64 }, { "y_7", 64 },
 	{ "y_8", 64 }, { "y_9", 64 }, { "y_10", 64 }, { "y_11", 64 },
 	{ "y_12", 64 }, { "y_13", 64 }, { "y_14", 64 }, { "y_15", 64 },
-	{ "y_vld", 16 },
+	{ "out_valid", 16 },
 };
 
 static enum ps_status bt_init(void *state, const struct pe_params *p,

@@ -7,8 +7,8 @@
  * channel's block needs N DSP slots:
  *   N <= depth: the chain splits into cpw = depth / N groups of N DSPs
  *               (reduction nodes every N/2 DGs), one channel each, so a
- *               wave yields cpw results per chain (the paper's "N outputs
- *               per cycle" for 2:4 on 4 DSPs); unused DSPs get weight 0;
+ *               wave yields cpw results per chain (README "Open" on the
+ *               paper's wording); unused DSPs get weight 0;
  *   N >  depth: a channel's block takes s = ceil(N / depth) waves (slices)
  *               through the whole chain, partial sums added after the RN.
  * Waves run pair of tokens, 16-block of K, channel batch of chains * cpw,
@@ -125,27 +125,29 @@ static enum ps_status check_weights(const struct pe_flightllm_weights *wt,
 	return PS_OK;
 }
 
-/* Kept slot i of channel ch in block b: code and MUX index (code 0 and
- * index 0 for an empty slot: the DSP multiplies by zero). */
-static void slot(const struct pe_flightllm_weights *wt, uint64_t ch, uint64_t b,
-		 uint32_t i, uint8_t *code, uint8_t *idx)
+/* Kept slots s0 .. s0+len-1 of channel ch in block b: codes and MUX
+ * indices (code 0, index 0 for an empty slot: the DSP multiplies by 0). */
+static void fill(const struct pe_flightllm_weights *wt, uint64_t ch, uint64_t b,
+		 uint32_t s0, uint32_t len, uint8_t *w, uint8_t *idx)
 {
 	uint32_t N = wt->nm_n;
-	*code = 0;
-	*idx = 0;
 	if (N == 16) {
-		uint64_t kk = b * PE_FL_M + i;
-		if (kk < wt->k) {
-			*code = wt->codes[ch * wt->k + kk];
-			*idx = (uint8_t)i;
+		uint64_t k0 = b * PE_FL_M + s0;
+		const uint8_t *c = wt->codes + ch * wt->k + k0;
+		for (uint32_t i = 0; i < len; i++) {
+			bool in = k0 + i < wt->k;
+			w[i] = in ? c[i] : 0;
+			idx[i] = in ? (uint8_t)(s0 + i) : 0;
 		}
 		return;
 	}
-	uint64_t nb = cdiv(wt->k, PE_FL_M), blk = ch * nb + b;
-	const uint8_t *mt = wt->meta + blk * (1 + N / 2);
-	if (i < mt[0]) {
-		*code = wt->vals[blk * N + i];
-		*idx = (uint8_t)((mt[1 + i / 2] >> (4 * (i & 1))) & 15);
+	uint64_t blk = ch * cdiv(wt->k, PE_FL_M) + b;
+	const uint8_t *mt = wt->meta + blk * (1 + N / 2), *v = wt->vals + blk * N;
+	for (uint32_t i = 0; i < len; i++) {
+		uint32_t j = s0 + i;
+		bool in = j < mt[0];
+		w[i] = in ? v[j] : 0;
+		idx[i] = in ? (uint8_t)((mt[1 + j / 2] >> (4 * (j & 1))) & 15) : 0;
 	}
 }
 
@@ -258,28 +260,34 @@ enum ps_status pe_flightllm_run_gemm_to(const struct pe_flightllm_cfg *cfg,
 					for (uint32_t c = 0; c < chains; c++) {
 						struct pe_flightllm_wave *w = &wv[c];
 						uint64_t base = d->base + c * g.cpw;
-						memset(w, 0, sizeof *w);
+						/* DSPs past the used groups keep code 0
+						 * from calloc */
 						memcpy(w->act, blk, sizeof blk);
+						w->vld = false;
 						if (N <= D) {
+							w->rn_brk = 0;
 							for (uint64_t j = 0; j < g.cpw; j++) {
+								uint8_t *wj = &w->w[j * N], *ij = &w->idx[j * N];
 								w->rn_brk |= (uint16_t)(1u << ((j + 1) * N / 2 - 1));
-								if (base + j >= n)
+								if (base + j >= n) {
+									memset(wj, 0, N);
 									continue;
+								}
 								w->vld = true;
 								r->outstanding++;
-								for (uint32_t i = 0; i < N; i++)
-									slot(wt, base + j, b, i,
-									     &w->w[j * N + i], &w->idx[j * N + i]);
+								fill(wt, base + j, b, 0, N, wj, ij);
 							}
 						} else {
 							uint32_t s0 = (uint32_t)sl * D;
 							d->len = N - s0 < D ? N - s0 : D;
 							w->rn_brk = (uint16_t)(1u << (d->len / 2 - 1));
+							memset(w->w + d->len, 0, D - d->len);
 							if (base < n) {
 								w->vld = true;
 								r->outstanding++;
-								for (uint32_t i = 0; i < d->len; i++)
-									slot(wt, base, b, s0 + i, &w->w[i], &w->idx[i]);
+								fill(wt, base, b, s0, d->len, w->w, w->idx);
+							} else {
+								memset(w->w, 0, d->len);
 							}
 						}
 						pe_flightllm_chain_clock(&r->ch[c], w);

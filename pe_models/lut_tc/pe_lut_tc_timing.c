@@ -157,4 +157,5 @@ const struct pe_ops pe_lut_tc_ops = {
 	.step_cycles = lut_tc_step_cycles,
 	.tile_timing = lut_tc_tile_timing,
 	.dq_cycles = NULL,
+	.gemm_bt = pe_lut_tc_gemm_bt,
 };

@@ -653,7 +653,7 @@ static void test_bt_models(void **state)
 	assert_int_equal(dsp->ports[dsp->n_in].width, 48);
 	assert_int_equal(ch->n_in, PE_FL_N_IN);
 	assert_int_equal(ch->n_out, PE_FL_N_OUT);
-	assert_string_equal(ch->ports[ch->n_in + ch->n_out - 1].name, "y_vld");
+	assert_string_equal(ch->ports[ch->n_in + ch->n_out - 1].name, "out_valid");
 	assert_true(ch->state_size >= sizeof(struct pe_flightllm_chain));
 	assert_int_equal(ch->init(&a, &pp, &err), PS_OK);
 	assert_int_equal(a.cfg.depth, 16);
@@ -666,7 +666,7 @@ static void test_bt_models(void **state)
 		pe_flightllm_wave_pack(&w, in);
 		ch->step(&a, in, out);
 		pe_flightllm_chain_clock(&b, &w);
-		assert_int_equal(out[PE_FL_OUT_YVLD], b.y_vld);
+		assert_int_equal(out[PE_FL_OUT_VALID], b.y_vld);
 		for (int g = 0; g < 8; g++) {
 			assert_int_equal((int32_t)(uint32_t)out[g], b.y_lo[g]);
 			assert_int_equal((int32_t)(uint32_t)(out[g] >> 32), b.y_hi[g]);
