@@ -40,12 +40,25 @@ static void bitmod_tile_timing(const struct pe_params *p,
 			       const struct pe_tile *t, bool compat,
 			       struct pe_tile_timing *out)
 {
+	/* steps, busy PE-cycles and compat cycles from the shared systolic
+	 * model; cycle-mode cycles from the bit-true array's closed form
+	 * (pe_bitmod_gemm.c), which its tests prove equal to stepping and
+	 * which already holds the per-group dequantizer */
 	pe_systolic_timing(a, t, p->lanes, bitmod_step_cycles(p), compat, out);
+	if (!compat && p->lanes >= 1 && p->lanes <= 4 && t->m && t->n && t->k) {
+		uint64_t c = pe_bitmod_tile_cycles(p, a, t);
+		out->fill = out->drain = 0;
+		if (c > out->steps * bitmod_step_cycles(p))
+			out->fill = c - out->steps * bitmod_step_cycles(p);
+		out->cycles = c;
+	}
 }
 
+/* The dequantizer's cycles are inside tile_timing's closed form. */
 static uint32_t bitmod_dq_cycles(const struct pe_params *p)
 {
-	return p->scale_bits ? p->scale_bits : 8;
+	(void)p;
+	return 0;
 }
 
 const struct pe_ops pe_bitmod_ops = {
