@@ -99,7 +99,7 @@ static enum ps_status write_weights(struct cc_sidecar *s, const char *g,
 			{ "scale_q", PS_H5_A_U8, t.n_groups, t.scale_q },
 			{ "chan_scale", PS_H5_A_F32, 0, t.chan_scale },
 			{ "nm_meta", PS_H5_A_U8, t.n_blocks * t.nm_stride, t.nm_meta },
-			{ "nm_vals", PS_H5_A_U8, t.n_blocks * (uint64_t)q.nm_m, t.nm_vals },
+			{ "nm_vals", PS_H5_A_U8, t.n_blocks * (uint64_t)q.nm_n, t.nm_vals },
 		};
 		for (size_t i = 0; i < sizeof arr / sizeof *arr && !st; i++) {
 			snprintf(p, sizeof p, "%s/%s", g, arr[i].name);
