@@ -10,6 +10,7 @@
 #include "ps_json.h"
 #include "sim_bittrue.h"
 #include "sim_out.h"
+#include "wl_tensor.h"
 
 static void help(FILE *fp)
 {
@@ -33,6 +34,8 @@ static void help(FILE *fp)
 		"  --seed N             bit-true: data generator seed (default 1)\n"
 		"  --layer L            bit-true: the layer whose linears run (default 0)\n"
 		"  --decode             bit-true --gemm: use the decode array and quantizer\n"
+		"  --weights FILE       bit-true: weights [N, K] from .npy or .safetensors\n"
+		"                       (--tensor NAME), with --tokens M activation rows\n"
 		"  --compat-assumptions cycle mode under the compat method's assumptions\n"
 		"                       (one tile per op with its bytes, no fill/drain,\n"
 		"                       per-op max(compute, DRAM), no overlap across ops)\n"
@@ -42,6 +45,10 @@ static void help(FILE *fp)
 		"  --json               one JSON object on stdout (with per-op rows)\n"
 		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n");
 }
+
+static int report_bittrue(const struct cfg_arch *a, const char *what,
+			  const struct sim_bt_result *rp, enum ps_status st,
+			  const struct ps_err *errp, int json);
 
 static int run_bittrue(const struct cfg_arch *a, const struct wl_model *m,
 		       const struct wl_scenario *s, const char *trace,
@@ -56,6 +63,15 @@ static int run_bittrue(const struct cfg_arch *a, const struct wl_model *m,
 	st = trace ? sim_bittrue_trace(a, trace, &r, &err) :
 	     m ? sim_bittrue_layer(a, m, s, layer, seed, &r, &err) :
 		 sim_bittrue_gemm(a, decode, M, K, N, seed, 0, &r, &err);
+	return report_bittrue(a, m ? m->name : trace ? trace : "gemm", &r, st, &err, json);
+}
+
+static int report_bittrue(const struct cfg_arch *a, const char *what,
+			  const struct sim_bt_result *rp, enum ps_status st,
+			  const struct ps_err *errp, int json)
+{
+	struct sim_bt_result r = *rp;
+	struct ps_err err = *errp;
 	if (st && st != PS_ECHECK)
 		return cli_fail("run", st, &err);
 	if (json) {
@@ -76,8 +92,7 @@ static int run_bittrue(const struct cfg_arch *a, const struct wl_model *m,
 		ps_json_bool(&j, "cycles_equal", r.cycles_stepped == r.cycles_closed_form);
 		ps_json_obj_end(&j);
 	} else {
-		printf("arch %s  mode bit-true  %s  weights %s\n", a->name,
-		       m ? m->name : "gemm", r.quant);
+		printf("arch %s  mode bit-true  %s  weights %s\n", a->name, what, r.quant);
 		printf("%-22s %18llu (stepped)\n", "cycles", (unsigned long long)r.cycles_stepped);
 		printf("%-22s %18llu (closed form)%s\n", "cycles", (unsigned long long)r.cycles_closed_form,
 		       r.cycles_stepped == r.cycles_closed_form ? "  equal" : "  DIFFERENT");
@@ -108,15 +123,18 @@ int cmd_run(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "layer", required_argument, NULL, 'L' },
 		{ "decode", no_argument, NULL, 'D' },
+		{ "weights", required_argument, NULL, 'W' },
+		{ "tensor", required_argument, NULL, 'T' },
+		{ "tokens", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "h5", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *arch_path = NULL, *model = NULL, *scen = NULL, *h5 = NULL;
-	const char *gemm = NULL, *trace = NULL;
+	const char *gemm = NULL, *trace = NULL, *weights = NULL, *tensor = NULL;
 	int mode = SIM_MODE_CYCLE, attn = SIM_ATTN_PUBLISHED, c, compat_as = 0;
-	uint64_t M = 0, K = 0, N = 0, seed = 1;
+	uint64_t M = 0, K = 0, N = 0, seed = 1, tokens = 16;
 	unsigned long layer = 0;
 	int decode = 0;
 	int json = 0, ops = 0, code = 0;
@@ -148,7 +166,10 @@ int cmd_run(int argc, char **argv)
 		case 't': trace = optarg; break;
 		case 'C': compat_as = 1; break;
 		case 'D': decode = 1; break;
+		case 'W': weights = optarg; break;
+		case 'T': tensor = optarg; break;
 		case 'S':
+		case 'K':
 		case 'L': {
 			char *e;
 			unsigned long long v = strtoull(optarg, &e, 10);
@@ -157,6 +178,8 @@ int cmd_run(int argc, char **argv)
 						       c == 'S' ? "seed" : "layer", optarg);
 			if (c == 'S')
 				seed = v;
+			else if (c == 'K')
+				tokens = v;
 			else
 				layer = (unsigned long)v;
 			break;
@@ -169,6 +192,31 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (weights) {
+		struct wl_tensor t;
+		struct sim_bt_result r;
+		size_t n = strlen(weights);
+		if (mode != SIM_MODE_BITTRUE || !arch_path || model || gemm || trace)
+			return cli_usage_error("run", "--weights runs in bit-true mode with --arch only");
+		st = n > 12 && !strcmp(weights + n - 12, ".safetensors") ?
+			     wl_safetensors_load(weights, tensor, &t, &err) :
+			     wl_npy_load(weights, &t, &err);
+		if (st)
+			return cli_fail("run", st, &err);
+		if (t.ndim != 2) {
+			wl_tensor_free(&t);
+			return cli_usage_error("run", "%s: weights must be 2-D [N, K]", weights);
+		}
+		if ((st = cfg_arch_load(arch_path, &arch, &err))) {
+			wl_tensor_free(&t);
+			return cli_fail("run", st, &err);
+		}
+		memset(&r, 0, sizeof r);
+		st = sim_bittrue_gemm_w(&arch, decode, tokens, t.shape[1], t.shape[0], seed, 0,
+					t.data, &r, &err);
+		wl_tensor_free(&t);
+		return report_bittrue(&arch, weights, &r, st, &err, json);
+	}
 	if (!arch_path || (!!model + !!gemm + !!trace) != 1 || (model && !scen))
 		return cli_usage_error("run", "--arch and one of --model with --scenario, --gemm or --trace are required");
 	if (trace && mode == SIM_MODE_COMPAT)

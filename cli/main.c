@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "compile", "map a workload onto an arch and write its trace", cmd_compile },
 	{ "dis", "disassemble a trace, one instruction per line", cmd_dis },
 	{ "quant", "quantize weights with every format and report the error", cmd_quant },
+	{ "area", "RTL area from yosys, beside the papers' figures", cmd_area },
 	{ NULL, NULL, NULL },
 };
 

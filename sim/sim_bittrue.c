@@ -84,6 +84,14 @@ enum ps_status sim_bittrue_gemm(const struct cfg_arch *a, int phase,
 				uint64_t seed, uint32_t op,
 				struct sim_bt_result *r, struct ps_err *err)
 {
+	return sim_bittrue_gemm_w(a, phase, M, K, N, seed, op, NULL, r, err);
+}
+
+enum ps_status sim_bittrue_gemm_w(const struct cfg_arch *a, int phase,
+				  uint64_t M, uint64_t K, uint64_t N,
+				  uint64_t seed, uint32_t op, const float *weights,
+				  struct sim_bt_result *r, struct ps_err *err)
+{
 	const struct pe_ops *pe = pe_family_ops(a->pe.family);
 	const char *spec = phase ? a->weight_bits.quant_decode : a->weight_bits.quant_prefill;
 	float *w = malloc(N * K * sizeof *w), *x = malloc(M * K * sizeof *x);
@@ -105,8 +113,11 @@ enum ps_status sim_bittrue_gemm(const struct cfg_arch *a, int phase,
 			     (unsigned long long)M, (unsigned long long)K, (unsigned long long)N);
 		goto out;
 	}
-	if ((st = wl_gen_weights(seed + 2ull * op, N, K, NULL, w, err)) ||
-	    (st = wl_gen_acts(seed + 2ull * op + 1, M, K, NULL, x, err)))
+	if (weights)
+		memcpy(w, weights, N * K * sizeof *w);
+	else if ((st = wl_gen_weights(seed + 2ull * op, N, K, NULL, w, err)))
+		goto out;
+	if ((st = wl_gen_acts(seed + 2ull * op + 1, M, K, NULL, x, err)))
 		goto out;
 	for (uint64_t i = 0; i < M * K; i++)
 		ah[i] = fmt_f16_from_f32(x[i]);

@@ -35,6 +35,13 @@ enum ps_status sim_bittrue_gemm(const struct cfg_arch *a, int phase,
 				uint64_t seed, uint32_t op,
 				struct sim_bt_result *r, struct ps_err *err);
 
+/* Same, with given weights [N, K] (loaded from .npy / .safetensors) in
+ * place of the generated ones. */
+enum ps_status sim_bittrue_gemm_w(const struct cfg_arch *a, int phase,
+				  uint64_t M, uint64_t K, uint64_t N,
+				  uint64_t seed, uint32_t op, const float *weights,
+				  struct sim_bt_result *r, struct ps_err *err);
+
 /* The weight GEMMs (linears) of one layer of a scenario's first phase.
  * Attention GEMMs multiply activations by activations and are skipped. */
 enum ps_status sim_bittrue_layer(const struct cfg_arch *a,

@@ -1,0 +1,270 @@
+/* cmd_area.c - `pesim area`: relative area of the RTL designs (Yosys
+ * generic synthesis, rtl/rtl_area.h) and a µm² estimate calibrated on the
+ * FP16 MAC, printed beside the papers' figures (rtl/area-reference.yaml). */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ps_json.h"
+#include "rtl_area.h"
+#include "rtl_design.h"
+
+#define MAX_DESIGNS 64
+
+static void help(FILE *fp)
+{
+	fprintf(fp,
+		"usage: pesim area [--pe all|NAME] [--json] [--ref FILE] [--jobs N]\n\n"
+		"Synthesizes RTL designs with Yosys (generic gates: synth -flatten,\n"
+		"stat -tech cmos) and prints per design the transistors of its\n"
+		"combinational logic, its register bits, the total with registers,\n"
+		"that total relative to the FP16 MAC, and a µm² estimate scaled so\n"
+		"the FP16 MAC equals BitMoD's FP16 MAC (1968.7 µm² with registers,\n"
+		"28 nm), beside the papers' figures. The FP16 MAC is for now %s,\n"
+		"a stand-in (fp16_mul + fp16_add + 16-bit register) until the FP16\n"
+		"MAC baseline has RTL.\n\n"
+		"  --pe all|NAME  every design (default) or one (with the reference)\n"
+		"  --json         one JSON object\n"
+		"  --ref FILE     published figures (default <rtl>/area-reference.yaml)\n"
+		"  --jobs N       Yosys runs at a time (default: online CPUs)\n\n"
+		"designs:\n", RTL_REFERENCE_DESIGN);
+	for (const struct rtl_design *d = rtl_designs; d->name; d++)
+		fprintf(fp, "  %-18s %s\n", d->name, d->what);
+	fprintf(fp, "\nYosys: %s ($PESIM_YOSYS overrides); RTL sources: %s\n",
+		rtl_yosys(), rtl_dir());
+}
+
+struct row {
+	const struct rtl_design *d;
+	struct rtl_area a;
+	const struct rtl_ref_entry *paper;
+};
+
+static void print_json(const struct row *rows, size_t n, const struct row *ref,
+		       const struct rtl_area_ref *r, const struct rtl_ref_entry *cal,
+		       double k)
+{
+	struct ps_json j;
+
+	ps_json_init(&j, stdout);
+	ps_json_obj_begin(&j, NULL);
+	ps_json_str(&j, "tool", "yosys generic synthesis, stat -tech cmos");
+	ps_json_obj_begin(&j, "reference");
+	ps_json_str(&j, "design", ref->d->name);
+	ps_json_bool(&j, "standin", RTL_REFERENCE_IS_STANDIN);
+	ps_json_str(&j, "paper_entry", cal->id);
+	ps_json_num(&j, "paper_um2", cal->um2);
+	ps_json_num(&j, "um2_per_transistor", k);
+	ps_json_obj_end(&j);
+	ps_json_arr_begin(&j, "designs");
+	for (size_t i = 0; i < n; i++) {
+		const struct row *w = &rows[i];
+		ps_json_obj_begin(&j, NULL);
+		ps_json_str(&j, "name", w->d->name);
+		ps_json_str(&j, "top", w->d->top);
+		ps_json_str(&j, "family", w->d->family);
+		ps_json_str(&j, "what", w->d->what);
+		ps_json_u64(&j, "transistors", w->a.transistors);
+		ps_json_u64(&j, "reg_bits", w->a.reg_bits);
+		ps_json_u64(&j, "transistors_with_regs", w->a.transistors_all);
+		ps_json_u64(&j, "cells", w->a.cells);
+		ps_json_bool(&j, "uncosted_cells", w->a.uncosted);
+		ps_json_num(&j, "rel_fp16_mac",
+			    (double)w->a.transistors_all / (double)ref->a.transistors_all);
+		ps_json_num(&j, "est_um2", k * (double)w->a.transistors_all);
+		ps_json_num(&j, "est_um2_no_regs", k * (double)w->a.transistors);
+		if (w->paper) {
+			ps_json_str(&j, "paper_entry", w->paper->id);
+			ps_json_num(&j, "paper_um2", w->paper->um2);
+			if (!isnan(w->paper->um2_no_regs))
+				ps_json_num(&j, "paper_um2_no_regs", w->paper->um2_no_regs);
+		}
+		ps_json_num(&j, "yosys_seconds", w->a.seconds);
+		ps_json_obj_end(&j);
+	}
+	ps_json_arr_end(&j);
+	ps_json_arr_begin(&j, "published");
+	for (size_t i = 0; i < r->n_entries; i++) {
+		const struct rtl_ref_entry *e = &r->entries[i];
+		ps_json_obj_begin(&j, NULL);
+		ps_json_str(&j, "id", e->id);
+		ps_json_str(&j, "label", e->label);
+		ps_json_str(&j, "kind", e->kind == RTL_REF_AREA ? "area" : "ratio");
+		if (!isnan(e->um2))
+			ps_json_num(&j, "um2", e->um2);
+		if (!isnan(e->um2_no_regs))
+			ps_json_num(&j, "um2_no_regs", e->um2_no_regs);
+		if (!isnan(e->power_mw))
+			ps_json_num(&j, "power_mw", e->power_mw);
+		if (!isnan(e->ratio))
+			ps_json_num(&j, "ratio", e->ratio);
+		ps_json_str(&j, "source", e->source);
+		ps_json_obj_end(&j);
+	}
+	ps_json_arr_end(&j);
+	ps_json_obj_end(&j);
+	fputc('\n', stdout);
+}
+
+static void print_text(const struct row *rows, size_t n, const struct row *ref,
+		       const struct rtl_area_ref *r, const struct rtl_ref_entry *cal,
+		       double k, double secs)
+{
+	printf("Yosys generic synthesis (synth -flatten; stat -tech cmos): %zu design%s, %.1f s\n\n",
+	       n, n == 1 ? "" : "s", secs);
+	printf("%-18s %11s %8s %11s %9s %9s %10s\n", "design", "transistors",
+	       "reg bits", "with regs", "vs MAC", "est. um2", "paper um2");
+	for (size_t i = 0; i < n; i++) {
+		const struct row *w = &rows[i];
+		char paper[32] = "-";
+		if (w->paper)
+			snprintf(paper, sizeof paper, "%.1f", w->paper->um2);
+		printf("%-18s %11llu %8llu %11llu %8.3fx %9.1f %10s%s%s\n", w->d->name,
+		       (unsigned long long)w->a.transistors,
+		       (unsigned long long)w->a.reg_bits,
+		       (unsigned long long)w->a.transistors_all,
+		       (double)w->a.transistors_all / (double)ref->a.transistors_all,
+		       k * (double)w->a.transistors_all, paper,
+		       w == ref ? "  <- FP16 MAC (stand-in), calibration" : "",
+		       w->a.uncosted ? "  [cells without a cmos cost: lower bound]" : "");
+	}
+	printf("\nFP16 MAC: %s = fp16_mul + fp16_add + a 16-bit accumulator register,\n"
+	       "a STAND-IN until the FP16 MAC baseline has RTL of its own.\n",
+	       ref->d->name);
+	printf("est. um2 = transistors with registers x %.5f um2, so the FP16 MAC equals\n"
+	       "%s: %.1f um2 with registers (%s).\n",
+	       k, cal->label, cal->um2, cal->source);
+	if (!isnan(cal->um2_no_regs))
+		printf("Without registers the same scale gives %.1f um2 for it; the paper: %.1f.\n",
+		       k * (double)ref->a.transistors, cal->um2_no_regs);
+	printf("\npublished figures (%s):\n", r->path);
+	for (size_t i = 0; i < r->n_entries; i++) {
+		const struct rtl_ref_entry *e = &r->entries[i];
+		char v[64];
+		if (e->kind == RTL_REF_AREA && !isnan(e->um2_no_regs))
+			snprintf(v, sizeof v, "%.1f um2 (%.1f w/o regs)", e->um2,
+				 e->um2_no_regs);
+		else if (e->kind == RTL_REF_AREA)
+			snprintf(v, sizeof v, "%.1f um2", e->um2);
+		else
+			snprintf(v, sizeof v, "%.3fx", e->ratio);
+		printf("  %-28s %s\n      %s\n", v, e->label, e->source);
+	}
+}
+
+int cmd_area(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "pe", required_argument, NULL, 'p' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "ref", required_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *pe = "all", *ref_path = NULL;
+	const struct rtl_design *sel[MAX_DESIGNS];
+	struct row rows[MAX_DESIGNS];
+	struct rtl_area areas[MAX_DESIGNS];
+	struct rtl_area_ref *r;
+	const struct rtl_ref_entry *cal;
+	const struct row *ref = NULL;
+	char path[1100];
+	struct ps_err err;
+	struct timespec t0, t1;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t n = 0;
+	int json = 0, c;
+	enum ps_status st;
+	double k, secs;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'p')
+			pe = optarg;
+		else if (c == 'j')
+			json = 1;
+		else if (c == 'r')
+			ref_path = optarg;
+		else if (c == 'J') {
+			char *end;
+			jobs = strtol(optarg, &end, 10);
+			if (*end || jobs < 1 || jobs > 256)
+				return cli_usage_error("area", "--jobs: '%s' is not 1..256", optarg);
+		} else if (c == 'h') {
+			help(stdout);
+			return 0;
+		} else
+			return cli_usage_error("area", "bad option");
+	}
+	if (optind < argc)
+		return cli_usage_error("area", "unexpected argument '%s'", argv[optind]);
+	if (jobs < 1)
+		jobs = 1;
+
+	/* the reference first: every other design is relative to it */
+	sel[n++] = rtl_design_find(RTL_REFERENCE_DESIGN);
+	if (!strcmp(pe, "all")) {
+		for (const struct rtl_design *d = rtl_designs; d->name && n < MAX_DESIGNS; d++)
+			if (d != sel[0])
+				sel[n++] = d;
+	} else {
+		const struct rtl_design *d = rtl_design_find(pe);
+		if (!d)
+			return cli_usage_error("area", "--pe: no design '%s' (the list is in --help)", pe);
+		if (d != sel[0])
+			sel[n++] = d;
+	}
+
+	r = malloc(sizeof *r);
+	if (!r) {
+		ps_errf(&err, PS_ENOMEM, "out of memory");
+		return cli_fail("area", PS_ENOMEM, &err);
+	}
+	if (!ref_path) {
+		snprintf(path, sizeof path, "%s/area-reference.yaml", rtl_dir());
+		ref_path = path;
+	}
+	st = rtl_area_ref_load(ref_path, r, &err);
+	if (!st && strcmp(r->cal.design, RTL_REFERENCE_DESIGN))
+		st = ps_errf(&err, PS_EINPUT,
+			     "%s: calibration.design: '%s', but the FP16 MAC design is '%s'",
+			     ref_path, r->cal.design, RTL_REFERENCE_DESIGN);
+	if (st) {
+		free(r);
+		return cli_fail("area", st, &err);
+	}
+	cal = rtl_area_ref_find(r, r->cal.entry);
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	st = rtl_area_run(sel, n, rtl_dir(), rtl_yosys(), (unsigned)jobs, areas, &err);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (st) {
+		free(r);
+		return cli_fail("area", st, &err);
+	}
+	secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+	for (size_t i = 0; i < n; i++) {
+		rows[i].d = sel[i];
+		rows[i].a = areas[i];
+		rows[i].paper = sel[i]->paper ? rtl_area_ref_find(r, sel[i]->paper) : NULL;
+	}
+	ref = &rows[0];
+	if (!ref->a.transistors_all) {
+		free(r);
+		ps_errf(&err, PS_ECHECK, "%s synthesized to nothing", ref->d->name);
+		return cli_fail("area", PS_ECHECK, &err);
+	}
+	k = cal->um2 / (double)ref->a.transistors_all;
+	if (json)
+		print_json(rows, n, ref, r, cal, k);
+	else
+		print_text(rows, n, ref, r, cal, k, secs);
+	free(r);
+	return 0;
+}
