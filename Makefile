@@ -3,11 +3,11 @@
 # (otherwise print the exact command and stop), configure once, build, then
 # run the default job or every test.
 
-PKGS := gcc pkg-config meson ninja-build libfyaml-dev libhdf5-dev \
+PKGS := gcc g++ pkg-config meson ninja-build libfyaml-dev libhdf5-dev \
         libcmocka-dev gnuplot-nox verilator libsystemc-dev yosys iverilog
 BUILD := build
 ASAN := build-asan
-MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled
+MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled -Drtl=enabled
 
 .PHONY: run test fuzz bench deps build build-asan clean
 

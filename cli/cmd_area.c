@@ -23,11 +23,11 @@ static void help(FILE *fp)
 		"Synthesizes RTL designs with Yosys (generic gates: synth -flatten,\n"
 		"stat -tech cmos) and prints per design the transistors of its\n"
 		"combinational logic, its register bits, the total with registers,\n"
-		"that total relative to the FP16 MAC, and a µm² estimate scaled so\n"
-		"the FP16 MAC equals BitMoD's FP16 MAC (1968.7 µm² with registers,\n"
-		"28 nm), beside the papers' figures. The FP16 MAC is for now %s,\n"
-		"a stand-in (fp16_mul + fp16_add + 16-bit register) until the FP16\n"
-		"MAC baseline has RTL.\n\n"
+		"that total relative to the FP16 MAC, and an um2 estimate scaled so\n"
+		"the FP16 MAC equals BitMoD's FP16 MAC (1968.7 um2 with registers,\n"
+		"28 nm), beside the papers' figures. The FP16 MAC is for now\n"
+		"%s, a stand-in (fp16_mul + fp16_add + a 16-bit\n"
+		"register) until the FP16 MAC baseline has RTL.\n\n"
 		"  --pe all|NAME  every design (default) or one (with the reference)\n"
 		"  --json         one JSON object\n"
 		"  --ref FILE     published figures (default <rtl>/area-reference.yaml)\n"
@@ -84,7 +84,6 @@ static void print_json(const struct row *rows, size_t n, const struct row *ref,
 			if (!isnan(w->paper->um2_no_regs))
 				ps_json_num(&j, "paper_um2_no_regs", w->paper->um2_no_regs);
 		}
-		ps_json_num(&j, "yosys_seconds", w->a.seconds);
 		ps_json_obj_end(&j);
 	}
 	ps_json_arr_end(&j);
@@ -136,11 +135,11 @@ static void print_text(const struct row *rows, size_t n, const struct row *ref,
 	printf("\nFP16 MAC: %s = fp16_mul + fp16_add + a 16-bit accumulator register,\n"
 	       "a STAND-IN until the FP16 MAC baseline has RTL of its own.\n",
 	       ref->d->name);
-	printf("est. um2 = transistors with registers x %.5f um2, so the FP16 MAC equals\n"
-	       "%s: %.1f um2 with registers (%s).\n",
-	       k, cal->label, cal->um2, cal->source);
+	printf("est. um2 = transistors with registers x %.5f um2: the scale that makes\n"
+	       "it %.1f um2 with registers, the published %s\n(%s).\n",
+	       k, cal->um2, cal->label, cal->source);
 	if (!isnan(cal->um2_no_regs))
-		printf("Without registers the same scale gives %.1f um2 for it; the paper: %.1f.\n",
+		printf("Without registers that scale gives it %.1f um2; published: %.1f.\n",
 		       k * (double)ref->a.transistors, cal->um2_no_regs);
 	printf("\npublished figures (%s):\n", r->path);
 	for (size_t i = 0; i < r->n_entries; i++) {

@@ -79,6 +79,7 @@ module fp16_add (
     // rounding: n = {hidden, fraction[9:0], guard, round, sticky}
 `ifdef MUTANT_TIE_AWAY
     wire        inc   = n[2];
+    wire        unused_mutant = &{1'b0, n[3], n[1:0]};
 `else
     wire        inc   = n[2] & (n[3] | n[1] | n[0]);
 `endif

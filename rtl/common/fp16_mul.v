@@ -67,6 +67,7 @@ module fp16_mul (
 
 `ifdef MUTANT_TIE_AWAY
     wire        inc   = g;
+    wire        unused_mutant = &{1'b0, stk, nn[11]};
 `else
     wire        inc   = g & (stk | nn[11]);
 `endif

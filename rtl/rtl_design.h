@@ -1,0 +1,39 @@
+/* rtl_design.h - the RTL designs pesim knows: one row per Verilog top with
+ * its files (relative to rtl/), the parameters it is synthesized with and
+ * the published figure it corresponds to. `pesim area` synthesizes every
+ * row; a new PE family adds rows (rtl_design.c). */
+#ifndef RTL_DESIGN_H
+#define RTL_DESIGN_H
+
+#include <stddef.h>
+
+#define RTL_MAX_FILES 8
+
+struct rtl_design {
+	const char *name;		/* "fp16_add", "dsp48e2_packed", ... */
+	const char *top;		/* the Verilog module */
+	const char *files[RTL_MAX_FILES];	/* under rtl/, NULL-terminated */
+	/* yosys `chparam` settings for the top ("-set AREG 1 ..."), or NULL */
+	const char *chparam;
+	const char *family;		/* "common", "flightllm", ... */
+	/* id of the entry in area-reference.yaml printed beside it, or NULL */
+	const char *paper;
+	const char *what;		/* one line for the table */
+};
+
+/* Every design; the table ends with a row whose name is NULL. */
+extern const struct rtl_design rtl_designs[];
+
+/* The design every other one is compared with and that the µm² estimate
+ * is calibrated on: the FP16 MAC. Until the FP16 MAC baseline has RTL
+ * this is fp16_mac_standin (fp16_mul + fp16_add + a 16-bit register). */
+#define RTL_REFERENCE_DESIGN "fp16_mac_standin"
+#define RTL_REFERENCE_IS_STANDIN 1
+
+const struct rtl_design *rtl_design_find(const char *name);
+
+/* The rtl/ source directory: $PESIM_RTL, else the source tree pesim was
+ * built from, else rtl/ beside the executable's directory. */
+const char *rtl_dir(void);
+
+#endif

@@ -1,0 +1,235 @@
+/* test_rtl_area.c - `pesim area`'s pieces (rtl/rtl_area.h, rtl_design.h):
+ * parsing Yosys 0.23 `stat` reports (captured), the Yosys script, the
+ * design table against the files and area-reference.yaml, the YAML
+ * checks; then, when yosys is installed, real runs: register bits and the
+ * calibration through the CLI. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "rtl_area.h"
+#include "rtl_design.h"
+
+/* Yosys 0.23 on fp16_mac_standin, as rtl_area_script asks for it */
+static const char stat_all[] =
+	"\n8. Printing statistics.\n\n=== fp16_mac_standin ===\n\n"
+	"   Number of wires:               1892\n"
+	"   Number of cells:               1879\n"
+	"     $_ANDNOT_                      48\n"
+	"     $_DFF_P_                       16\n"
+	"     $_XOR_                        223\n\n"
+	"   Estimated number of transistors:      12994\n";
+static const char stat_comb[] =
+	"\n9. Printing statistics.\n\n=== fp16_mac_standin (partially selected) ===\n\n"
+	"   Number of cells:               1863\n"
+	"     $_XOR_                        223\n\n"
+	"   Estimated number of transistors:      12738\n";
+static const char stat_regs[] =
+	"\n10. Printing statistics.\n\n=== fp16_mac_standin (partially selected) ===\n\n"
+	"   Number of cells:                 16\n"
+	"     $_DFF_P_                       16\n";
+/* an empty selection: the header only */
+static const char stat_none[] = "\n10. Printing statistics.\n\n";
+
+static void test_parse(void **state)
+{
+	struct rtl_area a;
+	struct ps_err err;
+	char bad[sizeof stat_all + 8];
+	(void)state;
+
+	assert_int_equal(rtl_area_parse(stat_all, stat_comb, stat_regs, &a, &err), PS_OK);
+	assert_int_equal(a.transistors, 12738);
+	assert_int_equal(a.transistors_all, 12994);
+	assert_int_equal(a.reg_bits, 16);
+	assert_int_equal(a.cells, 1879);
+	assert_false(a.uncosted);
+
+	/* a combinational design: no flip-flop report */
+	assert_int_equal(rtl_area_parse(stat_comb, stat_comb, stat_none, &a, &err), PS_OK);
+	assert_int_equal(a.reg_bits, 0);
+	assert_int_equal(a.transistors, a.transistors_all);
+
+	/* '+': cells without a cmos cost */
+	snprintf(bad, sizeof bad, "%s", stat_all);
+	strcpy(strstr(bad, "12994"), "12994+\n");
+	assert_int_equal(rtl_area_parse(bad, stat_comb, stat_regs, &a, &err), PS_OK);
+	assert_true(a.uncosted);
+
+	/* not a report; cells that do not add up */
+	assert_int_equal(rtl_area_parse("ERROR: x", stat_comb, stat_regs, &a, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "Printing statistics"));
+	assert_int_equal(rtl_area_parse(stat_all, stat_comb, stat_none, &a, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "disagree"));
+}
+
+static void test_script(void **state)
+{
+	char buf[4096];
+	struct ps_err err;
+	const struct rtl_design *d = rtl_design_find("dsp48e2_packed");
+	(void)state;
+
+	assert_non_null(d);
+	assert_int_equal(rtl_area_script(d, "/r", "/tmp/x", buf, sizeof buf, &err), PS_OK);
+	assert_non_null(strstr(buf, "read_verilog -sv \"/r/flightllm/DSP48E2.v\"\n"));
+	assert_non_null(strstr(buf, "-set AMULTSEL \"AD\" DSP48E2\n"));
+	assert_non_null(strstr(buf, "synth -flatten -noabc -top DSP48E2\n"));
+	assert_non_null(strstr(buf, "tee -q -o /tmp/x/regs.txt stat t:*DFF*"));
+	assert_int_equal(rtl_area_script(d, "/r", "/tmp/a b", buf, sizeof buf, &err), PS_EINPUT);
+	assert_int_equal(rtl_area_script(d, "/r", "/tmp/x", buf, 64, &err), PS_EINPUT);
+}
+
+static void test_table(void **state)
+{
+	struct rtl_area_ref *r = malloc(sizeof *r);
+	struct ps_err err;
+	char path[1200];
+	struct stat sb;
+	(void)state;
+
+	assert_non_null(r);
+	snprintf(path, sizeof path, "%s/area-reference.yaml", rtl_dir());
+	if (rtl_area_ref_load(path, r, &err))
+		fail_msg("%s", err.msg);
+	assert_string_equal(r->cal.design, RTL_REFERENCE_DESIGN);
+	assert_non_null(rtl_design_find(RTL_REFERENCE_DESIGN));
+	assert_true(rtl_area_ref_find(r, "bitmod_fp16_mac")->um2 == 1968.7);
+	assert_true(rtl_area_ref_find(r, "bitmod_pe")->um2 == 1793.7);
+	assert_true(rtl_area_ref_find(r, "bitmod_fp16_int8_fma")->um2 == 1318.6);
+	for (const struct rtl_design *d = rtl_designs; d->name; d++) {
+		assert_ptr_equal(rtl_design_find(d->name), d);
+		if (d->paper && !rtl_area_ref_find(r, d->paper))
+			fail_msg("%s: paper entry '%s' not in %s", d->name, d->paper, path);
+		for (size_t i = 0; i < RTL_MAX_FILES && d->files[i]; i++) {
+			snprintf(path, sizeof path, "%s/%s", rtl_dir(), d->files[i]);
+			if (stat(path, &sb))
+				fail_msg("%s: no file %s", d->name, path);
+		}
+	}
+	free(r);
+}
+
+static void load_text(const char *text, enum ps_status want, const char *msg)
+{
+	char path[] = "/tmp/pesim-area-ref-XXXXXX";
+	struct rtl_area_ref *r = malloc(sizeof *r);
+	struct ps_err err;
+	int fd = mkstemp(path);
+	assert_non_null(r);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	assert_int_equal(rtl_area_ref_load(path, r, &err), want);
+	if (msg && !strstr(err.msg, msg))
+		fail_msg("'%s' lacks '%s'", err.msg, msg);
+	unlink(path);
+	free(r);
+}
+
+static void test_ref_errors(void **state)
+{
+	static const char head[] = "calibration: {design: fp16_mac_standin, entry: a}\nentries:\n";
+	char t[1024];
+	(void)state;
+	snprintf(t, sizeof t, "%s  - {id: a, label: A, kind: area, um2: 1, source: s}\n", head);
+	load_text(t, PS_OK, NULL);
+	snprintf(t, sizeof t, "%s  - {id: a, label: A, kind: area, um2: 1, source: s}\n"
+		 "  - {id: a, label: B, kind: ratio, ratio: 2, source: s}\n", head);
+	load_text(t, PS_EINPUT, "duplicate");
+	snprintf(t, sizeof t, "%s  - {id: a, label: A, kind: area, source: s}\n", head);
+	load_text(t, PS_EINPUT, "needs um2");
+	snprintf(t, sizeof t, "%s  - {id: a, label: A, kind: ratio, ratio: 3, source: s}\n", head);
+	load_text(t, PS_EINPUT, "calibration.entry");
+	snprintf(t, sizeof t, "%s  - {id: a, label: A, kind: volume, um2: 1, source: s}\n", head);
+	load_text(t, PS_EINPUT, ":3:");
+}
+
+static int have_yosys(void)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "'%s' -V >/dev/null 2>&1", rtl_yosys());
+	return system(cmd) == 0;
+}
+
+static void test_yosys(void **state)
+{
+	const struct rtl_design *ds[2] = { rtl_design_find("fp16_mac_standin"),
+					   rtl_design_find("fp16_add") };
+	struct rtl_area a[2];
+	struct ps_err err;
+	(void)state;
+
+	if (!have_yosys())
+		skip();
+	if (rtl_area_run(ds, 2, rtl_dir(), rtl_yosys(), 2, a, &err))
+		fail_msg("%s", err.msg);
+	/* the accumulator, and nothing else, is a register */
+	assert_int_equal(a[0].reg_bits, 16);
+	assert_int_equal(a[1].reg_bits, 0);
+	assert_false(a[0].uncosted);
+	/* yosys prices a plain DFF at 16 transistors (kernel/cost.h) */
+	assert_int_equal(a[0].transistors_all - a[0].transistors, 16 * 16);
+	assert_int_equal(a[1].transistors_all, a[1].transistors);
+	/* the adder is part of the MAC */
+	assert_true(a[1].transistors > 1000 && a[1].transistors < a[0].transistors);
+
+	/* a missing yosys is an input error naming it */
+	assert_int_equal(rtl_area_run(ds, 1, rtl_dir(), "/nonexistent/yosys", 1, a, &err),
+			 PS_EINPUT);
+	assert_non_null(strstr(err.msg, "/nonexistent/yosys"));
+}
+
+static void test_cli(void **state)
+{
+	char cmd[1400], out[8192];
+	const char *p;
+	size_t n;
+	FILE *fp;
+	int rc;
+	(void)state;
+
+	snprintf(cmd, sizeof cmd, "%s area --pe nosuch >/dev/null 2>&1", PESIM_EXE);
+	rc = system(cmd);
+	assert_true(WIFEXITED(rc));
+	assert_int_equal(WEXITSTATUS(rc), 2);
+	if (!have_yosys())
+		skip();
+	snprintf(cmd, sizeof cmd, "%s area --pe fp16_mac_standin --json", PESIM_EXE);
+	fp = popen(cmd, "r");
+	assert_non_null(fp);
+	n = fread(out, 1, sizeof out - 1, fp);
+	out[n] = '\0';
+	assert_int_equal(pclose(fp), 0);
+	/* the FP16 MAC is the unit and the calibration point */
+	p = strstr(out, "\"rel_fp16_mac\":");
+	assert_non_null(p);
+	assert_true(strtod(p + 15, NULL) == 1.0);
+	p = strstr(out, "\"est_um2\":");
+	assert_non_null(p);
+	assert_float_equal(strtod(p + 10, NULL), 1968.7, 1e-9);
+	assert_non_null(strstr(out, "\"standin\":true"));
+	assert_non_null(strstr(out, "\"reg_bits\":16"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_script),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_ref_errors),
+		cmocka_unit_test(test_yosys),
+		cmocka_unit_test(test_cli),
+	};
+	return cmocka_run_group_tests_name("rtl_area", tests, NULL, NULL);
+}
