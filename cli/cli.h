@@ -10,6 +10,7 @@ int cmd_compile(int argc, char **argv);
 int cmd_dis(int argc, char **argv);
 int cmd_quant(int argc, char **argv);
 int cmd_area(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #include <stdint.h>
 

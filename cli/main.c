@@ -22,6 +22,7 @@ static const struct command commands[] = {
 	{ "dis", "disassemble a trace, one instruction per line", cmd_dis },
 	{ "quant", "quantize weights with every format and report the error", cmd_quant },
 	{ "area", "RTL area from yosys, beside the papers' figures", cmd_area },
+	{ "verify", "a PE's RTL against its golden C model, in lockstep", cmd_verify },
 	{ NULL, NULL, NULL },
 };
 

@@ -74,6 +74,10 @@ RTL_MODEL_DECLARE(fp16_add)
 RTL_MODEL_DECLARE(fp16_add_mutant)	/* MUTANT_TIE_AWAY: ties away from zero */
 RTL_MODEL_DECLARE(fp16_mul)
 RTL_MODEL_DECLARE(dsp48e2)		/* DSP48E2 in FlightLLM's packed-MAC config */
+RTL_MODEL_DECLARE(pe_fp16_mac)		/* baseline FP16 MAC, golden model fp16_mac */
+RTL_MODEL_DECLARE(pe_fp16_mac_mutant)	/* MUTANT_FP16_FTZ: subnormals flushed */
+RTL_MODEL_DECLARE(pe_int8_mac)		/* baseline INT8 MAC, golden model int8_mac */
+RTL_MODEL_DECLARE(pe_int8_mac_mutant)	/* MUTANT_INT8_ACC16: 16-bit accumulator */
 
 /* The pe_bt_ops.step of a model: inputs sampled at one clock edge (or
  * the combinational outputs for these inputs), outputs after it. */
