@@ -1,6 +1,4 @@
-/* rtl_verify.c - golden C model and Verilated RTL in lockstep (rtl_verify.h).
- * The stimulus is the standalone harness's (rtl/baseline/harness/
- * bl_lockstep.cpp), in C. */
+/* rtl_verify.c - golden C model and Verilated RTL in lockstep (rtl_verify.h). */
 #include "rtl_verify.h"
 
 #include <inttypes.h>

@@ -2,8 +2,7 @@
  * (rtl/shim/rtl_model.h) in lockstep: `pesim verify`.
  *
  * Both get the same input vector on every rising edge; every output port
- * of both is compared after every edge. Stimulus (as the standalone
- * harness rtl/baseline/harness/bl_lockstep.cpp): edge 0 resets; then
+ * of both is compared after every edge. Stimulus: edge 0 resets; then
  * directed corners, two beats per dot (FP16: every special as accumulator,
  * then every special pair as a x w, 27,648 edges; INT8: -128 x -128, then
  * every (a, w) pair, 131,072 edges); then `random` edges: dots of random
