@@ -4,7 +4,8 @@
 # run the default job or every test.
 
 PKGS := gcc g++ pkg-config meson ninja-build libfyaml-dev libhdf5-dev \
-        libcmocka-dev gnuplot-nox verilator libsystemc-dev yosys iverilog
+        libcmocka-dev gnuplot-nox verilator libsystemc-dev yosys iverilog \
+        zlib1g-dev
 BUILD := build
 ASAN := build-asan
 MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled -Drtl=enabled

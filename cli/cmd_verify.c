@@ -24,33 +24,51 @@ int cmd_verify(int argc, char **argv)
 
 #include <inttypes.h>
 
+#include "cfg_arch.h"
+#include "pe.h"
 #include "rtl_verify.h"
+#include "sim_bittrue.h"
+
+static void list_one(const struct rtl_verify_pe *pe, void *ctx)
+{
+	FILE *fp = ctx;
+	fprintf(fp, "  %-20s %-10s %s\n", pe->name, pe->family, pe->what);
+}
 
 static void help(FILE *fp)
 {
 	fprintf(fp,
-		"usage: pesim verify --pe NAME [--mutant] [--random N] [--seed S]\n"
-		"                    [--vcd FILE] [--window N]\n\n"
+		"usage: pesim verify --pe NAME [--config ARCH.yaml] [--mutant]\n"
+		"                    [--random N] [--seed S] [--trace T.pest [--op N]]\n"
+		"                    [--vcd FILE] [--fst FILE] [--window N] [--list]\n\n"
 		"Drives a PE's golden C model (pe_bt) and its Verilated RTL with the\n"
 		"same stimulus and compares every output port after every rising\n"
-		"edge: one reset edge, directed corners (FP16 specials, every INT8\n"
-		"pair), then N random edges (random valid/last patterns, bubbles,\n"
-		"resets; FP16 specials and subnormals, INT8 -128). On the first\n"
-		"mismatch prints cycle, port, expected and actual and the inputs of\n"
-		"the last edges, writes a VCD of the edges around it (from the\n"
-		"recorded ports) and exits 1.\n\n"
-		"  --pe NAME     the PE:");
-	for (const struct rtl_verify_pe *p = rtl_verify_pes; p->name; p++)
-		fprintf(fp, " %s", p->name);
-	fprintf(fp, "\n"
-		"  --mutant      verify the RTL built with its MUTANT_* define\n"
-		"                (wrong on purpose: must exit 1)\n"
-		"  --random N    random edges after the corners (default 100000)\n"
-		"  --seed S      stimulus seed (default 1)\n"
-		"  --vcd FILE    the waveform on a mismatch (default\n"
-		"                pesim-verify-<rtl>.vcd; '-' for none)\n"
-		"  --window N    edges before the mismatch in the VCD (default 32;\n"
-		"                N/4+1 after it)\n");
+		"edge: one reset edge, the family's directed corners, then N random\n"
+		"edges (random operands and valid patterns, bubbles with garbage on\n"
+		"ignored inputs, resets), or with --trace the operands of a bit-true\n"
+		"trace's GEMM. On the first mismatch prints cycle, port, expected and\n"
+		"actual and the inputs of the last edges, writes a VCD of the\n"
+		"recorded ports around it, re-runs the RTL over that window with\n"
+		"Verilator's FST tracing (every internal signal), and exits 1.\n\n"
+		"  --pe NAME      a PE below, or a family (with --config: the build\n"
+		"                 of that configuration)\n"
+		"  --config F     an arch YAML: the PE of its family whose RTL was\n"
+		"                 built with its parameters\n"
+		"  --mutant       verify the RTL built with its MUTANT_* define\n"
+		"                 (wrong on purpose: must exit 1)\n"
+		"  --random N     random edges after the corners (default 100000)\n"
+		"  --seed S       stimulus seed (default 1)\n"
+		"  --trace T      operands from bit-true trace T's sidecar T.h5\n"
+		"                 (pesim compile --bit-true), GEMM --op N (default 0)\n"
+		"  --vcd FILE     VCD of the recorded ports on a mismatch (default\n"
+		"                 pesim-verify-<rtl>.vcd; '-' for none)\n"
+		"  --fst FILE     FST of the RTL re-run (default\n"
+		"                 pesim-verify-<rtl>.fst; '-' for none)\n"
+		"  --window N     edges before the mismatch in the waveforms\n"
+		"                 (default 32; N/4+1 after it)\n"
+		"  --list         the PEs with RTL\n\n"
+		"PEs with RTL (name, family, what):\n");
+	rtl_verify_each(list_one, fp);
 }
 
 static int parse_u64(const char *opt, const char *s, uint64_t *v)
@@ -65,30 +83,77 @@ static int parse_u64(const char *opt, const char *s, uint64_t *v)
 	return 0;
 }
 
+/* The PE of --config's family and parameters. */
+static int pe_from_config(const char *path, const char *name,
+			  const struct rtl_verify_pe **pe)
+{
+	struct cfg_arch a;
+	struct pe_params pp;
+	struct ps_err err;
+	enum ps_status st = cfg_arch_load(path, &a, &err);
+
+	if (st)
+		return cli_fail("verify", st, &err);
+	const char *fam = cfg_family_names[a.pe.family];
+	if (name && !rtl_verify_find(name))
+		return cli_usage_error("verify", "--pe: no PE '%s' with RTL", name);
+	if (name && strcmp(rtl_verify_find(name)->family, fam))
+		return cli_usage_error("verify", "--pe %s is family %s, %s is %s",
+				       name, rtl_verify_find(name)->family, path, fam);
+	pe_params_from_arch(&a, NULL, 0, &pp);
+	*pe = rtl_verify_match(fam, &pp);
+	if (!*pe) {
+		fprintf(stderr, "pesim verify: %s: no RTL build of family %s with "
+			"lanes %u, weight bits %g, act bits %u, group %u, table "
+			"bits %u (pesim verify --list)\n", path, fam, pp.lanes,
+			pp.weight_bits, pp.act_bits, pp.group_size, pp.table_bits);
+		return 2;
+	}
+	return 0;
+}
+
+static const char *waveform(const char *opt, const char *dflt_ext,
+			    const char *rtl, char *buf, size_t n)
+{
+	if (opt)
+		return strcmp(opt, "-") ? opt : NULL;
+	snprintf(buf, n, "pesim-verify-%s.%s", rtl, dflt_ext);
+	return buf;
+}
+
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "pe", required_argument, NULL, 'p' },
+		{ "config", required_argument, NULL, 'c' },
 		{ "mutant", no_argument, NULL, 'm' },
 		{ "random", required_argument, NULL, 'n' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "trace", required_argument, NULL, 't' },
+		{ "op", required_argument, NULL, 'o' },
 		{ "vcd", required_argument, NULL, 'v' },
+		{ "fst", required_argument, NULL, 'f' },
 		{ "window", required_argument, NULL, 'w' },
+		{ "list", no_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rtl_verify_opts o = { .random = 100000, .seed = 1, .log = stdout };
 	struct rtl_verify_result res;
+	struct sim_trace_gemm tg = { 0 };
 	struct ps_err err;
-	const char *vcd = NULL;
-	char vcd_default[256];
-	uint64_t window = 32;
+	const char *name = NULL, *config = NULL, *trace = NULL;
+	const char *vcd = NULL, *fst = NULL;
+	char vcd_default[256], fst_default[256];
+	uint64_t window = 32, op = 0;
 	int c, rc;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'p')
-			o.pe = optarg;
+			name = optarg;
+		else if (c == 'c')
+			config = optarg;
 		else if (c == 'm')
 			o.mutant = true;
 		else if (c == 'n') {
@@ -97,14 +162,27 @@ int cmd_verify(int argc, char **argv)
 		} else if (c == 's') {
 			if ((rc = parse_u64("--seed", optarg, &o.seed)))
 				return rc;
+		} else if (c == 't')
+			trace = optarg;
+		else if (c == 'o') {
+			if ((rc = parse_u64("--op", optarg, &op)))
+				return rc;
+			if (op > UINT32_MAX)
+				return cli_usage_error("verify", "--op: '%s' is too "
+						       "large", optarg);
 		} else if (c == 'v')
 			vcd = optarg;
+		else if (c == 'f')
+			fst = optarg;
 		else if (c == 'w') {
 			if ((rc = parse_u64("--window", optarg, &window)))
 				return rc;
 			if (window < 1 || window > 100000)
 				return cli_usage_error("verify", "--window: '%s' is not "
 						       "1..100000", optarg);
+		} else if (c == 'l') {
+			rtl_verify_each(list_one, stdout);
+			return 0;
 		} else if (c == 'h') {
 			help(stdout);
 			return 0;
@@ -113,46 +191,63 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
-	if (!o.pe)
-		return cli_usage_error("verify", "--pe is required");
-	const struct rtl_verify_pe *pe = rtl_verify_find(o.pe);
-	if (!pe)
-		return cli_usage_error("verify", "--pe: no PE '%s' with RTL", o.pe);
+	if (config) {
+		if ((rc = pe_from_config(config, name, &o.pe)))
+			return rc;
+	} else if (!name)
+		return cli_usage_error("verify", "--pe or --config is required");
+	else if (!(o.pe = rtl_verify_find(name)))
+		return cli_usage_error("verify", "--pe: no PE '%s' with RTL "
+				       "(pesim verify --list)", name);
+	const struct rtl_verify_pe *pe = o.pe;
 	const struct rtl_model_ops *rtl = o.mutant ? pe->mutant : pe->rtl;
-	if (!vcd) {
-		snprintf(vcd_default, sizeof vcd_default, "pesim-verify-%s.vcd",
-			 rtl->name);
-		vcd = vcd_default;
-	}
-	o.vcd_path = strcmp(vcd, "-") ? vcd : NULL;
+	o.vcd_path = waveform(vcd, "vcd", rtl->name, vcd_default, sizeof vcd_default);
+	o.fst_path = waveform(fst, "fst", rtl->name, fst_default, sizeof fst_default);
 	o.window = (unsigned)window;
+	if (trace) {
+		enum ps_status st = sim_bittrue_trace_gemm(trace, (uint32_t)op, &tg, &err);
+		if (st)
+			return cli_fail("verify", st, &err);
+		o.gemm = &tg.g;
+	}
 
-	printf("verify %s: golden model %s vs RTL %s%s%s%s, seed %" PRIu64 "\n",
-	       pe->name, pe->name, rtl->name, o.mutant ? " (-D" : "",
+	printf("verify %s (%s): golden model %s vs RTL %s%s%s%s, seed %" PRIu64,
+	       pe->name, pe->what, pe->golden, rtl->name, o.mutant ? " (-D" : "",
 	       o.mutant ? pe->mutant_define : "", o.mutant ? ")" : "", o.seed);
+	if (trace)
+		printf(", operands of %s op %" PRIu64 " (%" PRIu64 "x%" PRIu64 "x%"
+		       PRIu64 ", %s)", trace, op, tg.g.M, tg.g.K, tg.g.N, tg.quant);
+	printf("\n");
 	fflush(stdout);
 	enum ps_status st = rtl_verify(&o, &res, &err);
+	sim_trace_gemm_free(&tg);
 	if (st != PS_OK && !res.mismatch)
 		return cli_fail("verify", st, &err);
 	if (res.mismatch) {
-		if (st != PS_ECHECK) {	/* the VCD failed: still a failed check */
+		if (res.vcd_written)
+			printf("  waveform: %s (edges %" PRIu64 "..%" PRIu64
+			       ", VCD of the recorded ports and expected values, "
+			       "period 10 ns)\n", o.vcd_path, res.vcd_first,
+			       res.vcd_last);
+		if (res.fst_written)
+			printf("  waveform: %s (the RTL re-run from reset, dumped "
+			       "over edges %" PRIu64 "..%" PRIu64 ", every signal, "
+			       "2 time units per edge)\n", o.fst_path,
+			       res.vcd_first, res.vcd_last);
+		printf("FAIL: %" PRIu64 " cycles compared, mismatch at cycle %"
+		       PRIu64 "\n", res.cycles, res.cycle);
+		if (st != PS_ECHECK) {	/* a waveform failed: still a failed check */
 			cli_fail("verify", st, &err);
 			return ps_exit_code(PS_ECHECK);
 		}
-		if (res.vcd_written)
-			printf("  waveform: %s (edges %" PRIu64 "..%" PRIu64
-			       ", VCD of the recorded ports, period 10 ns)\n",
-			       o.vcd_path, res.vcd_first, res.vcd_last);
-		printf("FAIL: %" PRIu64 " cycles compared, mismatch at cycle %"
-		       PRIu64 "\n", res.cycles, res.cycle);
 		return cli_fail("verify", st, &err);
 	}
 	printf("  %" PRIu64 " cycles compared (1 reset + %" PRIu64 " corner + %"
-	       PRIu64 " random edges), %" PRIu64 " output values (every port, "
+	       PRIu64 " %s edges), %" PRIu64 " output values (every port, "
 	       "every edge)\n", res.cycles, res.corner_edges, res.random_edges,
-	       res.values);
-	printf("  %" PRIu64 " vectors with in_valid, %" PRIu64 " resets, %" PRIu64
-	       " results (out_valid pulses)\n", res.beats, res.resets, res.results);
+	       trace ? "trace-operand" : "random", res.values);
+	printf("  %" PRIu64 " edges with in_valid, %" PRIu64 " resets, %" PRIu64
+	       " edges changed an output\n", res.beats, res.resets, res.changes);
 	printf("OK: 0 mismatches\n");
 	return 0;
 }

@@ -7,29 +7,7 @@
 
 #include "pe_bt.h"
 
-const struct rtl_verify_pe rtl_verify_pes[] = {
-	{ "fp16_mac", &rtl_pe_fp16_mac_ops, &rtl_pe_fp16_mac_mutant_ops,
-	  "MUTANT_FP16_FTZ" },
-	{ "int8_mac", &rtl_pe_int8_mac_ops, &rtl_pe_int8_mac_mutant_ops,
-	  "MUTANT_INT8_ACC16" },
-	{ NULL, NULL, NULL, NULL },
-};
-
-const struct rtl_verify_pe *rtl_verify_find(const char *name)
-{
-	for (const struct rtl_verify_pe *p = rtl_verify_pes; name && p->name; p++)
-		if (!strcmp(p->name, name))
-			return p;
-	return NULL;
-}
-
-/* The baseline protocol (pe_models/baseline/README.md), in port order. */
-enum { IN_VALID, IN_LAST, IN_A, IN_W, N_IN, OUT_VALID = N_IN, OUT_ACC, N_PORTS };
-#define N_OUT (N_PORTS - N_IN)
-static const char *const port_names[N_PORTS] = { "in_valid", "in_last", "a",
-						 "w", "out_valid", "out_acc" };
-
-static uint64_t rnd(uint64_t *s)	/* splitmix64 */
+uint64_t rtl_stim_rnd(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
@@ -37,191 +15,111 @@ static uint64_t rnd(uint64_t *s)	/* splitmix64 */
 	return z ^ (z >> 31);
 }
 
-/* FP16 specials: zeros, subnormal ends, normal ends, one and neighbours,
- * 65504, infinities, quiet/signalling/negative NaN. */
-static const uint16_t f16_special[] = {
-	0x0000, 0x8000, 0x0001, 0x8001, 0x0200, 0x03ff, 0x83ff, 0x0400,
-	0x8400, 0x1400, 0x3c00, 0xbc00, 0x3c01, 0x3bff, 0x5bff, 0x5c00,
-	0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe00, 0xc500,
-};
-#define N_SPECIAL (sizeof f16_special / sizeof f16_special[0])
-
-/* An FP16 operand: regime 0 body (2^-6..2^7), 1 tiny (2^-24..2^-6:
- * subnormal products), 2 huge (2^5..65504: products near overflow),
- * 3 subnormal, 4 raw bits, 5 mixed with 1/8 specials, 6 special. */
-static uint16_t rand_f16(uint64_t *s, int regime)
-{
-	uint64_t r = rnd(s);
-	uint16_t sign = (uint16_t)(r & 0x8000);
-	uint16_t man = (uint16_t)((r >> 16) & 0x3ff);
-	static const unsigned lo[] = { 9, 0, 20, 0 }, span[] = { 13, 10, 11, 1 };
-
-	if (regime == 5)
-		regime = (r >> 32) % 8 ? (int)((r >> 40) % 5) : 6;
-	if (regime == 6)
-		return f16_special[(r >> 48) % N_SPECIAL];
-	if (regime == 4)
-		return (uint16_t)(r >> 24);
-	return (uint16_t)(sign | ((lo[regime] + (r >> 32) % span[regime]) << 10) |
-			  man);
-}
-
-static uint8_t rand_i8(uint64_t *s)
-{
-	uint64_t x = rnd(s);
-	if ((x >> 16) % 6 == 0)
-		return 0x80;				/* -128 */
-	if ((x >> 20) % 8 == 0)
-		return (x >> 24) & 1 ? 0x7f : 0x81;	/* 127, -127 */
-	return (uint8_t)x;
-}
-
-struct stim {
-	uint64_t s;
-	bool fp16;
-	uint64_t a_mask, w_mask;
-	uint64_t left;		/* beats left in the dot */
-	int regime;
-	unsigned bubble_pct;
-	uint64_t chaos;		/* edges left of fully random inputs */
-	bool long_dot;		/* the INT8 wrap dot is running */
-	bool long_done;
-};
-
-static void new_dot(struct stim *st)
-{
-	static const unsigned pct[] = { 0, 0, 10, 50 };
-	uint64_t r = rnd(&st->s);
-
-	if (!st->fp16 && !st->long_done && r % 997 == 0) {
-		st->long_dot = true;
-		st->long_done = true;
-		st->left = 1ull << 17;
-		st->bubble_pct = 0;
-		return;
-	}
-	st->long_dot = false;
-	if (r % 20 == 0) {
-		st->chaos = 1 + (r >> 8) % 64;
-		st->left = 0;
-		return;
-	}
-	st->left = (r >> 8) % 40 == 0 ? 13 + (r >> 16) % 200 : 1 + (r >> 16) % 12;
-	/* of 16 dots: 6 body, 3 tiny, 1 huge, 2 subnormal, 1 raw, 3 mixed */
-	st->regime = "0000001112334555"[(r >> 24) % 16] - '0';
-	st->bubble_pct = pct[(r >> 32) % 4];
-}
-
-static uint64_t corner_edges(const struct stim *st)
-{
-	return st->fp16 ? 2ull * N_SPECIAL * N_SPECIAL * N_SPECIAL : 2ull << 16;
-}
-
-static void corner_inputs(const struct stim *st, uint64_t i, uint64_t *in)
-{
-	uint64_t dot = i / 2;
-
-	in[IN_VALID] = 1;
-	in[IN_LAST] = i & 1;
-	if (st->fp16) {
-		uint64_t ia = dot % N_SPECIAL, iw = dot / N_SPECIAL % N_SPECIAL,
-			 ic = dot / N_SPECIAL / N_SPECIAL;
-		in[IN_A] = i & 1 ? f16_special[ia] : f16_special[ic];
-		in[IN_W] = i & 1 ? f16_special[iw] : 0x3c00;
-	} else {
-		in[IN_A] = i & 1 ? dot & 0xff : 0x80;
-		in[IN_W] = i & 1 ? dot >> 8 : 0x80;
-	}
-}
-
-/* Inputs of one random edge; returns whether rst is asserted. */
-static bool next_inputs(struct stim *st, uint64_t *in)
-{
-	uint64_t r = rnd(&st->s);
-
-	if (r % 20000 == 0 && !(st->long_dot && st->left)) {
-		in[IN_VALID] = (r >> 20) & 1;
-		in[IN_LAST] = (r >> 21) & 1;
-		in[IN_A] = (r >> 24) & st->a_mask;
-		in[IN_W] = (r >> 40) & st->w_mask;
-		return true;
-	}
-	if (!st->left && !st->chaos)
-		new_dot(st);
-	if (st->chaos) {
-		st->chaos--;
-		in[IN_VALID] = (r >> 20) & 1;
-		in[IN_LAST] = (r >> 21) & 1;
-		in[IN_A] = st->fp16 ? rand_f16(&st->s, 5) : rand_i8(&st->s);
-		in[IN_W] = st->fp16 ? rand_f16(&st->s, 5) : rand_i8(&st->s);
-		return false;
-	}
-	if ((r >> 24) % 100 < st->bubble_pct) {	/* bubble: garbage elsewhere */
-		in[IN_VALID] = 0;
-		in[IN_LAST] = (r >> 20) & 1;
-		in[IN_A] = (r >> 32) & st->a_mask;
-		in[IN_W] = (r >> 48) & st->w_mask;
-		return false;
-	}
-	in[IN_VALID] = 1;
-	in[IN_LAST] = --st->left == 0;
-	if (st->long_dot) {
-		in[IN_A] = 0x80;
-		in[IN_W] = 0x80;
-	} else if (st->fp16) {
-		in[IN_A] = rand_f16(&st->s, st->regime);
-		in[IN_W] = rand_f16(&st->s, st->regime);
-	} else {
-		in[IN_A] = rand_i8(&st->s);
-		in[IN_W] = rand_i8(&st->s);
-	}
-	return false;
-}
-
-/* The two port tables must be the baseline protocol, entry by entry. */
+/* The two port tables must agree entry by entry. */
 static bool ports_agree(const struct pe_bt_ops *g, const struct rtl_model_ops *r)
 {
-	if (g->n_in != N_IN || g->n_out != N_OUT || r->n_in != N_IN ||
-	    r->n_out != N_OUT || strcmp(g->rtl_top, r->top) || !r->clocked ||
-	    !r->set_reset)
+	if (g->n_in != r->n_in || g->n_out != r->n_out ||
+	    strcmp(g->rtl_top, r->top) || !r->clocked || !r->set_reset)
 		return false;
-	for (int p = 0; p < N_PORTS; p++)
-		if (strcmp(g->ports[p].name, port_names[p]) ||
-		    strcmp(r->ports[p].name, port_names[p]) ||
+	for (size_t p = 0; p < g->n_in + g->n_out; p++)
+		if (strcmp(g->ports[p].name, r->ports[p].name) ||
 		    g->ports[p].width != r->ports[p].width)
 			return false;
 	return true;
 }
 
-/* One recorded edge: inputs sampled at it, outputs after it. */
-struct rec {
-	uint64_t cycle;
-	bool rst;
-	uint64_t in[N_IN], exp[N_OUT], act[N_OUT];
+/* The edges of one run: reset, corners, random (one stimulus state). */
+struct edges {
+	const struct rtl_stim_ops *ops;
+	void *st;
+	uint64_t corners;
 };
 
-static void put_value(FILE *f, uint64_t v, unsigned width, char id)
+static enum ps_status edges_init(struct edges *e, const struct rtl_verify_pe *pe,
+				 const struct rtl_verify_opts *o, struct ps_err *err)
 {
+	enum ps_status st;
+
+	e->ops = pe->stim;
+	e->st = calloc(1, e->ops->state_size ? e->ops->state_size : 1);
+	if (!e->st)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	if ((st = e->ops->init(e->st, &pe->params, o->seed, err)) != PS_OK)
+		return ps_err_prefix(err, st, "%s: stimulus", pe->name);
+	if (o->gemm) {
+		if (!e->ops->use_gemm)
+			return ps_errf(err, PS_EINPUT, "%s: no stimulus from a "
+				       "trace for this PE", pe->name);
+		if ((st = e->ops->use_gemm(e->st, o->gemm, err)) != PS_OK)
+			return ps_err_prefix(err, st, "%s: trace stimulus", pe->name);
+	}
+	e->corners = e->ops->corner_edges ? e->ops->corner_edges(e->st) : 0;
+	return PS_OK;
+}
+
+static void edges_free(struct edges *e)
+{
+	if (e->st && e->ops->fini)
+		e->ops->fini(e->st);
+	free(e->st);
+	e->st = NULL;
+}
+
+/* Inputs of edge c; returns whether rst is high. */
+static bool edges_next(struct edges *e, uint64_t c, uint64_t *in, size_t n_in)
+{
+	if (c == 0) {
+		memset(in, 0, n_in * sizeof *in);
+		return true;
+	}
+	if (c <= e->corners)
+		return e->ops->corner(e->st, c - 1, in);
+	return e->ops->random(e->st, in);
+}
+
+/* VCD identifiers: printable characters '!'..'~', base 94. */
+static void vcd_id(char *buf, size_t k)
+{
+	int n = 0;
+	do {
+		buf[n++] = (char)('!' + k % 94);
+		k /= 94;
+	} while (k);
+	buf[n] = 0;
+}
+
+static void put_value(FILE *f, uint64_t v, unsigned width, size_t id)
+{
+	char s[8];
+	vcd_id(s, id);
 	if (width == 1) {
-		fprintf(f, "%c%c\n", v ? '1' : '0', id);
+		fprintf(f, "%c%s\n", v ? '1' : '0', s);
 		return;
 	}
 	fputc('b', f);
 	for (unsigned b = width; b-- > 0;)
 		fputc(v >> b & 1 ? '1' : '0', f);
-	fprintf(f, " %c\n", id);
+	fprintf(f, " %s\n", s);
 }
+
+/* One recorded edge: rst, inputs sampled at it, outputs after it. */
+struct rec {
+	uint64_t cycle;
+	bool rst;
+	uint64_t *in, *exp, *act;
+};
 
 /* The recorded edges as a VCD, period 10: inputs change at 10k (clock
  * low), the clock rises at 10k + 5 and the outputs after edge k change
- * then. Signals: clk, rst, cycle, the inputs, the RTL's outputs, the
- * model's (<port>_expected), mismatch. */
+ * then. Signals: clk, rst, cycle, mismatch, the inputs, the RTL's
+ * outputs, the model's (<port>_expected). */
 static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 				const struct pe_bt_ops *g, const struct rec *rec,
 				size_t n, struct ps_err *err)
 {
-	/* ids: ! clk, " rst, # cycle, $ mismatch, then % + port */
-	const char id0 = '%';
+	enum { CLK, RST, CYC, BAD, PORT0 };
+	const size_t ni = g->n_in, no = g->n_out, np = ni + no;
+	char id[8];
 	FILE *f = fopen(path, "w");
 
 	if (!f)
@@ -230,15 +128,22 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 		PRIu64 "..%" PRIu64 " $end\n$timescale 1ns $end\n"
 		"$scope module %s $end\n", g->name, r->name, rec[0].cycle,
 		rec[n - 1].cycle, r->top);
-	fprintf(f, "$var wire 1 ! clk $end\n$var wire 1 \" rst $end\n"
-		"$var wire 64 # cycle $end\n$var wire 1 $ mismatch $end\n");
-	for (int p = 0; p < N_PORTS; p++)
-		fprintf(f, "$var wire %u %c %s $end\n", r->ports[p].width,
-			id0 + p, port_names[p]);
-	for (int o = 0; o < N_OUT; o++)
-		fprintf(f, "$var wire %u %c %s_expected $end\n",
-			r->ports[N_IN + o].width, id0 + N_PORTS + o,
-			port_names[N_IN + o]);
+	static const char *const fixed[] = { "clk", "rst", "cycle", "mismatch" };
+	for (int k = 0; k < 4; k++) {
+		vcd_id(id, (size_t)k);
+		fprintf(f, "$var wire %d %s %s $end\n", k == CYC ? 64 : 1, id,
+			fixed[k]);
+	}
+	for (size_t p = 0; p < np; p++) {
+		vcd_id(id, PORT0 + p);
+		fprintf(f, "$var wire %u %s %s $end\n", g->ports[p].width, id,
+			g->ports[p].name);
+	}
+	for (size_t o = 0; o < no; o++) {
+		vcd_id(id, PORT0 + np + o);
+		fprintf(f, "$var wire %u %s %s_expected $end\n",
+			g->ports[ni + o].width, id, g->ports[ni + o].name);
+	}
 	fprintf(f, "$upscope $end\n$enddefinitions $end\n");
 	for (size_t k = 0; k < n; k++) {
 		const struct rec *e = &rec[k];
@@ -246,183 +151,244 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 
 		fprintf(f, "#%" PRIu64 "\n", (uint64_t)k * 10);
 		if (k == 0) {
-			fprintf(f, "$dumpvars\n0$\n");
-			for (int o = 0; o < N_OUT; o++)
-				fprintf(f, "%s%c\n%s%c\n",
-					r->ports[N_IN + o].width > 1 ? "bx " : "x",
-					id0 + N_IN + o,
-					r->ports[N_IN + o].width > 1 ? "bx " : "x",
-					id0 + N_PORTS + o);
+			fprintf(f, "$dumpvars\n");
+			put_value(f, 0, 1, BAD);
+			for (size_t o = 0; o < no; o++)	/* outputs unknown */
+				for (size_t x = 0; x < 2; x++) {
+					vcd_id(id, PORT0 + (x ? np : ni) + o);
+					fprintf(f, "%s%s\n", g->ports[ni + o].width > 1 ?
+						"bx " : "x", id);
+				}
 		}
-		put_value(f, 0, 1, '!');
-		put_value(f, e->rst, 1, '"');
-		put_value(f, e->cycle, 64, '#');
-		for (int i = 0; i < N_IN; i++)
-			put_value(f, e->in[i], r->ports[i].width, (char)(id0 + i));
+		put_value(f, 0, 1, CLK);
+		put_value(f, e->rst, 1, RST);
+		put_value(f, e->cycle, 64, CYC);
+		for (size_t i = 0; i < ni; i++)
+			put_value(f, e->in[i], g->ports[i].width, PORT0 + i);
 		if (k == 0)
 			fprintf(f, "$end\n");
 		fprintf(f, "#%" PRIu64 "\n", (uint64_t)k * 10 + 5);
-		put_value(f, 1, 1, '!');
-		for (int o = 0; o < N_OUT; o++) {
-			unsigned w = r->ports[N_IN + o].width;
-			put_value(f, e->act[o], w, (char)(id0 + N_IN + o));
-			put_value(f, e->exp[o], w, (char)(id0 + N_PORTS + o));
+		put_value(f, 1, 1, CLK);
+		for (size_t o = 0; o < no; o++) {
+			unsigned w = g->ports[ni + o].width;
+			put_value(f, e->act[o], w, PORT0 + ni + o);
+			put_value(f, e->exp[o], w, PORT0 + np + o);
 			bad |= e->act[o] != e->exp[o];
 		}
-		put_value(f, bad, 1, '$');
+		put_value(f, bad, 1, BAD);
 	}
 	fprintf(f, "#%" PRIu64 "\n", (uint64_t)n * 10);
-	put_value(f, 0, 1, '!');
+	put_value(f, 0, 1, CLK);
 	if (ferror(f) | fclose(f))
 		return ps_errf(err, PS_EIO, "%s: cannot write the VCD", path);
 	return PS_OK;
 }
 
+/* Re-run the RTL alone from reset on the same stimulus with FST tracing,
+ * dumping edges first..last (Verilator's own waveform: every signal). */
+static enum ps_status rerun_fst(const struct rtl_verify_pe *pe,
+				const struct rtl_model_ops *r,
+				const struct rtl_verify_opts *o, uint64_t first,
+				uint64_t last, struct ps_err *err)
+{
+	struct edges e = { 0 };
+	struct rtl_model *m = r->create();
+	uint64_t *in = calloc(r->n_in + r->n_out, sizeof *in);
+	enum ps_status st = PS_OK;
+
+	if (!m || !in) {
+		st = ps_errf(err, PS_ENOMEM, "out of memory");
+		goto out;
+	}
+	if ((st = edges_init(&e, pe, o, err)) != PS_OK)
+		goto out;
+	if (!r->trace_open(m, o->fst_path)) {
+		st = ps_errf(err, PS_EIO, "%s: cannot write the FST", o->fst_path);
+		goto out;
+	}
+	for (uint64_t c = 0; c <= last; c++) {
+		bool rst = edges_next(&e, c, in, r->n_in);
+		r->trace_dump(m, c >= first);
+		r->set_reset(m, rst);
+		rtl_model_cycle(r, m, in, in + r->n_in);
+	}
+	r->trace_close(m);
+out:
+	edges_free(&e);
+	if (m)
+		r->destroy(m);
+	free(in);
+	return st;
+}
+
+static void print_row(FILE *log, const struct pe_bt_ops *g, const struct rec *p)
+{
+	fprintf(log, "    cycle %" PRIu64 ":%s", p->cycle, p->rst ? " rst" : "");
+	for (size_t i = 0; i < g->n_in; i++)
+		fprintf(log, " %s=0x%" PRIx64, g->ports[i].name, p->in[i]);
+	fprintf(log, "\n      ->");
+	for (size_t k = 0; k < g->n_out; k++)
+		fprintf(log, " %s=0x%" PRIx64, g->ports[g->n_in + k].name, p->exp[k]);
+	fprintf(log, "\n");
+}
+
+static void report(FILE *log, const struct pe_bt_ops *g,
+		   const struct rtl_model_ops *r, const struct rec *ring,
+		   size_t ring_n, uint64_t c)
+{
+	const unsigned hist_n = 6;	/* edges printed before a mismatch */
+	const struct rec *e = &ring[c % ring_n];
+
+	fprintf(log, "first MISMATCH at cycle %" PRIu64 " (0-based rising edge), "
+		"RTL %s vs golden model %s:\n", c, r->name, g->name);
+	for (size_t k = 0; k < g->n_out; k++) {
+		const struct pe_port *pt = &g->ports[g->n_in + k];
+		int hw = (pt->width + 3) / 4;
+		if (e->exp[k] != e->act[k])
+			fprintf(log, "  %s expected 0x%0*" PRIx64 " actual 0x%0*"
+				PRIx64 "\n", pt->name, hw, e->exp[k], hw, e->act[k]);
+	}
+	fprintf(log, "  inputs of the last edges, oldest first (-> the golden "
+		"model's outputs after the edge):\n");
+	for (unsigned h = hist_n; h-- > 0;)
+		if (h <= c)
+			print_row(log, g, &ring[(c - h) % ring_n]);
+}
+
+/* The index of input "in_valid" (else 0): what counts as a beat. */
+static size_t valid_port(const struct pe_bt_ops *g)
+{
+	for (size_t i = 0; i < g->n_in; i++)
+		if (!strcmp(g->ports[i].name, "in_valid"))
+			return i;
+	return 0;
+}
+
 enum ps_status rtl_verify(const struct rtl_verify_opts *o,
 			  struct rtl_verify_result *res, struct ps_err *err)
 {
-	const struct rtl_verify_pe *pe = rtl_verify_find(o->pe);
-	const struct pe_bt_ops *g = pe ? pe_bt_find(pe->name) : NULL;
+	const struct rtl_verify_pe *pe = o->pe;
+	const struct pe_bt_ops *g = pe ? pe_bt_find(pe->golden) : NULL;
 	const unsigned before = o->window ? o->window : 32;
 	const unsigned after = before / 4 + 1;
 	const size_t ring_n = (size_t)before + 1 + after;
-	const unsigned hist_n = 6;	/* inputs printed before a mismatch */
 	enum ps_status st = PS_OK;
+	struct edges ed = { 0 };
 
 	memset(res, 0, sizeof *res);
 	if (!pe)
-		return ps_errf(err, PS_EINPUT, "--pe %s: no PE with RTL "
-			       "(fp16_mac, int8_mac)", o->pe ? o->pe : "(none)");
+		return ps_errf(err, PS_EINPUT, "no PE given");
 	if (!g)
-		return ps_errf(err, PS_EINPUT, "%s: no golden model of that name",
-			       pe->name);
+		return ps_errf(err, PS_EINPUT, "%s: no golden model %s", pe->name,
+			       pe->golden);
 	const struct rtl_model_ops *r = o->mutant ? pe->mutant : pe->rtl;
+	if (!r)
+		return ps_errf(err, PS_EINPUT, "%s: no %s RTL build", pe->name,
+			       o->mutant ? "mutant" : "");
 	if (!ports_agree(g, r))
 		return ps_errf(err, PS_EINPUT, "the ports of model %s and RTL %s "
 			       "differ", g->name, r->name);
 
+	const size_t ni = g->n_in, no = g->n_out, per = ni + 2 * no;
 	void *state = malloc(g->state_size ? g->state_size : 1);
 	struct rec *ring = calloc(ring_n, sizeof *ring);
+	uint64_t *words = calloc(ring_n * per + no, sizeof *words);
 	struct rtl_model *m = r->create();
-	if (!state || !ring || !m) {
+	if (!state || !ring || !words || !m) {
 		st = ps_errf(err, PS_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((st = g->init(state, NULL, err)) != PS_OK) {
+	for (size_t k = 0; k < ring_n; k++) {
+		ring[k].in = words + k * per;
+		ring[k].exp = ring[k].in + ni;
+		ring[k].act = ring[k].exp + no;
+	}
+	uint64_t *prev = words + ring_n * per;	/* expected outputs before */
+	if ((st = g->init(state, &pe->params, err)) != PS_OK) {
 		ps_err_prefix(err, st, "%s: init", g->name);
 		goto out;
 	}
+	if ((st = edges_init(&ed, pe, o, err)) != PS_OK)
+		goto out;
+	res->corner_edges = ed.corners;
 
-	struct stim sm = { .s = o->seed };
-	sm.fp16 = g->ports[IN_A].width == 16;
-	sm.a_mask = (1ull << g->ports[IN_A].width) - 1;
-	sm.w_mask = (1ull << g->ports[IN_W].width) - 1;
-	res->corner_edges = corner_edges(&sm);
-	const uint64_t total = 1 + res->corner_edges + o->random;
-
-	uint64_t in[N_IN] = { 0 }, exp[N_OUT] = { 0 }, act[N_OUT] = { 0 };
+	const size_t vp = valid_port(g);
+	const uint64_t total = 1 + ed.corners + o->random;
 	uint64_t stop = UINT64_MAX;	/* last edge to run */
 	for (uint64_t c = 0; c < total && c <= stop; c++) {
-		bool rst = c == 0;
-		if (c >= 1 && c <= res->corner_edges)
-			corner_inputs(&sm, c - 1, in);
-		else if (c > res->corner_edges) {
-			rst = next_inputs(&sm, in);
-			res->random_edges++;
-		}
-		r->set_reset(m, rst);
-		rtl_model_cycle(r, m, in, act);
-		if (rst) {	/* rst is the model's reset(): outputs read 0 */
-			g->reset(state);
-			memset(exp, 0, sizeof exp);
-			res->resets++;
-		} else {
-			g->step(state, in, exp);
-			res->beats += in[IN_VALID] != 0;
-		}
-		res->results += exp[0] != 0;
-
 		struct rec *e = &ring[c % ring_n];
+		bool rst = edges_next(&ed, c, e->in, ni);
+
+		res->random_edges += c > ed.corners;
 		e->cycle = c;
 		e->rst = rst;
-		memcpy(e->in, in, sizeof in);
-		memcpy(e->exp, exp, sizeof exp);
-		memcpy(e->act, act, sizeof act);
+		r->set_reset(m, rst);
+		rtl_model_cycle(r, m, e->in, e->act);
+		if (rst) {	/* rst is the model's reset(): outputs read 0 */
+			g->reset(state);
+			memset(e->exp, 0, no * sizeof *e->exp);
+			res->resets++;
+		} else {
+			g->step(state, e->in, e->exp);
+			res->beats += e->in[vp] != 0;
+		}
+		res->changes += memcmp(prev, e->exp, no * sizeof *prev) != 0;
+		memcpy(prev, e->exp, no * sizeof *prev);
 
 		res->cycles++;
-		res->values += N_OUT;
-		for (int k = 0; k < N_OUT && !res->mismatch; k++) {
-			if (exp[k] == act[k])
+		res->values += no;
+		for (size_t k = 0; k < no && !res->mismatch; k++) {
+			if (e->exp[k] == e->act[k])
 				continue;
 			res->mismatch = true;
 			res->cycle = c;
-			res->port = port_names[N_IN + k];
-			res->expected = exp[k];
-			res->actual = act[k];
+			res->port = g->ports[ni + k].name;
+			res->expected = e->exp[k];
+			res->actual = e->act[k];
 			stop = c + after;
-		}
-		if (res->mismatch && c == res->cycle && o->log) {
-			unsigned hw = (g->ports[OUT_ACC].width + 3) / 4;
-			fprintf(o->log, "first MISMATCH at cycle %" PRIu64
-				" (0-based rising edge), %s vs %s:\n", c, r->name,
-				g->name);
-			for (int k = 0; k < N_OUT; k++)
-				if (exp[k] != act[k])
-					fprintf(o->log, "  %s expected 0x%0*" PRIx64
-						" actual 0x%0*" PRIx64 "\n",
-						port_names[N_IN + k], (int)hw,
-						exp[k], (int)hw, act[k]);
-			fprintf(o->log, "  inputs of the last edges, oldest first "
-				"(rst in_valid in_last a w -> expected out_valid "
-				"out_acc):\n");
-			for (unsigned h = hist_n; h-- > 0;) {
-				if (h > c)
-					continue;
-				const struct rec *p = &ring[(c - h) % ring_n];
-				fprintf(o->log, "    cycle %" PRIu64 ": %d %" PRIu64
-					" %" PRIu64 " 0x%0*" PRIx64 " 0x%0*" PRIx64
-					" -> %" PRIu64 " 0x%0*" PRIx64 "\n", p->cycle,
-					p->rst, p->in[IN_VALID], p->in[IN_LAST],
-					(int)(g->ports[IN_A].width / 4), p->in[IN_A],
-					(int)(g->ports[IN_W].width / 4), p->in[IN_W],
-					p->exp[0], (int)hw, p->exp[1]);
-			}
+			if (o->log)
+				report(o->log, g, r, ring, ring_n, c);
 		}
 	}
+	if (!res->mismatch)
+		goto out;
 
-	if (res->mismatch) {
-		st = ps_errf(err, PS_ECHECK, "%s vs %s: mismatch at cycle %"
-			     PRIu64 ": %s expected 0x%" PRIx64 " actual 0x%"
-			     PRIx64, r->name, g->name, res->cycle, res->port,
-			     res->expected, res->actual);
-		if (o->vcd_path) {
-			/* the ring holds the last min(cycles, ring_n) edges */
-			size_t n = res->cycles < ring_n ? (size_t)res->cycles : ring_n;
-			uint64_t first = res->cycles - n;
-			struct rec *lin = malloc(n * sizeof *lin);
-			if (!lin) {
-				st = ps_errf(err, PS_ENOMEM, "out of memory");
-				goto out;
-			}
-			for (size_t k = 0; k < n; k++)
-				lin[k] = ring[(first + k) % ring_n];
-			struct ps_err verr;
-			enum ps_status vs = write_vcd(o->vcd_path, r, g, lin, n, &verr);
-			free(lin);
-			if (vs != PS_OK) {
-				st = vs;
-				if (err)
-					*err = verr;
-				goto out;
-			}
-			res->vcd_written = true;
-			res->vcd_first = first;
-			res->vcd_last = first + n - 1;
+	st = ps_errf(err, PS_ECHECK, "%s vs %s: mismatch at cycle %" PRIu64
+		     ": %s expected 0x%" PRIx64 " actual 0x%" PRIx64, r->name,
+		     g->name, res->cycle, res->port, res->expected, res->actual);
+	/* the ring holds the last min(cycles, ring_n) edges */
+	size_t n = res->cycles < ring_n ? (size_t)res->cycles : ring_n;
+	uint64_t first = res->cycles - n;
+	res->vcd_first = first;
+	res->vcd_last = first + n - 1;
+	struct ps_err werr;
+	enum ps_status ws = PS_OK;
+	if (o->vcd_path) {
+		struct rec *lin = malloc(n * sizeof *lin);
+		if (!lin) {
+			st = ps_errf(err, PS_ENOMEM, "out of memory");
+			goto out;
 		}
+		for (size_t k = 0; k < n; k++)
+			lin[k] = ring[(first + k) % ring_n];
+		ws = write_vcd(o->vcd_path, r, g, lin, n, &werr);
+		free(lin);
+		res->vcd_written = ws == PS_OK;
+	}
+	if (ws == PS_OK && o->fst_path) {
+		ws = rerun_fst(pe, r, o, first, res->vcd_last, &werr);
+		res->fst_written = ws == PS_OK;
+	}
+	if (ws != PS_OK) {
+		st = ws;
+		if (err)
+			*err = werr;
 	}
 out:
+	edges_free(&ed);
 	if (m)
 		r->destroy(m);
+	free(words);
 	free(ring);
 	free(state);
 	return st;

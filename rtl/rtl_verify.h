@@ -2,19 +2,21 @@
  * (rtl/shim/rtl_model.h) in lockstep: `pesim verify`.
  *
  * Both get the same input vector on every rising edge; every output port
- * of both is compared after every edge. Stimulus: edge 0 resets; then
- * directed corners, two beats per dot (FP16: every special as accumulator,
- * then every special pair as a x w, 27,648 edges; INT8: -128 x -128, then
- * every (a, w) pair, 131,072 edges); then `random` edges: dots of random
- * length and operand regime (FP16 subnormal/huge/special operands, INT8
- * -128/127/-127 often), bubbles with garbage on the ignored inputs,
- * stretches of fully random in_valid/in_last/data, rare resets, for INT8
- * one dot of 2^17 products -128 x -128 (wraps to INT32_MIN).
+ * of both is compared after every edge, from the two port tables (which
+ * must agree name for name and width for width). Stimulus comes from the
+ * family (struct rtl_stim_ops): edge 0 resets, then the family's directed
+ * corners, then `random` edges whose operands are random (a seed) or, with
+ * a GEMM from a bit-true trace's sidecar, that GEMM's tiles in order.
  *
- * The run stops a few edges after the first mismatch; the edges around it
- * go to a VCD written from the recorded ports (inputs, the RTL's outputs,
- * the model's as <port>_expected, a mismatch flag): no traced Verilated
- * build is needed.
+ * The run stops a few edges after the first mismatch. The report gives
+ * cycle, port, expected and actual and the inputs of the last edges; the
+ * edges around it go to a VCD written from the recorded ports (inputs, the
+ * RTL's outputs, the model's as <port>_expected, a mismatch flag), and the
+ * RTL is re-run from reset with Verilator's FST tracing switched on for
+ * the same window (the RTL's own internal signals).
+ *
+ * Each family lists its PEs in rtl/<family>/verify_<family>.c (an array
+ * ending in a NULL name) and rtl_verify_registry.c lists the arrays.
  *
  * Built only with the meson feature -Drtl (PESIM_RTL is then defined for
  * users of rtl_verify_dep). */
@@ -22,34 +24,82 @@
 #define RTL_VERIFY_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "pe.h"
 #include "ps_status.h"
 #include "rtl_model.h"
 
-/* A PE with RTL: its golden model (pe_bt_find name) and two Verilated
- * builds, the real one and the mutant (wrong on purpose). */
-struct rtl_verify_pe {
-	const char *name;			/* "fp16_mac", "int8_mac" */
-	const struct rtl_model_ops *rtl;
-	const struct rtl_model_ops *mutant;
-	const char *mutant_define;		/* "MUTANT_FP16_FTZ", ... */
+/* A family's stimulus for one PE configuration. `in` has the golden
+ * model's n_in entries, in port order; the generator writes every entry on
+ * every edge (garbage on ignored inputs is fine, and good). The state is
+ * `state_size` bytes, zeroed before init. */
+struct rtl_stim_ops {
+	size_t state_size;
+	/* p: the parameters the PE was built with (rtl_verify_pe.params) */
+	enum ps_status (*init)(void *st, const struct pe_params *p,
+			       uint64_t seed, struct ps_err *err);
+	/* directed corner edges, run after the reset edge (0: none) */
+	uint64_t (*corner_edges)(const void *st);
+	/* inputs of corner edge i (0-based); returns whether rst is high */
+	bool (*corner)(void *st, uint64_t i, uint64_t *in);
+	/* inputs of the next random edge; returns whether rst is high */
+	bool (*random)(void *st, uint64_t *in);
+	/* Optional (NULL: no trace stimulus). From now on `random` takes its
+	 * operand values from g (activations, weight codes, scales), tile by
+	 * tile in the order the PE consumes them, wrapping at the end, and
+	 * keeps its random valid/bubble/reset patterns. g outlives the run. */
+	enum ps_status (*use_gemm)(void *st, const struct pe_gemm *g,
+				   struct ps_err *err);
+	/* Optional: free what init / use_gemm allocated (not the state). */
+	void (*fini)(void *st);
 };
 
-/* NULL-name terminated. */
-extern const struct rtl_verify_pe rtl_verify_pes[];
+/* splitmix64: the stimulus generators' random numbers (advances *s). */
+uint64_t rtl_stim_rnd(uint64_t *s);
+
+/* One PE configuration with RTL. */
+struct rtl_verify_pe {
+	const char *name;		/* --pe: "bitmod", "mixpe_w4a16", ... */
+	const char *family;		/* cfg_arch pe.family: --pe FAMILY
+					 * --config picks by params */
+	const char *golden;		/* pe_bt_find name */
+	const char *what;		/* one line for --list */
+	struct pe_params params;	/* what the RTL build was built for;
+					 * the golden model's init gets it */
+	const struct rtl_model_ops *rtl, *mutant;
+	const char *mutant_define;	/* "MUTANT_FP16_FTZ", ... */
+	const struct rtl_stim_ops *stim;
+};
+
+/* The families' arrays (rtl_verify_registry.c), NULL-terminated. */
+extern const struct rtl_verify_pe *const rtl_verify_families[];
+
+/* By name, or by family (the first of it); NULL: none. */
 const struct rtl_verify_pe *rtl_verify_find(const char *name);
+/* The PE of a family whose params equal p on every field the PE sets
+ * (nonzero); NULL: no RTL build of that configuration. */
+const struct rtl_verify_pe *rtl_verify_match(const char *family,
+					     const struct pe_params *p);
+/* Calls f for every PE in registry order. */
+void rtl_verify_each(void (*f)(const struct rtl_verify_pe *pe, void *ctx),
+		     void *ctx);
 
 struct rtl_verify_opts {
-	const char *pe;		/* a name of rtl_verify_pes */
+	const struct rtl_verify_pe *pe;
 	bool mutant;		/* verify the mutant build instead */
 	uint64_t random;	/* random edges after the reset and corners */
 	uint64_t seed;
-	const char *vcd_path;	/* VCD of the edges around the first
-				 * mismatch; NULL: none */
-	unsigned window;	/* edges before the mismatch in the VCD, and
-				 * the run goes on window / 4 + 1 after it;
+	const struct pe_gemm *gemm;	/* trace operands (stim->use_gemm);
+					 * NULL: random operands */
+	const char *vcd_path;	/* VCD of the recorded edges around the
+				 * first mismatch; NULL: none */
+	const char *fst_path;	/* FST of the RTL re-run over the same
+				 * window; NULL: none */
+	unsigned window;	/* edges before the mismatch in the waveforms,
+				 * and the run goes on window / 4 + 1 after it;
 				 * 0 means 32 */
 	FILE *log;		/* the mismatch report; NULL: silent */
 };
@@ -58,22 +108,24 @@ struct rtl_verify_result {
 	uint64_t cycles;	/* rising edges compared */
 	uint64_t values;	/* output port values compared */
 	uint64_t corner_edges, random_edges;
-	uint64_t beats, resets, results;	/* in_valid edges, rst edges,
-						 * out_valid pulses */
+	uint64_t beats;		/* edges with in_valid (or the first input) set */
+	uint64_t resets;	/* edges with rst */
+	uint64_t changes;	/* edges after which some output changed */
 	/* the first mismatch (mismatch false: none) */
 	bool mismatch;
 	uint64_t cycle;		/* 0-based rising edge */
 	const char *port;
 	uint64_t expected, actual;
-	/* the VCD: written, and the edges it covers */
-	bool vcd_written;
+	/* the waveforms: written, and the edges they cover */
+	bool vcd_written, fst_written;
 	uint64_t vcd_first, vcd_last;
 };
 
 /* PS_OK: no mismatch. PS_ECHECK: a mismatch (err says where; the report
- * with the inputs of the last edges went to opts->log, the VCD to
- * opts->vcd_path). PS_EINPUT: unknown PE or port tables that differ;
- * PS_EIO: the VCD could not be written (the result still holds the
+ * with the inputs of the last edges went to opts->log, the waveforms to
+ * their paths). PS_EINPUT: port tables that differ, a PE without
+ * use_gemm given a GEMM, a golden model that rejects the params;
+ * PS_EIO: a waveform could not be written (the result still holds the
  * mismatch); PS_ENOMEM. */
 enum ps_status rtl_verify(const struct rtl_verify_opts *opts,
 			  struct rtl_verify_result *res, struct ps_err *err);

@@ -207,126 +207,169 @@ enum ps_status sim_bittrue_layer(const struct cfg_arch *a,
 
 /* ---- operand data from a bit-true trace's sidecar ---- */
 
-struct side_arrays {
-	void *a, *w_f16, *codes, *deq, *scale, *zero, *gfmt, *scale_q, *chan, *nm_meta, *nm_vals;
-};
-
-static void side_free(struct side_arrays *s)
+void sim_trace_gemm_free(struct sim_trace_gemm *t)
 {
-	void **p = (void **)s;
-	for (size_t i = 0; i < sizeof *s / sizeof(void *); i++)
-		free(p[i]);
+	if (t->w_deq_owned)
+		free(t->w_deq);
+	for (size_t i = 0; i < sizeof t->arrays / sizeof *t->arrays; i++)
+		free(t->arrays[i]);
+	memset(t, 0, sizeof *t);
+}
+
+/* Group grp of an open sidecar into t (zeroed; free it on any status). */
+static enum ps_status side_load(struct ps_h5_file *f, const char *grp,
+				struct sim_trace_gemm *t, struct ps_err *err)
+{
+	struct pe_gemm *g = &t->g;
+	uint64_t M, K, N, phase, n, group = 0, w16n = 0, nscale = 0;
+	char path[96], fmtname[48] = "";
+	enum ps_status st;
+	enum { A, W16, CODES, DEQ, SCALE, ZERO, GFMT, SCALE_Q, CHAN, NM_META, NM_VALS };
+	void **v = t->arrays;
+	const struct { const char *name; int type; } arr[] = {
+		{ "a_f16", PS_H5_A_U16 }, { "w_f16", PS_H5_A_U16 },
+		{ "w_codes", PS_H5_A_U8 }, { "w_deq", PS_H5_A_F32 },
+		{ "scale", PS_H5_A_F32 }, { "zero", PS_H5_A_F32 },
+		{ "gfmt", PS_H5_A_U8 }, { "scale_q", PS_H5_A_U8 },
+		{ "chan_scale", PS_H5_A_F32 }, { "nm_meta", PS_H5_A_U8 },
+		{ "nm_vals", PS_H5_A_U8 },
+	};
+	_Static_assert(sizeof arr / sizeof *arr == sizeof t->arrays / sizeof *t->arrays,
+		       "one slot per sidecar array");
+	if ((st = ps_h5_attr_read_u64(f, grp, "M", &M, err)) ||
+	    (st = ps_h5_attr_read_u64(f, grp, "K", &K, err)) ||
+	    (st = ps_h5_attr_read_u64(f, grp, "N", &N, err)) ||
+	    (st = ps_h5_attr_read_u64(f, grp, "phase", &phase, err)) ||
+	    (st = ps_h5_attr_read_str(f, grp, "quant", t->quant, sizeof t->quant, err)))
+		return st;
+	t->phase = (int)phase;
+	for (size_t i = 0; i < sizeof arr / sizeof *arr && !st; i++) {
+		snprintf(path, sizeof path, "%s/%s", grp, arr[i].name);
+		st = ps_h5_read_array(f, path, arr[i].type, &v[i], &n, err);
+		if (!st && i == W16)
+			w16n = n;
+		if (!st && i == SCALE)
+			nscale = n;
+	}
+	if (!st && !v[A])
+		st = ps_errf(err, PS_EINPUT, "%s: no a_f16", grp);
+	if (!st && strcmp(t->quant, "none")) {
+		if ((st = ps_h5_attr_read_u64(f, grp, "group", &group, err)))
+			return st;
+		if (ps_h5_attr_read_str(f, grp, "format", fmtname, sizeof fmtname, err) == PS_OK)
+			g->fmt = fmt_find(fmtname);
+		else
+			g->fmt = -1;
+		if (!v[CODES] || !v[DEQ])
+			st = ps_errf(err, PS_EINPUT, "%s: quantized weights need w_codes and w_deq", grp);
+		t->w_deq = v[DEQ];
+	} else if (!st) {
+		if (!v[W16] || w16n != N * K)
+			st = ps_errf(err, PS_EINPUT, "%s: no w_f16 of %llux%llu", grp,
+				     (unsigned long long)N, (unsigned long long)K);
+		else if (!(t->w_deq = malloc(N * K * sizeof *t->w_deq)))
+			st = ps_errf(err, PS_ENOMEM, "out of memory");
+		else {
+			t->w_deq_owned = true;
+			for (uint64_t i = 0; i < N * K; i++)
+				t->w_deq[i] = fmt_f16_to_f32(((uint16_t *)v[W16])[i]);
+		}
+		g->fmt = FMT_FP16;
+	}
+	if (st)
+		return st;
+	g->M = M;
+	g->K = K;
+	g->N = N;
+	g->a = v[A];
+	g->w_f16 = v[W16];
+	g->codes = v[CODES];
+	g->gfmt = v[GFMT];
+	g->group = (uint32_t)group;
+	g->n_groups = nscale && N ? nscale / N : 1;
+	g->scale = v[SCALE];
+	g->zero = v[ZERO];
+	g->scale_q = v[SCALE_Q];
+	g->chan_scale = v[CHAN];
+	g->nm_meta = v[NM_META];
+	g->nm_vals = v[NM_VALS];
+	if (v[NM_META]) {
+		uint64_t x;
+		if ((st = ps_h5_attr_read_u64(f, grp, "nm_m", &x, err)))
+			return st;
+		g->nm_m = (uint32_t)x;
+		if ((st = ps_h5_attr_read_u64(f, grp, "nm_blocks", &g->n_blocks, err)) ||
+		    (st = ps_h5_attr_read_u64(f, grp, "nm_stride", &g->nm_stride, err)))
+			return st;
+	}
+	return PS_OK;
 }
 
 static enum ps_status side_op(struct ps_h5_file *f, const struct cfg_arch *a,
 			      const char *grp, struct sim_bt_result *r,
 			      struct ps_err *err)
 {
-	struct side_arrays s = { 0 };
-	struct pe_gemm g = { 0 };
-	uint64_t M, K, N, phase, n, group = 0, w16n = 0, nscale = 0;
-	char path[96], fmtname[48] = "", quant[48] = "";
-	enum ps_status st;
-	float *wdeq = NULL;
-	const struct { const char *name; int type; void **dst; } arr[] = {
-		{ "a_f16", PS_H5_A_U16, &s.a }, { "w_f16", PS_H5_A_U16, &s.w_f16 },
-		{ "w_codes", PS_H5_A_U8, &s.codes }, { "w_deq", PS_H5_A_F32, &s.deq },
-		{ "scale", PS_H5_A_F32, &s.scale }, { "zero", PS_H5_A_F32, &s.zero },
-		{ "gfmt", PS_H5_A_U8, &s.gfmt }, { "scale_q", PS_H5_A_U8, &s.scale_q },
-		{ "chan_scale", PS_H5_A_F32, &s.chan }, { "nm_meta", PS_H5_A_U8, &s.nm_meta },
-		{ "nm_vals", PS_H5_A_U8, &s.nm_vals },
-	};
-	if ((st = ps_h5_attr_read_u64(f, grp, "M", &M, err)) ||
-	    (st = ps_h5_attr_read_u64(f, grp, "K", &K, err)) ||
-	    (st = ps_h5_attr_read_u64(f, grp, "N", &N, err)) ||
-	    (st = ps_h5_attr_read_u64(f, grp, "phase", &phase, err)) ||
-	    (st = ps_h5_attr_read_str(f, grp, "quant", quant, sizeof quant, err)))
-		return st;
-	for (size_t i = 0; i < sizeof arr / sizeof *arr && !st; i++) {
-		snprintf(path, sizeof path, "%s/%s", grp, arr[i].name);
-		st = ps_h5_read_array(f, path, arr[i].type, arr[i].dst, &n, err);
-		if (!st && i == 1)
-			w16n = n;
-		if (!st && arr[i].dst == &s.scale)
-			nscale = n;
+	struct sim_trace_gemm t = { 0 };
+	enum ps_status st = side_load(f, grp, &t, err);
+
+	if (!st) {
+		snprintf(r->quant, sizeof r->quant, "%s", t.quant);
+		r->w_sqnr_db = NAN;	/* the sidecar keeps codes, not the originals */
+		st = run_compare(a, t.phase, &t.g, t.w_deq, r, err);
 	}
-	if (!st && !s.a)
-		st = ps_errf(err, PS_EINPUT, "%s: no a_f16", grp);
-	if (!st && strcmp(quant, "none")) {
-		if ((st = ps_h5_attr_read_u64(f, grp, "group", &group, err)))
-			goto out;
-		if (ps_h5_attr_read_str(f, grp, "format", fmtname, sizeof fmtname, err) == PS_OK)
-			g.fmt = fmt_find(fmtname);
-		else
-			g.fmt = -1;
-		if (!s.codes || !s.deq)
-			st = ps_errf(err, PS_EINPUT, "%s: quantized weights need w_codes and w_deq", grp);
-		wdeq = s.deq;
-	} else if (!st) {
-		if (!s.w_f16 || w16n != N * K)
-			st = ps_errf(err, PS_EINPUT, "%s: no w_f16 of %llux%llu", grp,
-				     (unsigned long long)N, (unsigned long long)K);
-		else if (!(wdeq = malloc(N * K * sizeof *wdeq)))
-			st = ps_errf(err, PS_ENOMEM, "out of memory");
-		else
-			for (uint64_t i = 0; i < N * K; i++)
-				wdeq[i] = fmt_f16_to_f32(((uint16_t *)s.w_f16)[i]);
-		g.fmt = FMT_FP16;
-	}
-	if (st)
-		goto out;
-	g.M = M;
-	g.K = K;
-	g.N = N;
-	g.a = s.a;
-	g.w_f16 = s.w_f16;
-	g.codes = s.codes;
-	g.gfmt = s.gfmt;
-	g.group = (uint32_t)group;
-	g.n_groups = nscale && N ? nscale / N : 1;
-	g.scale = s.scale;
-	g.zero = s.zero;
-	g.scale_q = s.scale_q;
-	g.chan_scale = s.chan;
-	g.nm_meta = s.nm_meta;
-	g.nm_vals = s.nm_vals;
-	if (s.nm_meta) {
-		uint64_t v;
-		if ((st = ps_h5_attr_read_u64(f, grp, "nm_m", &v, err)))
-			goto out;
-		g.nm_m = (uint32_t)v;
-		if ((st = ps_h5_attr_read_u64(f, grp, "nm_blocks", &g.n_blocks, err)) ||
-		    (st = ps_h5_attr_read_u64(f, grp, "nm_stride", &g.nm_stride, err)))
-			goto out;
-	}
-	snprintf(r->quant, sizeof r->quant, "%s", quant);
-	r->w_sqnr_db = NAN;	/* the sidecar keeps codes, not the originals */
-	st = run_compare(a, (int)phase, &g, wdeq, r, err);
-out:
-	if (wdeq && wdeq != s.deq)
-		free(wdeq);
-	side_free(&s);
+	sim_trace_gemm_free(&t);
 	return st;
 }
 
-enum ps_status sim_bittrue_trace(const struct cfg_arch *a, const char *trace,
-				 struct sim_bt_result *r, struct ps_err *err)
+/* The trace's header: a bit-true trace (and of arch a, when given). */
+static enum ps_status check_trace(const struct cfg_arch *a, const char *trace,
+				  struct ps_err *err)
 {
 	struct trace_reader *tr;
-	struct ps_h5_file *f;
-	char side[1100];
 	enum ps_status st = trace_reader_open(&tr, trace, err);
-	uint32_t flags;
 	if (st)
 		return st;
-	flags = trace_reader_header(tr)->flags;
-	if (trace_reader_header(tr)->arch_digest != a->digest)
+	uint32_t flags = trace_reader_header(tr)->flags;
+	if (a && trace_reader_header(tr)->arch_digest != a->digest)
 		st = ps_errf(err, PS_EINPUT, "%s: offset 16: compiled for another arch than %s",
 			     trace, a->path);
 	else if (!(flags & TRACE_FLAG_BIT_TRUE))
 		st = ps_errf(err, PS_EINPUT, "%s: offset 44: not a bit-true trace (compile with --bit-true)",
 			     trace);
 	trace_reader_close(tr);
+	return st;
+}
+
+enum ps_status sim_bittrue_trace_gemm(const char *trace, uint32_t op,
+				      struct sim_trace_gemm *t, struct ps_err *err)
+{
+	struct ps_h5_file *f;
+	char side[1100], grp[32];
+	enum ps_status st;
+
+	memset(t, 0, sizeof *t);
+	if ((st = check_trace(NULL, trace, err)))
+		return st;
+	snprintf(side, sizeof side, "%s.h5", trace);
+	if ((st = ps_h5_open_read(&f, side, err)))
+		return st;
+	snprintf(grp, sizeof grp, "op%u", op);
+	if (!ps_h5_exists(f, grp))
+		st = ps_errf(err, PS_EINPUT, "%s: no /%s", side, grp);
+	else
+		st = side_load(f, grp, t, err);
+	ps_h5_close_read(f);
+	if (st)
+		sim_trace_gemm_free(t);
+	return st;
+}
+
+enum ps_status sim_bittrue_trace(const struct cfg_arch *a, const char *trace,
+				 struct sim_bt_result *r, struct ps_err *err)
+{
+	struct ps_h5_file *f;
+	char side[1100];
+	enum ps_status st = check_trace(a, trace, err);
 	if (st)
 		return st;
 	snprintf(side, sizeof side, "%s.h5", trace);

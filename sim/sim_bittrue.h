@@ -11,9 +11,11 @@
 #ifndef SIM_BITTRUE_H
 #define SIM_BITTRUE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "cfg_arch.h"
+#include "pe.h"
 #include "ps_status.h"
 #include "wl_model.h"
 #include "wl_scenario.h"
@@ -54,5 +56,21 @@ enum ps_status sim_bittrue_layer(const struct cfg_arch *a,
  * (compiler/cc_sidecar.h), which must belong to arch a. */
 enum ps_status sim_bittrue_trace(const struct cfg_arch *a, const char *trace,
 				 struct sim_bt_result *r, struct ps_err *err);
+
+/* One GEMM of a bit-true trace's sidecar with the arrays it owns. */
+struct sim_trace_gemm {
+	struct pe_gemm g;	/* points into arrays */
+	int phase;
+	char quant[48];		/* the quantizer spec, or "none" */
+	float *w_deq;		/* [N, K] the dequantized weights */
+	bool w_deq_owned;
+	void *arrays[11];
+};
+
+/* GEMM op `op` (0-based) of the bit-true trace `trace` from its sidecar;
+ * free it with sim_trace_gemm_free (also after an error). */
+enum ps_status sim_bittrue_trace_gemm(const char *trace, uint32_t op,
+				      struct sim_trace_gemm *t, struct ps_err *err);
+void sim_trace_gemm_free(struct sim_trace_gemm *t);
 
 #endif

@@ -24,7 +24,7 @@
 extern "C" {
 #endif
 
-#define RTL_MODEL_VERSION 1
+#define RTL_MODEL_VERSION 2
 
 struct rtl_port {
 	const char *name;
@@ -57,6 +57,13 @@ struct rtl_model_ops {
 	/* drive the top's reset port (not in the port table, as a C model's
 	 * reset is a function); NULL when the top has none */
 	void (*set_reset)(struct rtl_model *m, bool on);
+	/* FST waveform of the RTL's signals (every model is verilated with
+	 * --trace-fst): open on a fresh model before its first step; steps
+	 * then dump while `on` (trace_dump) is set; close writes the file.
+	 * trace_open returns false when the file cannot be opened. */
+	bool (*trace_open)(struct rtl_model *m, const char *path);
+	void (*trace_dump)(struct rtl_model *m, bool on);
+	void (*trace_close)(struct rtl_model *m);
 };
 
 /* Declares rtl_<name>_create ... _get_outputs and rtl_<name>_ops. */
@@ -69,15 +76,12 @@ struct rtl_model_ops {
 	void rtl_##name##_get_outputs(struct rtl_model *m, uint64_t *out);    \
 	extern const struct rtl_model_ops rtl_##name##_ops;
 
-/* One row per model of rtl/meson.build. */
+/* The models of rtl/meson.build's own rows; each family declares its
+ * own in rtl/<family>/verify_<family>.c. */
 RTL_MODEL_DECLARE(fp16_add)
 RTL_MODEL_DECLARE(fp16_add_mutant)	/* MUTANT_TIE_AWAY: ties away from zero */
 RTL_MODEL_DECLARE(fp16_mul)
 RTL_MODEL_DECLARE(dsp48e2)		/* DSP48E2 in FlightLLM's packed-MAC config */
-RTL_MODEL_DECLARE(pe_fp16_mac)		/* baseline FP16 MAC, golden model fp16_mac */
-RTL_MODEL_DECLARE(pe_fp16_mac_mutant)	/* MUTANT_FP16_FTZ: subnormals flushed */
-RTL_MODEL_DECLARE(pe_int8_mac)		/* baseline INT8 MAC, golden model int8_mac */
-RTL_MODEL_DECLARE(pe_int8_mac_mutant)	/* MUTANT_INT8_ACC16: 16-bit accumulator */
 
 /* The pe_bt_ops.step of a model: inputs sampled at one clock edge (or
  * the combinational outputs for these inputs), outputs after it. */

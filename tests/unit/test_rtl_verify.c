@@ -6,7 +6,9 @@
  * port after every edge, 0 mismatches (PS_OK). Each mutant build
  * (MUTANT_FP16_FTZ, MUTANT_INT8_ACC16) on the same stimulus: a mismatch
  * reported (cycle, port, expected != actual), PS_ECHECK (exit 1) and a
- * VCD of the edges around it. An unknown PE is PS_EINPUT (exit 2). */
+ * VCD of the edges around it and an FST of the RTL re-run. Operands from
+ * a GEMM (what `--trace` gives) match too. An unknown PE, or an RTL whose
+ * port table differs from the model's, is PS_EINPUT (exit 2). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,13 +21,14 @@
 #include <cmocka.h>
 
 #include "ps_status.h"
+#include "fmt.h"
 #include "rtl_verify.h"
 
 #define RANDOM_EDGES 100000u
 
 static void run_real(const char *pe, uint64_t seed)
 {
-	struct rtl_verify_opts o = { .pe = pe, .random = RANDOM_EDGES,
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .random = RANDOM_EDGES,
 				     .seed = seed, .log = stdout };
 	struct rtl_verify_result r;
 	struct ps_err err = { "" };
@@ -40,13 +43,13 @@ static void run_real(const char *pe, uint64_t seed)
 	assert_true(r.cycles >= 100000);
 	assert_int_equal(r.values, 2 * r.cycles);
 	assert_true(r.beats > r.cycles / 2);
-	assert_true(r.results > 1000);
+	assert_true(r.changes > 1000);
 	assert_true(r.resets >= 1);
 	printf("%s seed %llu: %llu cycles, %llu values compared, 0 mismatches "
-	       "(%llu beats, %llu results, %llu resets)\n", pe,
+	       "(%llu beats, %llu output changes, %llu resets)\n", pe,
 	       (unsigned long long)seed, (unsigned long long)r.cycles,
 	       (unsigned long long)r.values, (unsigned long long)r.beats,
-	       (unsigned long long)r.results, (unsigned long long)r.resets);
+	       (unsigned long long)r.changes, (unsigned long long)r.resets);
 }
 
 static void test_fp16_mac(void **state)
@@ -66,14 +69,18 @@ static void test_int8_mac(void **state)
 static void run_mutant(const char *pe, const char *port)
 {
 	char path[] = "/tmp/pesim-test-verify-XXXXXX";
+	char fst[] = "/tmp/pesim-test-verify-fst-XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	close(fd);
+	fd = mkstemp(fst);
+	assert_true(fd >= 0);
+	close(fd);
 
-	struct rtl_verify_opts o = { .pe = pe, .mutant = true,
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .mutant = true,
 				     .random = RANDOM_EDGES, .seed = 1,
-				     .vcd_path = path, .window = 16,
-				     .log = stdout };
+				     .vcd_path = path, .fst_path = fst,
+				     .window = 16, .log = stdout };
 	struct rtl_verify_result r;
 	struct ps_err err = { "" };
 
@@ -108,6 +115,18 @@ static void run_mutant(const char *pe, const char *port)
 	assert_int_equal(mismatch_var, 1);
 	assert_true(flagged >= 1);
 	assert_int_equal(times, 2 * 22 + 1);
+
+	/* the FST of the RTL re-run: Verilator's writer, header block 0 */
+	assert_true(r.fst_written);
+	f = fopen(fst, "rb");
+	assert_non_null(f);
+	assert_int_equal(fgetc(f), 0);
+	fseek(f, 0, SEEK_END);
+	long size = ftell(f);
+	fclose(f);
+	unlink(fst);
+	printf("%s mutant: FST %ld bytes\n", pe, size);
+	assert_true(size > 200);
 }
 
 static void test_fp16_mac_mutant(void **state)
@@ -122,17 +141,83 @@ static void test_int8_mac_mutant(void **state)
 	run_mutant("int8_mac", "out_acc");
 }
 
-static void test_bad_pe(void **state)
+/* Trace operands: a small GEMM's rows as the dots (FP16 weights for
+ * fp16_mac, INT8 codes for int8_mac); the run must match and use them. */
+static void test_gemm_operands(void **state)
 {
 	(void)state;
-	struct rtl_verify_opts o = { .pe = "bitmod_pe", .random = 10 };
+	enum { M = 5, K = 37, N = 3 };
+	static uint16_t a[M * K], w[N * K];
+	static uint8_t codes[N * K];
+	static const float scale[N] = { 1, 1, 1 };
+	uint64_t s = 42;
+
+	for (int i = 0; i < M * K; i++)
+		a[i] = (uint16_t)(rtl_stim_rnd(&s) & 0xbfff);	/* |x| < 2 */
+	for (int i = 0; i < N * K; i++) {
+		w[i] = (uint16_t)(rtl_stim_rnd(&s) & 0xbfff);
+		codes[i] = (uint8_t)rtl_stim_rnd(&s);
+		if (codes[i] == 0x80)	/* reserved in int8 */
+			codes[i] = 0x81;
+	}
+	struct pe_gemm g16 = { .M = M, .K = K, .N = N, .a = a, .w_f16 = w,
+			       .fmt = FMT_FP16 };
+	struct pe_gemm g8 = { .M = M, .K = K, .N = N, .a = a, .codes = codes,
+			      .fmt = FMT_INT8, .n_groups = 1, .scale = scale };
+	const struct { const char *pe; const struct pe_gemm *g; } runs[] = {
+		{ "fp16_mac", &g16 }, { "int8_mac", &g8 },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		struct rtl_verify_opts o = { .pe = rtl_verify_find(runs[i].pe),
+					     .random = 20000, .seed = 5,
+					     .gemm = runs[i].g };
+		struct rtl_verify_result r;
+		struct ps_err err = { "" };
+		enum ps_status st = rtl_verify(&o, &r, &err);
+		if (st)
+			print_error("%s: %s\n", runs[i].pe, err.msg);
+		assert_int_equal(st, PS_OK);
+		assert_true(r.beats > 10000);
+		printf("%s on GEMM operands: %llu cycles, 0 mismatches\n",
+		       runs[i].pe, (unsigned long long)r.cycles);
+	}
+	/* FP16 weights are required for fp16_mac */
+	struct rtl_verify_opts o = { .pe = rtl_verify_find("fp16_mac"),
+				     .random = 10, .gemm = &g8 };
+	struct rtl_verify_result r;
+	struct ps_err err = { "" };
+	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "FP16"));
+}
+
+static void test_registry(void **state)
+{
+	(void)state;
+	struct rtl_verify_opts o = { .pe = NULL, .random = 10 };
 	struct rtl_verify_result r;
 	struct ps_err err = { "" };
 
 	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
 	assert_int_equal(ps_exit_code(PS_EINPUT), 2);
-	assert_null(rtl_verify_find("bitmod_pe"));
-	assert_non_null(rtl_verify_find("int8_mac"));
+	assert_null(rtl_verify_find("no_such_pe"));
+	assert_null(rtl_verify_find(NULL));
+	const struct rtl_verify_pe *p = rtl_verify_find("int8_mac");
+	assert_non_null(p);
+	assert_string_equal(p->golden, "int8_mac");
+	/* a family name finds its first PE */
+	assert_ptr_equal(rtl_verify_find("int8"), p);
+	/* by parameters: a_bits 8 matches, 16 does not */
+	struct pe_params pp = { .a_bits = 8, .lanes = 1 };
+	assert_ptr_equal(rtl_verify_match("int8", &pp), p);
+	pp.a_bits = 16;
+	assert_null(rtl_verify_match("int8", &pp));
+
+	/* a RTL whose ports differ from the golden model's: refused */
+	struct rtl_verify_pe bad = *p;
+	bad.rtl = rtl_verify_find("fp16_mac")->rtl;
+	o.pe = &bad;
+	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "differ"));
 }
 
 int main(void)
@@ -142,7 +227,8 @@ int main(void)
 		cmocka_unit_test(test_int8_mac),
 		cmocka_unit_test(test_fp16_mac_mutant),
 		cmocka_unit_test(test_int8_mac_mutant),
-		cmocka_unit_test(test_bad_pe),
+		cmocka_unit_test(test_gemm_operands),
+		cmocka_unit_test(test_registry),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,296 @@
+/* verify_baseline.c - `pesim verify` stimulus of the baseline MAC PEs
+ * (rtl/baseline/, golden models fp16_mac and int8_mac): one reset edge,
+ * directed corners, two beats per dot (FP16: every special as accumulator,
+ * then every special pair as a x w, 27,648 edges; INT8: -128 x -128, then
+ * every (a, w) pair, 131,072 edges); then random edges: dots of random
+ * length and operand regime (FP16 subnormal/huge/special operands, INT8
+ * -128/127/-127 often), bubbles with garbage on the ignored inputs,
+ * stretches of fully random in_valid/in_last/data, rare resets, for INT8
+ * one dot of 2^17 products -128 x -128 (wraps to INT32_MIN). With a GEMM
+ * (a bit-true trace's operands) the dots' operands are its rows: FP16
+ * activations x FP16 weights, or INT8 activations (quantized per tensor,
+ * as pe_baseline_gemm.c does) x the INT8 weight codes. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "rtl_verify.h"
+
+RTL_MODEL_DECLARE(pe_fp16_mac)		/* baseline FP16 MAC */
+RTL_MODEL_DECLARE(pe_fp16_mac_mutant)	/* MUTANT_FP16_FTZ: subnormals flushed */
+RTL_MODEL_DECLARE(pe_int8_mac)		/* baseline INT8 MAC */
+RTL_MODEL_DECLARE(pe_int8_mac_mutant)	/* MUTANT_INT8_ACC16: 16-bit accumulator */
+
+/* The baseline protocol (pe_models/baseline/README.md), in port order. */
+enum { IN_VALID, IN_LAST, IN_A, IN_W };
+
+/* FP16 specials: zeros, subnormal ends, normal ends, one and neighbours,
+ * 65504, infinities, quiet/signalling/negative NaN. */
+static const uint16_t f16_special[] = {
+	0x0000, 0x8000, 0x0001, 0x8001, 0x0200, 0x03ff, 0x83ff, 0x0400,
+	0x8400, 0x1400, 0x3c00, 0xbc00, 0x3c01, 0x3bff, 0x5bff, 0x5c00,
+	0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe00, 0xc500,
+};
+#define N_SPECIAL (sizeof f16_special / sizeof f16_special[0])
+
+/* An FP16 operand: regime 0 body (2^-6..2^7), 1 tiny (2^-24..2^-6:
+ * subnormal products), 2 huge (2^5..65504: products near overflow),
+ * 3 subnormal, 4 raw bits, 5 mixed with 1/8 specials, 6 special. */
+static uint16_t rand_f16(uint64_t *s, int regime)
+{
+	uint64_t r = rtl_stim_rnd(s);
+	uint16_t sign = (uint16_t)(r & 0x8000);
+	uint16_t man = (uint16_t)((r >> 16) & 0x3ff);
+	static const unsigned lo[] = { 9, 0, 20, 0 }, span[] = { 13, 10, 11, 1 };
+
+	if (regime == 5)
+		regime = (r >> 32) % 8 ? (int)((r >> 40) % 5) : 6;
+	if (regime == 6)
+		return f16_special[(r >> 48) % N_SPECIAL];
+	if (regime == 4)
+		return (uint16_t)(r >> 24);
+	return (uint16_t)(sign | ((lo[regime] + (r >> 32) % span[regime]) << 10) |
+			  man);
+}
+
+static uint8_t rand_i8(uint64_t *s)
+{
+	uint64_t x = rtl_stim_rnd(s);
+	if ((x >> 16) % 6 == 0)
+		return 0x80;				/* -128 */
+	if ((x >> 20) % 8 == 0)
+		return (x >> 24) & 1 ? 0x7f : 0x81;	/* 127, -127 */
+	return (uint8_t)x;
+}
+
+struct stim {
+	uint64_t s;
+	/* trace operands (use_gemm): dots n-major, k in order */
+	const struct pe_gemm *g;
+	int8_t *a8, *w8;		/* INT8: quantized activations, weights */
+	uint64_t gm, gn, gk;
+	bool fp16;
+	uint64_t a_mask, w_mask;
+	uint64_t left;		/* beats left in the dot */
+	int regime;
+	unsigned bubble_pct;
+	uint64_t chaos;		/* edges left of fully random inputs */
+	bool long_dot;		/* the INT8 wrap dot is running */
+	bool long_done;
+};
+
+static void new_dot(struct stim *st)
+{
+	static const unsigned pct[] = { 0, 0, 10, 50 };
+	uint64_t r = rtl_stim_rnd(&st->s);
+
+	if (!st->fp16 && !st->long_done && r % 997 == 0) {
+		st->long_dot = true;
+		st->long_done = true;
+		st->left = 1ull << 17;
+		st->bubble_pct = 0;
+		return;
+	}
+	st->long_dot = false;
+	if (r % 20 == 0) {
+		st->chaos = 1 + (r >> 8) % 64;
+		st->left = 0;
+		return;
+	}
+	st->left = (r >> 8) % 40 == 0 ? 13 + (r >> 16) % 200 : 1 + (r >> 16) % 12;
+	/* of 16 dots: 6 body, 3 tiny, 1 huge, 2 subnormal, 1 raw, 3 mixed */
+	st->regime = "0000001112334555"[(r >> 24) % 16] - '0';
+	st->bubble_pct = pct[(r >> 32) % 4];
+}
+
+static uint64_t corner_edges(const struct stim *st)
+{
+	return st->fp16 ? 2ull * N_SPECIAL * N_SPECIAL * N_SPECIAL : 2ull << 16;
+}
+
+static void corner_inputs(const struct stim *st, uint64_t i, uint64_t *in)
+{
+	uint64_t dot = i / 2;
+
+	in[IN_VALID] = 1;
+	in[IN_LAST] = i & 1;
+	if (st->fp16) {
+		uint64_t ia = dot % N_SPECIAL, iw = dot / N_SPECIAL % N_SPECIAL,
+			 ic = dot / N_SPECIAL / N_SPECIAL;
+		in[IN_A] = i & 1 ? f16_special[ia] : f16_special[ic];
+		in[IN_W] = i & 1 ? f16_special[iw] : 0x3c00;
+	} else {
+		in[IN_A] = i & 1 ? dot & 0xff : 0x80;
+		in[IN_W] = i & 1 ? dot >> 8 : 0x80;
+	}
+}
+
+/* Inputs of one random edge; returns whether rst is asserted. */
+static bool next_inputs(struct stim *st, uint64_t *in)
+{
+	uint64_t r = rtl_stim_rnd(&st->s);
+
+	if (r % 20000 == 0 && !(st->long_dot && st->left)) {
+		in[IN_VALID] = (r >> 20) & 1;
+		in[IN_LAST] = (r >> 21) & 1;
+		in[IN_A] = (r >> 24) & st->a_mask;
+		in[IN_W] = (r >> 40) & st->w_mask;
+		return true;
+	}
+	if (!st->left && !st->chaos)
+		new_dot(st);
+	if (st->chaos) {
+		st->chaos--;
+		in[IN_VALID] = (r >> 20) & 1;
+		in[IN_LAST] = (r >> 21) & 1;
+		in[IN_A] = st->fp16 ? rand_f16(&st->s, 5) : rand_i8(&st->s);
+		in[IN_W] = st->fp16 ? rand_f16(&st->s, 5) : rand_i8(&st->s);
+		return false;
+	}
+	if ((r >> 24) % 100 < st->bubble_pct) {	/* bubble: garbage elsewhere */
+		in[IN_VALID] = 0;
+		in[IN_LAST] = (r >> 20) & 1;
+		in[IN_A] = (r >> 32) & st->a_mask;
+		in[IN_W] = (r >> 48) & st->w_mask;
+		return false;
+	}
+	in[IN_VALID] = 1;
+	in[IN_LAST] = --st->left == 0;
+	if (st->long_dot) {
+		in[IN_A] = 0x80;
+		in[IN_W] = 0x80;
+	} else if (st->fp16) {
+		in[IN_A] = rand_f16(&st->s, st->regime);
+		in[IN_W] = rand_f16(&st->s, st->regime);
+	} else {
+		in[IN_A] = rand_i8(&st->s);
+		in[IN_W] = rand_i8(&st->s);
+	}
+	return false;
+}
+
+
+/* The next trace operands (a, w) and whether the dot ends. */
+static bool gemm_operands(struct stim *st, uint64_t *a, uint64_t *w)
+{
+	const struct pe_gemm *g = st->g;
+	uint64_t ia = st->gm * g->K + st->gk, iw = st->gn * g->K + st->gk;
+
+	*a = st->fp16 ? g->a[ia] : (uint8_t)st->a8[ia];
+	*w = st->fp16 ? g->w_f16[iw] : (uint8_t)st->w8[iw];
+	if (++st->gk < g->K)
+		return false;
+	st->gk = 0;
+	if (++st->gm == g->M) {
+		st->gm = 0;
+		st->gn = (st->gn + 1) % g->N;
+	}
+	return true;
+}
+
+static enum ps_status stim_init(void *s, const struct pe_params *p,
+				uint64_t seed, struct ps_err *err)
+{
+	struct stim *st = s;
+	(void)err;
+	st->s = seed;
+	st->fp16 = p->a_bits == 16;
+	st->a_mask = st->w_mask = st->fp16 ? 0xffff : 0xff;
+	return PS_OK;
+}
+
+static uint64_t stim_corner_edges(const void *s)
+{
+	return corner_edges(s);
+}
+
+static bool stim_corner(void *s, uint64_t i, uint64_t *in)
+{
+	corner_inputs(s, i, in);
+	return false;
+}
+
+static bool stim_random(void *s, uint64_t *in)
+{
+	struct stim *st = s;
+	bool rst = next_inputs(st, in);
+
+	if (st->g && !rst && in[IN_VALID] && !st->chaos && !st->long_dot) {
+		bool end = gemm_operands(st, &in[IN_A], &in[IN_W]);
+		in[IN_LAST] = end;
+		st->left = end ? 0 : st->g->K;	/* dots follow the GEMM's K */
+	}
+	return rst;
+}
+
+static enum ps_status stim_use_gemm(void *s, const struct pe_gemm *g,
+				    struct ps_err *err)
+{
+	struct stim *st = s;
+	uint64_t nk = g->N * g->K, mk = g->M * g->K;
+	double mx = 0;
+
+	if (!g->M || !g->N || !g->K)
+		return ps_errf(err, PS_EINPUT, "an empty GEMM");
+	st->g = g;
+	st->long_done = true;	/* no 2^17-beat dot: trace operands only */
+	if (st->fp16) {
+		if (!g->w_f16)
+			return ps_errf(err, PS_EINPUT, "fp16_mac: the trace's weights "
+				       "must stay FP16 (quant none)");
+		return PS_OK;
+	}
+	if (!g->codes || g->fmt < 0 || fmt_get(g->fmt)->kind != FMT_K_INT)
+		return ps_errf(err, PS_EINPUT, "int8_mac: the trace's weights must "
+			       "be INT codes (quant int8 / int4)");
+	st->a8 = malloc(mk);
+	st->w8 = malloc(nk);
+	if (!st->a8 || !st->w8)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	for (uint64_t i = 0; i < nk; i++) {
+		double v = fmt_decode(g->fmt, g->codes[i]);	/* NaN: reserved */
+		st->w8[i] = (int8_t)(isnan(v) ? 0 : lrint(v));
+	}
+	for (uint64_t i = 0; i < mk; i++) {
+		double v = fabs(fmt_f16_to_f64(g->a[i]));
+		if (v > mx && isfinite(v))
+			mx = v;
+	}
+	for (uint64_t i = 0; i < mk; i++) {
+		double v = nearbyint(fmt_f16_to_f64(g->a[i]) / (mx > 0 ? mx / 127 : 1));
+		st->a8[i] = (int8_t)(v > 127 ? 127 : v < -127 ? -127 : isnan(v) ? 0 : v);
+	}
+	return PS_OK;
+}
+
+static void stim_fini(void *s)
+{
+	struct stim *st = s;
+	free(st->a8);
+	free(st->w8);
+}
+
+static const struct rtl_stim_ops baseline_stim = {
+	.state_size = sizeof(struct stim),
+	.init = stim_init,
+	.fini = stim_fini,
+	.corner_edges = stim_corner_edges,
+	.corner = stim_corner,
+	.random = stim_random,
+	.use_gemm = stim_use_gemm,
+};
+
+const struct rtl_verify_pe rtl_verify_baseline[] = {
+	{ .name = "fp16_mac", .family = "fp16", .golden = "fp16_mac",
+	  .what = "FP16 MAC (FP16 x FP16 + FP16 accumulator, IEEE RNE)",
+	  .params = { .a_bits = 16 },
+	  .rtl = &rtl_pe_fp16_mac_ops, .mutant = &rtl_pe_fp16_mac_mutant_ops,
+	  .mutant_define = "MUTANT_FP16_FTZ", .stim = &baseline_stim },
+	{ .name = "int8_mac", .family = "int8", .golden = "int8_mac",
+	  .what = "INT8 MAC (INT8 x INT8 + INT32 accumulator)",
+	  .params = { .a_bits = 8 },
+	  .rtl = &rtl_pe_int8_mac_ops, .mutant = &rtl_pe_int8_mac_mutant_ops,
+	  .mutant_define = "MUTANT_INT8_ACC16", .stim = &baseline_stim },
+	{ .name = NULL },
+};
