@@ -25,9 +25,8 @@ static void help(FILE *fp)
 		"combinational logic, its register bits, the total with registers,\n"
 		"that total relative to the FP16 MAC, and an um2 estimate scaled so\n"
 		"the FP16 MAC equals BitMoD's FP16 MAC (1968.7 um2 with registers,\n"
-		"28 nm), beside the papers' figures. The FP16 MAC is for now\n"
-		"%s, a stand-in (fp16_mul + fp16_add + a 16-bit\n"
-		"register) until the FP16 MAC baseline has RTL.\n\n"
+		"28 nm), beside the papers' figures and ratios. The FP16 MAC is\n"
+		"%s (rtl/baseline/pe_fp16_mac.v).\n\n"
 		"  --pe all|NAME  every design (default) or one (with the reference)\n"
 		"  --json         one JSON object\n"
 		"  --ref FILE     published figures (default <rtl>/area-reference.yaml)\n"
@@ -56,7 +55,6 @@ static void print_json(const struct row *rows, size_t n, const struct row *ref,
 	ps_json_str(&j, "tool", "yosys generic synthesis, stat -tech cmos");
 	ps_json_obj_begin(&j, "reference");
 	ps_json_str(&j, "design", ref->d->name);
-	ps_json_bool(&j, "standin", RTL_REFERENCE_IS_STANDIN);
 	ps_json_str(&j, "paper_entry", cal->id);
 	ps_json_num(&j, "paper_um2", cal->um2);
 	ps_json_num(&j, "um2_per_transistor", k);
@@ -83,6 +81,7 @@ static void print_json(const struct row *rows, size_t n, const struct row *ref,
 			ps_json_num(&j, "paper_um2", w->paper->um2);
 			if (!isnan(w->paper->um2_no_regs))
 				ps_json_num(&j, "paper_um2_no_regs", w->paper->um2_no_regs);
+			ps_json_num(&j, "paper_rel_fp16_mac", w->paper->um2 / cal->um2);
 		}
 		ps_json_obj_end(&j);
 	}
@@ -116,24 +115,27 @@ static void print_text(const struct row *rows, size_t n, const struct row *ref,
 {
 	printf("Yosys generic synthesis (synth -flatten; stat -tech cmos): %zu design%s, %.1f s\n\n",
 	       n, n == 1 ? "" : "s", secs);
-	printf("%-18s %11s %8s %11s %9s %9s %10s\n", "design", "transistors",
-	       "reg bits", "with regs", "vs MAC", "est. um2", "paper um2");
+	printf("%-22s %11s %8s %11s %8s %9s %10s %9s\n", "design", "transistors",
+	       "reg bits", "with regs", "vs MAC", "est. um2", "paper um2",
+	       "paper vs");
 	for (size_t i = 0; i < n; i++) {
 		const struct row *w = &rows[i];
-		char paper[32] = "-";
-		if (w->paper)
+		char paper[32] = "-", pratio[32] = "-";
+		if (w->paper) {
 			snprintf(paper, sizeof paper, "%.1f", w->paper->um2);
-		printf("%-18s %11llu %8llu %11llu %8.3fx %9.1f %10s%s%s\n", w->d->name,
+			snprintf(pratio, sizeof pratio, "%.3fx", w->paper->um2 / cal->um2);
+		}
+		printf("%-22s %11llu %8llu %11llu %7.3fx %9.1f %10s %9s%s%s\n", w->d->name,
 		       (unsigned long long)w->a.transistors,
 		       (unsigned long long)w->a.reg_bits,
 		       (unsigned long long)w->a.transistors_all,
 		       (double)w->a.transistors_all / (double)ref->a.transistors_all,
-		       k * (double)w->a.transistors_all, paper,
-		       w == ref ? "  <- FP16 MAC (stand-in), calibration" : "",
+		       k * (double)w->a.transistors_all, paper, pratio,
+		       w == ref ? "  <- FP16 MAC, calibration" : "",
 		       w->a.uncosted ? "  [cells without a cmos cost: lower bound]" : "");
 	}
-	printf("\nFP16 MAC: %s = fp16_mul + fp16_add + a 16-bit accumulator register,\n"
-	       "a STAND-IN until the FP16 MAC baseline has RTL of its own.\n",
+	printf("\nvs MAC: with registers, over the FP16 MAC (%s, rtl/baseline/pe_fp16_mac.v);\n"
+	       "paper vs: the published area over the published FP16 MAC's, with registers.\n",
 	       ref->d->name);
 	printf("est. um2 = transistors with registers x %.5f um2: the scale that makes\n"
 	       "it %.1f um2 with registers, the published %s\n(%s).\n",

@@ -20,13 +20,20 @@
 
 const struct rtl_design rtl_designs[] = {
 	{
-		.name = "fp16_mac_standin",
-		.top = "fp16_mac_standin",
-		.files = { "common/fp16_mac_standin.v", "common/fp16_mul.v",
+		.name = "fp16_mac",
+		.top = "pe_fp16_mac",
+		.files = { "baseline/pe_fp16_mac.v", "common/fp16_mul.v",
 			   "common/fp16_add.v" },
-		.family = "common",
+		.family = "baseline",
 		.paper = "bitmod_fp16_mac",
-		.what = "FP16 MAC stand-in: fp16_mul + fp16_add + 16-bit acc register",
+		.what = "FP16 MAC baseline PE: fp16_mul, fp16_add, 2 register stages",
+	},
+	{
+		.name = "int8_mac",
+		.top = "pe_int8_mac",
+		.files = { "baseline/pe_int8_mac.v" },
+		.family = "baseline",
+		.what = "INT8 MAC baseline PE: 8x8 multiply, 32-bit accumulator",
 	},
 	{
 		.name = "fp16_add",

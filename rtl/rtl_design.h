@@ -25,10 +25,9 @@ struct rtl_design {
 extern const struct rtl_design rtl_designs[];
 
 /* The design every other one is compared with and that the µm² estimate
- * is calibrated on: the FP16 MAC. Until the FP16 MAC baseline has RTL
- * this is fp16_mac_standin (fp16_mul + fp16_add + a 16-bit register). */
-#define RTL_REFERENCE_DESIGN "fp16_mac_standin"
-#define RTL_REFERENCE_IS_STANDIN 1
+ * is calibrated on: the FP16 MAC baseline PE (rtl/baseline/pe_fp16_mac.v,
+ * verified against its golden model by `pesim verify --pe fp16_mac`). */
+#define RTL_REFERENCE_DESIGN "fp16_mac"
 
 const struct rtl_design *rtl_design_find(const char *name);
 

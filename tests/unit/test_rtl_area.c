@@ -19,9 +19,9 @@
 #include "rtl_area.h"
 #include "rtl_design.h"
 
-/* Yosys 0.23 on fp16_mac_standin, as rtl_area_script asks for it */
+/* Yosys 0.23 on pe_fp16_mac, as rtl_area_script asks for it */
 static const char stat_all[] =
-	"\n8. Printing statistics.\n\n=== fp16_mac_standin ===\n\n"
+	"\n8. Printing statistics.\n\n=== pe_fp16_mac ===\n\n"
 	"   Number of wires:               1892\n"
 	"   Number of cells:               1879\n"
 	"     $_ANDNOT_                      48\n"
@@ -29,12 +29,12 @@ static const char stat_all[] =
 	"     $_XOR_                        223\n\n"
 	"   Estimated number of transistors:      12994\n";
 static const char stat_comb[] =
-	"\n9. Printing statistics.\n\n=== fp16_mac_standin (partially selected) ===\n\n"
+	"\n9. Printing statistics.\n\n=== pe_fp16_mac (partially selected) ===\n\n"
 	"   Number of cells:               1863\n"
 	"     $_XOR_                        223\n\n"
 	"   Estimated number of transistors:      12738\n";
 static const char stat_regs[] =
-	"\n10. Printing statistics.\n\n=== fp16_mac_standin (partially selected) ===\n\n"
+	"\n10. Printing statistics.\n\n=== pe_fp16_mac (partially selected) ===\n\n"
 	"   Number of cells:                 16\n"
 	"     $_DFF_P_                       16\n";
 /* an empty selection: the header only */
@@ -138,7 +138,7 @@ static void load_text(const char *text, enum ps_status want, const char *msg)
 
 static void test_ref_errors(void **state)
 {
-	static const char head[] = "calibration: {design: fp16_mac_standin, entry: a}\nentries:\n";
+	static const char head[] = "calibration: {design: fp16_mac, entry: a}\nentries:\n";
 	char t[1024];
 	(void)state;
 	snprintf(t, sizeof t, "%s  - {id: a, label: A, kind: area, um2: 1, source: s}\n", head);
@@ -163,7 +163,7 @@ static int have_yosys(void)
 
 static void test_yosys(void **state)
 {
-	const struct rtl_design *ds[2] = { rtl_design_find("fp16_mac_standin"),
+	const struct rtl_design *ds[2] = { rtl_design_find("fp16_mac"),
 					   rtl_design_find("fp16_add") };
 	struct rtl_area a[2];
 	struct ps_err err;
@@ -173,12 +173,13 @@ static void test_yosys(void **state)
 		skip();
 	if (rtl_area_run(ds, 2, rtl_dir(), rtl_yosys(), 2, a, &err))
 		fail_msg("%s", err.msg);
-	/* the accumulator, and nothing else, is a register */
-	assert_int_equal(a[0].reg_bits, 16);
+	/* the MAC's registers: product 16 + valid + last, accumulator 16,
+	 * out_acc 16, out_valid (rtl/baseline/pe_fp16_mac.v) */
+	assert_int_equal(a[0].reg_bits, 51);
 	assert_int_equal(a[1].reg_bits, 0);
 	assert_false(a[0].uncosted);
 	/* yosys prices a plain DFF at 16 transistors (kernel/cost.h) */
-	assert_int_equal(a[0].transistors_all - a[0].transistors, 16 * 16);
+	assert_int_equal(a[0].transistors_all - a[0].transistors, 51 * 16);
 	assert_int_equal(a[1].transistors_all, a[1].transistors);
 	/* the adder is part of the MAC */
 	assert_true(a[1].transistors > 1000 && a[1].transistors < a[0].transistors);
@@ -204,7 +205,7 @@ static void test_cli(void **state)
 	assert_int_equal(WEXITSTATUS(rc), 2);
 	if (!have_yosys())
 		skip();
-	snprintf(cmd, sizeof cmd, "%s area --pe fp16_mac_standin --json", PESIM_EXE);
+	snprintf(cmd, sizeof cmd, "%s area --pe fp16_mac --json", PESIM_EXE);
 	fp = popen(cmd, "r");
 	assert_non_null(fp);
 	n = fread(out, 1, sizeof out - 1, fp);
@@ -217,8 +218,11 @@ static void test_cli(void **state)
 	p = strstr(out, "\"est_um2\":");
 	assert_non_null(p);
 	assert_float_equal(strtod(p + 10, NULL), 1968.7, 1e-9);
-	assert_non_null(strstr(out, "\"standin\":true"));
-	assert_non_null(strstr(out, "\"reg_bits\":16"));
+	assert_non_null(strstr(out, "\"reg_bits\":51"));
+	/* the paper's FP16 MAC over itself */
+	p = strstr(out, "\"paper_rel_fp16_mac\":");
+	assert_non_null(p);
+	assert_float_equal(strtod(p + 21, NULL), 1.0, 1e-12);
 }
 
 int main(void)
