@@ -34,6 +34,7 @@ static const struct cfg_field pe_fields[] = {
 	{ .key = "kv_bits", .type = CFG_UINT, .offset = A(pe.kv_bits) - A(pe), RANGE(1, 32) },
 	{ .key = "group_size", .type = CFG_UINT, .offset = A(pe.group_size) - A(pe), RANGE(1, 65536) },
 	{ .key = "area_um2", .type = CFG_DOUBLE, .offset = A(pe.area_um2) - A(pe), .required = true, RANGE(1e-3, 1e9) },
+	{ .key = "area_source", .type = CFG_STR, .offset = A(pe.area_source) - A(pe), .size = sizeof(((struct cfg_arch *)0)->pe.area_source) },
 	{ .key = "weight_format", .type = CFG_STR, .offset = A(pe.weight_format) - A(pe), .size = sizeof(((struct cfg_arch *)0)->pe.weight_format) },
 	{ .key = "nm_n", .type = CFG_UINT, .offset = A(pe.nm_n) - A(pe), RANGE(0, 16) },
 	{ .key = "lut_k", .type = CFG_UINT, .offset = A(pe.lut_k) - A(pe), RANGE(1, 8) },

@@ -66,6 +66,9 @@ struct cfg_arch {
 		uint32_t act_bits, kv_bits;
 		uint32_t group_size;	/* quantization group along K */
 		double area_um2;	/* one PE, with registers */
+		char area_source[160];	/* where area_um2 comes from (informative;
+					 * "pesim area --pe X ..." is checked
+					 * against pesim area by test_rtl_area) */
 		char weight_format[32];	/* "fp16", "bitmod-fp4", ... (informative) */
 		uint32_t nm_n;		/* N of N:M weight sparsity, M = 16 (0: dense) */
 		uint32_t lut_k;		/* activations per lookup table (LUT-TC, 4) */

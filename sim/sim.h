@@ -91,6 +91,7 @@ struct sim_phase_stats {
 
 struct sim_result {
 	char arch[64], model[64], scenario[128], energy_table[64];
+	char area_source[160];		/* the arch's pe.area_source ("" unknown) */
 	int mode, compat_attn;
 	uint64_t arch_digest;
 	uint64_t cycles;		/* totals over all phases and times */

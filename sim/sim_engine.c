@@ -770,6 +770,7 @@ enum ps_status sim_engine_finish(struct sim_engine *e, struct sim_result *res,
 		return st;
 	e->r.pe_area_um2 = e->a->pe.area_um2;
 	e->r.array_area_um2 = e->a->pe.area_um2 * (double)e->r.pes;
+	snprintf(e->r.area_source, sizeof e->r.area_source, "%s", e->a->pe.area_source);
 	e->r.seconds = (double)e->r.cycles / (e->a->clock_mhz * 1e6);
 	if (e->r.cycles) {
 		e->r.utilization = (double)e->r.busy_pe_cycles /

@@ -115,6 +115,7 @@ enum ps_status sim_write_h5(const char *path, const struct sim_result *r,
 	if (!(st = ps_h5_stamp(f, err)) &&
 	    !(st = ps_h5_attr_str(f, "arch_digest", digest, err)) &&
 	    !(st = ps_h5_attr_str(f, "energy_table", r->energy_table, err)) &&
+	    !(st = ps_h5_attr_str(f, "pe_area_source", r->area_source, err)) &&
 	    !(st = ps_h5_attr_str(f, "arch", r->arch, err)) &&
 	    !(st = ps_h5_attr_str(f, "model", r->model, err)) &&
 	    !(st = ps_h5_attr_str(f, "scenario", r->scenario, err)) &&

@@ -32,6 +32,8 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 	fprintf(fp, "%-22s %18.6e pJ\n", "energy DRAM", e->dram);
 	fprintf(fp, "%-22s %18.1f um2 (%" PRIu64 " PEs x %.1f um2)\n",
 		"PE-array area", r->array_area_um2, r->pes, r->pe_area_um2);
+	if (r->area_source[0])
+		fprintf(fp, "%-22s %18s %s\n", "PE area source", "", r->area_source);
 	fprintf(fp, "%-22s %18s\n", "energy table", r->energy_table);
 	if (r->mode == SIM_MODE_CYCLE) {
 		fprintf(fp, "%-22s %18.4f (busy PE-cycles / PEs x cycles)\n",
@@ -120,6 +122,7 @@ void sim_print_json(FILE *fp, const struct sim_result *r)
 	ps_json_num(&j, "area_um2", r->array_area_um2);
 	ps_json_u64(&j, "pes", r->pes);
 	ps_json_num(&j, "pe_area_um2", r->pe_area_um2);
+	ps_json_str(&j, "pe_area_source", r->area_source);
 	if (r->mode == SIM_MODE_CYCLE) {
 		ps_json_num(&j, "utilization", r->utilization);
 		ps_json_num(&j, "dram_bw_bits_per_cycle", r->dram_bw_bits_per_cycle);

@@ -239,6 +239,7 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 	}
 	res->pe_area_um2 = a->pe.area_um2;
 	res->array_area_um2 = a->pe.area_um2 * (double)res->pes;
+	snprintf(res->area_source, sizeof res->area_source, "%s", a->pe.area_source);
 	res->seconds = (double)res->cycles / (a->clock_mhz * 1e6);
 	return PS_OK;
 }
