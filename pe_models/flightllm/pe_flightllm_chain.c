@@ -263,16 +263,19 @@ static const struct pe_port chain_ports[] = {
 	{ "out_valid", 16 },
 };
 
+/* weight_bits is the average stored bits per weight (pe.h): an arch's
+ * 4.125 is 4-bit codes plus an FP16 scale per 128 (pe_params_from_arch of
+ * csd-2of16.yaml); the decode unit widens the whole code bits. */
 static enum ps_status bt_init(void *state, const struct pe_params *p,
 			      struct ps_err *err)
 {
 	struct pe_flightllm_cfg cfg = { .depth = p->lanes,
-					.wbits = (uint32_t)p->weight_bits,
 					.oau = PE_FL_OAU_AUTO };
-	if ((double)cfg.wbits != p->weight_bits)
+	if (!(p->weight_bits >= 2 && p->weight_bits < 9))
 		return ps_errf(err, PS_EINPUT,
-			       "flightllm chain: weight_bits %g: codes have a whole number of bits",
+			       "flightllm chain: weight_bits %g: the decode unit widens 2..8-bit codes",
 			       p->weight_bits);
+	cfg.wbits = (uint32_t)p->weight_bits;
 	return pe_flightllm_chain_init(state, &cfg, err);
 }
 

@@ -676,8 +676,15 @@ static void test_bt_models(void **state)
 	assert_int_equal(ch->init(&a, &pp, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "depth 7"));
 	pp.lanes = 16;
-	pp.weight_bits = 4.5;
+	pp.weight_bits = 1.5;
 	assert_int_equal(ch->init(&a, &pp, &err), PS_EINPUT);
+	pp.weight_bits = 9;
+	assert_int_equal(ch->init(&a, &pp, &err), PS_EINPUT);
+	/* an arch's average bits (csd-2of16.yaml: 4-bit codes + FP16 scale
+	 * per 128 = 4.125): the codes' whole bits */
+	pp.weight_bits = 4.125;
+	assert_int_equal(ch->init(&a, &pp, &err), PS_OK);
+	assert_int_equal(a.cfg.wbits, 4);
 }
 
 /* ----------------------------------------------------------------- GEMMs */
