@@ -36,6 +36,15 @@ const struct rtl_design rtl_designs[] = {
 		.what = "INT8 MAC baseline PE: 8x8 multiply, 32-bit accumulator",
 	},
 	{
+		.name = "ant_mac",
+		.top = "pe_ant_mac",
+		.files = { "baseline/pe_ant_mac.v", "baseline/ant_fma.v",
+			   "baseline/ant_decode.v" },
+		.family = "baseline",
+		.paper = "bitmod_fp16_int8_fma",
+		.what = "ANT baseline PE: int4/flint4 ROM, FP16xINT8 FMA, 2 register stages",
+	},
+	{
 		.name = "fp16_add",
 		.top = "fp16_add",
 		.files = { "common/fp16_add.v" },
