@@ -7,11 +7,13 @@
 /* extern declarations: one per family */
 extern const struct rtl_verify_pe rtl_verify_baseline[];
 extern const struct rtl_verify_pe rtl_verify_ant[];
+extern const struct rtl_verify_pe rtl_verify_flightllm[];
 
 const struct rtl_verify_pe *const rtl_verify_families[] = {
 	/* entries: one per family */
 	rtl_verify_baseline,
 	rtl_verify_ant,
+	rtl_verify_flightllm,
 	NULL,
 };
 
