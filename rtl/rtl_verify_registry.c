@@ -8,12 +8,14 @@
 extern const struct rtl_verify_pe rtl_verify_baseline[];
 extern const struct rtl_verify_pe rtl_verify_ant[];
 extern const struct rtl_verify_pe rtl_verify_flightllm[];
+extern const struct rtl_verify_pe rtl_verify_lut_tc[];
 
 const struct rtl_verify_pe *const rtl_verify_families[] = {
 	/* entries: one per family */
 	rtl_verify_baseline,
 	rtl_verify_ant,
 	rtl_verify_flightllm,
+	rtl_verify_lut_tc,
 	NULL,
 };
 

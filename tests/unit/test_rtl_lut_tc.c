@@ -1,0 +1,210 @@
+/* test_rtl_lut_tc.c - the LUT Tensor Core RTL (rtl/lut_tc/) in lockstep
+ * with its golden C models through `pesim verify`'s library
+ * (rtl/rtl_verify.h): the M2N64K4 tile (--pe lut_tc, golden lut_tc_tile)
+ * and the table precompute unit (--pe lut_tc_pre, golden
+ * lut_tc_precompute).
+ *
+ * Each: 1 reset + the directed corners + 10^5 random edges, every output
+ * port after every edge, 0 mismatches, FP16 and INT8 tables both driven.
+ * Each mutant build (MUTANT_TILE_EXP_NORENORM: the exponent add does not
+ * renormalize a subnormal entry; MUTANT_PRE_TIE_AWAY: INT8 codes round
+ * ties away from zero) on the same stimulus: PS_ECHECK, the mismatch on
+ * rd_data / tbl_0 within the directed corners, and a VCD written.
+ * Operands of a GEMM (what `pesim verify --trace` gives): a small GEMM of
+ * lut_pm1_w2 and _w3 codes with odd shapes and K-groups drives both units
+ * with 0 mismatches; a GEMM whose codes are wider than 8 bits is refused. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "fmt.h"
+#include "ps_status.h"
+#include "rtl_verify.h"
+
+#define RANDOM_EDGES 100000u
+
+static void run_real(const char *pe, uint64_t seed)
+{
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .random = RANDOM_EDGES,
+				     .seed = seed, .log = stdout };
+	struct rtl_verify_result r;
+	struct ps_err err = { "" };
+
+	assert_non_null(o.pe);
+	enum ps_status st = rtl_verify(&o, &r, &err);
+	if (st != PS_OK)
+		print_error("%s: %s\n", pe, err.msg);
+	assert_int_equal(st, PS_OK);
+	assert_false(r.mismatch);
+	assert_int_equal(r.random_edges, RANDOM_EDGES);
+	assert_true(r.corner_edges > 2000);
+	assert_int_equal(r.cycles, 1 + r.corner_edges + RANDOM_EDGES);
+	assert_true(r.beats > r.cycles / 2);
+	assert_true(r.changes > r.cycles / 2);
+	assert_true(r.resets >= 2);
+	printf("%s seed %llu: %llu cycles (%llu corner), %llu values compared, "
+	       "0 mismatches (%llu beats, %llu output changes, %llu resets)\n",
+	       pe, (unsigned long long)seed, (unsigned long long)r.cycles,
+	       (unsigned long long)r.corner_edges, (unsigned long long)r.values,
+	       (unsigned long long)r.beats, (unsigned long long)r.changes,
+	       (unsigned long long)r.resets);
+}
+
+static void test_tile(void **state)
+{
+	(void)state;
+	run_real("lut_tc", 1);
+	run_real("lut_tc", 2);
+}
+
+static void test_pre(void **state)
+{
+	(void)state;
+	run_real("lut_tc_pre", 1);
+	run_real("lut_tc_pre", 2);
+}
+
+static void run_mutant(const char *pe, const char *port)
+{
+	char path[] = "/tmp/pesim-test-luttc-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .mutant = true,
+				     .random = RANDOM_EDGES, .seed = 1,
+				     .vcd_path = path, .window = 16, .log = stdout };
+	struct rtl_verify_result r;
+	struct ps_err err = { "" };
+
+	enum ps_status st = rtl_verify(&o, &r, &err);
+	printf("%s mutant (%s): %s\n", pe, o.pe->mutant_define, err.msg);
+	assert_int_equal(st, PS_ECHECK);
+	assert_true(r.mismatch);
+	assert_string_equal(r.port, port);
+	assert_true(r.expected != r.actual);
+	/* the directed corners find it */
+	assert_true(r.cycle >= 1 && r.cycle <= r.corner_edges);
+	assert_int_equal(r.cycles, r.cycle + 1 + 16 / 4 + 1);
+	assert_true(r.vcd_written);
+	assert_int_equal(r.vcd_last, r.cycle + 5);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	fclose(f);
+	unlink(path);
+}
+
+static void test_tile_mutant(void **state)
+{
+	(void)state;
+	run_mutant("lut_tc", "rd_data");
+}
+
+static void test_pre_mutant(void **state)
+{
+	(void)state;
+	run_mutant("lut_tc_pre", "tbl_0");
+}
+
+/* A GEMM as a bit-true trace's sidecar holds it: FP16 activations,
+ * lut_pm1_w<W> codes, one scale and zero point per K-group (the tile does
+ * not read them). M, N and K are not multiples of the tile's 2, 64 and 4,
+ * so edge tables and columns are padded. */
+static void test_gemm_operands(void **state)
+{
+	(void)state;
+	enum { M = 5, K = 42, N = 70, G = 16, NG = (K + G - 1) / G };
+	static uint16_t a[M * K];
+	static uint8_t codes[N * K];
+	static float scale[N * NG], zero[N * NG];
+	uint64_t s = 7;
+
+	for (int i = 0; i < M * K; i++) {	/* |a| in [2^-8, 4) */
+		uint64_t r = rtl_stim_rnd(&s);
+		a[i] = (uint16_t)((r & 0x8000) | (7 + (r >> 16) % 9) << 10 | (r >> 32 & 0x3ff));
+	}
+	for (int i = 0; i < N * NG; i++) {
+		scale[i] = 0.01f;
+		zero[i] = 1;
+	}
+	for (int w = 2; w <= 3; w++) {
+		for (int i = 0; i < N * K; i++)
+			codes[i] = (uint8_t)(rtl_stim_rnd(&s) & ((1u << w) - 1));
+		char fname[16];
+		snprintf(fname, sizeof fname, "lut_pm1_w%d", w);
+		struct pe_gemm g = { .M = M, .K = K, .N = N, .a = a, .codes = codes,
+				     .fmt = fmt_find(fname), .group = G, .n_groups = NG,
+				     .scale = scale, .zero = zero };
+		assert_true(g.fmt >= 0);
+		for (int u = 0; u < 2; u++) {
+			const char *pe = u ? "lut_tc_pre" : "lut_tc";
+			struct rtl_verify_opts o = { .pe = rtl_verify_find(pe),
+						     .random = 30000, .seed = 5,
+						     .gemm = &g, .log = stdout };
+			struct rtl_verify_result r;
+			struct ps_err err = { "" };
+			enum ps_status st = rtl_verify(&o, &r, &err);
+			if (st)
+				print_error("%s: %s\n", pe, err.msg);
+			assert_int_equal(st, PS_OK);
+			assert_false(r.mismatch);
+			assert_true(r.beats > 15000);
+			assert_true(r.changes > 10000);
+			printf("%s on a %dx%dx%d GEMM of %s codes: %llu cycles, "
+			       "%llu beats, 0 mismatches\n", pe, M, K, N, fname,
+			       (unsigned long long)r.cycles,
+			       (unsigned long long)r.beats);
+		}
+	}
+
+	/* codes wider than the tile's 8 bit positions: refused */
+	struct pe_gemm g = { .M = M, .K = K, .N = N, .a = a, .codes = codes,
+			     .fmt = FMT_FP16 };
+	struct rtl_verify_opts o = { .pe = rtl_verify_find("lut_tc"), .random = 10,
+				     .gemm = &g };
+	struct rtl_verify_result r;
+	struct ps_err err = { "" };
+	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "bit planes"));
+}
+
+/* The family and its configurations: --pe lut_tc is the tile, and an
+ * arch of family lut_tc (lanes 4, either table width) finds it. */
+static void test_registry(void **state)
+{
+	(void)state;
+	const struct rtl_verify_pe *t = rtl_verify_find("lut_tc"),
+				   *p = rtl_verify_find("lut_tc_pre");
+	assert_non_null(t);
+	assert_non_null(p);
+	assert_string_equal(t->golden, "lut_tc_tile");
+	assert_string_equal(p->golden, "lut_tc_precompute");
+	assert_string_equal(p->family, "lut_tc");
+	struct pe_params pp = { .lanes = 4, .bit_serial = true, .weight_bits = 2.140625,
+				.act_bits = 16, .group_size = 128, .table_bits = 16 };
+	assert_ptr_equal(rtl_verify_match("lut_tc", &pp), t);
+	pp.table_bits = 8;
+	assert_ptr_equal(rtl_verify_match("lut_tc", &pp), t);
+	pp.lanes = 8;
+	assert_null(rtl_verify_match("lut_tc", &pp));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tile),
+		cmocka_unit_test(test_pre),
+		cmocka_unit_test(test_tile_mutant),
+		cmocka_unit_test(test_pre_mutant),
+		cmocka_unit_test(test_gemm_operands),
+		cmocka_unit_test(test_registry),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
