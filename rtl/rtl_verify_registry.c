@@ -6,6 +6,7 @@
 
 /* extern declarations: one per family */
 extern const struct rtl_verify_pe rtl_verify_baseline[];
+extern const struct rtl_verify_pe rtl_verify_mixpe[];
 extern const struct rtl_verify_pe rtl_verify_ant[];
 extern const struct rtl_verify_pe rtl_verify_flightllm[];
 extern const struct rtl_verify_pe rtl_verify_lut_tc[];
@@ -13,6 +14,7 @@ extern const struct rtl_verify_pe rtl_verify_lut_tc[];
 const struct rtl_verify_pe *const rtl_verify_families[] = {
 	/* entries: one per family */
 	rtl_verify_baseline,
+	rtl_verify_mixpe,
 	rtl_verify_ant,
 	rtl_verify_flightllm,
 	rtl_verify_lut_tc,

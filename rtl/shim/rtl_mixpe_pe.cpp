@@ -1,7 +1,10 @@
-// rtl_mixpe_pe.cpp - shim of the MixPE PE (rtl/mixpe/mixpe_pe.v), the
-// ports of the C golden model "mixpe_pe" (pe_models/mixpe/pe_mixpe_pe.c)
-// in its order. A build variant (other -G parameters, a -D MUTANT_*) is a
-// file that defines RTL_NAME, RTL_CLASS and RTL_HEADER and includes this.
+// rtl_mixpe_pe.cpp - shim of the MixPE PE (rtl/mixpe/mixpe_pe.v) with the
+// port table of its golden C model "mixpe_pe" (pe_models/mixpe/
+// pe_mixpe_pe.c), in that order; rst (synchronous, active high) is the
+// table's set_reset. This build: W4A8 (-GWBITS=4 -GFP16=0 -GLANES=2
+// -GGROUP=128, rtl/mixpe/meson.build). A build variant (other -G, a
+// -D MUTANT_*) is a file that defines RTL_NAME, RTL_CLASS and RTL_HEADER
+// and includes this one.
 #ifndef RTL_NAME
 #define RTL_NAME mixpe_pe
 #define RTL_CLASS Vmixpe_pe
@@ -9,6 +12,7 @@
 #endif
 #define RTL_TOP "mixpe_pe"
 #define RTL_CLOCK clk
+#define RTL_RESET rst
 #define RTL_INPUTS(X)                                                          \
 	X(in_valid, 1) X(in_first, 1) X(in_glast, 1) X(in_last, 1)             \
 	X(a_in, 64) X(w_in, 16) X(scale_in, 16) X(zero_in, 8)                  \
@@ -18,10 +22,3 @@
 	X(a_out, 64) X(w_out, 16) X(scale_out, 16) X(zero_out, 8)              \
 	X(done, 1) X(res_valid, 1) X(res_drain, 1) X(res, 16)
 #include "rtl_shim.inc"
-
-// The synchronous reset: not a port of the C model (whose reset() is a
-// function), so outside the port table; the shim otherwise leaves it 0.
-extern "C" void RTL_FN(_set_rst)(struct rtl_model *m, int rst)
-{
-	m->top.rst = rst ? 1 : 0;
-}
