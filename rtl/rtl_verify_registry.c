@@ -10,6 +10,7 @@ extern const struct rtl_verify_pe rtl_verify_mixpe[];
 extern const struct rtl_verify_pe rtl_verify_ant[];
 extern const struct rtl_verify_pe rtl_verify_flightllm[];
 extern const struct rtl_verify_pe rtl_verify_lut_tc[];
+extern const struct rtl_verify_pe rtl_verify_bitmod[];
 
 const struct rtl_verify_pe *const rtl_verify_families[] = {
 	/* entries: one per family */
@@ -18,6 +19,7 @@ const struct rtl_verify_pe *const rtl_verify_families[] = {
 	rtl_verify_ant,
 	rtl_verify_flightllm,
 	rtl_verify_lut_tc,
+	rtl_verify_bitmod,
 	NULL,
 };
 

@@ -1,0 +1,220 @@
+/* verify_bitmod.c - `pesim verify` entries of the BitMoD family (rtl/bitmod/
+ * README.md): the PE (--pe bitmod, golden model bitmod_pe) and the 4x4
+ * array (--pe bitmod_array, golden model bitmod_array4x4), each in the
+ * configuration of configs/arch/bitmod/bitmod-{lossy,lossless}.yaml and
+ * in a narrow variant (bitmod_l2_sb2, bitmod_array_l2_sb2), each with a
+ * mutant; and the helpers both stimulus generators share (stim_bitmod.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fmt.h"
+#include "stim_bitmod.h"
+
+RTL_MODEL_DECLARE(bitmod_pe)		/* LANES 4, SB 8, MW 15 */
+RTL_MODEL_DECLARE(bitmod_pe_mutant)	/* MUTANT_GRP_NOALIGN: grp_accum.v bug */
+RTL_MODEL_DECLARE(bitmod_array4x4)	/* 16 of the PE above */
+RTL_MODEL_DECLARE(bitmod_array4x4_mutant)	/* MUTANT_EDGE_RTZ: truncating edge */
+RTL_MODEL_DECLARE(bitmod_pe_l2_sb2)	/* LANES 2, SB 2, MW 15 */
+RTL_MODEL_DECLARE(bitmod_pe_l2_sb2_mutant)	/* MUTANT_DQ_NOCLEAR: dequant.v bug */
+RTL_MODEL_DECLARE(bitmod_array4x4_l2_sb2)	/* 16 of the PE above */
+RTL_MODEL_DECLARE(bitmod_array4x4_l2_sb2_mutant)	/* MUTANT_NO_COLLIDE */
+
+const uint16_t bm_f16_special[] = {
+	0x0000, 0x8000, 0x0001, 0x8001, 0x0200, 0x03ff, 0x83ff, 0x0400,
+	0x8400, 0x1400, 0x3c00, 0xbc00, 0x3c01, 0x3bff, 0x5bff, 0x5c00,
+	0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe00, 0xc500,
+};
+const unsigned bm_n_f16_special = sizeof bm_f16_special / sizeof bm_f16_special[0];
+
+uint16_t bm_rand_f16(uint64_t *s, int regime)
+{
+	uint64_t r = rtl_stim_rnd(s);
+	uint16_t sign = (uint16_t)(r & 0x8000);
+	uint16_t man = (uint16_t)((r >> 16) & 0x3ff);
+	static const unsigned lo[] = { 9, 0, 20, 0 }, span[] = { 13, 10, 11, 1 };
+
+	if (regime == 7) {
+		if (r >> 60 & 1)
+			return (uint16_t)(sign & (r >> 61 ? 0xffff : 0));
+		regime = 0;
+	}
+	/* Inf/NaN poison a whole output: rarer than their share of the
+	 * codes in the mixed and raw regimes */
+	if (regime == 5)
+		regime = (r >> 32) % 32 ? (int)((r >> 40) % 5) : 6;
+	if (regime == 6)
+		return bm_f16_special[(r >> 48) % bm_n_f16_special];
+	if (regime == 4) {
+		uint16_t h = (uint16_t)(r >> 24);
+		return (h & 0x7c00) == 0x7c00 && (r >> 8) % 8 ? h ^ 0x4000 : h;
+	}
+	return (uint16_t)(sign | ((lo[regime] + (r >> 32) % span[regime]) << 10) |
+			  man);
+}
+
+int bm_rand_regime(uint64_t *s)
+{
+	/* of 16 dots: 5 body, 2 zero-heavy, 3 tiny, 1 huge, 1 subnormal,
+	 * 1 raw, 3 mixed */
+	return "0000077111234555"[rtl_stim_rnd(s) % 16] - '0';
+}
+
+const uint8_t bm_wtypes[] = {
+	0x02, 0x03, 0x04, 0x06, 0x08,		/* INT2, 3, 4, 6, 8 */
+	0x10, 0x11, 0x12, 0x13, 0x14,		/* FP3, ER+-, EA+- */
+	0x18, 0x19, 0x1a, 0x1b, 0x1c,		/* FP4, ER+-, EA+- */
+};
+const unsigned bm_n_wtypes = sizeof bm_wtypes;
+
+unsigned bm_rand_wtype(uint64_t *s, unsigned t_max)
+{
+	uint64_t r = rtl_stim_rnd(s);
+	unsigned wt;
+
+	for (int k = 0; k < 16; k++) {
+		wt = bm_wtypes[(r >> (4 * k)) % bm_n_wtypes];
+		if (pe_bitmod_wtype_terms(wt) <= t_max || r % 23 == 0)
+			return wt;
+	}
+	return 2;	/* INT2: one term */
+}
+
+uint8_t bm_rand_code(uint64_t *s, unsigned wt)
+{
+	uint64_t r = rtl_stim_rnd(s);
+	unsigned b = wt & PE_BITMOD_WT_FP ? (wt & PE_BITMOD_WT_FP4 ? 4 : 3) : wt;
+	unsigned m = (1u << b) - 1, garbage = (unsigned)(r >> 40) & ~m & 0xff;
+
+	switch (r % 8) {
+	case 0:		/* INT: the most negative code; FP: the -0 code */
+		return (uint8_t)(garbage | 1u << (b - 1));
+	case 1:		/* the largest positive */
+		return (uint8_t)(garbage | (m >> 1));
+	case 2:		/* the largest negative magnitude / -1 */
+		return (uint8_t)(garbage | m);
+	default:
+		return (uint8_t)(r >> 16);
+	}
+}
+
+uint8_t bm_rand_scale(uint64_t *s)
+{
+	uint64_t r = rtl_stim_rnd(s);
+
+	switch (r % 8) {
+	case 0:
+		return 0;
+	case 1:
+		return 1;
+	case 2:
+		return 255;
+	case 3:
+		return (uint8_t)(1u << (r >> 8) % 8);
+	default:
+		return (uint8_t)(r >> 16);
+	}
+}
+
+enum ps_status bm_gemm_init(struct bm_gemm *b, const struct pe_gemm *g,
+			    struct ps_err *err)
+{
+	uint64_t N = g->N, K = g->K;
+	bool native = g->scale_q && g->chan_scale;
+
+	memset(b, 0, sizeof *b);
+	if (!g->M || !N || !K || !g->a)
+		return ps_errf(err, PS_EINPUT, "an empty GEMM");
+	if (!g->codes || (!native && !g->scale))
+		return ps_errf(err, PS_EINPUT, "bitmod: the trace's weights must be "
+			       "BitMoD-quantized (bitmod3, bitmod4) or INT codes "
+			       "with a scale per group (int4-g128, int6-g128, ...)");
+	b->g = g;
+	b->G = g->group ? g->group : K;
+	b->ng = (K + b->G - 1) / b->G;
+	b->wt = malloc(N * b->ng);
+	b->sq = malloc(N * b->ng);
+	b->cs = malloc(N * sizeof *b->cs);
+	if (!b->wt || !b->sq || !b->cs)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	b->T = 1;
+	for (uint64_t i = 0; i < N * b->ng; i++) {
+		int f = g->gfmt ? g->gfmt[i] : g->fmt;
+		int wt = pe_bitmod_wtype_of_fmt(f);
+		if (wt < 0)
+			return ps_errf(err, PS_EINPUT, "bitmod: weight format %d of "
+				       "group %llu is not a BitMoD type", f,
+				       (unsigned long long)i);
+		b->wt[i] = (uint8_t)wt;
+		if (pe_bitmod_wtype_terms((unsigned)wt) > b->T)
+			b->T = pe_bitmod_wtype_terms((unsigned)wt);
+	}
+	for (uint64_t n = 0; n < N; n++) {
+		double mx = 0, c;
+		if (native) {
+			memcpy(b->sq + n * b->ng, g->scale_q + n * b->ng, b->ng);
+			b->cs[n] = fmt_f16_from_f32(g->chan_scale[n]);
+			continue;
+		}
+		for (uint64_t j = 0; j < b->ng; j++)
+			mx = fmax(mx, g->scale[n * b->ng + j]);
+		b->cs[n] = fmt_f16_from_f64(mx / 255);
+		c = fmt_f16_to_f64(b->cs[n]);
+		for (uint64_t j = 0; j < b->ng; j++) {
+			double s = g->scale[n * b->ng + j], q = 0;
+			if (s > 0 && c > 0)
+				q = fmin(fmax(floor(s / c + 0.5), 1), 255);
+			b->sq[n * b->ng + j] = (uint8_t)q;
+		}
+	}
+	return PS_OK;
+}
+
+void bm_gemm_free(struct bm_gemm *b)
+{
+	free(b->wt);
+	free(b->sq);
+	free(b->cs);
+	memset(b, 0, sizeof *b);
+}
+
+/* pe_params_from_arch of bitmod-lossy / bitmod-lossless: 4 lanes, 8-bit
+ * group scales, bit-serial (weight_bits is a runtime matter: the w_type
+ * inputs); the builds' -G values (meson.build) are these. */
+#define BITMOD_PARAMS { .lanes = 4, .scale_bits = 8, .bit_serial = true }
+/* The narrow variant no configuration uses: 2 lanes, 2-bit group scales
+ * (lanes switched off, a 2-edge dequantizer, and outputs closer than the
+ * shadow chains allow: collisions and channel-scale FIFO overflows
+ * without a dequantizer overrun, unreachable with SB >= 7). */
+#define BITMOD_PARAMS_L2 { .lanes = 2, .scale_bits = 2, .bit_serial = true }
+
+const struct rtl_verify_pe rtl_verify_bitmod[] = {
+	{ .name = "bitmod", .family = "bitmod", .golden = "bitmod_pe",
+	  .what = "BitMoD PE (4 lanes FP16 x weight terms, block-FP group "
+		  "accumulator, bit-serial 8-bit dequantizer)",
+	  .params = BITMOD_PARAMS,
+	  .rtl = &rtl_bitmod_pe_ops, .mutant = &rtl_bitmod_pe_mutant_ops,
+	  .mutant_define = "MUTANT_GRP_NOALIGN", .stim = &bm_pe_stim },
+	{ .name = "bitmod_array", .family = "bitmod", .golden = "bitmod_array4x4",
+	  .what = "BitMoD 4x4 output-stationary array (edge term decoders, "
+		  "shadow chains, FP16 channel-scale units)",
+	  .params = BITMOD_PARAMS,
+	  .rtl = &rtl_bitmod_array4x4_ops,
+	  .mutant = &rtl_bitmod_array4x4_mutant_ops,
+	  .mutant_define = "MUTANT_EDGE_RTZ", .stim = &bm_array_stim },
+	{ .name = "bitmod_l2_sb2", .family = "bitmod", .golden = "bitmod_pe",
+	  .what = "BitMoD PE, narrow variant (2 lanes, 2-bit group scales)",
+	  .params = BITMOD_PARAMS_L2,
+	  .rtl = &rtl_bitmod_pe_l2_sb2_ops,
+	  .mutant = &rtl_bitmod_pe_l2_sb2_mutant_ops,
+	  .mutant_define = "MUTANT_DQ_NOCLEAR", .stim = &bm_pe_stim },
+	{ .name = "bitmod_array_l2_sb2", .family = "bitmod",
+	  .golden = "bitmod_array4x4",
+	  .what = "BitMoD 4x4 array, narrow variant (2 lanes, 2-bit group "
+		  "scales)",
+	  .params = BITMOD_PARAMS_L2,
+	  .rtl = &rtl_bitmod_array4x4_l2_sb2_ops,
+	  .mutant = &rtl_bitmod_array4x4_l2_sb2_mutant_ops,
+	  .mutant_define = "MUTANT_NO_COLLIDE", .stim = &bm_array_stim },
+	{ .name = NULL },
+};
