@@ -27,13 +27,15 @@ static void help(FILE *fp)
 		"the FP16 MAC equals BitMoD's FP16 MAC (1968.7 um2 with registers,\n"
 		"28 nm), beside the papers' figures and ratios. The FP16 MAC is\n"
 		"%s (rtl/baseline/pe_fp16_mac.v).\n\n"
-		"  --pe all|NAME  every design (default) or one (with the reference)\n"
+		"  --pe all|NAME  every design but the slow ones (default), or one\n"
+		"                 (with the reference)\n"
 		"  --json         one JSON object\n"
 		"  --ref FILE     published figures (default <rtl>/area-reference.yaml)\n"
 		"  --jobs N       Yosys runs at a time (default: online CPUs)\n\n"
 		"designs:\n", RTL_REFERENCE_DESIGN);
 	for (const struct rtl_design *d = rtl_designs; d->name; d++)
-		fprintf(fp, "  %-18s %s\n", d->name, d->what);
+		fprintf(fp, "  %-22s %s%s\n", d->name, d->what,
+			d->slow ? " [minutes of Yosys: not in --pe all]" : "");
 	fprintf(fp, "\nYosys: %s ($PESIM_YOSYS overrides); RTL sources: %s\n",
 		rtl_yosys(), rtl_dir());
 }
@@ -212,7 +214,7 @@ int cmd_area(int argc, char **argv)
 	sel[n++] = rtl_design_find(RTL_REFERENCE_DESIGN);
 	if (!strcmp(pe, "all")) {
 		for (const struct rtl_design *d = rtl_designs; d->name && n < MAX_DESIGNS; d++)
-			if (d != sel[0])
+			if (d != sel[0] && !d->slow)
 				sel[n++] = d;
 	} else {
 		const struct rtl_design *d = rtl_design_find(pe);

@@ -28,6 +28,9 @@ int cmd_verify(int argc, char **argv)
 #include "pe.h"
 #include "rtl_verify.h"
 #include "sim_bittrue.h"
+#ifdef PESIM_RTL_SC
+#include "rtl_sc.h"
+#endif
 
 static void list_one(const struct rtl_verify_pe *pe, void *ctx)
 {
@@ -40,7 +43,9 @@ static void help(FILE *fp)
 	fprintf(fp,
 		"usage: pesim verify --pe NAME [--config ARCH.yaml] [--mutant]\n"
 		"                    [--random N] [--seed S] [--trace T.pest [--op N]]\n"
-		"                    [--vcd FILE] [--fst FILE] [--window N] [--list]\n\n"
+		"                    [--vcd FILE] [--fst FILE] [--window N] [--list]\n"
+		"       pesim verify --level system [--rtl-pes LIST] [--mutant] [--random N]\n"
+		"                    [--seed S]\n\n"
 		"Drives a PE's golden C model (pe_bt) and its Verilated RTL with the\n"
 		"same stimulus and compares every output port after every rising\n"
 		"edge: one reset edge, the family's directed corners, then N random\n"
@@ -66,7 +71,14 @@ static void help(FILE *fp)
 		"                 pesim-verify-<rtl>.fst; '-' for none)\n"
 		"  --window N     edges before the mismatch in the waveforms\n"
 		"                 (default 32; N/4+1 after it)\n"
-		"  --list         the PEs with RTL\n\n"
+		"  --list         the PEs with RTL\n"
+		"  --level L      pe (default): one PE or array, all RTL; system: the\n"
+		"                 SystemC 4x4 MixPE array (W4A8) in which the PEs of\n"
+		"                 --rtl-pes are Verilated RTL (verilator --sc) and the\n"
+		"                 rest the golden C PE model in an sc_module, compared\n"
+		"                 every edge with the golden C array (rtl/systemc/)\n"
+		"  --rtl-pes L    PEs 4r+c in RTL, comma-separated 0..15 (default\n"
+		"                 0,5); with --mutant the highest is the mutant build\n\n"
 		"PEs with RTL (name, family, what):\n");
 	rtl_verify_each(list_one, fp);
 }
@@ -112,6 +124,60 @@ static int pe_from_config(const char *path, const char *name,
 	return 0;
 }
 
+/* "0,5,12" -> mask; nonzero on a bad list. */
+static int parse_pes(const char *s, uint16_t *mask)
+{
+	char *end;
+
+	*mask = 0;
+	do {
+		if (*s < '0' || *s > '9')
+			return cli_usage_error("verify", "--rtl-pes: '%s' is not a "
+					       "list of 0..15", s);
+		unsigned long v = strtoul(s, &end, 10);
+		if (v > 15 || (*end && *end != ','))
+			return cli_usage_error("verify", "--rtl-pes: '%s' is not a "
+					       "list of 0..15", s);
+		*mask |= (uint16_t)(1u << v);
+		s = *end ? end + 1 : end;
+	} while (*s);
+	return 0;
+}
+
+static int verify_system(const char *pes, bool mutant, uint64_t random,
+			 uint64_t seed)
+{
+#ifdef PESIM_RTL_SC
+	struct rtl_sc_opts o = { .mutant = mutant, .random = random,
+				 .seed = seed, .log = stdout };
+	struct rtl_sc_result r;
+	struct ps_err err;
+	int rc = parse_pes(pes, &o.rtl_pes);
+
+	if (rc)
+		return rc;
+	enum ps_status st = rtl_sc_verify(&o, &r, &err);
+	if (st != PS_OK && !r.mismatch)
+		return cli_fail("verify", st, &err);
+	if (r.mismatch) {
+		printf("FAIL: %" PRIu64 " cycles compared, mismatch at cycle %"
+		       PRIu64 "\n", r.cycles, r.cycle);
+		return cli_fail("verify", st, &err);
+	}
+	/* rtl_sc_verify printed the counts and "OK" to o.log */
+	return 0;
+#else
+	(void)pes;
+	(void)mutant;
+	(void)random;
+	(void)seed;
+	(void)parse_pes;
+	fprintf(stderr, "pesim verify: --level system: pesim was built without "
+		"SystemC (libsystemc-dev)\n");
+	return 2;
+#endif
+}
+
 static const char *waveform(const char *opt, const char *dflt_ext,
 			    const char *rtl, char *buf, size_t n)
 {
@@ -135,6 +201,8 @@ int cmd_verify(int argc, char **argv)
 		{ "fst", required_argument, NULL, 'f' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "level", required_argument, NULL, 'L' },
+		{ "rtl-pes", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -143,7 +211,8 @@ int cmd_verify(int argc, char **argv)
 	struct sim_trace_gemm tg = { 0 };
 	struct ps_err err;
 	const char *name = NULL, *config = NULL, *trace = NULL;
-	const char *vcd = NULL, *fst = NULL;
+	const char *vcd = NULL, *fst = NULL, *pes = NULL;
+	bool system = false;
 	char vcd_default[256], fst_default[256];
 	uint64_t window = 32, op = 0;
 	int c, rc;
@@ -180,7 +249,14 @@ int cmd_verify(int argc, char **argv)
 			if (window < 1 || window > 100000)
 				return cli_usage_error("verify", "--window: '%s' is not "
 						       "1..100000", optarg);
-		} else if (c == 'l') {
+		} else if (c == 'L') {
+			if (strcmp(optarg, "pe") && strcmp(optarg, "system"))
+				return cli_usage_error("verify", "--level: '%s' is not "
+						       "pe or system", optarg);
+			system = !strcmp(optarg, "system");
+		} else if (c == 'R')
+			pes = optarg;
+		else if (c == 'l') {
 			rtl_verify_each(list_one, stdout);
 			return 0;
 		} else if (c == 'h') {
@@ -191,6 +267,16 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
+	if (pes && !system)
+		return cli_usage_error("verify", "--rtl-pes needs --level system");
+	if (system) {
+		if (config || trace || (name && strcmp(name, "mixpe") &&
+					strcmp(name, "mixpe_array")))
+			return cli_usage_error("verify", "--level system is the "
+					       "W4A8 MixPE array only (no --config, "
+					       "--trace or other --pe)");
+		return verify_system(pes ? pes : "0,5", o.mutant, o.random, o.seed);
+	}
 	if (config) {
 		if ((rc = pe_from_config(config, name, &o.pe)))
 			return rc;

@@ -126,7 +126,8 @@ enum ps_status rtl_area_script(const struct rtl_design *d, const char *dir,
 	PUT("\n");
 	if (d->chparam)
 		PUT("chparam %s %s\n", d->chparam, d->top);
-	PUT("synth -flatten -noabc -top %s\n", d->top);
+	PUT("synth -flatten -noabc%s%s -top %s\n", d->synth_opts ? " " : "",
+	    d->synth_opts ? d->synth_opts : "", d->top);
 	/* enables and synchronous resets into logic, so registers of every
 	 * design count alike; asynchronous ones stay (and are uncosted) */
 	PUT("dfflegalize -cell $_DFF_P_ x -cell $_DFF_N_ x "

@@ -19,6 +19,11 @@ struct rtl_design {
 	/* id of the entry in area-reference.yaml printed beside it, or NULL */
 	const char *paper;
 	const char *what;		/* one line for the table */
+	/* extra `synth` options ("-noshare" where resource sharing's SAT
+	 * search does not finish), or NULL */
+	const char *synth_opts;
+	/* minutes of Yosys: left out of --pe all, run by name */
+	int slow;
 };
 
 /* Every design; the table ends with a row whose name is NULL. */
