@@ -124,6 +124,7 @@ const struct rtl_design rtl_designs[] = {
 			   "common/fp16_add.v" },
 		.family = "lut_tc",
 		.what = "LUT Tensor Core table precompute: 12 FP16 adds, INT8 option",
+		.slow = 1,	/* ~10 min of Yosys (resource sharing) */
 	},
 	{
 		.name = "flightllm_chain_d16w4",

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "cfg_arch.h"
 #include "rtl_area.h"
 #include "rtl_design.h"
 
@@ -223,6 +224,31 @@ static void test_cli(void **state)
 	p = strstr(out, "\"paper_rel_fp16_mac\":");
 	assert_non_null(p);
 	assert_float_equal(strtod(p + 21, NULL), 1.0, 1e-12);
+
+	/* an arch whose PE area comes from pesim area carries today's figure */
+	static const char *const archs[] = { "int8-os-32x32", "int8-ws-32x32" };
+	snprintf(cmd, sizeof cmd, "%s area --pe int8_mac --json", PESIM_EXE);
+	fp = popen(cmd, "r");
+	assert_non_null(fp);
+	n = fread(out, 1, sizeof out - 1, fp);
+	out[n] = '\0';
+	assert_int_equal(pclose(fp), 0);
+	p = strstr(out, "\"name\":\"int8_mac\"");
+	assert_non_null(p);
+	p = strstr(p, "\"est_um2\":");
+	assert_non_null(p);
+	double est = strtod(p + 10, NULL);
+	for (size_t i = 0; i < 2; i++) {
+		char path[1200];
+		struct cfg_arch a;
+		struct ps_err err;
+		snprintf(path, sizeof path, "%s/../configs/arch/baseline/%s.yaml",
+			 rtl_dir(), archs[i]);
+		assert_int_equal(cfg_arch_load(path, &a, &err), PS_OK);
+		assert_non_null(strstr(a.pe.area_source, "pesim area --pe int8_mac"));
+		printf("%s: area_um2 %.1f, pesim area %.2f\n", archs[i], a.pe.area_um2, est);
+		assert_float_equal(a.pe.area_um2, est, 0.05 + 1e-9);
+	}
 }
 
 int main(void)
