@@ -60,6 +60,21 @@ struct rtl_stim_ops {
 /* splitmix64: the stimulus generators' random numbers (advances *s). */
 uint64_t rtl_stim_rnd(uint64_t *s);
 
+/* FP16 specials: zeros, subnormal ends, normal ends, one and neighbours,
+ * 65504, infinities, quiet/signalling/negative NaN. */
+#define RTL_STIM_N_F16_SPECIAL 24
+extern const uint16_t rtl_stim_f16_special[RTL_STIM_N_F16_SPECIAL];
+
+/* Regimes of rtl_stim_f16: body (2^-6..2^7), tiny (2^-24..2^-6),
+ * huge (2^5..65504), subnormal, raw bits, mixed (1/8 specials, else one
+ * of the first five), special. */
+enum { RTL_F16_BODY, RTL_F16_TINY, RTL_F16_HUGE, RTL_F16_SUB, RTL_F16_RAW,
+       RTL_F16_MIXED, RTL_F16_SPECIAL };
+/* A random FP16 operand of a regime (one rtl_stim_rnd draw). */
+uint16_t rtl_stim_f16(uint64_t *s, int regime);
+/* A random INT8: -128 one time in 6, +-127 often, else uniform. */
+uint8_t rtl_stim_i8(uint64_t *s);
+
 /* One PE configuration with RTL. */
 struct rtl_verify_pe {
 	const char *name;		/* --pe: "bitmod", "mixpe_w4a16", ... */

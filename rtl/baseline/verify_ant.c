@@ -30,38 +30,16 @@ RTL_MODEL_DECLARE(pe_ant_mac_mutant)	/* MUTANT_ANT_FLINT_16: flint4 +-16 -> 0 */
 /* The ant_mac ports (pe_ant_bt.c), in order. */
 enum { IN_VALID, IN_LAST, IN_W_FMT, IN_A, IN_W };
 
-/* FP16 specials: zeros, subnormal ends, normal ends, one and neighbours,
- * 65504 and its neighbours, infinities, quiet/signalling/negative NaN. */
-static const uint16_t f16_special[] = {
-	0x0000, 0x8000, 0x0001, 0x8001, 0x0200, 0x03ff, 0x83ff, 0x0400,
-	0x8400, 0x1400, 0x3c00, 0xbc00, 0x3c01, 0x3bff, 0x5bff, 0x5c00,
-	0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe00, 0xc500,
-};
-#define N_SPECIAL (sizeof f16_special / sizeof f16_special[0])
 #define CODE_ONE 1u	/* int4 code 0001: q = 1 */
 
-enum { R_BODY, R_TINY, R_HUGE, R_SUB, R_RAW, R_MIXED, R_SPECIAL, R_CANCEL };
+enum { R_BODY = RTL_F16_BODY, R_TINY, R_HUGE, R_SUB, R_RAW, R_MIXED = RTL_F16_MIXED,
+       R_SPECIAL = RTL_F16_SPECIAL, R_CANCEL };
 
-/* An FP16 operand of a regime: body 2^-6..2^7, tiny 2^-24..2^-6, huge
- * 2^5..65504 (times 16: overflow), subnormal, raw bits, mixed (1/8
- * specials, else one of the others). */
+/* An FP16 operand of a regime (rtl_stim_f16; cancel pairs draw body
+ * values). */
 static uint16_t rand_f16(uint64_t *s, int regime)
 {
-	uint64_t r = rtl_stim_rnd(s);
-	uint16_t sign = (uint16_t)(r & 0x8000);
-	uint16_t man = (uint16_t)((r >> 16) & 0x3ff);
-	static const unsigned lo[] = { 9, 0, 20, 0 }, span[] = { 13, 10, 11, 1 };
-
-	if (regime == R_MIXED)
-		regime = (r >> 32) % 8 ? (int)((r >> 40) % 5) : R_SPECIAL;
-	if (regime == R_SPECIAL)
-		return f16_special[(r >> 48) % N_SPECIAL];
-	if (regime == R_RAW)
-		return (uint16_t)(r >> 24);
-	if (regime == R_CANCEL)
-		regime = R_BODY;
-	return (uint16_t)(sign | ((lo[regime] + (r >> 32) % span[regime]) << 10) |
-			  man);
+	return rtl_stim_f16(s, regime == R_CANCEL ? RTL_F16_BODY : regime);
 }
 
 /* A weight code: 1/4 of them the edges (x111: flint4 +-16, int4 7 / -1;
@@ -195,20 +173,20 @@ static enum ps_status stim_init(void *s, const struct pe_params *p,
 static uint64_t stim_corner_edges(const void *s)
 {
 	(void)s;
-	return 2ull * N_SPECIAL * N_SPECIAL * 32;
+	return 2ull * RTL_STIM_N_F16_SPECIAL * RTL_STIM_N_F16_SPECIAL * 32;
 }
 
 static bool stim_corner(void *s, uint64_t i, uint64_t *in)
 {
 	uint64_t dot = i / 2;
 	unsigned code = dot % 16, fmt = dot / 16 % 2;
-	uint64_t ia = dot / 32 % N_SPECIAL, ic = dot / 32 / N_SPECIAL;
+	uint64_t ia = dot / 32 % RTL_STIM_N_F16_SPECIAL, ic = dot / 32 / RTL_STIM_N_F16_SPECIAL;
 
 	(void)s;
 	in[IN_VALID] = 1;
 	in[IN_LAST] = i & 1;
 	in[IN_W_FMT] = i & 1 ? fmt : 0;
-	in[IN_A] = i & 1 ? f16_special[ia] : f16_special[ic];
+	in[IN_A] = i & 1 ? rtl_stim_f16_special[ia] : rtl_stim_f16_special[ic];
 	in[IN_W] = i & 1 ? code : CODE_ONE;
 	return false;
 }

@@ -25,45 +25,6 @@ RTL_MODEL_DECLARE(pe_int8_mac_mutant)	/* MUTANT_INT8_ACC16: 16-bit accumulator *
 /* The baseline protocol (pe_models/baseline/README.md), in port order. */
 enum { IN_VALID, IN_LAST, IN_A, IN_W };
 
-/* FP16 specials: zeros, subnormal ends, normal ends, one and neighbours,
- * 65504, infinities, quiet/signalling/negative NaN. */
-static const uint16_t f16_special[] = {
-	0x0000, 0x8000, 0x0001, 0x8001, 0x0200, 0x03ff, 0x83ff, 0x0400,
-	0x8400, 0x1400, 0x3c00, 0xbc00, 0x3c01, 0x3bff, 0x5bff, 0x5c00,
-	0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe00, 0xc500,
-};
-#define N_SPECIAL (sizeof f16_special / sizeof f16_special[0])
-
-/* An FP16 operand: regime 0 body (2^-6..2^7), 1 tiny (2^-24..2^-6:
- * subnormal products), 2 huge (2^5..65504: products near overflow),
- * 3 subnormal, 4 raw bits, 5 mixed with 1/8 specials, 6 special. */
-static uint16_t rand_f16(uint64_t *s, int regime)
-{
-	uint64_t r = rtl_stim_rnd(s);
-	uint16_t sign = (uint16_t)(r & 0x8000);
-	uint16_t man = (uint16_t)((r >> 16) & 0x3ff);
-	static const unsigned lo[] = { 9, 0, 20, 0 }, span[] = { 13, 10, 11, 1 };
-
-	if (regime == 5)
-		regime = (r >> 32) % 8 ? (int)((r >> 40) % 5) : 6;
-	if (regime == 6)
-		return f16_special[(r >> 48) % N_SPECIAL];
-	if (regime == 4)
-		return (uint16_t)(r >> 24);
-	return (uint16_t)(sign | ((lo[regime] + (r >> 32) % span[regime]) << 10) |
-			  man);
-}
-
-static uint8_t rand_i8(uint64_t *s)
-{
-	uint64_t x = rtl_stim_rnd(s);
-	if ((x >> 16) % 6 == 0)
-		return 0x80;				/* -128 */
-	if ((x >> 20) % 8 == 0)
-		return (x >> 24) & 1 ? 0x7f : 0x81;	/* 127, -127 */
-	return (uint8_t)x;
-}
-
 struct stim {
 	uint64_t s;
 	/* trace operands (use_gemm): dots n-major, k in order */
@@ -106,7 +67,7 @@ static void new_dot(struct stim *st)
 
 static uint64_t corner_edges(const struct stim *st)
 {
-	return st->fp16 ? 2ull * N_SPECIAL * N_SPECIAL * N_SPECIAL : 2ull << 16;
+	return st->fp16 ? 2ull * RTL_STIM_N_F16_SPECIAL * RTL_STIM_N_F16_SPECIAL * RTL_STIM_N_F16_SPECIAL : 2ull << 16;
 }
 
 static void corner_inputs(const struct stim *st, uint64_t i, uint64_t *in)
@@ -116,10 +77,10 @@ static void corner_inputs(const struct stim *st, uint64_t i, uint64_t *in)
 	in[IN_VALID] = 1;
 	in[IN_LAST] = i & 1;
 	if (st->fp16) {
-		uint64_t ia = dot % N_SPECIAL, iw = dot / N_SPECIAL % N_SPECIAL,
-			 ic = dot / N_SPECIAL / N_SPECIAL;
-		in[IN_A] = i & 1 ? f16_special[ia] : f16_special[ic];
-		in[IN_W] = i & 1 ? f16_special[iw] : 0x3c00;
+		uint64_t ia = dot % RTL_STIM_N_F16_SPECIAL, iw = dot / RTL_STIM_N_F16_SPECIAL % RTL_STIM_N_F16_SPECIAL,
+			 ic = dot / RTL_STIM_N_F16_SPECIAL / RTL_STIM_N_F16_SPECIAL;
+		in[IN_A] = i & 1 ? rtl_stim_f16_special[ia] : rtl_stim_f16_special[ic];
+		in[IN_W] = i & 1 ? rtl_stim_f16_special[iw] : 0x3c00;
 	} else {
 		in[IN_A] = i & 1 ? dot & 0xff : 0x80;
 		in[IN_W] = i & 1 ? dot >> 8 : 0x80;
@@ -144,8 +105,8 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 		st->chaos--;
 		in[IN_VALID] = (r >> 20) & 1;
 		in[IN_LAST] = (r >> 21) & 1;
-		in[IN_A] = st->fp16 ? rand_f16(&st->s, 5) : rand_i8(&st->s);
-		in[IN_W] = st->fp16 ? rand_f16(&st->s, 5) : rand_i8(&st->s);
+		in[IN_A] = st->fp16 ? rtl_stim_f16(&st->s, 5) : rtl_stim_i8(&st->s);
+		in[IN_W] = st->fp16 ? rtl_stim_f16(&st->s, 5) : rtl_stim_i8(&st->s);
 		return false;
 	}
 	if ((r >> 24) % 100 < st->bubble_pct) {	/* bubble: garbage elsewhere */
@@ -161,11 +122,11 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 		in[IN_A] = 0x80;
 		in[IN_W] = 0x80;
 	} else if (st->fp16) {
-		in[IN_A] = rand_f16(&st->s, st->regime);
-		in[IN_W] = rand_f16(&st->s, st->regime);
+		in[IN_A] = rtl_stim_f16(&st->s, st->regime);
+		in[IN_W] = rtl_stim_f16(&st->s, st->regime);
 	} else {
-		in[IN_A] = rand_i8(&st->s);
-		in[IN_W] = rand_i8(&st->s);
+		in[IN_A] = rtl_stim_i8(&st->s);
+		in[IN_W] = rtl_stim_i8(&st->s);
 	}
 	return false;
 }

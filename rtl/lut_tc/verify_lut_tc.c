@@ -54,46 +54,6 @@ RTL_MODEL_DECLARE(lut_tc_pre_mutant)	/* MUTANT_PRE_TIE_AWAY */
 #define TK PE_LUT_TC_K		/* activations per table */
 #define CHUNK_LIMIT 16		/* INT8 planes per chunk the stimulus allows */
 
-/* FP16 specials: zeros, subnormal ends, normal ends, one and neighbours,
- * 65504, infinities, quiet/signalling/negative NaN. */
-static const uint16_t f16_special[] = {
-	0x0000, 0x8000, 0x0001, 0x8001, 0x0200, 0x03ff, 0x83ff, 0x0400,
-	0x8400, 0x1400, 0x3c00, 0xbc00, 0x3c01, 0x3bff, 0x5bff, 0x5c00,
-	0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe00, 0xc500,
-};
-#define NS (sizeof f16_special / sizeof f16_special[0])
-
-/* An FP16 value: regime 0 body (2^-6..2^7), 1 tiny (2^-24..2^-6:
- * subnormal sums), 2 huge (2^5..65504: sums and exponent adds overflow),
- * 3 subnormal, 4 raw bits, 5 mixed with 1/8 specials, 6 special. */
-static uint16_t rand_f16(uint64_t *s, int regime)
-{
-	uint64_t r = rtl_stim_rnd(s);
-	uint16_t sign = (uint16_t)(r & 0x8000);
-	uint16_t man = (uint16_t)((r >> 16) & 0x3ff);
-	static const unsigned lo[] = { 9, 0, 20, 0 }, span[] = { 13, 10, 11, 1 };
-
-	if (regime == 5)
-		regime = (r >> 32) % 8 ? (int)((r >> 40) % 5) : 6;
-	if (regime == 6)
-		return f16_special[(r >> 48) % NS];
-	if (regime == 4)
-		return (uint16_t)(r >> 24);
-	return (uint16_t)(sign | ((lo[regime] + (r >> 32) % span[regime]) << 10) |
-			  man);
-}
-
-/* An INT8 table code, -128 / +-127 often. */
-static uint8_t rand_i8(uint64_t *s)
-{
-	uint64_t x = rtl_stim_rnd(s);
-	if ((x >> 16) % 6 == 0)
-		return 0x80;
-	if ((x >> 20) % 8 == 0)
-		return (x >> 24) & 1 ? 0x7f : 0x81;
-	return (uint8_t)x;
-}
-
 static uint64_t pack4(const uint16_t *a)
 {
 	return (uint64_t)a[0] | (uint64_t)a[1] << 16 | (uint64_t)a[2] << 32 |
@@ -135,8 +95,8 @@ static uint64_t act_quad(uint64_t *s, int regime)
 		return tie_quad(s);
 	if (regime == 8 || regime == 9) {
 		r = rtl_stim_rnd(s);
-		h[3] = rand_f16(s, (int)(r % 4));
-		h[1] = rand_f16(s, (int)((r >> 8) % 4));
+		h[3] = rtl_stim_f16(s, (int)(r % 4));
+		h[1] = rtl_stim_f16(s, (int)((r >> 8) % 4));
 		if (regime == 9) {
 			h[2] = (uint16_t)(h[3] ^ ((r >> 16) & 0x8000));
 			h[1] = (uint16_t)(h[3] ^ ((r >> 17) & 0x8000));
@@ -148,7 +108,7 @@ static uint64_t act_quad(uint64_t *s, int regime)
 		return pack4(h);
 	}
 	for (int k = 0; k < 4; k++)
-		h[k] = rand_f16(s, regime);
+		h[k] = rtl_stim_f16(s, regime);
 	return pack4(h);
 }
 
@@ -175,8 +135,8 @@ static const uint16_t pre_fixed[][4] = {
 #define PRE_NFIXED (sizeof pre_fixed / sizeof pre_fixed[0])
 
 /* corner parts, in order (edges) */
-#define PRE_A (2 * NS * NS)	/* (x, y, y, x), FP16 and INT8 */
-#define PRE_B (2 * NS * NS)	/* (x, 0, y, 0) */
+#define PRE_A (2 * RTL_STIM_N_F16_SPECIAL * RTL_STIM_N_F16_SPECIAL)	/* (x, y, y, x), FP16 and INT8 */
+#define PRE_B (2 * RTL_STIM_N_F16_SPECIAL * RTL_STIM_N_F16_SPECIAL)	/* (x, 0, y, 0) */
 #define PRE_C PRE_TIES		/* ties, INT8 */
 #define PRE_D PRE_TINY		/* tiny, INT8 */
 #define PRE_E (2 * PRE_NFIXED)
@@ -226,13 +186,13 @@ static bool pre_corner(void *s, uint64_t i, uint64_t *in)
 	in[P_VALID] = 1;
 	if (i < PRE_A) {
 		uint64_t pr = i / 2;
-		uint16_t x = f16_special[pr % NS], y = f16_special[pr / NS];
+		uint16_t x = rtl_stim_f16_special[pr % RTL_STIM_N_F16_SPECIAL], y = rtl_stim_f16_special[pr / RTL_STIM_N_F16_SPECIAL];
 		h[3] = x, h[2] = y, h[1] = y, h[0] = x;
 		int8 = i & 1;
 	} else if ((i -= PRE_A) < PRE_B) {
 		uint64_t pr = i / 2;
-		h[3] = f16_special[pr % NS];
-		h[1] = f16_special[pr / NS];
+		h[3] = rtl_stim_f16_special[pr % RTL_STIM_N_F16_SPECIAL];
+		h[1] = rtl_stim_f16_special[pr / RTL_STIM_N_F16_SPECIAL];
 		int8 = i & 1;
 	} else if ((i -= PRE_B) < PRE_C) {
 		in[P_INT8] = 1;
@@ -370,9 +330,9 @@ static const struct rtl_stim_ops pre_stim_ops = {
  * whose field + b crosses 31. */
 static uint16_t ldexp_value(unsigned i)
 {
-	if (i < NS)
-		return f16_special[i];
-	i -= NS;
+	if (i < RTL_STIM_N_F16_SPECIAL)
+		return rtl_stim_f16_special[i];
+	i -= RTL_STIM_N_F16_SPECIAL;
 	if (i < 30) {		/* subnormals: 2^p, 2^(p+1) - 1, 2^p + 1 */
 		unsigned p = i / 3, k = i % 3;
 		uint16_t f = (uint16_t)(k == 0 ? 1u << p : k == 1 ? (2u << p) - 1
@@ -383,7 +343,7 @@ static uint16_t ldexp_value(unsigned i)
 	return (uint16_t)((i & 1 ? 0x8000 : 0) | (23 + i / 4) << 10 |
 			  (i & 2 ? 0x3ff : 0));
 }
-#define N_LDEXP (NS + 30 + 32)
+#define N_LDEXP (RTL_STIM_N_F16_SPECIAL + 30 + 32)
 
 /* INT8 corner codes and scales */
 static const uint8_t i8_code[] = { 0x80, 0x81, 0xff, 0x00, 0x01, 0x7f, 0x03, 0x55 };
@@ -391,7 +351,7 @@ static const uint8_t i8_code[] = { 0x80, 0x81, 0xff, 0x00, 0x01, 0x7f, 0x03, 0x5
 
 /* corner parts, in order (edges) */
 #define TILE_A (N_LDEXP * 8)		/* FP16 single planes, every b */
-#define TILE_B (N_I8 * 8 * NS)		/* INT8 single planes */
+#define TILE_B (N_I8 * 8 * RTL_STIM_N_F16_SPECIAL)		/* INT8 single planes */
 #define TILE_C (2 * CHUNK_LIMIT)	/* two long INT8 chunks */
 #define TILE_FLUSH 3
 #define TILE_CORNERS (TILE_A + TILE_B + TILE_C + TILE_FLUSH)
@@ -499,8 +459,8 @@ static bool tile_corner(void *s, uint64_t i, uint64_t *in)
 		in[PE_LUT_TC_TBL_0] = i8_code[ci] * 0x0101010101010101ull;
 		in[PE_LUT_TC_TBL_1] = i8_code[(ci + 3) % N_I8] * 0x0101010101010101ull;
 		in[PE_LUT_TC_TBL_2] = 0xdeadbeefdeadbeefull;	/* ignored */
-		in[PE_LUT_TC_TSCALE] = f16_special[si] |
-				       (uint64_t)f16_special[(si + 5) % NS] << 16;
+		in[PE_LUT_TC_TSCALE] = rtl_stim_f16_special[si] |
+				       (uint64_t)rtl_stim_f16_special[(si + 5) % RTL_STIM_N_F16_SPECIAL] << 16;
 		return false;
 	}
 	if ((i -= TILE_B) < TILE_C) {
@@ -547,15 +507,15 @@ static void tile_random_tables(struct tile_stim *st)
 		if (st->int8) {
 			uint64_t c = 0;
 			for (int j = 0; j < 8; j++)
-				c |= (uint64_t)rand_i8(&st->s) << (8 * j);
+				c |= (uint64_t)rtl_stim_i8(&st->s) << (8 * j);
 			st->tb[m] = c;
 			st->tscale = (st->tscale & ~(0xffffull << (16 * m))) |
-				     (uint64_t)rand_f16(&st->s, reg) << (16 * m);
+				     (uint64_t)rtl_stim_f16(&st->s, reg) << (16 * m);
 		} else {
 			for (int j = 0; j < 8; j++) {
 				int e = 8 * m + j;
 				st->tb[e / 4] = (st->tb[e / 4] & ~(0xffffull << (16 * (e % 4)))) |
-						(uint64_t)rand_f16(&st->s, reg) << (16 * (e % 4));
+						(uint64_t)rtl_stim_f16(&st->s, reg) << (16 * (e % 4));
 			}
 		}
 	}
@@ -694,9 +654,9 @@ static bool tile_random(void *s, uint64_t *in)
 			for (int e = 0; e < 16; e++)
 				in[PE_LUT_TC_TBL_0 + e / 4] =
 					(in[PE_LUT_TC_TBL_0 + e / 4] & ~(0xffffull << (16 * (e % 4)))) |
-					(uint64_t)rand_f16(&st->s, 5) << (16 * (e % 4));
-			in[PE_LUT_TC_TSCALE] = rand_f16(&st->s, 5) |
-					       (uint64_t)rand_f16(&st->s, 5) << 16;
+					(uint64_t)rtl_stim_f16(&st->s, 5) << (16 * (e % 4));
+			in[PE_LUT_TC_TSCALE] = rtl_stim_f16(&st->s, 5) |
+					       (uint64_t)rtl_stim_f16(&st->s, 5) << 16;
 		}
 		track_chunk(st, in);
 		return false;
