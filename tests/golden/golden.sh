@@ -8,7 +8,7 @@
 #   golden.sh check   PESIM SRCDIR   compare with tests/golden/*.txt (exit 1 on a difference)
 #   golden.sh capture PESIM SRCDIR   rewrite them (only when a difference is a fix: say so in the commit)
 set -u
-mode=$1 pesim=$2 src=$3
+mode=$1 pesim=$(realpath "$2") src=$(realpath "$3")
 dir="$src/tests/golden"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
