@@ -1,18 +1,12 @@
 /* cfg_arch.c - the arch config schema and its loader. */
 #include "cfg_arch.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfg_yaml.h"
-
-const char *const cfg_family_names[] = {
-#define X(id, s) s,
-	CFG_FAMILIES(X)
-#undef X
-	NULL
-};
 
 const char *const cfg_dataflow_names[] = { "weight-stationary",
 					   "output-stationary", NULL };
@@ -26,39 +20,34 @@ static const struct cfg_field shape_fields[] = {
 	{ 0 }
 };
 
+/* The generic keys of pe:; the family's own follow them (cfg_arch_parse).
+ * family is read before the walk, to pick those. */
 static const struct cfg_field pe_fields[] = {
-	{ .key = "family", .type = CFG_ENUM, .offset = A(pe.family) - A(pe), .required = true, .names = cfg_family_names },
+	{ .key = "family", .type = CFG_STR, .offset = A(pe.family_name) - A(pe), .required = true, .size = sizeof(((struct cfg_arch *)0)->pe.family_name) },
 	{ .key = "lanes", .type = CFG_UINT, .offset = A(pe.lanes) - A(pe), RANGE(1, 64) },
-	{ .key = "bit_serial", .type = CFG_BOOL, .offset = A(pe.bit_serial) - A(pe)},
 	{ .key = "act_bits", .type = CFG_UINT, .offset = A(pe.act_bits) - A(pe), RANGE(1, 32) },
 	{ .key = "kv_bits", .type = CFG_UINT, .offset = A(pe.kv_bits) - A(pe), RANGE(1, 32) },
-	{ .key = "group_size", .type = CFG_UINT, .offset = A(pe.group_size) - A(pe), RANGE(1, 65536) },
 	{ .key = "area_um2", .type = CFG_DOUBLE, .offset = A(pe.area_um2) - A(pe), .required = true, RANGE(1e-3, 1e9) },
 	{ .key = "area_source", .type = CFG_STR, .offset = A(pe.area_source) - A(pe), .size = sizeof(((struct cfg_arch *)0)->pe.area_source) },
-	{ .key = "weight_format", .type = CFG_STR, .offset = A(pe.weight_format) - A(pe), .size = sizeof(((struct cfg_arch *)0)->pe.weight_format) },
-	{ .key = "nm_n", .type = CFG_UINT, .offset = A(pe.nm_n) - A(pe), RANGE(0, 16) },
-	{ .key = "lut_k", .type = CFG_UINT, .offset = A(pe.lut_k) - A(pe), RANGE(1, 8) },
-	{ .key = "table_bits", .type = CFG_UINT, .offset = A(pe.table_bits) - A(pe), RANGE(1, 32) },
 	{ .key = "acc_bits", .type = CFG_UINT, .offset = A(pe.acc_bits) - A(pe), RANGE(1, 64) },
 	{ 0 }
 };
 
-static const struct cfg_field model_bits_fields[] = {
-	{ .key = "model", .type = CFG_STR, .offset = offsetof(struct cfg_model_bits, model), .size = sizeof(((struct cfg_model_bits *)0)->model), .required = true },
-	{ .key = "prefill", .type = CFG_DOUBLE, .offset = offsetof(struct cfg_model_bits, prefill), .required = true, RANGE(1, 32) },
-	{ .key = "decode", .type = CFG_DOUBLE, .offset = offsetof(struct cfg_model_bits, decode), .required = true, RANGE(1, 32) },
+#define SPEC(f, st) .type = CFG_STR, .offset = offsetof(st, f), .size = CFG_SPEC_LEN
+static const struct cfg_field model_weights_fields[] = {
+	{ .key = "model", .type = CFG_STR, .offset = offsetof(struct cfg_model_weights, model), .size = sizeof(((struct cfg_model_weights *)0)->model), .required = true },
+	{ .key = "prefill", SPEC(prefill, struct cfg_model_weights) },
+	{ .key = "decode", SPEC(decode, struct cfg_model_weights) },
 	{ 0 }
 };
 
-#define WB(f) (A(weight_bits.f) - A(weight_bits))
-static const struct cfg_field weight_bits_fields[] = {
-	{ .key = "prefill", .type = CFG_DOUBLE, .offset = WB(prefill), .required = true, RANGE(1, 32) },
-	{ .key = "decode", .type = CFG_DOUBLE, .offset = WB(decode), .required = true, RANGE(1, 32) },
-	{ .key = "quant_prefill", .type = CFG_STR, .offset = WB(quant_prefill), .size = sizeof(((struct cfg_arch *)0)->weight_bits.quant_prefill) },
-	{ .key = "quant_decode", .type = CFG_STR, .offset = WB(quant_decode), .size = sizeof(((struct cfg_arch *)0)->weight_bits.quant_decode) },
-	{ .key = "per_model", .type = CFG_SEQ, .offset = WB(per_model), .size = sizeof(struct cfg_model_bits),
-	  .item = CFG_MAP, .fields = model_bits_fields,
-	  .count_offset = WB(n_per_model), .max_items = CFG_MAX_MODEL_BITS },
+#define WB(f) (A(weights.f) - A(weights))
+static const struct cfg_field weights_fields[] = {
+	{ .key = "prefill", .type = CFG_STR, .offset = WB(prefill), .size = CFG_SPEC_LEN, .required = true },
+	{ .key = "decode", .type = CFG_STR, .offset = WB(decode), .size = CFG_SPEC_LEN, .required = true },
+	{ .key = "per_model", .type = CFG_SEQ, .offset = WB(per_model), .size = sizeof(struct cfg_model_weights),
+	  .item = CFG_MAP, .fields = model_weights_fields,
+	  .count_offset = WB(n_per_model), .max_items = CFG_MAX_MODEL_WEIGHTS },
 	{ 0 }
 };
 
@@ -88,12 +77,13 @@ static const struct cfg_field dram_fields[] = {
 	{ 0 }
 };
 
+#define ARCH_PE_FIELD 3	/* arch_fields[ARCH_PE_FIELD] is pe */
 static const struct cfg_field arch_fields[] = {
 	{ .key = "name", .type = CFG_STR, .offset = A(name), .size = sizeof(((struct cfg_arch *)0)->name), .required = true },
 	{ .key = "description", .type = CFG_STR, .offset = A(description), .size = sizeof(((struct cfg_arch *)0)->description) },
 	{ .key = "clock_mhz", .type = CFG_DOUBLE, .offset = A(clock_mhz), .required = true, RANGE(1, 100000) },
 	{ .key = "pe", .type = CFG_MAP, .offset = A(pe), .required = true, .fields = pe_fields },
-	{ .key = "weight_bits", .type = CFG_MAP, .offset = A(weight_bits), .required = true, .fields = weight_bits_fields },
+	{ .key = "weights", .type = CFG_MAP, .offset = A(weights), .required = true, .fields = weights_fields },
 	{ .key = "array", .type = CFG_MAP, .offset = A(array), .required = true, .fields = array_fields },
 	{ .key = "buffers", .type = CFG_SEQ, .offset = A(buffers), .size = sizeof(struct cfg_buffer), .required = true,
 	  .item = CFG_MAP, .fields = buffer_fields,
@@ -127,50 +117,122 @@ static uint64_t file_digest(const char *path)
 	return h;
 }
 
-enum ps_status cfg_arch_load(const char *path, struct cfg_arch *a,
-			     struct ps_err *err)
+/* pe: = the generic keys + the family's (offsets moved into pe.ext). */
+static enum ps_status family_fields(struct cfg_doc *d,
+				   const struct cfg_family_schema *const *fams,
+				   size_t n_fams, struct cfg_arch *a,
+				   struct cfg_field *out, size_t cap,
+				   struct ps_err *err)
 {
+	char name[32], list[400] = "";
+	const struct cfg_family_schema *f = NULL;
+	size_t n = 0;
+	int line;
+	enum ps_status st = cfg_doc_scalar(d, "pe.family", name, sizeof name, &line, err);
+
+	if (st)
+		return st;
+	for (size_t i = 0; i < n_fams; i++) {
+		if (!strcmp(fams[i]->name, name)) {
+			f = fams[i];
+			a->pe.family = (int)i;
+		}
+		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+			 i ? ", " : "", fams[i]->name);
+	}
+	if (!f && line)
+		return ps_errf(err, PS_EINPUT, "%s:%d: pe.family: unknown value '%s' (expected one of: %s)",
+			       cfg_doc_name(d), line, name, list);
+	for (const struct cfg_field *g = pe_fields; g->type != CFG_END; g++)
+		out[n++] = *g;
+	if (f) {
+		if (f->size > CFG_PE_EXT_MAX)
+			return ps_errf(err, PS_EINPUT, "pe.family %s: internal: its keys take %zu bytes (at most %d)",
+				       f->name, f->size, CFG_PE_EXT_MAX);
+		if (f->defaults)
+			memcpy(a->pe.ext, f->defaults, f->size);
+		for (const struct cfg_field *g = f->fields; g && g->type != CFG_END; g++) {
+			if (n + 1 >= cap)
+				return ps_errf(err, PS_EINPUT, "pe.family %s: internal: too many keys", f->name);
+			out[n] = *g;
+			out[n++].offset += A(pe.ext) - A(pe);
+		}
+	}
+	out[n] = (struct cfg_field){ 0 };
+	return PS_OK;
+}
+
+enum ps_status cfg_arch_parse(const char *path,
+			      const struct cfg_family_schema *const *fams,
+			      size_t n_fams, struct cfg_arch *a,
+			      struct ps_err *err)
+{
+	struct cfg_field pe[40], top[sizeof arch_fields / sizeof *arch_fields];
+	struct cfg_doc *d;
 	enum ps_status st;
 
 	memset(a, 0, sizeof *a);
 	a->pe.lanes = 1;
 	a->pe.act_bits = 16;
 	a->pe.kv_bits = 16;
-	a->pe.group_size = 128;
-	a->pe.lut_k = 4;
-	a->pe.table_bits = 16;
 	a->pe.acc_bits = 32;
 	a->array.dataflow = CFG_DF_WS;
-	st = cfg_load_file(path, arch_fields, a, err);
+	if ((st = cfg_doc_open(path, &d, err)))
+		return st;
+	st = family_fields(d, fams, n_fams, a, pe, sizeof pe / sizeof *pe, err);
+	if (!st) {
+		memcpy(top, arch_fields, sizeof top);
+		top[ARCH_PE_FIELD].fields = pe;
+		st = cfg_doc_walk(d, top, a, &a->lines, err);
+	}
+	cfg_doc_close(d);
 	if (st)
 		return st;
+	snprintf(a->path, sizeof a->path, "%s", path);
 	for (size_t i = 0; i < a->n_buffers; i++) {
 		struct cfg_buffer *b = &a->buffers[i];
+		char f[64];
 		if (b->banks == 0)
 			b->banks = 1;
 		for (size_t k = 0; k < i; k++)
-			if (!strcmp(a->buffers[k].name, b->name))
-				return ps_errf(err, PS_EINPUT,
-					       "%s: buffers[%zu].name: duplicate buffer '%s'",
-					       path, i, b->name);
+			if (!strcmp(a->buffers[k].name, b->name)) {
+				snprintf(f, sizeof f, "buffers[%zu].name", i);
+				return cfg_arch_errf(a, f, err, "duplicate buffer '%s'", b->name);
+			}
 	}
-	if (a->pe.nm_n && 16 % a->pe.nm_n)
-		return ps_errf(err, PS_EINPUT, "%s: pe.nm_n: %u does not divide M = 16",
-			       path, a->pe.nm_n);
-	snprintf(a->path, sizeof a->path, "%s", path);
 	a->digest = file_digest(path);
 	return PS_OK;
 }
 
-double cfg_arch_weight_bits(const struct cfg_arch *a, const char *model,
-			    int phase)
+const char *cfg_arch_weight_spec(const struct cfg_arch *a, const char *model,
+				 int phase)
 {
-	for (size_t i = 0; i < a->weight_bits.n_per_model; i++) {
-		const struct cfg_model_bits *m = &a->weight_bits.per_model[i];
-		if (model && !strcmp(m->model, model))
-			return phase ? m->decode : m->prefill;
+	for (size_t i = 0; model && i < a->weights.n_per_model; i++) {
+		const struct cfg_model_weights *m = &a->weights.per_model[i];
+		const char *s = phase ? m->decode : m->prefill;
+		if (!strcmp(m->model, model) && s[0])
+			return s;
 	}
-	return phase ? a->weight_bits.decode : a->weight_bits.prefill;
+	return phase ? a->weights.decode : a->weights.prefill;
+}
+
+uint32_t cfg_arch_line(const struct cfg_arch *a, const char *field)
+{
+	return cfg_lines_find(&a->lines, field);
+}
+
+enum ps_status cfg_arch_errf(const struct cfg_arch *a, const char *field,
+			     struct ps_err *err, const char *fmt, ...)
+{
+	char msg[768];
+	uint32_t line = cfg_arch_line(a, field);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (line)
+		return ps_errf(err, PS_EINPUT, "%s:%u: %s: %s", a->path, line, field, msg);
+	return ps_errf(err, PS_EINPUT, "%s: %s: %s", a->path, field, msg);
 }
 
 const struct cfg_shape *cfg_arch_shape(const struct cfg_arch *a, int phase)

@@ -8,33 +8,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cfg_yaml.h"
 #include "ps_status.h"
 
-/* PE families; names are the YAML spellings and pe_models/ registry keys. */
-#define CFG_FAMILIES(X)                                                       \
-	X(FP16, "fp16")                                                       \
-	X(INT8, "int8")                                                       \
-	X(BITFUSION, "bitfusion")                                             \
-	X(ANT, "ant")                                                         \
-	X(OLIVE, "olive")                                                     \
-	X(BITMOD, "bitmod")                                                   \
-	X(MIXPE, "mixpe")                                                     \
-	X(LUT_TC, "lut_tc")                                                   \
-	X(FLIGHTLLM, "flightllm")
+/* The PE families are not base's business: the caller of cfg_arch_parse
+ * (pe_models/pe_family.c, generated from pe_models/families.def) hands over
+ * one schema per family, and base parses the generic arch plus the keys the
+ * arch's family adds to its `pe:` block. */
+#define CFG_PE_EXT_MAX 64	/* bytes of a family's own pe: keys */
 
-enum cfg_family {
-#define X(id, s) CFG_FAM_##id,
-	CFG_FAMILIES(X)
-#undef X
-	CFG_FAM_N
+struct cfg_family_schema {
+	const char *name;		/* the pe.family value */
+	const struct cfg_field *fields;	/* its own keys in pe: (offsets into
+					 * cfg_arch.pe.ext), NULL: none */
+	const void *defaults;		/* initial pe.ext (size bytes), or NULL */
+	size_t size;			/* <= CFG_PE_EXT_MAX */
 };
-extern const char *const cfg_family_names[];
 
 enum cfg_dataflow { CFG_DF_WS, CFG_DF_OS };
 extern const char *const cfg_dataflow_names[];
 
 #define CFG_MAX_BUFFERS 8
-#define CFG_MAX_MODEL_BITS 32
+#define CFG_MAX_MODEL_WEIGHTS 32
+#define CFG_SPEC_LEN 48		/* a weight format spec (fmt_qspec.h) */
 
 struct cfg_shape {
 	uint32_t rows, cols;
@@ -49,10 +45,11 @@ struct cfg_buffer {
 	double area_um2;	/* 0 when unknown */
 };
 
-/* Weight bits of a design on one model (ANT/OliVe were profiled per model). */
-struct cfg_model_bits {
+/* A design's weight formats on one model (ANT/OliVe were profiled per
+ * model): weight format specs per phase, "" where the default applies. */
+struct cfg_model_weights {
 	char model[64];
-	double prefill, decode;
+	char prefill[CFG_SPEC_LEN], decode[CFG_SPEC_LEN];
 };
 
 struct cfg_arch {
@@ -60,29 +57,26 @@ struct cfg_arch {
 	char description[256];
 	double clock_mhz;
 	struct {
-		int family;		/* enum cfg_family */
+		int family;		/* index into the schemas it was parsed with
+					 * (pe_models: families.def order) */
+		char family_name[32];
 		uint32_t lanes;		/* dot-product lanes per PE */
-		bool bit_serial;	/* weights processed a term/bit per cycle */
 		uint32_t act_bits, kv_bits;
-		uint32_t group_size;	/* quantization group along K */
 		double area_um2;	/* one PE, with registers */
 		char area_source[160];	/* where area_um2 comes from (informative;
 					 * "pesim area --pe X ..." is checked
 					 * against pesim area by test_rtl_area) */
-		char weight_format[32];	/* "fp16", "bitmod-fp4", ... (informative) */
-		uint32_t nm_n;		/* N of N:M weight sparsity, M = 16 (0: dense) */
-		uint32_t lut_k;		/* activations per lookup table (LUT-TC, 4) */
-		uint32_t table_bits;	/* bits per table entry (16 FP16, 8 INT8) */
 		uint32_t acc_bits;	/* partial-sum bits in an output buffer (32) */
+		/* the family's own keys, laid out by its schema */
+		unsigned char ext[CFG_PE_EXT_MAX] __attribute__((aligned(8)));
 	} pe;
+	/* Weight format specs per phase (pe_models/formats/fmt_qspec.h): the
+	 * one source of stored bits, code width and bit-true quantizer. */
 	struct {
-		double prefill, decode;	/* average stored bits per weight */
-		/* quantizer spec per phase (compiler/cc_quant.h grammar, e.g.
-		 * "bitmod4"); "" or "none": weights stay FP16 */
-		char quant_prefill[48], quant_decode[48];
-		struct cfg_model_bits per_model[CFG_MAX_MODEL_BITS];
+		char prefill[CFG_SPEC_LEN], decode[CFG_SPEC_LEN];
+		struct cfg_model_weights per_model[CFG_MAX_MODEL_WEIGHTS];
 		size_t n_per_model;
-	} weight_bits;
+	} weights;
 	struct {
 		struct cfg_shape prefill, decode;
 		int dataflow;		/* enum cfg_dataflow */
@@ -98,15 +92,30 @@ struct cfg_arch {
 
 	char path[512];			/* file it was loaded from */
 	uint64_t digest;		/* FNV-1a of the file bytes */
+	struct cfg_lines lines;		/* where each key stood */
 };
 
-enum ps_status cfg_arch_load(const char *path, struct cfg_arch *a,
-			     struct ps_err *err);
+/* Parse an arch file: the generic schema plus the `pe:` keys of its family,
+ * one of fams[0..n_fams) (every error "file:line: field: problem"). Use
+ * pe_arch_load (pe_models/pe_family.h), which also checks the family's
+ * rules and the weight formats. */
+enum ps_status cfg_arch_parse(const char *path,
+			      const struct cfg_family_schema *const *fams,
+			      size_t n_fams, struct cfg_arch *a,
+			      struct ps_err *err);
 
-/* Weight bits for a model and phase (0 prefill, 1 decode): the per-model
- * entry if there is one, else the default. */
-double cfg_arch_weight_bits(const struct cfg_arch *a, const char *model,
-			    int phase);
+/* The weight format spec for a model and phase (0 prefill, 1 decode): the
+ * per-model entry if it gives one, else the default. */
+const char *cfg_arch_weight_spec(const struct cfg_arch *a, const char *model,
+				 int phase);
+
+/* Line of a key read from the file ("weights.prefill"), 0 if none. */
+uint32_t cfg_arch_line(const struct cfg_arch *a, const char *field);
+
+/* "file:line: field: message" (line left out when unknown) into err. */
+enum ps_status cfg_arch_errf(const struct cfg_arch *a, const char *field,
+			     struct ps_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 
 const struct cfg_shape *cfg_arch_shape(const struct cfg_arch *a, int phase);
 

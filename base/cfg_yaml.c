@@ -17,7 +17,25 @@
 struct walk {
 	const char *file;
 	struct ps_err *err;
+	struct cfg_lines *lines;	/* may be NULL */
 };
+
+static void record(struct walk *w, const char *path, int line)
+{
+	struct cfg_lines *l = w->lines;
+	if (!l || l->n >= CFG_MAX_LINES || strlen(path) >= sizeof l->e[0].path)
+		return;
+	snprintf(l->e[l->n].path, sizeof l->e[0].path, "%s", path);
+	l->e[l->n++].line = (uint32_t)line;
+}
+
+uint32_t cfg_lines_find(const struct cfg_lines *l, const char *path)
+{
+	for (size_t i = 0; l && i < l->n; i++)
+		if (!strcmp(l->e[i].path, path))
+			return l->e[i].line;
+	return 0;
+}
 
 int cfg_enum_find(const char *const *names, const char *name)
 {
@@ -254,6 +272,7 @@ static enum ps_status load_map(struct walk *w, struct fy_node *n, int line,
 		if (seen & (1ull << i))
 			return bad(w, kline, sub, "duplicate key", "", "");
 		seen |= 1ull << i;
+		record(w, sub, kline);
 		if (load_value(w, fy_node_pair_value(p), kline, sub, &fields[i],
 			       fields[i].type, dst + fields[i].offset))
 			return PS_EINPUT;
@@ -269,22 +288,27 @@ static enum ps_status load_map(struct walk *w, struct fy_node *n, int line,
 	return PS_OK;
 }
 
+static enum ps_status doc_error(const char *name, struct fy_diag *diag,
+			       struct ps_err *err)
+{
+	void *it = NULL;
+	struct fy_diag_error *de = diag ? fy_diag_errors_iterate(diag, &it) : NULL;
+	if (de)
+		return ps_errf(err, PS_EINPUT, "%s:%d: syntax error: %s",
+			       name, de->line + 1, de->msg);
+	return ps_errf(err, PS_EINPUT, "%s: YAML syntax error", name);
+}
+
 static enum ps_status load_doc(const char *name, struct fy_document *doc,
 			       struct fy_diag *diag,
 			       const struct cfg_field *fields, void *dst,
-			       struct ps_err *err)
+			       struct cfg_lines *lines, struct ps_err *err)
 {
-	struct walk w = { .file = name, .err = err };
+	struct walk w = { .file = name, .err = err, .lines = lines };
 	struct fy_node *root;
 
-	if (!doc) {
-		void *it = NULL;
-		struct fy_diag_error *de = diag ? fy_diag_errors_iterate(diag, &it) : NULL;
-		if (de)
-			return ps_errf(err, PS_EINPUT, "%s:%d: syntax error: %s",
-				       name, de->line + 1, de->msg);
-		return ps_errf(err, PS_EINPUT, "%s: YAML syntax error", name);
-	}
+	if (!doc)
+		return doc_error(name, diag, err);
 	root = fy_document_root(doc);
 	if (!root || fy_node_get_type(root) != FYNT_MAPPING)
 		return ps_errf(err, PS_EINPUT, "%s:%d: top level must be a mapping",
@@ -308,23 +332,12 @@ static struct fy_diag *quiet_diag(void)
 enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
 			     void *dst, struct ps_err *err)
 {
-	struct fy_diag *diag;
-	struct fy_parse_cfg pc = { 0 };
-	struct fy_document *doc;
-	enum ps_status st;
-	FILE *fp = fopen(path, "rb");
-
-	if (!fp)
-		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path,
-			       strerror(errno));
-	fclose(fp);
-	diag = quiet_diag();
-	pc.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
-	pc.diag = diag;
-	doc = fy_document_build_from_file(&pc, path);
-	st = load_doc(path, doc, diag, fields, dst, err);
-	fy_document_destroy(doc);
-	fy_diag_destroy(diag);
+	struct cfg_doc *d;
+	enum ps_status st = cfg_doc_open(path, &d, err);
+	if (st)
+		return st;
+	st = cfg_doc_walk(d, fields, dst, NULL, err);
+	cfg_doc_close(d);
 	return st;
 }
 
@@ -337,8 +350,100 @@ enum ps_status cfg_load_string(const char *name, const char *text,
 				   .diag = diag };
 	struct fy_document *doc = fy_document_build_from_string(&pc, text,
 								 FY_NT);
-	enum ps_status st = load_doc(name, doc, diag, fields, dst, err);
+	enum ps_status st = load_doc(name, doc, diag, fields, dst, NULL, err);
 	fy_document_destroy(doc);
 	fy_diag_destroy(diag);
 	return st;
+}
+
+/* ---- documents walked in steps ---- */
+
+struct cfg_doc {
+	char name[1024];
+	struct fy_diag *diag;
+	struct fy_document *doc;
+};
+
+enum ps_status cfg_doc_open(const char *path, struct cfg_doc **dp,
+			    struct ps_err *err)
+{
+	struct fy_parse_cfg pc = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG };
+	struct cfg_doc *d;
+	FILE *fp = fopen(path, "rb");
+
+	*dp = NULL;
+	if (!fp)
+		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path,
+			       strerror(errno));
+	fclose(fp);
+	d = calloc(1, sizeof *d);
+	if (!d)
+		return ps_errf(err, PS_ENOMEM, "%s: out of memory", path);
+	snprintf(d->name, sizeof d->name, "%s", path);
+	d->diag = quiet_diag();
+	pc.diag = d->diag;
+	d->doc = fy_document_build_from_file(&pc, path);
+	if (!d->doc) {
+		enum ps_status st = doc_error(path, d->diag, err);
+		cfg_doc_close(d);
+		return st;
+	}
+	*dp = d;
+	return PS_OK;
+}
+
+const char *cfg_doc_name(const struct cfg_doc *d)
+{
+	return d->name;
+}
+
+enum ps_status cfg_doc_scalar(struct cfg_doc *d, const char *path, char *buf,
+			      size_t n, int *line, struct ps_err *err)
+{
+	char ypath[256];
+	struct fy_node *root = fy_document_root(d->doc), *node;
+	const char *s;
+	size_t len, j = 0;
+
+	buf[0] = '\0';
+	*line = 0;
+	/* "pe.family" -> "/pe/family" */
+	ypath[j++] = '/';
+	for (size_t i = 0; path[i] && j + 1 < sizeof ypath; i++)
+		ypath[j++] = path[i] == '.' ? '/' : path[i];
+	ypath[j] = '\0';
+	if (!root || fy_node_get_type(root) != FYNT_MAPPING)
+		return PS_OK;	/* the walk reports it */
+	node = fy_node_by_path(root, ypath, FY_NT, FYNWF_DONT_FOLLOW);
+	if (!node)
+		return PS_OK;
+	if (fy_node_get_type(node) != FYNT_SCALAR)
+		return ps_errf(err, PS_EINPUT, "%s:%d: %s: expected a string",
+			       d->name, first_line(node, 1), path);
+	*line = node_line(node, 1);
+	s = fy_node_get_scalar(node, &len);
+	if (!s || len >= n)
+		return ps_errf(err, PS_EINPUT, "%s:%d: %s: value too long", d->name,
+			       *line, path);
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	return PS_OK;
+}
+
+enum ps_status cfg_doc_walk(struct cfg_doc *d, const struct cfg_field *fields,
+			    void *dst, struct cfg_lines *lines,
+			    struct ps_err *err)
+{
+	if (lines)
+		lines->n = 0;
+	return load_doc(d->name, d->doc, d->diag, fields, dst, lines, err);
+}
+
+void cfg_doc_close(struct cfg_doc *d)
+{
+	if (!d)
+		return;
+	fy_document_destroy(d->doc);
+	fy_diag_destroy(d->diag);
+	free(d);
 }

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ps_status.h"
 
@@ -43,6 +44,37 @@ struct cfg_field {
 	size_t max_items;	/* CFG_SEQ */
 	const char *help;	/* one line for the README / errors */
 };
+
+/* The line of every key a walk read ("pe.lanes", "buffers[1].banks"), for
+ * checks made after loading. Keys beyond CFG_MAX_LINES are not recorded. */
+#define CFG_MAX_LINES 160
+struct cfg_lines {
+	size_t n;
+	struct {
+		char path[44];
+		uint32_t line;
+	} e[CFG_MAX_LINES];
+};
+
+/* Line of a recorded key, 0 if none. */
+uint32_t cfg_lines_find(const struct cfg_lines *l, const char *path);
+
+/* A parsed YAML file, walked in steps: open, look at scalars (a key that
+ * selects the rest of the schema), walk into a struct, close. */
+struct cfg_doc;
+enum ps_status cfg_doc_open(const char *path, struct cfg_doc **d,
+			    struct ps_err *err);
+/* The scalar at a key path ("pe.family") into buf (at most n - 1 bytes),
+ * *line its line; PS_OK with buf "" and *line 0 when the key is absent,
+ * PS_EINPUT ("file:line: key: expected a string") when it is not a scalar. */
+enum ps_status cfg_doc_scalar(struct cfg_doc *d, const char *path, char *buf,
+			      size_t n, int *line, struct ps_err *err);
+/* Walk the document into dst; lines (may be NULL) records each key's line. */
+enum ps_status cfg_doc_walk(struct cfg_doc *d, const struct cfg_field *fields,
+			    void *dst, struct cfg_lines *lines,
+			    struct ps_err *err);
+const char *cfg_doc_name(const struct cfg_doc *d);
+void cfg_doc_close(struct cfg_doc *d);
 
 /* Load file into the struct at dst according to fields. */
 enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pe.h"
 #include "sim_bittrue.h"
 
 static double now(void)
@@ -35,7 +36,7 @@ int main(int argc, char **argv)
 		struct ps_err err;
 		double t0, t;
 		snprintf(path, sizeof path, PESIM_SRCDIR "/configs/arch/%s.yaml", presets[i]);
-		if (cfg_arch_load(path, &a, &err)) {
+		if (pe_arch_load(path, &a, &err)) {
 			printf("%-30s %s\n", presets[i], err.msg);
 			continue;
 		}

@@ -12,6 +12,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "pe.h"
 #include "cc_compile.h"
 #include "sim_engine.h"
 
@@ -41,7 +42,7 @@ static double run_engine(const char *arch_path, const char *model, const char *s
 	struct ps_err err;
 	struct cc_compile_req rq = { .arch = &a, .model = &m, .scenario = &s, .sink = &sink };
 	double t0;
-	if (cfg_arch_load(arch_path, &a, &err) || sim_load_energy(&a, &en, &err) ||
+	if (pe_arch_load(arch_path, &a, &err) || sim_load_energy(&a, &en, &err) ||
 	    wl_model_find(model, &m, &err) || wl_scenario_parse(scen, &s, &err))
 		die(&err);
 	t0 = now();

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "pe.h"
 #include "cc_compile.h"
 #include "cli.h"
 
@@ -94,7 +95,7 @@ int cmd_compile(int argc, char **argv)
 		return cli_usage_error("compile", "--arch, -o and either --model with --scenario or --gemm are required");
 	if (gemm && cli_parse_gemm(gemm, &rq.M, &rq.K, &rq.N))
 		return cli_usage_error("compile", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
-	if ((st = cfg_arch_load(arch_path, &arch, &err)))
+	if ((st = pe_arch_load(arch_path, &arch, &err)))
 		return cli_fail("compile", st, &err);
 	rq.arch = &arch;
 	if (model) {

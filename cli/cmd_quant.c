@@ -126,36 +126,36 @@ static void aggregate(struct agg *a, const struct cc_qtensor *t, const char *mat
 	cc_qstats_add(&a->st, &t->st);
 	a->bits_x_n += t->stored_bits * (double)numel;
 	snprintf(a->note, sizeof a->note, "%s", t->note);
-	if (t->spec.method == CC_QM_BITMOD)
+	if (t->spec.method == FMT_QM_BITMOD)
 		for (uint64_t i = 0; i < t->n * t->n_groups; i++)
 			a->hist[(t->gfmt[i] - t->spec.fmt) & 3]++;
-	if (t->spec.method == CC_QM_OLIVE) {
+	if (t->spec.method == FMT_QM_OLIVE) {
 		uint64_t p = t->n * ((t->k + 1) / 2);
 		a->pairs += p;
 		a->outl_pairs += (uint64_t)llround(t->outlier_pairs * (double)p);
 	}
-	if (t->spec.method == CC_QM_ANT) {
+	if (t->spec.method == FMT_QM_ANT) {
 		size_t l = strlen(a->types);
 		snprintf(a->types + l, sizeof a->types - l, "%s%s:%s", l ? " " : "", mat,
 			 fmt_get(t->fmt)->name);
 	}
 }
 
-static void finish_note(struct agg *a, const struct cc_qspec *q)
+static void finish_note(struct agg *a, const struct fmt_qspec *q)
 {
 	uint64_t tot = a->hist[0] + a->hist[1] + a->hist[2] + a->hist[3];
-	if (q->method == CC_QM_BITMOD && tot)
+	if (q->method == FMT_QM_BITMOD && tot)
 		snprintf(a->note, sizeof a->note, "er+ %.0f%% er- %.0f%% ea+ %.0f%% ea- %.0f%%",
 			 100.0 * a->hist[0] / tot, 100.0 * a->hist[1] / tot,
 			 100.0 * a->hist[2] / tot, 100.0 * a->hist[3] / tot);
-	if (q->method == CC_QM_OLIVE && a->pairs)
+	if (q->method == FMT_QM_OLIVE && a->pairs)
 		snprintf(a->note, sizeof a->note, "outlier pairs %.3f%%",
 			 100.0 * (double)a->outl_pairs / (double)a->pairs);
-	if (q->method == CC_QM_ANT)
+	if (q->method == FMT_QM_ANT)
 		snprintf(a->note, sizeof a->note, "%s", a->types);
 }
 
-static int parse_formats(const char *list, struct cc_qspec *specs, int *ns,
+static int parse_formats(const char *list, struct fmt_qspec *specs, int *ns,
 			 struct ps_err *err)
 {
 	char buf[64];
@@ -169,7 +169,7 @@ static int parse_formats(const char *list, struct cc_qspec *specs, int *ns,
 		}
 		memcpy(buf, p, n);
 		buf[n] = 0;
-		if (cc_qspec_parse(buf, &specs[*ns], err))
+		if (fmt_qspec_parse(buf, &specs[*ns], err))
 			return -1;
 		(*ns)++;
 		p += n + (p[n] == ',');
@@ -187,7 +187,7 @@ static int parse_u64(const char *s, uint64_t *v)
 }
 
 static void print_results(bool json, const char *src, const struct mat *mats,
-			  int nm, const struct cc_qspec *specs, int ns,
+			  int nm, const struct fmt_qspec *specs, int ns,
 			  const struct agg *ag, uint64_t total)
 {
 	if (json) {
@@ -253,7 +253,7 @@ int cmd_quant(int argc, char **argv)
 	const char *model = NULL, *npy = NULL, *sft = NULL, *tname = NULL;
 	const char *formats = NULL, *lin = "all";
 	uint64_t layer = UINT64_MAX, seed = 1, bits = 0, total = 0;
-	struct cc_qspec specs[MAX_SPECS];
+	struct fmt_qspec specs[MAX_SPECS];
 	struct agg *ag = NULL;
 	struct mat mats[MAX_MATS];
 	struct wl_tensor ft;
@@ -303,7 +303,7 @@ int cmd_quant(int argc, char **argv)
 	if (formats) {
 		if (parse_formats(formats, specs, &ns, &err))
 			return cli_fail("quant", PS_EINPUT, &err);
-	} else if (!(ns = cc_qspec_defaults((int)bits, specs, MAX_SPECS))) {
+	} else if (!(ns = fmt_qspec_defaults((int)bits, specs, MAX_SPECS))) {
 		return cli_usage_error("quant", "no default formats at %llu bits; use --formats",
 				       (unsigned long long)bits);
 	}

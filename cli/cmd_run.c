@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pe.h"
 #include "cfg_yaml.h"
 #include "cli.h"
 #include "sim.h"
@@ -207,7 +208,7 @@ int cmd_run(int argc, char **argv)
 			wl_tensor_free(&t);
 			return cli_usage_error("run", "%s: weights must be 2-D [N, K]", weights);
 		}
-		if ((st = cfg_arch_load(arch_path, &arch, &err))) {
+		if ((st = pe_arch_load(arch_path, &arch, &err))) {
 			wl_tensor_free(&t);
 			return cli_fail("run", st, &err);
 		}
@@ -225,7 +226,7 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "--gemm runs in cycle or bit-true mode");
 	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
 		return cli_usage_error("run", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
-	if ((st = cfg_arch_load(arch_path, &arch, &err)))
+	if ((st = pe_arch_load(arch_path, &arch, &err)))
 		return cli_fail("run", st, &err);
 	if (model && ((st = wl_model_find(model, &m, &err)) ||
 		      (st = wl_scenario_parse(scen, &s, &err))))

@@ -102,11 +102,11 @@ static int pe_from_config(const char *path, const char *name,
 	struct cfg_arch a;
 	struct pe_params pp;
 	struct ps_err err;
-	enum ps_status st = cfg_arch_load(path, &a, &err);
+	enum ps_status st = pe_arch_load(path, &a, &err);
 
 	if (st)
 		return cli_fail("verify", st, &err);
-	const char *fam = cfg_family_names[a.pe.family];
+	const char *fam = a.pe.family_name;
 	if (name && !rtl_verify_find(name))
 		return cli_usage_error("verify", "--pe: no PE '%s' with RTL", name);
 	if (name && strcmp(rtl_verify_find(name)->family, fam))

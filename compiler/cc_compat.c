@@ -15,6 +15,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "pe.h"
+
 static uint64_t cdiv(uint64_t a, uint64_t b)
 {
 	return (a + b - 1) / b;
@@ -41,7 +43,7 @@ enum ps_status cc_compat_op(const struct cfg_arch *a, const struct wl_model *m,
 			       a->path);
 	memset(c, 0, sizeof *c);
 	c->copies = 1;
-	c->wb = cfg_arch_weight_bits(a, m ? m->name : NULL, op->phase);
+	c->wb = pe_weight_bits(a, m ? m->name : NULL, op->phase);
 	c->code_bits = (uint32_t)floor(c->wb);
 	switch (op->kind) {
 	case WL_LINEAR:

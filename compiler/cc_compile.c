@@ -117,8 +117,8 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 	g.N = op->N;
 	g.phase = op->phase;
 	g.kind = op->kind;
-	g.w_bits = cfg_arch_weight_bits(a, c->r->model ? c->r->model->name : NULL,
-					 op->phase);
+	g.model = c->r->model ? c->r->model->name : NULL;
+	g.w_bits = pe_weight_bits(a, g.model, op->phase);
 	m = mapping(c, &g, err);
 	if (!m)
 		return PS_EINPUT;

@@ -163,7 +163,7 @@ static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
 		      bool load_b, bool load_a)
 {
 	const struct cc_mapping *m = e->m;
-	const struct cc_layout *l = &m->layout;
+	const struct pe_layout *l = &m->layout;
 	const struct cc_gemm *g = e->g;
 	struct body *b = &e->cur;
 	uint32_t mt = tile_len(g->M, m->Mt, mi), nt = tile_len(g->N, m->Nt, ni);

@@ -74,11 +74,11 @@ static uint64_t reload(int order, const uint64_t trips[3], unsigned dims)
 }
 
 bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
-		 const struct cc_layout *l, uint64_t Mt, uint64_t Kt,
+		 const struct pe_layout *l, uint64_t Mt, uint64_t Kt,
 		 uint64_t Nt, int order, uint32_t slots, struct cc_mapping *m)
 {
 	const struct cfg_shape *sh = cfg_arch_shape(a, g->phase);
-	const struct pe_ops *pe = pe_family_ops(a->pe.family);
+	const struct pe_family *pe = pe_family_of(a);
 	uint64_t trips[3], wcap, acap, ocap, fw, fa, st;
 	struct pe_params pp;
 
@@ -144,11 +144,10 @@ bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 	m->dram_read_bytes = (m->w_total + m->s_total) * fw + m->a_total * fa;
 	m->dram_write_bytes = m->o_total;
 
-	pe_params_from_arch(a, NULL, g->phase, &pp);
+	pe_params_from_arch(a, g->model, g->phase, &pp);
 	pp.weight_bits = g->w_bits;
-	st = pe ? pe->step_cycles(&pp) : 1;
-	if (a->pe.family == CFG_FAM_LUT_TC)
-		st = l->wbits;	/* one bit plane per cycle */
+	pp.code_bits = l->wbits;	/* the KV cache's for attention */
+	st = pe->step_cycles(&pp);
 	m->compute_cycles = steps(g->K, Kt, a->pe.lanes) * steps(g->N, Nt, sh->rows) *
 			    steps(g->M, Mt, sh->cols) * st;
 	m->dram_cycles = cdiv((m->dram_read_bytes + m->dram_write_bytes) * 8,
@@ -199,7 +198,7 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			   struct cc_mapping *best, struct ps_err *err)
 {
 	const struct cfg_shape *sh = cfg_arch_shape(a, g->phase);
-	struct cc_layout l;
+	struct pe_layout l;
 	uint64_t mc[80], nc[80], kc[80];
 	size_t nm, nn, nk;
 	char last[200] = "no candidate";

@@ -7,8 +7,8 @@
  * tiles = ceil(K/lanes) ceil(N/rows) ceil(M/cols)).
  *
  * Search space: Mt in {cols * 2^i} or powers of two below cols, or M; Nt
- * likewise with rows; Kt multiples of the quantization group (LUT-TC: of the
- * table width) or K; loop order n-m-k or m-n-k (k innermost: partial sums
+ * likewise with rows; Kt multiples of the layout's k_align (the quantization
+ * group, or what the family's layout asks) or K; loop order n-m-k or m-n-k (k innermost: partial sums
  * never leave the chip); 1 or 2 slots (double buffering) per operand.
  * Constraints: slots x tile bytes <= capacity of the weight, input and
  * output buffers; without an output buffer the output tile lives in the PE
@@ -22,34 +22,24 @@
 #include <stdint.h>
 
 #include "cfg_arch.h"
+#include "pe.h"
 #include "ps_status.h"
 #include "wl_scenario.h"
 
+/* K tiles of weights without quantization groups (FP16, per-channel
+ * formats) are multiples of this: the search's grid along K, not a
+ * hardware rule. */
+#define CC_K_UNIT 128
+
 enum cc_order { CC_ORDER_NMK, CC_ORDER_MNK };
 extern const char *const cc_order_names[];
-
-/* Bytes of an operand tile in a family's data layout (cc_layout.c). */
-struct cc_layout {
-	double code_bits;	/* B codes per element (bit planes, kept N:M values) */
-	double side_bits;	/* B side data per element (scales, selectors, indices) */
-	double a_bits;		/* A bits per element */
-	double table_bits_per_a;	/* LUT-TC: table bits per A element (0: none) */
-	uint32_t k_align;	/* Kt must be a multiple (or = K) */
-	uint32_t group;		/* quantization group along K (0: none) */
-	uint32_t out_bits;	/* bits per stored output element */
-	uint32_t acc_bits;	/* bits per partial sum held on chip */
-	bool dequant;		/* the family dequantizes after each group (DQ) */
-	bool precompute;	/* the family builds tables from A (PRE) */
-	uint32_t tables_per_k;	/* LUT-TC: tables per k elements (1/lut_k) */
-	uint32_t table_entries;
-	uint32_t wbits;		/* integer weight code width for MM */
-};
 
 struct cc_gemm {
 	uint64_t M, K, N;
 	int phase;		/* enum wl_phase_kind */
 	int kind;		/* enum wl_op_kind */
 	double w_bits;		/* stored bits per weight (arch, per model) */
+	const char *model;	/* the model (per-model weight formats), or NULL */
 };
 
 struct cc_mapping {
@@ -65,11 +55,11 @@ struct cc_mapping {
 	uint64_t w_total, s_total, a_total, o_total;	/* each operand once, tile by tile */
 	uint64_t dram_read_bytes, dram_write_bytes;	/* with re-loads */
 	uint64_t compute_cycles, dram_cycles, est_cycles;
-	struct cc_layout layout;
+	struct pe_layout layout;
 };
 
 void cc_layout_for(const struct cfg_arch *a, const struct cc_gemm *g,
-		   struct cc_layout *l);
+		   struct pe_layout *l);
 
 /* Choose the mapping. Returns PS_OK with m->feasible false and a reason
  * when nothing fits; an error only for bad arguments. */
@@ -78,7 +68,7 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 
 /* Evaluate one candidate (used by the search and by tests). */
 bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
-		 const struct cc_layout *l, uint64_t Mt, uint64_t Kt,
+		 const struct pe_layout *l, uint64_t Mt, uint64_t Kt,
 		 uint64_t Nt, int order, uint32_t slots, struct cc_mapping *m);
 
 uint64_t cc_bits_to_bytes(double elems, double bits);

@@ -1,196 +1,12 @@
-/* cc_quant.c - quantizer specs, the dispatcher, and what every quantizer
- * shares: allocation, FP16 scales, the symmetric encode loop, error stats. */
+/* cc_quant.c - the dispatcher and what every quantizer shares: allocation,
+ * FP16 scales, the symmetric encode loop, error stats. The specs
+ * themselves (grammar, stored bits) are pe_models/formats/fmt_qspec.c. */
 #include "cc_quant_impl.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- specs ---- */
-
-static bool take_uint(const char **p, unsigned *v)
-{
-	unsigned x = 0;
-	const char *s = *p;
-	if (*s < '0' || *s > '9')
-		return false;
-	while (*s >= '0' && *s <= '9') {
-		if (x > 100000000u)
-			return false;
-		x = x * 10 + (unsigned)(*s++ - '0');
-	}
-	*p = s;
-	*v = x;
-	return true;
-}
-
-static bool take(const char **p, const char *lit)
-{
-	size_t n = strlen(lit);
-	if (strncmp(*p, lit, n))
-		return false;
-	*p += n;
-	return true;
-}
-
-/* "" or "-g<G>" (G >= 1) to the end of the string. */
-static bool take_group(const char *p, uint32_t *g, bool *given)
-{
-	unsigned v;
-	*given = false;
-	*g = CC_GROUP_DEFAULT;
-	if (!*p)
-		return true;
-	if (!take(&p, "-g") || !take_uint(&p, &v) || *p || v < 1)
-		return false;
-	*g = v;
-	*given = true;
-	return true;
-}
-
-static int int_fmt(unsigned bits, bool asym)
-{
-	char nm[16];
-	snprintf(nm, sizeof nm, "int%u%s", bits, asym ? "a" : "");
-	return fmt_find(nm);
-}
-
-static bool weight_grid(const struct fmt_desc *d)
-{
-	return d->grid && !d->activation && d->layout != FMT_L_OVP &&
-	       d->kind != FMT_K_ABFLOAT && d->layout != FMT_L_IEEE;
-}
-
-static enum ps_status parse(const char *s, struct cc_qspec *q)
-{
-	const char *p = s;
-	unsigned b, nn, mm;
-	bool given;
-	uint32_t g;
-
-	memset(q, 0, sizeof *q);
-	if (take(&p, "bitmod")) {
-		if (!take_uint(&p, &b) || (b != 3 && b != 4) || !take_group(p, &g, &given))
-			return PS_EINPUT;
-		q->method = CC_QM_BITMOD;
-		q->fmt = b == 3 ? FMT_FP3_ER_POS : FMT_FP4_ER_POS;
-		q->bits = (int)b;
-		q->group = g;
-		snprintf(q->name, sizeof q->name, given ? "bitmod%u-g%u" : "bitmod%u", b, g);
-		return PS_OK;
-	}
-	if (!strcmp(s, "ant4")) {
-		q->method = CC_QM_ANT;
-		q->fmt = cc_ant_types[0];
-		q->bits = 4;
-		snprintf(q->name, sizeof q->name, "ant4");
-		return PS_OK;
-	}
-	if (take(&p, "nm")) {
-		if (!take_uint(&p, &nn) || !take(&p, "of") || !take_uint(&p, &mm) ||
-		    !take(&p, "-int") || !take_uint(&p, &b) || !take_group(p, &g, &given))
-			return PS_EINPUT;
-		if (mm != 16 || (nn != 2 && nn != 4 && nn != 8 && nn != 16) ||
-		    int_fmt(b, false) < 0)
-			return PS_EINPUT;
-		q->method = CC_QM_NM;
-		q->fmt = int_fmt(b, false);
-		q->bits = (int)b;
-		q->group = g;
-		q->nm_n = (int)nn;
-		q->nm_m = (int)mm;
-		snprintf(q->name, sizeof q->name, given ? "nm%uof%u-int%u-g%u" : "nm%uof%u-int%u",
-			 nn, mm, b, g);
-		return PS_OK;
-	}
-	if (take(&p, "lut-int") || take(&p, "mixpe-int")) {
-		bool lut = s[0] == 'l';
-		if (!take_uint(&p, &b) || !take_group(p, &g, &given) || int_fmt(b, true) < 0 ||
-		    (lut && b > 4))
-			return PS_EINPUT;
-		q->method = lut ? CC_QM_LUT : CC_QM_MIXPE;
-		q->fmt = int_fmt(b, true);
-		q->bits = (int)b;
-		q->group = g;
-		if (lut)
-			snprintf(q->name, sizeof q->name, given ? "lut-int%u-g%u" : "lut-int%u", b, g);
-		else
-			snprintf(q->name, sizeof q->name, "mixpe-int%u-g%u", b, g);
-		return PS_OK;
-	}
-
-	/* <fmt>-g<G> or <fmt> */
-	char nm[40];
-	const char *dash = strstr(s, "-g");
-	size_t len = dash ? (size_t)(dash - s) : strlen(s);
-	if (len >= sizeof nm)
-		return PS_EINPUT;
-	memcpy(nm, s, len);
-	nm[len] = 0;
-	int id = fmt_find(nm);
-	const struct fmt_desc *d = fmt_get(id);
-	if (!d || !take_group(s + len, &g, &given))
-		return PS_EINPUT;
-	q->fmt = id;
-	q->bits = d->bits;
-	if (d->layout == FMT_L_OVP && !given) {
-		q->method = CC_QM_OLIVE;
-		snprintf(q->name, sizeof q->name, "%s", d->name);
-		return PS_OK;
-	}
-	if (!weight_grid(d))
-		return PS_EINPUT;
-	if (given) {
-		q->method = CC_QM_GROUP;
-		q->group = g;
-		snprintf(q->name, sizeof q->name, "%s-g%u", d->name, g);
-		return PS_OK;
-	}
-	if (d->kind == FMT_K_UINT)
-		return PS_EINPUT;	/* asymmetric needs a group: int4a-g128 */
-	q->method = CC_QM_CHANNEL;
-	snprintf(q->name, sizeof q->name, "%s", d->name);
-	return PS_OK;
-}
-
-enum ps_status cc_qspec_parse(const char *s, struct cc_qspec *q,
-			      struct ps_err *err)
-{
-	if (!s || parse(s, q) != PS_OK)
-		return ps_errf(err, PS_EINPUT,
-			       "unknown quantizer '%s' (expected <fmt>-g<G>, <fmt>, "
-			       "ant4, bitmod3|4[-g<G>], olive4|olive4i, "
-			       "nm<N>of16-int<b>[-g<G>], lut-int<W>[-g<G>], "
-			       "mixpe-int<b>[-g<G>])", s ? s : "(null)");
-	return PS_OK;
-}
-
-static const char *const defaults_by_bits[9][16] = {
-	[1] = { "lut-int1" },
-	[2] = { "int2-g128", "int2a-g128", "lut-int2", "mixpe-int2-g128",
-		"nm8of16-int2" },
-	[3] = { "int3-g128", "int3a-g128", "fp3-g128", "bitmod3", "int3",
-		"lut-int3", "mixpe-int3-g128", "nm8of16-int3" },
-	[4] = { "int4-g128", "int4a-g128", "fp4-g128", "flint4-g128",
-		"bitmod4", "int4", "flint4", "ant4", "olive4", "olive4i",
-		"lut-int4", "mixpe-int4-g128", "nm8of16-int4" },
-	[6] = { "int6-g128", "int6a-g128", "fp6_e2m3-g128", "fp6_e3m2-g128",
-		"int6" },
-	[8] = { "int8-g128", "int8a-g128", "int8", "mixpe-int8-g128",
-		"nm8of16-int8" },
-};
-
-int cc_qspec_defaults(int bits, struct cc_qspec *out, int max)
-{
-	int n = 0;
-	if (bits < 1 || bits > 8)
-		return 0;
-	for (int i = 0; i < 16 && defaults_by_bits[bits][i] && n < max; i++)
-		if (parse(defaults_by_bits[bits][i], &out[n]) == PS_OK)
-			n++;
-	return n;
-}
 
 /* ---- shared pieces ---- */
 
@@ -261,7 +77,7 @@ double cc_sym_err(const struct fmt_desc *d, const float *w, uint64_t len,
 	return e2 + e2b;
 }
 
-enum ps_status cc_qt_alloc(struct cc_qtensor *t, const struct cc_qspec *q,
+enum ps_status cc_qt_alloc(struct cc_qtensor *t, const struct fmt_qspec *q,
 			   uint64_t n, uint64_t k, uint64_t group,
 			   unsigned what, struct ps_err *err)
 {
@@ -351,7 +167,7 @@ void cc_qstats_add(struct cc_qstats *a, const struct cc_qstats *b)
 	finish_stats(a);
 }
 
-enum ps_status cc_quantize(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quantize(const struct fmt_qspec *q, const float *w,
 			   uint64_t n, uint64_t k, struct cc_qtensor *out,
 			   struct ps_err *err)
 {
@@ -365,26 +181,28 @@ enum ps_status cc_quantize(const struct cc_qspec *q, const float *w,
 				       q->name, (unsigned long long)(i / k),
 				       (unsigned long long)(i % k));
 	switch (q->method) {
-	case CC_QM_GROUP:
+	case FMT_QM_NONE:
+		return ps_errf(err, PS_EINPUT, "none: FP16 weights are not quantized");
+	case FMT_QM_GROUP:
 		st = cc_quant_group(q, w, n, k, out, err);
 		break;
-	case CC_QM_CHANNEL:
-	case CC_QM_ANT:
+	case FMT_QM_CHANNEL:
+	case FMT_QM_ANT:
 		st = cc_quant_channel(q, w, n, k, out, err);
 		break;
-	case CC_QM_BITMOD:
+	case FMT_QM_BITMOD:
 		st = cc_quant_bitmod(q, w, n, k, out, err);
 		break;
-	case CC_QM_OLIVE:
+	case FMT_QM_OLIVE:
 		st = cc_quant_olive(q, w, n, k, out, err);
 		break;
-	case CC_QM_NM:
+	case FMT_QM_NM:
 		st = cc_quant_nm(q, w, n, k, out, err);
 		break;
-	case CC_QM_LUT:
+	case FMT_QM_LUT:
 		st = cc_quant_lut(q, w, n, k, out, err);
 		break;
-	case CC_QM_MIXPE:
+	case FMT_QM_MIXPE:
 		st = cc_quant_mixpe(q, w, n, k, out, err);
 		break;
 	default:

@@ -7,7 +7,7 @@
  * indices), the stored bits per weight, and the error against the input:
  * MSE and SQNR(dB) = 10 log10(sum w^2 / sum (w - w_hat)^2).
  *
- * A quantizer is named by a spec string (cc_qspec_parse):
+ * A quantizer is named by a spec string (fmt_qspec_parse):
  *   <fmt>-g<G>        per-group: one grid format, groups of G along K.
  *                     Symmetric formats: scale = max|w| / max|grid| (a
  *                     format with one extra value, e.g. fp4_ea_pos, uses its
@@ -63,9 +63,9 @@
 #include <stdint.h>
 
 #include "fmt.h"
+#include "fmt_qspec.h"
 #include "ps_status.h"
 
-#define CC_GROUP_DEFAULT 128
 /* ANT clipping search: the channel's scale is r * max|w| / max|grid| for r
  * = 1.00, 0.95, ..., 0.50 (11 points); the first of equal errors wins. For
  * symmetric value sets the error at each r comes in closed form from the
@@ -78,30 +78,6 @@
 #define CC_OLIVE_CLIP_LO 0.5
 #define CC_OLIVE_CLIP_STEP 0.1
 
-enum cc_qmethod {
-	CC_QM_GROUP, CC_QM_CHANNEL, CC_QM_ANT, CC_QM_BITMOD, CC_QM_OLIVE,
-	CC_QM_NM, CC_QM_LUT, CC_QM_MIXPE,
-};
-
-struct cc_qspec {
-	int method;		/* enum cc_qmethod */
-	int fmt;		/* element format (enum fmt_id); NM: int<b>,
-				 * LUT: int<W>a, MIXPE: int<b>a, ANT/BITMOD:
-				 * the first candidate */
-	int bits;
-	uint32_t group;		/* K-group; 0 for per-channel methods */
-	int nm_n, nm_m;
-	char name[48];		/* canonical spelling */
-};
-
-/* Parse a spec (grammar above). PS_EINPUT with a message naming s. */
-enum ps_status cc_qspec_parse(const char *s, struct cc_qspec *q,
-			      struct ps_err *err);
-
-/* The default specs at a bit width (what `pesim quant --bits B` runs);
- * returns how many were written (at most max), 0 if none at that width. */
-int cc_qspec_defaults(int bits, struct cc_qspec *out, int max);
-
 struct cc_qstats {
 	uint64_t n;
 	double sum_w2, sum_e2;	/* sum w^2, sum (w - w_hat)^2 */
@@ -113,7 +89,7 @@ struct cc_qstats {
  * last may be shorter); per-channel methods have group = k, n_groups = 1.
  * Arrays not used by a method are NULL. */
 struct cc_qtensor {
-	struct cc_qspec spec;
+	struct fmt_qspec spec;
 	uint64_t n, k;
 	uint64_t group, n_groups;
 	float *deq;		/* [n*k] dequantized */
@@ -142,7 +118,7 @@ struct cc_qtensor {
 
 /* Quantize w[n*k]. Non-finite inputs are PS_EINPUT. out is owned by the
  * caller afterwards (cc_qtensor_free), also on error (then empty). */
-enum ps_status cc_quantize(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quantize(const struct fmt_qspec *q, const float *w,
 			   uint64_t n, uint64_t k, struct cc_qtensor *out,
 			   struct ps_err *err);
 void cc_qtensor_free(struct cc_qtensor *t);

@@ -11,7 +11,11 @@
  *   s_q = clamp(floor(s_g / c + 1/2), 1, 255)   (0 for an all-zero group)
  * and each group is re-encoded with its type at s_q * c, the scale the
  * bit-serial dequantizer actually applies. Selection uses the real-valued
- * s_g, as the paper's quantizer does before the scales are packed. */
+ * s_g, as the paper's quantizer does before the scales are packed.
+ *
+ * bitmod-int<b> (the lossless configuration) is the same with one candidate:
+ * symmetric INT-b in every group, so only the two-level scales differ from
+ * int<b>-g<G>. */
 #include "cc_quant_impl.h"
 
 #include <math.h>
@@ -23,17 +27,19 @@ static const int cand3[4] = { FMT_FP3_ER_POS, FMT_FP3_ER_NEG, FMT_FP3_EA_POS,
 static const int cand4[4] = { FMT_FP4_ER_POS, FMT_FP4_ER_NEG, FMT_FP4_EA_POS,
 			      FMT_FP4_EA_NEG };
 
-enum ps_status cc_quant_bitmod(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_bitmod(const struct fmt_qspec *q, const float *w,
 			       uint64_t n, uint64_t k, struct cc_qtensor *t,
 			       struct ps_err *err)
 {
-	const int *cand = q->bits == 3 ? cand3 : cand4;
+	const bool is_int = fmt_get(q->fmt)->kind == FMT_K_INT;
+	const int *cand = is_int ? &q->fmt : q->bits == 3 ? cand3 : cand4;
+	const int nc = is_int ? 1 : 4;
 	const struct fmt_desc *cd[4];
 	uint64_t hist[4] = { 0 };
 	float *sg;
 	enum ps_status st;
 
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < nc; i++)
 		cd[i] = fmt_get(cand[i]);
 	st = cc_qt_alloc(t, q, n, k, q->group,
 			 CC_A_CODES | CC_A_SCALE | CC_A_GFMT | CC_A_SCALEQ | CC_A_CHAN, err);
@@ -52,7 +58,7 @@ enum ps_status cc_quant_bitmod(const struct cc_qspec *q, const float *w,
 			float m = cc_max_abs(w + off, len);
 			double best = INFINITY;
 			int pick = 0;
-			for (int i = 0; i < 4; i++) {
+			for (int i = 0; i < nc; i++) {
 				float s = (float)(m / cd[i]->max_abs);
 				double e = cc_sym_err(cd[i], w + off, len, s);
 				if (e < best) {
@@ -87,7 +93,7 @@ enum ps_status cc_quant_bitmod(const struct cc_qspec *q, const float *w,
 	t->stored_bits = n && k ? q->bits + 8.0 * (double)(n * t->n_groups) / (double)(n * k)
 			       : q->bits;
 	uint64_t tot = hist[0] + hist[1] + hist[2] + hist[3];
-	if (tot)
+	if (tot && !is_int)
 		snprintf(t->note, sizeof t->note,
 			 "er+ %.0f%% er- %.0f%% ea+ %.0f%% ea- %.0f%%",
 			 100.0 * hist[0] / tot, 100.0 * hist[1] / tot,

@@ -15,7 +15,7 @@ enum {
 
 /* Set up t for (n, k, group) and allocate deq plus the arrays in `what`
  * (per-group arrays get n * n_groups entries, zeroed). group 0 = per row. */
-enum ps_status cc_qt_alloc(struct cc_qtensor *t, const struct cc_qspec *q,
+enum ps_status cc_qt_alloc(struct cc_qtensor *t, const struct fmt_qspec *q,
 			   uint64_t n, uint64_t k, uint64_t group,
 			   unsigned what, struct ps_err *err);
 
@@ -51,29 +51,26 @@ static inline float cc_max_abs(const float *w, uint64_t len)
 	return m;
 }
 
-enum ps_status cc_quant_group(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_group(const struct fmt_qspec *q, const float *w,
 			      uint64_t n, uint64_t k, struct cc_qtensor *t,
 			      struct ps_err *err);
-enum ps_status cc_quant_mixpe(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_mixpe(const struct fmt_qspec *q, const float *w,
 			      uint64_t n, uint64_t k, struct cc_qtensor *t,
 			      struct ps_err *err);
-enum ps_status cc_quant_lut(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_lut(const struct fmt_qspec *q, const float *w,
 			    uint64_t n, uint64_t k, struct cc_qtensor *t,
 			    struct ps_err *err);
-enum ps_status cc_quant_channel(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_channel(const struct fmt_qspec *q, const float *w,
 				uint64_t n, uint64_t k, struct cc_qtensor *t,
 				struct ps_err *err);
-enum ps_status cc_quant_olive(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_olive(const struct fmt_qspec *q, const float *w,
 			      uint64_t n, uint64_t k, struct cc_qtensor *t,
 			      struct ps_err *err);
-enum ps_status cc_quant_bitmod(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_bitmod(const struct fmt_qspec *q, const float *w,
 			       uint64_t n, uint64_t k, struct cc_qtensor *t,
 			       struct ps_err *err);
-enum ps_status cc_quant_nm(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_nm(const struct fmt_qspec *q, const float *w,
 			   uint64_t n, uint64_t k, struct cc_qtensor *t,
 			   struct ps_err *err);
-
-/* ANT's candidate types, in selection order. */
-extern const int cc_ant_types[4];
 
 #endif

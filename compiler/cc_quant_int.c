@@ -37,7 +37,7 @@ static void asym_group(const struct fmt_desc *d, const float *w, uint64_t len,
 	*pz = z;
 }
 
-static enum ps_status group_common(const struct cc_qspec *q, const float *w,
+static enum ps_status group_common(const struct fmt_qspec *q, const float *w,
 				   uint64_t n, uint64_t k, struct cc_qtensor *t,
 				   int mode, struct ps_err *err)
 {
@@ -66,7 +66,7 @@ static enum ps_status group_common(const struct cc_qspec *q, const float *w,
 		}
 	/* scale FP16, zero a b-bit integer */
 	meta_bits = 16 + (asym ? d->bits : 0);
-	if (mode == CC_QM_MIXPE)
+	if (mode == FMT_QM_MIXPE)
 		snprintf(t->note, sizeof t->note, "= %s-g%llu numerics", d->name,
 			 (unsigned long long)t->group);
 	t->stored_bits = n && k ? d->bits + meta_bits * (double)(n * t->n_groups) / (double)(n * k)
@@ -74,18 +74,18 @@ static enum ps_status group_common(const struct cc_qspec *q, const float *w,
 	return PS_OK;
 }
 
-enum ps_status cc_quant_group(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_group(const struct fmt_qspec *q, const float *w,
 			      uint64_t n, uint64_t k, struct cc_qtensor *t,
 			      struct ps_err *err)
 {
-	return group_common(q, w, n, k, t, CC_QM_GROUP, err);
+	return group_common(q, w, n, k, t, FMT_QM_GROUP, err);
 }
 
-enum ps_status cc_quant_mixpe(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_mixpe(const struct fmt_qspec *q, const float *w,
 			      uint64_t n, uint64_t k, struct cc_qtensor *t,
 			      struct ps_err *err)
 {
-	return group_common(q, w, n, k, t, CC_QM_MIXPE, err);
+	return group_common(q, w, n, k, t, FMT_QM_MIXPE, err);
 }
 
 enum ps_status cc_lut_reinterpret(struct cc_qtensor *t, struct ps_err *err)
@@ -122,11 +122,11 @@ enum ps_status cc_lut_reinterpret(struct cc_qtensor *t, struct ps_err *err)
 	return PS_OK;
 }
 
-enum ps_status cc_quant_lut(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_lut(const struct fmt_qspec *q, const float *w,
 			    uint64_t n, uint64_t k, struct cc_qtensor *t,
 			    struct ps_err *err)
 {
-	enum ps_status st = group_common(q, w, n, k, t, CC_QM_GROUP, err);
+	enum ps_status st = group_common(q, w, n, k, t, FMT_QM_GROUP, err);
 	if (st)
 		return st;
 	st = cc_lut_reinterpret(t, err);

@@ -43,7 +43,7 @@ static int top_n(const float *w, int len, int n, uint8_t *idx)
 	return cnt;
 }
 
-enum ps_status cc_quant_nm(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_nm(const struct fmt_qspec *q, const float *w,
 			   uint64_t n, uint64_t k, struct cc_qtensor *t,
 			   struct ps_err *err)
 {
@@ -120,7 +120,7 @@ enum ps_status cc_nm_expand(const struct cc_qtensor *t, float *out,
 			    struct ps_err *err)
 {
 	int N = t->spec.nm_n;
-	if (t->spec.method != CC_QM_NM)
+	if (t->spec.method != FMT_QM_NM)
 		return ps_errf(err, PS_EINPUT, "%s: not an N:M tensor", t->spec.name);
 	for (uint64_t r = 0; r < t->n; r++) {
 		float *o = out + r * t->k;

@@ -10,8 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const int cc_ant_types[4] = { FMT_INT4, FMT_FLINT4, FMT_POT4, FMT_FP4 };
-
 /* The clipping search needs the error of a row at many scales. For a
  * symmetric value set the error of w depends on |w| only, so with the row's
  * magnitudes sorted and prefix sums of a and a^2, the error at scale s is a
@@ -119,7 +117,7 @@ static double clip_search(const struct fmt_desc *d, const float *w,
 	return best;
 }
 
-enum ps_status cc_quant_channel(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_channel(const struct fmt_qspec *q, const float *w,
 				uint64_t n, uint64_t k, struct cc_qtensor *t,
 				struct ps_err *err)
 {
@@ -129,9 +127,9 @@ enum ps_status cc_quant_channel(const struct cc_qspec *q, const float *w,
 	struct srow sr = { 0 };
 	enum ps_status st;
 
-	if (q->method == CC_QM_ANT)
+	if (q->method == FMT_QM_ANT)
 		for (nt = 0; nt < 4; nt++)
-			types[nt] = cc_ant_types[nt];
+			types[nt] = fmt_ant_types[nt];
 	else
 		types[nt++] = q->fmt;
 	st = cc_qt_alloc(t, q, n, k, 0, CC_A_CODES | CC_A_SCALE, err);
@@ -164,7 +162,7 @@ enum ps_status cc_quant_channel(const struct cc_qspec *q, const float *w,
 			      t->codes + r * k, t->deq + r * k);
 	}
 	t->stored_bits = fmt_get(t->fmt)->bits + (k ? 16.0 / (double)k : 0);
-	if (q->method == CC_QM_ANT)
+	if (q->method == FMT_QM_ANT)
 		snprintf(t->note, sizeof t->note, "type %s", fmt_get(t->fmt)->name);
 out:
 	for (int i = 0; i < nt; i++)
@@ -227,7 +225,7 @@ static double olive_row(const struct fmt_desc *d, const float *w, uint64_t k,
 	return e2;
 }
 
-enum ps_status cc_quant_olive(const struct cc_qspec *q, const float *w,
+enum ps_status cc_quant_olive(const struct fmt_qspec *q, const float *w,
 			      uint64_t n, uint64_t k, struct cc_qtensor *t,
 			      struct ps_err *err)
 {

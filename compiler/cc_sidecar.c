@@ -51,11 +51,13 @@ static enum ps_status write_weights(struct cc_sidecar *s, const char *g,
 				    uint64_t N, uint64_t K, struct ps_err *err)
 {
 	struct ps_h5_file *f = s->f;
-	struct cc_qspec q;
+	struct fmt_qspec q;
 	struct cc_qtensor t;
 	char p[64];
 	enum ps_status st;
-	if (!spec[0] || !strcmp(spec, "none")) {
+	if ((st = fmt_qspec_parse(spec, &q, err)))
+		return ps_err_prefix(err, st, "%s: weights", s->a->path);
+	if (!fmt_qspec_quantized(&q)) {
 		uint16_t *h = malloc(N * K * sizeof *h);
 		if (!h)
 			return ps_errf(err, PS_ENOMEM, "out of memory");
@@ -67,8 +69,6 @@ static enum ps_status write_weights(struct cc_sidecar *s, const char *g,
 		free(h);
 		return st;
 	}
-	if ((st = cc_qspec_parse(spec, &q, err)))
-		return ps_err_prefix(err, st, "%s: weight_bits quant", s->a->path);
 	if ((st = cc_quantize(&q, w, N, K, &t, err)))
 		return st;
 	st = ps_h5_attr_str_at(f, g, "quant", q.name, err);
@@ -118,8 +118,7 @@ enum ps_status cc_sidecar_gemm(struct cc_sidecar *s, uint32_t op, uint64_t M,
 	float *w = malloc(N * K * sizeof *w), *x = malloc(M * K * sizeof *x);
 	uint16_t *xh = malloc(M * K * sizeof *xh);
 	enum ps_status st = PS_OK;
-	const char *spec = phase ? s->a->weight_bits.quant_decode :
-				   s->a->weight_bits.quant_prefill;
+	const char *spec = cfg_arch_weight_spec(s->a, NULL, phase);
 
 	if (!w || !x || !xh) {
 		st = ps_errf(err, PS_ENOMEM, "bit-true operands of %llux%llux%llu do not fit in memory",

@@ -1,9 +1,13 @@
-/* pe.h - the interface every PE family implements (struct pe_ops).
+/* pe.h - the descriptor every PE family provides (struct pe_family), one
+ * per line of families.def, and the types it speaks in.
  *
- * The engine and the compat model never switch on the family: they ask the
- * family's ops. An ops table carries a version; optional methods may be NULL
- * and callers handle that. Version 2 (this file) holds the timing methods;
- * the bit-true step and action counters join in a later version.
+ * base/, compiler/, sim/ and cli/ never switch on a family: they ask its
+ * descriptor (pe_family_of). A descriptor holds the family's config keys,
+ * the weight formats it runs, its pe_params, its operand layout, its
+ * closed-form timing (the mapper's and the engine's cost model) and its
+ * bit-true models; optional members may be NULL and callers handle that.
+ * The RTL half of a family (designs, verify stimulus, SystemC wrapper)
+ * lives in rtl/<folder>/ as rtl_family_<name> (rtl/ sits above pe_models/).
  *
  * Parameters come from the arch config (struct cfg_arch) through
  * pe_params_from_arch, so variants (bit widths, lanes) are parameters, not
@@ -15,20 +19,28 @@
 #include <stdint.h>
 
 #include "cfg_arch.h"
+#include "fmt_qspec.h"
 #include "ps_status.h"
-
-#define PE_OPS_VERSION 2
 
 struct pe_params {
 	uint32_t lanes;		/* dot-product lanes per PE */
-	bool bit_serial;
+	bool bit_serial;	/* BitMoD: weights a term per cycle */
 	double weight_bits;	/* average stored bits per weight (may be fractional) */
+	uint32_t code_bits;	/* bits of one weight code (the datapath's width) */
 	uint32_t act_bits;
-	uint32_t group_size;
+	uint32_t group_size;	/* quantization group along K (0: none) */
 	uint32_t a_bits;	/* activation operand bits of this op (FP16: 16) */
 	uint32_t scale_bits;	/* integer group-scale bits (BitMoD's dequantizer: 8) */
 	uint32_t table_bits;	/* LUT-TC table entry bits (16 FP16, 8 INT8) */
+	struct fmt_qspec wq;	/* the weight format (fmt_qspec.h) */
 };
+
+/* Bits of one weight code: code_bits, or for parameters built by hand that
+ * give only weight_bits, its integer part (4.0625 -> 4). */
+static inline uint32_t pe_code_bits(const struct pe_params *p)
+{
+	return p->code_bits ? p->code_bits : (uint32_t)p->weight_bits;
+}
 
 /* An m x n x k tile on one PE array pass: m output rows, n output columns,
  * k reduction depth. */
@@ -71,23 +83,71 @@ struct pe_gemm {
 	uint32_t nm_m;
 };
 
-struct pe_ops {
-	unsigned version;
-	const char *name;		/* registry key, = cfg family name */
+/* How a GEMM's operands lie in memory, as the mapper sizes tiles and DMA
+ * by it (compiler/cc_layout.c fills the generic part, the family's
+ * layout hook the rest). */
+struct pe_layout {
+	double code_bits;	/* B codes per element (bit planes, kept N:M values) */
+	double side_bits;	/* B side data per element (scales, selectors, indices) */
+	double a_bits;		/* A bits per element */
+	double table_bits_per_a;	/* table bits per A element (0: no tables) */
+	uint32_t k_align;	/* Kt must be a multiple (or = K) */
+	uint32_t group;		/* quantization group along K (0: none) */
+	uint32_t out_bits;	/* bits per stored output element */
+	uint32_t acc_bits;	/* bits per partial sum held on chip */
+	bool dequant;		/* the family dequantizes after each group (DQ) */
+	bool precompute;	/* the family builds tables from A (PRE) */
+	uint32_t tables_per_k;	/* A elements per table */
+	uint32_t table_entries;
+	uint32_t wbits;		/* integer weight code width for MM */
+};
+
+struct pe_bt_ops;
+
+struct pe_family {
+	const char *name;		/* families.def name = the arch's pe.family */
+	const char *folder;		/* pe_models/<folder>/, rtl/<folder>/ */
 	const char *summary;		/* one line for --help and reports */
+
+	/* ---- config ---- */
+	/* The keys the family adds to the arch's pe: block, with offsets into
+	 * its own struct (cfg_arch.pe.ext, at most CFG_PE_EXT_MAX bytes,
+	 * read with pe_family_cfg); NULL: none. */
+	const struct cfg_field *cfg_fields;
+	const void *cfg_defaults;	/* that struct's defaults */
+	size_t cfg_size;
+	/* The weight format an arch gets when it names none. */
+	const char *default_weights;
+	/* Whether the PE runs weights of format q (NULL: any); false with the
+	 * reason in why. */
+	bool (*runs)(const struct fmt_qspec *q, char *why, size_t n);
+	/* Rules across keys (NULL: none); errors through cfg_arch_errf. */
+	enum ps_status (*check)(const struct cfg_arch *a, struct ps_err *err);
+	/* The family's pe_params after the generic ones (NULL: none). */
+	void (*params)(const struct cfg_arch *a, struct pe_params *p);
+
+	/* ---- compiler ---- */
+	/* The family's operand layout of a weight GEMM after the generic one
+	 * (NULL: generic): dequantization, tables, sparse storage. */
+	void (*layout)(const struct cfg_arch *a, const struct pe_params *p,
+		       struct pe_layout *l);
+
+	/* ---- timing (the mapper's and the engine's cost model) ---- */
 	/* Cycles one PE spends on one lane-group of weights (one array step).
 	 * Required. */
 	uint32_t (*step_cycles)(const struct pe_params *p);
 	/* Closed-form timing of an m x n x k tile, fill and drain included
-	 * unless compat (README "Systolic timing"). Required from version 2. */
+	 * unless compat (README "Systolic timing"). Required. */
 	void (*tile_timing)(const struct pe_params *p, const struct pe_array *a,
 			    const struct pe_tile *t, bool compat,
 			    struct pe_tile_timing *out);
 	/* Exposed cycles of dequantizing one output tile after its last group
 	 * (NULL: the family has no dequantizer). */
 	uint32_t (*dq_cycles)(const struct pe_params *p);
-	/* Bit-true: run the GEMM through the family's stepped model in its
-	 * array arrangement; out[M,N] gets the results (converted exactly to
+
+	/* ---- bit-true ---- */
+	/* Run the GEMM through the family's stepped model in its array
+	 * arrangement; out[M,N] gets the results (converted exactly to
 	 * double), *stepped the cycles stepping took and *closed the family's
 	 * closed form for the same work (they must be equal). NULL: the family
 	 * has no bit-true model. */
@@ -96,18 +156,49 @@ struct pe_ops {
 				  const struct pe_gemm *g, double *out,
 				  uint64_t *stepped, uint64_t *closed,
 				  struct ps_err *err);
+	/* Its stepped models (pe_bt.h: the RTL's golden models),
+	 * NULL-terminated. */
+	const struct pe_bt_ops *const *bt_models;
+
+	/* ---- area ---- */
+	/* The RTL design (rtl_design name) whose Yosys area is one PE's
+	 * (`pesim area`), NULL: none yet. */
+	const char *area_design;
 };
 
-/* The ops of a family (enum cfg_family), or NULL if pesim has no model of
- * that family yet. */
 /* The generic systolic timing the MAC-style families share (pe_systolic.c):
  * output-stationary or weight-stationary, lanes along K, `step` cycles per
- * lane-group, lane_mult extra MACs per lane per cycle (BitFusion fusion). */
+ * lane-group. */
 void pe_systolic_timing(const struct pe_array *a, const struct pe_tile *t,
 			uint32_t lanes, uint32_t step, bool compat,
 			struct pe_tile_timing *out);
 
-const struct pe_ops *pe_family_ops(int family);
+/* Every family, in families.def order, NULL-terminated (pe_family.c). */
+extern const struct pe_family *const pe_families[];
+size_t pe_family_count(void);
+/* By name, or NULL. */
+const struct pe_family *pe_family_find(const char *name);
+/* The family of a loaded arch. */
+const struct pe_family *pe_family_of(const struct cfg_arch *a);
+/* The family's own config struct of an arch (its pe: keys). */
+static inline const void *pe_family_cfg(const struct cfg_arch *a)
+{
+	return a->pe.ext;
+}
+
+/* Load an arch file: the generic schema and its family's keys
+ * (cfg_arch_parse), then the weight formats (each parsed, run by the
+ * family) and the family's rules. Every error names file:line: field. */
+enum ps_status pe_arch_load(const char *path, struct cfg_arch *a,
+			    struct ps_err *err);
+
+/* The weight format of a model and phase (0 prefill, 1 decode): the
+ * per-model spec if the arch gives one, else the default. The arch must
+ * have been loaded by pe_arch_load (its specs are valid). */
+void pe_weight_format(const struct cfg_arch *a, const char *model, int phase,
+		      struct fmt_qspec *q);
+/* Its stored bits per weight. */
+double pe_weight_bits(const struct cfg_arch *a, const char *model, int phase);
 
 void pe_params_from_arch(const struct cfg_arch *a, const char *model,
 			 int phase, struct pe_params *p);

@@ -24,15 +24,12 @@
 #include "pe.h"
 #include "ps_status.h"
 
-#define PE_BT_VERSION 1
-
 struct pe_port {
 	const char *name;
 	uint8_t width;		/* bits, 1..64 */
 };
 
 struct pe_bt_ops {
-	unsigned version;
 	const char *name;		/* "bitmod_pe", "mixpe_pe", "lut_tc_tile", ... */
 	const char *rtl_top;		/* the Verilog module it mirrors */
 	const struct pe_port *ports;	/* n_in inputs, then n_out outputs */
@@ -47,8 +44,10 @@ struct pe_bt_ops {
 	void (*step)(void *state, const uint64_t *in, uint64_t *out);
 };
 
-/* Every bit-true model, NULL-terminated (pe_bt_registry.c). */
-extern const struct pe_bt_ops *const pe_bt_models[];
+/* A bit-true model by name, from every family's descriptor (bt_models);
+ * NULL if none. */
 const struct pe_bt_ops *pe_bt_find(const char *name);
+/* Every bit-true model, family by family. */
+void pe_bt_each(void (*fn)(const struct pe_bt_ops *m, void *ctx), void *ctx);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "pe.h"
 #include "ps_file.h"
 #include "rpt_bitmod.h"
 #include "sim.h"
@@ -134,7 +135,7 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 		char path[1024];
 		snprintf(path, sizeof path, "%s/arch/bitmod/%s.yaml",
 			 o->configs_dir, bm_designs[d]);
-		st = cfg_arch_load(path, &arch[d], err);
+		st = pe_arch_load(path, &arch[d], err);
 		if (!st)
 			st = sim_load_energy(&arch[d], &en[d], err);
 		g->pe_area_um2[d] = arch[d].pe.area_um2;

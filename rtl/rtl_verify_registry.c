@@ -42,7 +42,7 @@ struct find {
 static bool params_match(const struct pe_params *pe, const struct pe_params *p)
 {
 #define F(x) (!pe->x || pe->x == p->x)
-	return F(lanes) && F(weight_bits) && F(act_bits) && F(group_size) &&
+	return F(lanes) && F(weight_bits) && F(code_bits) && F(act_bits) && F(group_size) &&
 	       F(a_bits) && F(scale_bits) && F(table_bits) &&
 	       (!pe->bit_serial || p->bit_serial);
 #undef F

@@ -39,7 +39,7 @@ static enum ps_status run_compare(const struct cfg_arch *a, int phase,
 				  const struct pe_gemm *g, const float *wdeq,
 				  struct sim_bt_result *r, struct ps_err *err)
 {
-	const struct pe_ops *pe = pe_family_ops(a->pe.family);
+	const struct pe_family *pe = pe_family_of(a);
 	const struct cfg_shape *sh = cfg_arch_shape(a, phase);
 	struct pe_array arr = { sh->rows, sh->cols, a->array.dataflow };
 	uint64_t M = g->M, K = g->K, N = g->N, stepped = 0, closed = 0;
@@ -92,8 +92,8 @@ enum ps_status sim_bittrue_gemm_w(const struct cfg_arch *a, int phase,
 				  uint64_t seed, uint32_t op, const float *weights,
 				  struct sim_bt_result *r, struct ps_err *err)
 {
-	const struct pe_ops *pe = pe_family_ops(a->pe.family);
-	const char *spec = phase ? a->weight_bits.quant_decode : a->weight_bits.quant_prefill;
+	const struct pe_family *pe = pe_family_of(a);
+	struct fmt_qspec q;
 	float *w = malloc(N * K * sizeof *w), *x = malloc(M * K * sizeof *x);
 	uint16_t *ah = malloc(M * K * sizeof *ah), *wh = NULL;
 	const float *wdeq = NULL;
@@ -103,11 +103,12 @@ enum ps_status sim_bittrue_gemm_w(const struct cfg_arch *a, int phase,
 	enum ps_status st = PS_OK;
 
 	memset(&g, 0, sizeof g);
-	if (!pe || !pe->gemm_bt) {
+	if (!pe->gemm_bt) {
 		st = ps_errf(err, PS_EINPUT, "%s: pe.family '%s' has no bit-true model yet",
-			     a->path, cfg_family_names[a->pe.family]);
+			     a->path, pe->name);
 		goto out;
 	}
+	pe_weight_format(a, NULL, phase, &q);
 	if (!w || !x || !ah) {
 		st = ps_errf(err, PS_ENOMEM, "bit-true GEMM %llux%llux%llu does not fit in memory",
 			     (unsigned long long)M, (unsigned long long)K, (unsigned long long)N);
@@ -125,7 +126,7 @@ enum ps_status sim_bittrue_gemm_w(const struct cfg_arch *a, int phase,
 	g.K = K;
 	g.N = N;
 	g.a = ah;
-	if (!spec[0] || !strcmp(spec, "none")) {
+	if (!fmt_qspec_quantized(&q)) {
 		float *wr = malloc(N * K * sizeof *wr);
 		wh = malloc(N * K * sizeof *wh);
 		if (!wh || !wr) {
@@ -145,9 +146,7 @@ enum ps_status sim_bittrue_gemm_w(const struct cfg_arch *a, int phase,
 		snprintf(r->quant, sizeof r->quant, "none (FP16)");
 		r->w_sqnr_db = INFINITY;
 	} else {
-		struct cc_qspec q;
-		if ((st = cc_qspec_parse(spec, &q, err)) ||
-		    (st = cc_quantize(&q, w, N, K, &t, err)))
+		if ((st = cc_quantize(&q, w, N, K, &t, err)))
 			goto out;
 		quantized = true;
 		g.codes = t.codes;

@@ -18,16 +18,12 @@ enum ps_status sim_compat_op(const struct cfg_arch *a,
 			     int compat_attn, struct sim_op_stats *st,
 			     struct ps_err *err)
 {
-	const struct pe_ops *pe = pe_family_ops(a->pe.family);
+	const struct pe_family *pe = pe_family_of(a);
 	struct cc_compat_op c;
 	struct pe_params pp;
 	enum ps_status s;
 	int ph = op->phase;
 
-	if (!pe)
-		return ps_errf(err, PS_EINPUT,
-			       "%s: pe.family '%s' has no timing model in pesim yet",
-			       a->path, cfg_family_names[a->pe.family]);
 	s = cc_compat_op(a, m, op, compat_attn, &c, err);
 	if (s)
 		return s;

@@ -16,7 +16,7 @@
  *               the shared DRAM channel; a load's data are ready `latency`
  *               cycles after its transfer ends; the DMA engine pipelines
  *               requests (the next may start when the channel frees).
- *   mm          the PE family's closed-form tile timing (pe_ops tile_timing),
+ *   mm          the PE family's closed-form tile timing (pe_family tile_timing),
  *               pipeline fill and drain included.
  *   pre         table precompute: `tables` x ceil(m / rows) cycles.
  *   dq          the family's exposed dequantization cycles per output tile.
@@ -73,7 +73,7 @@ struct memo {
 struct sim_engine {
 	const struct cfg_arch *a;
 	const struct cfg_energy *energy;
-	const struct pe_ops *pe;
+	const struct pe_family *pe;
 	int buf_w, buf_a;		/* the "weight" and "input" buffers, -1: none */
 	bool compat, keep_ops;
 
@@ -191,8 +191,9 @@ static void params(const struct sim_engine *e, const struct trace_insn *mm,
 		   struct pe_params *p)
 {
 	pe_params_from_arch(e->a, NULL, e->op.fmt, p);
-	if (mm) {
+	if (mm) {	/* the MM record carries the op's code width */
 		p->weight_bits = (double)mm->addr;
+		p->code_bits = (uint32_t)mm->addr;
 		p->a_bits = (uint32_t)mm->bytes;
 	}
 }
@@ -735,10 +736,7 @@ enum ps_status sim_engine_create(struct sim_engine **ep,
 				 bool keep_ops, struct ps_err *err)
 {
 	struct sim_engine *e;
-	const struct pe_ops *pe = pe_family_ops(a->pe.family);
-	if (!pe || !pe->tile_timing)
-		return ps_errf(err, PS_EINPUT, "%s: pe.family '%s' has no cycle-level timing model yet",
-			       a->path, cfg_family_names[a->pe.family]);
+	const struct pe_family *pe = pe_family_of(a);
 	e = calloc(1, sizeof *e);
 	if (!e)
 		return ps_errf(err, PS_ENOMEM, "out of memory");

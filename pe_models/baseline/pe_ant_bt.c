@@ -121,7 +121,6 @@ static void ant_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_ant_mac_bt = {
-	.version = PE_BT_VERSION,
 	.name = "ant_mac",
 	.rtl_top = "pe_ant_mac",
 	.ports = ports,

@@ -16,6 +16,7 @@
 #ifndef PE_BASELINE_H
 #define PE_BASELINE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,7 +90,7 @@ uint16_t pe_olive_mac_run_dot(const uint16_t *a, const uint8_t *pairs,
 			      struct pe_bl_actions *act);
 
 /* ---- bit-true GEMMs on arrays of these PEs (pe_baseline_gemm.c):
- * pe_ops.gemm_bt of the fp16, int8, bitfusion, ant and olive families ---- */
+ * pe_family.gemm_bt of the fp16, int8, bitfusion, ant and olive families ---- */
 #define PE_BL_GEMM_BT(fn)                                                     \
 	enum ps_status fn(const struct pe_params *p, const struct pe_array *arr, \
 			  const struct pe_gemm *g, double *out,                   \
@@ -99,6 +100,11 @@ PE_BL_GEMM_BT(pe_int8_gemm_bt);
 PE_BL_GEMM_BT(pe_bitfusion_gemm_bt);
 PE_BL_GEMM_BT(pe_ant_gemm_bt);
 PE_BL_GEMM_BT(pe_olive_gemm_bt);
+
+/* The weight formats the INT8 MAC and BitFusion run (pe_family.runs):
+ * per-channel INT of at most 8 bits. */
+struct fmt_qspec;
+bool pe_baseline_runs_int8(const struct fmt_qspec *q, char *why, size_t n);
 
 /* ---- shared by the models (pe_baseline_bt.c) ---- */
 

@@ -1,5 +1,5 @@
 /* pe_baseline_gemm.c - bit-true GEMMs on arrays of the baseline PEs
- * (pe_ops.gemm_bt for fp16, int8, bitfusion, ant, olive).
+ * (pe_family.gemm_bt for fp16, int8, bitfusion, ant, olive).
  *
  * Arrangement: rows x cols independent PEs, output-stationary. Output
  * (m, n) belongs to PE (n % rows, m % cols); each PE streams its dot
@@ -22,6 +22,9 @@
 #include "fmt.h"
 #include "pe_baseline.h"
 
+/* The baseline PE of a GEMM (one per family of this folder). */
+enum bl_kind { BL_FP16, BL_INT8, BL_BITFUSION, BL_ANT, BL_OLIVE };
+
 struct bl_ctx {
 	const struct pe_gemm *g;
 	const struct pe_params *p;
@@ -40,16 +43,16 @@ static double dot(const struct bl_ctx *c, uint64_t m, uint64_t n, uint64_t *cyc)
 	const uint16_t *a = g->a + m * g->K;
 	size_t k = g->K;
 	switch (c->family) {
-	case CFG_FAM_FP16:
+	case BL_FP16:
 		return fmt_f16_to_f64(pe_fp16_mac_run_dot(a, g->w_f16 + n * k, k, cyc, NULL));
-	case CFG_FAM_INT8:
+	case BL_INT8:
 		return (double)pe_int8_mac_run_dot(c->a8 + m * k, c->w8 + n * k, k, cyc, NULL) *
 		       c->a_scale * g->scale[n];
-	case CFG_FAM_BITFUSION:
+	case BL_BITFUSION:
 		return (double)pe_bitfusion_mac_run_dot(c->a8 + m * k, c->w8 + n * k, k, 8,
-							(unsigned)floor(c->p->weight_bits) <= 4 ? 4 : 8,
+							c->p->code_bits <= 4 ? 4 : 8,
 							cyc, NULL) * c->a_scale * g->scale[n];
-	case CFG_FAM_ANT:
+	case BL_ANT:
 		return fmt_f16_to_f64(pe_ant_mac_run_dot(a, g->codes + n * k, k, c->ant_fmt,
 							 cyc, NULL)) * g->scale[n];
 	default: /* OliVe */
@@ -62,14 +65,14 @@ static uint64_t one_pe_closed(const struct bl_ctx *c, uint64_t dots)
 {
 	uint64_t k = c->g->K;
 	switch (c->family) {
-	case CFG_FAM_FP16:
+	case BL_FP16:
 		return pe_fp16_mac_cycles(dots, 1, k);
-	case CFG_FAM_INT8:
+	case BL_INT8:
 		return pe_int8_mac_cycles(dots, 1, k);
-	case CFG_FAM_BITFUSION:
+	case BL_BITFUSION:
 		return pe_bitfusion_mac_cycles(dots, 1, k, 8,
-					       (unsigned)floor(c->p->weight_bits) <= 4 ? 4 : 8);
-	case CFG_FAM_ANT:
+					       c->p->code_bits <= 4 ? 4 : 8);
+	case BL_ANT:
 		return pe_ant_mac_cycles(dots, 1, k);
 	default:
 		return pe_olive_mac_cycles(dots, 1, k);
@@ -83,22 +86,22 @@ static enum ps_status prepare(struct bl_ctx *c, struct ps_err *err)
 	const struct fmt_desc *d = g->fmt >= 0 ? fmt_get(g->fmt) : NULL;
 	uint64_t N = g->N, K = g->K;
 	switch (c->family) {
-	case CFG_FAM_FP16:
+	case BL_FP16:
 		if (!g->w_f16)
 			return ps_errf(err, PS_EINPUT, "fp16 PE: bit-true weights must stay FP16 (quant none)");
 		return PS_OK;
-	case CFG_FAM_INT8:
-	case CFG_FAM_BITFUSION:
+	case BL_INT8:
+	case BL_BITFUSION:
 		if (!d || d->kind != FMT_K_INT || g->n_groups != 1 || !g->scale)
 			return ps_errf(err, PS_EINPUT, "%s PE: bit-true weights must be per-channel INT (quant int8 / int4)",
-				       c->family == CFG_FAM_INT8 ? "int8" : "bitfusion");
+				       c->family == BL_INT8 ? "int8" : "bitfusion");
 		c->w8 = malloc(N * K);
 		if (!c->w8)
 			return ps_errf(err, PS_ENOMEM, "out of memory");
 		for (uint64_t i = 0; i < N * K; i++)
 			c->w8[i] = (int8_t)lrint(fmt_decode(g->fmt, g->codes[i]));
 		return PS_OK;
-	case CFG_FAM_ANT:
+	case BL_ANT:
 		if (!d || g->n_groups != 1 || !g->scale || (g->fmt != FMT_INT4 && g->fmt != FMT_FLINT4))
 			return ps_errf(err, PS_EINPUT, "ant PE: decodes per-channel int4 and flint4 codes (quant flint4), not %s",
 				       d ? d->name : "per-group data");
@@ -154,7 +157,7 @@ static enum ps_status gemm_bt(int family, const struct pe_params *p,
 	c.family = family;
 	if ((st = prepare(&c, err)))
 		goto out;
-	if (c.family == CFG_FAM_INT8 || c.family == CFG_FAM_BITFUSION) {
+	if (c.family == BL_INT8 || c.family == BL_BITFUSION) {
 		a8 = quantize_acts(g, &c.a_scale);
 		if (!a8) {
 			st = ps_errf(err, PS_ENOMEM, "out of memory");
@@ -194,8 +197,8 @@ out:
 	{                                                                     \
 		return gemm_bt(fam, p, arr, g, out, stepped, closed, err);    \
 	}
-WRAP(pe_fp16_gemm_bt, CFG_FAM_FP16)
-WRAP(pe_int8_gemm_bt, CFG_FAM_INT8)
-WRAP(pe_bitfusion_gemm_bt, CFG_FAM_BITFUSION)
-WRAP(pe_ant_gemm_bt, CFG_FAM_ANT)
-WRAP(pe_olive_gemm_bt, CFG_FAM_OLIVE)
+WRAP(pe_fp16_gemm_bt, BL_FP16)
+WRAP(pe_int8_gemm_bt, BL_INT8)
+WRAP(pe_bitfusion_gemm_bt, BL_BITFUSION)
+WRAP(pe_ant_gemm_bt, BL_ANT)
+WRAP(pe_olive_gemm_bt, BL_OLIVE)

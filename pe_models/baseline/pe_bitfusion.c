@@ -20,8 +20,7 @@
  * An FP16 activation is treated as a 16-bit integer (the exponent alignment
  * BitFusion does not have is not modelled).
  *
- * Weight bits are the stored average floored to the integer datatype width
- * (4.0625 -> 4), as for BitMoD. Activation bits are p->a_bits (the op's
+ * Weight bits are the code width of the weight format (int4: 4). Activation bits are p->a_bits (the op's
  * activation operand), else p->act_bits, else 8.
  *
  * step_cycles cannot express fusion (a step is a whole number of cycles), so
@@ -38,7 +37,7 @@
 
 static uint32_t bf_weight_bits(const struct pe_params *p)
 {
-	uint32_t b = (uint32_t)floor(p->weight_bits);
+	uint32_t b = pe_code_bits(p);
 	return b ? b : BF_PMAX;
 }
 
@@ -78,11 +77,16 @@ static void bitfusion_tile_timing(const struct pe_params *p,
 	pe_systolic_timing(a, t, lanes, bitfusion_step_cycles(p), compat, out);
 }
 
-const struct pe_ops pe_bitfusion_ops = {
-	.version = PE_OPS_VERSION,
+static const struct pe_bt_ops *const bitfusion_bt[] = { &pe_bitfusion_mac_bt, NULL };
+
+const struct pe_family pe_family_bitfusion = {
 	.name = "bitfusion",
-	.gemm_bt = pe_bitfusion_gemm_bt,
+	.folder = "baseline",
 	.summary = "BitFusion-style fusible 8/4-bit MAC: 4-bit operands at 2x per dimension",
+	.default_weights = "int4",
+	.runs = pe_baseline_runs_int8,
 	.step_cycles = bitfusion_step_cycles,
 	.tile_timing = bitfusion_tile_timing,
+	.gemm_bt = pe_bitfusion_gemm_bt,
+	.bt_models = bitfusion_bt,
 };

@@ -125,7 +125,6 @@ static void bf_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_bitfusion_mac_bt = {
-	.version = PE_BT_VERSION,
 	.name = "bitfusion_mac",
 	.rtl_top = "pe_bitfusion_mac",
 	.ports = ports,

@@ -79,7 +79,6 @@ static void fp16_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_fp16_mac_bt = {
-	.version = PE_BT_VERSION,
 	.name = "fp16_mac",
 	.rtl_top = "pe_fp16_mac",
 	.ports = ports,

@@ -77,7 +77,6 @@ static void int8_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_int8_mac_bt = {
-	.version = PE_BT_VERSION,
 	.name = "int8_mac",
 	.rtl_top = "pe_int8_mac",
 	.ports = ports,

@@ -10,6 +10,8 @@
  *
  * Tile timing: the generic systolic array (pe_systolic.c) with the PE's
  * lanes along K and one cycle per step. */
+#include <stdio.h>
+
 #include "pe.h"
 #include "pe_baseline.h"
 
@@ -26,38 +28,106 @@ static void mac_tile_timing(const struct pe_params *p,
 	pe_systolic_timing(a, t, p->lanes, one_cycle(p), compat, out);
 }
 
-const struct pe_ops pe_fp16_mac_ops = {
-	.version = PE_OPS_VERSION,
+static bool runs_fp16(const struct fmt_qspec *q, char *why, size_t n)
+{
+	if (!fmt_qspec_quantized(q))
+		return true;
+	snprintf(why, n, "the FP16 MAC multiplies FP16 weights (weights: none)");
+	return false;
+}
+
+/* Per-channel INT codes of at most `max` bits. */
+static bool channel_int(const struct fmt_qspec *q, unsigned max, char *why,
+			size_t n)
+{
+	const struct fmt_desc *d = fmt_get(q->fmt);
+	if (q->method == FMT_QM_CHANNEL && d->kind == FMT_K_INT &&
+	    (unsigned)q->bits <= max)
+		return true;
+	snprintf(why, n, "its multipliers take per-channel INT%u (or narrower) codes, e.g. int%u",
+		 max, max);
+	return false;
+}
+
+static bool runs_int8(const struct fmt_qspec *q, char *why, size_t n)
+{
+	return channel_int(q, 8, why, n);
+}
+
+static bool runs_ant(const struct fmt_qspec *q, char *why, size_t n)
+{
+	if (q->method == FMT_QM_CHANNEL && (q->fmt == FMT_INT4 || q->fmt == FMT_FLINT4))
+		return true;
+	snprintf(why, n, "the ANT PE decodes per-channel int4 and flint4 codes");
+	return false;
+}
+
+static bool runs_olive(const struct fmt_qspec *q, char *why, size_t n)
+{
+	if (q->method == FMT_QM_OLIVE)
+		return true;
+	snprintf(why, n, "the OliVe PE decodes outlier-victim pairs (olive4, olive4i)");
+	return false;
+}
+
+static const struct pe_bt_ops *const fp16_bt[] = { &pe_fp16_mac_bt, NULL };
+static const struct pe_bt_ops *const int8_bt[] = { &pe_int8_mac_bt, NULL };
+static const struct pe_bt_ops *const ant_bt[] = { &pe_ant_mac_bt, NULL };
+static const struct pe_bt_ops *const olive_bt[] = { &pe_olive_mac_bt, NULL };
+
+const struct pe_family pe_family_fp16 = {
 	.name = "fp16",
-	.gemm_bt = pe_fp16_gemm_bt,
+	.folder = "baseline",
 	.summary = "FP16 MAC, one weight per lane per cycle",
+	.default_weights = "none",
+	.runs = runs_fp16,
 	.step_cycles = one_cycle,
 	.tile_timing = mac_tile_timing,
+	.gemm_bt = pe_fp16_gemm_bt,
+	.bt_models = fp16_bt,
+	.area_design = "fp16_mac",
 };
 
-const struct pe_ops pe_int8_mac_ops = {
-	.version = PE_OPS_VERSION,
+const struct pe_family pe_family_int8 = {
 	.name = "int8",
-	.gemm_bt = pe_int8_gemm_bt,
+	.folder = "baseline",
 	.summary = "INT8 MAC, one weight per lane per cycle",
+	.default_weights = "int8",
+	.runs = runs_int8,
 	.step_cycles = one_cycle,
 	.tile_timing = mac_tile_timing,
+	.gemm_bt = pe_int8_gemm_bt,
+	.bt_models = int8_bt,
+	.area_design = "int8_mac",
 };
 
-const struct pe_ops pe_ant_ops = {
-	.version = PE_OPS_VERSION,
+const struct pe_family pe_family_ant = {
 	.name = "ant",
-	.gemm_bt = pe_ant_gemm_bt,
+	.folder = "baseline",
 	.summary = "ANT: flint/int decode into an FP16xINT8 FMA (BitMoD's stand-in PE)",
+	.default_weights = "flint4",
+	.runs = runs_ant,
 	.step_cycles = one_cycle,
 	.tile_timing = mac_tile_timing,
+	.gemm_bt = pe_ant_gemm_bt,
+	.bt_models = ant_bt,
+	.area_design = "ant_mac",
 };
 
-const struct pe_ops pe_olive_ops = {
-	.version = PE_OPS_VERSION,
+const struct pe_family pe_family_olive = {
 	.name = "olive",
-	.gemm_bt = pe_olive_gemm_bt,
+	.folder = "baseline",
 	.summary = "OliVe: outlier-victim pair decode into an FP16xINT8 FMA",
+	.default_weights = "olive4",
+	.runs = runs_olive,
 	.step_cycles = one_cycle,
 	.tile_timing = mac_tile_timing,
+	.gemm_bt = pe_olive_gemm_bt,
+	.bt_models = olive_bt,
 };
+
+/* BitFusion's PE (pe_bitfusion.c) runs what the INT8 MAC runs. */
+bool pe_baseline_runs_int8(const struct fmt_qspec *q, char *why, size_t n)
+{
+	return channel_int(q, 8, why, n);
+}

@@ -177,7 +177,6 @@ static void olive_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_olive_mac_bt = {
-	.version = PE_BT_VERSION,
 	.name = "olive_mac",
 	.rtl_top = "pe_olive_mac",
 	.ports = ports,

@@ -4,10 +4,10 @@
  * Each lane consumes one weight term per cycle. INT weights are radix-4 Booth
  * encoded, 2 bits per term: ceil(b/2) cycles for b-bit INT (INT8 4, INT6 3,
  * INT4 2). FP3/FP4 weights, special values included, have at most two terms:
- * 2 cycles. The stored average bits (b + 0.0625 for the 8-bit group scale per
- * 128 weights) are floored to the integer datatype width first, as the
- * paper's model does: 4.0625 -> 4 -> 2 cycles, 6.0625 -> 6 -> 3 cycles,
- * 3.0625 (FP3) -> 3 -> 2 cycles. A PE that is not bit-serial takes 1 cycle.
+ * 2 cycles. The width is the weight format's code width (bitmod4 -> 4 -> 2
+ * cycles, bitmod-int6 -> 3 cycles, bitmod3 -> 2 cycles), as the paper's
+ * model has it. A PE that is not bit-serial (pe.bit_serial: false, this
+ * family's own key) takes 1 cycle.
  *
  * Tile timing: the generic systolic array (pe_systolic.c) with the PE's
  * lanes (4 in the paper) along K and the step cycles above.
@@ -23,6 +23,10 @@
 #include "pe.h"
 
 #include <math.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "cfg_yaml.h"
 
 #include "pe_bitmod_bt.h"
 
@@ -31,7 +35,7 @@ static uint32_t bitmod_step_cycles(const struct pe_params *p)
 	uint32_t b;
 	if (!p->bit_serial)
 		return 1;
-	b = (uint32_t)floor(p->weight_bits);
+	b = pe_code_bits(p);
 	return (b + 1) / 2;
 }
 
@@ -61,12 +65,68 @@ static uint32_t bitmod_dq_cycles(const struct pe_params *p)
 	return 0;
 }
 
-const struct pe_ops pe_bitmod_ops = {
-	.version = PE_OPS_VERSION,
+/* The keys BitMoD adds to the arch's pe: block. */
+struct pe_bitmod_arch {
+	bool bit_serial;	/* weights a term per lane per cycle */
+};
+
+static const struct pe_bitmod_arch bitmod_defaults = { .bit_serial = true };
+
+static const struct cfg_field bitmod_fields[] = {
+	{ .key = "bit_serial", .type = CFG_BOOL, .offset = offsetof(struct pe_bitmod_arch, bit_serial),
+	  .help = "weights enter a term (2 bits, Booth) per lane per cycle; false: a whole weight per cycle" },
+	{ 0 }
+};
+
+/* BitMoD's own formats, or symmetric INT per group (given two-level scales
+ * by the PE's adapter, pe_bitmod_bt_gemm.c). */
+static bool bitmod_runs(const struct fmt_qspec *q, char *why, size_t n)
+{
+	const struct fmt_desc *d = fmt_get(q->fmt);
+	if (q->method == FMT_QM_BITMOD ||
+	    (q->method == FMT_QM_GROUP && d->kind == FMT_K_INT && q->bits <= 8))
+		return true;
+	snprintf(why, n, "its term decoders take BitMoD's FP3/FP4 mixtures (bitmod3, bitmod4) or "
+		 "INT per group with 8-bit group scales (bitmod-int6, int4-g128, ...)");
+	return false;
+}
+
+static void bitmod_params(const struct cfg_arch *a, struct pe_params *p)
+{
+	const struct pe_bitmod_arch *c = pe_family_cfg(a);
+	p->bit_serial = c->bit_serial;
+	p->scale_bits = 8;	/* the integer group scale (bitmod.md) */
+}
+
+/* Codes are fed term by term (bit planes for INT via Booth); the
+ * bit-serial dequantizer runs once per group. */
+static void bitmod_layout(const struct cfg_arch *a, const struct pe_params *p,
+			  struct pe_layout *l)
+{
+	(void)a;
+	(void)p;
+	l->dequant = true;
+}
+
+static const struct pe_bt_ops *const bitmod_bt[] = {
+	&pe_bitmod_pe_bt, &pe_bitmod_array4x4_bt, NULL
+};
+
+const struct pe_family pe_family_bitmod = {
 	.name = "bitmod",
+	.folder = "bitmod",
 	.summary = "BitMoD term-serial PE: 4 lanes, one Booth/FP term per lane per cycle",
+	.cfg_fields = bitmod_fields,
+	.cfg_defaults = &bitmod_defaults,
+	.cfg_size = sizeof(struct pe_bitmod_arch),
+	.default_weights = "bitmod4",
+	.runs = bitmod_runs,
+	.params = bitmod_params,
+	.layout = bitmod_layout,
 	.step_cycles = bitmod_step_cycles,
 	.tile_timing = bitmod_tile_timing,
 	.dq_cycles = bitmod_dq_cycles,
 	.gemm_bt = pe_bitmod_gemm_bt,
+	.bt_models = bitmod_bt,
+	.area_design = "bitmod_pe",
 };

@@ -345,7 +345,6 @@ static void bt_arr4_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_bitmod_array4x4_bt = {
-	.version = PE_BT_VERSION,
 	.name = "bitmod_array4x4",
 	.rtl_top = "bitmod_array4x4",
 	.ports = arr4_ports,

@@ -29,6 +29,9 @@
 #define PE_BITMOD_PIPE 3
 #define PE_BITMOD_CS_FIFO 4	/* channel scales in flight per array row */
 
+extern const struct pe_bt_ops pe_bitmod_pe_bt;		/* "bitmod_pe" */
+extern const struct pe_bt_ops pe_bitmod_array4x4_bt;	/* "bitmod_array4x4" */
+
 /* ---- weight types: the 5-bit w_type field of the array's w_ctl port ----
  *   0b0_bbbb  INT-b two's complement, b = 2..8 (radix-4 Booth)
  *   0b1_f_sss FP3 (f = 0) or FP4 (f = 1), sign-magnitude on fmt.def's integer

@@ -46,7 +46,7 @@ static void sched_init(const struct pe_params *p, const struct pe_array *a,
 	s->N = N;
 	s->K = K;
 	s->L = p->lanes ? p->lanes : PE_BITMOD_MAX_LANES;
-	s->T = pe_bitmod_term_cycles(p->weight_bits);
+	s->T = pe_bitmod_term_cycles(pe_code_bits(p));
 	s->SB = p->scale_bits ? p->scale_bits : PE_BITMOD_SB_DEFAULT;
 	s->R = a->rows ? a->rows : 1;
 	s->C = a->cols ? a->cols : 1;

@@ -345,7 +345,6 @@ static void bt_pe_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_bitmod_pe_bt = {
-	.version = PE_BT_VERSION,
 	.name = "bitmod_pe",
 	.rtl_top = "bitmod_pe",
 	.ports = pe_ports,

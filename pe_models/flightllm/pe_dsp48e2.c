@@ -347,7 +347,6 @@ static void bt_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_dsp48e2_bt = {
-	.version = PE_BT_VERSION,
 	.name = "dsp48e2",
 	.rtl_top = "DSP48E2",
 	.ports = dsp_ports,

@@ -263,19 +263,19 @@ static const struct pe_port chain_ports[] = {
 	{ "out_valid", 16 },
 };
 
-/* weight_bits is the average stored bits per weight (pe.h): an arch's
- * 4.125 is 4-bit codes plus an FP16 scale per 128 (pe_params_from_arch of
- * csd-2of16.yaml); the decode unit widens the whole code bits. */
+/* The decode unit widens codes of pe_code_bits (pe.h): csd-2of16.yaml's
+ * nm2of16-int4 weights are 4-bit codes. */
 static enum ps_status bt_init(void *state, const struct pe_params *p,
 			      struct ps_err *err)
 {
 	struct pe_flightllm_cfg cfg = { .depth = p->lanes,
 					.oau = PE_FL_OAU_AUTO };
-	if (!(p->weight_bits >= 2 && p->weight_bits < 9))
+	uint32_t b = pe_code_bits(p);
+	if (!(b >= 2 && b <= 8))
 		return ps_errf(err, PS_EINPUT,
-			       "flightllm chain: weight_bits %g: the decode unit widens 2..8-bit codes",
-			       p->weight_bits);
-	cfg.wbits = (uint32_t)p->weight_bits;
+			       "flightllm chain: %u-bit weight codes: the decode unit widens 2..8-bit codes",
+			       b);
+	cfg.wbits = b;
 	return pe_flightllm_chain_init(state, &cfg, err);
 }
 
@@ -290,7 +290,6 @@ static void bt_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_flightllm_chain_bt = {
-	.version = PE_BT_VERSION,
 	.name = "flightllm_chain",
 	.rtl_top = "flightllm_chain",
 	.ports = chain_ports,

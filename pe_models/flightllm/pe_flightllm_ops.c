@@ -15,6 +15,7 @@
 #include "pe_flightllm.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,11 +195,63 @@ out:
 	return st;
 }
 
-const struct pe_ops pe_flightllm_ops = {
-	.version = PE_OPS_VERSION,
+/* ---- the family descriptor ---- */
+
+static bool fl_runs(const struct fmt_qspec *q, char *why, size_t n)
+{
+	if (q->method == FMT_QM_NM && q->bits >= 2 && q->bits <= 8)
+		return true;
+	snprintf(why, n, "the sparse MUX and decode units take N:16 pruned INT2..INT8 codes (nm2of16-int4)");
+	return false;
+}
+
+/* The array's cols are the N of N:16 (the DSPs of one output-channel slot,
+ * README "Array"): they must agree with the weight format. */
+static enum ps_status fl_check(const struct cfg_arch *a, struct ps_err *err)
+{
+	for (int ph = 0; ph < 2; ph++) {
+		struct fmt_qspec q;
+		const struct cfg_shape *sh = cfg_arch_shape(a, ph);
+		pe_weight_format(a, NULL, ph, &q);
+		if (sh->cols != (uint32_t)q.nm_n)
+			return cfg_arch_errf(a, ph ? "array.decode.cols" : "array.prefill.cols", err,
+					     "%u, but a FlightLLM slot has one DSP per kept weight: "
+					     "the %s weights keep N = %d of 16",
+					     sh->cols, q.name, q.nm_n);
+	}
+	return PS_OK;
+}
+
+/* N:M (M = 16): only the kept values are stored, plus per 16-block a count
+ * byte and a 4-bit index per kept value (fmt_qspec.h); K tiles align to
+ * the blocks and the groups. */
+static void fl_layout(const struct cfg_arch *a, const struct pe_params *p,
+		      struct pe_layout *l)
+{
+	(void)a;
+	if (!p->wq.nm_n || p->wq.nm_n == p->wq.nm_m)
+		return;
+	l->wbits = (uint32_t)p->wq.bits;	/* a kept code's width */
+	l->code_bits = (double)p->wq.bits * p->wq.nm_n / p->wq.nm_m;
+	l->side_bits = p->wq.stored_bits - l->code_bits;
+	l->k_align = l->group > (uint32_t)p->wq.nm_m ? l->group : (uint32_t)p->wq.nm_m;
+}
+
+static const struct pe_bt_ops *const fl_bt[] = {
+	&pe_dsp48e2_bt, &pe_flightllm_chain_bt, NULL
+};
+
+const struct pe_family pe_family_flightllm = {
 	.name = "flightllm",
+	.folder = "flightllm",
 	.summary = "FlightLLM CSD chain: DSP48E2 INT8x2 packed MACs, N:16 sparse MUX, reduction nodes",
+	.default_weights = "nm2of16-int4",
+	.runs = fl_runs,
+	.check = fl_check,
+	.layout = fl_layout,
 	.step_cycles = fl_step_cycles,
 	.tile_timing = fl_tile_timing,
 	.gemm_bt = fl_gemm_bt,
+	.bt_models = fl_bt,
+	.area_design = "dsp48e2_packed",
 };

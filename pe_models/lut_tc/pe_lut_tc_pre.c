@@ -152,7 +152,6 @@ const struct pe_lut_tc_actions *pe_lut_tc_pre_actions(const void *state)
 }
 
 const struct pe_bt_ops pe_lut_tc_pre_bt = {
-	.version = PE_BT_VERSION,
 	.name = "lut_tc_precompute",
 	.rtl_top = "lut_tc_precompute",
 	.ports = pre_ports,

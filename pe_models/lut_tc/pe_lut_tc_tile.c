@@ -226,7 +226,6 @@ static void tile_step(void *state, const uint64_t *in, uint64_t *out)
 }
 
 const struct pe_bt_ops pe_lut_tc_tile_bt = {
-	.version = PE_BT_VERSION,
 	.name = "lut_tc_tile",
 	.rtl_top = "lut_tc_tile",
 	.ports = tile_ports,

@@ -21,10 +21,13 @@
  * full ones (ceil(group/K) W planes) and a last one of the remaining chunks.
  */
 #include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "pe.h"
 #include "pe_lut_tc.h"
+#include "cfg_yaml.h"
 
 static uint64_t cdiv(uint64_t a, uint64_t b)
 {
@@ -111,14 +114,13 @@ void pe_lut_tc_gemm_actions(uint64_t m, uint64_t n, uint64_t k,
 	out->stall_cycles = t.stall;
 }
 
-/* ---- timing-level pe_ops ---- */
+/* ---- timing (the family descriptor's) ---- */
 
-/* One bit plane per cycle: W cycles per chunk of W-bit weights. The stored
- * average (2.140625 for INT2 with a FP16 scale and 2-bit zero per 128) is
- * floored to the code width, as the compiler's layout does (cc_layout.c). */
+/* One bit plane per cycle: W cycles per chunk of W-bit weights, W the
+ * weight format's code width (lut-int2: 2). */
 static uint32_t lut_tc_step_cycles(const struct pe_params *p)
 {
-	double b = floor(p->weight_bits);
+	double b = pe_code_bits(p);
 	return b < 1 ? 1 : (uint32_t)b;
 }
 
@@ -150,12 +152,70 @@ static void lut_tc_tile_timing(const struct pe_params *p,
 	out->drain = lt.drain;
 }
 
-const struct pe_ops pe_lut_tc_ops = {
-	.version = PE_OPS_VERSION,
+/* ---- the family descriptor ---- */
+
+/* The keys LUT-TC adds to the arch's pe: block. */
+struct pe_lut_tc_arch {
+	uint32_t lut_k;		/* activations per table (K of the DP unit) */
+	uint32_t table_bits;	/* bits per table entry (16 FP16, 8 INT8) */
+};
+
+static const struct pe_lut_tc_arch lut_tc_defaults = { .lut_k = 4, .table_bits = 16 };
+
+static const struct cfg_field lut_tc_fields[] = {
+	{ .key = "lut_k", .type = CFG_UINT, .offset = offsetof(struct pe_lut_tc_arch, lut_k),
+	  .min = 1, .max = 8, .help = "activations per lookup table: 2^(lut_k-1) entries (symmetrized)" },
+	{ .key = "table_bits", .type = CFG_UINT, .offset = offsetof(struct pe_lut_tc_arch, table_bits),
+	  .min = 1, .max = 32, .help = "bits per table entry: 16 FP16 tables, 8 INT8 tables" },
+	{ 0 }
+};
+
+static bool lut_tc_runs(const struct fmt_qspec *q, char *why, size_t n)
+{
+	if (q->method == FMT_QM_LUT)
+		return true;
+	snprintf(why, n, "the table lookup reads weights as +-1 bit planes (lut-int1..4)");
+	return false;
+}
+
+static void lut_tc_params(const struct cfg_arch *a, struct pe_params *p)
+{
+	const struct pe_lut_tc_arch *c = pe_family_cfg(a);
+	p->table_bits = c->table_bits;
+}
+
+/* Symmetrized tables: 2^(k-1) entries per lut_k activations, held beside
+ * the activations in the input buffer. */
+static void lut_tc_layout(const struct cfg_arch *a, const struct pe_params *p,
+			  struct pe_layout *l)
+{
+	const struct pe_lut_tc_arch *c = pe_family_cfg(a);
+	uint32_t entries = 1u << (c->lut_k - 1);
+	(void)p;
+	l->precompute = true;
+	l->table_entries = entries;
+	l->table_bits_per_a = (double)entries * c->table_bits / c->lut_k;
+	l->tables_per_k = c->lut_k;
+}
+
+static const struct pe_bt_ops *const lut_tc_bt[] = {
+	&pe_lut_tc_pre_bt, &pe_lut_tc_tile_bt, NULL
+};
+
+const struct pe_family pe_family_lut_tc = {
 	.name = "lut_tc",
+	.folder = "lut_tc",
 	.summary = "LUT Tensor Core M2N64K4 tile: symmetrized 8-entry FP16 tables, one weight bit plane per cycle",
+	.cfg_fields = lut_tc_fields,
+	.cfg_defaults = &lut_tc_defaults,
+	.cfg_size = sizeof(struct pe_lut_tc_arch),
+	.default_weights = "lut-int2",
+	.runs = lut_tc_runs,
+	.params = lut_tc_params,
+	.layout = lut_tc_layout,
 	.step_cycles = lut_tc_step_cycles,
 	.tile_timing = lut_tc_tile_timing,
-	.dq_cycles = NULL,
 	.gemm_bt = pe_lut_tc_gemm_bt,
+	.bt_models = lut_tc_bt,
+	.area_design = "lut_tc_tile",
 };

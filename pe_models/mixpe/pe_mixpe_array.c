@@ -164,7 +164,6 @@ struct pe_mixpe_pe *pe_mixpe_array_pes(void *state)
 }
 
 const struct pe_bt_ops pe_mixpe_array_bt = {
-	.version = PE_BT_VERSION,
 	.name = "mixpe_array",
 	.rtl_top = "mixpe_array",
 	.ports = array_ports,

@@ -54,7 +54,7 @@ enum ps_status pe_mixpe_cfg_from_params(const struct pe_params *p,
 					struct pe_mixpe_cfg *c,
 					struct ps_err *err)
 {
-	double wb = p && p->weight_bits > 0 ? floor(p->weight_bits) : 4;
+	double wb = p && pe_code_bits(p) ? pe_code_bits(p) : 4;
 	unsigned ab = p ? (p->a_bits ? p->a_bits : p->act_bits) : 8;
 	unsigned lanes = p && p->lanes ? p->lanes : 2;
 	uint32_t g = p && p->group_size ? p->group_size : 128;
@@ -65,7 +65,7 @@ enum ps_status pe_mixpe_cfg_from_params(const struct pe_params *p,
 	if (!(wb >= 2 && wb <= 4))
 		return ps_errf(err, PS_EINPUT,
 			       "mixpe: weight bits %g: the shift&add PE takes INT2..INT4 weights",
-			       p->weight_bits);
+			       wb);
 	if (ab != 8 && ab != 16)
 		return ps_errf(err, PS_EINPUT,
 			       "mixpe: activation bits %u: INT8 (8) or FP16 (16) only", ab);
@@ -434,7 +434,6 @@ void pe_mixpe_pe_actions(const void *state, struct pe_mixpe_actions *out)
 }
 
 const struct pe_bt_ops pe_mixpe_pe_bt = {
-	.version = PE_BT_VERSION,
 	.name = "mixpe_pe",
 	.rtl_top = "mixpe_pe",
 	.ports = pe_ports,

@@ -28,10 +28,11 @@
 #include "pe_mixpe.h"
 
 #include <math.h>
+#include <stdio.h>
 
 static uint32_t mixpe_wbits(const struct pe_params *p)
 {
-	uint32_t b = p->weight_bits > 0 ? (uint32_t)floor(p->weight_bits) : 0;
+	uint32_t b = pe_code_bits(p);
 	return b ? b : 4;
 }
 
@@ -93,12 +94,42 @@ uint64_t pe_mixpe_tile_cycles(const struct pe_params *p,
 	return tt.cycles + mixpe_dq_cycles(p);
 }
 
-const struct pe_ops pe_mixpe_ops = {
-	.version = PE_OPS_VERSION,
+/* Asymmetric INT2..4 per group: the zero point and scale applied once per
+ * group after the shift&add sums (mixpe-int<b>, or int<b>a-g<G>). */
+static bool mixpe_runs(const struct fmt_qspec *q, char *why, size_t n)
+{
+	const struct fmt_desc *d = fmt_get(q->fmt);
+	if ((q->method == FMT_QM_MIXPE || q->method == FMT_QM_GROUP) &&
+	    d->kind == FMT_K_UINT && q->bits >= 2 && q->bits <= 4)
+		return true;
+	snprintf(why, n, "the shift&add PE takes per-group asymmetric INT2..INT4 (mixpe-int4)");
+	return false;
+}
+
+/* Dequantize after the group: scale x (sum a.q - zero x sum a). */
+static void mixpe_layout(const struct cfg_arch *a, const struct pe_params *p,
+			 struct pe_layout *l)
+{
+	(void)a;
+	(void)p;
+	l->dequant = true;
+}
+
+static const struct pe_bt_ops *const mixpe_bt[] = {
+	&pe_mixpe_pe_bt, &pe_mixpe_array_bt, NULL
+};
+
+const struct pe_family pe_family_mixpe = {
 	.name = "mixpe",
+	.folder = "mixpe",
 	.summary = "MixPE shift&add PE: INT2/4 weights x INT8/FP16, all weight bits per cycle, dequantize after the group",
+	.default_weights = "mixpe-int4",
+	.runs = mixpe_runs,
+	.layout = mixpe_layout,
 	.step_cycles = mixpe_step_cycles,
 	.tile_timing = mixpe_tile_timing,
 	.dq_cycles = mixpe_dq_cycles,
 	.gemm_bt = pe_mixpe_gemm_bt,
+	.bt_models = mixpe_bt,
+	.area_design = "mixpe_pe_w4a8",
 };

@@ -124,12 +124,12 @@ static enum ps_status stim_init(void *s, const struct pe_params *p,
 	struct stim *st = s;
 
 	if (p->lanes < 2 || p->lanes > PE_FL_MAX_DEPTH || p->lanes % 2 ||
-	    !(p->weight_bits >= 2 && p->weight_bits < 9))
-		return ps_errf(err, PS_EINPUT, "flightllm: lanes %u, weight_bits %g: "
-			       "not a chain configuration", p->lanes, p->weight_bits);
+	    pe_code_bits(p) < 2 || pe_code_bits(p) > 8)
+		return ps_errf(err, PS_EINPUT, "flightllm: lanes %u, %u-bit codes: "
+			       "not a chain configuration", p->lanes, pe_code_bits(p));
 	st->s = seed;
 	st->D = p->lanes;
-	st->wb = (uint32_t)p->weight_bits;
+	st->wb = pe_code_bits(p);
 	st->ndg = st->D / 2;
 	st->wmask = (uint8_t)((1u << st->wb) - 1);
 	st->wmax = (int8_t)((1 << (st->wb - 1)) - 1);
@@ -535,17 +535,15 @@ static const struct rtl_stim_ops flightllm_stim = {
 	.use_gemm = stim_use_gemm,
 };
 
-/* "flightllm": pe_params_from_arch of configs/arch/flightllm/csd-2of16.yaml,
- * every field (--config picks it by these; table_bits is the arch default
- * 16, scale_bits the 8 pe_params_from_arch always sets); the golden model
- * takes floor(weight_bits) = 4-bit codes. */
+/* "flightllm": pe_params_from_arch of configs/arch/flightllm/csd-2of16.yaml
+ * (--config picks it by these): nm2of16-int4 weights are 4-bit codes,
+ * 1.625 stored bits per weight, groups of 128. */
 const struct rtl_verify_pe rtl_verify_flightllm[] = {
 	{ .name = "flightllm", .family = "flightllm", .golden = "flightllm_chain",
 	  .what = "FlightLLM CSD chain: 16 DSP48E2, INT4 codes, sparse MUX, RNs, OAU "
 		  "(csd-2of16.yaml)",
-	  .params = { .lanes = 16, .weight_bits = 4.125, .act_bits = 8,
-		      .group_size = 128, .a_bits = 8, .scale_bits = 8,
-		      .table_bits = 16 },
+	  .params = { .lanes = 16, .weight_bits = 1.625, .code_bits = 4,
+		      .act_bits = 8, .group_size = 128, .a_bits = 8 },
 	  .rtl = &rtl_flightllm_chain_ops, .mutant = &rtl_flightllm_chain_mutant_ops,
 	  .mutant_define = "MUTANT_NO_P17", .stim = &flightllm_stim },
 	{ .name = "flightllm_d8w8", .family = "flightllm", .golden = "flightllm_chain",

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pe.h"
 #include "bitmod/pe_bitmod_bt.h"
 #include "cc_quant.h"
 #include "fmt.h"
@@ -801,7 +802,6 @@ static void test_bt_pe_ports(void **state)
 	(void)state;
 
 	assert_non_null(ops);
-	assert_int_equal(ops->version, PE_BT_VERSION);
 	assert_int_equal(ops->n_in, 8);
 	assert_int_equal(ops->n_out, 5);
 	assert_string_equal(ops->ports[7].name, "a");
@@ -1087,7 +1087,7 @@ static void test_closed_form(void **state)
 static void gemm_quant(const char *spec, double bits, double tol)
 {
 	enum { M = 6, N = 8, K = 256 };
-	struct cc_qspec q;
+	struct fmt_qspec q;
 	struct cc_qtensor qt;
 	struct ps_err err;
 	float *wf = malloc(sizeof(float) * N * K), *af = malloc(sizeof(float) * M * K);
@@ -1102,7 +1102,7 @@ static void gemm_quant(const char *spec, double bits, double tol)
 	assert_int_equal(wl_gen_weights(7, N, K, NULL, wf, &err), PS_OK);
 	assert_int_equal(wl_gen_acts(8, M, K, NULL, af, &err), PS_OK);
 	snprintf(full, sizeof full, "%s-g128", spec);
-	assert_int_equal(cc_qspec_parse(full, &q, &err), PS_OK);
+	assert_int_equal(fmt_qspec_parse(full, &q, &err), PS_OK);
 	assert_int_equal(cc_quantize(&q, wf, N, K, &qt, &err), PS_OK);
 	d.ng = K / 128;
 	d.a = malloc(M * K * 2);
@@ -1177,13 +1177,13 @@ static void test_gemm_quant(void **state)
 static double bt_sqnr(const char *spec, double bits, const struct pe_array *arr,
 		      uint64_t M, uint64_t N, uint64_t K)
 {
-	const struct pe_ops *ops = pe_family_ops(CFG_FAM_BITMOD);
+	const struct pe_family *ops = pe_family_find("bitmod");
 	struct pe_params p = { .lanes = 4, .bit_serial = true, .weight_bits = bits,
 			       .group_size = 128, .scale_bits = 8, .a_bits = 16 };
 	float *wf = malloc(sizeof(float) * N * K), *af = malloc(sizeof(float) * M * K);
 	uint16_t *a = malloc(2 * M * K), *cs = malloc(2 * N), *o = malloc(2 * M * N);
 	double *out = malloc(sizeof(double) * M * N), e2 = 0, x2 = 0;
-	struct cc_qspec q;
+	struct fmt_qspec q;
 	struct cc_qtensor t;
 	struct pe_gemm g = { 0 };
 	struct ps_err err;
@@ -1195,7 +1195,7 @@ static double bt_sqnr(const char *spec, double bits, const struct pe_array *arr,
 	assert_int_equal(wl_gen_acts(12, M, K, NULL, af, &err), PS_OK);
 	for (uint64_t i = 0; i < M * K; i++)
 		a[i] = fmt_f16_from_f32(af[i]);
-	assert_int_equal(cc_qspec_parse(spec, &q, &err), PS_OK);
+	assert_int_equal(fmt_qspec_parse(spec, &q, &err), PS_OK);
 	assert_int_equal(cc_quantize(&q, wf, N, K, &t, &err), PS_OK);
 	g = (struct pe_gemm){ .M = M, .K = K, .N = N, .a = a, .codes = t.codes,
 			      .fmt = t.fmt, .gfmt = t.gfmt, .group = (uint32_t)t.group,

@@ -45,11 +45,11 @@ static void test_families(void **state)
 		struct ps_err err;
 		struct cc_compile_req rq = { .arch = &a, .M = 8, .K = 256, .N = 48,
 					     .bit_true = true, .seed = 5 };
-		const struct pe_ops *pe;
+		const struct pe_family *pe;
 		int fd;
 		snprintf(path, sizeof path, PESIM_SRCDIR "/configs/arch/%s.yaml", cases[i].preset);
-		assert_int_equal(cfg_arch_load(path, &a, &err), PS_OK);
-		pe = pe_family_ops(a.pe.family);
+		assert_int_equal(pe_arch_load(path, &a, &err), PS_OK);
+		pe = pe_family_of(&a);
 		if (!pe || !pe->gemm_bt)
 			continue;	/* family without a bit-true model yet */
 		memset(&g, 0, sizeof g);

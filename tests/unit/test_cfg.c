@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "pe.h"
 #include "cfg_arch.h"
 #include "cfg_energy.h"
 #include "sim.h"
@@ -30,7 +31,7 @@ static void test_presets_load(void **state)
 		struct cfg_energy e;
 		struct ps_err err = { "" };
 		snprintf(path, sizeof path, CONFIGS "/arch/bitmod/%s.yaml", names[i]);
-		assert_int_equal(cfg_arch_load(path, &a, &err), PS_OK);
+		assert_int_equal(pe_arch_load(path, &a, &err), PS_OK);
 		assert_int_equal(sim_load_energy(&a, &e, &err), PS_OK);
 		assert_string_equal(a.name, names[i]);
 		assert_int_equal(a.dram.bits_per_cycle, 256);
@@ -46,15 +47,15 @@ static void test_preset_values(void **state)
 	struct cfg_energy e;
 	struct ps_err err;
 	(void)state;
-	assert_int_equal(cfg_arch_load(CONFIGS "/arch/bitmod/olive.yaml", &a, &err), PS_OK);
+	assert_int_equal(pe_arch_load(CONFIGS "/arch/bitmod/olive.yaml", &a, &err), PS_OK);
 	assert_int_equal(a.array.prefill.rows, 36);
 	assert_int_equal(a.array.decode.rows, 72);
 	assert_int_equal(cfg_arch_pes(&a, 1), 1152);
 	/* per-model bits beat the default; unknown models get the default */
-	assert_true(cfg_arch_weight_bits(&a, "llama-3-8b", 1) == 3.5);
-	assert_true(cfg_arch_weight_bits(&a, "yi-6b", 1) == 4.25);
-	assert_true(cfg_arch_weight_bits(&a, "llama-2-70b", 1) == 3.75);
-	assert_true(cfg_arch_weight_bits(&a, "yi-6b", 0) == 4.5);
+	assert_true(pe_weight_bits(&a, "llama-3-8b", 1) == 3.5);
+	assert_true(pe_weight_bits(&a, "yi-6b", 1) == 4.25);
+	assert_true(pe_weight_bits(&a, "llama-2-70b", 1) == 3.75);
+	assert_true(pe_weight_bits(&a, "yi-6b", 0) == 4.5);
 	assert_int_equal(sim_load_energy(&a, &e, &err), PS_OK);
 	/* phase-specific entries win over "any" */
 	assert_true(cfg_energy_find(&e, "sram.tile_read", 0)->value == 165.39);
@@ -63,12 +64,20 @@ static void test_preset_values(void **state)
 	assert_int_equal(cfg_energy_find(&e, "sram.input_write64", 0)->source, CFG_SRC_FIT);
 	assert_null(cfg_energy_find(&e, "no.such", 0));
 
-	assert_int_equal(cfg_arch_load(CONFIGS "/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
-	assert_int_equal(a.pe.family, CFG_FAM_BITMOD);
+	assert_int_equal(pe_arch_load(CONFIGS "/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_ptr_equal(pe_family_of(&a), pe_family_find("bitmod"));
+	assert_string_equal(a.pe.family_name, "bitmod");
 	assert_int_equal(a.pe.lanes, 4);
-	assert_true(a.pe.bit_serial);
-	assert_true(cfg_arch_weight_bits(&a, "llama-2-7b", 0) == 4.0625);
-	assert_true(cfg_arch_weight_bits(&a, "llama-2-7b", 1) == 3.0625);
+	{
+		struct pe_params p;
+		pe_params_from_arch(&a, NULL, 0, &p);
+		assert_true(p.bit_serial);	/* BitMoD's own pe: key */
+		assert_int_equal(p.code_bits, 4);
+		assert_int_equal(p.group_size, 128);
+		assert_int_equal(p.scale_bits, 8);
+	}
+	assert_true(pe_weight_bits(&a, "llama-2-7b", 0) == 4.0625);
+	assert_true(pe_weight_bits(&a, "llama-2-7b", 1) == 3.0625);
 }
 
 struct bad_case {
@@ -96,7 +105,7 @@ static void test_bad_arch_messages(void **state)
 		struct ps_err err = { "" };
 		snprintf(path, sizeof path, DATA "/bad/%s", bad_arch[i].file);
 		snprintf(want, sizeof want, "%s%s", path, bad_arch[i].msg);
-		assert_int_equal(cfg_arch_load(path, &a, &err), PS_EINPUT);
+		assert_int_equal(pe_arch_load(path, &a, &err), PS_EINPUT);
 		if (strncmp(err.msg, want, strlen(want)))
 			fail_msg("%s: got '%s', want prefix '%s'", bad_arch[i].file,
 				 err.msg, want);
@@ -108,7 +117,7 @@ static void test_missing_file(void **state)
 	struct cfg_arch a;
 	struct ps_err err;
 	(void)state;
-	assert_int_equal(cfg_arch_load(DATA "/bad/no-such-file.yaml", &a, &err), PS_EINPUT);
+	assert_int_equal(pe_arch_load(DATA "/bad/no-such-file.yaml", &a, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "no-such-file.yaml: cannot open"));
 }
 

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "pe.h"
 #include "sim.h"
 
 #define DATA PESIM_TEST_DATA
@@ -23,8 +24,8 @@ static int setup(void **state)
 {
 	static struct fix f;
 	struct ps_err err;
-	if (cfg_arch_load(DATA "/arch/tiny.yaml", &f.a, &err) ||
-	    cfg_arch_load(DATA "/arch/tiny-serial.yaml", &f.as, &err) ||
+	if (pe_arch_load(DATA "/arch/tiny.yaml", &f.a, &err) ||
+	    pe_arch_load(DATA "/arch/tiny-serial.yaml", &f.as, &err) ||
 	    cfg_energy_load(DATA "/energy/tiny.yaml", &f.e, &err) ||
 	    wl_model_find(DATA "/models/tiny.yaml", &f.m, &err)) {
 		print_error("%s\n", err.msg);
@@ -204,7 +205,7 @@ static void test_generate_is_prefill_plus_decodes(void **state)
 	struct sim_result rg, rp, rd;
 	struct ps_err err;
 	(void)state;
-	assert_int_equal(cfg_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
 	assert_int_equal(wl_model_find("llama-2-7b", &m, &err), PS_OK);
 	assert_int_equal(wl_scenario_parse("generate:256+20", &g, &err), PS_OK);
 	assert_int_equal(wl_scenario_parse("prefill:256", &p, &err), PS_OK);

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "pe.h"
 #include "cc_compile.h"
 #include "sim_engine.h"
 
@@ -54,7 +55,7 @@ static int setup(void **state)
 {
 	static struct fix f;
 	struct ps_err err;
-	if (cfg_arch_load(DATA "/arch/tiny-os.yaml", &f.a, &err) ||
+	if (pe_arch_load(DATA "/arch/tiny-os.yaml", &f.a, &err) ||
 	    cfg_energy_load(DATA "/energy/tiny.yaml", &f.e, &err)) {
 		print_error("%s\n", err.msg);
 		return -1;
@@ -248,7 +249,7 @@ static void test_cycle_equals_compat(void **state)
 				struct sim_request rq = { .arch = &a, .model = &mod, .scenario = &sc };
 				snprintf(path, sizeof path, PESIM_SRCDIR "/configs/arch/bitmod/%s.yaml",
 					 designs[d]);
-				assert_int_equal(cfg_arch_load(path, &a, &err), PS_OK);
+				assert_int_equal(pe_arch_load(path, &a, &err), PS_OK);
 				assert_int_equal(wl_model_find(models[m], &mod, &err), PS_OK);
 				assert_int_equal(wl_scenario_parse(scen[s], &sc, &err), PS_OK);
 				rq.mode = SIM_MODE_COMPAT;
@@ -275,7 +276,7 @@ static void test_memo_exact(void **state)
 	struct sim_result r[2];
 	struct ps_err err;
 	(void)state;
-	assert_int_equal(cfg_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
 	assert_int_equal(sim_load_energy(&a, &en, &err), PS_OK);
 	assert_int_equal(wl_model_find("opt-1.3b", &m, &err), PS_OK);
 	assert_int_equal(wl_scenario_parse("generate:64+3", &sc, &err), PS_OK);

@@ -26,6 +26,7 @@
 
 #include <cmocka.h>
 
+#include "pe.h"
 #include "cc_quant.h"
 #include "fmt.h"
 #include "flightllm/pe_flightllm.h"
@@ -876,7 +877,7 @@ static void test_gemm_bad_input(void **state)
  * independent dequantized integer reference. */
 static void test_ops(void **state)
 {
-	const struct pe_ops *ops = pe_family_ops(CFG_FAM_FLIGHTLLM);
+	const struct pe_family *ops = pe_family_find("flightllm");
 	/* 8 chains of 16 DSPs in 2:16 slots: rows = 8 x 16 / 2, cols = N */
 	struct pe_params pp = { .lanes = 16, .weight_bits = 4.125, .act_bits = 8 };
 	struct pe_array arr = { .rows = 64, .cols = 2 };
@@ -886,7 +887,7 @@ static void test_ops(void **state)
 	float *w = malloc(N * K * sizeof *w), *x = malloc(M * K * sizeof *x);
 	uint16_t *ah = malloc(M * K * sizeof *ah);
 	double *out = calloc(M * N, sizeof *out), s2 = 0, e2 = 0;
-	struct cc_qspec q;
+	struct fmt_qspec q;
 	struct cc_qtensor qt;
 	struct pe_gemm g;
 	struct ps_err err;
@@ -907,7 +908,7 @@ static void test_ops(void **state)
 	assert_int_equal(wl_gen_acts(8, M, K, NULL, x, &err), PS_OK);
 	for (uint64_t i = 0; i < M * K; i++)
 		ah[i] = fmt_f16_from_f32(x[i]);
-	assert_int_equal(cc_qspec_parse("nm2of16-int4", &q, &err), PS_OK);
+	assert_int_equal(fmt_qspec_parse("nm2of16-int4", &q, &err), PS_OK);
 	assert_int_equal(cc_quantize(&q, w, N, K, &qt, &err), PS_OK);
 	memset(&g, 0, sizeof g);
 	g.M = M;

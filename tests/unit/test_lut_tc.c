@@ -261,7 +261,7 @@ static void gemm_make(struct gemm_data *d, uint64_t m, uint64_t n, uint64_t k,
 {
 	struct wl_gen_params wp;
 	struct ps_err err = { "" };
-	struct cc_qspec qs;
+	struct fmt_qspec qs;
 	struct cc_qtensor t;
 	char spec[32];
 	float *a = malloc(m * k * sizeof *a), *w = malloc(n * k * sizeof *w);
@@ -274,7 +274,7 @@ static void gemm_make(struct gemm_data *d, uint64_t m, uint64_t n, uint64_t k,
 	assert_int_equal(wl_gen_weights(rnd(), n, k, &wp, w, &err), PS_OK);
 	snprintf(spec, sizeof spec, "lut-int%u-g%llu", W,
 		 (unsigned long long)(G ? G : 128));
-	assert_int_equal(cc_qspec_parse(spec, &qs, &err), PS_OK);
+	assert_int_equal(fmt_qspec_parse(spec, &qs, &err), PS_OK);
 	if (cc_quantize(&qs, w, n, k, &t, &err) != PS_OK)
 		fail_msg("%s: %s", spec, err.msg);
 	assert_int_equal(t.fmt, FMT_PM1_W1 + (int)W - 1);
@@ -765,14 +765,13 @@ static void test_timing(void **state)
  * cycles as the GEMM helper. */
 static void test_pe_ops(void **state)
 {
-	const struct pe_ops *ops = pe_family_ops(CFG_FAM_LUT_TC);
+	const struct pe_family *ops = pe_family_find("lut_tc");
 	struct pe_params p = { .lanes = 4, .bit_serial = true, .weight_bits = 2.140625,
 			       .act_bits = 16, .group_size = 128, .a_bits = 16 };
 	struct pe_array a = { .rows = 64, .cols = 2, .dataflow = CFG_DF_OS };
 	(void)state;
 	assert_non_null(ops);
 	assert_string_equal(ops->name, "lut_tc");
-	assert_int_equal(ops->version, PE_OPS_VERSION);
 	assert_int_equal(ops->step_cycles(&p), 2);
 	rng_state = 6;
 	for (int i = 0; i < 2000; i++) {
@@ -808,7 +807,6 @@ static void test_registry_and_errors(void **state)
 		const struct pe_bt_ops *ops = pe_bt_find(names[i]);
 		void *st;
 		assert_non_null(ops);
-		assert_int_equal(ops->version, PE_BT_VERSION);
 		assert_string_equal(ops->rtl_top, names[i]);
 		for (size_t j = 0; j < ops->n_in + ops->n_out; j++)
 			assert_true(ops->ports[j].width >= 1 && ops->ports[j].width <= 64);

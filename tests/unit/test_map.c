@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "pe.h"
 #include "cc_compile.h"
 #include "cc_emit.h"
 
@@ -170,7 +171,7 @@ static void block_totals(const struct vec *v, uint64_t *macs, uint64_t *loaded,
 static void check_gemm(const struct cfg_arch *a, uint64_t M, uint64_t K, uint64_t N,
 		       int phase, int kind)
 {
-	struct cc_gemm g = { M, K, N, phase, kind, cfg_arch_weight_bits(a, NULL, phase) };
+	struct cc_gemm g = { M, K, N, phase, kind, pe_weight_bits(a, NULL, phase), NULL };
 	struct cc_mapping m;
 	struct wl_op op;
 	struct ps_err err;
@@ -243,7 +244,7 @@ static void test_random_shapes(void **state)
 	for (size_t ai = 0; ai < sizeof archs / sizeof *archs; ai++) {
 		struct cfg_arch a;
 		struct ps_err err;
-		assert_int_equal(cfg_arch_load(archs[ai], &a, &err), PS_OK);
+		assert_int_equal(pe_arch_load(archs[ai], &a, &err), PS_OK);
 		for (int i = 0; i < 60; i++) {
 			uint64_t M = 1 + rnd(i % 3 ? 300 : 3000);
 			uint64_t K = 1 + rnd(i % 2 ? 2000 : 9000);
@@ -262,11 +263,11 @@ static void test_random_shapes(void **state)
 static void test_infeasible(void **state)
 {
 	struct cfg_arch a;
-	struct cc_gemm g = { 64, 4096, 64, WL_PREFILL, WL_LINEAR, 8 };
+	struct cc_gemm g = { 64, 4096, 64, WL_PREFILL, WL_LINEAR, 8, NULL };
 	struct cc_mapping m;
 	struct ps_err err;
 	(void)state;
-	assert_int_equal(cfg_arch_load(DATA "/arch/tiny.yaml", &a, &err), PS_OK);
+	assert_int_equal(pe_arch_load(DATA "/arch/tiny.yaml", &a, &err), PS_OK);
 	a.buffers[0].size_kib = 0.01;	/* 10 bytes */
 	assert_int_equal(cc_map_gemm(&a, &g, &m, &err), PS_OK);
 	assert_false(m.feasible);
@@ -292,7 +293,7 @@ static void test_model_trace_totals(void **state)
 		struct trace_summary ts;
 		struct ps_err err;
 		struct cc_compile_req rq = { .arch = &a, .model = &m, .scenario = &s, .out_path = path };
-		assert_int_equal(cfg_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+		assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
 		assert_int_equal(wl_model_find(models[i], &m, &err), PS_OK);
 		assert_int_equal(wl_scenario_parse("generate:128+2", &s, &err), PS_OK);
 		assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);

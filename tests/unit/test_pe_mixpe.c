@@ -757,7 +757,7 @@ static uint64_t gemm_mismatches(const struct tcfg *c, const struct tgemm *t)
 static void test_closed_form(void **state)
 {
 	static const unsigned groups[] = { 4, 8, 32, 128 };
-	const struct pe_ops *ops = pe_family_ops(CFG_FAM_MIXPE);
+	const struct pe_family *ops = pe_family_find("mixpe");
 	(void)state;
 	assert_non_null(ops);
 	rng_state = 0xc105ed;
@@ -881,7 +881,7 @@ static void test_quantized_gemm(void **state)
 {
 	enum { M = 8, N = 24, K = 384 };
 	struct wl_gen_params gp;
-	struct cc_qspec q;
+	struct fmt_qspec q;
 	struct cc_qtensor qt;
 	struct ps_err err;
 	float *w = malloc(N * K * sizeof *w), *a = malloc(M * K * sizeof *a);
@@ -893,7 +893,7 @@ static void test_quantized_gemm(void **state)
 	wl_gen_params_default(&gp);
 	assert_int_equal(wl_gen_weights(11, N, K, &gp, w, &err), PS_OK);
 	assert_int_equal(wl_gen_acts(12, M, K, &gp, a, &err), PS_OK);
-	assert_int_equal(cc_qspec_parse("mixpe-int4", &q, &err), PS_OK);
+	assert_int_equal(fmt_qspec_parse("mixpe-int4", &q, &err), PS_OK);
 	assert_int_equal(cc_quantize(&q, w, N, K, &qt, &err), PS_OK);
 	assert_int_equal(qt.group, 128);
 	for (int i = 0; i < M * K; i++)
@@ -957,7 +957,7 @@ static void test_quantized_gemm(void **state)
  * K (lanes); on whole tiles the compat cycles are equal. */
 static void test_timing_ops(void **state)
 {
-	const struct pe_ops *ops = pe_family_ops(CFG_FAM_MIXPE);
+	const struct pe_family *ops = pe_family_find("mixpe");
 	struct pe_params p;
 	struct pe_tile_timing tt;
 	struct pe_array a64 = { 64, 64, CFG_DF_OS }, a32 = { 32, 32, CFG_DF_OS };
@@ -979,7 +979,6 @@ static void test_timing_ops(void **state)
 
 	assert_non_null(ops);
 	assert_string_equal(ops->name, "mixpe");
-	assert_int_equal(ops->version, PE_OPS_VERSION);
 	for (size_t i = 0; i < sizeof pf / sizeof pf[0]; i++) {
 		memset(&p, 0, sizeof p);
 		p.lanes = 2;

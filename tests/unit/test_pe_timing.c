@@ -167,11 +167,11 @@ static struct pe_params params(uint32_t lanes, bool serial, double wbits,
 	return p;
 }
 
-static struct pe_tile_timing fam(int family, const struct pe_params *p,
+static struct pe_tile_timing fam(const char *family, const struct pe_params *p,
 				 const struct pe_array *a, uint64_t m,
 				 uint64_t n, uint64_t k, bool compat)
 {
-	const struct pe_ops *ops = pe_family_ops(family);
+	const struct pe_family *ops = pe_family_find(family);
 	struct pe_tile t = { .m = m, .n = n, .k = k };
 	struct pe_tile_timing r;
 	assert_non_null(ops);
@@ -191,21 +191,21 @@ static void test_bitfusion_fusion(void **state)
 	struct pe_params w3a8 = params(1, false, 3.0625, 8);
 	struct pe_params w4a16 = params(1, false, 4.0625, 16);
 	struct pe_params w8a16 = params(1, false, 8, 16);
-	const struct pe_ops *bf = pe_family_ops(CFG_FAM_BITFUSION);
+	const struct pe_family *bf = pe_family_find("bitfusion");
 	struct pe_tile_timing r8, r4;
 	(void)state;
 
 	assert_int_equal(bf->step_cycles(&w8a8), 1);
 	assert_int_equal(bf->step_cycles(&w4a8), 1);
 	assert_int_equal(bf->step_cycles(&w4a16), 2);
-	assert_int_equal(fam(CFG_FAM_BITFUSION, &w8a8, &os4, 4, 4, 16, true).steps, 16);
-	assert_int_equal(fam(CFG_FAM_BITFUSION, &w4a8, &os4, 4, 4, 16, true).steps, 8);
-	assert_int_equal(fam(CFG_FAM_BITFUSION, &w4a4, &os4, 4, 4, 16, true).steps, 4);
-	assert_int_equal(fam(CFG_FAM_BITFUSION, &w3a8, &os4, 4, 4, 16, true).steps, 8);
-	r4 = fam(CFG_FAM_BITFUSION, &w4a16, &os4, 4, 4, 16, true);
+	assert_int_equal(fam("bitfusion", &w8a8, &os4, 4, 4, 16, true).steps, 16);
+	assert_int_equal(fam("bitfusion", &w4a8, &os4, 4, 4, 16, true).steps, 8);
+	assert_int_equal(fam("bitfusion", &w4a4, &os4, 4, 4, 16, true).steps, 4);
+	assert_int_equal(fam("bitfusion", &w3a8, &os4, 4, 4, 16, true).steps, 8);
+	r4 = fam("bitfusion", &w4a16, &os4, 4, 4, 16, true);
 	assert_int_equal(r4.steps, 8);
 	assert_int_equal(r4.cycles, 16);
-	r8 = fam(CFG_FAM_BITFUSION, &w8a16, &os4, 4, 4, 16, true);
+	r8 = fam("bitfusion", &w8a16, &os4, 4, 4, 16, true);
 	assert_int_equal(r8.steps, 16);
 	assert_int_equal(r8.cycles, 32);
 
@@ -213,8 +213,8 @@ static void test_bitfusion_fusion(void **state)
 	 * 8 and k=16 takes 2 passes of 4 vectors (4-cycle loads hidden):
 	 * 4 + 4 + 4 + 3 + 3 = 18 cycles. W8A8 holds 4: 4 passes,
 	 * 4 + 3 x 4 + 4 + 3 + 3 = 26 cycles. */
-	r4 = fam(CFG_FAM_BITFUSION, &w4a8, &ws4, 4, 4, 16, false);
-	r8 = fam(CFG_FAM_BITFUSION, &w8a8, &ws4, 4, 4, 16, false);
+	r4 = fam("bitfusion", &w4a8, &ws4, 4, 4, 16, false);
+	r8 = fam("bitfusion", &w8a8, &ws4, 4, 4, 16, false);
 	assert_int_equal(r8.steps, 16);	/* 4 passes x 4 vectors */
 	assert_int_equal(r4.steps, 8);
 	assert_int_equal(r4.cycles, 18);
@@ -224,7 +224,7 @@ static void test_bitfusion_fusion(void **state)
 /* BitMoD: ceil(floor(bits)/2) cycles per step; dequantizer 8 cycles. */
 static void test_bitmod(void **state)
 {
-	const struct pe_ops *bm = pe_family_ops(CFG_FAM_BITMOD);
+	const struct pe_family *bm = pe_family_find("bitmod");
 	struct pe_params p = params(4, true, 4.0625, 16);
 	struct pe_tile_timing r;
 	(void)state;
@@ -245,22 +245,22 @@ static void test_bitmod(void **state)
 
 	/* 4-bit BitMoD = the serial OS case above (4 lanes, step 2). */
 	p = params(4, true, 4.0625, 16);
-	r = fam(CFG_FAM_BITMOD, &p, &os4, 4, 8, 18, false);
+	r = fam("bitmod", &p, &os4, 4, 8, 18, false);
 	/* cycle mode takes the bit-true array's closed form (pe_bitmod_gemm.c,
 	 * proven equal to stepping in test_bitmod_bt): 42, where the generic
 	 * systolic form would give 30 — it adds the 8-cycle dequantizer and
 	 * the results' drain along the rows */
 	assert_int_equal(r.cycles, 42);
 	assert_int_equal(r.busy_pe_cycles, 320);
-	r = fam(CFG_FAM_BITMOD, &p, &os4, 4, 8, 18, true);
+	r = fam("bitmod", &p, &os4, 4, 8, 18, true);
 	assert_int_equal(r.cycles, 20);	/* compat: steps x step */
 }
 
 /* The MAC families run one cycle per step: INT8 on the WS edge case. */
 static void test_mac_families(void **state)
 {
-	static const int fams[] = { CFG_FAM_FP16, CFG_FAM_INT8, CFG_FAM_ANT,
-				    CFG_FAM_OLIVE };
+	static const char *const fams[] = { "fp16", "int8", "ant",
+				    "olive" };
 	struct pe_params p = params(1, false, 8, 16);
 	size_t i;
 	(void)state;
@@ -268,32 +268,33 @@ static void test_mac_families(void **state)
 		struct pe_tile_timing r = fam(fams[i], &p, &ws4, 5, 3, 9, false);
 		assert_int_equal(r.cycles, 25);
 		assert_int_equal(r.steps, 15);
-		assert_null(pe_family_ops(fams[i])->dq_cycles);
+		assert_null(pe_family_find(fams[i])->dq_cycles);
 	}
 }
 
-/* Every registered family speaks version 2 and has the required methods;
- * the baselines of the issue are all registered. */
+/* Every family of families.def has a descriptor with the required
+ * methods, named as listed, in its folder; the issue's baselines are all
+ * there; no two share a name. */
 static void test_registry(void **state)
 {
-	static const int need[] = { CFG_FAM_FP16, CFG_FAM_INT8,
-				    CFG_FAM_BITFUSION, CFG_FAM_ANT,
-				    CFG_FAM_OLIVE, CFG_FAM_BITMOD };
-	int f;
-	size_t i;
+	static const char *const need[] = { "fp16", "int8", "bitfusion", "ant",
+					    "olive", "bitmod", "mixpe", "lut_tc",
+					    "flightllm" };
+	size_t i, n = 0;
 	(void)state;
-	for (f = 0; f < CFG_FAM_N; f++) {
-		const struct pe_ops *ops = pe_family_ops(f);
-		if (!ops)
-			continue;
-		assert_int_equal(ops->version, PE_OPS_VERSION);
-		assert_int_equal(ops->version, 2);
-		assert_non_null(ops->step_cycles);
-		assert_non_null(ops->tile_timing);
-		assert_string_equal(ops->name, cfg_family_names[f]);
+	for (i = 0; pe_families[i]; i++, n++) {
+		const struct pe_family *f = pe_families[i];
+		assert_non_null(f->step_cycles);
+		assert_non_null(f->tile_timing);
+		assert_non_null(f->default_weights);
+		assert_non_null(f->folder);
+		assert_ptr_equal(pe_family_find(f->name), f);
 	}
+	assert_int_equal(n, pe_family_count());
+	assert_int_equal(n, sizeof need / sizeof need[0]);
 	for (i = 0; i < sizeof need / sizeof need[0]; i++)
-		assert_non_null(pe_family_ops(need[i]));
+		assert_non_null(pe_family_find(need[i]));
+	assert_null(pe_family_find("tpu"));
 }
 
 int main(void)

@@ -22,9 +22,9 @@
 static void quant(const char *spec, const float *w, uint64_t n, uint64_t k,
 		  struct cc_qtensor *t)
 {
-	struct cc_qspec q;
+	struct fmt_qspec q;
 	struct ps_err err = { "" };
-	if (cc_qspec_parse(spec, &q, &err) != PS_OK)
+	if (fmt_qspec_parse(spec, &q, &err) != PS_OK)
 		fail_msg("%s", err.msg);
 	if (cc_quantize(&q, w, n, k, t, &err) != PS_OK)
 		fail_msg("%s: %s", spec, err.msg);
@@ -363,36 +363,36 @@ static void test_spec_parse(void **state)
 		"lut-int", "fp16-g128", "olive4-g128", "abfloat4_b5", "ant3",
 		"mixpe-int4-g128x", "int8_act-g128",
 	};
-	struct cc_qspec q, d[64];
+	struct fmt_qspec q, d[64];
 	struct ps_err err;
 	(void)state;
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-		if (cc_qspec_parse(good[i][0], &q, &err) != PS_OK)
+		if (fmt_qspec_parse(good[i][0], &q, &err) != PS_OK)
 			fail_msg("%s: %s", good[i][0], err.msg);
 		assert_string_equal(q.name, good[i][1]);
 	}
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-		if (cc_qspec_parse(bad[i], &q, &err) != PS_EINPUT)
+		if (fmt_qspec_parse(bad[i], &q, &err) != PS_EINPUT)
 			fail_msg("'%s' was accepted", bad[i]);
 	assert_true(strstr(err.msg, "int8_act-g128") != NULL);
-	assert_int_equal(cc_qspec_defaults(5, d, 64), 0);
+	assert_int_equal(fmt_qspec_defaults(5, d, 64), 0);
 	for (int b = 1; b <= 8; b++) {
-		int n = cc_qspec_defaults(b, d, 64);
+		int n = fmt_qspec_defaults(b, d, 64);
 		for (int i = 0; i < n; i++)
 			assert_int_equal(d[i].bits, b);
 	}
-	assert_true(cc_qspec_defaults(4, d, 64) >= 10);
-	assert_true(cc_qspec_defaults(3, d, 64) >= 5);
+	assert_true(fmt_qspec_defaults(4, d, 64) >= 10);
+	assert_true(fmt_qspec_defaults(3, d, 64) >= 5);
 }
 
 static void test_bad_input(void **state)
 {
 	float w[4] = { 0.1f, NAN, 0, 0 };
-	struct cc_qspec q;
+	struct fmt_qspec q;
 	struct cc_qtensor t;
 	struct ps_err err;
 	(void)state;
-	assert_int_equal(cc_qspec_parse("int4-g128", &q, &err), PS_OK);
+	assert_int_equal(fmt_qspec_parse("int4-g128", &q, &err), PS_OK);
 	assert_int_equal(cc_quantize(&q, w, 1, 4, &t, &err), PS_EINPUT);
 	assert_true(strstr(err.msg, "[0, 1]") != NULL);
 	assert_null(t.deq);

@@ -109,9 +109,9 @@ static void test_config_match(void **state)
 
 	assert_non_null(pe);
 	assert_ptr_equal(rtl_verify_find("ant"), pe);
-	assert_int_equal(cfg_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/ant.yaml",
+	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/ant.yaml",
 				       &a, &err), PS_OK);
-	assert_string_equal(cfg_family_names[a.pe.family], pe->family);
+	assert_string_equal(a.pe.family_name, pe->family);
 	for (int ph = 0; ph < 2; ph++) {
 		memset(&pp, 0, sizeof pp);
 		pe_params_from_arch(&a, NULL, ph, &pp);

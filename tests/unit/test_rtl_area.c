@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "pe.h"
 #include "cfg_arch.h"
 #include "rtl_area.h"
 #include "rtl_design.h"
@@ -244,7 +245,7 @@ static void test_cli(void **state)
 		struct ps_err err;
 		snprintf(path, sizeof path, "%s/../configs/arch/baseline/%s.yaml",
 			 rtl_dir(), archs[i]);
-		assert_int_equal(cfg_arch_load(path, &a, &err), PS_OK);
+		assert_int_equal(pe_arch_load(path, &a, &err), PS_OK);
 		assert_non_null(strstr(a.pe.area_source, "pesim area --pe int8_mac"));
 		printf("%s: area_um2 %.1f, pesim area %.2f\n", archs[i], a.pe.area_um2, est);
 		assert_float_equal(a.pe.area_um2, est, 0.05 + 1e-9);

@@ -200,8 +200,8 @@ static void test_config_match(void **state)
 	for (int k = 0; k < 2; k++) {
 		struct cfg_arch a;
 		struct ps_err err = { "" };
-		assert_int_equal(cfg_arch_load(cfgs[k], &a, &err), PS_OK);
-		assert_string_equal(cfg_family_names[a.pe.family], "bitmod");
+		assert_int_equal(pe_arch_load(cfgs[k], &a, &err), PS_OK);
+		assert_string_equal(a.pe.family_name, "bitmod");
 		for (int ph = 0; ph < 2; ph++) {
 			struct pe_params pp;
 			memset(&pp, 0, sizeof pp);

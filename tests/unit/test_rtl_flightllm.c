@@ -142,10 +142,10 @@ static void test_config_match(void **state)
 
 	assert_non_null(pe);
 	assert_ptr_equal(rtl_verify_find("flightllm_d8w8"), pe + 1);
-	assert_int_equal(cfg_arch_load(PESIM_SRCDIR
+	assert_int_equal(pe_arch_load(PESIM_SRCDIR
 				       "/configs/arch/flightllm/csd-2of16.yaml",
 				       &a, &err), PS_OK);
-	assert_string_equal(cfg_family_names[a.pe.family], pe->family);
+	assert_string_equal(a.pe.family_name, pe->family);
 	for (int ph = 0; ph < 2; ph++) {
 		memset(&pp, 0, sizeof pp);
 		pe_params_from_arch(&a, NULL, ph, &pp);

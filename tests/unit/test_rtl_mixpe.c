@@ -149,7 +149,7 @@ static void run_gemm(const struct cfg *c)
 {
 	enum { M = 9, N = 10, K = 384 };
 	struct wl_gen_params gp;
-	struct cc_qspec q;
+	struct fmt_qspec q;
 	struct cc_qtensor qt;
 	struct ps_err err = { "" };
 	float *w = malloc(N * K * sizeof *w), *af = malloc(M * K * sizeof *af);
@@ -159,7 +159,7 @@ static void run_gemm(const struct cfg *c)
 	wl_gen_params_default(&gp);
 	assert_int_equal(wl_gen_weights(21, N, K, &gp, w, &err), PS_OK);
 	assert_int_equal(wl_gen_acts(22, M, K, &gp, af, &err), PS_OK);
-	assert_int_equal(cc_qspec_parse(c->quant, &q, &err), PS_OK);
+	assert_int_equal(fmt_qspec_parse(c->quant, &q, &err), PS_OK);
 	assert_int_equal(cc_quantize(&q, w, N, K, &qt, &err), PS_OK);
 	for (int i = 0; i < M * K; i++)
 		a[i] = fmt_f16_from_f32(af[i]);
@@ -190,7 +190,7 @@ static void run_gemm(const struct cfg *c)
 	/* wider codes than the PE's weights */
 	if (strcmp(c->quant, "mixpe-int4")) {
 		struct cc_qtensor q4;
-		assert_int_equal(cc_qspec_parse("mixpe-int4", &q, &err), PS_OK);
+		assert_int_equal(fmt_qspec_parse("mixpe-int4", &q, &err), PS_OK);
 		assert_int_equal(cc_quantize(&q, w, N, K, &q4, &err), PS_OK);
 		bad = g;
 		bad.codes = q4.codes;
@@ -286,7 +286,7 @@ static void test_config_match(void **state)
 		struct ps_err err = { "" };
 		snprintf(path, sizeof path, PESIM_SRCDIR "/configs/arch/mixpe/%s.yaml",
 			 cases[i].yaml);
-		assert_int_equal(cfg_arch_load(path, &a, &err), PS_OK);
+		assert_int_equal(pe_arch_load(path, &a, &err), PS_OK);
 		pe_params_from_arch(&a, NULL, 0, &p);
 		const struct rtl_verify_pe *pe = rtl_verify_match("mixpe", &p);
 		assert_non_null(pe);

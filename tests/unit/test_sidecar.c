@@ -13,6 +13,7 @@
 #include <cmocka.h>
 #include <hdf5.h>
 
+#include "pe.h"
 #include "cc_compile.h"
 #include "cc_quant.h"
 #include "fmt.h"
@@ -46,7 +47,7 @@ static void test_bitmod_gemm(void **state)
 	float *w = malloc(N * K * sizeof *w), *x = malloc(M * K * sizeof *x);
 	uint8_t *codes = malloc(N * K), gfmt[N * (K / 128)];
 	uint16_t *ah = malloc(M * K * sizeof *ah);
-	struct cc_qspec q;
+	struct fmt_qspec q;
 	struct cc_qtensor t;
 	hid_t f;
 	int fd = mkstemp(path);
@@ -54,7 +55,7 @@ static void test_bitmod_gemm(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	rq.out_path = path;
-	assert_int_equal(cfg_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
 	assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);
 	snprintf(h5, sizeof h5, "%s.h5", path);
 	f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -66,7 +67,7 @@ static void test_bitmod_gemm(void **state)
 	/* the same generator seeds and the arch's prefill quantizer */
 	assert_int_equal(wl_gen_weights(7, N, K, NULL, w, &err), PS_OK);
 	assert_int_equal(wl_gen_acts(8, M, K, NULL, x, &err), PS_OK);
-	assert_int_equal(cc_qspec_parse(a.weight_bits.quant_prefill, &q, &err), PS_OK);
+	assert_int_equal(fmt_qspec_parse(a.weights.prefill, &q, &err), PS_OK);
 	assert_int_equal(cc_quantize(&q, w, N, K, &t, &err), PS_OK);
 	assert_memory_equal(codes, t.codes, N * K);
 	assert_memory_equal(gfmt, t.gfmt, sizeof gfmt);
@@ -91,7 +92,7 @@ static void test_bit_true_needs_gemm(void **state)
 	struct cc_compile_req rq = { .arch = &a, .model = &m, .scenario = &s,
 				     .out_path = "/tmp/pesim-never.pest", .bit_true = true };
 	(void)state;
-	assert_int_equal(cfg_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
 	assert_int_equal(wl_model_find("opt-1.3b", &m, &err), PS_OK);
 	assert_int_equal(wl_scenario_parse("prefill:8", &s, &err), PS_OK);
 	assert_int_equal(cc_compile(&rq, &cs, &err), PS_EINPUT);

@@ -1,0 +1,126 @@
+/* pe_family.c - the family registry, generated from families.def, and what
+ * every family shares: loading an arch, its weight formats, pe_params. */
+#include "pe.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "cfg_yaml.h"
+
+#define PE_FAMILY(n, f) extern const struct pe_family pe_family_##n;
+#include "families.def"
+#undef PE_FAMILY
+
+const struct pe_family *const pe_families[] = {
+#define PE_FAMILY(n, f) &pe_family_##n,
+#include "families.def"
+#undef PE_FAMILY
+	NULL
+};
+
+enum { N_FAMILIES = sizeof pe_families / sizeof *pe_families - 1 };
+
+size_t pe_family_count(void)
+{
+	return N_FAMILIES;
+}
+
+const struct pe_family *pe_family_find(const char *name)
+{
+	for (size_t i = 0; name && i < N_FAMILIES; i++)
+		if (!strcmp(pe_families[i]->name, name))
+			return pe_families[i];
+	return NULL;
+}
+
+const struct pe_family *pe_family_of(const struct cfg_arch *a)
+{
+	if (a->pe.family < 0 || (size_t)a->pe.family >= N_FAMILIES)
+		return NULL;
+	return pe_families[a->pe.family];
+}
+
+/* One weight format spec of the file: parsed, and run by the family. */
+static enum ps_status check_spec(const struct cfg_arch *a,
+				 const struct pe_family *f, const char *field,
+				 const char *spec, struct ps_err *err)
+{
+	struct fmt_qspec q;
+	struct ps_err e;
+	char why[200] = "";
+	if (fmt_qspec_parse(spec, &q, &e))
+		return cfg_arch_errf(a, field, err, "%s", e.msg);
+	if (f->runs && !f->runs(&q, why, sizeof why))
+		return cfg_arch_errf(a, field, err, "pe.family %s does not run %s weights: %s",
+				     f->name, q.name, why);
+	return PS_OK;
+}
+
+enum ps_status pe_arch_load(const char *path, struct cfg_arch *a,
+			    struct ps_err *err)
+{
+	struct cfg_family_schema sch[N_FAMILIES];
+	const struct cfg_family_schema *ps[N_FAMILIES];
+	const struct pe_family *f;
+	enum ps_status st;
+
+	for (size_t i = 0; i < N_FAMILIES; i++) {
+		const struct pe_family *g = pe_families[i];
+		sch[i] = (struct cfg_family_schema){ g->name, g->cfg_fields,
+						     g->cfg_defaults, g->cfg_size };
+		ps[i] = &sch[i];
+	}
+	if ((st = cfg_arch_parse(path, ps, N_FAMILIES, a, err)))
+		return st;
+	f = pe_family_of(a);
+	if (!a->weights.prefill[0])
+		snprintf(a->weights.prefill, sizeof a->weights.prefill, "%s", f->default_weights);
+	if (!a->weights.decode[0])
+		snprintf(a->weights.decode, sizeof a->weights.decode, "%s", f->default_weights);
+	if ((st = check_spec(a, f, "weights.prefill", a->weights.prefill, err)) ||
+	    (st = check_spec(a, f, "weights.decode", a->weights.decode, err)))
+		return st;
+	for (size_t i = 0; i < a->weights.n_per_model; i++) {
+		const struct cfg_model_weights *m = &a->weights.per_model[i];
+		char field[64];
+		for (int ph = 0; ph < 2; ph++) {
+			const char *s = ph ? m->decode : m->prefill;
+			snprintf(field, sizeof field, "weights.per_model[%zu].%s", i,
+				 ph ? "decode" : "prefill");
+			if (s[0] && (st = check_spec(a, f, field, s, err)))
+				return st;
+		}
+	}
+	return f->check ? f->check(a, err) : PS_OK;
+}
+
+void pe_weight_format(const struct cfg_arch *a, const char *model, int phase,
+		      struct fmt_qspec *q)
+{
+	/* pe_arch_load checked every spec: this parse cannot fail */
+	if (fmt_qspec_parse(cfg_arch_weight_spec(a, model, phase), q, NULL))
+		fmt_qspec_parse("none", q, NULL);
+}
+
+double pe_weight_bits(const struct cfg_arch *a, const char *model, int phase)
+{
+	struct fmt_qspec q;
+	pe_weight_format(a, model, phase, &q);
+	return q.stored_bits;
+}
+
+void pe_params_from_arch(const struct cfg_arch *a, const char *model,
+			 int phase, struct pe_params *p)
+{
+	const struct pe_family *f = pe_family_of(a);
+	memset(p, 0, sizeof *p);
+	pe_weight_format(a, model, phase, &p->wq);
+	p->lanes = a->pe.lanes;
+	p->weight_bits = p->wq.stored_bits;
+	p->code_bits = (uint32_t)p->wq.bits;
+	p->group_size = p->wq.group;
+	p->act_bits = a->pe.act_bits;
+	p->a_bits = a->pe.act_bits;
+	if (f && f->params)
+		f->params(a, p);
+}
