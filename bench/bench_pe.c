@@ -1,6 +1,6 @@
 /* bench_pe.c - PE-MACs per host second of each family's bit-true stepped
  * model (not a test: prints what it measured in this run). One GEMM per
- * preset through sim_bittrue_gemm; the timed part includes data
+ * preset through sim_run in bit-true mode; the timed part includes data
  * generation, quantization and the exact reference GEMM, so the rates are
  * lower bounds on the stepped models' own speed. */
 #include <stdio.h>
@@ -8,7 +8,7 @@
 #include <time.h>
 
 #include "pe.h"
-#include "sim_bittrue.h"
+#include "sim.h"
 
 static double now(void)
 {
@@ -32,7 +32,9 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof presets / sizeof *presets; i++) {
 		char path[512];
 		struct cfg_arch a;
-		struct sim_bt_result r;
+		struct sim_result r;
+		struct sim_request rq = { .arch = &a, .M = M, .K = K, .N = N,
+					  .mode = SIM_MODE_BITTRUE, .seed = 1 };
 		struct ps_err err;
 		double t0, t;
 		snprintf(path, sizeof path, PESIM_SRCDIR "/configs/arch/%s.yaml", presets[i]);
@@ -40,15 +42,15 @@ int main(int argc, char **argv)
 			printf("%-30s %s\n", presets[i], err.msg);
 			continue;
 		}
-		memset(&r, 0, sizeof r);
 		t0 = now();
-		if (sim_bittrue_gemm(&a, 0, M, K, N, 1, 0, &r, &err)) {
+		if (sim_run(&rq, &r, &err)) {
 			printf("%-30s %s\n", presets[i], err.msg);
 			continue;
 		}
 		t = now() - t0;
-		printf("%-30s %12.3g %14llu %10.2f\n", presets[i], (double)r.macs / t,
-		       (unsigned long long)r.cycles_stepped, r.sqnr_db);
+		printf("%-30s %12.3g %14llu %10.2f\n", presets[i], (double)r.bt.macs / t,
+		       (unsigned long long)r.bt.cycles_stepped, r.bt.sqnr_db);
+		sim_result_free(&r);
 	}
 	printf("(GEMM %llux%llux%llu per preset; the time includes data generation, "
 	       "quantization and the reference GEMM, so these are lower bounds)\n",

@@ -13,8 +13,7 @@
 #include <time.h>
 
 #include "pe.h"
-#include "cc_compile.h"
-#include "sim_engine.h"
+#include "sim.h"
 
 static double now(void)
 {
@@ -36,25 +35,19 @@ static double run_engine(const char *arch_path, const char *model, const char *s
 	struct cfg_energy en;
 	struct wl_model m;
 	struct wl_scenario s;
-	struct sim_engine *e;
-	struct cc_sink sink;
-	struct cc_compile_stats cs;
 	struct ps_err err;
-	struct cc_compile_req rq = { .arch = &a, .model = &m, .scenario = &s, .sink = &sink };
+	struct sim_request rq = { .arch = &a, .energy = &en, .model = &m, .scenario = &s,
+				  .mode = SIM_MODE_CYCLE, .no_replay = !memo };
 	double t0;
 	if (pe_arch_load(arch_path, &a, &err) || sim_load_energy(&a, &en, &err) ||
 	    wl_model_find(model, &m, &err) || wl_scenario_parse(scen, &s, &err))
 		die(&err);
 	t0 = now();
-	if (sim_engine_create(&e, &a, &en, false, false, &err))
+	if (sim_run(&rq, r, &err))
 		die(&err);
-	sim_engine_set_memo(e, memo);
-	sink.put = sim_engine_put;
-	sink.ctx = e;
-	if (cc_compile(&rq, &cs, &err) || sim_engine_finish(e, r, &err))
-		die(&err);
-	sim_engine_destroy(e);
-	return now() - t0;
+	t0 = now() - t0;
+	sim_result_free(r);
+	return t0;
 }
 
 int main(void)

@@ -61,10 +61,12 @@ int cmd_compile(int argc, char **argv)
 	struct cfg_arch arch;
 	struct wl_model m;
 	struct wl_scenario s;
+	struct wl_plan plan;
 	struct ps_err err;
 	struct stat sb;
 	enum ps_status st;
-	int c;
+	uint64_t M = 0, K = 0, N = 0;
+	int c, phase = WL_PREFILL;
 
 	memset(&rq, 0, sizeof rq);
 	rq.seed = 1;
@@ -75,7 +77,7 @@ int cmd_compile(int argc, char **argv)
 		case 'm': model = optarg; break;
 		case 's': scen = optarg; break;
 		case 'g': gemm = optarg; break;
-		case 'd': rq.gemm_phase = WL_DECODE; break;
+		case 'd': phase = WL_DECODE; break;
 		case 'b': rq.bit_true = true; break;
 		case 'S': {
 			char *e;
@@ -93,19 +95,21 @@ int cmd_compile(int argc, char **argv)
 		return cli_usage_error("compile", "unexpected argument '%s'", argv[optind]);
 	if (!arch_path || !rq.out_path || (!gemm == !model) || (model && !scen))
 		return cli_usage_error("compile", "--arch, -o and either --model with --scenario or --gemm are required");
-	if (gemm && cli_parse_gemm(gemm, &rq.M, &rq.K, &rq.N))
+	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
 		return cli_usage_error("compile", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
 	if ((st = pe_arch_load(arch_path, &arch, &err)))
 		return cli_fail("compile", st, &err);
 	rq.arch = &arch;
-	if (model) {
-		if ((st = wl_model_find(model, &m, &err)) ||
-		    (st = wl_scenario_parse(scen, &s, &err)))
-			return cli_fail("compile", st, &err);
-		rq.model = &m;
-		rq.scenario = &s;
-	}
-	if ((st = cc_compile(&rq, &cs, &err)))
+	if (model && ((st = wl_model_find(model, &m, &err)) ||
+		      (st = wl_scenario_parse(scen, &s, &err))))
+		return cli_fail("compile", st, &err);
+	st = model ? wl_plan_model(&m, &s, false, &plan, &err) :
+		     wl_plan_gemm(M, K, N, phase, &plan, &err);
+	rq.plan = &plan;
+	if (!st)
+		st = cc_compile(&rq, &cs, &err);
+	wl_plan_free(&plan);
+	if (st)
 		return cli_fail("compile", st, &err);
 	if (stat(rq.out_path, &sb) != 0)
 		sb.st_size = 0;

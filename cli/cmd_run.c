@@ -9,7 +9,6 @@
 #include "cli.h"
 #include "sim.h"
 #include "ps_json.h"
-#include "sim_bittrue.h"
 #include "sim_out.h"
 #include "wl_tensor.h"
 
@@ -47,68 +46,6 @@ static void help(FILE *fp)
 		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n");
 }
 
-static int report_bittrue(const struct cfg_arch *a, const char *what,
-			  const struct sim_bt_result *rp, enum ps_status st,
-			  const struct ps_err *errp, int json);
-
-static int run_bittrue(const struct cfg_arch *a, const struct wl_model *m,
-		       const struct wl_scenario *s, const char *trace,
-		       uint64_t M, uint64_t K,
-		       uint64_t N, int decode, uint32_t layer, uint64_t seed,
-		       int json)
-{
-	struct sim_bt_result r;
-	struct ps_err err;
-	enum ps_status st;
-	memset(&r, 0, sizeof r);
-	st = trace ? sim_bittrue_trace(a, trace, &r, &err) :
-	     m ? sim_bittrue_layer(a, m, s, layer, seed, &r, &err) :
-		 sim_bittrue_gemm(a, decode, M, K, N, seed, 0, &r, &err);
-	return report_bittrue(a, m ? m->name : trace ? trace : "gemm", &r, st, &err, json);
-}
-
-static int report_bittrue(const struct cfg_arch *a, const char *what,
-			  const struct sim_bt_result *rp, enum ps_status st,
-			  const struct ps_err *errp, int json)
-{
-	struct sim_bt_result r = *rp;
-	struct ps_err err = *errp;
-	if (st && st != PS_ECHECK)
-		return cli_fail("run", st, &err);
-	if (json) {
-		struct ps_json j;
-		ps_json_init(&j, stdout);
-		ps_json_obj_begin(&j, NULL);
-		ps_json_str(&j, "arch", a->name);
-		ps_json_str(&j, "mode", "bit-true");
-		ps_json_str(&j, "quant", r.quant);
-		ps_json_u64(&j, "gemms", r.gemms);
-		ps_json_u64(&j, "macs", r.macs);
-		ps_json_u64(&j, "cycles_stepped", r.cycles_stepped);
-		ps_json_u64(&j, "cycles_closed_form", r.cycles_closed_form);
-		ps_json_num(&j, "max_abs_err", r.max_abs_err);
-		ps_json_num(&j, "max_rel_err", r.max_rel_err);
-		ps_json_num(&j, "sqnr_db", r.sqnr_db);
-		ps_json_num(&j, "weight_sqnr_db", r.w_sqnr_db);
-		ps_json_bool(&j, "cycles_equal", r.cycles_stepped == r.cycles_closed_form);
-		ps_json_obj_end(&j);
-	} else {
-		printf("arch %s  mode bit-true  %s  weights %s\n", a->name, what, r.quant);
-		printf("%-22s %18llu (stepped)\n", "cycles", (unsigned long long)r.cycles_stepped);
-		printf("%-22s %18llu (closed form)%s\n", "cycles", (unsigned long long)r.cycles_closed_form,
-		       r.cycles_stepped == r.cycles_closed_form ? "  equal" : "  DIFFERENT");
-		printf("%-22s %18llu in %llu GEMMs\n", "MACs", (unsigned long long)r.macs,
-		       (unsigned long long)r.gemms);
-		printf("%-22s %18.6g\n", "max abs error", r.max_abs_err);
-		printf("%-22s %18.6g (|err| / max(|ref|, rms ref))\n", "max rel error", r.max_rel_err);
-		printf("%-22s %18.2f dB vs the exact GEMM of the dequantized weights\n", "SQNR", r.sqnr_db);
-		printf("%-22s %18.2f dB (quantization alone)\n", "weight SQNR", r.w_sqnr_db);
-	}
-	if (st)
-		return cli_fail("run", st, &err);
-	return 0;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -137,8 +74,9 @@ int cmd_run(int argc, char **argv)
 	int mode = SIM_MODE_CYCLE, attn = SIM_ATTN_PUBLISHED, c, compat_as = 0;
 	uint64_t M = 0, K = 0, N = 0, seed = 1, tokens = 16;
 	unsigned long layer = 0;
-	int decode = 0;
+	int decode = 0, have_t = 0;
 	int json = 0, ops = 0, code = 0;
+	struct wl_tensor t;
 	struct cfg_arch arch;
 	struct wl_model m;
 	struct wl_scenario s;
@@ -193,37 +131,16 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
-	if (weights) {
-		struct wl_tensor t;
-		struct sim_bt_result r;
-		size_t n = strlen(weights);
-		if (mode != SIM_MODE_BITTRUE || !arch_path || model || gemm || trace)
-			return cli_usage_error("run", "--weights runs in bit-true mode with --arch only");
-		st = n > 12 && !strcmp(weights + n - 12, ".safetensors") ?
-			     wl_safetensors_load(weights, tensor, &t, &err) :
-			     wl_npy_load(weights, &t, &err);
-		if (st)
-			return cli_fail("run", st, &err);
-		if (t.ndim != 2) {
-			wl_tensor_free(&t);
-			return cli_usage_error("run", "%s: weights must be 2-D [N, K]", weights);
-		}
-		if ((st = pe_arch_load(arch_path, &arch, &err))) {
-			wl_tensor_free(&t);
-			return cli_fail("run", st, &err);
-		}
-		memset(&r, 0, sizeof r);
-		st = sim_bittrue_gemm_w(&arch, decode, tokens, t.shape[1], t.shape[0], seed, 0,
-					t.data, &r, &err);
-		wl_tensor_free(&t);
-		return report_bittrue(&arch, weights, &r, st, &err, json);
-	}
-	if (!arch_path || (!!model + !!gemm + !!trace) != 1 || (model && !scen))
+	if (weights && (mode != SIM_MODE_BITTRUE || !arch_path || model || gemm || trace))
+		return cli_usage_error("run", "--weights runs in bit-true mode with --arch only");
+	if (!weights && (!arch_path || (!!model + !!gemm + !!trace) != 1 || (model && !scen)))
 		return cli_usage_error("run", "--arch and one of --model with --scenario, --gemm or --trace are required");
 	if (trace && mode == SIM_MODE_COMPAT)
 		return cli_usage_error("run", "--trace runs in cycle or bit-true mode");
 	if (gemm && mode == SIM_MODE_COMPAT)
 		return cli_usage_error("run", "--gemm runs in cycle or bit-true mode");
+	if (h5 && mode == SIM_MODE_BITTRUE)
+		return cli_usage_error("run", "--h5 holds cycle and compat results; bit-true results print (--json)");
 	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
 		return cli_usage_error("run", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
 	if ((st = pe_arch_load(arch_path, &arch, &err)))
@@ -231,20 +148,38 @@ int cmd_run(int argc, char **argv)
 	if (model && ((st = wl_model_find(model, &m, &err)) ||
 		      (st = wl_scenario_parse(scen, &s, &err))))
 		return cli_fail("run", st, &err);
-	if (mode == SIM_MODE_BITTRUE)
-		return run_bittrue(&arch, model ? &m : NULL, &s, trace, M, K, N,
-				   decode, (uint32_t)layer, seed, json);
+	if (weights) {
+		size_t n = strlen(weights);
+		st = n > 12 && !strcmp(weights + n - 12, ".safetensors") ?
+			     wl_safetensors_load(weights, tensor, &t, &err) :
+			     wl_npy_load(weights, &t, &err);
+		if (st)
+			return cli_fail("run", st, &err);
+		have_t = 1;
+		if (t.ndim != 2) {
+			wl_tensor_free(&t);
+			return cli_usage_error("run", "%s: weights must be 2-D [N, K]", weights);
+		}
+		M = tokens;
+		K = t.shape[1];
+		N = t.shape[0];
+	}
 	{
 		struct sim_request rq = {
 			.arch = &arch, .model = model ? &m : NULL,
 			.scenario = model ? &s : NULL, .M = M, .K = K, .N = N,
+			.gemm_phase = decode ? WL_DECODE : WL_PREFILL,
 			.trace_path = trace, .mode = mode, .compat_attn = attn,
 			.compat_assumptions = compat_as,
 			.keep_ops = json || ops || h5,
+			.seed = seed, .layer = (uint32_t)layer,
+			.weights = have_t ? t.data : NULL,
 		};
 		st = sim_run(&rq, &r, &err);
 	}
-	if (st)
+	if (have_t)
+		wl_tensor_free(&t);
+	if (st && !(st == PS_ECHECK && mode == SIM_MODE_BITTRUE))
 		return cli_fail("run", st, &err);
 	if (json) {
 		sim_print_json(stdout, &r);
@@ -254,7 +189,9 @@ int cmd_run(int argc, char **argv)
 			shown.n_ops = 0;
 		sim_print_table(stdout, &shown);
 	}
-	if (h5 && (st = sim_write_h5(h5, &r, &err)))
+	if (st)	/* bit-true: stepping and the closed form disagree */
+		code = cli_fail("run", st, &err);
+	else if (h5 && (st = sim_write_h5(h5, &r, &err)))
 		code = cli_fail("run", st, &err);
 	sim_result_free(&r);
 	return code;

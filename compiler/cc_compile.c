@@ -1,6 +1,6 @@
-/* cc_compile.c - compile a workload into a trace: expand the scenario into
- * GEMM ops (workloads/), map each distinct shape once (cc_map), emit its
- * block (cc_emit), stream records to the trace writer. */
+/* cc_compile.c - compile a workload into a trace: walk the plan's phases
+ * and their GEMM ops (workloads/), map each distinct shape once (cc_map),
+ * emit its block (cc_emit), stream records to the trace writer. */
 #include "cc_compile.h"
 
 #include <stdlib.h>
@@ -62,7 +62,7 @@ static enum ps_status compile_compat_op(struct compiler *c, const struct wl_op *
 {
 	const struct cfg_arch *a = c->r->arch;
 	struct cc_compat_op k;
-	enum ps_status st = cc_compat_op(a, c->r->model, op, c->r->compat_attn, &k, err);
+	enum ps_status st = cc_compat_op(a, c->r->plan->model, op, c->r->compat_attn, &k, err);
 	struct trace_insn in[5];
 	if (st)
 		return st;
@@ -117,7 +117,7 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 	g.N = op->N;
 	g.phase = op->phase;
 	g.kind = op->kind;
-	g.model = c->r->model ? c->r->model->name : NULL;
+	g.model = c->r->plan->model ? c->r->plan->model->name : NULL;
 	g.w_bits = pe_weight_bits(a, g.model, op->phase);
 	m = mapping(c, &g, err);
 	if (!m)
@@ -139,45 +139,40 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 
 static uint64_t workload_digest(const struct cc_compile_req *r)
 {
-	uint64_t h = CFG_FNV_INIT;
-	if (r->model)
-		h = cfg_fnv1a(r->model, sizeof *r->model, h);
-	if (r->scenario)
-		h = cfg_fnv1a(r->scenario->text, strlen(r->scenario->text), h);
-	h = cfg_fnv1a(&r->M, sizeof r->M, h);
-	h = cfg_fnv1a(&r->K, sizeof r->K, h);
-	h = cfg_fnv1a(&r->N, sizeof r->N, h);
+	const struct wl_plan *p = r->plan;
+	uint64_t h = CFG_FNV_INIT, none = 0;
+	if (p->model) {
+		h = cfg_fnv1a(p->model, sizeof *p->model, h);
+		h = cfg_fnv1a(p->text, strlen(p->text), h);
+	}
+	h = cfg_fnv1a(p->model ? &none : &p->gemm.M, sizeof none, h);
+	h = cfg_fnv1a(p->model ? &none : &p->gemm.K, sizeof none, h);
+	h = cfg_fnv1a(p->model ? &none : &p->gemm.N, sizeof none, h);
 	h = cfg_fnv1a(&r->bit_true, sizeof r->bit_true, h);
 	h = cfg_fnv1a(&r->compat, sizeof r->compat, h);
 	h = cfg_fnv1a(&r->compat_attn, sizeof r->compat_attn, h);
 	return cfg_fnv1a(&r->seed, sizeof r->seed, h);
 }
 
-static enum ps_status compile_model(struct compiler *c, struct ps_err *err)
+static enum ps_status compile_plan(struct compiler *c, struct ps_err *err)
 {
-	const struct cc_compile_req *r = c->r;
-	struct wl_phase *ph = calloc(WL_MAX_PHASES, sizeof *ph);
-	size_t np = 0;
-	enum ps_status st;
-	if (!ph)
-		return ps_errf(err, PS_ENOMEM, "out of memory");
-	st = wl_scenario_phases(r->scenario, r->model, r->compat, ph, WL_MAX_PHASES,
-				&np, err);
-	for (size_t p = 0; p < np && !st; p++) {
+	const struct wl_plan *p = c->r->plan;
+	enum ps_status st = PS_OK;
+	for (size_t i = 0; i < p->n_phases && !st; i++) {
 		struct wl_op *ops = NULL;
 		size_t n = 0;
-		st = wl_phase_ops(r->model, &ph[p], &ops, &n, err);
-		for (size_t i = 0; i < n * ph[p].times && !st; i++) {
-			st = r->compat ? compile_compat_op(c, &ops[i % n], err) :
-					 compile_op(c, &ops[i % n], err);
-			if (st)
+		st = wl_plan_ops(p, i, &ops, &n, err);
+		for (size_t k = 0; k < n * p->phases[i].times && !st; k++) {
+			const struct wl_op *op = &ops[k % n];
+			st = c->r->compat ? compile_compat_op(c, op, err) :
+					    compile_op(c, op, err);
+			if (st && p->model)
 				ps_err_prefix(err, st, "%s %s op %zu (%s, layer %u)",
-					      r->model->name, r->scenario->text, i,
-					      ops[i % n].name, ops[i % n].layer);
+					      p->model->name, p->text, k, op->name,
+					      op->layer);
 		}
 		free(ops);
 	}
-	free(ph);
 	return st;
 }
 
@@ -205,30 +200,17 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 		c->out.put = writer_put;
 		c->out.ctx = c->w;
 	}
-	if (r->bit_true && (r->model || !r->out_path)) {
+	if (r->bit_true && (r->plan->model || !r->out_path)) {
 		st = ps_errf(err, PS_EINPUT,
 			     "--bit-true needs --gemm and -o: operand data of a whole model would be gigabytes");
-	} else if (r->model) {
-		st = compile_model(c, err);
 	} else {
-		struct wl_op op;
-		memset(&op, 0, sizeof op);
-		snprintf(op.name, sizeof op.name, "gemm");
-		op.kind = WL_LINEAR;
-		op.cls = WL_OP_FFN;
-		op.M = r->M;
-		op.K = r->K;
-		op.N = r->N;
-		op.repeat = 1;
-		op.batch = 1;
-		op.tokens = (uint32_t)(r->M < UINT32_MAX ? r->M : UINT32_MAX);
-		op.phase = r->gemm_phase;
-		st = r->compat ? compile_compat_op(c, &op, err) : compile_op(c, &op, err);
+		const struct wl_op *g = &r->plan->gemm;
+		st = compile_plan(c, err);
 		if (!st && r->bit_true) {
 			struct cc_sidecar *sc;
 			st = cc_sidecar_open(&sc, r->out_path, r->arch, r->seed, err);
 			if (!st) {
-				st = cc_sidecar_gemm(sc, 0, r->M, r->K, r->N, r->gemm_phase, err);
+				st = cc_sidecar_gemm(sc, 0, g->M, g->K, g->N, g->phase, err);
 				if (st)
 					cc_sidecar_abort(sc);
 				else

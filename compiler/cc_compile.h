@@ -14,13 +14,12 @@
 
 struct cc_compile_req {
 	const struct cfg_arch *arch;
-	const struct wl_model *model;		/* NULL with a single GEMM */
-	const struct wl_scenario *scenario;
-	uint64_t M, K, N;			/* single GEMM (model == NULL) */
-	int gemm_phase;				/* enum wl_phase_kind for it */
+	/* the workload, expanded once by the caller (wl_plan_model with
+	 * decode_at_prompt = compat, or wl_plan_gemm) */
+	const struct wl_plan *plan;
 	const char *out_path;
 	const struct cc_sink *sink;		/* instead of out_path: records go here */
-	bool bit_true;
+	bool bit_true;				/* one-GEMM plans only */
 	uint64_t seed;
 	bool no_shortcut;			/* tests: emit every outer tile */
 	/* The compat mapping policy: every op is one tile with the BitMoD

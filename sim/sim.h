@@ -1,12 +1,16 @@
 /* sim.h - the simulation API: a request (arch, model, scenario, mode) in, a
  * result (cycles, actions, priced energy, area, per-op rows) out.
  *
- * Modes share one code path up to the per-op timing: the scenario expands to
- * phases and ops (workloads/), each op is timed by the mode's model, actions
- * accumulate, and pricing happens once at the end (energy.c).
- *   cycle  - the compiler maps and emits the trace straight into the
- *            cycle-level engine (sim_engine.c), or a trace file is replayed.
- *   compat - the BitMoD paper's analytical method (sim_compat.c), exactly. */
+ * One run path for every mode: sim_run expands the workload once (a
+ * wl_plan: the scenario's phases, or one GEMM), then the mode walks it.
+ *   cycle    - the compiler maps and emits the trace straight into the
+ *              cycle-level engine (sim_engine.c), or a trace file is
+ *              replayed; actions are priced once at the end (energy.c).
+ *   compat   - the BitMoD paper's analytical method (sim_compat.c), exactly.
+ *   bit-true - generated (or given) operand data through the PE family's
+ *              stepped model against an exact reference GEMM
+ *              (sim_bittrue.c): the linears of one layer of the plan's first
+ *              phase, the GEMM, or a bit-true trace's GEMMs. */
 #ifndef SIM_H
 #define SIM_H
 
@@ -56,13 +60,32 @@ struct sim_request {
 	const struct wl_model *model;		/* NULL: one GEMM (M, K, N) */
 	const struct wl_scenario *scenario;
 	uint64_t M, K, N;			/* the GEMM when model is NULL */
+	int gemm_phase;			/* enum wl_phase_kind of that GEMM */
 	int mode;			/* enum sim_mode */
 	int compat_attn;		/* enum sim_compat_attn */
 	bool keep_ops;			/* fill result->ops */
 	/* cycle mode: impose the compat method's assumptions (compat mapping
 	 * policy + the engine's compat timing) */
 	bool compat_assumptions;
-	const char *trace_path;		/* cycle mode: replay this trace */
+	const char *trace_path;		/* cycle / bit-true: this trace */
+	bool no_replay;			/* cycle: step every unit (benches) */
+	/* bit-true */
+	uint64_t seed;			/* data generator seed */
+	uint32_t layer;			/* the layer whose linears run */
+	const float *weights;		/* [N, K] given weights (with M, K, N
+					 * and no model), or NULL: generated */
+};
+
+/* Bit-true results (sim_bittrue.c). */
+struct sim_bt_result {
+	uint64_t gemms, macs;
+	uint64_t cycles_stepped, cycles_closed_form;
+	double max_abs_err;	/* max |out - ref| */
+	double max_rel_err;	/* max |out - ref| / max(|ref|, rms(ref)) */
+	double sqnr_db;		/* 10 log10(sum ref^2 / sum (out - ref)^2) */
+	double sum_ref2, sum_err2, ref_rms_max;
+	double w_sqnr_db;	/* of the quantized weights alone (last GEMM) */
+	char quant[48];		/* quantizer of the last GEMM */
 };
 
 /* One op of one phase. Counts are per execution; `times` says how many
@@ -115,8 +138,12 @@ struct sim_result {
 	double dram_bw_bits_per_cycle;	/* achieved */
 	uint64_t sram_bytes_written[8], sram_bytes_read[8];	/* per arch buffer */
 	uint64_t instructions, units;	/* records and unrolled iterations */
+	/* bit-true mode (cycles = bt.cycles_stepped, macs = bt.macs) */
+	struct sim_bt_result bt;
 };
 
+/* Run a request. Bit-true mode returns PS_ECHECK (with the result filled)
+ * when stepping and the closed form disagree. */
 enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 		       struct ps_err *err);
 void sim_result_free(struct sim_result *res);

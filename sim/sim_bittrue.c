@@ -179,26 +179,25 @@ out:
 }
 
 enum ps_status sim_bittrue_layer(const struct cfg_arch *a,
-				 const struct wl_model *m,
-				 const struct wl_scenario *s, uint32_t layer,
+				 const struct wl_plan *p, uint32_t layer,
 				 uint64_t seed, struct sim_bt_result *r,
 				 struct ps_err *err)
 {
-	struct wl_phase ph[2];
+	const struct wl_model *m = p->model;
 	struct wl_op *ops = NULL;
-	size_t np = 0, n = 0;
+	size_t n = 0;
 	enum ps_status st;
+	if (!m || !p->n_phases)
+		return ps_errf(err, PS_EINPUT, "bit-true layers need a model scenario");
 	if (layer >= m->layers)
 		return ps_errf(err, PS_EINPUT, "--layer %u: %s has %u layers", layer,
 			       m->name, m->layers);
-	st = wl_scenario_phases(s, m, true, ph, 2, &np, err);
-	if (!st)
-		st = wl_phase_ops(m, &ph[0], &ops, &n, err);
+	st = wl_plan_ops(p, 0, &ops, &n, err);
 	for (size_t i = 0; i < n && !st; i++) {
 		if (ops[i].kind != WL_LINEAR || ops[i].layer != layer)
 			continue;
-		st = sim_bittrue_gemm(a, ph[0].kind, ops[i].M, ops[i].K, ops[i].N,
-				      seed, (uint32_t)i, r, err);
+		st = sim_bittrue_gemm(a, p->phases[0].kind, ops[i].M, ops[i].K,
+				      ops[i].N, seed, (uint32_t)i, r, err);
 	}
 	free(ops);
 	return st;

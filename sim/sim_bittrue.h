@@ -17,19 +17,9 @@
 #include "cfg_arch.h"
 #include "pe.h"
 #include "ps_status.h"
+#include "sim.h"
 #include "wl_model.h"
 #include "wl_scenario.h"
-
-struct sim_bt_result {
-	uint64_t gemms, macs;
-	uint64_t cycles_stepped, cycles_closed_form;
-	double max_abs_err;	/* max |out - ref| */
-	double max_rel_err;	/* max |out - ref| / max(|ref|, rms(ref)) */
-	double sqnr_db;		/* 10 log10(sum ref^2 / sum (out - ref)^2) */
-	double sum_ref2, sum_err2, ref_rms_max;
-	double w_sqnr_db;	/* of the quantized weights alone (last GEMM) */
-	char quant[48];		/* quantizer of the last GEMM */
-};
 
 /* One GEMM, accumulated into r (zero it first). */
 enum ps_status sim_bittrue_gemm(const struct cfg_arch *a, int phase,
@@ -44,11 +34,10 @@ enum ps_status sim_bittrue_gemm_w(const struct cfg_arch *a, int phase,
 				  uint64_t seed, uint32_t op, const float *weights,
 				  struct sim_bt_result *r, struct ps_err *err);
 
-/* The weight GEMMs (linears) of one layer of a scenario's first phase.
+/* The weight GEMMs (linears) of one layer of a plan's first phase.
  * Attention GEMMs multiply activations by activations and are skipped. */
 enum ps_status sim_bittrue_layer(const struct cfg_arch *a,
-				 const struct wl_model *m,
-				 const struct wl_scenario *s, uint32_t layer,
+				 const struct wl_plan *p, uint32_t layer,
 				 uint64_t seed, struct sim_bt_result *r,
 				 struct ps_err *err);
 

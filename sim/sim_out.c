@@ -5,9 +5,50 @@
 
 #include "ps_json.h"
 
+/* Bit-true mode: the stepped model against the exact reference. */
+static void bittrue_table(FILE *fp, const struct sim_result *r)
+{
+	const struct sim_bt_result *b = &r->bt;
+	fprintf(fp, "arch %s  mode bit-true  %s %s  weights %s\n", r->arch, r->model,
+		r->scenario, b->quant);
+	fprintf(fp, "%-22s %18" PRIu64 " (stepped)\n", "cycles", b->cycles_stepped);
+	fprintf(fp, "%-22s %18" PRIu64 " (closed form)%s\n", "cycles", b->cycles_closed_form,
+		b->cycles_stepped == b->cycles_closed_form ? "  equal" : "  DIFFERENT");
+	fprintf(fp, "%-22s %18" PRIu64 " in %" PRIu64 " GEMMs\n", "MACs", b->macs, b->gemms);
+	fprintf(fp, "%-22s %18.6g\n", "max abs error", b->max_abs_err);
+	fprintf(fp, "%-22s %18.6g (|err| / max(|ref|, rms ref))\n", "max rel error", b->max_rel_err);
+	fprintf(fp, "%-22s %18.2f dB vs the exact GEMM of the dequantized weights\n", "SQNR", b->sqnr_db);
+	fprintf(fp, "%-22s %18.2f dB (quantization alone)\n", "weight SQNR", b->w_sqnr_db);
+}
+
+static void bittrue_json(FILE *fp, const struct sim_result *r)
+{
+	const struct sim_bt_result *b = &r->bt;
+	struct ps_json j;
+	ps_json_init(&j, fp);
+	ps_json_obj_begin(&j, NULL);
+	ps_json_str(&j, "arch", r->arch);
+	ps_json_str(&j, "mode", "bit-true");
+	ps_json_str(&j, "quant", b->quant);
+	ps_json_u64(&j, "gemms", b->gemms);
+	ps_json_u64(&j, "macs", b->macs);
+	ps_json_u64(&j, "cycles_stepped", b->cycles_stepped);
+	ps_json_u64(&j, "cycles_closed_form", b->cycles_closed_form);
+	ps_json_num(&j, "max_abs_err", b->max_abs_err);
+	ps_json_num(&j, "max_rel_err", b->max_rel_err);
+	ps_json_num(&j, "sqnr_db", b->sqnr_db);
+	ps_json_num(&j, "weight_sqnr_db", b->w_sqnr_db);
+	ps_json_bool(&j, "cycles_equal", b->cycles_stepped == b->cycles_closed_form);
+	ps_json_obj_end(&j);
+}
+
 void sim_print_table(FILE *fp, const struct sim_result *r)
 {
 	const struct energy_breakdown *e = &r->energy;
+	if (r->mode == SIM_MODE_BITTRUE) {
+		bittrue_table(fp, r);
+		return;
+	}
 	fprintf(fp, "arch %s  model %s  scenario %s  mode %s%s\n", r->arch,
 		r->model, r->scenario, sim_mode_names[r->mode],
 		r->mode == SIM_MODE_COMPAT ?
@@ -92,6 +133,10 @@ void sim_print_json(FILE *fp, const struct sim_result *r)
 {
 	struct ps_json j;
 	const struct energy_breakdown *e = &r->energy;
+	if (r->mode == SIM_MODE_BITTRUE) {
+		bittrue_json(fp, r);
+		return;
+	}
 	ps_json_init(&j, fp);
 	ps_json_obj_begin(&j, NULL);
 	ps_json_str(&j, "arch", r->arch);

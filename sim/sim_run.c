@@ -1,10 +1,13 @@
-/* sim_run.c - scenario -> phases -> ops -> per-op timing -> totals -> pricing. */
+/* sim_run.c - the one run path: the workload expanded once (a plan), then
+ * the mode's timing (compat per op, the cycle-level engine over the
+ * compiled trace, or the bit-true stepped models), totals and pricing. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cc_compile.h"
 #include "sim.h"
+#include "sim_bittrue.h"
 #include "sim_engine.h"
 
 const char *const sim_mode_names[] = { "cycle", "compat", "bit-true", NULL };
@@ -36,14 +39,15 @@ static void add_acts(struct sim_actions *dst, const struct sim_actions *src,
 
 static enum ps_status run_phase(const struct sim_request *req,
 				const struct cfg_energy *energy,
-				const struct wl_phase *ph,
+				const struct wl_plan *plan, size_t pi,
 				struct sim_phase_stats *ps,
 				struct sim_result *res, size_t *ops_cap,
 				struct ps_err *err)
 {
+	const struct wl_phase *ph = &plan->phases[pi];
 	struct wl_op *ops = NULL;
 	size_t n = 0;
-	enum ps_status st = wl_phase_ops(req->model, ph, &ops, &n, err);
+	enum ps_status st = wl_plan_ops(plan, pi, &ops, &n, err);
 	if (st)
 		return st;
 	ps->phase = *ph;
@@ -121,6 +125,7 @@ static enum ps_status replay(const char *path, const struct cfg_arch *a,
 /* cycle mode: compile into the engine (or replay a trace), then price. */
 static enum ps_status run_cycle(const struct sim_request *req,
 				const struct cfg_energy *energy,
+				const struct wl_plan *plan,
 				struct sim_result *res, struct ps_err *err)
 {
 	struct sim_engine *e;
@@ -129,14 +134,14 @@ static enum ps_status run_cycle(const struct sim_request *req,
 					      req->keep_ops, err);
 	if (st)
 		return st;
+	if (req->no_replay)
+		sim_engine_set_memo(e, false);
 	if (req->trace_path) {
 		st = replay(req->trace_path, req->arch, e, err);
 	} else {
 		struct cc_sink sink = { sim_engine_put, e };
 		struct cc_compile_req cr = {
-			.arch = req->arch, .model = req->model,
-			.scenario = req->scenario, .M = req->M, .K = req->K,
-			.N = req->N, .sink = &sink,
+			.arch = req->arch, .plan = plan, .sink = &sink,
 			.compat = req->compat_assumptions,
 			.compat_attn = req->compat_attn,
 		};
@@ -162,14 +167,74 @@ static enum ps_status run_cycle(const struct sim_request *req,
 	return st;
 }
 
+/* bit-true mode: the stepped models against the exact reference. */
+static enum ps_status run_bittrue(const struct sim_request *req,
+				  const struct wl_plan *plan,
+				  struct sim_result *res, struct ps_err *err)
+{
+	const struct cfg_arch *a = req->arch;
+	struct sim_bt_result *r = &res->bt;
+	enum ps_status st;
+
+	if (req->trace_path)
+		st = sim_bittrue_trace(a, req->trace_path, r, err);
+	else if (req->model)
+		st = sim_bittrue_layer(a, plan, req->layer, req->seed, r, err);
+	else if (req->weights)
+		st = sim_bittrue_gemm_w(a, req->gemm_phase, req->M, req->K, req->N,
+					req->seed, 0, req->weights, r, err);
+	else
+		st = sim_bittrue_gemm(a, req->gemm_phase, req->M, req->K, req->N,
+				      req->seed, 0, r, err);
+	if (st && st != PS_ECHECK)
+		return st;
+	res->cycles = r->cycles_stepped;
+	res->macs = r->macs;
+	res->seconds = (double)res->cycles / (a->clock_mhz * 1e6);
+	return st;
+}
+
+/* compat mode: the paper's method op by op, then price. */
+static enum ps_status run_compat(const struct sim_request *req,
+				 const struct cfg_energy *energy,
+				 const struct wl_plan *plan,
+				 struct sim_result *res, struct ps_err *err)
+{
+	const struct cfg_arch *a = req->arch;
+	size_t ops_cap = 0;
+	enum ps_status st = PS_OK;
+
+	if (!req->model)
+		return ps_errf(err, PS_EINPUT, "compat mode runs a model scenario (not a GEMM or a trace)");
+	res->phases = calloc(plan->n_phases ? plan->n_phases : 1, sizeof *res->phases);
+	if (!res->phases)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	res->n_phases = plan->n_phases;
+	for (size_t i = 0; i < plan->n_phases && !st; i++) {
+		uint64_t pes = cfg_arch_pes(a, plan->phases[i].kind);
+		if (pes > res->pes)
+			res->pes = pes;
+		st = run_phase(req, energy, plan, i, &res->phases[i], res,
+			       &ops_cap, err);
+	}
+	if (!st)
+		st = energy_price(energy, &res->acts, &res->energy, err);
+	if (st)
+		return st;
+	res->pe_area_um2 = a->pe.area_um2;
+	res->array_area_um2 = a->pe.area_um2 * (double)res->pes;
+	snprintf(res->area_source, sizeof res->area_source, "%s", a->pe.area_source);
+	res->seconds = (double)res->cycles / (a->clock_mhz * 1e6);
+	return PS_OK;
+}
+
 enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 		       struct ps_err *err)
 {
-	struct wl_phase *phases;
+	struct wl_plan plan = { 0 };
 	struct cfg_energy own;
 	const struct cfg_energy *energy = req->energy;
 	const struct cfg_arch *a = req->arch;
-	size_t np = 0, ops_cap = 0;
 	enum ps_status st;
 
 	memset(res, 0, sizeof *res);
@@ -196,52 +261,36 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 		energy = &own;
 	}
 	snprintf(res->energy_table, sizeof res->energy_table, "%s", energy->id);
-	if (req->mode == SIM_MODE_CYCLE)
-		return run_cycle(req, energy, res, err);
-	if (req->mode == SIM_MODE_BITTRUE)
-		return ps_errf(err, PS_EINPUT, "bit-true mode runs through sim_bittrue.h");
-	if (!req->model || !req->scenario)
-		return ps_errf(err, PS_EINPUT, "compat mode runs a model scenario (not a GEMM or a trace)");
 
-	/* The compat method runs every decode step at the prompt's context. */
-	phases = calloc(WL_MAX_PHASES, sizeof *phases);
-	if (!phases)
-		return ps_errf(err, PS_ENOMEM, "out of memory");
-	st = wl_scenario_phases(req->scenario, req->model,
-				req->mode == SIM_MODE_COMPAT, phases,
-				WL_MAX_PHASES, &np, err);
-	res->phases = st ? NULL : calloc(np ? np : 1, sizeof *res->phases);
-	if (!st && !res->phases)
-		st = ps_errf(err, PS_ENOMEM, "out of memory");
-	if (st) {
-		free(phases);
-		return st;
-	}
-	res->n_phases = np;
-	for (size_t i = 0; i < np; i++) {
-		uint64_t pes = cfg_arch_pes(a, phases[i].kind);
-		if (pes > res->pes)
-			res->pes = pes;
-		st = run_phase(req, energy, &phases[i], &res->phases[i], res,
-			       &ops_cap, err);
-		if (st)
+	/* the workload, expanded once; every decode step of a generate runs
+	 * at the prompt's context under the compat method's assumptions */
+	if (req->model && req->scenario)
+		st = wl_plan_model(req->model, req->scenario,
+				   req->mode == SIM_MODE_COMPAT || req->compat_assumptions,
+				   &plan, err);
+	else if (!req->trace_path)
+		st = wl_plan_gemm(req->M, req->K, req->N, req->gemm_phase, &plan, err);
+	else
+		st = PS_OK;
+	if (!st) {
+		switch (req->mode) {
+		case SIM_MODE_CYCLE:
+			st = run_cycle(req, energy, &plan, res, err);
 			break;
+		case SIM_MODE_COMPAT:
+			st = run_compat(req, energy, &plan, res, err);
+			break;
+		case SIM_MODE_BITTRUE:
+			st = run_bittrue(req, &plan, res, err);
+			break;
+		default:
+			st = ps_errf(err, PS_EINPUT, "unknown mode %d", req->mode);
+		}
 	}
-	free(phases);
-	if (st) {
+	wl_plan_free(&plan);
+	if (st && st != PS_ECHECK)
 		sim_result_free(res);
-		return st;
-	}
-	st = energy_price(energy, &res->acts, &res->energy, err);
-	if (st) {
-		sim_result_free(res);
-		return st;
-	}
-	res->pe_area_um2 = a->pe.area_um2;
-	res->array_area_um2 = a->pe.area_um2 * (double)res->pes;
-	snprintf(res->area_source, sizeof res->area_source, "%s", a->pe.area_source);
-	res->seconds = (double)res->cycles / (a->clock_mhz * 1e6);
-	return PS_OK;
+	return st;
 }
 
 void sim_result_free(struct sim_result *res)

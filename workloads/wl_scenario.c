@@ -358,3 +358,68 @@ enum ps_status wl_phase_ops(const struct wl_model *m,
 	*n = e.n;
 	return PS_OK;
 }
+
+/* ---- plans ---- */
+
+enum ps_status wl_plan_model(const struct wl_model *m,
+			     const struct wl_scenario *s, bool decode_at_prompt,
+			     struct wl_plan *p, struct ps_err *err)
+{
+	memset(p, 0, sizeof *p);
+	p->model = m;
+	snprintf(p->text, sizeof p->text, "%s", s->text);
+	p->phases = calloc(WL_MAX_PHASES, sizeof *p->phases);
+	if (!p->phases)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	return wl_scenario_phases(s, m, decode_at_prompt, p->phases,
+				  WL_MAX_PHASES, &p->n_phases, err);
+}
+
+enum ps_status wl_plan_gemm(uint64_t M, uint64_t K, uint64_t N, int phase,
+			    struct wl_plan *p, struct ps_err *err)
+{
+	struct wl_op *op = &p->gemm;
+	memset(p, 0, sizeof *p);
+	snprintf(p->text, sizeof p->text, "%llux%llux%llu", (unsigned long long)M,
+		 (unsigned long long)K, (unsigned long long)N);
+	p->phases = calloc(1, sizeof *p->phases);
+	if (!p->phases)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	p->n_phases = 1;
+	p->phases[0] = (struct wl_phase){ .kind = phase,
+		.tokens = (uint32_t)(M < UINT32_MAX ? M : UINT32_MAX),
+		.ctx = 0, .batch = 1, .times = 1 };
+	snprintf(op->name, sizeof op->name, "gemm");
+	op->kind = WL_LINEAR;
+	op->cls = WL_OP_FFN;
+	op->M = M;
+	op->K = K;
+	op->N = N;
+	op->repeat = 1;
+	op->batch = 1;
+	op->tokens = p->phases[0].tokens;
+	op->phase = phase;
+	op->a_kind = WL_ACT;
+	op->b_kind = WL_WEIGHT;
+	return PS_OK;
+}
+
+enum ps_status wl_plan_ops(const struct wl_plan *p, size_t i,
+			   struct wl_op **ops, size_t *n, struct ps_err *err)
+{
+	if (p->model)
+		return wl_phase_ops(p->model, &p->phases[i], ops, n, err);
+	*ops = malloc(sizeof **ops);
+	if (!*ops)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	**ops = p->gemm;
+	*n = 1;
+	return PS_OK;
+}
+
+void wl_plan_free(struct wl_plan *p)
+{
+	free(p->phases);
+	p->phases = NULL;
+	p->n_phases = 0;
+}

@@ -102,6 +102,31 @@ static inline uint64_t wl_op_macs(const struct wl_op *op)
 	return op->M * op->K * op->N * op->repeat;
 }
 
+/* A workload expanded once: the phases of a model scenario, or one GEMM as
+ * a one-phase plan. Every mode of a run walks the same plan; each phase's
+ * ops come from wl_plan_ops (cheap and deterministic, so a long generate
+ * holds only its phase list). */
+struct wl_plan {
+	const struct wl_model *model;	/* NULL: the one GEMM below */
+	char text[128];			/* the scenario, or "MxKxN" */
+	struct wl_phase *phases;
+	size_t n_phases;
+	struct wl_op gemm;		/* model == NULL: the op */
+};
+
+/* The plan of scenario s on model m (decode_at_prompt as for
+ * wl_scenario_phases). Free with wl_plan_free, also after an error. */
+enum ps_status wl_plan_model(const struct wl_model *m,
+			     const struct wl_scenario *s, bool decode_at_prompt,
+			     struct wl_plan *p, struct ps_err *err);
+/* One linear GEMM out[M,N] = A[M,K] x W[K,N] in phase `phase`. */
+enum ps_status wl_plan_gemm(uint64_t M, uint64_t K, uint64_t N, int phase,
+			    struct wl_plan *p, struct ps_err *err);
+/* The ops of phase i in execution order (malloc'd, as wl_phase_ops). */
+enum ps_status wl_plan_ops(const struct wl_plan *p, size_t i,
+			   struct wl_op **ops, size_t *n, struct ps_err *err);
+void wl_plan_free(struct wl_plan *p);
+
 const char *wl_op_class_name(int cls);
 const char *wl_phase_name(int kind);
 

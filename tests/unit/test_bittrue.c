@@ -43,7 +43,8 @@ static void test_families(void **state)
 		struct sim_bt_result g, t;
 		struct cc_compile_stats cs;
 		struct ps_err err;
-		struct cc_compile_req rq = { .arch = &a, .M = 8, .K = 256, .N = 48,
+		struct wl_plan plan;
+		struct cc_compile_req rq = { .arch = &a, .plan = &plan,
 					     .bit_true = true, .seed = 5 };
 		const struct pe_family *pe;
 		int fd;
@@ -65,7 +66,9 @@ static void test_families(void **state)
 		assert_true(fd >= 0);
 		close(fd);
 		rq.out_path = pest;
+		assert_int_equal(wl_plan_gemm(8, 256, 48, WL_PREFILL, &plan, &err), PS_OK);
 		assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);
+		wl_plan_free(&plan);
 		if (sim_bittrue_trace(&a, pest, &t, &err))
 			fail_msg("%s (trace): %s", cases[i].preset, err.msg);
 		assert_true(t.sum_err2 == g.sum_err2);

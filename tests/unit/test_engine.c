@@ -284,12 +284,15 @@ static void test_memo_exact(void **state)
 		struct sim_engine *e;
 		struct cc_sink sink;
 		struct cc_compile_stats cs;
-		struct cc_compile_req rq = { .arch = &a, .model = &m, .scenario = &sc, .sink = &sink };
+		struct wl_plan plan;
+		struct cc_compile_req rq = { .arch = &a, .plan = &plan, .sink = &sink };
+		assert_int_equal(wl_plan_model(&m, &sc, false, &plan, &err), PS_OK);
 		assert_int_equal(sim_engine_create(&e, &a, &en, false, false, &err), PS_OK);
 		sim_engine_set_memo(e, i == 0);
 		sink.put = sim_engine_put;
 		sink.ctx = e;
 		assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);
+		wl_plan_free(&plan);
 		assert_int_equal(sim_engine_finish(e, &r[i], &err), PS_OK);
 		if (i == 0)
 			assert_true(sim_engine_memo_hits(e) > 100);

@@ -292,11 +292,14 @@ static void test_model_trace_totals(void **state)
 		struct cc_compile_stats cs;
 		struct trace_summary ts;
 		struct ps_err err;
-		struct cc_compile_req rq = { .arch = &a, .model = &m, .scenario = &s, .out_path = path };
+		struct wl_plan plan;
+		struct cc_compile_req rq = { .arch = &a, .plan = &plan, .out_path = path };
 		assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
 		assert_int_equal(wl_model_find(models[i], &m, &err), PS_OK);
 		assert_int_equal(wl_scenario_parse("generate:128+2", &s, &err), PS_OK);
+		assert_int_equal(wl_plan_model(&m, &s, false, &plan, &err), PS_OK);
 		assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);
+		wl_plan_free(&plan);
 		assert_int_equal(trace_summarize(path, &ts, &err), PS_OK);
 		assert_true(ts.macs == cs.macs);
 		assert_true(ts.load_bytes[0] + ts.load_bytes[1] + ts.load_bytes[2] == cs.dram_read_bytes);

@@ -42,7 +42,8 @@ static void test_bitmod_gemm(void **state)
 	struct cfg_arch a;
 	struct cc_compile_stats cs;
 	struct ps_err err;
-	struct cc_compile_req rq = { .arch = &a, .M = M, .K = K, .N = N,
+	struct wl_plan plan;
+	struct cc_compile_req rq = { .arch = &a, .plan = &plan,
 				     .bit_true = true, .seed = 7 };
 	float *w = malloc(N * K * sizeof *w), *x = malloc(M * K * sizeof *x);
 	uint8_t *codes = malloc(N * K), gfmt[N * (K / 128)];
@@ -56,7 +57,9 @@ static void test_bitmod_gemm(void **state)
 	close(fd);
 	rq.out_path = path;
 	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(wl_plan_gemm(M, K, N, WL_PREFILL, &plan, &err), PS_OK);
 	assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);
+	wl_plan_free(&plan);
 	snprintf(h5, sizeof h5, "%s.h5", path);
 	f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
 	assert_true(f >= 0);
@@ -89,13 +92,16 @@ static void test_bit_true_needs_gemm(void **state)
 	struct wl_scenario s;
 	struct cc_compile_stats cs;
 	struct ps_err err;
-	struct cc_compile_req rq = { .arch = &a, .model = &m, .scenario = &s,
+	struct wl_plan plan;
+	struct cc_compile_req rq = { .arch = &a, .plan = &plan,
 				     .out_path = "/tmp/pesim-never.pest", .bit_true = true };
 	(void)state;
 	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
 	assert_int_equal(wl_model_find("opt-1.3b", &m, &err), PS_OK);
 	assert_int_equal(wl_scenario_parse("prefill:8", &s, &err), PS_OK);
+	assert_int_equal(wl_plan_model(&m, &s, false, &plan, &err), PS_OK);
 	assert_int_equal(cc_compile(&rq, &cs, &err), PS_EINPUT);
+	wl_plan_free(&plan);
 	assert_non_null(strstr(err.msg, "--bit-true needs --gemm"));
 	assert_int_equal(access("/tmp/pesim-never.pest", F_OK), -1);	/* nothing left behind */
 }
