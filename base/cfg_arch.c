@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cfg_yaml.h"
+#include "ps_path.h"
 
 const char *const cfg_dataflow_names[] = { "weight-stationary",
 					   "output-stationary", NULL };
@@ -266,11 +267,10 @@ void cfg_energy_path(const struct cfg_arch *a, char *buf, size_t n)
 			 a->path, a->energy_table);
 	else if (!strncmp(a->path, "arch/", 5))
 		snprintf(buf, n, "energy/%s.yaml", a->energy_table);
-	else
-#ifdef PESIM_SRCDIR
-		snprintf(buf, n, "%s/configs/energy/%s.yaml", PESIM_SRCDIR,
+	else {
+		char dir[4096];
+		snprintf(buf, n, "%s/%s.yaml",
+			 ps_data_dir(NULL, "configs/energy", dir, sizeof dir),
 			 a->energy_table);
-#else
-		snprintf(buf, n, "configs/energy/%s.yaml", a->energy_table);
-#endif
+	}
 }

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ps_path.h"
 #include "rpt.h"
 
 const struct rpt_recipe rpt_recipes[] = {
@@ -18,14 +19,9 @@ const struct rpt_recipe *rpt_find(const char *name)
 	return NULL;
 }
 
-#ifndef PESIM_SRCDIR
-#define PESIM_SRCDIR "."
-#endif
-
 void rpt_default_dirs(struct rpt_options *o)
 {
-	const char *c = getenv("PESIM_CONFIGS");
-	const char *r = getenv("PESIM_REFERENCE");
-	o->configs_dir = c && *c ? c : PESIM_SRCDIR "/configs";
-	o->ref_dir = r && *r ? r : PESIM_SRCDIR "/reports/reference";
+	static char configs[4096], ref[4096];
+	o->configs_dir = ps_data_dir("PESIM_CONFIGS", "configs", configs, sizeof configs);
+	o->ref_dir = ps_data_dir("PESIM_REFERENCE", "reports/reference", ref, sizeof ref);
 }

@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ps_path.h"
+
 /* FlightLLM's packed INT8 MAC (shared/reference/flightllm_dsp48.md): AREG
  * = 1 via A1, BREG = 2, DREG = ADREG = MREG = PREG = 1, AMULTSEL = "AD",
  * no C register, OPMODE/INMODE/ALUMODE/CARRYIN straight from the fabric.
@@ -147,36 +149,8 @@ const struct rtl_design *rtl_design_find(const char *name)
 	return NULL;
 }
 
-#ifdef PESIM_SRCDIR
-static int dir_exists(const char *path)
-{
-	struct stat sb;
-	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-#endif
-
 const char *rtl_dir(void)
 {
-	static char buf[PATH_MAX];
-	static const char rel[] = "/../rtl";
-	const char *env = getenv("PESIM_RTL");
-	ssize_t len;
-	char *slash;
-
-	if (env && *env)
-		return env;
-#ifdef PESIM_SRCDIR
-	if (dir_exists(PESIM_SRCDIR "/rtl"))
-		return PESIM_SRCDIR "/rtl";
-#endif
-	len = readlink("/proc/self/exe", buf, sizeof buf - 1);
-	if (len > 0) {
-		buf[len] = '\0';
-		slash = strrchr(buf, '/');
-		if (slash && (size_t)(slash - buf) + sizeof rel <= sizeof buf) {
-			memcpy(slash, rel, sizeof rel);
-			return buf;
-		}
-	}
-	return "rtl";
+	static char buf[4096];
+	return ps_data_dir("PESIM_RTL", "rtl", buf, sizeof buf);
 }

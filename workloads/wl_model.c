@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cfg_yaml.h"
+#include "ps_path.h"
 
 /* Order follows enum wl_model_kind and enum wl_ffn_kind. */
 static const char *const kind_names[] = { "decoder", "encoder", NULL };
@@ -210,40 +211,10 @@ enum ps_status wl_model_load(const char *path, struct wl_model *m,
 	return PS_OK;
 }
 
-#ifdef PESIM_SRCDIR
-static bool dir_exists(const char *path)
-{
-	struct stat sb;
-	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
-}
-#endif
-
 const char *wl_zoo_dir(void)
 {
-	static char buf[PATH_MAX];
-	static const char rel[] = "/../workloads/models";
-	const char *env = getenv("PESIM_ZOO");
-	ssize_t len;
-	char *slash;
-
-	if (env && *env)
-		return env;
-#ifdef PESIM_SRCDIR
-	/* Checked so that an installed binary whose build tree is gone still
-	 * finds the zoo next to itself. */
-	if (dir_exists(PESIM_SRCDIR "/workloads/models"))
-		return PESIM_SRCDIR "/workloads/models";
-#endif
-	len = readlink("/proc/self/exe", buf, sizeof buf - 1);
-	if (len > 0) {
-		buf[len] = '\0';
-		slash = strrchr(buf, '/');
-		if (slash && (size_t)(slash - buf) + sizeof rel <= sizeof buf) {
-			memcpy(slash, rel, sizeof rel);
-			return buf;
-		}
-	}
-	return "workloads/models";
+	static char buf[4096];
+	return ps_data_dir("PESIM_ZOO", "workloads/models", buf, sizeof buf);
 }
 
 static bool is_yaml(const char *name)
