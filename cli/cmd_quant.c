@@ -115,44 +115,14 @@ static int model_mats(const struct wl_model *m, uint32_t layer, uint64_t seed,
 struct agg {
 	struct cc_qstats st;
 	double bits_x_n;
-	uint64_t hist[4], outl_pairs, pairs, kept;
-	char types[160];
-	char note[96];
+	struct cc_qnote note;
 };
 
 static void aggregate(struct agg *a, const struct cc_qtensor *t, const char *mat)
 {
-	uint64_t numel = t->n * t->k;
 	cc_qstats_add(&a->st, &t->st);
-	a->bits_x_n += t->stored_bits * (double)numel;
-	snprintf(a->note, sizeof a->note, "%s", t->note);
-	if (t->spec.method == FMT_QM_BITMOD)
-		for (uint64_t i = 0; i < t->n * t->n_groups; i++)
-			a->hist[(t->gfmt[i] - t->spec.fmt) & 3]++;
-	if (t->spec.method == FMT_QM_OLIVE) {
-		uint64_t p = t->n * ((t->k + 1) / 2);
-		a->pairs += p;
-		a->outl_pairs += (uint64_t)llround(t->outlier_pairs * (double)p);
-	}
-	if (t->spec.method == FMT_QM_ANT) {
-		size_t l = strlen(a->types);
-		snprintf(a->types + l, sizeof a->types - l, "%s%s:%s", l ? " " : "", mat,
-			 fmt_get(t->fmt)->name);
-	}
-}
-
-static void finish_note(struct agg *a, const struct fmt_qspec *q)
-{
-	uint64_t tot = a->hist[0] + a->hist[1] + a->hist[2] + a->hist[3];
-	if (q->method == FMT_QM_BITMOD && tot)
-		snprintf(a->note, sizeof a->note, "er+ %.0f%% er- %.0f%% ea+ %.0f%% ea- %.0f%%",
-			 100.0 * a->hist[0] / tot, 100.0 * a->hist[1] / tot,
-			 100.0 * a->hist[2] / tot, 100.0 * a->hist[3] / tot);
-	if (q->method == FMT_QM_OLIVE && a->pairs)
-		snprintf(a->note, sizeof a->note, "outlier pairs %.3f%%",
-			 100.0 * (double)a->outl_pairs / (double)a->pairs);
-	if (q->method == FMT_QM_ANT)
-		snprintf(a->note, sizeof a->note, "%s", a->types);
+	a->bits_x_n += t->stored_bits * (double)(t->n * t->k);
+	cc_qnote_add(&a->note, t, mat);
 }
 
 static int parse_formats(const char *list, struct fmt_qspec *specs, int *ns,
@@ -215,7 +185,7 @@ static void print_results(bool json, const char *src, const struct mat *mats,
 				ps_json_num(&j, "sqnr_db", ag[f].st.sqnr_db);
 			else
 				ps_json_str(&j, "sqnr_db", ag[f].st.sqnr_db > 0 ? "inf" : "-inf");
-			ps_json_str(&j, "note", ag[f].note);
+			ps_json_str(&j, "note", ag[f].note.text);
 			ps_json_obj_end(&j);
 		}
 		ps_json_arr_end(&j);
@@ -230,7 +200,7 @@ static void print_results(bool json, const char *src, const struct mat *mats,
 	for (int f = 0; f < ns; f++)
 		printf("%-20s %8.4f %11.4e %8.3f  %s\n", specs[f].name,
 		       ag[f].bits_x_n / (double)total, ag[f].st.mse, ag[f].st.sqnr_db,
-		       ag[f].note);
+		       ag[f].note.text);
 }
 
 int cmd_quant(int argc, char **argv)
@@ -374,7 +344,6 @@ int cmd_quant(int argc, char **argv)
 		rc = cli_usage_error("quant", "the tensor is empty");
 	} else {
 		for (int f = 0; f < ns; f++)
-			finish_note(&ag[f], &specs[f]);
 		print_results(json, src, mats, nm, specs, ns, ag, total);
 	}
 	free(ag);

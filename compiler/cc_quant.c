@@ -167,6 +167,45 @@ void cc_qstats_add(struct cc_qstats *a, const struct cc_qstats *b)
 	finish_stats(a);
 }
 
+void cc_qnote_add(struct cc_qnote *a, const struct cc_qtensor *t,
+		  const char *mat)
+{
+	uint64_t tot;
+	snprintf(a->text, sizeof a->text, "%s", t->note);
+	switch (t->spec.method) {
+	case FMT_QM_BITMOD:
+		if (fmt_get(t->spec.fmt)->kind == FMT_K_INT)
+			break;	/* bitmod-int<b>: one type */
+		for (uint64_t i = 0; i < t->n * t->n_groups; i++)
+			a->hist[(t->gfmt[i] - t->spec.fmt) & 3]++;
+		tot = a->hist[0] + a->hist[1] + a->hist[2] + a->hist[3];
+		if (tot)
+			snprintf(a->text, sizeof a->text,
+				 "er+ %.0f%% er- %.0f%% ea+ %.0f%% ea- %.0f%%",
+				 100.0 * a->hist[0] / tot, 100.0 * a->hist[1] / tot,
+				 100.0 * a->hist[2] / tot, 100.0 * a->hist[3] / tot);
+		break;
+	case FMT_QM_OLIVE: {
+		uint64_t p = t->n * ((t->k + 1) / 2);
+		a->pairs += p;
+		a->outl_pairs += (uint64_t)llround(t->outlier_pairs * (double)p);
+		if (a->pairs)
+			snprintf(a->text, sizeof a->text, "outlier pairs %.3f%%",
+				 100.0 * (double)a->outl_pairs / (double)a->pairs);
+		break;
+	}
+	case FMT_QM_ANT: {
+		size_t l = strlen(a->types);
+		snprintf(a->types + l, sizeof a->types - l, "%s%s:%s", l ? " " : "",
+			 mat, fmt_get(t->fmt)->name);
+		snprintf(a->text, sizeof a->text, "%s", a->types);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
 enum ps_status cc_quantize(const struct fmt_qspec *q, const float *w,
 			   uint64_t n, uint64_t k, struct cc_qtensor *out,
 			   struct ps_err *err)

@@ -123,6 +123,18 @@ enum ps_status cc_quantize(const struct fmt_qspec *q, const float *w,
 			   struct ps_err *err);
 void cc_qtensor_free(struct cc_qtensor *t);
 
+/* A one-line note of what a quantizer chose, over several tensors (a
+ * layer's matrices): BitMoD's type shares, OliVe's outlier pairs, ANT's
+ * type per matrix, else the last tensor's own note. Zero it, add every
+ * tensor, read text. */
+struct cc_qnote {
+	uint64_t hist[4], outl_pairs, pairs;
+	char types[160];
+	char text[160];
+};
+void cc_qnote_add(struct cc_qnote *n, const struct cc_qtensor *t,
+		  const char *matrix);
+
 /* Error of deq against w over count elements. */
 void cc_qstats_compute(const float *w, const float *deq, uint64_t count,
 		       struct cc_qstats *st);

@@ -159,11 +159,6 @@ struct pe_family {
 	/* Its stepped models (pe_bt.h: the RTL's golden models),
 	 * NULL-terminated. */
 	const struct pe_bt_ops *const *bt_models;
-
-	/* ---- area ---- */
-	/* The RTL design (rtl_design name) whose Yosys area is one PE's
-	 * (`pesim area`), NULL: none yet. */
-	const char *area_design;
 };
 
 /* The generic systolic timing the MAC-style families share (pe_systolic.c):

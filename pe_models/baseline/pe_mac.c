@@ -85,7 +85,6 @@ const struct pe_family pe_family_fp16 = {
 	.tile_timing = mac_tile_timing,
 	.gemm_bt = pe_fp16_gemm_bt,
 	.bt_models = fp16_bt,
-	.area_design = "fp16_mac",
 };
 
 const struct pe_family pe_family_int8 = {
@@ -98,7 +97,6 @@ const struct pe_family pe_family_int8 = {
 	.tile_timing = mac_tile_timing,
 	.gemm_bt = pe_int8_gemm_bt,
 	.bt_models = int8_bt,
-	.area_design = "int8_mac",
 };
 
 const struct pe_family pe_family_ant = {
@@ -111,7 +109,6 @@ const struct pe_family pe_family_ant = {
 	.tile_timing = mac_tile_timing,
 	.gemm_bt = pe_ant_gemm_bt,
 	.bt_models = ant_bt,
-	.area_design = "ant_mac",
 };
 
 const struct pe_family pe_family_olive = {

@@ -128,5 +128,4 @@ const struct pe_family pe_family_bitmod = {
 	.dq_cycles = bitmod_dq_cycles,
 	.gemm_bt = pe_bitmod_gemm_bt,
 	.bt_models = bitmod_bt,
-	.area_design = "bitmod_pe",
 };

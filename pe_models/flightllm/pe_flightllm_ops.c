@@ -253,5 +253,4 @@ const struct pe_family pe_family_flightllm = {
 	.tile_timing = fl_tile_timing,
 	.gemm_bt = fl_gemm_bt,
 	.bt_models = fl_bt,
-	.area_design = "dsp48e2_packed",
 };

@@ -217,5 +217,4 @@ const struct pe_family pe_family_lut_tc = {
 	.tile_timing = lut_tc_tile_timing,
 	.gemm_bt = pe_lut_tc_gemm_bt,
 	.bt_models = lut_tc_bt,
-	.area_design = "lut_tc_tile",
 };

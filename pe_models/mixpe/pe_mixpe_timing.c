@@ -131,5 +131,4 @@ const struct pe_family pe_family_mixpe = {
 	.dq_cycles = mixpe_dq_cycles,
 	.gemm_bt = pe_mixpe_gemm_bt,
 	.bt_models = mixpe_bt,
-	.area_design = "mixpe_pe_w4a8",
 };
