@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfg_yaml.h"
 #include "cli.h"
 #include "ps_status.h"
 #include "ps_version.h"
@@ -41,6 +42,21 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n(see 'pesim %s --help')\n", cmd);
 	return 2;
+}
+
+int cli_set_add(const char *cmd, struct cfg_sets *ss, const char *arg)
+{
+	struct ps_err err;
+	if (cfg_sets_add(ss, arg, NULL, &err)) {
+		cli_fail(cmd, PS_EINPUT, &err);
+		return -1;
+	}
+	if (!strncmp(arg, "run.", 4)) {
+		fprintf(stderr, "pesim %s: --set %s: run.* fields belong to sweep files; "
+			"here they are options (--model, --scenario, --mode, ...)\n", cmd, arg);
+		return -1;
+	}
+	return 0;
 }
 
 static void usage(FILE *fp)

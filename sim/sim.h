@@ -148,6 +148,12 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 		       struct ps_err *err);
 void sim_result_free(struct sim_result *res);
 
+/* Overrides (--set, sweep points) by the document they change: "model.*"
+ * the model's YAML (prefix stripped), "run.*" the request (a sweep file's
+ * run: block), every other path the arch. NULL outputs are skipped. */
+void sim_sets_split(const struct cfg_sets *all, struct cfg_sets *arch,
+		    struct cfg_sets *model, struct cfg_sets *run);
+
 /* Load the energy table an arch names. */
 enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,
 			       struct ps_err *err);

@@ -29,6 +29,18 @@ enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,
 	return PS_OK;
 }
 
+void sim_sets_split(const struct cfg_sets *all, struct cfg_sets *arch,
+		    struct cfg_sets *model, struct cfg_sets *run)
+{
+	static const char *const not_arch[] = { "model", "run", NULL };
+	if (arch)
+		cfg_sets_select(all, NULL, not_arch, arch);
+	if (model)
+		cfg_sets_select(all, "model", NULL, model);
+	if (run)
+		cfg_sets_select(all, "run", NULL, run);
+}
+
 static void add_acts(struct sim_actions *dst, const struct sim_actions *src,
 		     double times)
 {
