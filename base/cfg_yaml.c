@@ -470,6 +470,33 @@ const char *cfg_doc_name(const struct cfg_doc *d)
 	return d->name;
 }
 
+struct fy_node *cfg_doc_root(struct cfg_doc *d)
+{
+	return fy_document_root(d->doc);
+}
+
+int cfg_node_line(struct fy_node *n)
+{
+	return first_line(n, 0);
+}
+
+char *cfg_node_text(struct fy_node *n)
+{
+	const char *s;
+	size_t len;
+	char *out;
+	if (n && fy_node_get_type(n) == FYNT_SCALAR) {
+		s = fy_node_get_scalar(n, &len);
+		out = malloc(len + 1);
+		if (out) {
+			memcpy(out, s ? s : "", len);
+			out[len] = '\0';
+		}
+		return out;
+	}
+	return fy_emit_node_to_string(n, FYECF_MODE_FLOW_ONELINE | FYECF_WIDTH_INF);
+}
+
 enum ps_status cfg_doc_scalar(struct cfg_doc *d, const char *path, char *buf,
 			      size_t n, int *line, struct ps_err *err)
 {

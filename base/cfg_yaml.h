@@ -57,7 +57,7 @@ struct cfg_field {
 #define CFG_MAX_SETS 32
 #define CFG_SET_PATH 96
 #define CFG_SET_VALUE 256
-#define CFG_SET_ORIGIN 160
+#define CFG_SET_ORIGIN 256
 struct cfg_set {
 	char path[CFG_SET_PATH];
 	char value[CFG_SET_VALUE];
@@ -121,6 +121,14 @@ enum ps_status cfg_doc_walk(struct cfg_doc *d, const struct cfg_field *fields,
 			    void *dst, struct cfg_lines *lines,
 			    struct ps_err *err);
 const char *cfg_doc_name(const struct cfg_doc *d);
+/* For readers of parts the schema leaves to them (CFG_SKIP): the root
+ * node of the libfyaml tree, a node's 1-based line (0 unknown) and its
+ * text (a scalar's, a collection in YAML flow style; malloc'd, NULL when
+ * out of memory). */
+struct fy_node;
+struct fy_node *cfg_doc_root(struct cfg_doc *d);
+int cfg_node_line(struct fy_node *n);
+char *cfg_node_text(struct fy_node *n);
 void cfg_doc_close(struct cfg_doc *d);
 
 /* Load file into the struct at dst according to fields. */

@@ -11,6 +11,9 @@ int cmd_dis(int argc, char **argv);
 int cmd_quant(int argc, char **argv);
 int cmd_area(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_pareto(int argc, char **argv);
 
 #include <stdint.h>
 

@@ -24,6 +24,9 @@ static const struct command commands[] = {
 	{ "quant", "quantize weights with every format and report the error", cmd_quant },
 	{ "area", "RTL area from yosys, beside the papers' figures", cmd_area },
 	{ "verify", "a PE's RTL against its golden C model, in lockstep", cmd_verify },
+	{ "sweep", "run a design-space sweep file (workers, resume, shards)", cmd_sweep },
+	{ "merge", "join the shard files of a sweep into one", cmd_merge },
+	{ "pareto", "the non-dominated points of a sweep, table and PNG", cmd_pareto },
 	{ NULL, NULL, NULL },
 };
 

@@ -138,6 +138,9 @@ struct sim_result {
 	double dram_bw_bits_per_cycle;	/* achieved */
 	uint64_t sram_bytes_written[8], sram_bytes_read[8];	/* per arch buffer */
 	uint64_t instructions, units;	/* records and unrolled iterations */
+	/* the mapper's DRAM traffic over the compulsory traffic (every operand
+	 * once): 1 is perfect reuse; 0 when not compiled here (trace replay) */
+	double dram_vs_compulsory;
 	/* bit-true mode (cycles = bt.cycles_stepped, macs = bt.macs) */
 	struct sim_bt_result bt;
 };

@@ -141,6 +141,7 @@ static enum ps_status run_cycle(const struct sim_request *req,
 				struct sim_result *res, struct ps_err *err)
 {
 	struct sim_engine *e;
+	struct cc_compile_stats cs = { 0 };
 	enum ps_status st = sim_engine_create(&e, req->arch, energy,
 					      req->compat_assumptions,
 					      req->keep_ops, err);
@@ -157,7 +158,6 @@ static enum ps_status run_cycle(const struct sim_request *req,
 			.compat = req->compat_assumptions,
 			.compat_attn = req->compat_attn,
 		};
-		struct cc_compile_stats cs;
 		st = cc_compile(&cr, &cs, err);
 	}
 	if (!st) {
@@ -174,6 +174,10 @@ static enum ps_status run_cycle(const struct sim_request *req,
 		res->mode = req->mode;
 		res->compat_attn = req->compat_attn;
 		res->arch_digest = req->arch->digest;
+		if (cs.compulsory_bytes)
+			res->dram_vs_compulsory =
+				(double)(cs.dram_read_bytes + cs.dram_write_bytes) /
+				(double)cs.compulsory_bytes;
 	}
 	sim_engine_destroy(e);
 	return st;
