@@ -119,7 +119,7 @@ struct swp_metric {
 	const char *units;	/* "" dimensionless */
 	const char *label;	/* axis label of plots */
 };
-enum { SWP_N_METRICS = 22 };
+enum { SWP_N_METRICS = 23 };
 extern const struct swp_metric swp_metrics[SWP_N_METRICS];
 int swp_metric_find(const char *name);
 

@@ -99,7 +99,7 @@ enum ps_status swp_point_sets(const struct swp_sweep *s, uint64_t p,
 
 /* ---- the vary: tree ---- */
 
-enum { VN_FIELD, VN_PRODUCT, VN_ZIP };
+enum { VN_FIELD, VN_PRODUCT, VN_ZIP, VN_VARY /* the top product */ };
 
 struct vnode {
 	int kind;
@@ -371,6 +371,8 @@ static enum ps_status group_node(struct loader *L, struct fy_node *n, int kind,
 
 	if (!g)
 		return ps_errf(L->err, PS_ENOMEM, "out of memory");
+	if (kind == VN_VARY)
+		kind = VN_PRODUCT;
 	g->kind = kind;
 	g->line = (uint32_t)line;
 	*out = g;
@@ -685,7 +687,7 @@ enum ps_status swp_load(const char *path, struct swp_sweep *s,
 		st = read_set(&L, fy_node_by_path(root, "/set", FY_NT, FYNWF_DONT_FOLLOW));
 		if (!st) {
 			struct fy_node *v = fy_node_by_path(root, "/vary", FY_NT, FYNWF_DONT_FOLLOW);
-			st = group_node(&L, v, VN_PRODUCT, cfg_node_line(v), &tree);
+			st = group_node(&L, v, VN_VARY, cfg_node_line(v), &tree);
 		}
 	}
 	for (size_t w = 0; !st && w < d->n_where; w++) {

@@ -30,6 +30,7 @@ const struct swp_metric swp_metrics[SWP_N_METRICS] = {
 	{ "max_abs_err", "", "Max. absolute error" },
 	{ "max_rel_err", "", "Max. relative error" },
 	{ "cycles_closed_form", "cycles", "Closed-form cycles" },
+	{ "weight_sqnr_db", "dB", "Weight quantization SQNR (dB)" },
 };
 
 const char *const swp_status_names[] = { "ok", "failed", NULL };
@@ -66,6 +67,7 @@ void swp_metrics_fill(const struct sim_result *r, const struct swp_config *c,
 		m[19] = r->bt.max_abs_err;
 		m[20] = r->bt.max_rel_err;
 		m[21] = (double)r->bt.cycles_closed_form;
+		m[22] = r->bt.w_sqnr_db;
 		return;
 	}
 	m[1] = (double)r->compute_cycles;
