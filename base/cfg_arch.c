@@ -104,7 +104,7 @@ uint64_t cfg_fnv1a(const void *data, size_t n, uint64_t h)
 	return h;
 }
 
-static uint64_t file_digest(const char *path)
+uint64_t cfg_fnv1a_file(const char *path)
 {
 	unsigned char buf[4096];
 	uint64_t h = CFG_FNV_INIT;
@@ -219,7 +219,7 @@ enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
 				return cfg_arch_errf(a, f, err, "duplicate buffer '%s'", b->name);
 			}
 	}
-	a->digest = file_digest(path);
+	a->digest = cfg_fnv1a_file(path);
 	/* an override changes the arch: its digest says so (traces compiled
 	 * for the file do not replay on it) */
 	for (size_t i = 0; sets && i < sets->n; i++) {

@@ -144,6 +144,8 @@ uint64_t cfg_arch_pes(const struct cfg_arch *a, int phase);
 void cfg_energy_path(const struct cfg_arch *a, char *buf, size_t n);
 
 uint64_t cfg_fnv1a(const void *data, size_t n, uint64_t h);
+/* FNV-1a of a file's bytes (0 if it cannot be read). */
+uint64_t cfg_fnv1a_file(const char *path);
 #define CFG_FNV_INIT 0xcbf29ce484222325ull
 
 #endif

@@ -381,9 +381,12 @@ static enum ps_status group_node(struct loader *L, struct fy_node *n, int kind,
 			   "expected a mapping of fields to values or a list of them%s", "");
 	if (fy_node_get_type(n) == FYNT_MAPPING) {
 		struct fy_node_pair *pr;
-		while (!st && (pr = fy_node_mapping_iterate(n, &it)))
-			if (!(st = pair_node(L, pr, &c)))
+		while (!st && (pr = fy_node_mapping_iterate(n, &it))) {
+			c = NULL;
+			st = pair_node(L, pr, &c);
+			if (c)	/* kept also on an error, to be freed with g */
 				append(g, &tail, c);
+		}
 	} else {
 		struct fy_node *item;
 		while (!st && (item = fy_node_sequence_iterate(n, &it))) {
@@ -392,9 +395,12 @@ static enum ps_status group_node(struct loader *L, struct fy_node *n, int kind,
 			if (fy_node_get_type(item) != FYNT_MAPPING)
 				return bad(L, cfg_node_line(item), what,
 					   "expected a mapping (field: values, product: or zip:)%s", "");
-			while (!st && (pr = fy_node_mapping_iterate(item, &it2)))
-				if (!(st = pair_node(L, pr, &c)))
+			while (!st && (pr = fy_node_mapping_iterate(item, &it2))) {
+				c = NULL;
+				st = pair_node(L, pr, &c);
+				if (c)
 					append(g, &tail, c);
+			}
 		}
 	}
 	if (st)
@@ -587,20 +593,6 @@ static enum ps_status check_values(struct swp_sweep *s, struct ps_err *err)
 
 /* ---- loading ---- */
 
-static uint64_t file_digest(const char *path)
-{
-	unsigned char buf[4096];
-	uint64_t h = CFG_FNV_INIT;
-	size_t n;
-	FILE *fp = fopen(path, "rb");
-	if (!fp)
-		return 0;
-	while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-		h = cfg_fnv1a(buf, n, h);
-	fclose(fp);
-	return h;
-}
-
 static enum ps_status read_set(struct loader *L, struct fy_node *n)
 {
 	struct fy_node_pair *pr;
@@ -679,7 +671,7 @@ enum ps_status swp_load(const char *path, struct swp_sweep *s,
 		snprintf(s->name, sizeof s->name, "%s", d->name);
 		snprintf(s->description, sizeof s->description, "%s", d->description);
 		snprintf(s->label, sizeof s->label, "%s", d->label);
-		s->digest = file_digest(path);
+		s->digest = cfg_fnv1a_file(path);
 		st = cfg_doc_open(path, &doc, err);
 	}
 	if (!st) {
