@@ -5,7 +5,7 @@
 
 PKGS := gcc g++ pkg-config meson ninja-build libfyaml-dev libhdf5-dev \
         libcmocka-dev gnuplot-nox verilator libsystemc-dev yosys iverilog \
-        zlib1g-dev
+        zlib1g-dev slurm-wlm munge
 BUILD := build
 ASAN := build-asan
 MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled -Drtl=enabled

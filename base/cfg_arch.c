@@ -104,7 +104,7 @@ uint64_t cfg_fnv1a(const void *data, size_t n, uint64_t h)
 	return h;
 }
 
-static uint64_t file_digest(const char *path)
+uint64_t cfg_fnv1a_file(const char *path)
 {
 	unsigned char buf[4096];
 	uint64_t h = CFG_FNV_INIT;
@@ -118,7 +118,30 @@ static uint64_t file_digest(const char *path)
 	return h;
 }
 
-/* pe: = the generic keys + the family's (offsets moved into pe.ext). */
+/* pe: = the generic keys + those of family f (offsets moved into pe.ext). */
+static enum ps_status build_pe_fields(const struct cfg_family_schema *f,
+				      struct cfg_field *out, size_t cap,
+				      struct ps_err *err)
+{
+	size_t n = 0;
+	for (const struct cfg_field *g = pe_fields; g->type != CFG_END; g++)
+		out[n++] = *g;
+	if (f) {
+		if (f->size > CFG_PE_EXT_MAX)
+			return ps_errf(err, PS_EINPUT, "pe.family %s: internal: its keys take %zu bytes (at most %d)",
+				       f->name, f->size, CFG_PE_EXT_MAX);
+		for (const struct cfg_field *g = f->fields; g && g->type != CFG_END; g++) {
+			if (n + 1 >= cap)
+				return ps_errf(err, PS_EINPUT, "pe.family %s: internal: too many keys", f->name);
+			out[n] = *g;
+			out[n++].offset += A(pe.ext) - A(pe);
+		}
+	}
+	out[n] = (struct cfg_field){ 0 };
+	return PS_OK;
+}
+
+/* The family the document names (pe.family, overrides applied). */
 static enum ps_status family_fields(struct cfg_doc *d,
 				   const struct cfg_family_schema *const *fams,
 				   size_t n_fams, struct cfg_arch *a,
@@ -127,7 +150,6 @@ static enum ps_status family_fields(struct cfg_doc *d,
 {
 	char name[32], list[400] = "";
 	const struct cfg_family_schema *f = NULL;
-	size_t n = 0;
 	int line;
 	enum ps_status st = cfg_doc_scalar(d, "pe.family", name, sizeof name, &line, err);
 
@@ -144,29 +166,23 @@ static enum ps_status family_fields(struct cfg_doc *d,
 	if (!f && line)
 		return ps_errf(err, PS_EINPUT, "%s:%d: pe.family: unknown value '%s' (expected one of: %s)",
 			       cfg_doc_name(d), line, name, list);
-	for (const struct cfg_field *g = pe_fields; g->type != CFG_END; g++)
-		out[n++] = *g;
-	if (f) {
-		if (f->size > CFG_PE_EXT_MAX)
-			return ps_errf(err, PS_EINPUT, "pe.family %s: internal: its keys take %zu bytes (at most %d)",
-				       f->name, f->size, CFG_PE_EXT_MAX);
-		if (f->defaults)
-			memcpy(a->pe.ext, f->defaults, f->size);
-		for (const struct cfg_field *g = f->fields; g && g->type != CFG_END; g++) {
-			if (n + 1 >= cap)
-				return ps_errf(err, PS_EINPUT, "pe.family %s: internal: too many keys", f->name);
-			out[n] = *g;
-			out[n++].offset += A(pe.ext) - A(pe);
-		}
-	}
-	out[n] = (struct cfg_field){ 0 };
-	return PS_OK;
+	if (f && f->defaults)
+		memcpy(a->pe.ext, f->defaults, f->size);
+	return build_pe_fields(f, out, cap, err);
 }
 
 enum ps_status cfg_arch_parse(const char *path,
 			      const struct cfg_family_schema *const *fams,
 			      size_t n_fams, struct cfg_arch *a,
 			      struct ps_err *err)
+{
+	return cfg_arch_parse_set(path, NULL, fams, n_fams, a, err);
+}
+
+enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
+				  const struct cfg_family_schema *const *fams,
+				  size_t n_fams, struct cfg_arch *a,
+				  struct ps_err *err)
 {
 	struct cfg_field pe[40], top[sizeof arch_fields / sizeof *arch_fields];
 	struct cfg_doc *d;
@@ -180,7 +196,9 @@ enum ps_status cfg_arch_parse(const char *path,
 	a->array.dataflow = CFG_DF_WS;
 	if ((st = cfg_doc_open(path, &d, err)))
 		return st;
-	st = family_fields(d, fams, n_fams, a, pe, sizeof pe / sizeof *pe, err);
+	st = cfg_doc_apply(d, sets, err);
+	if (!st)
+		st = family_fields(d, fams, n_fams, a, pe, sizeof pe / sizeof *pe, err);
 	if (!st) {
 		memcpy(top, arch_fields, sizeof top);
 		top[ARCH_PE_FIELD].fields = pe;
@@ -201,8 +219,28 @@ enum ps_status cfg_arch_parse(const char *path,
 				return cfg_arch_errf(a, f, err, "duplicate buffer '%s'", b->name);
 			}
 	}
-	a->digest = file_digest(path);
+	a->digest = cfg_fnv1a_file(path);
+	/* an override changes the arch: its digest says so (traces compiled
+	 * for the file do not replay on it) */
+	for (size_t i = 0; sets && i < sets->n; i++) {
+		a->digest = cfg_fnv1a(sets->s[i].path, strlen(sets->s[i].path) + 1, a->digest);
+		a->digest = cfg_fnv1a(sets->s[i].value, strlen(sets->s[i].value) + 1, a->digest);
+	}
 	return PS_OK;
+}
+
+enum ps_status cfg_arch_value(const struct cfg_arch *a,
+			      const struct cfg_family_schema *fam,
+			      const char *path, char *buf, size_t n,
+			      struct ps_err *err)
+{
+	struct cfg_field pe[40], top[sizeof arch_fields / sizeof *arch_fields];
+	enum ps_status st = build_pe_fields(fam, pe, sizeof pe / sizeof *pe, err);
+	if (st)
+		return st;
+	memcpy(top, arch_fields, sizeof top);
+	top[ARCH_PE_FIELD].fields = pe;
+	return cfg_value(top, a, path, buf, n, err);
 }
 
 const char *cfg_arch_weight_spec(const struct cfg_arch *a, const char *model,
@@ -225,15 +263,13 @@ uint32_t cfg_arch_line(const struct cfg_arch *a, const char *field)
 enum ps_status cfg_arch_errf(const struct cfg_arch *a, const char *field,
 			     struct ps_err *err, const char *fmt, ...)
 {
-	char msg[768];
-	uint32_t line = cfg_arch_line(a, field);
+	char msg[768], where[1200];
 	va_list ap;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
-	if (line)
-		return ps_errf(err, PS_EINPUT, "%s:%u: %s: %s", a->path, line, field, msg);
-	return ps_errf(err, PS_EINPUT, "%s: %s: %s", a->path, field, msg);
+	cfg_lines_where(&a->lines, a->path, field, where, sizeof where);
+	return ps_errf(err, PS_EINPUT, "%s: %s: %s", where, field, msg);
 }
 
 const struct cfg_shape *cfg_arch_shape(const struct cfg_arch *a, int phase)

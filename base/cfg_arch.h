@@ -104,6 +104,21 @@ enum ps_status cfg_arch_parse(const char *path,
 			      size_t n_fams, struct cfg_arch *a,
 			      struct ps_err *err);
 
+/* Same, with overrides applied to the file's document before the walk
+ * (cfg_doc_apply): the schema checks them and errors name them. The
+ * digest covers the overrides. */
+enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
+				  const struct cfg_family_schema *const *fams,
+				  size_t n_fams, struct cfg_arch *a,
+				  struct ps_err *err);
+
+/* A field of a parsed arch by its path (cfg_value), fam the schema of its
+ * family: "array.prefill.rows", "buffers.weight.size_kib", "pe.lut_k". */
+enum ps_status cfg_arch_value(const struct cfg_arch *a,
+			      const struct cfg_family_schema *fam,
+			      const char *path, char *buf, size_t n,
+			      struct ps_err *err);
+
 /* The weight format spec for a model and phase (0 prefill, 1 decode): the
  * per-model entry if it gives one, else the default. */
 const char *cfg_arch_weight_spec(const struct cfg_arch *a, const char *model,
@@ -129,6 +144,8 @@ uint64_t cfg_arch_pes(const struct cfg_arch *a, int phase);
 void cfg_energy_path(const struct cfg_arch *a, char *buf, size_t n);
 
 uint64_t cfg_fnv1a(const void *data, size_t n, uint64_t h);
+/* FNV-1a of a file's bytes (0 if it cannot be read). */
+uint64_t cfg_fnv1a_file(const char *path);
 #define CFG_FNV_INIT 0xcbf29ce484222325ull
 
 #endif

@@ -14,19 +14,56 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The overrides applied to a document: each by the walker's path of the
+ * node it set ("buffers[1].size_kib"), for errors and cfg_lines. */
+struct doc_sets {
+	size_t n;
+	struct {
+		char path[CFG_SET_PATH + 32];
+		char origin[CFG_SET_ORIGIN];
+	} s[CFG_MAX_SETS];
+};
+
 struct walk {
 	const char *file;
 	struct ps_err *err;
 	struct cfg_lines *lines;	/* may be NULL */
+	const struct doc_sets *sets;	/* may be NULL */
 };
+
+/* The override that set path or one of its parents, -1 if none. */
+static int set_of(const struct doc_sets *ds, const char *path)
+{
+	for (size_t k = 0; ds && k < ds->n; k++) {
+		size_t n = strlen(ds->s[k].path);
+		if (!strncmp(path, ds->s[k].path, n) &&
+		    (!path[n] || path[n] == '.' || path[n] == '['))
+			return (int)k;
+	}
+	return -1;
+}
 
 static void record(struct walk *w, const char *path, int line)
 {
 	struct cfg_lines *l = w->lines;
+	int k = set_of(w->sets, path);
 	if (!l || l->n >= CFG_MAX_LINES || strlen(path) >= sizeof l->e[0].path)
 		return;
 	snprintf(l->e[l->n].path, sizeof l->e[0].path, "%s", path);
-	l->e[l->n++].line = (uint32_t)line;
+	l->e[l->n].line = k < 0 ? (uint32_t)line : 0;
+	l->e[l->n].set = 0;
+	if (k >= 0) {
+		size_t j;
+		for (j = 0; j < l->n_sets; j++)
+			if (!strcmp(l->sets[j], w->sets->s[k].origin))
+				break;
+		if (j == l->n_sets && j < CFG_MAX_SETS)
+			snprintf(l->sets[l->n_sets++], CFG_SET_ORIGIN, "%s",
+				 w->sets->s[k].origin);
+		if (j < CFG_MAX_SETS)
+			l->e[l->n].set = (uint8_t)(j + 1);
+	}
+	l->n++;
 }
 
 uint32_t cfg_lines_find(const struct cfg_lines *l, const char *path)
@@ -35,6 +72,21 @@ uint32_t cfg_lines_find(const struct cfg_lines *l, const char *path)
 		if (!strcmp(l->e[i].path, path))
 			return l->e[i].line;
 	return 0;
+}
+
+void cfg_lines_where(const struct cfg_lines *l, const char *file,
+		     const char *path, char *buf, size_t n)
+{
+	for (size_t i = 0; l && i < l->n; i++) {
+		if (strcmp(l->e[i].path, path))
+			continue;
+		if (l->e[i].set)
+			snprintf(buf, n, "%s", l->sets[l->e[i].set - 1]);
+		else
+			snprintf(buf, n, "%s:%u", file, l->e[i].line);
+		return;
+	}
+	snprintf(buf, n, "%s", file);
 }
 
 int cfg_enum_find(const char *const *names, const char *name)
@@ -81,7 +133,11 @@ static enum ps_status bad(struct walk *w, int line, const char *path,
 			  const char *fmt, const char *a, const char *b)
 {
 	char what[512];
+	int k = set_of(w->sets, path);
 	snprintf(what, sizeof what, fmt, a, b);
+	if (k >= 0)
+		return ps_errf(w->err, PS_EINPUT, "%s: %s: %s",
+			       w->sets->s[k].origin, path, what);
 	return ps_errf(w->err, PS_EINPUT, "%s:%d: %s: %s", w->file, line,
 		       path[0] ? path : "(top)", what);
 }
@@ -104,6 +160,7 @@ static const char *type_name(enum cfg_type t)
 		return "a mapping";
 	case CFG_SEQ:
 		return "a sequence";
+	case CFG_SKIP:
 	case CFG_END:
 		break;
 	}
@@ -133,6 +190,8 @@ static enum ps_status load_value(struct walk *w, struct fy_node *n, int line,
 	size_t len;
 	char buf[256], *end;
 
+	if (type == CFG_SKIP)
+		return PS_OK;
 	if (type == CFG_MAP) {
 		if (!n || fy_node_get_type(n) != FYNT_MAPPING)
 			return bad(w, line, path, "expected %s", type_name(type), "");
@@ -232,6 +291,7 @@ static enum ps_status load_value(struct walk *w, struct fy_node *n, int line,
 	}
 	case CFG_MAP:
 	case CFG_SEQ:
+	case CFG_SKIP:
 	case CFG_END:
 		break;
 	}
@@ -302,9 +362,11 @@ static enum ps_status doc_error(const char *name, struct fy_diag *diag,
 static enum ps_status load_doc(const char *name, struct fy_document *doc,
 			       struct fy_diag *diag,
 			       const struct cfg_field *fields, void *dst,
-			       struct cfg_lines *lines, struct ps_err *err)
+			       struct cfg_lines *lines,
+			       const struct doc_sets *sets, struct ps_err *err)
 {
-	struct walk w = { .file = name, .err = err, .lines = lines };
+	struct walk w = { .file = name, .err = err, .lines = lines,
+			  .sets = sets };
 	struct fy_node *root;
 
 	if (!doc)
@@ -329,16 +391,25 @@ static struct fy_diag *quiet_diag(void)
 	return d;
 }
 
-enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
-			     void *dst, struct ps_err *err)
+enum ps_status cfg_load_file_set(const char *path, const struct cfg_sets *ss,
+				 const struct cfg_field *fields, void *dst,
+				 struct ps_err *err)
 {
 	struct cfg_doc *d;
 	enum ps_status st = cfg_doc_open(path, &d, err);
 	if (st)
 		return st;
-	st = cfg_doc_walk(d, fields, dst, NULL, err);
+	st = cfg_doc_apply(d, ss, err);
+	if (!st)
+		st = cfg_doc_walk(d, fields, dst, NULL, err);
 	cfg_doc_close(d);
 	return st;
+}
+
+enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
+			     void *dst, struct ps_err *err)
+{
+	return cfg_load_file_set(path, NULL, fields, dst, err);
 }
 
 enum ps_status cfg_load_string(const char *name, const char *text,
@@ -350,7 +421,8 @@ enum ps_status cfg_load_string(const char *name, const char *text,
 				   .diag = diag };
 	struct fy_document *doc = fy_document_build_from_string(&pc, text,
 								 FY_NT);
-	enum ps_status st = load_doc(name, doc, diag, fields, dst, NULL, err);
+	enum ps_status st = load_doc(name, doc, diag, fields, dst, NULL, NULL,
+				     err);
 	fy_document_destroy(doc);
 	fy_diag_destroy(diag);
 	return st;
@@ -362,6 +434,7 @@ struct cfg_doc {
 	char name[1024];
 	struct fy_diag *diag;
 	struct fy_document *doc;
+	struct doc_sets sets;
 };
 
 enum ps_status cfg_doc_open(const char *path, struct cfg_doc **dp,
@@ -397,6 +470,33 @@ const char *cfg_doc_name(const struct cfg_doc *d)
 	return d->name;
 }
 
+struct fy_node *cfg_doc_root(struct cfg_doc *d)
+{
+	return fy_document_root(d->doc);
+}
+
+int cfg_node_line(struct fy_node *n)
+{
+	return first_line(n, 0);
+}
+
+char *cfg_node_text(struct fy_node *n)
+{
+	const char *s;
+	size_t len;
+	char *out;
+	if (n && fy_node_get_type(n) == FYNT_SCALAR) {
+		s = fy_node_get_scalar(n, &len);
+		out = malloc(len + 1);
+		if (out) {
+			memcpy(out, s ? s : "", len);
+			out[len] = '\0';
+		}
+		return out;
+	}
+	return fy_emit_node_to_string(n, FYECF_MODE_FLOW_ONELINE | FYECF_WIDTH_INF);
+}
+
 enum ps_status cfg_doc_scalar(struct cfg_doc *d, const char *path, char *buf,
 			      size_t n, int *line, struct ps_err *err)
 {
@@ -430,13 +530,152 @@ enum ps_status cfg_doc_scalar(struct cfg_doc *d, const char *path, char *buf,
 	return PS_OK;
 }
 
+static bool is_null(const char *v)
+{
+	return !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
+	       !strcmp(v, "NULL");
+}
+
+/* The item of a sequence whose `name` is key, or NULL. */
+static struct fy_node *item_by_name(struct fy_node *seq, const char *key)
+{
+	void *it = NULL;
+	struct fy_node *c;
+	while ((c = fy_node_sequence_iterate(seq, &it))) {
+		struct fy_node *nm;
+		const char *s;
+		size_t len;
+		if (fy_node_get_type(c) != FYNT_MAPPING)
+			continue;
+		nm = fy_node_mapping_lookup_by_string(c, "name", FY_NT);
+		s = nm && fy_node_get_type(nm) == FYNT_SCALAR ?
+			    fy_node_get_scalar(nm, &len) : NULL;
+		if (s && len == strlen(key) && !memcmp(s, key, len))
+			return c;
+	}
+	return NULL;
+}
+
+/* One override: find (or make) its place in the tree, then set or remove
+ * the value there. The walker's path of that place is kept for errors. */
+static enum ps_status apply_one(struct cfg_doc *d, const struct cfg_set *s,
+				struct ps_err *err)
+{
+	struct fy_node *cur = fy_document_root(d->doc), *val = NULL;
+	const char *p = s->path;
+	char key[CFG_SET_PATH], wpath[CFG_SET_PATH + 32] = "";
+	size_t wl = 0;
+	long idx;
+	int k;
+
+	if (!cur || fy_node_get_type(cur) != FYNT_MAPPING)
+		return ps_errf(err, PS_EINPUT, "%s: %s: top level must be a mapping",
+			       s->origin, d->name);
+	if (d->sets.n >= CFG_MAX_SETS)
+		return ps_errf(err, PS_EINPUT, "%s: too many overrides", s->origin);
+	if (!is_null(s->value)) {
+		val = s->value[0] ?
+			      fy_node_build_from_string(d->doc, s->value, FY_NT) :
+			      fy_node_create_scalar_copy(d->doc, "", 0);
+		if (!val)
+			return ps_errf(err, PS_EINPUT, "%s: %s: not a YAML value: '%s'",
+				       s->origin, s->path, s->value);
+	}
+	while ((k = cfg_path_next(&p, key, sizeof key, &idx)) > 0) {
+		bool last = !*p;
+		enum fy_node_type t = fy_node_get_type(cur);
+		if (t == FYNT_SEQUENCE) {
+			struct fy_node *item = k == 2 ?
+				fy_node_sequence_get_by_index(cur, (int)idx) :
+				item_by_name(cur, key);
+			if (!item || (k == 2 && idx >= fy_node_sequence_item_count(cur)))
+				goto no_item;
+			if (k == 2)
+				wl += (size_t)snprintf(wpath + wl, sizeof wpath - wl, "[%ld]", idx);
+			else
+				for (int i = 0; i < fy_node_sequence_item_count(cur); i++)
+					if (fy_node_sequence_get_by_index(cur, i) == item)
+						wl += (size_t)snprintf(wpath + wl, sizeof wpath - wl, "[%d]", i);
+			if (last) {
+				if (val)
+					fy_node_sequence_insert_before(cur, item, val);
+				fy_node_free(fy_node_sequence_remove(cur, item));
+				val = NULL;
+				break;
+			}
+			cur = item;
+			continue;
+		}
+		if (k != 1 || t != FYNT_MAPPING) {
+			fy_node_free(val);
+			return ps_errf(err, PS_EINPUT, "%s: %s: %s is not a mapping",
+				       s->origin, s->path, wpath[0] ? wpath : "(top)");
+		}
+		wl += (size_t)snprintf(wpath + wl, sizeof wpath - wl, "%s%s",
+				       wl ? "." : "", key);
+		{
+			struct fy_node_pair *pr =
+				fy_node_mapping_lookup_pair_by_string(cur, key, FY_NT);
+			if (last) {
+				if (pr && val)
+					fy_node_pair_set_value(pr, val);
+				else if (pr)
+					fy_node_free(fy_node_mapping_remove_by_key(
+						cur, fy_node_pair_key(pr)));
+				else if (val)
+					fy_node_mapping_append(cur,
+						fy_node_create_scalar_copy(d->doc, key, strlen(key)), val);
+				val = NULL;
+				break;
+			}
+			if (!pr) {	/* a mapping the file leaves out */
+				struct fy_node *m = fy_node_create_mapping(d->doc);
+				fy_node_mapping_append(cur,
+					fy_node_create_scalar_copy(d->doc, key, strlen(key)), m);
+				cur = m;
+			} else {
+				cur = fy_node_pair_value(pr);
+			}
+		}
+	}
+	if (k < 0) {
+		fy_node_free(val);
+		return ps_errf(err, PS_EINPUT, "%s: '%s' is not a field path",
+			       s->origin, s->path);
+	}
+	snprintf(d->sets.s[d->sets.n].path, sizeof d->sets.s[0].path, "%s", wpath);
+	snprintf(d->sets.s[d->sets.n].origin, sizeof d->sets.s[0].origin, "%s",
+		 s->origin);
+	d->sets.n++;
+	return PS_OK;
+no_item:
+	fy_node_free(val);
+	if (k == 2)
+		return ps_errf(err, PS_EINPUT, "%s: %s: no item [%ld] (the list has %d)",
+			       s->origin, s->path, idx, fy_node_sequence_item_count(cur));
+	return ps_errf(err, PS_EINPUT, "%s: %s: no item named '%s' in %s",
+		       s->origin, s->path, key, wpath[0] ? wpath : "(top)");
+}
+
+enum ps_status cfg_doc_apply(struct cfg_doc *d, const struct cfg_sets *ss,
+			     struct ps_err *err)
+{
+	for (size_t i = 0; ss && i < ss->n; i++) {
+		enum ps_status st = apply_one(d, &ss->s[i], err);
+		if (st)
+			return st;
+	}
+	return PS_OK;
+}
+
 enum ps_status cfg_doc_walk(struct cfg_doc *d, const struct cfg_field *fields,
 			    void *dst, struct cfg_lines *lines,
 			    struct ps_err *err)
 {
 	if (lines)
-		lines->n = 0;
-	return load_doc(d->name, d->doc, d->diag, fields, dst, lines, err);
+		lines->n = lines->n_sets = 0;
+	return load_doc(d->name, d->doc, d->diag, fields, dst, lines, &d->sets,
+			err);
 }
 
 void cfg_doc_close(struct cfg_doc *d)

@@ -11,8 +11,16 @@ int cmd_dis(int argc, char **argv);
 int cmd_quant(int argc, char **argv);
 int cmd_area(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_pareto(int argc, char **argv);
 
 #include <stdint.h>
+
+/* --set path=value (README "Overrides"): add one to ss; -1 after printing
+ * the usage error. */
+struct cfg_sets;
+int cli_set_add(const char *cmd, struct cfg_sets *ss, const char *arg);
 
 /* "MxKxN" -> dims (each 1..2^32-1); -1 if malformed. */
 int cli_parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N);

@@ -8,7 +8,9 @@
 
 #include "pe.h"
 #include "cc_compile.h"
+#include "cfg_yaml.h"
 #include "cli.h"
+#include "sim.h"
 
 static void help(FILE *fp)
 {
@@ -21,7 +23,8 @@ static void help(FILE *fp)
 		"  --gemm MxKxN    one GEMM: out[M,N] = A[M,K] x W[K,N] (prefill array;\n"
 		"                  --decode uses the decode array)\n"
 		"  --bit-true      also write quantized operand data to FILE.h5\n"
-		"  --seed N        tensor generator seed for --bit-true (default 1)\n");
+		"  --seed N        tensor generator seed for --bit-true (default 1)\n"
+		"  --set PATH=VAL  override an arch field, or model.KEY (as pesim run)\n");
 }
 
 int cli_parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N)
@@ -52,6 +55,7 @@ int cmd_compile(int argc, char **argv)
 		{ "decode", no_argument, NULL, 'd' },
 		{ "bit-true", no_argument, NULL, 'b' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "set", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -67,12 +71,18 @@ int cmd_compile(int argc, char **argv)
 	enum ps_status st;
 	uint64_t M = 0, K = 0, N = 0;
 	int c, phase = WL_PREFILL;
+	static struct cfg_sets sets, arch_sets, model_sets;
 
+	sets.n = 0;
 	memset(&rq, 0, sizeof rq);
 	rq.seed = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'E':
+			if (cli_set_add("compile", &sets, optarg))
+				return 2;
+			break;
 		case 'a': arch_path = optarg; break;
 		case 'm': model = optarg; break;
 		case 's': scen = optarg; break;
@@ -97,10 +107,13 @@ int cmd_compile(int argc, char **argv)
 		return cli_usage_error("compile", "--arch, -o and either --model with --scenario or --gemm are required");
 	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
 		return cli_usage_error("compile", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
-	if ((st = pe_arch_load(arch_path, &arch, &err)))
+	sim_sets_split(&sets, &arch_sets, &model_sets, NULL);
+	if ((st = pe_arch_load_set(arch_path, &arch_sets, &arch, &err)))
 		return cli_fail("compile", st, &err);
 	rq.arch = &arch;
-	if (model && ((st = wl_model_find(model, &m, &err)) ||
+	if (model_sets.n && !model)
+		return cli_usage_error("compile", "--set model.*: no --model to override");
+	if (model && ((st = wl_model_find_set(model, &model_sets, &m, &err)) ||
 		      (st = wl_scenario_parse(scen, &s, &err))))
 		return cli_fail("compile", st, &err);
 	st = model ? wl_plan_model(&m, &s, false, &plan, &err) :

@@ -10,12 +10,15 @@
 
 static void help(FILE *fp)
 {
-	fprintf(fp, "usage: pesim report NAME [--out DIR] [--compat-attn A] [--quiet]\n\n"
+	fprintf(fp, "usage: pesim report NAME [--out DIR] [--compat-attn A] [--quiet]\n"
+		    "                   [--set PATH=VALUE ...]\n\n"
 		    "Regenerates a published table through the simulator and prints it\n"
 		    "(Markdown) with the paper's numbers beside ours. With --out, also\n"
 		    "writes NAME.md, NAME.csv, NAME.h5 and NAME.png into DIR.\n\n"
 		    "  --compat-attn A   published (default) | kv-read\n"
-		    "  --quiet           print nothing on stdout\n\nreports:\n");
+		    "  --quiet           print nothing on stdout\n"
+		    "  --set PATH=VALUE  override a field of every arch the report loads\n"
+		    "                    (model.KEY: of every model); the paper columns stay\n\nreports:\n");
 	for (const struct rpt_recipe *r = rpt_recipes; r->name; r++)
 		fprintf(fp, "  %-8s %s\n", r->name, r->summary);
 }
@@ -26,6 +29,7 @@ int cmd_report(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "compat-attn", required_argument, NULL, 'A' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "set", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -34,7 +38,9 @@ int cmd_report(int argc, char **argv)
 	struct ps_err err;
 	enum ps_status st;
 	int c;
+	static struct cfg_sets sets;
 
+	sets.n = 0;
 	rpt_default_dirs(&o);
 	o.progress = isatty(2);
 	optind = 1;
@@ -42,6 +48,11 @@ int cmd_report(int argc, char **argv)
 		switch (c) {
 		case 'o': o.out_dir = optarg; break;
 		case 'q': o.out = NULL; break;
+		case 'E':
+			if (cli_set_add("report", &sets, optarg))
+				return 2;
+			o.sets = &sets;
+			break;
 		case 'A':
 			o.compat_attn = cfg_enum_find(sim_compat_attn_names, optarg);
 			if (o.compat_attn < 0)

@@ -43,7 +43,10 @@ static void help(FILE *fp)
 		"                       kv-read (decode attention streams the KV cache)\n"
 		"  --ops                also print one row per op\n"
 		"  --json               one JSON object on stdout (with per-op rows)\n"
-		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n");
+		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n"
+		"  --set PATH=VALUE     override an arch field (array.prefill.rows=64,\n"
+		"                       buffers.input.size_kib=1024) or, as model.KEY, a\n"
+		"                       key of the model's YAML; checked like the file\n");
 }
 
 int cmd_run(int argc, char **argv)
@@ -66,6 +69,7 @@ int cmd_run(int argc, char **argv)
 		{ "tokens", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "h5", required_argument, NULL, 'H' },
+		{ "set", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -83,10 +87,16 @@ int cmd_run(int argc, char **argv)
 	struct sim_result r;
 	struct ps_err err;
 	enum ps_status st;
+	static struct cfg_sets sets, arch_sets, model_sets;
 
+	sets.n = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'E':
+			if (cli_set_add("run", &sets, optarg))
+				return 2;
+			break;
 		case 'a': arch_path = optarg; break;
 		case 'm': model = optarg; break;
 		case 's': scen = optarg; break;
@@ -143,9 +153,12 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "--h5 holds cycle and compat results; bit-true results print (--json)");
 	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
 		return cli_usage_error("run", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
-	if ((st = pe_arch_load(arch_path, &arch, &err)))
+	sim_sets_split(&sets, &arch_sets, &model_sets, NULL);
+	if ((st = pe_arch_load_set(arch_path, &arch_sets, &arch, &err)))
 		return cli_fail("run", st, &err);
-	if (model && ((st = wl_model_find(model, &m, &err)) ||
+	if (model_sets.n && !model)
+		return cli_usage_error("run", "--set model.*: no --model to override");
+	if (model && ((st = wl_model_find_set(model, &model_sets, &m, &err)) ||
 		      (st = wl_scenario_parse(scen, &s, &err))))
 		return cli_fail("run", st, &err);
 	if (weights) {

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cfg_yaml.h"
 #include "cli.h"
 #include "ps_status.h"
 #include "ps_version.h"
@@ -23,6 +24,9 @@ static const struct command commands[] = {
 	{ "quant", "quantize weights with every format and report the error", cmd_quant },
 	{ "area", "RTL area from yosys, beside the papers' figures", cmd_area },
 	{ "verify", "a PE's RTL against its golden C model, in lockstep", cmd_verify },
+	{ "sweep", "run a design-space sweep file (workers, resume, shards)", cmd_sweep },
+	{ "merge", "join the shard files of a sweep into one", cmd_merge },
+	{ "pareto", "the non-dominated points of a sweep, table and PNG", cmd_pareto },
 	{ NULL, NULL, NULL },
 };
 
@@ -41,6 +45,21 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\n(see 'pesim %s --help')\n", cmd);
 	return 2;
+}
+
+int cli_set_add(const char *cmd, struct cfg_sets *ss, const char *arg)
+{
+	struct ps_err err;
+	if (cfg_sets_add(ss, arg, NULL, &err)) {
+		cli_fail(cmd, PS_EINPUT, &err);
+		return -1;
+	}
+	if (!strncmp(arg, "run.", 4)) {
+		fprintf(stderr, "pesim %s: --set %s: run.* fields belong to sweep files; "
+			"here they are options (--model, --scenario, --mode, ...)\n", cmd, arg);
+		return -1;
+	}
+	return 0;
 }
 
 static void usage(FILE *fp)

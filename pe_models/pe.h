@@ -186,6 +186,14 @@ static inline const void *pe_family_cfg(const struct cfg_arch *a)
  * family) and the family's rules. Every error names file:line: field. */
 enum ps_status pe_arch_load(const char *path, struct cfg_arch *a,
 			    struct ps_err *err);
+/* Same, with overrides (--set path=value, sweep points) applied to the
+ * file's document before the walk (cfg_arch_parse_set). */
+enum ps_status pe_arch_load_set(const char *path, const struct cfg_sets *sets,
+				struct cfg_arch *a, struct ps_err *err);
+/* A field of a loaded arch by its path, as text (cfg_value): the file's,
+ * an override's or the default; family keys under their family only. */
+enum ps_status pe_arch_value(const struct cfg_arch *a, const char *path,
+			     char *buf, size_t n, struct ps_err *err);
 
 /* The weight format of a model and phase (0 prefill, 1 decode): the
  * per-model spec if the arch gives one, else the default. The arch must

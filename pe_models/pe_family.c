@@ -56,8 +56,27 @@ static enum ps_status check_spec(const struct cfg_arch *a,
 	return PS_OK;
 }
 
+static struct cfg_family_schema schema_of(const struct pe_family *g)
+{
+	return (struct cfg_family_schema){ g->name, g->cfg_fields,
+					   g->cfg_defaults, g->cfg_size };
+}
+
 enum ps_status pe_arch_load(const char *path, struct cfg_arch *a,
 			    struct ps_err *err)
+{
+	return pe_arch_load_set(path, NULL, a, err);
+}
+
+enum ps_status pe_arch_value(const struct cfg_arch *a, const char *path,
+			     char *buf, size_t n, struct ps_err *err)
+{
+	struct cfg_family_schema sch = schema_of(pe_family_of(a));
+	return cfg_arch_value(a, &sch, path, buf, n, err);
+}
+
+enum ps_status pe_arch_load_set(const char *path, const struct cfg_sets *sets,
+				struct cfg_arch *a, struct ps_err *err)
 {
 	struct cfg_family_schema sch[N_FAMILIES];
 	const struct cfg_family_schema *ps[N_FAMILIES];
@@ -65,12 +84,10 @@ enum ps_status pe_arch_load(const char *path, struct cfg_arch *a,
 	enum ps_status st;
 
 	for (size_t i = 0; i < N_FAMILIES; i++) {
-		const struct pe_family *g = pe_families[i];
-		sch[i] = (struct cfg_family_schema){ g->name, g->cfg_fields,
-						     g->cfg_defaults, g->cfg_size };
+		sch[i] = schema_of(pe_families[i]);
 		ps[i] = &sch[i];
 	}
-	if ((st = cfg_arch_parse(path, ps, N_FAMILIES, a, err)))
+	if ((st = cfg_arch_parse_set(path, sets, ps, N_FAMILIES, a, err)))
 		return st;
 	f = pe_family_of(a);
 	if (!a->weights.prefill[0])

@@ -126,16 +126,18 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 	double t0 = now();
 	int done = 0, total = 2 * BM_DESIGNS * BM_MODELS * BM_SCEN;
 	bool shown = false;
+	struct cfg_sets *sets = malloc(2 * sizeof *sets);
 
-	if (!arch || !en || !mod) {
+	if (!arch || !en || !mod || !sets) {
 		st = ps_errf(err, PS_ENOMEM, "out of memory");
 		goto out;
 	}
+	sim_sets_split(o->sets, &sets[0], &sets[1], NULL);
 	for (int d = 0; d < BM_DESIGNS && !st; d++) {
 		char path[1024];
 		snprintf(path, sizeof path, "%s/arch/bitmod/%s.yaml",
 			 o->configs_dir, bm_designs[d]);
-		st = pe_arch_load(path, &arch[d], err);
+		st = pe_arch_load_set(path, &sets[0], &arch[d], err);
 		if (!st)
 			st = sim_load_energy(&arch[d], &en[d], err);
 		g->pe_area_um2[d] = arch[d].pe.area_um2;
@@ -143,7 +145,7 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 		g->pes[d][1] = cfg_arch_pes(&arch[d], WL_DECODE);
 	}
 	for (int m = 0; m < BM_MODELS && !st; m++) {
-		st = wl_model_find(bm_models[m], &mod[m], err);
+		st = wl_model_find_set(bm_models[m], &sets[1], &mod[m], err);
 		snprintf(g->model_display[m], sizeof g->model_display[m], "%s",
 			 mod[m].display);
 	}
@@ -186,6 +188,7 @@ out:
 	free(arch);
 	free(en);
 	free(mod);
+	free(sets);
 	return st;
 }
 

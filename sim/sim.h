@@ -138,6 +138,9 @@ struct sim_result {
 	double dram_bw_bits_per_cycle;	/* achieved */
 	uint64_t sram_bytes_written[8], sram_bytes_read[8];	/* per arch buffer */
 	uint64_t instructions, units;	/* records and unrolled iterations */
+	/* the mapper's DRAM traffic over the compulsory traffic (every operand
+	 * once): 1 is perfect reuse; 0 when not compiled here (trace replay) */
+	double dram_vs_compulsory;
 	/* bit-true mode (cycles = bt.cycles_stepped, macs = bt.macs) */
 	struct sim_bt_result bt;
 };
@@ -147,6 +150,12 @@ struct sim_result {
 enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 		       struct ps_err *err);
 void sim_result_free(struct sim_result *res);
+
+/* Overrides (--set, sweep points) by the document they change: "model.*"
+ * the model's YAML (prefix stripped), "run.*" the request (a sweep file's
+ * run: block), every other path the arch. NULL outputs are skipped. */
+void sim_sets_split(const struct cfg_sets *all, struct cfg_sets *arch,
+		    struct cfg_sets *model, struct cfg_sets *run);
 
 /* Load the energy table an arch names. */
 enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,

@@ -29,6 +29,18 @@ enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,
 	return PS_OK;
 }
 
+void sim_sets_split(const struct cfg_sets *all, struct cfg_sets *arch,
+		    struct cfg_sets *model, struct cfg_sets *run)
+{
+	static const char *const not_arch[] = { "model", "run", NULL };
+	if (arch)
+		cfg_sets_select(all, NULL, not_arch, arch);
+	if (model)
+		cfg_sets_select(all, "model", NULL, model);
+	if (run)
+		cfg_sets_select(all, "run", NULL, run);
+}
+
 static void add_acts(struct sim_actions *dst, const struct sim_actions *src,
 		     double times)
 {
@@ -129,6 +141,7 @@ static enum ps_status run_cycle(const struct sim_request *req,
 				struct sim_result *res, struct ps_err *err)
 {
 	struct sim_engine *e;
+	struct cc_compile_stats cs = { 0 };
 	enum ps_status st = sim_engine_create(&e, req->arch, energy,
 					      req->compat_assumptions,
 					      req->keep_ops, err);
@@ -145,7 +158,6 @@ static enum ps_status run_cycle(const struct sim_request *req,
 			.compat = req->compat_assumptions,
 			.compat_attn = req->compat_attn,
 		};
-		struct cc_compile_stats cs;
 		st = cc_compile(&cr, &cs, err);
 	}
 	if (!st) {
@@ -162,6 +174,10 @@ static enum ps_status run_cycle(const struct sim_request *req,
 		res->mode = req->mode;
 		res->compat_attn = req->compat_attn;
 		res->arch_digest = req->arch->digest;
+		if (cs.compulsory_bytes)
+			res->dram_vs_compulsory =
+				(double)(cs.dram_read_bytes + cs.dram_write_bytes) /
+				(double)cs.compulsory_bytes;
 	}
 	sim_engine_destroy(e);
 	return st;

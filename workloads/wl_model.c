@@ -193,6 +193,22 @@ static enum ps_status set_name(const char *path, struct wl_model *m,
 enum ps_status wl_model_load(const char *path, struct wl_model *m,
 			     struct ps_err *err)
 {
+	return wl_model_load_set(path, NULL, m, err);
+}
+
+enum ps_status wl_model_value(const struct wl_model *m, const char *path,
+			      char *buf, size_t n, struct ps_err *err)
+{
+	if (!strcmp(path, "name")) {
+		snprintf(buf, n, "%s", m->name);
+		return PS_OK;
+	}
+	return cfg_value(model_fields, m, path, buf, n, err);
+}
+
+enum ps_status wl_model_load_set(const char *path, const struct cfg_sets *sets,
+				 struct wl_model *m, struct ps_err *err)
+{
 	struct wl_model t;
 	enum ps_status st;
 
@@ -201,7 +217,7 @@ enum ps_status wl_model_load(const char *path, struct wl_model *m,
 	st = set_name(path, &t, err);
 	if (st)
 		return st;
-	st = cfg_load_file(path, model_fields, &t, err);
+	st = cfg_load_file_set(path, sets, model_fields, &t, err);
 	if (st)
 		return st;
 	st = check_model(path, &t, err);
@@ -305,6 +321,13 @@ static enum ps_status unknown_model(const char *name, const char *zoo,
 enum ps_status wl_model_find(const char *name_or_path, struct wl_model *m,
 			     struct ps_err *err)
 {
+	return wl_model_find_set(name_or_path, NULL, m, err);
+}
+
+enum ps_status wl_model_find_set(const char *name_or_path,
+				 const struct cfg_sets *sets,
+				 struct wl_model *m, struct ps_err *err)
+{
 	const char *zoo;
 	char path[PATH_MAX];
 	int w;
@@ -312,7 +335,7 @@ enum ps_status wl_model_find(const char *name_or_path, struct wl_model *m,
 	if (!name_or_path || !*name_or_path)
 		return ps_errf(err, PS_EINPUT, "model: empty name");
 	if (strchr(name_or_path, '/') || is_yaml(name_or_path))
-		return wl_model_load(name_or_path, m, err);
+		return wl_model_load_set(name_or_path, sets, m, err);
 	zoo = wl_zoo_dir();
 	w = snprintf(path, sizeof path, "%s/%s.yaml", zoo, name_or_path);
 	if (w < 0 || (size_t)w >= sizeof path)
@@ -320,7 +343,7 @@ enum ps_status wl_model_find(const char *name_or_path, struct wl_model *m,
 			       name_or_path);
 	if (access(path, F_OK) != 0)
 		return unknown_model(name_or_path, zoo, err);
-	return wl_model_load(path, m, err);
+	return wl_model_load_set(path, sets, m, err);
 }
 
 static int cmp_params(const void *a, const void *b)

@@ -59,6 +59,18 @@ const char *wl_zoo_dir(void);
 enum ps_status wl_model_find(const char *name_or_path, struct wl_model *m,
 			     struct ps_err *err);
 
+/* Same, with overrides of its keys (cfg_yaml.h: "layers" = "2") applied
+ * to the file's document before the walk. */
+struct cfg_sets;
+enum ps_status wl_model_load_set(const char *path, const struct cfg_sets *sets,
+				 struct wl_model *m, struct ps_err *err);
+enum ps_status wl_model_find_set(const char *name_or_path,
+				 const struct cfg_sets *sets,
+				 struct wl_model *m, struct ps_err *err);
+/* A key of a loaded model by name ("layers", "name"), as text. */
+enum ps_status wl_model_value(const struct wl_model *m, const char *path,
+			      char *buf, size_t n, struct ps_err *err);
+
 /* All zoo models, sorted by parameter count. *out is malloc'd. */
 enum ps_status wl_zoo_list(struct wl_model **out, size_t *n,
 			   struct ps_err *err);

@@ -185,6 +185,125 @@ static void test_cli_exit_codes(void **state)
 	assert_int_equal(run_cli("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --model llama-2-7b --scenario decode:64"), 0);
 }
 
+/* --set overrides go through the schema walker: values land in the
+ * struct, bad ones are refused naming the override, family keys live
+ * only under their family, and reading a field by path sees them. */
+static void test_overrides(void **state)
+{
+	struct cfg_sets ss = { 0 };
+	struct cfg_arch a, b;
+	struct ps_err err = { "" };
+	char v[64];
+	(void)state;
+	assert_int_equal(cfg_sets_add(&ss, "array.prefill.rows=64", NULL, &err), PS_OK);
+	assert_int_equal(cfg_sets_add(&ss, "buffers.input.size_kib=1024", NULL, &err), PS_OK);
+	assert_int_equal(cfg_sets_add(&ss, "buffers[0].banks=2", NULL, &err), PS_OK);
+	assert_int_equal(cfg_sets_add(&ss, "dram.latency_cycles=77", NULL, &err), PS_OK);
+	assert_int_equal(pe_arch_load_set(CONFIGS "/arch/bitmod/bitmod-lossy.yaml", &ss, &a, &err), PS_OK);
+	assert_int_equal(pe_arch_load(CONFIGS "/arch/bitmod/bitmod-lossy.yaml", &b, &err), PS_OK);
+	assert_int_equal(a.array.prefill.rows, 64);
+	assert_int_equal(a.array.prefill.cols, b.array.prefill.cols);
+	assert_true(cfg_arch_buffer(&a, "input")->size_kib == 1024);
+	assert_int_equal(a.buffers[0].banks, 2);
+	assert_int_equal(a.dram.latency_cycles, 77);	/* a key the file leaves out */
+	assert_true(a.digest != b.digest);
+	assert_int_equal(pe_arch_value(&a, "buffers.input.size_kib", v, sizeof v, &err), PS_OK);
+	assert_string_equal(v, "1024");
+	assert_int_equal(pe_arch_value(&a, "array.dataflow", v, sizeof v, &err), PS_OK);
+	assert_string_equal(v, "output-stationary");
+	assert_int_equal(pe_arch_value(&a, "pe.bit_serial", v, sizeof v, &err), PS_OK);
+	assert_string_equal(v, "true");
+	assert_int_equal(pe_arch_value(&a, "pe.acc_bits", v, sizeof v, &err), PS_OK);
+	assert_string_equal(v, "32");	/* the default */
+	assert_int_equal(pe_arch_value(&a, "pe.lut_k", v, sizeof v, &err), PS_EINPUT);
+	assert_int_equal(pe_arch_value(&a, "array.prefill", v, sizeof v, &err), PS_EINPUT);
+
+	/* a family key under its family, and read back */
+	ss.n = 0;
+	assert_int_equal(cfg_sets_add(&ss, "pe.lut_k=3", NULL, &err), PS_OK);
+	assert_int_equal(pe_arch_load_set(CONFIGS "/arch/lut_tc/m2n64k4-w2a16.yaml", &ss, &a, &err), PS_OK);
+	assert_int_equal(pe_arch_value(&a, "pe.lut_k", v, sizeof v, &err), PS_OK);
+	assert_string_equal(v, "3");
+}
+
+static void test_bad_overrides(void **state)
+{
+	static const struct { const char *set, *msg; } bad[] = {
+		{ "pe.lanes=x", "--set pe.lanes=x: pe.lanes: expected an integer, got 'x'" },
+		{ "pe.lanes=65", "--set pe.lanes=65: pe.lanes: value out of range (allowed 1..64)" },
+		{ "pe.lanez=4", "--set pe.lanez=4: pe.lanez: unknown key" },
+		{ "pe.lut_k=3", "--set pe.lut_k=3: pe.lut_k: unknown key" },
+		{ "array.dataflow=diagonal", "--set array.dataflow=diagonal: array.dataflow: unknown value 'diagonal'" },
+		{ "pe.area_um2=~", "--set pe.area_um2=~: pe.area_um2: missing required field" },
+		{ "array.prefill=8", "--set array.prefill=8: array.prefill: expected a mapping" },
+		{ "buffers.act.size_kib=1", "--set buffers.act.size_kib=1: buffers.act.size_kib: no item named 'act' in buffers" },
+		{ "buffers[5].banks=1", "--set buffers[5].banks=1: buffers[5].banks: no item [5] (the list has 2)" },
+		{ "clock_mhz.x=1", "--set clock_mhz.x=1: clock_mhz.x: clock_mhz is not a mapping" },
+		{ "weights.prefill=mixpe-int4", "--set weights.prefill=mixpe-int4: weights.prefill: pe.family bitmod does not run" },
+		{ "pe.lanes=[1", "--set pe.lanes=[1: pe.lanes: not a YAML value" },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		struct cfg_sets ss = { 0 };
+		struct cfg_arch a;
+		struct ps_err err = { "" };
+		assert_int_equal(cfg_sets_add(&ss, bad[i].set, NULL, &err), PS_OK);
+		assert_int_equal(pe_arch_load_set(CONFIGS "/arch/bitmod/bitmod-lossy.yaml", &ss, &a, &err), PS_EINPUT);
+		if (strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)))
+			fail_msg("%s: got '%s', want prefix '%s'", bad[i].set, err.msg, bad[i].msg);
+	}
+	{
+		struct cfg_sets ss = { 0 };
+		struct ps_err err = { "" };
+		assert_int_equal(cfg_sets_add(&ss, "pe.lanes", NULL, &err), PS_EINPUT);
+		assert_non_null(strstr(err.msg, "expected path=value"));
+		assert_int_equal(cfg_sets_add(&ss, "pe..lanes=1", NULL, &err), PS_EINPUT);
+		assert_int_equal(cfg_sets_add(&ss, "pe.lanes[x]=1", NULL, &err), PS_EINPUT);
+	}
+	/* the CLI: exit 2, the override named; a good one changes the result */
+	assert_int_equal(run_cli("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --model llama-2-7b --scenario decode:64 --set pe.lanes=x"), 2);
+	assert_int_equal(run_cli("compile --arch " CONFIGS "/arch/bitmod/fp16.yaml --gemm 8x8x8 -o /dev/null --set dram.bits_per_cycle=0"), 2);
+	assert_int_equal(run_cli("report bitmod --quiet --set buffers.nosuch.banks=2"), 2);
+	assert_int_equal(run_cli("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --gemm 8x8x8 --set model.layers=2"), 2);
+	assert_int_equal(run_cli("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --gemm 8x8x8 --set run.mode=compat"), 2);
+}
+
+/* An override changes what is simulated (a field that changes nothing is
+ * a bug): more PE rows, fewer cycles; fewer model layers, fewer cycles. */
+static void test_override_changes_result(void **state)
+{
+	struct cfg_sets ss = { 0 };
+	struct cfg_arch a, b;
+	struct wl_model m, m2;
+	struct wl_scenario s;
+	struct sim_result r1, r2, r3;
+	struct ps_err err = { "" };
+	(void)state;
+	assert_int_equal(pe_arch_load(CONFIGS "/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(cfg_sets_add(&ss, "array.prefill.rows=64", NULL, &err), PS_OK);
+	assert_int_equal(pe_arch_load_set(CONFIGS "/arch/bitmod/bitmod-lossy.yaml", &ss, &b, &err), PS_OK);
+	assert_int_equal(wl_model_find("llama-2-7b", &m, &err), PS_OK);
+	ss.n = 0;
+	assert_int_equal(cfg_sets_add(&ss, "layers=2", NULL, &err), PS_OK);
+	assert_int_equal(wl_model_find_set("llama-2-7b", &ss, &m2, &err), PS_OK);
+	assert_int_equal(m2.layers, 2);
+	assert_int_equal(wl_scenario_parse("prefill:128", &s, &err), PS_OK);
+	{
+		struct sim_request q = { .arch = &a, .model = &m, .scenario = &s };
+		assert_int_equal(sim_run(&q, &r1, &err), PS_OK);
+		q.arch = &b;
+		assert_int_equal(sim_run(&q, &r2, &err), PS_OK);
+		q.arch = &a;
+		q.model = &m2;
+		assert_int_equal(sim_run(&q, &r3, &err), PS_OK);
+	}
+	assert_true(r2.cycles < r1.cycles);
+	assert_true(r3.cycles < r1.cycles / 8);
+	sim_result_free(&r1);
+	sim_result_free(&r2);
+	sim_result_free(&r3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +314,9 @@ int main(void)
 		cmocka_unit_test(test_bad_energy),
 		cmocka_unit_test(test_price_unit_check),
 		cmocka_unit_test(test_cli_exit_codes),
+		cmocka_unit_test(test_overrides),
+		cmocka_unit_test(test_bad_overrides),
+		cmocka_unit_test(test_override_changes_result),
 	};
 	return cmocka_run_group_tests_name("cfg", tests, NULL, NULL);
 }
