@@ -230,7 +230,8 @@ out:
 }
 
 extern "C" const struct rtl_sc_array *const rtl_sc_arrays[] = {
-	&rtl_sc_mixpe, &rtl_sc_mixpe_w4a16, nullptr,
+	&rtl_sc_mixpe, &rtl_sc_mixpe_w4a16, &rtl_sc_bitmod, &rtl_sc_lut_tc,
+	&rtl_sc_flightllm, &rtl_sc_flightllm_d32, nullptr,
 };
 
 extern "C" const struct rtl_sc_array *rtl_sc_find(const char *name)

@@ -5,9 +5,11 @@
  * compared after every rising edge with the family's golden C array model
  * stepped alongside on the family's `pesim verify` stimulus.
  *
- * One descriptor per family (struct rtl_sc_array): rtl_sc_mixpe (W4A8);
- * another configuration: rtl_sc_mixpe_w4a16; the list rtl_sc_arrays (the
- * family's descriptor first) and rtl_sc_find. SystemC elaborates once per process:
+ * One descriptor per family (struct rtl_sc_array): rtl_sc_mixpe (W4A8),
+ * rtl_sc_bitmod, rtl_sc_lut_tc, rtl_sc_flightllm (16 DSPs, INT4); two
+ * more configurations: rtl_sc_mixpe_w4a16, rtl_sc_flightllm_d32 (32 DSPs,
+ * INT8); the list rtl_sc_arrays (the family's descriptor first) and
+ * rtl_sc_find. SystemC elaborates once per process:
  * the first run of any descriptor is the only one; a second is PS_EINPUT.
  *
  * C API (extern "C"), built with -Drtl when the systemc pkg-config package
@@ -84,6 +86,10 @@ enum ps_status rtl_sc_run(const struct rtl_sc_array *a, const struct rtl_sc_opts
 
 extern const struct rtl_sc_array rtl_sc_mixpe;
 extern const struct rtl_sc_array rtl_sc_mixpe_w4a16;
+extern const struct rtl_sc_array rtl_sc_bitmod;
+extern const struct rtl_sc_array rtl_sc_lut_tc;
+extern const struct rtl_sc_array rtl_sc_flightllm;
+extern const struct rtl_sc_array rtl_sc_flightllm_d32;
 
 /* Every array, NULL-terminated. */
 extern const struct rtl_sc_array *const rtl_sc_arrays[];
