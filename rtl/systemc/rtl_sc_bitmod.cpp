@@ -41,12 +41,12 @@ struct slot {
 	int64_t m;
 };
 
-class fabric : public sc_module {
+class fabric : public array_fabric {
 public:
 	SC_HAS_PROCESS(fabric);
 	fabric(sc_module_name name, top &t, const struct pe_bt_ops *ops,
 	       std::vector<std::vector<wire *>> pes)
-		: sc_module(name), pe(std::move(pes)), t_(t)
+		: array_fabric(name, t, std::move(pes))
 	{
 		for (unsigned r = 0; r < D; r++) {
 			std::string rs = std::to_string(r);
@@ -88,13 +88,11 @@ public:
 		sensitive << t.clk.posedge_event();
 		dont_initialize();
 	}
-	std::vector<std::vector<wire *>> pe;	// PE 4r+c's wires
 	wire *dec[D][NB];		// row r's decoder: PE (r,0)'s bundle
 	wire *hw[D][D - 1][NB];		// hop registers: PE (r,c+1)'s bundle
 	wire *ha[D][D];			// PE (r+1,c)'s activations (r < 3)
 
 private:
-	top &t_;
 	wire *ctl_[D], *code_[D], *scale_[D], *cscale_[D], *com_err_;
 	wire *y_valid_[D], *y_[D], *y_col_[D], *err_;	// the array's outputs
 	unsigned lanes_, o_valid_, o_man_, o_exp_, o_nan_, o_err_, a_;

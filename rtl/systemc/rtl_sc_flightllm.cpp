@@ -51,11 +51,11 @@ struct ctl {
 	uint16_t rn_brk;
 };
 
-class fabric : public sc_module {
+class fabric : public array_fabric {
 public:
 	SC_HAS_PROCESS(fabric);
 	fabric(sc_module_name name, top &t, std::vector<std::vector<wire *>> d)
-		: sc_module(name), pe(std::move(d)), t_(t), n_(t.params->lanes),
+		: array_fabric(name, t, std::move(d)), n_(t.params->lanes),
 		  wb_((unsigned)t.params->weight_bits), sk_(n_), slot_(n_ + 3), side_(n_)
 	{
 		const struct pe_bt_ops *o = pe_bt_find(dsp.golden);
@@ -83,12 +83,10 @@ public:
 		sensitive << t.clk.posedge_event();
 		dont_initialize();
 	}
-	std::vector<std::vector<wire *>> pe;	// DSP k's wires
 	std::vector<wire *> dsp_in;		// DSP k's A, B, C, D, OPMODE at 5k..
 	wire *one, *inmode, *zero1, *zero4, *zero48;
 
 private:
-	top &t_;
 	unsigned n_, wb_, p_;
 	bool oau_;
 	std::vector<std::vector<ops>> sk_;	// DSP k's skew registers, [k-1] last

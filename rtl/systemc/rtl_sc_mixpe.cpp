@@ -35,12 +35,12 @@ constexpr unsigned NROW = sizeof row_in / sizeof row_in[0];
 
 // The array's logic outside the PEs: the buses split onto the rows'
 // left edges, and the column output registers.
-class fabric : public sc_module {
+class fabric : public array_fabric {
 public:
 	SC_HAS_PROCESS(fabric);
 	fabric(sc_module_name name, top &t, const struct pe_bt_ops *ops,
 	       std::vector<std::vector<wire *>> pes)
-		: sc_module(name), pe(std::move(pes)), t_(t)
+		: array_fabric(name, t, std::move(pes))
 	{
 		for (unsigned r = 0; r < D; r++)
 			for (unsigned j = 0; j < NROW; j++) {
@@ -62,11 +62,9 @@ public:
 		sensitive << t.clk.posedge_event();
 		dont_initialize();
 	}
-	std::vector<std::vector<wire *>> pe;	// PE 4r+c's wires
 	wire *edge[D][NROW];	// row r's left-edge inputs
 
 private:
-	top &t_;
 	wire *bus_[NROW], *out_valid_, *out_data_;
 	unsigned res_valid_, res_drain_, done_, res_;
 

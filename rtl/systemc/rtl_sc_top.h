@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <systemc>
@@ -105,6 +106,21 @@ private:
 	std::vector<sc_core::sc_module *> mods_;
 	void bind_pe(sc_core::sc_module &m, const struct pe_bt_ops *ops,
 		     const std::vector<wire *> &w);
+};
+
+// The base of a family's fabric (the array's logic outside its PEs, its
+// SC_METHODs reading and writing wires): the PEs' wires (pe[i], whose
+// inputs the family's build fills in before top::pes) and the top.
+class array_fabric : public sc_core::sc_module {
+public:
+	array_fabric(sc_core::sc_module_name name, top &t, std::vector<std::vector<wire *>> pes)
+		: sc_core::sc_module(name), pe(std::move(pes)), t_(t)
+	{
+	}
+	std::vector<std::vector<wire *>> pe;
+
+protected:
+	top &t_;
 };
 
 } // namespace rtl_sc
