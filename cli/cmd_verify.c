@@ -38,14 +38,31 @@ static void list_one(const struct rtl_verify_pe *pe, void *ctx)
 	fprintf(fp, "  %-20s %-10s %s\n", pe->name, pe->family, pe->what);
 }
 
+#ifdef PESIM_RTL_SC
+static void list_arrays(FILE *fp)
+{
+	fprintf(fp, "SystemC arrays (--level system --pe NAME|FAMILY; name, family, "
+		"PEs, what; PE i; the mutant PE build):\n");
+	for (const struct rtl_sc_array *const *a = rtl_sc_arrays; *a; a++)
+		fprintf(fp, "  %-20s %-10s %2u PEs  %s\n%36sPE i: %s\n%36smutant: %s\n",
+			(*a)->name, (*a)->family, (*a)->n_pes, (*a)->what, "",
+			(*a)->pe_what, "", (*a)->mutant_define);
+}
+#else
+static void list_arrays(FILE *fp)
+{
+	fprintf(fp, "SystemC arrays: none (built without SystemC)\n");
+}
+#endif
+
 static void help(FILE *fp)
 {
 	fprintf(fp,
 		"usage: pesim verify --pe NAME [--config ARCH.yaml] [--mutant]\n"
 		"                    [--random N] [--seed S] [--trace T.pest [--op N]]\n"
 		"                    [--vcd FILE] [--fst FILE] [--window N] [--list]\n"
-		"       pesim verify --level system [--rtl-pes LIST] [--mutant] [--random N]\n"
-		"                    [--seed S]\n\n"
+		"       pesim verify --level system --pe ARRAY [--rtl-pes LIST] [--mutant]\n"
+		"                    [--random N] [--seed S]\n\n"
 		"Drives a PE's golden C model (pe_bt) and its Verilated RTL with the\n"
 		"same stimulus and compares every output port after every rising\n"
 		"edge: one reset edge, the family's directed corners, then N random\n"
@@ -71,16 +88,23 @@ static void help(FILE *fp)
 		"                 pesim-verify-<rtl>.fst; '-' for none)\n"
 		"  --window N     edges before the mismatch in the waveforms\n"
 		"                 (default 32; N/4+1 after it)\n"
-		"  --list         the PEs with RTL\n"
-		"  --level L      pe (default): one PE or array, all RTL; system: the\n"
-		"                 SystemC 4x4 MixPE array (W4A8) in which the PEs of\n"
-		"                 --rtl-pes are Verilated RTL (verilator --sc) and the\n"
-		"                 rest the golden C PE model in an sc_module, compared\n"
-		"                 every edge with the golden C array (rtl/systemc/)\n"
-		"  --rtl-pes L    PEs 4r+c in RTL, comma-separated 0..15 (default\n"
-		"                 0,5); with --mutant the highest is the mutant build\n\n"
+		"  --list         the PEs with RTL (with --level system: the\n"
+		"                 SystemC arrays)\n"
+		"  --level L      pe (default): one PE or array, all RTL; system: a\n"
+		"                 family's array in SystemC (--pe: a SystemC array\n"
+		"                 below, or its family) in which the PEs of --rtl-pes\n"
+		"                 are Verilated RTL (verilator --sc) and the rest the\n"
+		"                 golden C PE model in an sc_module, compared every\n"
+		"                 edge with the golden C array (rtl/systemc/); one\n"
+		"                 array per process (SystemC elaborates once)\n"
+		"  --rtl-pes L    the PEs in RTL: comma-separated numbers (PE i as\n"
+		"                 the array below numbers them), 'all' or 'none'\n"
+		"                 (default all); with --mutant the highest is the\n"
+		"                 mutant build\n\n"
 		"PEs with RTL (name, family, what):\n");
 	rtl_verify_each(list_one, fp);
+	fprintf(fp, "\n");
+	list_arrays(fp);
 }
 
 static int parse_u64(const char *opt, const char *s, uint64_t *v)
@@ -124,39 +148,54 @@ static int pe_from_config(const char *path, const char *name,
 	return 0;
 }
 
-/* "0,5,12" -> mask; nonzero on a bad list. */
-static int parse_pes(const char *s, uint16_t *mask)
+#ifdef PESIM_RTL_SC
+/* "0,5,12", "all" or "none" -> mask of PEs 0..n-1; nonzero on a bad list. */
+static int parse_pes(const char *s, unsigned n, uint64_t *mask)
 {
+	const char *s0 = s;
 	char *end;
 
 	*mask = 0;
+	if (!strcmp(s, "none"))
+		return 0;
+	if (!strcmp(s, "all")) {
+		*mask = n >= 64 ? ~0ull : (1ull << n) - 1;
+		return 0;
+	}
 	do {
-		if (*s < '0' || *s > '9')
-			return cli_usage_error("verify", "--rtl-pes: '%s' is not a "
-					       "list of 0..15", s);
-		unsigned long v = strtoul(s, &end, 10);
-		if (v > 15 || (*end && *end != ','))
-			return cli_usage_error("verify", "--rtl-pes: '%s' is not a "
-					       "list of 0..15", s);
-		*mask |= (uint16_t)(1u << v);
+		unsigned long v = *s >= '0' && *s <= '9' ? strtoul(s, &end, 10) : n;
+		if (v >= n || (*end && *end != ','))
+			return cli_usage_error("verify", "--rtl-pes: '%s' is not 'all', "
+					       "'none' or a list of 0..%u", s0, n - 1);
+		*mask |= 1ull << v;
 		s = *end ? end + 1 : end;
 	} while (*s);
 	return 0;
 }
+#endif
 
-static int verify_system(const char *pes, bool mutant, uint64_t random,
-			 uint64_t seed)
+static int verify_system(const char *name, const char *pes, bool mutant,
+			 uint64_t random, uint64_t seed)
 {
 #ifdef PESIM_RTL_SC
 	struct rtl_sc_opts o = { .mutant = mutant, .random = random,
 				 .seed = seed, .log = stdout };
 	struct rtl_sc_result r;
 	struct ps_err err;
-	int rc = parse_pes(pes, &o.rtl_pes);
+	const struct rtl_sc_array *a = name ? rtl_sc_find(name) : NULL;
+	int rc;
 
-	if (rc)
+	if (!name)
+		return cli_usage_error("verify", "--level system needs --pe ARRAY "
+				       "(pesim verify --level system --list)");
+	if (!a)
+		return cli_usage_error("verify", "--level system: --pe %s is not a "
+				       "SystemC array or family (pesim verify --level "
+				       "system --list)", name);
+	if ((rc = parse_pes(pes ? pes : "all", a->n_pes, &o.rtl_pes)))
 		return rc;
-	enum ps_status st = rtl_sc_verify(&o, &r, &err);
+	fflush(stdout);
+	enum ps_status st = a->run(a, &o, &r, &err);
 	if (st != PS_OK && !r.mismatch)
 		return cli_fail("verify", st, &err);
 	if (r.mismatch) {
@@ -164,14 +203,14 @@ static int verify_system(const char *pes, bool mutant, uint64_t random,
 		       PRIu64 "\n", r.cycles, r.cycle);
 		return cli_fail("verify", st, &err);
 	}
-	/* rtl_sc_verify printed the counts and "OK" to o.log */
+	/* run printed the counts and "OK" to o.log */
 	return 0;
 #else
+	(void)name;
 	(void)pes;
 	(void)mutant;
 	(void)random;
 	(void)seed;
-	(void)parse_pes;
 	fprintf(stderr, "pesim verify: --level system: pesim was built without "
 		"SystemC (libsystemc-dev)\n");
 	return 2;
@@ -212,7 +251,7 @@ int cmd_verify(int argc, char **argv)
 	struct ps_err err;
 	const char *name = NULL, *config = NULL, *trace = NULL;
 	const char *vcd = NULL, *fst = NULL, *pes = NULL;
-	bool system = false;
+	bool system = false, list = false;
 	char vcd_default[256], fst_default[256];
 	uint64_t window = 32, op = 0;
 	int c, rc;
@@ -257,8 +296,7 @@ int cmd_verify(int argc, char **argv)
 		} else if (c == 'R')
 			pes = optarg;
 		else if (c == 'l') {
-			rtl_verify_each(list_one, stdout);
-			return 0;
+			list = true;
 		} else if (c == 'h') {
 			help(stdout);
 			return 0;
@@ -267,15 +305,20 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (optind < argc)
 		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
+	if (list) {
+		if (system)
+			list_arrays(stdout);
+		else
+			rtl_verify_each(list_one, stdout);
+		return 0;
+	}
 	if (pes && !system)
 		return cli_usage_error("verify", "--rtl-pes needs --level system");
 	if (system) {
-		if (config || trace || (name && strcmp(name, "mixpe") &&
-					strcmp(name, "mixpe_array")))
-			return cli_usage_error("verify", "--level system is the "
-					       "W4A8 MixPE array only (no --config, "
-					       "--trace or other --pe)");
-		return verify_system(pes ? pes : "0,5", o.mutant, o.random, o.seed);
+		if (config || trace || vcd || fst)
+			return cli_usage_error("verify", "--level system takes no "
+					       "--config, --trace, --vcd or --fst");
+		return verify_system(name, pes, o.mutant, o.random, o.seed);
 	}
 	if (config) {
 		if ((rc = pe_from_config(config, name, &o.pe)))

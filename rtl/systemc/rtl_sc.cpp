@@ -1,5 +1,7 @@
-// rtl_sc.cpp - rtl_sc.h: elaborate the mixed RTL / C MixPE array once, drive
-// it with mixpe_array_stim, compare with the golden C array every edge.
+// rtl_sc.cpp - the harness of every family's SystemC array (rtl_sc.h,
+// rtl_sc_top.h): elaborate the top once, drive it edge by edge with the
+// family's stimulus, compare every output with the golden C array after
+// every edge, report; and the list of arrays.
 #include "rtl_sc.h"
 
 #include <cinttypes>
@@ -7,120 +9,73 @@
 #include <cstring>
 #include <exception>
 #include <new>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <systemc>
 
-#include "mixpe_sc.h"
+#include "rtl_sc_top.h"
 #include "verilated.h"
-
-extern "C" {
-#include "pe_bt.h"
-#include "stim_mixpe.h"
-}
 
 using namespace sc_core;
 
 namespace {
 
-// The one configuration: the --sc builds' -G values (meson.build) and
-// `pesim verify --pe mixpe_array`'s params.
-struct pe_params make_params()
-{
-	struct pe_params p;
-	std::memset(&p, 0, sizeof p);
-	p.lanes = 2;
-	p.act_bits = p.a_bits = 8;
-	p.group_size = 128;
-	return p;
-}
-const struct pe_params sc_params = make_params();
-
-// mixpe_pe_c's ports, in the golden model's order
-const char *const pe_port_names[] = {
-	"in_valid", "in_first", "in_glast", "in_last", "a_in", "w_in", "scale_in",
-	"zero_in", "sh_start", "sh_valid_in", "sh_drain_in", "sh_in",
-	"valid_out", "first_out", "glast_out", "last_out", "a_out", "w_out",
-	"scale_out", "zero_out", "done", "res_valid", "res_drain", "res",
-};
-const uint8_t pe_port_widths[] = { 1, 1, 1, 1, 64, 16, 16, 8, 1, 1, 1, 16,
-				   1, 1, 1, 1, 64, 16, 16, 8, 1, 1, 1, 16 };
-
-// the array's ports (pe_mixpe_array.c): 11 in, 2 out
-enum { A_VALID, A_FIRST, A_GLAST, A_LAST, A_W, A_SCALE, A_ZERO, A_A0, A_N_IN = A_A0 + 4 };
-const char *const arr_port_names[] = { "in_valid", "in_first", "in_glast", "in_last",
-				       "w_in", "scale_in", "zero_in", "a_in_0", "a_in_1",
-				       "a_in_2", "a_in_3", "out_valid", "out_data" };
-
-// Everything elaborated: kept for the life of the process (SystemC has
-// one elaboration; the objects stay reachable through this pointer).
-struct bench {
-	sc_signal<bool> clk{ "clk" }, rst{ "rst" };
-	sc_signal<uint32_t> in_valid{ "in_valid" }, in_first{ "in_first" },
-		in_glast{ "in_glast" }, in_last{ "in_last" }, zero_in{ "zero_in" };
-	sc_signal<uint64_t> w_in{ "w_in" }, scale_in{ "scale_in" };
-	sc_signal<uint64_t> a_in[4];
-	sc_signal<uint32_t> out_valid{ "out_valid" };
-	sc_signal<uint64_t> out_data{ "out_data" };
-	VerilatedContext *vctx = nullptr;	// the --sc models' context
-	mixpe_array_sc *top = nullptr;
-};
-bench *the_bench;
 bool elaborated;
 
-bool tables_ok(const struct pe_bt_ops *pe, const struct pe_bt_ops *arr)
-{
-	if (pe->n_in != 12 || pe->n_out != 12 || arr->n_in != A_N_IN || arr->n_out != 2)
-		return false;
-	for (size_t i = 0; i < 24; i++)
-		if (strcmp(pe->ports[i].name, pe_port_names[i]) ||
-		    pe->ports[i].width != pe_port_widths[i])
-			return false;
-	for (size_t i = 0; i < 13; i++)
-		if (strcmp(arr->ports[i].name, arr_port_names[i]))
-			return false;
-	return !strcmp(pe->rtl_top, "mixpe_pe") && !strcmp(arr->rtl_top, "mixpe_array");
-}
+// Everything elaborated stays alive for the life of the process (SystemC
+// has one elaboration): reachable through these two pointers, volatile so
+// that the compiler keeps the stores (nothing else reads them, and
+// LeakSanitizer would report the objects).
+VerilatedContext *volatile the_vctx;	// the --sc models' context
+rtl_sc::top *volatile the_top;
 
 uint64_t mask(unsigned w)
 {
 	return w >= 64 ? ~0ull : (1ull << w) - 1;
 }
 
-std::string pe_list(uint16_t m)
+std::string pe_list(uint64_t m)
 {
 	std::string s;
-	for (unsigned i = 0; i < RTL_SC_PES; i++)
+	for (unsigned i = 0; i < RTL_SC_MAX_PES; i++)
 		if (m >> i & 1)
 			s += (s.empty() ? "" : ",") + std::to_string(i);
 	return s.empty() ? "none" : s;
 }
 
 // one rising edge of the SystemC array: inputs, clock low, clock high
-void sc_edge(bench &b, const uint64_t *in, bool rst)
+void sc_edge(rtl_sc::top &t, const uint64_t *in, bool rst)
 {
-	b.rst.write(rst);
-	b.in_valid.write((uint32_t)in[A_VALID]);
-	b.in_first.write((uint32_t)in[A_FIRST]);
-	b.in_glast.write((uint32_t)in[A_GLAST]);
-	b.in_last.write((uint32_t)in[A_LAST]);
-	b.w_in.write(in[A_W]);
-	b.scale_in.write(in[A_SCALE]);
-	b.zero_in.write((uint32_t)in[A_ZERO]);
-	for (unsigned c = 0; c < 4; c++)
-		b.a_in[c].write(in[A_A0 + c]);
-	b.clk.write(false);
+	t.rst->put(rst);
+	for (size_t i = 0; i < t.in.size(); i++)
+		t.in[i]->put(in[i]);
+	t.clk.write(false);
 	sc_start(5, SC_NS);
-	b.clk.write(true);
+	t.clk.write(true);
 	sc_start(5, SC_NS);
 }
 
 // the inputs of the last edges, oldest first
-struct hist {
-	static constexpr unsigned N = 4;
-	uint64_t in[N][A_N_IN];
-	bool rst[N];
-};
+constexpr unsigned HIST = 4;
+
+void report_mismatch(FILE *log, const struct pe_bt_ops *g, const struct rtl_sc_result *r,
+		     const std::vector<uint64_t> &hist, const std::vector<bool> &hrst)
+{
+	size_t ni = g->n_in;
+	std::fprintf(log, "first MISMATCH at cycle %" PRIu64 ": %s expected 0x%016" PRIx64
+		     " actual 0x%016" PRIx64 "\n  inputs of the last edges, oldest first:\n",
+		     r->cycle, r->port, r->expected, r->actual);
+	uint64_t c0 = r->cycle >= HIST - 1 ? r->cycle - (HIST - 1) : 0;
+	for (uint64_t c = c0; c <= r->cycle; c++) {
+		std::fprintf(log, "    cycle %" PRIu64 ":%s", c, hrst[c % HIST] ? " rst" : "");
+		for (size_t i = 0; i < ni; i++)
+			std::fprintf(log, " %s=0x%" PRIx64, g->ports[i].name,
+				     hist[(c % HIST) * ni + i]);
+		std::fprintf(log, "\n");
+	}
+}
 
 } // namespace
 
@@ -129,35 +84,45 @@ extern "C" bool rtl_sc_elaborated(void)
 	return elaborated;
 }
 
-extern "C" enum ps_status rtl_sc_verify(const struct rtl_sc_opts *o,
-					struct rtl_sc_result *r, struct ps_err *err)
+extern "C" enum ps_status rtl_sc_run(const struct rtl_sc_array *d,
+				     const struct rtl_sc_opts *o, struct rtl_sc_result *r,
+				     struct ps_err *err)
 {
-	const struct pe_bt_ops *pe = pe_bt_find("mixpe_pe"), *arr = pe_bt_find("mixpe_array");
-	const struct rtl_stim_ops *so = &mixpe_array_stim;
+	using rtl_sc::top;
+	const struct rtl_sc_impl &f = *d->impl;
+	const struct pe_bt_ops *g = f.golden();
+	const struct rtl_verify_pe *vp = rtl_verify_find(f.verify_pe);
+	const struct rtl_stim_ops *so = f.stim ? f.stim() : vp ? vp->stim : nullptr;
 	void *gs = nullptr, *ss = nullptr;
 	enum ps_status st = PS_OK;
-	hist h;
 
 	std::memset(r, 0, sizeof *r);
 	r->mutant_pe = -1;
 	if (elaborated)
 		return ps_errf(err, PS_EINPUT,
-			       "SystemC array: already elaborated in this process (SystemC "
-			       "allows one elaboration: run one configuration per process)");
+			       "SystemC %s: a SystemC array was already elaborated in this "
+			       "process (SystemC allows one elaboration: run one configuration "
+			       "per process)", d->name);
+	if (d->n_pes < RTL_SC_MAX_PES && o->rtl_pes >> d->n_pes)
+		return ps_errf(err, PS_EINPUT, "SystemC %s: RTL PEs %s: the array has PEs 0..%u",
+			       d->name, pe_list(o->rtl_pes).c_str(), d->n_pes - 1);
 	if (o->mutant && !o->rtl_pes)
-		return ps_errf(err, PS_EINPUT, "SystemC array: a mutant needs an RTL PE");
-	if (!pe || !arr || !tables_ok(pe, arr))
-		return ps_errf(err, PS_EINPUT,
-			       "SystemC array: the golden models' port tables are not mixpe_pe.v's / mixpe_array.v's");
-	gs = std::calloc(1, arr->state_size);
+		return ps_errf(err, PS_EINPUT, "SystemC %s: a mutant needs an RTL PE", d->name);
+	if (!g || !vp || !so)
+		return ps_errf(err, PS_EINPUT, "SystemC %s: no golden model, verify entry %s "
+			       "or stimulus", d->name, f.verify_pe);
+	gs = std::calloc(1, g->state_size);
 	ss = std::calloc(1, so->state_size);
+	std::vector<uint64_t> in(g->n_in), exp(g->n_out), prev(g->n_out), got(g->n_out);
+	std::vector<uint64_t> hist(HIST * g->n_in);
+	std::vector<bool> hrst(HIST);
 	if (!gs || !ss) {
 		st = ps_errf(err, PS_ENOMEM, "out of memory");
 		goto out;
 	}
-	if ((st = arr->init(gs, &sc_params, err)) || (st = so->init(ss, &sc_params, o->seed, err)))
+	if ((st = g->init(gs, &vp->params, err)) || (st = so->init(ss, &vp->params, o->seed, err)))
 		goto out;
-	for (unsigned i = 0; i < RTL_SC_PES; i++)
+	for (unsigned i = 0; i < d->n_pes; i++)
 		if (o->rtl_pes >> i & 1) {
 			r->rtl_count++;
 			if (o->mutant)
@@ -166,71 +131,63 @@ extern "C" enum ps_status rtl_sc_verify(const struct rtl_sc_opts *o,
 	r->corner_edges = so->corner_edges(ss);
 	if (o->log)
 		std::fprintf(o->log,
-			     "SystemC mixpe_array (W4A8: 4-bit weights, INT8 activations, 2 lanes, "
-			     "groups of 128): RTL PEs %s%s%s, the other %u the C model; "
-			     "golden model mixpe_array, seed %" PRIu64 "\n",
-			     pe_list(o->rtl_pes).c_str(), r->mutant_pe >= 0 ? ", mutant (MUTANT_NO_ZERO_TERM) PE " : "",
+			     "SystemC %s (%s): RTL PEs %s%s%s, the other %u the golden C model "
+			     "(PE i: %s); golden array %s, stimulus of %s%s%s, seed %" PRIu64 "\n",
+			     d->name, d->what, pe_list(o->rtl_pes).c_str(),
+			     r->mutant_pe >= 0 ? (std::string(", mutant (") + d->mutant_define +
+						  ") PE ").c_str() : "",
 			     r->mutant_pe >= 0 ? std::to_string(r->mutant_pe).c_str() : "",
-			     RTL_SC_PES - r->rtl_count, o->seed);
+			     d->n_pes - r->rtl_count, d->pe_what, g->name,
+			     f.stim_what ? f.stim_what : "`pesim verify --pe ",
+			     f.stim_what ? "" : f.verify_pe, f.stim_what ? "" : "`", o->seed);
 
 	elaborated = true;
 	// libsystemc prints its banner on first use unless this is set
 	setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
 	try {
-		the_bench = new bench;
-		bench &b = *the_bench;
 		// A --sc model takes Verilated::threadContextp(), which the last
 		// Verilated model made in this thread set to its own context:
 		// after a `pesim verify` run (rtl_model's context, deleted with the
 		// model) it would dangle. Ours lives as long as the models.
-		b.vctx = new VerilatedContext;
-		Verilated::threadContextp(b.vctx);
-		b.top = new mixpe_array_sc("mixpe_array_sc", o->rtl_pes, r->mutant_pe, pe,
-					   &sc_params);
-		b.top->clk(b.clk);
-		b.top->rst(b.rst);
-		b.top->in_valid(b.in_valid);
-		b.top->in_first(b.in_first);
-		b.top->in_glast(b.in_glast);
-		b.top->in_last(b.in_last);
-		b.top->w_in(b.w_in);
-		b.top->scale_in(b.scale_in);
-		b.top->zero_in(b.zero_in);
-		for (unsigned c = 0; c < 4; c++)
-			b.top->a_in[c](b.a_in[c]);
-		b.top->out_valid(b.out_valid);
-		b.top->out_data(b.out_data);
+		the_vctx = new VerilatedContext;
+		Verilated::threadContextp(the_vctx);
+		the_top = new top(d->name, f, &vp->params, g, o->rtl_pes, r->mutant_pe);
+		top &t = *the_top;
+		if (t.n_pes() != d->n_pes)
+			throw std::runtime_error("the array has " + std::to_string(t.n_pes()) +
+						 " PEs, its descriptor " +
+						 std::to_string(d->n_pes));
 
 		uint64_t total = 1 + r->corner_edges + o->random;
 		for (uint64_t c = 0; c < total; c++) {
-			uint64_t in[A_N_IN] = { 0 }, exp[2], got[2];
+			std::fill(in.begin(), in.end(), 0);
 			bool rst = c == 0 ? true
-				 : c <= r->corner_edges ? so->corner(ss, c - 1, in)
-							: so->random(ss, in);
-			for (unsigned i = 0; i < A_N_IN; i++)
-				in[i] &= mask(arr->ports[i].width);
-			std::memcpy(h.in[c % hist::N], in, sizeof in);
-			h.rst[c % hist::N] = rst;
-			sc_edge(b, in, rst);
-			got[0] = b.out_valid.read();
-			got[1] = b.out_data.read();
+				 : c <= r->corner_edges ? so->corner(ss, c - 1, in.data())
+							: so->random(ss, in.data());
+			for (size_t i = 0; i < g->n_in; i++)
+				in[i] &= mask(g->ports[i].width);
+			std::copy(in.begin(), in.end(), hist.begin() + (c % HIST) * g->n_in);
+			hrst[c % HIST] = rst;
+			sc_edge(t, in.data(), rst);
+			for (size_t k = 0; k < g->n_out; k++)
+				got[k] = t.out[k]->get();
 			if (rst) {
-				arr->reset(gs);
-				exp[0] = exp[1] = 0;
+				g->reset(gs);
+				std::fill(exp.begin(), exp.end(), 0);
 				r->resets++;
 			} else {
-				arr->step(gs, in, exp);
+				g->step(gs, in.data(), exp.data());
 			}
 			r->cycles++;
-			r->values += 2;
-			r->beats += in[A_VALID] != 0;
-			r->results += (uint64_t)__builtin_popcountll(exp[0]);
-			for (unsigned k = 0; k < 2; k++) {
+			r->values += g->n_out;
+			r->changes += c && exp != prev;
+			prev = exp;
+			for (size_t k = 0; k < g->n_out; k++) {
 				if (exp[k] == got[k])
 					continue;
 				r->mismatch = true;
 				r->cycle = c;
-				r->port = arr_port_names[A_N_IN + k];
+				r->port = g->ports[g->n_in + k].name;
 				r->expected = exp[k];
 				r->actual = got[k];
 				break;
@@ -240,39 +197,29 @@ extern "C" enum ps_status rtl_sc_verify(const struct rtl_sc_opts *o,
 		}
 		r->random_edges = r->cycles > 1 + r->corner_edges ? r->cycles - 1 - r->corner_edges : 0;
 	} catch (const std::bad_alloc &) {
-		st = ps_errf(err, PS_ENOMEM, "SystemC array: out of memory");
+		st = ps_errf(err, PS_ENOMEM, "SystemC %s: out of memory", d->name);
 		goto out;
 	} catch (const std::exception &e) {
-		st = ps_errf(err, PS_EINPUT, "SystemC array: %s", e.what());
+		st = ps_errf(err, PS_EINPUT, "SystemC %s: %s", d->name, e.what());
 		goto out;
 	}
 
 	if (r->mismatch) {
 		st = ps_errf(err, PS_ECHECK,
-			     "SystemC array (RTL PEs %s) vs mixpe_array: mismatch at cycle %" PRIu64
+			     "SystemC %s (RTL PEs %s) vs %s: mismatch at cycle %" PRIu64
 			     ": %s expected 0x%" PRIx64 " actual 0x%" PRIx64,
-			     pe_list(o->rtl_pes).c_str(), r->cycle, r->port, r->expected, r->actual);
-		if (o->log) {
-			std::fprintf(o->log, "first MISMATCH at cycle %" PRIu64 ": %s expected 0x%016" PRIx64
-				     " actual 0x%016" PRIx64 "\n  inputs of the last edges, oldest first:\n",
-				     r->cycle, r->port, r->expected, r->actual);
-			uint64_t c0 = r->cycle >= hist::N - 1 ? r->cycle - (hist::N - 1) : 0;
-			for (uint64_t c = c0; c <= r->cycle; c++) {
-				std::fprintf(o->log, "    cycle %" PRIu64 ":%s", c,
-					     h.rst[c % hist::N] ? " rst" : "");
-				for (unsigned i = 0; i < A_N_IN; i++)
-					std::fprintf(o->log, " %s=0x%" PRIx64, arr_port_names[i],
-						     h.in[c % hist::N][i]);
-				std::fprintf(o->log, "\n");
-			}
-		}
+			     d->name, pe_list(o->rtl_pes).c_str(), g->name, r->cycle, r->port,
+			     r->expected, r->actual);
+		if (o->log)
+			report_mismatch(o->log, g, r, hist, hrst);
 	} else if (o->log) {
 		std::fprintf(o->log,
 			     "  %" PRIu64 " cycles compared (1 reset + %" PRIu64 " corner + %" PRIu64
-			     " random edges), %" PRIu64 " output values; %" PRIu64 " beats, %" PRIu64
-			     " results, %" PRIu64 " resets\nOK: 0 mismatches\n",
-			     r->cycles, r->corner_edges, r->random_edges, r->values, r->beats,
-			     r->results, r->resets);
+			     " random edges), %" PRIu64 " output values (%zu ports, every edge)\n"
+			     "  %" PRIu64 " resets, %" PRIu64 " edges changed an output\n"
+			     "OK: 0 mismatches\n",
+			     r->cycles, r->corner_edges, r->random_edges, r->values, g->n_out,
+			     r->resets, r->changes);
 	}
 out:
 	if (ss && so->fini)
@@ -280,4 +227,20 @@ out:
 	std::free(ss);
 	std::free(gs);
 	return st;
+}
+
+extern "C" const struct rtl_sc_array *const rtl_sc_arrays[] = {
+	&rtl_sc_mixpe, &rtl_sc_mixpe_w4a16, &rtl_sc_bitmod, &rtl_sc_lut_tc,
+	&rtl_sc_flightllm, &rtl_sc_flightllm_d32, nullptr,
+};
+
+extern "C" const struct rtl_sc_array *rtl_sc_find(const char *name)
+{
+	for (const struct rtl_sc_array *const *a = rtl_sc_arrays; *a; a++)
+		if (!std::strcmp((*a)->name, name))
+			return *a;
+	for (const struct rtl_sc_array *const *a = rtl_sc_arrays; *a; a++)
+		if (!std::strcmp((*a)->family, name))
+			return *a;
+	return nullptr;
 }

@@ -1,18 +1,20 @@
-/* rtl_sc.h - the SystemC co-simulation of the 4x4 MixPE array
- * (rtl/systemc/, README.md there): a top sc_module wired as
- * rtl/mixpe/mixpe_array.v / pe_models/mixpe/pe_mixpe_array.c whose 16 PEs
- * are each either the Verilated RTL of mixpe_pe (verilator --sc) or an
- * sc_module around the golden C model "mixpe_pe", chosen by a mask; its
- * outputs are compared every cycle with the golden C array "mixpe_array"
- * stepped alongside, on mixpe_array_stim (rtl/mixpe/stim_mixpe.c).
+/* rtl_sc.h - SystemC co-simulation of the PE families' arrays (rtl/systemc/,
+ * README.md there): each family's array as a SystemC top whose PEs are each
+ * either the Verilated RTL of the PE (verilator --sc) or the PE's golden C
+ * model (pe_bt.h) in an sc_module, chosen PE by PE; the top's outputs are
+ * compared after every rising edge with the family's golden C array model
+ * stepped alongside on the family's `pesim verify` stimulus.
  *
- * One configuration: W4A8 (WBITS 4, INT8 activations, LANES 2, GROUP 128,
- * = `pesim verify --pe mixpe_array`'s). SystemC elaborates once per
- * process: rtl_sc_verify runs once; a second call is PS_EINPUT.
+ * One descriptor per family (struct rtl_sc_array): rtl_sc_mixpe (W4A8),
+ * rtl_sc_bitmod, rtl_sc_lut_tc, rtl_sc_flightllm (16 DSPs, INT4); two
+ * more configurations: rtl_sc_mixpe_w4a16, rtl_sc_flightllm_d32 (32 DSPs,
+ * INT8); the list rtl_sc_arrays (the family's descriptor first) and
+ * rtl_sc_find. SystemC elaborates once per process:
+ * the first run of any descriptor is the only one; a second is PS_EINPUT.
  *
- * C API (extern "C"), built with -Drtl when the systemc pkg-config
- * package is found (meson dependency rtl_sc_dep; PESIM_RTL_SC is then
- * defined for its users). */
+ * C API (extern "C"), built with -Drtl when the systemc pkg-config package
+ * is found (meson dependency rtl_sc_dep; PESIM_RTL_SC is then defined for
+ * its users). */
 #ifndef RTL_SC_H
 #define RTL_SC_H
 
@@ -26,46 +28,76 @@ extern "C" {
 
 #include "ps_status.h"	/* a C header without its own guards */
 
-#define RTL_SC_PES 16		/* PE (r, c) is bit 4 r + c of a mask */
+#define RTL_SC_MAX_PES 64	/* PE i is bit i of a mask */
 
 struct rtl_sc_opts {
-	uint16_t rtl_pes;	/* bit 4r+c set: PE (r,c) is the Verilated RTL,
-				 * else the C model's sc_module */
+	uint64_t rtl_pes;	/* bit i set: PE i is the Verilated RTL, else
+				 * the golden C PE model's sc_module */
 	bool mutant;		/* the highest-numbered RTL PE is the mutant
-				 * build (MUTANT_NO_ZERO_TERM): must mismatch */
+				 * build (the array's mutant_define): must
+				 * mismatch */
 	uint64_t random;	/* random edges after the reset and corners */
 	uint64_t seed;
-	FILE *log;		/* configuration line and the mismatch report;
-				 * NULL: silent */
+	FILE *log;		/* configuration line, totals and the mismatch
+				 * report; NULL: silent */
 };
 
 struct rtl_sc_result {
 	uint64_t cycles;	/* rising edges compared */
-	uint64_t values;	/* output port values compared (2 per edge) */
+	uint64_t values;	/* output port values compared (all, every edge) */
 	uint64_t corner_edges, random_edges;
-	uint64_t beats;		/* edges with some in_valid bit set */
 	uint64_t resets;	/* edges with rst */
-	uint64_t results;	/* out_valid bits seen (results leaving) */
+	uint64_t changes;	/* edges after which some output changed */
 	unsigned rtl_count;	/* RTL PEs in the array */
-	int mutant_pe;		/* 4r+c of the mutant PE, -1: none */
+	int mutant_pe;		/* the mutant PE, -1: none */
 	/* the first mismatch (mismatch false: none); the run stops there */
 	bool mismatch;
 	uint64_t cycle;		/* 0-based rising edge */
-	const char *port;	/* "out_valid" or "out_data" */
+	const char *port;	/* the golden array's output port */
 	uint64_t expected, actual;
 };
 
-/* Elaborate the array (RTL where o->rtl_pes has a bit), then run one
- * reset edge, mixpe_array_stim's corners and o->random random edges
- * (seed o->seed), comparing out_valid and out_data with the golden
- * "mixpe_array" after every edge. PS_OK: no mismatch. PS_ECHECK: a
- * mismatch (r and err say where; the report went to o->log). PS_EINPUT:
- * a second call in this process (SystemC elaborates once), a mutant
- * without RTL PEs, or port tables that differ; PS_ENOMEM. */
-enum ps_status rtl_sc_verify(const struct rtl_sc_opts *o, struct rtl_sc_result *r,
-			     struct ps_err *err);
+struct rtl_sc_impl;	/* the array's PEs and wiring (C++, rtl_sc_top.h) */
 
-/* Whether rtl_sc_verify has elaborated the array in this process. */
+/* One family's SystemC array. */
+struct rtl_sc_array {
+	const char *name;	/* --pe: "mixpe_array", "bitmod_array", ... */
+	const char *family;	/* cfg_arch pe.family */
+	const char *what;	/* the array and its configuration, one line */
+	const char *pe_what;	/* what PE i is (the numbering of --rtl-pes) */
+	unsigned n_pes;		/* PEs 0 .. n_pes-1 */
+	const char *mutant_define;	/* the mutant PE build(s) */
+	const struct rtl_sc_impl *impl;
+	/* rtl_sc_run for every array */
+	enum ps_status (*run)(const struct rtl_sc_array *a, const struct rtl_sc_opts *o,
+			      struct rtl_sc_result *r, struct ps_err *err);
+};
+
+/* Elaborate array a with PE i the RTL where bit i of o->rtl_pes is set
+ * (bits >= n_pes: PS_EINPUT), run one reset edge, the stimulus's corners
+ * and o->random random edges (seed o->seed), compare every output of the
+ * golden array after every edge. PS_OK: no mismatch. PS_ECHECK: a
+ * mismatch (r and err say where; the report went to o->log). PS_EINPUT:
+ * a second elaboration in this process, a mutant without an RTL PE, a PE
+ * list beyond n_pes, an RTL whose ports differ from the golden PE's, a
+ * SystemC error; PS_ENOMEM. */
+enum ps_status rtl_sc_run(const struct rtl_sc_array *a, const struct rtl_sc_opts *o,
+			  struct rtl_sc_result *r, struct ps_err *err);
+
+extern const struct rtl_sc_array rtl_sc_mixpe;
+extern const struct rtl_sc_array rtl_sc_mixpe_w4a16;
+extern const struct rtl_sc_array rtl_sc_bitmod;
+extern const struct rtl_sc_array rtl_sc_lut_tc;
+extern const struct rtl_sc_array rtl_sc_flightllm;
+extern const struct rtl_sc_array rtl_sc_flightllm_d32;
+
+/* Every array, NULL-terminated. */
+extern const struct rtl_sc_array *const rtl_sc_arrays[];
+
+/* By name, or by family (its first array); NULL: none. */
+const struct rtl_sc_array *rtl_sc_find(const char *name);
+
+/* Whether a SystemC array has been elaborated in this process. */
 bool rtl_sc_elaborated(void);
 
 #ifdef __cplusplus
