@@ -88,7 +88,6 @@ static void core_step(void *s, const uint64_t *in, uint64_t *out)
 const struct pe_bt_ops *rtl_sc_lut_tc_core(void)
 {
 	static struct pe_bt_ops ops = {
-		.version = PE_BT_VERSION,
 		.name = "lut_tc_core",
 		.rtl_top = "",		/* no Verilog top: SystemC only */
 		.ports = core_ports,
