@@ -56,7 +56,7 @@ public:
 	SC_HAS_PROCESS(fabric);
 	fabric(sc_module_name name, top &t, std::vector<std::vector<wire *>> d)
 		: array_fabric(name, t, std::move(d)), n_(t.params->lanes),
-		  wb_((unsigned)t.params->weight_bits), sk_(n_), slot_(n_ + 3), side_(n_)
+		  wb_(pe_code_bits(t.params)), sk_(n_), slot_(n_ + 3), side_(n_)
 	{
 		const struct pe_bt_ops *o = pe_bt_find(dsp.golden);
 		oau_ = n_ > PE_FL_OAU_SPAN;	// the RTL's OAU = 0: automatic
