@@ -12,6 +12,23 @@
 #include "sim_out.h"
 #include "wl_tensor.h"
 
+/* --json and --h5 take the rows as they complete (sim_request.on_row). */
+struct stream {
+	bool json;
+	struct ps_json j;
+	struct sim_result hdr;
+	struct sim_h5 *h5;
+};
+
+static enum ps_status stream_row(void *ctx, const struct sim_op_stats *row,
+				 struct ps_err *err)
+{
+	struct stream *o = ctx;
+	if (o->json)
+		sim_json_op(&o->j, &o->hdr, row);
+	return o->h5 ? sim_h5_op(o->h5, row, err) : PS_OK;
+}
+
 static void help(FILE *fp)
 {
 	fprintf(fp,
@@ -81,6 +98,7 @@ int cmd_run(int argc, char **argv)
 	struct wl_model m;
 	struct wl_scenario s;
 	struct sim_result r;
+	struct stream out = { 0 };
 	struct ps_err err;
 	enum ps_status st;
 
@@ -171,17 +189,32 @@ int cmd_run(int argc, char **argv)
 			.gemm_phase = decode ? WL_DECODE : WL_PREFILL,
 			.trace_path = trace, .mode = mode, .compat_attn = attn,
 			.compat_assumptions = compat_as,
-			.keep_ops = json || ops || h5,
+			.keep_ops = ops && !json,
 			.seed = seed, .layer = (uint32_t)layer,
 			.weights = have_t ? t.data : NULL,
 		};
+		/* --json and --h5 stream the rows as the run makes them */
+		if (mode != SIM_MODE_BITTRUE && (json || h5)) {
+			sim_result_header(&rq, &out.hdr);
+			rq.on_row = stream_row;
+			rq.row_ctx = &out;
+			out.json = json;
+			if (h5 && (st = sim_h5_begin(h5, &out.hdr, &out.h5, &err)))
+				return cli_fail("run", st, &err);
+			if (json)
+				sim_json_begin(&out.j, stdout, &out.hdr);
+		}
 		st = sim_run(&rq, &r, &err);
 	}
 	if (have_t)
 		wl_tensor_free(&t);
-	if (st && !(st == PS_ECHECK && mode == SIM_MODE_BITTRUE))
+	if (st && !(st == PS_ECHECK && mode == SIM_MODE_BITTRUE)) {
+		sim_h5_abort(out.h5);
 		return cli_fail("run", st, &err);
-	if (json) {
+	}
+	if (json && mode != SIM_MODE_BITTRUE) {
+		sim_json_end(&out.j, &r);
+	} else if (json) {
 		sim_print_json(stdout, &r);
 	} else {
 		struct sim_result shown = r;
@@ -191,7 +224,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (st)	/* bit-true: stepping and the closed form disagree */
 		code = cli_fail("run", st, &err);
-	else if (h5 && (st = sim_write_h5(h5, &r, &err)))
+	else if (out.h5 && (st = sim_h5_end(out.h5, &r, &err)))
 		code = cli_fail("run", st, &err);
 	sim_result_free(&r);
 	return code;

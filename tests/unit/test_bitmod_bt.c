@@ -1073,7 +1073,7 @@ static void test_closed_form(void **state)
 	struct pe_params p = { .lanes = 4, .bit_serial = true,
 			       .weight_bits = 4.0625, .group_size = 128,
 			       .scale_bits = 8 };
-	struct pe_array pre = { 32, 32, CFG_DF_OS }, dec = { 64, 16, CFG_DF_OS };
+	struct pe_array pre = { 32, 32, CFG_DF_OS, 0 }, dec = { 64, 16, CFG_DF_OS, 0 };
 	closed_form_case(&s, &p, &pre, &widths[2], 40, 70, 256, 128);
 	p.weight_bits = 3.0625;
 	closed_form_case(&s, &p, &dec, &widths[1], 1, 130, 384, 128);
@@ -1237,7 +1237,7 @@ static double bt_sqnr(const char *spec, double bits, const struct pe_array *arr,
 
 static void test_gemm_bt(void **state)
 {
-	struct pe_array arr = { 8, 8, CFG_DF_OS };
+	struct pe_array arr = { 8, 8, CFG_DF_OS, 0 };
 	double s4, s6;
 	(void)state;
 	s4 = bt_sqnr("bitmod4", 4.0625, &arr, 5, 12, 384);
