@@ -179,12 +179,13 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 	g.model = c->r->plan->model ? c->r->plan->model->name : NULL;
 	g.w_bits = c->w_bits[op->phase ? 1 : 0];
 	g.prices = c->r->prices[op->phase ? 1 : 0];
+	g.repeat = op->repeat;
 	e = mapping(c, &g, err);
 	if (!e)
 		return PS_EINPUT;
 	m = &e->m;
 	if (!e->have_body) {
-		struct cc_sink cap = { capture_put, e, NULL };
+		struct cc_sink cap = { .put = capture_put, .ctx = e };
 		o.w_base = c->w_base;
 		o.act_base = 1ull << 48;
 		e->n_body = 0;
@@ -195,6 +196,8 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 		e->have_body = true;
 		e->key = ++c->keys;
 	}
+	if (c->out.op_note && (st = c->out.op_note(c->out.ctx, m->bound_buffers_cycles, err)))
+		return st;
 	{
 		struct trace_insn hdr;
 		if ((st = cc_emit_op_record(op, c->op_index, &g, m, &hdr, err)) ||

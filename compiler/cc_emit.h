@@ -19,6 +19,10 @@ struct cc_sink {
 	enum ps_status (*put_block)(void *ctx, const struct trace_insn *hdr,
 				    const struct trace_insn *body, size_t n,
 				    uint64_t key, struct ps_err *err);
+	/* Optional: before each op, what its mapping search found (its bound
+	 * under the buffer capacities, cc_mapping.bound_buffers_cycles). */
+	enum ps_status (*op_note)(void *ctx, uint64_t bound_buffers_cycles,
+				  struct ps_err *err);
 };
 
 struct cc_emit_opts {

@@ -184,9 +184,14 @@ static void class_time(const struct cfg_arch *a, const struct cc_mapping *m,
 static uint64_t spacing(const struct cfg_arch *a, const struct cc_mapping *m,
 			const struct ctime *t, const struct tcls *c, bool ld_b,
 			bool ld_a, bool stream_b, bool stream_a, bool first_k,
-			uint64_t dq)
+			uint64_t dq, uint64_t r_prev)
 {
 	uint64_t L = a->dram.latency_cycles, s = t->I + (ld_a ? c->pre : 0), lag = 0;
+	/* the previous MM is most often a full tile (an edge tile's
+	 * predecessor is) */
+	struct ctime tp = *t;
+	tp.r = max64(t->r, r_prev);
+	t = &tp;
 	/* loads issue in order, a double-buffered operand's first (cc_emit):
 	 * a single-slot load waits for the previous MM and holds back the
 	 * next iteration's loads */
@@ -203,8 +208,8 @@ static uint64_t spacing(const struct cfg_arch *a, const struct cc_mapping *m,
 	s = max64(s, lag);
 	if (first_k) {
 		uint64_t out = t->C + dq + t->xo;
-		if (m->slots_o == 1)
-			s = max64(s, out);
+		if (m->slots_o == 1)	/* the store may wait behind a load */
+			s = max64(s, out + (stream_b ? t->xb : 0) + (stream_a ? t->xa : 0));
 		else if (out > (m->tk - 1) * t->I)
 			s = max64(s, cdiv(out - (m->tk - 1) * t->I, 2));
 	}
@@ -220,7 +225,11 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	bool nmk = m->order == CC_ORDER_NMK;
 	const struct dimt *dO = nmk ? &sh->dn : &sh->dm, *dY = nmk ? &sh->dm : &sh->dn;
 	uint64_t tmid = nmk ? m->tm : m->tn, dq = 0, L = a->dram.latency_cycles;
-	uint64_t sum = 0, xall = 0, xload = 0, issue = 0, steps = 0, first = 0;
+	uint64_t sum = 0, xall = 0, xload = 0, issue = 0, steps = 0, last = 0, rf;
+	/* a pipelined op's copies: its loop nest again per copy, both operands
+	 * new at each; a copy of one tile streams both */
+	uint64_t heads = g->repeat > 1 ? g->repeat : 1;
+	bool one = m->tm * m->tn * m->tk == 1 && heads > 1;
 	struct ctime t0, tl;
 	struct pe_params pp;
 
@@ -228,46 +237,59 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 		pe_params_from_arch(a, g->model, g->phase, &pp);
 		dq = f->dq_cycles(&pp);
 	}
+	class_time(a, m, &sh->c[0][0][0], &t0);
+	rf = t0.r;
 	for (int oc = 0; oc < dO->n; oc++)
 		for (int yc = 0; yc < dY->n; yc++)
 			for (int kc = 0; kc < sh->dk.n; kc++) {
 				int mi = nmk ? yc : oc, ni = nmk ? oc : yc;
 				const struct tcls *c = &sh->c[mi][ni][kc];
-				uint64_t n = dO->cnt[oc] * dY->cnt[yc] * sh->dk.cnt[kc];
+				uint64_t n = dO->cnt[oc] * dY->cnt[yc] * sh->dk.cnt[kc] * heads;
 				struct ctime t;
 				class_time(a, m, c, &t);
 				issue += n * (t.I + c->pre);
 				steps += n * c->tt.steps;
 				if (kc == 0)	/* one store per output tile */
-					xall += dO->cnt[oc] * dY->cnt[yc] * t.xo;
-				if (m->tk > 1) {
+					xall += dO->cnt[oc] * dY->cnt[yc] * heads * t.xo;
+				bool is_last = oc == dO->n - 1 && yc == dY->n - 1 && kc == sh->dk.n - 1;
+				if (m->tk > 1 || one) {
 					/* both operands change every iteration */
-					uint64_t nf = kc == 0 ? dO->cnt[oc] * dY->cnt[yc] : 0;
-					sum += nf * spacing(a, m, &t, c, true, true, true, true, true, dq) +
-					       (n - nf) * spacing(a, m, &t, c, true, true, true, true, false, dq);
+					uint64_t nf = kc == 0 ? dO->cnt[oc] * dY->cnt[yc] * heads : 0;
+					uint64_t sf = spacing(a, m, &t, c, true, true, true, true, true, dq, rf);
+					uint64_t so = spacing(a, m, &t, c, true, true, true, true, false, dq, rf);
+					sum += nf * sf + (n - nf) * so;
+					if (is_last)
+						last = so;
 					xload += n * (t.xb + t.xa);
 				} else {
 					/* the outer operand changes with the outer tile,
 					 * the mid one with every mid tile */
-					uint64_t nf = yc == 0 ? dO->cnt[oc] : 0;
+					uint64_t nf = yc == 0 ? dO->cnt[oc] * heads : 0;
 					bool mid_moves = tmid > 1;
 					uint64_t x_outer = nmk ? t.xb : t.xa, x_mid = nmk ? t.xa : t.xb;
 					bool ob = nmk, oa = !nmk;
-					sum += nf * spacing(a, m, &t, c, ob || mid_moves, oa || mid_moves,
-							    !nmk && mid_moves, nmk && mid_moves, true, dq);
-					sum += (n - nf) * spacing(a, m, &t, c, !ob, !oa, !nmk, nmk, true, dq);
+					/* with one mid tile every iteration is a new
+					 * outer tile: the outer operand streams */
+					uint64_t sf = spacing(a, m, &t, c, ob || mid_moves, oa || mid_moves,
+							      nmk ? !mid_moves : mid_moves,
+							      nmk ? mid_moves : !mid_moves, true, dq, rf);
+					uint64_t so = spacing(a, m, &t, c, !ob, !oa, !nmk, nmk, true, dq, rf);
+					sum += nf * sf + (n - nf) * so;
+					if (is_last)
+						last = n > nf ? so : sf;
 					xload += nf * (x_outer + (mid_moves ? x_mid : 0)) + (n - nf) * x_mid;
 				}
 			}
 	/* the first iteration starts after its loads; the last one's results
 	 * go out through the dequantizer and the store */
-	class_time(a, m, &sh->c[0][0][0], &t0);
-	if (m->tk == 1 && tmid == 1)
-		xload += nmk ? t0.xa : t0.xb;	/* the mid operand's one load */
-	first = spacing(a, m, &t0, &sh->c[0][0][0], true, true, true, true, true, dq);
+	if (m->tk == 1 && tmid == 1 && !one)
+		xload += (nmk ? t0.xa : t0.xb) * heads;	/* the mid operand's one load per copy */
+	/* MM t+1 starts max(MM t's interval, what t+1's loads wait for) after
+	 * MM t: summed per class over every iteration but the last, which
+	 * instead takes its whole cycles */
 	class_time(a, m, &sh->c[sh->dm.n - 1][sh->dn.n - 1][sh->dk.n - 1], &tl);
 	xall += xload;
-	m->est_cycles = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum - first) + tl.C + dq + tl.xo;
+	m->est_cycles = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum > last ? sum - last : 0) + tl.C + dq + tl.xo;
 	m->est_cycles = max64(m->est_cycles, max64(xload + L + tl.C + dq + tl.xo, xall));
 	m->compute_cycles = issue;
 	m->dram_cycles = xall;
@@ -399,7 +421,7 @@ struct cand {
 struct cands {
 	struct cand *c;
 	size_t n, cap;
-	uint64_t min_est, min_traffic;
+	uint64_t min_est, min_traffic, min_ideal;
 	double min_energy;
 };
 
@@ -504,6 +526,11 @@ static bool keep(struct cands *cs, const struct cfg_arch *a,
 		cs->min_est = x->est;
 	if (cs->n == 1 || x->traffic < cs->min_traffic)
 		cs->min_traffic = x->traffic;
+	{
+		uint64_t ideal = max64(m->compute_cycles, m->dram_cycles);
+		if (cs->n == 1 || ideal < cs->min_ideal)
+			cs->min_ideal = ideal;
+	}
 	if (cs->n == 1 || x->energy < cs->min_energy)
 		cs->min_energy = x->energy;
 	return true;
@@ -625,6 +652,7 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			if (ranks_before(a->mapper.objective, &cs, &cs.c[i], w))
 				w = &cs.c[i];
 		cc_map_eval(a, g, &l, w->Mt, w->Kt, w->Nt, w->order, w->sw, w->sa, w->so, best);
+		best->bound_buffers_cycles = cs.min_ideal;
 	} else {
 		best->layout = l;
 		snprintf(best->reason, sizeof best->reason,

@@ -64,6 +64,8 @@ struct cc_gemm {
 	double w_bits;		/* stored bits per weight (arch, per model) */
 	const char *model;	/* the model (per-model weight formats), or NULL */
 	const struct cc_prices *prices;	/* or NULL: energy not estimated */
+	uint64_t repeat;	/* copies run as one pipelined block (heads x
+				 * batch, cc_emit); 0 or 1: one */
 };
 
 struct cc_mapping {
@@ -82,6 +84,10 @@ struct cc_mapping {
 	uint64_t dram_cycles;		/* every transfer on the DRAM channel */
 	uint64_t est_cycles;		/* the estimate the search ranks */
 	double est_energy_pj;		/* 0 without prices */
+	/* the bound under the buffer capacities: the least max(compute issue,
+	 * DRAM transfer) of any tiling that fits them (the search's space),
+	 * i.e. with perfect overlap; the op's copies (repeat) included */
+	uint64_t bound_buffers_cycles;
 	struct pe_layout layout;
 };
 

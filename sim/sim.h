@@ -119,6 +119,11 @@ struct sim_op_stats {
 	/* cycle mode: the bound no mapping beats (cc_gemm_bound, per
 	 * execution); the achieved fraction is max of them / cycles */
 	uint64_t bound_compute, bound_dram;
+	/* cycle mode, compiled runs: the bound under the buffer capacities -
+	 * the least max(compute issue, DRAM transfer) of any tiling that fits
+	 * them (the mapper's search space), never below the two bounds above;
+	 * a replayed trace has none (0) */
+	uint64_t bound_buffers;
 };
 
 /* The rows of a run as they complete (sim_rows.c): equal consecutive
@@ -150,7 +155,10 @@ enum ps_status sim_rows_put(struct sim_rows *r, const struct sim_op_stats *s,
 enum ps_status sim_rows_finish(struct sim_rows *r, struct ps_err *err);
 void sim_rows_free(struct sim_rows *r);
 
-/* The achieved fraction of the bound of a row (0 without a bound). */
+/* A row's lower bound - under the buffer capacities when the mapper gave
+ * it, else max(compute-bound, DRAM-bound) - and the achieved fraction of
+ * it (0 without a bound). */
+uint64_t sim_row_bound(const struct sim_op_stats *s);
 double sim_row_fraction(const struct sim_op_stats *s);
 
 struct sim_phase_stats {
@@ -179,7 +187,9 @@ struct sim_result {
 	struct sim_op_stats *ops;	/* keep_ops: one row per op per phase
 					 * (equal consecutive layers folded) */
 	size_t n_ops;
-	uint64_t bound_cycles;		/* cycle mode: sum over ops of max(bounds) x times */
+	/* cycle mode: sum over rows of their bound x times (sim_row_bound),
+	 * and of max(compute-bound, DRAM-bound) x times (no buffer limit) */
+	uint64_t bound_cycles, bound_hw_cycles;
 	/* cycle mode */
 	struct sim_queue_stats q[SIM_Q_N];
 	uint64_t busy_pe_cycles;	/* Σ PEs x cycles doing MACs */

@@ -71,8 +71,8 @@ struct iter {
 struct memo {
 	bool valid;
 	uint64_t used;
-	uint64_t hash, rel_load, rel_store, rel_dram, rel_compute;
-	uint64_t dq[SIM_Q_N], ddram, dend, dce;
+	uint64_t hash, rel_load, rel_store, rel_dram, rel_compute, rel_last;
+	uint64_t dq[SIM_Q_N], ddram, dend, dce, dprev;
 	struct sim_op_stats d;
 	uint64_t dsram_w[8], dsram_r[8], dunits;
 };
@@ -84,7 +84,7 @@ struct memo {
 #define KEY_CACHE 64
 struct key_cache {
 	uint64_t key, hash;
-	uint32_t slots[CFG_MAX_BUFFERS];
+	uint32_t slots[CFG_MAX_BUFFERS], kslots[CFG_MAX_BUFFERS][3];
 };
 
 /* Tile timings by MM record (the closed forms are pure functions of it). */
@@ -117,6 +117,15 @@ struct sim_engine {
 	uint64_t qready[SIM_Q_N];
 	uint64_t dram_free;
 	uint64_t compute_end;		/* operands of every compute unit so far consumed */
+	uint64_t rel_prev;		/* ... of all but the last MM */
+	/* the buffer barrier of the open block: its first load of each kind
+	 * (W, S, A) per buffer into a double-buffered buffer that the previous
+	 * op also used with two slots goes to the half the previous op's last
+	 * tile is not in (free once its second-to-last MM consumed its
+	 * operands); every other first load waits for the last MM */
+	uint64_t bar_prev, bar_last;
+	uint32_t kslots[CFG_MAX_BUFFERS][3], prev_kslots[CFG_MAX_BUFFERS][3];
+	uint32_t nld[CFG_MAX_BUFFERS][3];
 	uint64_t mm_done;		/* the last MM's results out (a DQ follows it) */
 	uint32_t slots[CFG_MAX_BUFFERS];	/* the open block's slots per buffer */
 	bool fill_charged;		/* this block execution paid the array's fill */
@@ -129,6 +138,7 @@ struct sim_engine {
 	struct sim_op_stats cur;	/* stats of the open op */
 	uint64_t blk_hash;		/* of the open block's timing-relevant fields */
 	uint64_t blk_key;		/* put_block's key of the open block, 0: none */
+	uint64_t note_traffic;		/* op_note of the next op, 0: none */
 	struct key_cache keys[KEY_CACHE];
 	struct memo memo[MEMO_N];
 	uint64_t memo_hits, memo_clock;
@@ -310,12 +320,18 @@ static void count_transfer(struct sim_engine *e, const struct trace_insn *u)
 		e->r.sram_bytes_written[u->buf] += u->bytes;
 }
 
-/* What a unit waits for: up to three (time, reason) constraints. */
+/* What a unit waits for: up to four (time, reason) constraints. */
 struct waits {
-	uint64_t t[3];
-	int why[3];
+	uint64_t t[4];
+	int why[4];
 	int n;
 };
+
+static int load_kind(const struct trace_insn *u)
+{
+	return u->opcode == TRACE_LD_W ? 0 : u->opcode == TRACE_LD_S ? 1 :
+	       u->opcode == TRACE_LD_A ? 2 : -1;
+}
 
 /* Earliest start of unit u of queue q, or UINT64_MAX if a token it pops
  * does not exist yet; w gets the constraints that were binding. */
@@ -339,6 +355,15 @@ static uint64_t start_time(struct sim_engine *e, int q,
 			return UINT64_MAX;
 		w->t[w->n] = c->t[c->head];
 		w->why[w->n++] = q == SIM_Q_LOAD ? SIM_STALL_BUFFER : SIM_STALL_OUTPUT;
+	}
+	if (q == SIM_Q_LOAD && u->buf < CFG_MAX_BUFFERS) {
+		int k = load_kind(u);
+		uint32_t i = k < 0 ? 0 : e->nld[u->buf][k], sl = k < 0 ? 1 : e->kslots[u->buf][k];
+		if (k >= 0 && i < sl) {
+			w->t[w->n] = i == 0 && sl == 2 && e->prev_kslots[u->buf][k] == 2 ?
+					     e->bar_prev : e->bar_last;
+			w->why[w->n++] = SIM_STALL_BARRIER;
+		}
 	}
 	if (q != SIM_Q_COMPUTE) {
 		w->t[w->n] = e->dram_free;
@@ -421,8 +446,10 @@ static enum ps_status execute(struct sim_engine *e, int q,
 		}
 		free_at = t + dur;
 		e->cur.compute_cycles += dur;
-		if (release > e->compute_end)
+		if (release > e->compute_end) {
+			e->rel_prev = e->compute_end;
 			e->compute_end = release;
+		}
 	} else {
 		uint64_t x = cfg_arch_xfer_cycles(e->a, u->buf < e->a->n_buffers ?
 							 &e->a->buffers[u->buf] : NULL,
@@ -434,6 +461,8 @@ static enum ps_status execute(struct sim_engine *e, int q,
 		e->cur.dram_cycles += x;
 		count_transfer(e, u);
 		dur = x;
+		if (q == SIM_Q_LOAD && u->buf < CFG_MAX_BUFFERS && load_kind(u) >= 0)
+			e->nld[u->buf][load_kind(u)]++;
 	}
 	qs->busy += dur;
 	e->qready[q] = free_at;
@@ -455,8 +484,11 @@ static enum ps_status execute(struct sim_engine *e, int q,
 static enum ps_status check_buffers(struct sim_engine *e, struct ps_err *err)
 {
 	uint64_t held[8][3] = { { 0 } };
-	for (size_t b = 0; b < CFG_MAX_BUFFERS; b++)
+	for (size_t b = 0; b < CFG_MAX_BUFFERS; b++) {
 		e->slots[b] = 1;
+		for (int k = 0; k < 3; k++)
+			e->kslots[b][k] = 0;
+	}
 	for (size_t i = 0; i < e->n; i++) {
 		const struct trace_insn *u = &e->blk[i];
 		int k = u->opcode == TRACE_LD_W ? 0 : u->opcode == TRACE_LD_S ? 1 :
@@ -471,6 +503,8 @@ static enum ps_status check_buffers(struct sim_engine *e, struct ps_err *err)
 			held[u->buf][k] = u->bytes * u->c;
 		if (u->c > e->slots[u->buf])
 			e->slots[u->buf] = u->c;
+		if (u->c > e->kslots[u->buf][k])
+			e->kslots[u->buf][k] = u->c;
 
 		need = held[u->buf][0] + held[u->buf][1] + held[u->buf][2];
 		cap = (uint64_t)(e->a->buffers[u->buf].size_kib * 1024);
@@ -591,29 +625,34 @@ static enum ps_status run_block_events(struct sim_engine *e, struct ps_err *err)
  * consumed), which the block's first loads wait for. */
 static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 {
-	uint64_t base, rl, rs, rd, rc, h;
+	uint64_t base, rl, rs, rd, rc, rlast, h;
 	struct memo *m;
 	struct sim_op_stats before;
 	uint64_t sw[8], sr[8], units, end0;
 	enum ps_status st;
 
-	if (e->qready[SIM_Q_LOAD] < e->compute_end) {
-		e->cur.q[SIM_Q_LOAD].stall[SIM_STALL_BARRIER] += e->compute_end - e->qready[SIM_Q_LOAD];
-		e->qready[SIM_Q_LOAD] = e->compute_end;
-	}
-	base = e->compute_end;
+	/* the buffer barrier (above): no load starts before the previous
+	 * op's second-to-last MM consumed its operands */
+	e->bar_prev = e->rel_prev;
+	e->bar_last = e->compute_end;
+	memset(e->nld, 0, sizeof e->nld);
+	base = e->rel_prev;
 	rl = sat(e->qready[SIM_Q_LOAD], base);
 	rs = sat(e->qready[SIM_Q_STORE], base);
 	rd = sat(e->dram_free, base);
 	rc = sat(e->qready[SIM_Q_COMPUTE], base);
-	h = e->blk_hash;
+	rlast = e->compute_end - base;
+	/* which of the new loads may use the other half depends on the
+	 * previous block's slots */
+	h = mix(e->blk_hash, cfg_fnv1a(e->prev_kslots, sizeof e->prev_kslots, CFG_FNV_INIT));
 	{
 		struct memo *set = &e->memo[(h ^ rl * 0x9e3779b97f4a7c15ull ^ rs * 31 ^ rd * 1000003 ^
-					     rc * 7919) % (MEMO_N / MEMO_WAYS) * MEMO_WAYS];
+					     rc * 7919 ^ rlast * 104729) % (MEMO_N / MEMO_WAYS) * MEMO_WAYS];
 		m = NULL;
 		for (int w = 0; w < MEMO_WAYS && !m; w++)
 			if (set[w].valid && set[w].hash == h && set[w].rel_load == rl &&
-			    set[w].rel_store == rs && set[w].rel_dram == rd && set[w].rel_compute == rc)
+			    set[w].rel_store == rs && set[w].rel_dram == rd && set[w].rel_compute == rc &&
+			    set[w].rel_last == rlast)
 				m = &set[w];
 		if (!m) {	/* a free way, else the least recently used */
 			m = &set[0];
@@ -629,6 +668,8 @@ static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 			e->qready[q] = base + m->dq[q];
 		e->dram_free = base + m->ddram;
 		e->compute_end = base + m->dce;
+		e->rel_prev = base + m->dprev;
+		memcpy(e->prev_kslots, e->kslots, sizeof e->prev_kslots);
 		if (base + m->dend > e->end)
 			e->end = base + m->dend;
 		stats_acc(&e->cur, &m->d, 1);
@@ -655,10 +696,13 @@ static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 	m->rel_store = rs;
 	m->rel_dram = rd;
 	m->rel_compute = rc;
+	m->rel_last = rlast;
 	for (int q = 0; q < SIM_Q_N; q++)
 		m->dq[q] = sat(e->qready[q], base);
 	m->ddram = sat(e->dram_free, base);
 	m->dce = e->compute_end - base;
+	m->dprev = sat(e->rel_prev, base);
+	memcpy(e->prev_kslots, e->kslots, sizeof e->prev_kslots);
 	m->dend = e->end - base;
 	m->d = e->cur;
 	stats_acc(&m->d, &before, -1);
@@ -747,11 +791,14 @@ static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
 	memset(s, 0, sizeof *s);
 	op_from_record(&e->op, &s->op);
 	s->times = 1;
+	s->bound_buffers = e->note_traffic;
+	e->note_traffic = 0;
 	{
 		struct key_cache *k = &e->keys[e->blk_key % KEY_CACHE];
 		if (e->blk_key && k->key == e->blk_key) {
 			e->blk_hash = k->hash;
 			memcpy(e->slots, k->slots, sizeof e->slots);
+			memcpy(e->kslots, k->kslots, sizeof e->kslots);
 		} else {
 			if (!e->compat)
 				st = check_buffers(e, err);
@@ -760,10 +807,11 @@ static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
 				k->key = e->blk_key;
 				k->hash = e->blk_hash;
 				memcpy(k->slots, e->slots, sizeof k->slots);
+				memcpy(k->kslots, e->kslots, sizeof k->kslots);
 			}
 		}
 	}
-	for (uint32_t r = 0; r < e->op.repeat && !st; r++)
+	for (uint32_t r = 0; r < (e->op.flags & TRACE_OP_PIPELINED ? 1 : e->op.repeat) && !st; r++)
 		st = e->compat ? run_compat(e, err) : run_block_once(e, err);
 	if (st)
 		return st;
@@ -845,6 +893,15 @@ enum ps_status sim_engine_put(void *ctx, const struct trace_insn *in,
 	if (in->opcode == TRACE_LOOP && (in->a == 0 || in->a > 1024))
 		return ps_errf(err, PS_EINPUT, "op %u: loop body of %u records", e->op.op, in->a);
 	return PS_OK;
+}
+
+enum ps_status sim_engine_op_note(void *ctx, uint64_t bound_buffers_cycles,
+				  struct ps_err *err)
+{
+	struct sim_engine *e = ctx;
+	enum ps_status st = close_block(e, err);
+	e->note_traffic = bound_buffers_cycles;
+	return st;
 }
 
 enum ps_status sim_engine_put_block(void *ctx, const struct trace_insn *hdr,

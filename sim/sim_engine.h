@@ -30,6 +30,11 @@ enum ps_status sim_engine_put_block(void *ctx, const struct trace_insn *hdr,
 				    const struct trace_insn *body, size_t n,
 				    uint64_t key, struct ps_err *err);
 
+/* A cc_sink's op_note: the next op's mapping facts (its rows' DRAM-bound
+ * under the buffer capacities). */
+enum ps_status sim_engine_op_note(void *ctx, uint64_t bound_buffers_cycles,
+				  struct ps_err *err);
+
 /* Totals, priced; fills res (whose arch/model/scenario names the caller
  * sets). The engine can be destroyed afterwards. */
 enum ps_status sim_engine_finish(struct sim_engine *e, struct sim_result *res,

@@ -15,7 +15,7 @@ struct h5_op_row {
 	double energy_pj;
 	uint64_t load_busy, compute_busy, store_busy;
 	uint64_t stall_data, stall_dram, stall_buffer, stall_output, stall_compute, stall_barrier;
-	uint64_t bound_compute_cycles, bound_dram_cycles;
+	uint64_t bound_compute_cycles, bound_dram_cycles, bound_buffers_cycles;
 };
 
 struct h5_summary_row {
@@ -25,7 +25,7 @@ struct h5_summary_row {
 	double energy_total_pj, energy_onchip_pj, energy_compute_pj;
 	double energy_sram_pj, energy_dram_pj, area_um2;
 	double utilization, dram_bw_bits_per_cycle;
-	uint64_t bound_cycles;
+	uint64_t bound_cycles, bound_hw_cycles;
 	double buffer_area_um2;
 };
 
@@ -45,6 +45,7 @@ static const struct ps_h5_col op_cols[] = {
 	OC(stall_output, PS_H5_U64, "cycle"), OC(stall_compute, PS_H5_U64, "cycle"),
 	OC(stall_barrier, PS_H5_U64, "cycle"),
 	OC(bound_compute_cycles, PS_H5_U64, "cycle"), OC(bound_dram_cycles, PS_H5_U64, "cycle"),
+	OC(bound_buffers_cycles, PS_H5_U64, "cycle"),
 };
 
 #define SC(f, t, u) { #f, t, offsetof(struct h5_summary_row, f), 0, u }
@@ -57,7 +58,8 @@ static const struct ps_h5_col summary_cols[] = {
 	SC(energy_compute_pj, PS_H5_F64, "pJ"), SC(energy_sram_pj, PS_H5_F64, "pJ"),
 	SC(energy_dram_pj, PS_H5_F64, "pJ"), SC(area_um2, PS_H5_F64, "um2"),
 	SC(utilization, PS_H5_F64, ""), SC(dram_bw_bits_per_cycle, PS_H5_F64, "bit/cycle"),
-	SC(bound_cycles, PS_H5_U64, "cycle"), SC(buffer_area_um2, PS_H5_F64, "um2"),
+	SC(bound_cycles, PS_H5_U64, "cycle"), SC(bound_hw_cycles, PS_H5_U64, "cycle"),
+	SC(buffer_area_um2, PS_H5_F64, "um2"),
 };
 
 static void op_row(const struct sim_op_stats *o, struct h5_op_row *w)
@@ -91,6 +93,7 @@ static void op_row(const struct sim_op_stats *o, struct h5_op_row *w)
 	}
 	w->bound_compute_cycles = o->bound_compute;
 	w->bound_dram_cycles = o->bound_dram;
+	w->bound_buffers_cycles = o->bound_buffers;
 }
 
 #define H5_BATCH 256
@@ -158,7 +161,8 @@ enum ps_status sim_h5_end(struct sim_h5 *h, const struct sim_result *r,
 		.energy_dram_pj = r->energy.dram, .area_um2 = r->array_area_um2,
 		.utilization = r->utilization,
 		.dram_bw_bits_per_cycle = r->dram_bw_bits_per_cycle,
-		.bound_cycles = r->bound_cycles, .buffer_area_um2 = r->buffer_area_um2,
+		.bound_cycles = r->bound_cycles, .bound_hw_cycles = r->bound_hw_cycles,
+		.buffer_area_um2 = r->buffer_area_um2,
 	};
 	enum ps_status st = ps_h5_table_append(h->ops, h->rows, h->n, err);
 	if (!st)

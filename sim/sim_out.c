@@ -81,9 +81,11 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 	if (r->mode == SIM_MODE_CYCLE) {
 		fprintf(fp, "%-22s %18.4f (busy PE-cycles / PEs x cycles)\n",
 			"PE-array utilization", r->utilization);
-		fprintf(fp, "%-22s %18" PRIu64 " cycles, achieved %.4f of it (per op: max(compute-bound, DRAM-bound))\n",
+		fprintf(fp, "%-22s %18" PRIu64 " cycles, achieved %.4f of it (per op the least max(compute, DRAM)\n"
+			    "%-22s %18s of a tiling that fits the buffers); max(compute-bound, DRAM-bound) alone %" PRIu64 "\n",
 			"lower bound", r->bound_cycles,
-			r->cycles ? (double)r->bound_cycles / (double)r->cycles : 0);
+			r->cycles ? (double)r->bound_cycles / (double)r->cycles : 0, "", "",
+			r->bound_hw_cycles);
 		fprintf(fp, "%-22s %18.2f bits/cycle achieved\n", "DRAM bandwidth",
 			r->dram_bw_bits_per_cycle);
 		fprintf(fp, "%-22s %18" PRIu64 " records, %" PRIu64 " units\n",
@@ -125,9 +127,7 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 			o->op.M, o->op.K, o->op.N, o->op.repeat, o->times,
 			o->cycles, o->compute_cycles, o->energy_pj);
 		if (r->mode == SIM_MODE_CYCLE)
-			fprintf(fp, " %14" PRIu64 " %6.3f",
-				o->bound_compute > o->bound_dram ? o->bound_compute : o->bound_dram,
-				sim_row_fraction(o));
+			fprintf(fp, " %14" PRIu64 " %6.3f", sim_row_bound(o), sim_row_fraction(o));
 		fputc('\n', fp);
 	}
 }
@@ -186,6 +186,7 @@ void sim_json_op(struct ps_json *j, const struct sim_result *r,
 	if (r->mode == SIM_MODE_CYCLE) {
 		ps_json_u64(j, "bound_compute_cycles", o->bound_compute);
 		ps_json_u64(j, "bound_dram_cycles", o->bound_dram);
+		ps_json_u64(j, "bound_buffers_cycles", o->bound_buffers);
 		ps_json_num(j, "bound_fraction", sim_row_fraction(o));
 		json_queues(j, o->q);
 	}
@@ -224,6 +225,7 @@ void sim_json_end(struct ps_json *j, const struct sim_result *r)
 		ps_json_num(j, "dram_bw_bits_per_cycle", r->dram_bw_bits_per_cycle);
 		ps_json_u64(j, "busy_pe_cycles", r->busy_pe_cycles);
 		ps_json_u64(j, "bound_cycles", r->bound_cycles);
+		ps_json_u64(j, "bound_hw_cycles", r->bound_hw_cycles);
 		ps_json_num(j, "bound_fraction", r->cycles ? (double)r->bound_cycles / (double)r->cycles : 0);
 		ps_json_u64(j, "instructions", r->instructions);
 		ps_json_u64(j, "units", r->units);

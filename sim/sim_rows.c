@@ -66,7 +66,8 @@ static void bound(struct sim_rows *r, struct sim_op_stats *s)
 	if (!(c->valid && c->M == o->M && c->K == o->K && c->N == o->N &&
 	      c->kind == o->kind && c->phase == o->phase && c->repeat == o->repeat)) {
 		struct cc_gemm g = { o->M, o->K, o->N, o->phase, o->kind,
-				     pe_weight_bits(r->a, r->model, o->phase), r->model, NULL };
+				     pe_weight_bits(r->a, r->model, o->phase), r->model, NULL,
+				     o->repeat };
 		c->valid = true;
 		c->M = o->M;
 		c->K = o->K;
@@ -78,6 +79,10 @@ static void bound(struct sim_rows *r, struct sim_op_stats *s)
 	}
 	s->bound_compute = c->compute;
 	s->bound_dram = c->dram;
+	if (s->bound_buffers && s->bound_buffers < c->compute)
+		s->bound_buffers = c->compute;
+	if (s->bound_buffers && s->bound_buffers < c->dram)
+		s->bound_buffers = c->dram;
 }
 
 static enum ps_status flush_group(struct sim_rows *r, struct ps_err *err)

@@ -42,15 +42,16 @@ struct row_out {
 	const struct sim_request *req;
 	struct sim_op_stats *ops;
 	size_t n, cap;
-	uint64_t bound;
+	uint64_t bound, bound_hw;
 };
 
 static enum ps_status row_out(void *ctx, const struct sim_op_stats *s,
 			      struct ps_err *err)
 {
 	struct row_out *o = ctx;
-	o->bound += (s->bound_compute > s->bound_dram ? s->bound_compute :
-							s->bound_dram) * s->times;
+	o->bound += sim_row_bound(s) * s->times;
+	o->bound_hw += (s->bound_compute > s->bound_dram ? s->bound_compute : s->bound_dram) *
+		       s->times;
 	if (o->req->on_row)
 		return o->req->on_row(o->req->row_ctx, s, err);
 	if (!o->req->keep_ops)
@@ -74,12 +75,20 @@ static void rows_to_result(struct row_out *o, struct sim_result *res)
 	res->ops = o->ops;
 	res->n_ops = o->n;
 	res->bound_cycles = o->bound;
+	res->bound_hw_cycles = o->bound_hw;
 	o->ops = NULL;
+}
+
+uint64_t sim_row_bound(const struct sim_op_stats *s)
+{
+	if (s->bound_buffers)
+		return s->bound_buffers;
+	return s->bound_compute > s->bound_dram ? s->bound_compute : s->bound_dram;
 }
 
 double sim_row_fraction(const struct sim_op_stats *s)
 {
-	uint64_t b = s->bound_compute > s->bound_dram ? s->bound_compute : s->bound_dram;
+	uint64_t b = sim_row_bound(s);
 	return s->cycles && b ? (double)b / (double)s->cycles : 0;
 }
 
@@ -172,7 +181,7 @@ static enum ps_status run_cycle(const struct sim_request *req,
 				struct sim_result *res, struct ps_err *err)
 {
 	struct sim_engine *e;
-	struct row_out ro = { req, NULL, 0, 0, 0 };
+	struct row_out ro = { req, NULL, 0, 0, 0, 0 };
 	struct sim_rows rows;
 	enum ps_status st = sim_engine_create(&e, req->arch, energy,
 					      req->compat_assumptions, false, err);
@@ -186,7 +195,9 @@ static enum ps_status run_cycle(const struct sim_request *req,
 	if (req->trace_path) {
 		st = replay(req->trace_path, req->arch, e, err);
 	} else {
-		struct cc_sink sink = { sim_engine_put, e, sim_engine_put_block };
+		struct cc_sink sink = { .put = sim_engine_put, .ctx = e,
+					.put_block = sim_engine_put_block,
+					.op_note = sim_engine_op_note };
 		struct cc_prices pr[2];
 		struct cc_compile_req cr = {
 			.arch = req->arch, .plan = plan, .sink = &sink,
@@ -256,7 +267,7 @@ static enum ps_status run_compat(const struct sim_request *req,
 				 struct sim_result *res, struct ps_err *err)
 {
 	const struct cfg_arch *a = req->arch;
-	struct row_out ro = { req, NULL, 0, 0, 0 };
+	struct row_out ro = { req, NULL, 0, 0, 0, 0 };
 	struct sim_rows rows;
 	enum ps_status st = PS_OK;
 

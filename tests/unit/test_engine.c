@@ -307,6 +307,7 @@ static void test_memo_exact(void **state)
 		sim_engine_set_memo(e, i == 0);
 		sink.put = sim_engine_put;
 		sink.put_block = NULL;
+		sink.op_note = NULL;
 		sink.ctx = e;
 		assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);
 		wl_plan_free(&plan);

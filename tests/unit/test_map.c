@@ -171,12 +171,12 @@ static void block_totals(const struct vec *v, uint64_t *macs, uint64_t *loaded,
 static void check_gemm(const struct cfg_arch *a, uint64_t M, uint64_t K, uint64_t N,
 		       int phase, int kind)
 {
-	struct cc_gemm g = { M, K, N, phase, kind, pe_weight_bits(a, NULL, phase), NULL, NULL };
+	struct cc_gemm g = { M, K, N, phase, kind, pe_weight_bits(a, NULL, phase), NULL, NULL, 1 };
 	struct cc_mapping m;
 	struct wl_op op;
 	struct ps_err err;
 	struct vec v1 = { 0 }, v2 = { 0 };
-	struct cc_sink s1 = { vec_put, &v1, NULL }, s2 = { vec_put, &v2, NULL };
+	struct cc_sink s1 = { .put = vec_put, .ctx = &v1 }, s2 = { .put = vec_put, .ctx = &v2 };
 	struct cc_emit_opts o1 = { 0 }, o2 = { .no_shortcut = true };
 	uint64_t macs, ld, st, macs2, ld2, st2;
 	bool small;
@@ -263,7 +263,7 @@ static void test_random_shapes(void **state)
 static void test_infeasible(void **state)
 {
 	struct cfg_arch a;
-	struct cc_gemm g = { 64, 4096, 64, WL_PREFILL, WL_LINEAR, 8, NULL, NULL };
+	struct cc_gemm g = { 64, 4096, 64, WL_PREFILL, WL_LINEAR, 8, NULL, NULL, 1 };
 	struct cc_mapping m;
 	struct ps_err err;
 	(void)state;
