@@ -9,6 +9,7 @@
 #include "pe.h"
 #include "cc_compile.h"
 #include "cli.h"
+#include "sim.h"
 
 static void help(FILE *fp)
 {
@@ -21,7 +22,9 @@ static void help(FILE *fp)
 		"  --gemm MxKxN    one GEMM: out[M,N] = A[M,K] x W[K,N] (prefill array;\n"
 		"                  --decode uses the decode array)\n"
 		"  --bit-true      also write quantized operand data to FILE.h5\n"
-		"  --seed N        tensor generator seed for --bit-true (default 1)\n");
+		"  --seed N        tensor generator seed for --bit-true (default 1)\n"
+		"  --map-objective O  cycles | traffic | energy: what the mapper\n"
+		"                  minimizes first (default: the arch's mapper.objective)\n");
 }
 
 int cli_parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N)
@@ -52,6 +55,7 @@ int cmd_compile(int argc, char **argv)
 		{ "decode", no_argument, NULL, 'd' },
 		{ "bit-true", no_argument, NULL, 'b' },
 		{ "seed", required_argument, NULL, 'S' },
+		{ "map-objective", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -66,7 +70,9 @@ int cmd_compile(int argc, char **argv)
 	struct stat sb;
 	enum ps_status st;
 	uint64_t M = 0, K = 0, N = 0;
-	int c, phase = WL_PREFILL;
+	int c, phase = WL_PREFILL, objective = -1;
+	struct cfg_energy en;
+	struct cc_prices pr[2];
 
 	memset(&rq, 0, sizeof rq);
 	rq.seed = 1;
@@ -87,6 +93,11 @@ int cmd_compile(int argc, char **argv)
 			break;
 		}
 		case 'o': rq.out_path = optarg; break;
+		case 'O':
+			objective = cfg_enum_find(cfg_map_objective_names, optarg);
+			if (objective < 0)
+				return cli_usage_error("compile", "unknown --map-objective '%s' (cycles | traffic | energy)", optarg);
+			break;
 		case 'h': help(stdout); return 0;
 		default: return cli_usage_error("compile", "bad option");
 		}
@@ -97,8 +108,15 @@ int cmd_compile(int argc, char **argv)
 		return cli_usage_error("compile", "--arch, -o and either --model with --scenario or --gemm are required");
 	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
 		return cli_usage_error("compile", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
-	if ((st = pe_arch_load(arch_path, &arch, &err)))
+	if ((st = pe_arch_load(arch_path, &arch, &err)) ||
+	    (st = sim_load_energy(&arch, &en, &err)))
 		return cli_fail("compile", st, &err);
+	if (objective >= 0)
+		arch.mapper.objective = objective;
+	/* the mapper prices energy as pesim run's does */
+	sim_map_prices(&en, pr);
+	rq.prices[0] = &pr[0];
+	rq.prices[1] = &pr[1];
 	rq.arch = &arch;
 	if (model && ((st = wl_model_find(model, &m, &err)) ||
 		      (st = wl_scenario_parse(scen, &s, &err))))

@@ -58,6 +58,8 @@ static void help(FILE *fp)
 		"                       per-op max(compute, DRAM), no overlap across ops)\n"
 		"  --compat-attn A      published (default; decode reads no KV cache) |\n"
 		"                       kv-read (decode attention streams the KV cache)\n"
+		"  --map-objective O    cycles | traffic | energy: what the mapper\n"
+		"                       minimizes first (default: the arch's mapper.objective)\n"
 		"  --ops                also print one row per op\n"
 		"  --json               one JSON object on stdout (with per-op rows)\n"
 		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n");
@@ -82,6 +84,7 @@ int cmd_run(int argc, char **argv)
 		{ "tensor", required_argument, NULL, 'T' },
 		{ "tokens", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "map-objective", required_argument, NULL, 'O' },
 		{ "h5", required_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -92,7 +95,7 @@ int cmd_run(int argc, char **argv)
 	uint64_t M = 0, K = 0, N = 0, seed = 1, tokens = 16;
 	unsigned long layer = 0;
 	int decode = 0, have_t = 0;
-	int json = 0, ops = 0, code = 0;
+	int json = 0, ops = 0, code = 0, objective = -1;
 	struct wl_tensor t;
 	struct cfg_arch arch;
 	struct wl_model m;
@@ -142,6 +145,11 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		case 'j': json = 1; break;
+		case 'O':
+			objective = cfg_enum_find(cfg_map_objective_names, optarg);
+			if (objective < 0)
+				return cli_usage_error("run", "unknown --map-objective '%s' (cycles | traffic | energy)", optarg);
+			break;
 		case 'H': h5 = optarg; break;
 		case 'h': help(stdout); return 0;
 		default: return cli_usage_error("run", "bad option");
@@ -163,6 +171,8 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
 	if ((st = pe_arch_load(arch_path, &arch, &err)))
 		return cli_fail("run", st, &err);
+	if (objective >= 0)
+		arch.mapper.objective = objective;
 	if (model && ((st = wl_model_find(model, &m, &err)) ||
 		      (st = wl_scenario_parse(scen, &s, &err))))
 		return cli_fail("run", st, &err);

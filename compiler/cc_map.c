@@ -225,7 +225,7 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	bool nmk = m->order == CC_ORDER_NMK;
 	const struct dimt *dO = nmk ? &sh->dn : &sh->dm, *dY = nmk ? &sh->dm : &sh->dn;
 	uint64_t tmid = nmk ? m->tm : m->tn, dq = 0, L = a->dram.latency_cycles;
-	uint64_t sum = 0, xall = 0, xload = 0, issue = 0, steps = 0, last = 0, rf;
+	uint64_t sum = 0, xall = 0, xload = 0, issue = 0, steps = 0, last = 0, rf, xsingle = 0;
 	/* a pipelined op's copies: its loop nest again per copy, both operands
 	 * new at each; a copy of one tile streams both */
 	uint64_t heads = g->repeat > 1 ? g->repeat : 1;
@@ -261,6 +261,7 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 					if (is_last)
 						last = so;
 					xload += n * (t.xb + t.xa);
+					xsingle += n * ((m->slots_w == 1 ? t.xb : 0) + (m->slots_a == 1 ? t.xa : 0));
 				} else {
 					/* the outer operand changes with the outer tile,
 					 * the mid one with every mid tile */
@@ -278,6 +279,12 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 					if (is_last)
 						last = n > nf ? so : sf;
 					xload += nf * (x_outer + (mid_moves ? x_mid : 0)) + (n - nf) * x_mid;
+					{
+						bool so_w = m->slots_w == 1, so_a = m->slots_a == 1;
+						bool s_out = nmk ? so_w : so_a, s_mid = nmk ? so_a : so_w;
+						xsingle += nf * ((s_out ? x_outer : 0) + (mid_moves && s_mid ? x_mid : 0)) +
+							   (n - nf) * (s_mid ? x_mid : 0);
+					}
 				}
 			}
 	/* the first iteration starts after its loads; the last one's results
@@ -293,6 +300,7 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	m->est_cycles = max64(m->est_cycles, max64(xload + L + tl.C + dq + tl.xo, xall));
 	m->compute_cycles = issue;
 	m->dram_cycles = xall;
+	m->ideal_cycles = max64(issue + xsingle, xall);
 	if (g->prices) {
 		const struct cc_prices *p = g->prices;
 		double pes = (double)cfg_arch_pes(a, g->phase);
@@ -481,6 +489,9 @@ static bool ranks_before(int obj, const struct cands *cs, const struct cand *x,
 	/* never a tile narrower than the array when a full-width one fits */
 	if (x->full != y->full)
 		return x->full;
+	/* more double buffering: slack for what the estimate averages away */
+	if (x->sw + x->sa + x->so != y->sw + y->sa + y->so)
+		return x->sw + x->sa + x->so > y->sw + y->sa + y->so;
 	return x->iters < y->iters;
 }
 
@@ -527,7 +538,7 @@ static bool keep(struct cands *cs, const struct cfg_arch *a,
 	if (cs->n == 1 || x->traffic < cs->min_traffic)
 		cs->min_traffic = x->traffic;
 	{
-		uint64_t ideal = max64(m->compute_cycles, m->dram_cycles);
+		uint64_t ideal = m->ideal_cycles;
 		if (cs->n == 1 || ideal < cs->min_ideal)
 			cs->min_ideal = ideal;
 	}

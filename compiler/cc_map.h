@@ -83,10 +83,13 @@ struct cc_mapping {
 	uint64_t compute_cycles;	/* the MMs' intervals: the array's issue */
 	uint64_t dram_cycles;		/* every transfer on the DRAM channel */
 	uint64_t est_cycles;		/* the estimate the search ranks */
+	/* the tiling's ideal: max(issue + the loads into single slots, which
+	 * cannot overlap the compute reading them, every transfer) */
+	uint64_t ideal_cycles;
 	double est_energy_pj;		/* 0 without prices */
-	/* the bound under the buffer capacities: the least max(compute issue,
-	 * DRAM transfer) of any tiling that fits them (the search's space),
-	 * i.e. with perfect overlap; the op's copies (repeat) included */
+	/* the bound under the buffer capacities: the least ideal_cycles of any
+	 * tiling that fits them (the search's space): what each tiling needs
+	 * with every overlap its slots allow; the op's copies included */
 	uint64_t bound_buffers_cycles;
 	struct pe_layout layout;
 };
