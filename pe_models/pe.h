@@ -195,6 +195,17 @@ void pe_systolic_timing(const struct pe_array *a, const struct pe_tile *t,
 			uint32_t lanes, uint32_t step, bool compat,
 			struct pe_tile_timing *out);
 
+/* The same array stepped one clock at a time, register by register, with
+ * INT8 MAC PEs (pe_systolic_step.c): A [m][k], W [k][n] (row-major),
+ * out [m][n] = A x W, *cycles as pe_systolic_timing counts them
+ * (overlapped folds). A schedule hazard (operands of different words, a
+ * result or weights overwritten early) is PS_ECHECK naming the PE and the
+ * cycle. lanes <= 8. */
+enum ps_status pe_systolic_step(const struct pe_array *a, const struct pe_tile *t,
+				uint32_t lanes, uint32_t step, const int8_t *A,
+				const int8_t *W, int32_t *out, uint64_t *cycles,
+				struct ps_err *err);
+
 /* Every family, in families.def order, NULL-terminated (pe_family.c). */
 extern const struct pe_family *const pe_families[];
 size_t pe_family_count(void);
