@@ -53,8 +53,10 @@ static void bitmod_tile_timing(const struct pe_params *p,
 	 * (fill), and its result leaves through the PE pipeline, the
 	 * dequantizer and the shadow chain (drain). */
 	pe_systolic_timing(a, t, p->lanes, bitmod_step_cycles(p), compat, out);
-	if (!compat && a->folds == CFG_FOLDS_OVERLAPPED && p->lanes >= 1 &&
-	    p->lanes <= 4 && t->m && t->n && t->k) {
+	/* (the bit-true array is the term-serial PE: a PE that takes a whole
+	 * weight per cycle is the systolic model's with one cycle per step) */
+	if (!compat && a->folds == CFG_FOLDS_OVERLAPPED && p->bit_serial &&
+	    p->lanes >= 1 && p->lanes <= 4 && t->m && t->n && t->k) {
 		uint64_t c = pe_bitmod_tile_cycles(p, a, t);
 		uint64_t stream = pe_bitmod_tile_stream(p, a, t);
 		out->fill = (a->rows ? a->rows - 1 : 0) + (a->cols ? a->cols - 1 : 0);
