@@ -325,6 +325,91 @@ static void test_memo_exact(void **state)
 	assert_memory_equal(&r[0].acts, &r[1].acts, sizeof r[0].acts);
 }
 
+/* SCALE-Sim's convention through the whole run: a one-fold GEMM (2x2
+ * array, M = N = 2, K = 100) with memory that never limits takes SCALE-Sim
+ * v2's per-fold count of array cycles, R + C + K - 2 = 102 (v2 prints 101,
+ * the index of its last cycle); the run adds the two operand loads before
+ * it and the store after it (a cycle each: pesim's DMA moves whole
+ * cycles). Overlapped folds give the fold 100 + fill 2 + drain 2 = 104. */
+static void test_scalesim_one_tile(void **state)
+{
+	struct fix *f = *state;
+	struct sim_result r;
+	struct ps_err err;
+	struct cfg_arch a = f->a;
+	struct sim_request rq = { .arch = &a, .energy = &f->e, .M = 2, .K = 100, .N = 2,
+				  .mode = SIM_MODE_CYCLE };
+	a.array.folds = CFG_FOLDS_SCALESIM;
+	a.dram.bits_per_cycle = 1u << 20;
+	a.dram.latency_cycles = 0;
+	assert_int_equal(sim_run(&rq, &r, &err), PS_OK);
+	assert_int_equal(r.compute_cycles, 2 + 2 + 100 - 2);
+	assert_int_equal(r.cycles, 2 + 102 + 1);
+	sim_result_free(&r);
+	a.array.folds = CFG_FOLDS_OVERLAPPED;
+	assert_int_equal(sim_run(&rq, &r, &err), PS_OK);
+	assert_int_equal(r.compute_cycles, 100);	/* the array's issue */
+	assert_int_equal(r.cycles, 2 + 104 + 1);
+	sim_result_free(&r);
+}
+
+/* Rows of a generate fold equal consecutive layers into one (layers,
+ * times) and still add up to the run; streamed rows are the held ones. */
+struct rowlog {
+	struct sim_op_stats r[256];
+	size_t n;
+};
+
+static enum ps_status log_row(void *ctx, const struct sim_op_stats *s, struct ps_err *err)
+{
+	struct rowlog *l = ctx;
+	(void)err;
+	if (l->n < 256)
+		l->r[l->n++] = *s;
+	return PS_OK;
+}
+
+static void test_rows_fold(void **state)
+{
+	struct cfg_arch a;
+	struct cfg_energy en;
+	struct wl_model m;
+	struct wl_scenario sc;
+	struct sim_result r, r2;
+	struct ps_err err;
+	static struct rowlog log;
+	uint64_t sum = 0, layers = 0;
+	(void)state;
+	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(sim_load_energy(&a, &en, &err), PS_OK);
+	assert_int_equal(wl_model_find("llama-2-7b", &m, &err), PS_OK);
+	assert_int_equal(wl_scenario_parse("generate:16+3", &sc, &err), PS_OK);
+	{
+		struct sim_request rq = { .arch = &a, .energy = &en, .model = &m, .scenario = &sc,
+					  .mode = SIM_MODE_CYCLE, .keep_ops = true };
+		assert_int_equal(sim_run(&rq, &r, &err), PS_OK);
+		rq.on_row = log_row;
+		rq.row_ctx = &log;
+		assert_int_equal(sim_run(&rq, &r2, &err), PS_OK);
+	}
+	/* 4 phases x (layer 0, layers 1-31, lm_head) x their ops, not 4 x 289 */
+	assert_true(r.n_ops < 4 * 20);
+	assert_int_equal(r2.n_ops, 0);
+	assert_int_equal(log.n, r.n_ops);
+	for (size_t i = 0; i < r.n_ops; i++) {
+		sum += r.ops[i].cycles * r.ops[i].times;
+		if (r.ops[i].op.cls == WL_OP_QKV)
+			layers += r.ops[i].layers;
+		assert_memory_equal(&r.ops[i], &log.r[i], sizeof r.ops[i]);
+	}
+	assert_int_equal(sum, r.cycles);
+	assert_int_equal(layers, 4 * 32 * 3);	/* q, k, v of 32 layers, 4 phases */
+	assert_int_equal(r.bound_cycles, r2.bound_cycles);
+	assert_true(r.bound_cycles <= r.cycles && r.bound_cycles >= r.bound_hw_cycles);
+	sim_result_free(&r);
+	sim_result_free(&r2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +422,8 @@ int main(void)
 		cmocka_unit_test(test_compat_switch),
 		cmocka_unit_test(test_cycle_equals_compat),
 		cmocka_unit_test(test_memo_exact),
+		cmocka_unit_test(test_scalesim_one_tile),
+		cmocka_unit_test(test_rows_fold),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, NULL);
 }
