@@ -77,16 +77,11 @@ static enum ps_status capture_put(void *ctx, const struct trace_insn *in,
 				  struct ps_err *err)
 {
 	struct map_entry *e = ctx;
+	enum ps_status st;
 	if (in->opcode == TRACE_OP)
 		return PS_OK;
-	if (e->n_body == e->cap_body) {
-		size_t cap = e->cap_body ? 2 * e->cap_body : 64;
-		void *p = realloc(e->body, cap * sizeof *e->body);
-		if (!p)
-			return ps_errf(err, PS_ENOMEM, "out of memory");
-		e->body = p;
-		e->cap_body = cap;
-	}
+	if ((st = ps_grow(&e->body, &e->cap_body, e->n_body, sizeof *e->body, 64, err)))
+		return st;
 	e->body[e->n_body++] = *in;
 	return PS_OK;
 }

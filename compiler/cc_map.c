@@ -515,14 +515,8 @@ static bool keep(struct cands *cs, const struct cfg_arch *a,
 {
 	const struct cfg_shape *sh = cfg_arch_shape(a, g->phase);
 	struct cand *x;
-	if (cs->n == cs->cap) {
-		size_t cap = cs->cap ? 2 * cs->cap : 1024;
-		void *p = realloc(cs->c, cap * sizeof *cs->c);
-		if (!p)
-			return false;
-		cs->c = p;
-		cs->cap = cap;
-	}
+	if (ps_grow(&cs->c, &cs->cap, cs->n, sizeof *cs->c, 1024, NULL))
+		return false;
 	x = &cs->c[cs->n++];
 	*x = (struct cand){
 		.Mt = m->Mt, .Kt = m->Kt, .Nt = m->Nt, .est = m->est_cycles,

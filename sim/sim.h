@@ -129,10 +129,14 @@ struct sim_op_stats {
 /* The rows of a run as they complete (sim_rows.c): equal consecutive
  * layers folded, priced, bounded, handed to emit. */
 #define SIM_ROWS_CACHE 64
+struct sim_bound_key {
+	uint64_t M, K, N, repeat;
+	int kind, phase;
+};
 struct sim_bound_cache {
 	bool valid;
-	int kind, phase;
-	uint64_t M, K, N, repeat, compute, dram;
+	struct sim_bound_key key;
+	uint64_t compute, dram;
 };
 struct sim_rows {
 	const struct cfg_arch *a;

@@ -846,14 +846,10 @@ static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
 		if (st)
 			return st;
 		s->energy_pj = eb.total;
-		if (e->r.n_ops == e->ops_cap) {
-			size_t cap = e->ops_cap ? 2 * e->ops_cap : 256;
-			void *p = realloc(e->r.ops, cap * sizeof *e->r.ops);
-			if (!p)
-				return ps_errf(err, PS_ENOMEM, "out of memory");
-			e->r.ops = p;
-			e->ops_cap = cap;
-		}
+		enum ps_status st = ps_grow(&e->r.ops, &e->ops_cap, e->r.n_ops,
+					    sizeof *e->r.ops, 256, err);
+		if (st)
+			return st;
 		e->r.ops[e->r.n_ops++] = *s;
 	}
 	e->n = 0;
@@ -881,14 +877,8 @@ enum ps_status sim_engine_put(void *ctx, const struct trace_insn *in,
 		return ps_errf(err, PS_EINPUT, "record %llu (%s) comes before any op",
 			       (unsigned long long)e->r.instructions,
 			       trace_ops[in->opcode].mnemonic);
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? 2 * e->cap : 256;
-		void *p = realloc(e->blk, cap * sizeof *e->blk);
-		if (!p)
-			return ps_errf(err, PS_ENOMEM, "out of memory");
-		e->blk = p;
-		e->cap = cap;
-	}
+	if ((st = ps_grow(&e->blk, &e->cap, e->n, sizeof *e->blk, 256, err)))
+		return st;
 	e->blk[e->n++] = *in;
 	if (in->opcode == TRACE_LOOP && (in->a == 0 || in->a > 1024))
 		return ps_errf(err, PS_EINPUT, "op %u: loop body of %u records", e->op.op, in->a);

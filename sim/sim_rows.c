@@ -14,13 +14,8 @@ void sim_rows_init(struct sim_rows *r, const struct cfg_arch *a,
 		   const struct cfg_energy *energy, const char *model,
 		   bool bounds, sim_row_fn emit, void *ctx)
 {
-	memset(r, 0, sizeof *r);
-	r->a = a;
-	r->energy = energy;
-	r->model = model;
-	r->bounds = bounds;
-	r->emit = emit;
-	r->ctx = ctx;
+	*r = (struct sim_rows){ .a = a, .energy = energy, .model = model,
+				.bounds = bounds, .emit = emit, .ctx = ctx };
 }
 
 /* Equal but for the layer index (and the counts that merging adds up). */
@@ -40,41 +35,27 @@ static bool same_but_layer(const struct sim_op_stats *x, const struct sim_op_sta
 	       !memcmp(x->q, y->q, sizeof x->q);
 }
 
-static enum ps_status grow(struct sim_op_stats **v, size_t *cap, size_t n,
-			   struct ps_err *err)
-{
-	if (n < *cap)
-		return PS_OK;
-	{
-		size_t c = *cap ? 2 * *cap : 32;
-		void *p = realloc(*v, c * sizeof **v);
-		if (!p)
-			return ps_errf(err, PS_ENOMEM, "out of memory");
-		*v = p;
-		*cap = c;
-	}
-	return PS_OK;
-}
-
 /* The op's bound, per execution (cycle mode); a small cache by shape. */
 static void bound(struct sim_rows *r, struct sim_op_stats *s)
 {
 	const struct wl_op *o = &s->op;
-	struct sim_bound_cache *c = &r->cache[(o->M * 31 + o->K * 131 + o->N * 7 +
-					      (uint64_t)o->kind * 3 + o->repeat * 17 +
-					      (uint64_t)o->phase) % SIM_ROWS_CACHE];
-	if (!(c->valid && c->M == o->M && c->K == o->K && c->N == o->N &&
-	      c->kind == o->kind && c->phase == o->phase && c->repeat == o->repeat)) {
+	struct sim_bound_key k;
+	struct sim_bound_cache *c;
+	memset(&k, 0, sizeof k);	/* padding too: keys compare by memcmp */
+	k.M = o->M;
+	k.K = o->K;
+	k.N = o->N;
+	k.repeat = o->repeat;
+	k.kind = (int)o->kind;
+	k.phase = (int)o->phase;
+	c = &r->cache[(k.M * 31 + k.K * 131 + k.N * 7 + (uint64_t)k.kind * 3 +
+		       k.repeat * 17 + (uint64_t)k.phase) % SIM_ROWS_CACHE];
+	if (!c->valid || memcmp(&c->key, &k, sizeof k)) {
 		struct cc_gemm g = { o->M, o->K, o->N, o->phase, o->kind,
 				     pe_weight_bits(r->a, r->model, o->phase), r->model, NULL,
 				     o->repeat };
 		c->valid = true;
-		c->M = o->M;
-		c->K = o->K;
-		c->N = o->N;
-		c->kind = o->kind;
-		c->phase = o->phase;
-		c->repeat = o->repeat;
+		c->key = k;
 		cc_gemm_bound(r->a, &g, o->repeat, &c->compute, &c->dram);
 	}
 	s->bound_compute = c->compute;
@@ -141,7 +122,7 @@ enum ps_status sim_rows_put(struct sim_rows *r, const struct sim_op_stats *s,
 		if ((st = end_layer(r, err)))
 			return st;
 	}
-	if ((st = grow(&r->cur, &r->cap_cur, r->n_cur, err)))
+	if ((st = ps_grow(&r->cur, &r->cap_cur, r->n_cur, sizeof *r->cur, 32, err)))
 		return st;
 	r->cur[r->n_cur++] = *s;
 	r->cur_layer = s->op.layer;

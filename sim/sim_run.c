@@ -49,6 +49,7 @@ static enum ps_status row_out(void *ctx, const struct sim_op_stats *s,
 			      struct ps_err *err)
 {
 	struct row_out *o = ctx;
+	enum ps_status st;
 	o->bound += sim_row_bound(s) * s->times;
 	o->bound_hw += (s->bound_compute > s->bound_dram ? s->bound_compute : s->bound_dram) *
 		       s->times;
@@ -56,14 +57,8 @@ static enum ps_status row_out(void *ctx, const struct sim_op_stats *s,
 		return o->req->on_row(o->req->row_ctx, s, err);
 	if (!o->req->keep_ops)
 		return PS_OK;
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? o->cap * 2 : 256;
-		void *p = realloc(o->ops, cap * sizeof *o->ops);
-		if (!p)
-			return ps_errf(err, PS_ENOMEM, "out of memory");
-		o->ops = p;
-		o->cap = cap;
-	}
+	if ((st = ps_grow(&o->ops, &o->cap, o->n, sizeof *o->ops, 256, err)))
+		return st;
 	o->ops[o->n++] = *s;
 	return PS_OK;
 }
