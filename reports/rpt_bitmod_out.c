@@ -88,13 +88,13 @@ static void explain(FILE *fp, const struct bm_gap *x, int phase, int cls)
 	if (rc > 1.05) {
 		fprintf(fp, "Compute x%.2f: %s. ", rc,
 			cls == WL_OP_ATTN ? "the term-serial PE steps FP16 operands (8 Booth terms) where the paper charges the weight datatype's latency, plus fill/drain" :
-					    "pipeline fill and drain per tile and partly used array passes at tile edges");
+					    "partly used array passes (tile edges, tiles narrower than the array where a full-width one does not fit the buffers) and fill and drain");
 		n++;
 	}
 	if (exposed > 0.05) {
 		fprintf(fp, "%.0f%% of the time loads and compute do not overlap (loads waited %.3g cycles for a buffer slot, compute %.3g for data)%s. ",
 			100 * exposed, (double)x->stall_buffer, (double)x->stall_data,
-			x->stall_barrier ? ", and each op waits for the previous op's compute" : "");
+			x->stall_barrier ? ", and an op's first loads wait for the previous op's last tiles" : "");
 		n++;
 	}
 	if (!n)
