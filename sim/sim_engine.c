@@ -125,6 +125,8 @@ struct sim_engine {
 	 * operands); every other first load waits for the last MM */
 	uint64_t bar_prev, bar_last;
 	uint32_t kslots[CFG_MAX_BUFFERS][3], prev_kslots[CFG_MAX_BUFFERS][3];
+	uint64_t prev_kslots_hash;	/* of prev_kslots, when ..._ok */
+	bool prev_kslots_ok;
 	uint32_t nld[CFG_MAX_BUFFERS][3];
 	uint64_t mm_done;		/* the last MM's results out (a DQ follows it) */
 	uint32_t slots[CFG_MAX_BUFFERS];	/* the open block's slots per buffer */
@@ -623,6 +625,15 @@ static enum ps_status run_block_events(struct sim_engine *e, struct ps_err *err)
  * events. The state that matters: where the queues and the DRAM channel
  * stand relative to the buffer barrier (the previous op's operands
  * consumed), which the block's first loads wait for. */
+/* The block's slots become the previous block's (for the next one). */
+static void keep_kslots(struct sim_engine *e)
+{
+	if (memcmp(e->prev_kslots, e->kslots, sizeof e->prev_kslots)) {
+		memcpy(e->prev_kslots, e->kslots, sizeof e->prev_kslots);
+		e->prev_kslots_ok = false;
+	}
+}
+
 static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 {
 	uint64_t base, rl, rs, rd, rc, rlast, h;
@@ -644,7 +655,11 @@ static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 	rlast = e->compute_end - base;
 	/* which of the new loads may use the other half depends on the
 	 * previous block's slots */
-	h = mix(e->blk_hash, cfg_fnv1a(e->prev_kslots, sizeof e->prev_kslots, CFG_FNV_INIT));
+	if (!e->prev_kslots_ok) {	/* they rarely change: hash on change */
+		e->prev_kslots_hash = cfg_fnv1a(e->prev_kslots, sizeof e->prev_kslots, CFG_FNV_INIT);
+		e->prev_kslots_ok = true;
+	}
+	h = mix(e->blk_hash, e->prev_kslots_hash);
 	{
 		struct memo *set = &e->memo[(h ^ rl * 0x9e3779b97f4a7c15ull ^ rs * 31 ^ rd * 1000003 ^
 					     rc * 7919 ^ rlast * 104729) % (MEMO_N / MEMO_WAYS) * MEMO_WAYS];
@@ -669,7 +684,7 @@ static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 		e->dram_free = base + m->ddram;
 		e->compute_end = base + m->dce;
 		e->rel_prev = base + m->dprev;
-		memcpy(e->prev_kslots, e->kslots, sizeof e->prev_kslots);
+		keep_kslots(e);
 		if (base + m->dend > e->end)
 			e->end = base + m->dend;
 		stats_acc(&e->cur, &m->d, 1);
@@ -702,7 +717,7 @@ static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 	m->ddram = sat(e->dram_free, base);
 	m->dce = e->compute_end - base;
 	m->dprev = sat(e->rel_prev, base);
-	memcpy(e->prev_kslots, e->kslots, sizeof e->prev_kslots);
+	keep_kslots(e);
 	m->dend = e->end - base;
 	m->d = e->cur;
 	stats_acc(&m->d, &before, -1);
