@@ -22,6 +22,7 @@ test: build build-asan
 bench: build
 	./$(BUILD)/bench/bench_sim
 	./$(BUILD)/bench/bench_pe
+	./$(BUILD)/bench/bench_map
 	@if [ -x ./$(BUILD)/bench/bench_rtl ]; then ./$(BUILD)/bench/bench_rtl; fi
 
 # libFuzzer targets (clang, ASan+UBSan) for the trace, .npy and .safetensors

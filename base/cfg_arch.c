@@ -11,6 +11,9 @@
 
 const char *const cfg_dataflow_names[] = { "weight-stationary",
 					   "output-stationary", NULL };
+const char *const cfg_folds_names[] = { "overlapped", "scale-sim", NULL };
+const char *const cfg_map_objective_names[] = { "cycles", "traffic", "energy", NULL };
+const char *const cfg_buffer_roles[] = { "weight", "input", "output", NULL };
 
 #define A(field) offsetof(struct cfg_arch, field)
 #define RANGE(lo, hi) .min = (lo), .max = (hi)
@@ -29,7 +32,7 @@ static const struct cfg_field pe_fields[] = {
 	{ .key = "act_bits", .type = CFG_UINT, .offset = A(pe.act_bits) - A(pe), RANGE(1, 32) },
 	{ .key = "kv_bits", .type = CFG_UINT, .offset = A(pe.kv_bits) - A(pe), RANGE(1, 32) },
 	{ .key = "area_um2", .type = CFG_DOUBLE, .offset = A(pe.area_um2) - A(pe), .required = true, RANGE(1e-3, 1e9) },
-	{ .key = "area_source", .type = CFG_STR, .offset = A(pe.area_source) - A(pe), .size = sizeof(((struct cfg_arch *)0)->pe.area_source) },
+	{ .key = "area_source", .type = CFG_STR, .offset = A(pe.area_source) - A(pe), .size = sizeof(((struct cfg_arch *)0)->pe.area_source), .meta = true },
 	{ .key = "acc_bits", .type = CFG_UINT, .offset = A(pe.acc_bits) - A(pe), RANGE(1, 64) },
 	{ 0 }
 };
@@ -57,6 +60,13 @@ static const struct cfg_field array_fields[] = {
 	{ .key = "prefill", .type = CFG_MAP, .offset = AR(prefill), .required = true, .fields = shape_fields },
 	{ .key = "decode", .type = CFG_MAP, .offset = AR(decode), .required = true, .fields = shape_fields },
 	{ .key = "dataflow", .type = CFG_ENUM, .offset = AR(dataflow), .names = cfg_dataflow_names },
+	{ .key = "folds", .type = CFG_ENUM, .offset = AR(folds), .names = cfg_folds_names },
+	{ 0 }
+};
+
+#define MP(f) (A(mapper.f) - A(mapper))
+static const struct cfg_field mapper_fields[] = {
+	{ .key = "objective", .type = CFG_ENUM, .offset = MP(objective), .names = cfg_map_objective_names },
 	{ 0 }
 };
 
@@ -80,8 +90,8 @@ static const struct cfg_field dram_fields[] = {
 
 #define ARCH_PE_FIELD 3	/* arch_fields[ARCH_PE_FIELD] is pe */
 static const struct cfg_field arch_fields[] = {
-	{ .key = "name", .type = CFG_STR, .offset = A(name), .size = sizeof(((struct cfg_arch *)0)->name), .required = true },
-	{ .key = "description", .type = CFG_STR, .offset = A(description), .size = sizeof(((struct cfg_arch *)0)->description) },
+	{ .key = "name", .type = CFG_STR, .offset = A(name), .size = sizeof(((struct cfg_arch *)0)->name), .required = true, .meta = true },
+	{ .key = "description", .type = CFG_STR, .offset = A(description), .size = sizeof(((struct cfg_arch *)0)->description), .meta = true },
 	{ .key = "clock_mhz", .type = CFG_DOUBLE, .offset = A(clock_mhz), .required = true, RANGE(1, 100000) },
 	{ .key = "pe", .type = CFG_MAP, .offset = A(pe), .required = true, .fields = pe_fields },
 	{ .key = "weights", .type = CFG_MAP, .offset = A(weights), .required = true, .fields = weights_fields },
@@ -90,6 +100,7 @@ static const struct cfg_field arch_fields[] = {
 	  .item = CFG_MAP, .fields = buffer_fields,
 	  .count_offset = A(n_buffers), .max_items = CFG_MAX_BUFFERS },
 	{ .key = "dram", .type = CFG_MAP, .offset = A(dram), .required = true, .fields = dram_fields },
+	{ .key = "mapper", .type = CFG_MAP, .offset = A(mapper), .fields = mapper_fields },
 	{ .key = "energy_table", .type = CFG_STR, .offset = A(energy_table), .size = sizeof(((struct cfg_arch *)0)->energy_table), .required = true },
 	{ 0 }
 };
@@ -208,17 +219,11 @@ enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
 	if (st)
 		return st;
 	snprintf(a->path, sizeof a->path, "%s", path);
-	for (size_t i = 0; i < a->n_buffers; i++) {
-		struct cfg_buffer *b = &a->buffers[i];
-		char f[64];
-		if (b->banks == 0)
-			b->banks = 1;
-		for (size_t k = 0; k < i; k++)
-			if (!strcmp(a->buffers[k].name, b->name)) {
-				snprintf(f, sizeof f, "buffers[%zu].name", i);
-				return cfg_arch_errf(a, f, err, "duplicate buffer '%s'", b->name);
-			}
-	}
+	for (size_t i = 0; i < a->n_buffers; i++)
+		if (a->buffers[i].banks == 0)
+			a->buffers[i].banks = 1;
+	if ((st = cfg_arch_check(a, err)))
+		return st;
 	a->digest = cfg_fnv1a_file(path);
 	/* an override changes the arch: its digest says so (traces compiled
 	 * for the file do not replay on it) */
@@ -241,6 +246,63 @@ enum ps_status cfg_arch_value(const struct cfg_arch *a,
 	memcpy(top, arch_fields, sizeof top);
 	top[ARCH_PE_FIELD].fields = pe;
 	return cfg_value(top, a, path, buf, n, err);
+}
+
+enum ps_status cfg_arch_check(const struct cfg_arch *a, struct ps_err *err)
+{
+	bool out = false;
+	for (size_t i = 0; i < a->n_buffers; i++) {
+		const struct cfg_buffer *b = &a->buffers[i];
+		char f[64];
+		snprintf(f, sizeof f, "buffers[%zu].name", i);
+		if (cfg_enum_find(cfg_buffer_roles, b->name) < 0)
+			return cfg_arch_errf(a, f, err,
+					     "unknown buffer '%s': pesim's compiler uses weight, input and output",
+					     b->name);
+		for (size_t k = 0; k < i; k++)
+			if (!strcmp(a->buffers[k].name, b->name))
+				return cfg_arch_errf(a, f, err, "duplicate buffer '%s'", b->name);
+		out |= !strcmp(b->name, "output");
+		snprintf(f, sizeof f, "buffers[%zu].double_buffered", i);
+		if (b->double_buffered && b->banks < 2)
+			return cfg_arch_errf(a, f, err,
+					     "a double-buffered buffer needs banks >= 2 (its two slots "
+					     "live in different banks), '%s' has %u",
+					     b->name, b->banks);
+	}
+	if (!cfg_arch_buffer(a, "weight") || !cfg_arch_buffer(a, "input"))
+		return cfg_arch_errf(a, "buffers", err, "needs a weight and an input buffer");
+	if (!out && cfg_arch_line(a, "pe.acc_bits"))
+		return cfg_arch_errf(a, "pe.acc_bits", err,
+				     "no output buffer: partial sums stay in the PE accumulators, "
+				     "acc_bits would change nothing");
+	return PS_OK;
+}
+
+uint64_t cfg_arch_xfer_cycles(const struct cfg_arch *a, const struct cfg_buffer *b,
+			      uint32_t slots, uint64_t bytes)
+{
+	uint64_t x, burst = a->dram.burst_bytes, pb = b ? cfg_buffer_slot_bits(b, slots) : 0;
+	uint64_t moved = burst ? (bytes + burst - 1) / burst * burst : bytes;
+	x = (moved * 8 + a->dram.bits_per_cycle - 1) / a->dram.bits_per_cycle;
+	if (pb && (bytes * 8 + pb - 1) / pb > x)
+		x = (bytes * 8 + pb - 1) / pb;
+	return x;
+}
+
+const struct cfg_field *cfg_arch_schema(void)
+{
+	return arch_fields;
+}
+
+uint64_t cfg_buffer_slot_bits(const struct cfg_buffer *b, uint32_t slots)
+{
+	uint64_t banks = b->banks ? b->banks : 1;
+	if (!b->port_bits)
+		return 0;
+	if (slots > 1 && banks >= slots)
+		banks /= slots;
+	return banks * b->port_bits;
 }
 
 const char *cfg_arch_weight_spec(const struct cfg_arch *a, const char *model,

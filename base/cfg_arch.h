@@ -28,6 +28,21 @@ struct cfg_family_schema {
 enum cfg_dataflow { CFG_DF_WS, CFG_DF_OS };
 extern const char *const cfg_dataflow_names[];
 
+/* How consecutive folds (array passes) of a tile share the pipeline
+ * (README "Systolic timing"): overlapped - the next fold's operands follow
+ * the previous ones through the skew, only the first fill and the last
+ * drain are exposed; scale-sim - every fold pays its full fill and drain,
+ * SCALE-Sim v2's per-fold formulas for WS and OS. */
+enum cfg_folds { CFG_FOLDS_OVERLAPPED, CFG_FOLDS_SCALESIM };
+extern const char *const cfg_folds_names[];
+
+/* What the mapper minimizes first (then the others, in this order). */
+enum cfg_map_objective { CFG_MAP_CYCLES, CFG_MAP_TRAFFIC, CFG_MAP_ENERGY };
+extern const char *const cfg_map_objective_names[];
+
+/* The buffers pesim's compiler and engine use, by name. */
+extern const char *const cfg_buffer_roles[];
+
 #define CFG_MAX_BUFFERS 8
 #define CFG_MAX_MODEL_WEIGHTS 32
 #define CFG_SPEC_LEN 48		/* a weight format spec (fmt_qspec.h) */
@@ -37,12 +52,12 @@ struct cfg_shape {
 };
 
 struct cfg_buffer {
-	char name[32];		/* "weight", "input", "output", ... */
+	char name[32];		/* one of cfg_buffer_roles */
 	double size_kib;
-	uint32_t banks;
-	uint32_t port_bits;
-	bool double_buffered;
-	double area_um2;	/* 0 when unknown */
+	uint32_t banks;		/* each with its own port of port_bits */
+	uint32_t port_bits;	/* bits per cycle of one bank's port, 0: unlimited */
+	bool double_buffered;	/* two slots (ping-pong halves) per operand */
+	double area_um2;	/* 0 when unknown; added to the run's area */
 };
 
 /* A design's weight formats on one model (ANT/OliVe were profiled per
@@ -80,7 +95,11 @@ struct cfg_arch {
 	struct {
 		struct cfg_shape prefill, decode;
 		int dataflow;		/* enum cfg_dataflow */
+		int folds;		/* enum cfg_folds */
 	} array;
+	struct {
+		int objective;		/* enum cfg_map_objective */
+	} mapper;
 	struct cfg_buffer buffers[CFG_MAX_BUFFERS];
 	size_t n_buffers;
 	struct {
@@ -118,6 +137,26 @@ enum ps_status cfg_arch_value(const struct cfg_arch *a,
 			      const struct cfg_family_schema *fam,
 			      const char *path, char *buf, size_t n,
 			      struct ps_err *err);
+
+/* The rules across keys the schema cannot say (buffer roles, banks of a
+ * double-buffered buffer, acc_bits without an output buffer);
+ * cfg_arch_parse runs them, and so may a caller that changed a loaded
+ * arch. */
+enum ps_status cfg_arch_check(const struct cfg_arch *a, struct ps_err *err);
+
+/* The generic schema (the family's pe: keys come from its descriptor). */
+const struct cfg_field *cfg_arch_schema(void);
+
+/* Bits per cycle a buffer moves into or out of one of `slots` slots: a
+ * double-buffered buffer gives each slot half its banks (the slot being
+ * filled and the slot being read use different banks); 0: unlimited. */
+uint64_t cfg_buffer_slot_bits(const struct cfg_buffer *b, uint32_t slots);
+
+/* Cycles a DMA of `bytes` takes between DRAM and buffer b (NULL: none)
+ * used with `slots` slots: the DRAM channel (bytes rounded up to whole
+ * bursts, bits_per_cycle) or the buffer's ports, whichever is slower. */
+uint64_t cfg_arch_xfer_cycles(const struct cfg_arch *a, const struct cfg_buffer *b,
+			      uint32_t slots, uint64_t bytes);
 
 /* The weight format spec for a model and phase (0 prefill, 1 decode): the
  * per-model entry if it gives one, else the default. */

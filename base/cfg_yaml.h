@@ -45,6 +45,10 @@ struct cfg_field {
 	size_t count_offset;	/* CFG_SEQ: where the item count (size_t) goes */
 	size_t max_items;	/* CFG_SEQ */
 	const char *help;	/* one line for the README / errors */
+	/* Metadata: the value is carried into outputs (names, provenance)
+	 * but changes no result. Every other field of a config that shapes
+	 * a run changes a result or is refused (test_arch_fields checks). */
+	bool meta;
 };
 
 /* An override of one field, applied to a parsed document before its walk

@@ -157,23 +157,20 @@ enum ps_status ps_h5_stamp(struct ps_h5_file *f, struct ps_err *err)
 	return PS_OK;
 }
 
-enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
-			    const struct ps_h5_col *cols, size_t ncols,
-			    const void *rows, size_t nrows, size_t row_size,
-			    struct ps_err *err)
+/* A table's compound row type and its "units" attribute text; strs gets
+ * the string types to close after use. */
+static hid_t row_type(const struct ps_h5_col *cols, size_t ncols, size_t row_size,
+		      hid_t strs[64], size_t *ns, char *units, size_t usize)
 {
-	hid_t ct = H5Tcreate(H5T_COMPOUND, row_size), strs[64];
-	hsize_t dims[1] = { nrows };
-	hid_t space, dcpl, ds, at, as;
-	char units[4096] = "";
-	size_t ns = 0, ul = 0;
-	herr_t rc = -1;
-
-	for (size_t i = 0; i < ncols && ns < 64; i++) {
+	hid_t ct = H5Tcreate(H5T_COMPOUND, row_size);
+	size_t ul = 0;
+	*ns = 0;
+	units[0] = 0;
+	for (size_t i = 0; i < ncols && *ns < 64; i++) {
 		hid_t t;
 		switch (cols[i].type) {
 		case PS_H5_STR:
-			t = strs[ns++] = H5Tcopy(H5T_C_S1);
+			t = strs[(*ns)++] = H5Tcopy(H5T_C_S1);
 			H5Tset_size(t, cols[i].size);
 			H5Tset_strpad(t, H5T_STR_NULLTERM);
 			break;
@@ -185,10 +182,41 @@ enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
 			break;
 		}
 		H5Tinsert(ct, cols[i].name, cols[i].offset, t);
-		ul += (size_t)snprintf(units + ul, ul < sizeof units ? sizeof units - ul : 0,
+		ul += (size_t)snprintf(units + ul, ul < usize ? usize - ul : 0,
 				       "%s%s=%s", i ? ";" : "", cols[i].name,
 				       cols[i].units ? cols[i].units : "");
 	}
+	return ct;
+}
+
+static herr_t units_attr(hid_t ds, const char *units)
+{
+	hid_t st = H5Tcopy(H5T_C_S1), as, at;
+	herr_t rc;
+	H5Tset_size(st, strlen(units) + 1);
+	as = H5Screate(H5S_SCALAR);
+	at = H5Acreate2(ds, "units", st, as, H5P_DEFAULT, H5P_DEFAULT);
+	rc = at >= 0 ? H5Awrite(at, st, units) : -1;
+	if (at >= 0)
+		H5Aclose(at);
+	H5Sclose(as);
+	H5Tclose(st);
+	return rc;
+}
+
+enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
+			    const struct ps_h5_col *cols, size_t ncols,
+			    const void *rows, size_t nrows, size_t row_size,
+			    struct ps_err *err)
+{
+	hid_t strs[64], ct;
+	hsize_t dims[1] = { nrows };
+	hid_t space, dcpl, ds;
+	char units[4096];
+	size_t ns;
+	herr_t rc = -1;
+
+	ct = row_type(cols, ncols, row_size, strs, &ns, units, sizeof units);
 	space = H5Screate_simple(1, dims, NULL);
 	dcpl = H5Pcreate(H5P_DATASET_CREATE);
 	H5Pset_obj_track_times(dcpl, 0);
@@ -196,17 +224,8 @@ enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
 			H5P_DEFAULT);
 	if (ds >= 0) {
 		rc = nrows ? H5Dwrite(ds, ct, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) : 0;
-		if (rc >= 0) {
-			hid_t st = H5Tcopy(H5T_C_S1);
-			H5Tset_size(st, strlen(units) + 1);
-			as = H5Screate(H5S_SCALAR);
-			at = H5Acreate2(ds, "units", st, as, H5P_DEFAULT, H5P_DEFAULT);
-			rc = at >= 0 ? H5Awrite(at, st, units) : -1;
-			if (at >= 0)
-				H5Aclose(at);
-			H5Sclose(as);
-			H5Tclose(st);
-		}
+		if (rc >= 0)
+			rc = units_attr(ds, units);
 		H5Dclose(ds);
 	}
 	H5Pclose(dcpl);
@@ -217,6 +236,84 @@ enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
 	if (rc < 0)
 		return ps_errf(err, PS_EIO, "%s: cannot write dataset %s",
 			       f->path, name);
+	return PS_OK;
+}
+
+struct ps_h5_stream {
+	struct ps_h5_file *f;
+	char name[64];
+	hid_t ds, ct, strs[64];
+	size_t ns;
+	hsize_t rows;
+};
+
+enum ps_status ps_h5_table_begin(struct ps_h5_file *f, const char *name,
+				 const struct ps_h5_col *cols, size_t ncols,
+				 size_t row_size, struct ps_h5_stream **out,
+				 struct ps_err *err)
+{
+	struct ps_h5_stream *t = calloc(1, sizeof *t);
+	hsize_t dims[1] = { 0 }, max[1] = { H5S_UNLIMITED }, chunk[1] = { 1024 };
+	char units[4096];
+	hid_t space, dcpl;
+	if (!t)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	t->f = f;
+	snprintf(t->name, sizeof t->name, "%s", name);
+	t->ct = row_type(cols, ncols, row_size, t->strs, &t->ns, units, sizeof units);
+	space = H5Screate_simple(1, dims, max);
+	dcpl = H5Pcreate(H5P_DATASET_CREATE);
+	H5Pset_obj_track_times(dcpl, 0);
+	H5Pset_chunk(dcpl, 1, chunk);
+	t->ds = H5Dcreate2(f->file, name, t->ct, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+	H5Pclose(dcpl);
+	H5Sclose(space);
+	if (t->ds < 0 || units_attr(t->ds, units) < 0) {
+		ps_h5_table_end(t, NULL);
+		return ps_errf(err, PS_EIO, "%s: cannot create dataset %s", f->path, name);
+	}
+	*out = t;
+	return PS_OK;
+}
+
+enum ps_status ps_h5_table_append(struct ps_h5_stream *t, const void *rows,
+				  size_t n, struct ps_err *err)
+{
+	hsize_t size[1] = { t->rows + n }, start[1] = { t->rows }, count[1] = { n };
+	hid_t fs, ms;
+	herr_t rc;
+	if (!n)
+		return PS_OK;
+	if (H5Dset_extent(t->ds, size) < 0)
+		return ps_errf(err, PS_EIO, "%s: cannot extend dataset %s", t->f->path, t->name);
+	fs = H5Dget_space(t->ds);
+	H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL);
+	ms = H5Screate_simple(1, count, NULL);
+	rc = H5Dwrite(t->ds, t->ct, ms, fs, H5P_DEFAULT, rows);
+	H5Sclose(ms);
+	H5Sclose(fs);
+	if (rc < 0)
+		return ps_errf(err, PS_EIO, "%s: cannot write dataset %s", t->f->path, t->name);
+	t->rows += n;
+	return PS_OK;
+}
+
+enum ps_status ps_h5_table_end(struct ps_h5_stream *t, struct ps_err *err)
+{
+	herr_t rc = 0;
+	if (!t)
+		return PS_OK;
+	if (t->ds >= 0)
+		rc = H5Dclose(t->ds);
+	for (size_t i = 0; i < t->ns; i++)
+		H5Tclose(t->strs[i]);
+	H5Tclose(t->ct);
+	if (rc < 0 && err) {
+		ps_errf(err, PS_EIO, "%s: cannot close dataset %s", t->f->path, t->name);
+		free(t);
+		return PS_EIO;
+	}
+	free(t);
 	return PS_OK;
 }
 

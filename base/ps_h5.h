@@ -54,6 +54,19 @@ enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
 			    const struct ps_h5_col *cols, size_t ncols,
 			    const void *rows, size_t nrows, size_t row_size,
 			    struct ps_err *err);
+/* A table written as its rows come: begin, append (any number of rows,
+ * any number of times), end. The rows land in one dataset as ps_h5_table
+ * would write them at once. */
+struct ps_h5_stream;
+enum ps_status ps_h5_table_begin(struct ps_h5_file *f, const char *name,
+				 const struct ps_h5_col *cols, size_t ncols,
+				 size_t row_size, struct ps_h5_stream **t,
+				 struct ps_err *err);
+enum ps_status ps_h5_table_append(struct ps_h5_stream *t, const void *rows,
+				  size_t n, struct ps_err *err);
+/* Closes the dataset (NULL: nothing); err may be NULL. */
+enum ps_status ps_h5_table_end(struct ps_h5_stream *t, struct ps_err *err);
+
 /* Reading: arrays come back malloc'd (NULL and *n = 0 if absent). */
 enum ps_status ps_h5_open_read(struct ps_h5_file **f, const char *path,
 			       struct ps_err *err);

@@ -1,8 +1,9 @@
-/* ps_status.c - error formatting and the status to exit-code map. */
+/* ps_status.c - error formatting, the status to exit-code map and ps_grow. */
 #include "ps_status.h"
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 enum ps_status ps_errf(struct ps_err *err, enum ps_status status,
@@ -51,4 +52,20 @@ int ps_exit_code(enum ps_status status)
 		break;
 	}
 	return 2;
+}
+
+enum ps_status ps_grow(void *v, size_t *cap, size_t n, size_t size,
+		       size_t first, struct ps_err *err)
+{
+	void **pv = v, *p;
+	size_t c;
+	if (n < *cap)
+		return PS_OK;
+	c = *cap ? 2 * *cap : first;
+	p = realloc(*pv, c * size);
+	if (!p)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	*pv = p;
+	*cap = c;
+	return PS_OK;
 }

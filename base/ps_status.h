@@ -32,4 +32,9 @@ enum ps_status ps_err_prefix(struct ps_err *err, enum ps_status status,
 
 int ps_exit_code(enum ps_status status);
 
+/* Make room for one more element in a growing array: if n == *cap, double
+ * *cap (from `first`) and realloc *v (elements of `size` bytes). */
+enum ps_status ps_grow(void *v, size_t *cap, size_t n, size_t size,
+		       size_t first, struct ps_err *err);
+
 #endif

@@ -24,7 +24,9 @@ static void help(FILE *fp)
 		"                  --decode uses the decode array)\n"
 		"  --bit-true      also write quantized operand data to FILE.h5\n"
 		"  --seed N        tensor generator seed for --bit-true (default 1)\n"
-		"  --set PATH=VAL  override an arch field, or model.KEY (as pesim run)\n");
+		"  --set PATH=VAL  override an arch field, or model.KEY (as pesim run)\n"
+		"  --map-objective O  cycles | traffic | energy: what the mapper\n"
+		"                  minimizes first (default: the arch's mapper.objective)\n");
 }
 
 int cli_parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N)
@@ -56,6 +58,7 @@ int cmd_compile(int argc, char **argv)
 		{ "bit-true", no_argument, NULL, 'b' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "set", required_argument, NULL, 'E' },
+		{ "map-objective", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -70,8 +73,10 @@ int cmd_compile(int argc, char **argv)
 	struct stat sb;
 	enum ps_status st;
 	uint64_t M = 0, K = 0, N = 0;
-	int c, phase = WL_PREFILL;
+	int c, phase = WL_PREFILL, objective = -1;
 	static struct cfg_sets sets, arch_sets, model_sets;
+	struct cfg_energy en;
+	struct cc_prices pr[2];
 
 	sets.n = 0;
 	memset(&rq, 0, sizeof rq);
@@ -97,6 +102,11 @@ int cmd_compile(int argc, char **argv)
 			break;
 		}
 		case 'o': rq.out_path = optarg; break;
+		case 'O':
+			objective = cfg_enum_find(cfg_map_objective_names, optarg);
+			if (objective < 0)
+				return cli_usage_error("compile", "unknown --map-objective '%s' (cycles | traffic | energy)", optarg);
+			break;
 		case 'h': help(stdout); return 0;
 		default: return cli_usage_error("compile", "bad option");
 		}
@@ -108,8 +118,15 @@ int cmd_compile(int argc, char **argv)
 	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
 		return cli_usage_error("compile", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
 	sim_sets_split(&sets, &arch_sets, &model_sets, NULL);
-	if ((st = pe_arch_load_set(arch_path, &arch_sets, &arch, &err)))
+	if ((st = pe_arch_load_set(arch_path, &arch_sets, &arch, &err)) ||
+	    (st = sim_load_energy(&arch, &en, &err)))
 		return cli_fail("compile", st, &err);
+	if (objective >= 0)
+		arch.mapper.objective = objective;
+	/* the mapper prices energy as pesim run's does */
+	sim_map_prices(&en, pr);
+	rq.prices[0] = &pr[0];
+	rq.prices[1] = &pr[1];
 	rq.arch = &arch;
 	if (model_sets.n && !model)
 		return cli_usage_error("compile", "--set model.*: no --model to override");

@@ -12,6 +12,23 @@
 #include "sim_out.h"
 #include "wl_tensor.h"
 
+/* --json and --h5 take the rows as they complete (sim_request.on_row). */
+struct stream {
+	bool json;
+	struct ps_json j;
+	struct sim_result hdr;
+	struct sim_h5 *h5;
+};
+
+static enum ps_status stream_row(void *ctx, const struct sim_op_stats *row,
+				 struct ps_err *err)
+{
+	struct stream *o = ctx;
+	if (o->json)
+		sim_json_op(&o->j, &o->hdr, row);
+	return o->h5 ? sim_h5_op(o->h5, row, err) : PS_OK;
+}
+
 static void help(FILE *fp)
 {
 	fprintf(fp,
@@ -41,6 +58,8 @@ static void help(FILE *fp)
 		"                       per-op max(compute, DRAM), no overlap across ops)\n"
 		"  --compat-attn A      published (default; decode reads no KV cache) |\n"
 		"                       kv-read (decode attention streams the KV cache)\n"
+		"  --map-objective O    cycles | traffic | energy: what the mapper\n"
+		"                       minimizes first (default: the arch's mapper.objective)\n"
 		"  --ops                also print one row per op\n"
 		"  --json               one JSON object on stdout (with per-op rows)\n"
 		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n"
@@ -68,6 +87,7 @@ int cmd_run(int argc, char **argv)
 		{ "tensor", required_argument, NULL, 'T' },
 		{ "tokens", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "map-objective", required_argument, NULL, 'O' },
 		{ "h5", required_argument, NULL, 'H' },
 		{ "set", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
@@ -79,12 +99,13 @@ int cmd_run(int argc, char **argv)
 	uint64_t M = 0, K = 0, N = 0, seed = 1, tokens = 16;
 	unsigned long layer = 0;
 	int decode = 0, have_t = 0;
-	int json = 0, ops = 0, code = 0;
+	int json = 0, ops = 0, code = 0, objective = -1;
 	struct wl_tensor t;
 	struct cfg_arch arch;
 	struct wl_model m;
 	struct wl_scenario s;
 	struct sim_result r;
+	struct stream out = { 0 };
 	struct ps_err err;
 	enum ps_status st;
 	static struct cfg_sets sets, arch_sets, model_sets;
@@ -134,6 +155,11 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 		case 'j': json = 1; break;
+		case 'O':
+			objective = cfg_enum_find(cfg_map_objective_names, optarg);
+			if (objective < 0)
+				return cli_usage_error("run", "unknown --map-objective '%s' (cycles | traffic | energy)", optarg);
+			break;
 		case 'H': h5 = optarg; break;
 		case 'h': help(stdout); return 0;
 		default: return cli_usage_error("run", "bad option");
@@ -156,6 +182,8 @@ int cmd_run(int argc, char **argv)
 	sim_sets_split(&sets, &arch_sets, &model_sets, NULL);
 	if ((st = pe_arch_load_set(arch_path, &arch_sets, &arch, &err)))
 		return cli_fail("run", st, &err);
+	if (objective >= 0)
+		arch.mapper.objective = objective;
 	if (model_sets.n && !model)
 		return cli_usage_error("run", "--set model.*: no --model to override");
 	if (model && ((st = wl_model_find_set(model, &model_sets, &m, &err)) ||
@@ -184,17 +212,32 @@ int cmd_run(int argc, char **argv)
 			.gemm_phase = decode ? WL_DECODE : WL_PREFILL,
 			.trace_path = trace, .mode = mode, .compat_attn = attn,
 			.compat_assumptions = compat_as,
-			.keep_ops = json || ops || h5,
+			.keep_ops = ops && !json,
 			.seed = seed, .layer = (uint32_t)layer,
 			.weights = have_t ? t.data : NULL,
 		};
+		/* --json and --h5 stream the rows as the run makes them */
+		if (mode != SIM_MODE_BITTRUE && (json || h5)) {
+			sim_result_header(&rq, &out.hdr);
+			rq.on_row = stream_row;
+			rq.row_ctx = &out;
+			out.json = json;
+			if (h5 && (st = sim_h5_begin(h5, &out.hdr, &out.h5, &err)))
+				return cli_fail("run", st, &err);
+			if (json)
+				sim_json_begin(&out.j, stdout, &out.hdr);
+		}
 		st = sim_run(&rq, &r, &err);
 	}
 	if (have_t)
 		wl_tensor_free(&t);
-	if (st && !(st == PS_ECHECK && mode == SIM_MODE_BITTRUE))
+	if (st && !(st == PS_ECHECK && mode == SIM_MODE_BITTRUE)) {
+		sim_h5_abort(out.h5);
 		return cli_fail("run", st, &err);
-	if (json) {
+	}
+	if (json && mode != SIM_MODE_BITTRUE) {
+		sim_json_end(&out.j, &r);
+	} else if (json) {
 		sim_print_json(stdout, &r);
 	} else {
 		struct sim_result shown = r;
@@ -204,7 +247,7 @@ int cmd_run(int argc, char **argv)
 	}
 	if (st)	/* bit-true: stepping and the closed form disagree */
 		code = cli_fail("run", st, &err);
-	else if (h5 && (st = sim_write_h5(h5, &r, &err)))
+	else if (out.h5 && (st = sim_h5_end(out.h5, &r, &err)))
 		code = cli_fail("run", st, &err);
 	sim_result_free(&r);
 	return code;

@@ -10,11 +10,20 @@
 #include "cc_emit.h"
 #include "cc_sidecar.h"
 
+/* Distinct GEMMs of a run: each is mapped and emitted once, its block
+ * kept and replayed for every op of the same shape (every layer's q, k,
+ * v, ..., every decode step's linears), least recently used evicted. */
 #define MAP_CACHE 64
 
 struct map_entry {
 	struct cc_gemm g;
 	struct cc_mapping m;
+	struct trace_insn *body;	/* the emitted records after OP */
+	size_t n_body, cap_body;
+	bool have_body;
+	uint64_t w_base;		/* the B address it was emitted at */
+	uint64_t used;			/* last use (LRU) */
+	uint64_t key;			/* the body's name for put_block */
 };
 
 struct compiler {
@@ -23,9 +32,11 @@ struct compiler {
 	struct cc_sink out;
 	struct cc_compile_stats *s;
 	struct map_entry cache[MAP_CACHE];
-	size_t n_cache, next_slot;
+	size_t n_cache;
+	uint64_t clock, keys;
 	uint64_t w_base;
 	uint32_t op_index;
+	double w_bits[2];		/* stored bits per weight per phase */
 };
 
 static enum ps_status writer_put(void *ctx, const struct trace_insn *in,
@@ -34,23 +45,65 @@ static enum ps_status writer_put(void *ctx, const struct trace_insn *in,
 	return trace_write(ctx, in, err);
 }
 
-static const struct cc_mapping *mapping(struct compiler *c,
-					const struct cc_gemm *g,
-					struct ps_err *err)
+static struct map_entry *mapping(struct compiler *c, const struct cc_gemm *g,
+				 struct ps_err *err)
 {
-	struct map_entry *e;
+	struct map_entry *e = NULL;
 	for (size_t i = 0; i < c->n_cache; i++)
-		if (!memcmp(&c->cache[i].g, g, sizeof *g))
-			return &c->cache[i].m;
-	e = &c->cache[c->next_slot];
-	c->next_slot = (c->next_slot + 1) % MAP_CACHE;
-	if (c->n_cache < MAP_CACHE)
-		c->n_cache++;
+		if (!memcmp(&c->cache[i].g, g, sizeof *g)) {
+			c->cache[i].used = ++c->clock;
+			return &c->cache[i];
+		}
+	if (c->n_cache < MAP_CACHE) {
+		e = &c->cache[c->n_cache++];
+	} else {
+		e = &c->cache[0];
+		for (size_t i = 1; i < MAP_CACHE; i++)
+			if (c->cache[i].used < e->used)
+				e = &c->cache[i];
+	}
 	e->g = *g;
+	e->have_body = false;
+	e->n_body = 0;
+	e->used = ++c->clock;
 	if (cc_map_gemm(c->r->arch, g, &e->m, err))
 		return NULL;
 	c->s->mappings++;
-	return &e->m;
+	return e;
+}
+
+/* Emission into the cache entry. */
+static enum ps_status capture_put(void *ctx, const struct trace_insn *in,
+				  struct ps_err *err)
+{
+	struct map_entry *e = ctx;
+	enum ps_status st;
+	if (in->opcode == TRACE_OP)
+		return PS_OK;
+	if ((st = ps_grow(&e->body, &e->cap_body, e->n_body, sizeof *e->body, 64, err)))
+		return st;
+	e->body[e->n_body++] = *in;
+	return PS_OK;
+}
+
+/* The cached block for op `op_index`, its weights at w_base: the records
+ * are the same but for the op index and the B addresses (patched for a
+ * sink that takes records one by one; a block sink ignores them). */
+static enum ps_status put_body(struct compiler *c, const struct trace_insn *hdr,
+			       const struct map_entry *e, struct ps_err *err)
+{
+	enum ps_status st;
+	if (c->out.put_block)
+		return c->out.put_block(c->out.ctx, hdr, e->body, e->n_body, e->key, err);
+	st = c->out.put(c->out.ctx, hdr, err);
+	for (size_t i = 0; i < e->n_body && !st; i++) {
+		struct trace_insn in = e->body[i];
+		in.op = c->op_index;
+		if (in.opcode == TRACE_LD_W || in.opcode == TRACE_LD_S)
+			in.addr += c->w_base - e->w_base;
+		st = c->out.put(c->out.ctx, &in, err);
+	}
+	return st;
 }
 
 /* The compat policy's block: the whole op as one tile in the paper's view
@@ -107,6 +160,7 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 {
 	const struct cfg_arch *a = c->r->arch;
 	struct cc_gemm g;
+	struct map_entry *e;
 	const struct cc_mapping *m;
 	struct cc_emit_opts o = { .no_shortcut = c->r->no_shortcut };
 	enum ps_status st;
@@ -118,15 +172,33 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 	g.phase = op->phase;
 	g.kind = op->kind;
 	g.model = c->r->plan->model ? c->r->plan->model->name : NULL;
-	g.w_bits = pe_weight_bits(a, g.model, op->phase);
-	m = mapping(c, &g, err);
-	if (!m)
+	g.w_bits = c->w_bits[op->phase ? 1 : 0];
+	g.prices = c->r->prices[op->phase ? 1 : 0];
+	g.repeat = op->repeat;
+	e = mapping(c, &g, err);
+	if (!e)
 		return PS_EINPUT;
-	o.w_base = c->w_base;
-	o.act_base = 1ull << 48;
-	st = cc_emit_gemm(a, op, c->op_index, &g, m, &o, &c->out, err);
-	if (st)
+	m = &e->m;
+	if (!e->have_body) {
+		struct cc_sink cap = { .put = capture_put, .ctx = e };
+		o.w_base = c->w_base;
+		o.act_base = 1ull << 48;
+		e->n_body = 0;
+		e->w_base = c->w_base;
+		st = cc_emit_gemm(a, op, c->op_index, &g, m, &o, &cap, err);
+		if (st)
+			return st;
+		e->have_body = true;
+		e->key = ++c->keys;
+	}
+	if (c->out.op_note && (st = c->out.op_note(c->out.ctx, m->bound_buffers_cycles, err)))
 		return st;
+	{
+		struct trace_insn hdr;
+		if ((st = cc_emit_op_record(op, c->op_index, &g, m, &hdr, err)) ||
+		    (st = put_body(c, &hdr, e, err)))
+			return st;
+	}
 	c->w_base += (m->w_total + m->s_total) * op->repeat;
 	c->s->ops++;
 	c->s->macs += wl_op_macs(op);
@@ -135,6 +207,13 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 	c->s->compulsory_bytes += (m->w_total + m->s_total + m->a_total + m->o_total) * op->repeat;
 	c->op_index++;
 	return PS_OK;
+}
+
+static void free_cache(struct compiler *c)
+{
+	for (size_t i = 0; i < c->n_cache; i++)
+		free(c->cache[i].body);
+	free(c);
 }
 
 static uint64_t workload_digest(const struct cc_compile_req *r)
@@ -186,6 +265,8 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 	memset(s, 0, sizeof *s);
 	c->r = r;
 	c->s = s;
+	for (int ph = 0; ph < 2; ph++)
+		c->w_bits[ph] = pe_weight_bits(r->arch, r->plan->model ? r->plan->model->name : NULL, ph);
 	if (r->sink) {
 		c->out = *r->sink;
 	} else {
@@ -225,13 +306,13 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 	}
 	if (st) {
 		trace_writer_abort(c->w);
-		free(c);
+		free_cache(c);
 		return st;
 	}
 	if (c->w) {
 		s->insns = trace_writer_count(c->w) + 1;
 		st = trace_writer_close(c->w, err);
 	}
-	free(c);
+	free_cache(c);
 	return st;
 }

@@ -27,6 +27,9 @@ struct cc_compile_req {
 	 * the prompt's context; traces for the engine's compat assumptions. */
 	bool compat;
 	int compat_attn;			/* enum cc_compat_attn */
+	/* energy per action per phase for the mapper's energy estimate
+	 * (NULL: not estimated) */
+	const struct cc_prices *prices[2];
 };
 
 struct cc_compile_stats {

@@ -38,6 +38,7 @@ struct emit_state {
 	uint64_t lastuse_b[2], lastuse_a[2];
 	uint64_t nload_b, nload_a;
 	uint64_t prev_m, prev_n, prev_k;	/* tile indices of the last iteration */
+	bool new_head;			/* the next iteration starts a repeat: both operands change */
 };
 
 struct emitter {
@@ -46,6 +47,7 @@ struct emitter {
 	const struct cc_mapping *m;
 	const struct cc_emit_opts *o;
 	uint32_t op_index;
+	uint64_t head;			/* which of the op's repeats is walked */
 	struct emit_state s;
 	struct body cur, pend;
 	uint64_t pend_count;
@@ -168,24 +170,26 @@ static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
 	struct body *b = &e->cur;
 	uint32_t mt = tile_len(g->M, m->Mt, mi), nt = tile_len(g->N, m->Nt, ni);
 	uint32_t kt = tile_len(g->K, m->Kt, ki);
-	uint64_t need = 0;	/* slot tokens the loads must have seen */
+	uint64_t need[3] = { 0 };	/* slot tokens each load must have seen */
 	struct trace_insn ld[3];
 	int nl = 0;
-	uint64_t w_addr = e->o->w_base + (ni * m->tk + ki) * (m->w_tile_bytes + m->s_tile_bytes);
+	uint64_t w_addr = e->o->w_base + e->head * (m->w_total + m->s_total) +
+			  (ni * m->tk + ki) * (m->w_tile_bytes + m->s_tile_bytes);
 	uint64_t w_bytes = cc_bits_to_bytes((double)kt * nt, l->code_bits);
 	bool first_k = ki == 0, last_k = ki + 1 == m->tk;
 
 	if (load_b) {
 		uint64_t c = e->s.nload_b++;
-		if (c >= m->slots_w && e->s.lastuse_b[c % m->slots_w] + 1 > need)
-			need = e->s.lastuse_b[c % m->slots_w] + 1;
+		if (c >= m->slots_w)
+			need[nl] = e->s.lastuse_b[c % m->slots_w] + 1;
 		ld[nl++] = (struct trace_insn){
 			.opcode = TRACE_LD_W, .op = e->op_index, .repeat = 1,
 			.buf = (uint8_t)m->buf_w, .fmt = e->o->fmt, .a = kt, .b = nt,
 			.c = m->slots_w,
 			.addr = w_addr, .bytes = w_bytes,
 		};
-		if (l->side_bits > 0)
+		if (l->side_bits > 0) {
+			need[nl] = need[nl - 1];
 			ld[nl++] = (struct trace_insn){
 				.opcode = TRACE_LD_S, .op = e->op_index, .repeat = 1,
 				.buf = (uint8_t)m->buf_w,
@@ -194,32 +198,52 @@ static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
 				.addr = w_addr + w_bytes,
 				.bytes = cc_bits_to_bytes((double)kt * nt, l->side_bits),
 			};
+		}
 		e->s.lastuse_b[c % m->slots_w] = e->s.t;
 	} else if (e->s.nload_b) {
 		e->s.lastuse_b[(e->s.nload_b - 1) % m->slots_w] = e->s.t;
 	}
 	if (load_a) {
 		uint64_t c = e->s.nload_a++;
-		if (c >= m->slots_a && e->s.lastuse_a[c % m->slots_a] + 1 > need)
-			need = e->s.lastuse_a[c % m->slots_a] + 1;
+		if (c >= m->slots_a)
+			need[nl] = e->s.lastuse_a[c % m->slots_a] + 1;
 		ld[nl++] = (struct trace_insn){
 			.opcode = TRACE_LD_A, .op = e->op_index, .repeat = 1,
 			.buf = (uint8_t)m->buf_a, .fmt = e->o->a_fmt, .a = mt, .b = kt,
 			.c = m->slots_a,
-			.addr = e->o->act_base + (mi * m->tk + ki) * m->a_tile_bytes,
+			.addr = e->o->act_base + e->head * m->a_total + (mi * m->tk + ki) * m->a_tile_bytes,
 			.bytes = cc_bits_to_bytes((double)mt * kt, l->a_bits),
 		};
 		e->s.lastuse_a[c % m->slots_a] = e->s.t;
 	} else if (e->s.nload_a) {
 		e->s.lastuse_a[(e->s.nload_a - 1) % m->slots_a] = e->s.t;
 	}
-	/* slot tokens: one per load at most; `need` is monotone */
-	for (int i = 0; i < nl && e->s.popped < need; i++) {
-		ld[i].flags |= TRACE_POP_NEXT;
-		e->s.popped++;
+	/* loads in order of the slot tokens they need (a single-slot operand's
+	 * after a double-buffered one's), so that each pops at most one */
+	for (int i = 1; i < nl; i++)
+		for (int j = i; j > 0 && need[j] < need[j - 1]; j--) {
+			struct trace_insn x = ld[j];
+			uint64_t y = need[j];
+			ld[j] = ld[j - 1];
+			ld[j - 1] = x;
+			need[j] = need[j - 1];
+			need[j - 1] = y;
+		}
+	/* slot tokens: one per load at most, each load popping only what it
+	 * (and the loads before it in the in-order queue) must wait for, so a
+	 * double-buffered operand is not held back by a single-slot one */
+	for (int i = 0; i < nl; i++) {
+		uint64_t upto = 0;
+		for (int j = 0; j <= i; j++)
+			if (need[j] > upto)
+				upto = need[j];
+		if (e->s.popped < upto) {
+			ld[i].flags |= TRACE_POP_NEXT;
+			e->s.popped++;
+		}
+		if (e->s.popped < upto)
+			b->overflow = true;	/* cannot happen for k-innermost nests */
 	}
-	if (e->s.popped < need)
-		b->overflow = true;	/* cannot happen for k-innermost nests */
 	if (nl == 0) {
 		b->overflow = true;	/* every iteration loads something */
 		return;
@@ -294,9 +318,11 @@ static void walk(struct emitter *e, uint64_t oi, uint64_t y0, uint64_t y1)
 			uint64_t mi = nmk ? yi : oi, ni = nmk ? oi : yi;
 			/* an operand is loaded when its tile differs from the one
 			 * the previous iteration used (cc_map's reuse rule) */
-			bool load_b = e->s.t == 0 || ki != e->s.prev_k || ni != e->s.prev_n;
-			bool load_a = e->s.t == 0 || ki != e->s.prev_k || mi != e->s.prev_m;
+			bool fresh = e->s.t == 0 || e->s.new_head;
+			bool load_b = fresh || ki != e->s.prev_k || ni != e->s.prev_n;
+			bool load_a = fresh || ki != e->s.prev_k || mi != e->s.prev_m;
 			iteration(e, mi, ni, ki, load_b, load_a);
+			e->s.new_head = false;
 			e->s.prev_m = mi;
 			e->s.prev_n = ni;
 			e->s.prev_k = ki;
@@ -355,6 +381,27 @@ static enum ps_status fold(struct emitter *e, const struct emit_state *before,
 	return st;
 }
 
+enum ps_status cc_emit_op_record(const struct wl_op *op, uint32_t op_index,
+				 const struct cc_gemm *g, const struct cc_mapping *m,
+				 struct trace_insn *hdr, struct ps_err *err)
+{
+	if (!m->feasible)
+		return ps_errf(err, PS_EINPUT, "op %u (%s): %s", op_index, op->name, m->reason);
+	if (op->repeat > UINT32_MAX || g->K > UINT32_MAX || g->N > UINT32_MAX)
+		return ps_errf(err, PS_EINPUT, "op %u (%s): dims exceed the trace's 32-bit fields",
+			       op_index, op->name);
+	/* repeats (heads x batch) run as one pipelined block: the next head's
+	 * loads fill a free slot while this head computes */
+	*hdr = (struct trace_insn){
+		.opcode = TRACE_OP, .op = op_index,
+		.flags = op->repeat > 1 ? TRACE_OP_PIPELINED : 0,
+		.repeat = (uint32_t)op->repeat, .buf = (uint8_t)op->kind,
+		.fmt = (uint8_t)op->phase, .a = (uint32_t)g->K, .b = (uint32_t)g->N,
+		.c = (uint32_t)op->cls, .addr = g->M, .bytes = op->layer,
+	};
+	return PS_OK;
+}
+
 enum ps_status cc_emit_gemm(const struct cfg_arch *a, const struct wl_op *op,
 			    uint32_t op_index, const struct cc_gemm *g,
 			    const struct cc_mapping *m,
@@ -362,20 +409,11 @@ enum ps_status cc_emit_gemm(const struct cfg_arch *a, const struct wl_op *op,
 			    const struct cc_sink *sink, struct ps_err *err)
 {
 	struct emitter *e;
-	struct trace_insn hdr = {
-		.opcode = TRACE_OP, .op = op_index,
-		.repeat = (uint32_t)op->repeat, .buf = (uint8_t)op->kind,
-		.fmt = (uint8_t)op->phase, .a = (uint32_t)g->K, .b = (uint32_t)g->N,
-		.c = (uint32_t)op->cls, .addr = g->M, .bytes = op->layer,
-	};
+	struct trace_insn hdr;
 	enum ps_status st;
 
-	if (!m->feasible)
-		return ps_errf(err, PS_EINPUT, "op %u (%s): %s", op_index, op->name, m->reason);
-	if (op->repeat > UINT32_MAX || g->K > UINT32_MAX || g->N > UINT32_MAX)
-		return ps_errf(err, PS_EINPUT, "op %u (%s): dims exceed the trace's 32-bit fields",
-			       op_index, op->name);
-	if ((st = sink->put(sink->ctx, &hdr, err)))
+	if ((st = cc_emit_op_record(op, op_index, g, m, &hdr, err)) ||
+	    (st = sink->put(sink->ctx, &hdr, err)))
 		return st;
 	e = calloc(1, sizeof *e);
 	if (!e)
@@ -395,17 +433,23 @@ enum ps_status cc_emit_gemm(const struct cfg_arch *a, const struct wl_op *op,
 		uint64_t full_mid = nmk ? g->M / m->Mt : g->N / m->Nt;
 		uint64_t *prev_outer = nmk ? &e->s.prev_n : &e->s.prev_m;
 		uint64_t *prev_mid = nmk ? &e->s.prev_m : &e->s.prev_n;
-		for (uint64_t oi = 0; oi < outer && !st; oi++) {
-			if (m->tk == 1) {
-				struct emit_state before = e->s;
-				walk(e, oi, 0, mid);
-				st = fold(e, &before, &oi, full_outer, prev_outer, sink, err);
-				continue;
-			}
-			for (uint64_t yi = 0; yi < mid && !st; yi++) {
-				struct emit_state before = e->s;
-				walk(e, oi, yi, yi + 1);
-				st = fold(e, &before, &yi, full_mid, prev_mid, sink, err);
+		/* a pipelined op's repeats one after another, its tokens flowing
+		 * across them (cc_emit_op_record) */
+		uint64_t heads = hdr.flags & TRACE_OP_PIPELINED ? op->repeat : 1;
+		for (e->head = 0; e->head < heads && !st; e->head++) {
+			e->s.new_head = e->head > 0;
+			for (uint64_t oi = 0; oi < outer && !st; oi++) {
+				if (m->tk == 1) {
+					struct emit_state before = e->s;
+					walk(e, oi, 0, mid);
+					st = fold(e, &before, &oi, full_outer, prev_outer, sink, err);
+					continue;
+				}
+				for (uint64_t yi = 0; yi < mid && !st; yi++) {
+					struct emit_state before = e->s;
+					walk(e, oi, yi, yi + 1);
+					st = fold(e, &before, &yi, full_mid, prev_mid, sink, err);
+				}
 			}
 		}
 	}

@@ -1,8 +1,10 @@
-/* cc_map.c - mapping search (see cc_map.h for the space and objective). */
+/* cc_map.c - mapping search and its time, traffic and energy estimate
+ * (see cc_map.h for the space, the estimate and the objective). */
 #include "cc_map.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pe.h"
@@ -14,12 +16,9 @@ static uint64_t cdiv(uint64_t a, uint64_t b)
 	return (a + b - 1) / b;
 }
 
-/* Sum over the tiles of one dim of ceil(tile / unit): full tiles and the
- * edge tile. */
-static uint64_t steps(uint64_t dim, uint64_t tile, uint64_t unit)
+static uint64_t max64(uint64_t a, uint64_t b)
 {
-	uint64_t full = dim / tile, edge = dim % tile;
-	return full * cdiv(tile, unit) + (edge ? cdiv(edge, unit) : 0);
+	return a > b ? a : b;
 }
 
 /* Bytes of a d1 x d2 operand stored tile by tile (t1 x t2 tiles, each
@@ -44,6 +43,11 @@ static int buffer_index(const struct cfg_arch *a, const char *name)
 		if (!strcmp(a->buffers[i].name, name))
 			return (int)i;
 	return -1;
+}
+
+static const struct cfg_buffer *buffer(const struct cfg_arch *a, int idx)
+{
+	return idx < 0 ? NULL : &a->buffers[idx];
 }
 
 static uint64_t capacity(const struct cfg_arch *a, int idx)
@@ -73,14 +77,254 @@ static uint64_t reload(int order, const uint64_t trips[3], unsigned dims)
 	return f;
 }
 
-bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
-		 const struct pe_layout *l, uint64_t Mt, uint64_t Kt,
-		 uint64_t Nt, int order, uint32_t slots, struct cc_mapping *m)
+/* The tiles of one dimension: full ones and the edge one. */
+struct dimt {
+	int n;
+	uint64_t len[2], cnt[2];
+};
+
+static void dim_tiles(uint64_t D, uint64_t T, struct dimt *d)
+{
+	d->n = 0;
+	if (D / T) {
+		d->len[d->n] = T;
+		d->cnt[d->n++] = D / T;
+	}
+	if (D % T) {
+		d->len[d->n] = D % T;
+		d->cnt[d->n++] = 1;
+	}
+}
+
+/* One MM tile shape: its timing, operand reads and bytes. */
+struct tcls {
+	struct pe_tile_timing tt;
+	uint64_t rw, ra;		/* bits read from the weight / input buffer */
+	uint64_t wb, sb, ab, ob;	/* bytes of its W, S, A loads and output */
+	uint64_t pre;			/* LUT-TC table precompute cycles */
+};
+
+/* Everything of a (Mt, Kt, Nt) that order and slots do not change. */
+struct shape {
+	struct dimt dm, dn, dk;
+	struct tcls c[2][2][2];		/* [m class][n class][k class] */
+	uint64_t trips[3];		/* m, n, k */
+};
+
+static void shape_init(const struct cfg_arch *a, const struct cc_gemm *g,
+		       const struct pe_layout *l, uint64_t Mt, uint64_t Kt,
+		       uint64_t Nt, struct shape *s)
+{
+	const struct pe_family *f = pe_family_of(a);
+	struct pe_params pp;
+	struct pe_array arr;
+
+	pe_params_from_arch(a, g->model, g->phase, &pp);
+	pp.weight_bits = g->w_bits;
+	pp.code_bits = l->wbits;	/* the KV cache's for attention */
+	pe_array_of(a, g->phase, &arr);
+	dim_tiles(g->M, Mt, &s->dm);
+	dim_tiles(g->N, Nt, &s->dn);
+	dim_tiles(g->K, Kt, &s->dk);
+	s->trips[0] = cdiv(g->M, Mt);
+	s->trips[1] = cdiv(g->N, Nt);
+	s->trips[2] = cdiv(g->K, Kt);
+	for (int i = 0; i < s->dm.n; i++)
+		for (int j = 0; j < s->dn.n; j++)
+			for (int k = 0; k < s->dk.n; k++) {
+				struct tcls *c = &s->c[i][j][k];
+				struct pe_tile t = { s->dm.len[i], s->dn.len[j], s->dk.len[k] };
+				f->tile_timing(&pp, &arr, &t, false, &c->tt);
+				if (!c->tt.interval)
+					c->tt.interval = c->tt.cycles;
+				pe_tile_read_bits(a, g->phase, &t, &c->tt, l->wbits,
+						  (uint32_t)l->a_bits, &c->rw, &c->ra);
+				c->wb = cc_bits_to_bytes((double)t.k * t.n, l->code_bits);
+				c->sb = cc_bits_to_bytes((double)t.k * t.n, l->side_bits);
+				c->ab = cc_bits_to_bytes((double)t.m * t.k, l->a_bits);
+				c->ob = cc_bits_to_bytes((double)t.m * t.n, l->out_bits);
+				c->pre = l->precompute ?
+						 cdiv(t.k, l->tables_per_k) * cdiv(t.m, arr.rows) : 0;
+			}
+}
+
+/* A class's timing under the mapping's slots: ports stretch the issue. */
+struct ctime {
+	uint64_t I, C, r;		/* interval, cycles, operands consumed */
+	uint64_t xb, xa, xo;		/* transfer cycles of its loads, its store */
+};
+
+static void class_time(const struct cfg_arch *a, const struct cc_mapping *m,
+		       const struct tcls *c, struct ctime *t)
+{
+	const struct cfg_buffer *bw = buffer(a, m->buf_w), *ba = buffer(a, m->buf_a);
+	const struct cfg_buffer *bo = buffer(a, m->buf_o >= 0 ? m->buf_o : m->buf_a);
+	uint64_t pw = bw ? cfg_buffer_slot_bits(bw, m->slots_w) : 0;
+	uint64_t pa = ba ? cfg_buffer_slot_bits(ba, m->slots_a) : 0;
+	uint64_t lim = 0, st;
+	if (pw)
+		lim = max64(lim, cdiv(c->rw, pw));
+	if (pa)
+		lim = max64(lim, cdiv(c->ra, pa));
+	st = lim > c->tt.interval ? lim - c->tt.interval : 0;
+	t->I = c->tt.interval + st;
+	t->C = c->tt.cycles + st;
+	t->r = t->C - c->tt.drain;
+	t->xb = cfg_arch_xfer_cycles(a, bw, m->slots_w, c->wb) +
+		(c->sb ? cfg_arch_xfer_cycles(a, bw, m->slots_w, c->sb) : 0);
+	t->xa = cfg_arch_xfer_cycles(a, ba, m->slots_a, c->ab);
+	t->xo = cfg_arch_xfer_cycles(a, bo, m->slots_o, c->ob);
+}
+
+/* How long after the previous MM an iteration's MM starts: the array's
+ * interval (with the table precompute when it loads A), what its loads wait
+ * for (a single slot: the previous MM's operands consumed; two slots: those
+ * of the MM two loads back), and on the first K tile of an output tile the
+ * output slot (its store). */
+static uint64_t spacing(const struct cfg_arch *a, const struct cc_mapping *m,
+			const struct ctime *t, const struct tcls *c, bool ld_b,
+			bool ld_a, bool stream_b, bool stream_a, bool first_k,
+			uint64_t dq, uint64_t r_prev)
+{
+	uint64_t L = a->dram.latency_cycles, s = t->I + (ld_a ? c->pre : 0), lag = 0;
+	/* the previous MM is most often a full tile (an edge tile's
+	 * predecessor is) */
+	struct ctime tp = *t;
+	tp.r = max64(t->r, r_prev);
+	t = &tp;
+	/* loads issue in order, a double-buffered operand's first (cc_emit):
+	 * a single-slot load waits for the previous MM and holds back the
+	 * next iteration's loads */
+	bool sb = ld_b && m->slots_w == 1, sa = ld_a && m->slots_a == 1;
+	if (sb && sa)
+		lag = t->r + L + t->xb + t->xa;
+	else if (sb)
+		lag = max64(t->r + L, ld_a ? t->xa : 0) + t->xb;
+	else if (sa)
+		lag = max64(t->r + L, ld_b ? t->xb : 0) + t->xa;
+	else if ((ld_b && stream_b) || (ld_a && stream_a))
+		lag = cdiv(t->r + (ld_b && stream_b ? t->xb : 0) +
+				   (ld_a && stream_a ? t->xa : 0) + L, 2);
+	s = max64(s, lag);
+	if (first_k) {
+		uint64_t out = t->C + dq + t->xo;
+		if (m->slots_o == 1)	/* the store may wait behind a load */
+			s = max64(s, out + (stream_b ? t->xb : 0) + (stream_a ? t->xa : 0));
+		else if (out > (m->tk - 1) * t->I)
+			s = max64(s, cdiv(out - (m->tk - 1) * t->I, 2));
+	}
+	return s;
+}
+
+/* The estimate of cc_map.h over the iteration classes of the loop nest. */
+static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
+		     const struct pe_layout *l, const struct shape *sh,
+		     struct cc_mapping *m)
+{
+	const struct pe_family *f = pe_family_of(a);
+	bool nmk = m->order == CC_ORDER_NMK;
+	const struct dimt *dO = nmk ? &sh->dn : &sh->dm, *dY = nmk ? &sh->dm : &sh->dn;
+	uint64_t tmid = nmk ? m->tm : m->tn, dq = 0, L = a->dram.latency_cycles;
+	uint64_t sum = 0, xall = 0, xload = 0, issue = 0, steps = 0, last = 0, rf, xsingle = 0;
+	/* a pipelined op's copies: its loop nest again per copy, both operands
+	 * new at each; a copy of one tile streams both */
+	uint64_t heads = g->repeat > 1 ? g->repeat : 1;
+	bool one = m->tm * m->tn * m->tk == 1 && heads > 1;
+	struct ctime t0, tl;
+	struct pe_params pp;
+
+	if (l->dequant && f->dq_cycles) {
+		pe_params_from_arch(a, g->model, g->phase, &pp);
+		dq = f->dq_cycles(&pp);
+	}
+	class_time(a, m, &sh->c[0][0][0], &t0);
+	rf = t0.r;
+	for (int oc = 0; oc < dO->n; oc++)
+		for (int yc = 0; yc < dY->n; yc++)
+			for (int kc = 0; kc < sh->dk.n; kc++) {
+				int mi = nmk ? yc : oc, ni = nmk ? oc : yc;
+				const struct tcls *c = &sh->c[mi][ni][kc];
+				uint64_t n = dO->cnt[oc] * dY->cnt[yc] * sh->dk.cnt[kc] * heads;
+				struct ctime t;
+				class_time(a, m, c, &t);
+				issue += n * (t.I + c->pre);
+				steps += n * c->tt.steps;
+				if (kc == 0)	/* one store per output tile */
+					xall += dO->cnt[oc] * dY->cnt[yc] * heads * t.xo;
+				bool is_last = oc == dO->n - 1 && yc == dY->n - 1 && kc == sh->dk.n - 1;
+				if (m->tk > 1 || one) {
+					/* both operands change every iteration */
+					uint64_t nf = kc == 0 ? dO->cnt[oc] * dY->cnt[yc] * heads : 0;
+					uint64_t sf = spacing(a, m, &t, c, true, true, true, true, true, dq, rf);
+					uint64_t so = spacing(a, m, &t, c, true, true, true, true, false, dq, rf);
+					sum += nf * sf + (n - nf) * so;
+					if (is_last)
+						last = so;
+					xload += n * (t.xb + t.xa);
+					xsingle += n * ((m->slots_w == 1 ? t.xb : 0) + (m->slots_a == 1 ? t.xa : 0));
+				} else {
+					/* the outer operand changes with the outer tile,
+					 * the mid one with every mid tile */
+					uint64_t nf = yc == 0 ? dO->cnt[oc] * heads : 0;
+					bool mid_moves = tmid > 1;
+					uint64_t x_outer = nmk ? t.xb : t.xa, x_mid = nmk ? t.xa : t.xb;
+					bool ob = nmk, oa = !nmk;
+					/* with one mid tile every iteration is a new
+					 * outer tile: the outer operand streams */
+					uint64_t sf = spacing(a, m, &t, c, ob || mid_moves, oa || mid_moves,
+							      nmk ? !mid_moves : mid_moves,
+							      nmk ? mid_moves : !mid_moves, true, dq, rf);
+					uint64_t so = spacing(a, m, &t, c, !ob, !oa, !nmk, nmk, true, dq, rf);
+					sum += nf * sf + (n - nf) * so;
+					if (is_last)
+						last = n > nf ? so : sf;
+					xload += nf * (x_outer + (mid_moves ? x_mid : 0)) + (n - nf) * x_mid;
+					{
+						bool so_w = m->slots_w == 1, so_a = m->slots_a == 1;
+						bool s_out = nmk ? so_w : so_a, s_mid = nmk ? so_a : so_w;
+						xsingle += nf * ((s_out ? x_outer : 0) + (mid_moves && s_mid ? x_mid : 0)) +
+							   (n - nf) * (s_mid ? x_mid : 0);
+					}
+				}
+			}
+	/* the first iteration starts after its loads; the last one's results
+	 * go out through the dequantizer and the store */
+	if (m->tk == 1 && tmid == 1 && !one)
+		xload += (nmk ? t0.xa : t0.xb) * heads;	/* the mid operand's one load per copy */
+	/* MM t+1 starts max(MM t's interval, what t+1's loads wait for) after
+	 * MM t: summed per class over every iteration but the last, which
+	 * instead takes its whole cycles */
+	class_time(a, m, &sh->c[sh->dm.n - 1][sh->dn.n - 1][sh->dk.n - 1], &tl);
+	xall += xload;
+	m->est_cycles = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum > last ? sum - last : 0) + tl.C + dq + tl.xo;
+	m->est_cycles = max64(m->est_cycles, max64(xload + L + tl.C + dq + tl.xo, xall));
+	m->compute_cycles = issue;
+	m->dram_cycles = xall;
+	m->ideal_cycles = max64(issue + xsingle, xall);
+	if (g->prices) {
+		const struct cc_prices *p = g->prices;
+		double pes = (double)cfg_arch_pes(a, g->phase);
+		double fd = (double)(sh->c[0][0][0].tt.fill + sh->c[0][0][0].tt.drain);
+		m->est_energy_pj = pes * ((double)issue + fd) * p->pe_cycle +
+				   (double)steps * p->tile_read +
+				   (double)((m->w_total + m->s_total) * reload(m->order, sh->trips, 6)) / 8.0 *
+					   p->weight_write64 +
+				   (double)(m->dram_read_bytes + m->dram_write_bytes -
+					    (m->w_total + m->s_total) * reload(m->order, sh->trips, 6)) /
+					   8.0 * p->input_write64 +
+				   (double)m->dram_read_bytes * 8.0 * p->dram_read_bit +
+				   (double)m->dram_write_bytes * 8.0 * p->dram_write_bit;
+	}
+}
+
+/* The capacities and traffic of a candidate; false (with the reason) when
+ * it does not fit. */
+static bool fits(const struct cfg_arch *a, const struct cc_gemm *g,
+		 const struct pe_layout *l, uint64_t Mt, uint64_t Kt, uint64_t Nt,
+		 int order, uint32_t sw, uint32_t sa, uint32_t so, struct cc_mapping *m)
 {
 	const struct cfg_shape *sh = cfg_arch_shape(a, g->phase);
-	const struct pe_family *pe = pe_family_of(a);
-	uint64_t trips[3], wcap, acap, ocap, fw, fa, st;
-	struct pe_params pp;
+	uint64_t trips[3], wcap, acap, ocap;
 
 	memset(m, 0, sizeof *m);
 	m->layout = *l;
@@ -88,7 +332,9 @@ bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 	m->Kt = Kt;
 	m->Nt = Nt;
 	m->order = order;
-	m->slots_a = m->slots_w = m->slots_o = slots;
+	m->slots_w = sw;
+	m->slots_a = sa;
+	m->slots_o = so;
 	m->tm = trips[0] = cdiv(g->M, Mt);
 	m->tn = trips[1] = cdiv(g->N, Nt);
 	m->tk = trips[2] = cdiv(g->K, Kt);
@@ -106,25 +352,20 @@ bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 	wcap = capacity(a, m->buf_w);
 	acap = capacity(a, m->buf_a);
 	ocap = capacity(a, m->buf_o);
-	if (slots * (m->w_tile_bytes + m->s_tile_bytes) > wcap) {
+	if (sw * (m->w_tile_bytes + m->s_tile_bytes) > wcap) {
 		snprintf(m->reason, sizeof m->reason, "weight tile %llu B x %u slots exceeds the weight buffer (%llu B)",
-			 (unsigned long long)(m->w_tile_bytes + m->s_tile_bytes), slots,
+			 (unsigned long long)(m->w_tile_bytes + m->s_tile_bytes), sw,
 			 (unsigned long long)wcap);
 		return false;
 	}
-	if (slots * (m->a_tile_bytes + m->table_tile_bytes) > acap) {
+	if (sa * (m->a_tile_bytes + m->table_tile_bytes) > acap) {
 		snprintf(m->reason, sizeof m->reason, "input tile %llu B x %u slots exceeds the input buffer (%llu B)",
-			 (unsigned long long)(m->a_tile_bytes + m->table_tile_bytes), slots,
+			 (unsigned long long)(m->a_tile_bytes + m->table_tile_bytes), sa,
 			 (unsigned long long)acap);
 		return false;
 	}
-	/* Without an output buffer results leave through the array's shadow
-	 * accumulators (pe_systolic.c) while the next tile computes: two
-	 * output slots. */
-	if (m->buf_o < 0)
-		m->slots_o = 2;
 	if (m->buf_o >= 0) {
-		if (slots * m->o_tile_bytes > ocap) {
+		if (so * m->o_tile_bytes > ocap) {
 			snprintf(m->reason, sizeof m->reason, "output tile exceeds the output buffer");
 			return false;
 		}
@@ -139,28 +380,23 @@ bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 	m->s_total = tiled_bytes(g->K, Kt, g->N, Nt, l->side_bits);
 	m->a_total = tiled_bytes(g->M, Mt, g->K, Kt, l->a_bits);
 	m->o_total = tiled_bytes(g->M, Mt, g->N, Nt, l->out_bits);
-	fw = reload(order, trips, 2u | 4u);
-	fa = reload(order, trips, 1u | 4u);
-	m->dram_read_bytes = (m->w_total + m->s_total) * fw + m->a_total * fa;
+	m->dram_read_bytes = (m->w_total + m->s_total) * reload(order, trips, 2u | 4u) +
+			     m->a_total * reload(order, trips, 1u | 4u);
 	m->dram_write_bytes = m->o_total;
-
-	pe_params_from_arch(a, g->model, g->phase, &pp);
-	pp.weight_bits = g->w_bits;
-	pp.code_bits = l->wbits;	/* the KV cache's for attention */
-	st = pe->step_cycles(&pp);
-	m->compute_cycles = steps(g->K, Kt, a->pe.lanes) * steps(g->N, Nt, sh->rows) *
-			    steps(g->M, Mt, sh->cols) * st;
-	m->dram_cycles = cdiv((m->dram_read_bytes + m->dram_write_bytes) * 8,
-			      a->dram.bits_per_cycle);
-	if (slots > 1) {
-		uint64_t first = cdiv((m->w_tile_bytes + m->s_tile_bytes + m->a_tile_bytes) * 8,
-				      a->dram.bits_per_cycle);
-		m->est_cycles = (m->compute_cycles > m->dram_cycles ? m->compute_cycles :
-								     m->dram_cycles) + first;
-	} else {
-		m->est_cycles = m->compute_cycles + m->dram_cycles;
-	}
 	m->feasible = true;
+	return true;
+}
+
+bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
+		 const struct pe_layout *l, uint64_t Mt, uint64_t Kt,
+		 uint64_t Nt, int order, uint32_t slots_w, uint32_t slots_a,
+		 uint32_t slots_o, struct cc_mapping *m)
+{
+	struct shape sh;
+	if (!fits(a, g, l, Mt, Kt, Nt, order, slots_w, slots_a, slots_o, m))
+		return false;
+	shape_init(a, g, l, Mt, Kt, Nt, &sh);
+	estimate(a, g, l, &sh, m);
 	return true;
 }
 
@@ -181,26 +417,178 @@ static size_t candidates(uint64_t dim, uint64_t unit, bool below_unit,
 	return n;
 }
 
-static bool better(const struct cc_mapping *x, const struct cc_mapping *best)
+/* A candidate the search keeps: what ranking needs, and how to rebuild
+ * it. */
+struct cand {
+	uint64_t Mt, Kt, Nt, est, traffic, iters;
+	double energy;
+	uint8_t order, sw, sa, so;
+	bool full;
+};
+
+struct cands {
+	struct cand *c;
+	size_t n, cap;
+	uint64_t min_est, min_traffic, min_ideal;
+	double min_energy;
+};
+
+static int cmp_u64(uint64_t x, uint64_t y)
 {
-	uint64_t tx = x->dram_read_bytes + x->dram_write_bytes;
-	uint64_t tb = best->dram_read_bytes + best->dram_write_bytes;
-	if (!best->feasible)
-		return true;
-	if (tx != tb)
-		return tx < tb;
-	if (x->est_cycles != best->est_cycles)
-		return x->est_cycles < best->est_cycles;
-	return x->tm * x->tn * x->tk < best->tm * best->tn * best->tk;
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_energy(double x, double y)
+{
+	if (fabs(x - y) <= 1e-12 * (fabs(x) + fabs(y)))
+		return 0;
+	return x < y ? -1 : 1;
+}
+
+/* Estimated cycles within CC_MAP_TIE of the fastest candidate's rank
+ * equal: the estimate's resolution (fill, drain and stalls it sums in
+ * classes), so that a fraction of a percent of estimated time never buys
+ * a multiple of the DRAM traffic. */
+#define CC_MAP_TIE 64
+
+static bool within(uint64_t est, uint64_t min)
+{
+	return est <= min + min / CC_MAP_TIE;
+}
+
+/* x before y? The objective's key first (cycles: within the tie band of
+ * the fastest), then the others (cycles, traffic, energy), then a
+ * full-width tile, then fewer MM iterations. */
+static bool ranks_before(int obj, const struct cands *cs, const struct cand *x,
+			 const struct cand *y)
+{
+	int c = 0;
+	switch (obj) {
+	case CFG_MAP_CYCLES:
+		c = (int)within(y->est, cs->min_est) - (int)within(x->est, cs->min_est);
+		break;
+	case CFG_MAP_TRAFFIC:
+		c = cmp_u64(x->traffic, y->traffic);
+		break;
+	default:
+		c = cmp_energy(x->energy, y->energy);
+	}
+	if (c)
+		return c < 0;
+	for (int k = 0; k < 3; k++) {
+		if (k == obj)
+			continue;
+		c = k == CFG_MAP_CYCLES ? cmp_u64(x->est, y->est) :
+		    k == CFG_MAP_TRAFFIC ? cmp_u64(x->traffic, y->traffic) :
+					   cmp_energy(x->energy, y->energy);
+		if (c)
+			return c < 0;
+	}
+	if (obj == CFG_MAP_CYCLES && (c = cmp_u64(x->est, y->est)))
+		return c < 0;
+	/* never a tile narrower than the array when a full-width one fits */
+	if (x->full != y->full)
+		return x->full;
+	/* more double buffering: slack for what the estimate averages away */
+	if (x->sw + x->sa + x->so != y->sw + y->sa + y->so)
+		return x->sw + x->sa + x->so > y->sw + y->sa + y->so;
+	return x->iters < y->iters;
+}
+
+/* Can candidate c (its traffic known, its timing not yet) still rank
+ * first? */
+static bool hopeless(const struct cfg_arch *a, const struct cands *cs,
+		     const struct cc_mapping *c)
+{
+	uint64_t t = c->dram_read_bytes + c->dram_write_bytes;
+	if (!cs->n)
+		return false;
+	if (a->mapper.objective == CFG_MAP_TRAFFIC)
+		return t > cs->min_traffic;
+	if (a->mapper.objective == CFG_MAP_CYCLES)
+		return !within(cdiv(t * 8, a->dram.bits_per_cycle), cs->min_est);
+	return false;
+}
+
+static bool keep(struct cands *cs, const struct cfg_arch *a,
+		 const struct cc_gemm *g, const struct cc_mapping *m)
+{
+	const struct cfg_shape *sh = cfg_arch_shape(a, g->phase);
+	struct cand *x;
+	if (ps_grow(&cs->c, &cs->cap, cs->n, sizeof *cs->c, 1024, NULL))
+		return false;
+	x = &cs->c[cs->n++];
+	*x = (struct cand){
+		.Mt = m->Mt, .Kt = m->Kt, .Nt = m->Nt, .est = m->est_cycles,
+		.traffic = m->dram_read_bytes + m->dram_write_bytes,
+		.iters = m->tm * m->tn * m->tk, .energy = m->est_energy_pj,
+		.order = (uint8_t)m->order, .sw = (uint8_t)m->slots_w,
+		.sa = (uint8_t)m->slots_a, .so = (uint8_t)m->slots_o,
+		.full = m->Mt >= (g->M < sh->cols ? g->M : sh->cols) &&
+			m->Nt >= (g->N < sh->rows ? g->N : sh->rows),
+	};
+	if (cs->n == 1 || x->est < cs->min_est)
+		cs->min_est = x->est;
+	if (cs->n == 1 || x->traffic < cs->min_traffic)
+		cs->min_traffic = x->traffic;
+	{
+		uint64_t ideal = m->ideal_cycles;
+		if (cs->n == 1 || ideal < cs->min_ideal)
+			cs->min_ideal = ideal;
+	}
+	if (cs->n == 1 || x->energy < cs->min_energy)
+		cs->min_energy = x->energy;
+	return true;
+}
+
+/* Add v to a candidate list unless there or out of [1, dim]. */
+static size_t add_cand(uint64_t *c, size_t n, size_t cap, uint64_t v, uint64_t dim)
+{
+	if (v < 1 || v > dim || n >= cap)
+		return n;
+	for (size_t i = 0; i < n; i++)
+		if (c[i] == v)
+			return n;
+	c[n++] = v;
+	return n;
+}
+
+/* The largest tile along a dimension whose `per` bytes per unit fit
+ * cap / slots, and that rounded down to the array's `unit`: a tile that
+ * fills its buffer slot. */
+static size_t add_fill(uint64_t *c, size_t n, size_t cap_n, uint64_t cap,
+		       uint32_t slots, double per, uint64_t unit, uint64_t dim)
+{
+	uint64_t v;
+	if (per <= 0)
+		return n;
+	v = (uint64_t)floor((double)(cap / slots) / per);
+	while (v > 1 && cc_bits_to_bytes((double)v, per * 8) * slots > cap)
+		v--;
+	if (v > dim)
+		v = dim;
+	n = add_cand(c, n, cap_n, v, dim);
+	if (unit && v > unit)
+		n = add_cand(c, n, cap_n, v / unit * unit, dim);
+	return n;
 }
 
 enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			   struct cc_mapping *best, struct ps_err *err)
 {
-	const struct cfg_shape *sh = cfg_arch_shape(a, g->phase);
+	const struct cfg_shape *ash = cfg_arch_shape(a, g->phase);
+	const struct cfg_buffer *bw = cfg_arch_buffer(a, "weight");
+	const struct cfg_buffer *ba = cfg_arch_buffer(a, "input");
+	const struct cfg_buffer *bo = cfg_arch_buffer(a, "output");
+	uint32_t max_w = bw && bw->double_buffered ? 2 : 1;
+	uint32_t max_a = ba && ba->double_buffered ? 2 : 1;
+	uint32_t min_o = bo ? 1 : 2, max_o = bo ? (bo->double_buffered ? 2 : 1) : 2;
+	uint64_t wcap = bw ? (uint64_t)(bw->size_kib * 1024.0) : 0;
+	uint64_t acap = ba ? (uint64_t)(ba->size_kib * 1024.0) : 0;
+	struct cands cs = { 0 };
 	struct pe_layout l;
-	uint64_t mc[80], nc[80], kc[80];
-	size_t nm, nn, nk;
+	uint64_t mc0[80], nc0[80], kc[80];
+	size_t nm0, nn0, nk;
 	char last[200] = "no candidate";
 
 	if (!g->M || !g->K || !g->N)
@@ -208,29 +596,104 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			       (unsigned long long)g->M, (unsigned long long)g->K,
 			       (unsigned long long)g->N);
 	cc_layout_for(a, g, &l);
-	nm = candidates(g->M, sh->cols, true, mc, 80);
-	nn = candidates(g->N, sh->rows, true, nc, 80);
+	nm0 = candidates(g->M, ash->cols, true, mc0, 80);
+	nn0 = candidates(g->N, ash->rows, true, nc0, 80);
 	nk = candidates(g->K, l.k_align, false, kc, 80);
+	/* K split evenly into 2..4 aligned tiles, so a tile fits a slot
+	 * without a short edge tile */
+	for (uint64_t parts = 2; parts <= 4; parts++) {
+		uint64_t al = l.k_align ? l.k_align : 1;
+		nk = add_cand(kc, nk, 80, cdiv(cdiv(g->K, parts), al) * al, g->K - 1);
+	}
 	memset(best, 0, sizeof *best);
-	for (size_t i = 0; i < nm; i++)
-		for (size_t j = 0; j < nn; j++)
-			for (size_t k = 0; k < nk; k++)
-				for (int o = 0; o < 2; o++)
-					for (uint32_t s = 1; s <= 2; s++) {
-						struct cc_mapping c;
-						if (!cc_map_eval(a, g, &l, mc[i], kc[k], nc[j], o, s, &c)) {
-							memcpy(last, c.reason, sizeof last);
-							continue;
-						}
-						if (better(&c, best))
-							*best = c;
-					}
-	if (!best->feasible) {
+	for (size_t k = 0; k < nk; k++) {
+		uint64_t mc[96], nc[96];
+		size_t nm = nm0, nn = nn0;
+		memcpy(mc, mc0, nm0 * sizeof *mc);
+		memcpy(nc, nc0, nn0 * sizeof *nc);
+		/* tiles that fill a slot of their buffer */
+		for (uint32_t s = 1; s <= 2; s++) {
+			nm = add_fill(mc, nm, 96, acap, s,
+				      (double)kc[k] * (l.a_bits + l.table_bits_per_a) / 8.0,
+				      ash->cols, g->M);
+			nn = add_fill(nc, nn, 96, wcap, s,
+				      (double)kc[k] * (l.code_bits + l.side_bits) / 8.0,
+				      ash->rows, g->N);
+		}
+		for (size_t i = 0; i < nm; i++)
+			for (size_t j = 0; j < nn; j++) {
+				struct shape sh;
+				bool have = false;
+				for (int o = 0; o < 2; o++) {
+					/* one outer and one mid tile: the orders agree */
+					if (o && (mc[i] == g->M || nc[j] == g->N))
+						continue;
+					for (uint32_t sw = 1; sw <= max_w; sw++)
+						for (uint32_t sa = 1; sa <= max_a; sa++)
+							for (uint32_t so = min_o; so <= max_o; so++) {
+								struct cc_mapping c;
+								if (!fits(a, g, &l, mc[i], kc[k], nc[j], o, sw, sa, so, &c)) {
+									memcpy(last, c.reason, sizeof last);
+									continue;
+								}
+								if (hopeless(a, &cs, &c))
+									continue;
+								if (!have) {
+									shape_init(a, g, &l, mc[i], kc[k], nc[j], &sh);
+									have = true;
+								}
+								estimate(a, g, &l, &sh, &c);
+								if (!keep(&cs, a, g, &c)) {
+									free(cs.c);
+									return ps_errf(err, PS_ENOMEM, "out of memory");
+								}
+							}
+				}
+			}
+	}
+	if (cs.n) {
+		const struct cand *w = &cs.c[0];
+		for (size_t i = 1; i < cs.n; i++)
+			if (ranks_before(a->mapper.objective, &cs, &cs.c[i], w))
+				w = &cs.c[i];
+		cc_map_eval(a, g, &l, w->Mt, w->Kt, w->Nt, w->order, w->sw, w->sa, w->so, best);
+		best->bound_buffers_cycles = cs.min_ideal;
+	} else {
 		best->layout = l;
 		snprintf(best->reason, sizeof best->reason,
 			 "GEMM %llux%llux%llu does not fit: even the smallest tiles fail (%s)",
 			 (unsigned long long)g->M, (unsigned long long)g->K,
 			 (unsigned long long)g->N, last);
 	}
+	free(cs.c);
 	return PS_OK;
+}
+
+void cc_gemm_bound(const struct cfg_arch *a, const struct cc_gemm *g,
+		   uint64_t repeat, uint64_t *compute, uint64_t *dram)
+{
+	const struct pe_family *f = pe_family_of(a);
+	struct pe_layout l;
+	struct pe_params pp;
+	struct pe_array arr;
+	struct pe_tile t = { g->M, g->N, g->K };
+	struct pe_tile_timing tt;
+	uint64_t bytes;
+
+	cc_layout_for(a, g, &l);
+	pe_params_from_arch(a, g->model, g->phase, &pp);
+	pp.weight_bits = g->w_bits;
+	pp.code_bits = l.wbits;
+	pe_array_of(a, g->phase, &arr);
+	f->tile_timing(&pp, &arr, &t, false, &tt);
+	if (!tt.interval)
+		tt.interval = tt.cycles;
+	if (!repeat)
+		repeat = 1;
+	*compute = tt.cycles + (repeat - 1) * tt.interval;
+	bytes = cc_bits_to_bytes((double)g->K * g->N, l.code_bits) +
+		cc_bits_to_bytes((double)g->K * g->N, l.side_bits) +
+		cc_bits_to_bytes((double)g->M * g->K, l.a_bits) +
+		cc_bits_to_bytes((double)g->M * g->N, l.out_bits);
+	*dram = cdiv(bytes * repeat * 8, a->dram.bits_per_cycle);
 }

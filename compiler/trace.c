@@ -76,7 +76,7 @@ bool trace_insn_valid(const struct trace_insn *in, char *msg, size_t n)
 		return false;
 	}
 	o = &trace_ops[in->opcode];
-	if (in->flags & ~0x3fu) {
+	if (in->flags & ~(0x3fu | (in->opcode == TRACE_OP ? TRACE_OP_PIPELINED : 0))) {
 		snprintf(msg, n, "%s: undefined flag bits 0x%02x", o->mnemonic, in->flags);
 		return false;
 	}

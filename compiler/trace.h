@@ -47,6 +47,10 @@ enum trace_opcode {
 #define TRACE_POP_NEXT 2u
 #define TRACE_PUSH_PREV 4u
 #define TRACE_PUSH_NEXT 8u
+/* OP only: the block iterates its `repeat` copies itself (heads one
+ * after another, tokens flowing across them), instead of being run
+ * `repeat` times */
+#define TRACE_OP_PIPELINED 0x40u
 #define TRACE_ZIP_SHIFT 4
 #define TRACE_ZIP_MASK 0x30u
 #define TRACE_ZIP(f) (((f) & TRACE_ZIP_MASK) >> TRACE_ZIP_SHIFT)

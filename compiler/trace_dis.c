@@ -20,6 +20,8 @@ void trace_dis_insn(FILE *fp, const struct trace_insn *in)
 			fprintf(fp, " %s=%" PRIu64, o->label[i], v[i]);
 	if (TRACE_ZIP(in->flags))
 		fprintf(fp, " zip=%u", TRACE_ZIP(in->flags));
+	if (in->flags & TRACE_OP_PIPELINED)
+		fputs(" pipelined", fp);
 	if (in->flags & 0xfu) {
 		fputs(" [", fp);
 		if (in->flags & TRACE_POP_PREV)
@@ -77,7 +79,9 @@ bool trace_dis_parse(const char *line, struct trace_insn *in)
 			in->repeat = (uint32_t)strtoul(word + 1, NULL, 10);
 			continue;
 		}
-		if (!strcmp(word, "[<pop") || !strcmp(word, "<pop") || !strcmp(word, "[<pop]"))
+		if (!strcmp(word, "pipelined"))
+			in->flags |= TRACE_OP_PIPELINED;
+		else if (!strcmp(word, "[<pop") || !strcmp(word, "<pop") || !strcmp(word, "[<pop]"))
 			in->flags |= TRACE_POP_PREV;
 		else if (strstr(word, "pop>"))
 			in->flags |= TRACE_POP_NEXT;

@@ -40,7 +40,7 @@ enum ps_status trace_summarize(const char *path, struct trace_summary *s,
 				return ps_errf(err, PS_EINPUT, "%s: record %llu: OP inside a LOOP body",
 					       path, (unsigned long long)s->records);
 			}
-			op_rep = in.repeat;
+			op_rep = in.flags & TRACE_OP_PIPELINED ? 1 : in.repeat;
 			s->ops++;
 			continue;
 		}

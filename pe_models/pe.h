@@ -52,12 +52,29 @@ struct pe_tile {
 struct pe_array {
 	uint32_t rows, cols;
 	int dataflow;		/* enum cfg_dataflow */
+	int folds;		/* enum cfg_folds */
 };
 
+#define PE_DF(d) (1u << (d))
+#define PE_FOLDS(f) (1u << (8 + (f)))
+/* pe_systolic_timing's: both dataflows, both fold conventions */
+#define PE_SYSTOLIC_MODES (PE_DF(CFG_DF_WS) | PE_DF(CFG_DF_OS) |          \
+			   PE_FOLDS(CFG_FOLDS_OVERLAPPED) | PE_FOLDS(CFG_FOLDS_SCALESIM))
+
 /* Closed-form timing of one tile (one MM iteration of a trace) on the
- * array. `compat` drops pipeline fill and drain (BitMoD's method). */
+ * array. `compat` drops pipeline fill and drain (BitMoD's method).
+ *
+ * A tile is a pipeline of folds (array passes). `cycles` runs from the
+ * first operand in to the last result out; `interval` is how long the
+ * tile holds the array's inputs: the next tile's first fold may enter
+ * `interval` cycles after this tile's first one (with overlapped folds
+ * that is the folds' issue time, pass-boundary stalls included, without
+ * this tile's fill and drain; with SCALE-Sim's convention, or compat, it
+ * is `cycles`). The operands are consumed by cycles - drain. So tiles
+ * issued back to back take what one tile of all their folds takes. */
 struct pe_tile_timing {
 	uint64_t cycles;	/* first operand in -> last result out */
+	uint64_t interval;	/* first operand in -> the next tile may start */
 	uint64_t steps;		/* array steps (BitMoD's "tiles") */
 	uint64_t fill, drain;	/* cycles of pipeline fill and drain included */
 	uint64_t busy_pe_cycles;	/* sum over PEs of cycles doing MACs */
@@ -121,6 +138,11 @@ struct pe_family {
 	/* Whether the PE runs weights of format q (NULL: any); false with the
 	 * reason in why. */
 	bool (*runs)(const struct fmt_qspec *q, char *why, size_t n);
+	/* The array organisations its timing models: bit (1 << d) for each
+	 * enum cfg_dataflow d it runs and (1 << (8 + f)) for each enum
+	 * cfg_folds f; 0: every dataflow, overlapped folds only. An arch
+	 * asking for another is refused at its line. */
+	unsigned array_modes;
 	/* Rules across keys (NULL: none); errors through cfg_arch_errf. */
 	enum ps_status (*check)(const struct cfg_arch *a, struct ps_err *err);
 	/* The family's pe_params after the generic ones (NULL: none). */
@@ -141,6 +163,11 @@ struct pe_family {
 	void (*tile_timing)(const struct pe_params *p, const struct pe_array *a,
 			    const struct pe_tile *t, bool compat,
 			    struct pe_tile_timing *out);
+	/* Operand bits a tile reads from the weight (*w) and input (*x)
+	 * buffers (NULL: the generic systolic reads, pe_tile_read_bits). */
+	void (*read_bits)(const struct cfg_arch *a, const struct pe_array *arr,
+			  const struct pe_tile *t, const struct pe_tile_timing *tt,
+			  uint32_t wbits, uint32_t abits, uint64_t *w, uint64_t *x);
 	/* Exposed cycles of dequantizing one output tile after its last group
 	 * (NULL: the family has no dequantizer). */
 	uint32_t (*dq_cycles)(const struct pe_params *p);
@@ -167,6 +194,17 @@ struct pe_family {
 void pe_systolic_timing(const struct pe_array *a, const struct pe_tile *t,
 			uint32_t lanes, uint32_t step, bool compat,
 			struct pe_tile_timing *out);
+
+/* The same array stepped one clock at a time, register by register, with
+ * INT8 MAC PEs (pe_systolic_step.c): A [m][k], W [k][n] (row-major),
+ * out [m][n] = A x W, *cycles as pe_systolic_timing counts them
+ * (overlapped folds). A schedule hazard (operands of different words, a
+ * result or weights overwritten early) is PS_ECHECK naming the PE and the
+ * cycle. lanes <= 8. */
+enum ps_status pe_systolic_step(const struct pe_array *a, const struct pe_tile *t,
+				uint32_t lanes, uint32_t step, const int8_t *A,
+				const int8_t *W, int32_t *out, uint64_t *cycles,
+				struct ps_err *err);
 
 /* Every family, in families.def order, NULL-terminated (pe_family.c). */
 extern const struct pe_family *const pe_families[];
@@ -205,5 +243,22 @@ double pe_weight_bits(const struct cfg_arch *a, const char *model, int phase);
 
 void pe_params_from_arch(const struct cfg_arch *a, const char *model,
 			 int phase, struct pe_params *p);
+
+/* The array of a phase as the timing sees it. */
+void pe_array_of(const struct cfg_arch *a, int phase, struct pe_array *arr);
+
+/* Operand bits a tile reads from the weight (*w) and input (*x) buffers:
+ * the family's read_bits, or the generic systolic reads: output-stationary
+ * arrays read a lane-group of weights per row and of activations per
+ * column every step; weight-stationary arrays read each pass's weights once
+ * and a lane-group of activations per row every step. wbits, abits: the
+ * operands' widths (the MM record's). */
+void pe_tile_read_bits(const struct cfg_arch *a, int phase,
+		       const struct pe_tile *t, const struct pe_tile_timing *tt,
+		       uint32_t wbits, uint32_t abits, uint64_t *w, uint64_t *x);
+
+/* The family's rules and the weight formats of a loaded arch (what
+ * pe_arch_load checks after parsing; also for an arch changed in memory). */
+enum ps_status pe_arch_check(const struct cfg_arch *a, struct ps_err *err);
 
 #endif

@@ -94,6 +94,25 @@ enum ps_status pe_arch_load_set(const char *path, const struct cfg_sets *sets,
 		snprintf(a->weights.prefill, sizeof a->weights.prefill, "%s", f->default_weights);
 	if (!a->weights.decode[0])
 		snprintf(a->weights.decode, sizeof a->weights.decode, "%s", f->default_weights);
+	return pe_arch_check(a, err);
+}
+
+enum ps_status pe_arch_check(const struct cfg_arch *a, struct ps_err *err)
+{
+	const struct pe_family *f = pe_family_of(a);
+	unsigned modes = f->array_modes ? f->array_modes :
+			 PE_DF(CFG_DF_WS) | PE_DF(CFG_DF_OS) | PE_FOLDS(CFG_FOLDS_OVERLAPPED);
+	enum ps_status st;
+
+	if ((st = cfg_arch_check(a, err)))
+		return st;
+	if (!(modes & PE_DF(a->array.dataflow)))
+		return cfg_arch_errf(a, "array.dataflow", err, "pe.family %s does not run a %s array",
+				     f->name, cfg_dataflow_names[a->array.dataflow]);
+	if (!(modes & PE_FOLDS(a->array.folds)))
+		return cfg_arch_errf(a, "array.folds", err,
+				     "pe.family %s has no %s fold timing (its folds are not a systolic wavefront)",
+				     f->name, cfg_folds_names[a->array.folds]);
 	if ((st = check_spec(a, f, "weights.prefill", a->weights.prefill, err)) ||
 	    (st = check_spec(a, f, "weights.decode", a->weights.decode, err)))
 		return st;
@@ -140,4 +159,35 @@ void pe_params_from_arch(const struct cfg_arch *a, const char *model,
 	p->a_bits = a->pe.act_bits;
 	if (f && f->params)
 		f->params(a, p);
+}
+
+void pe_array_of(const struct cfg_arch *a, int phase, struct pe_array *arr)
+{
+	const struct cfg_shape *sh = cfg_arch_shape(a, phase);
+	arr->rows = sh->rows;
+	arr->cols = sh->cols;
+	arr->dataflow = a->array.dataflow;
+	arr->folds = a->array.folds;
+}
+
+void pe_tile_read_bits(const struct cfg_arch *a, int phase,
+		       const struct pe_tile *t, const struct pe_tile_timing *tt,
+		       uint32_t wbits, uint32_t abits, uint64_t *w, uint64_t *x)
+{
+	const struct cfg_shape *sh = cfg_arch_shape(a, phase);
+	const struct pe_family *f = pe_family_of(a);
+	uint64_t L = a->pe.lanes;
+	if (f && f->read_bits) {
+		struct pe_array arr;
+		pe_array_of(a, phase, &arr);
+		f->read_bits(a, &arr, t, tt, wbits, abits, w, x);
+		return;
+	}
+	if (a->array.dataflow == CFG_DF_OS) {
+		*w = tt->steps * sh->rows * L * wbits;
+		*x = tt->steps * sh->cols * L * abits;
+	} else {
+		*w = t->k * t->n * wbits;
+		*x = tt->steps * sh->rows * L * abits;
+	}
 }

@@ -49,6 +49,29 @@
  * Edge passes (partial m, n or k) use the full array's skew: the controller
  * issues fixed-size wavefronts padded with zeros.
  *
+ * Tiles back to back (pe.h "interval"): the tile holds the array's inputs
+ * for interval = passes * max(per_pass, gap) cycles - its passes' issue
+ * time plus the boundary the next tile's first pass needs (the shadow
+ * drain, or the next weight load) - and the next tile's first pass follows
+ * through the skew like a pass of the same tile. So a GEMM split into tiles
+ * that are issued back to back takes the cycles of one tile with all their
+ * passes; what splitting adds is only what the hardware adds: passes cut by
+ * a tile edge (partly used wavefronts) and the boundary stall after a pass
+ * shorter than the drain or the weight load.
+ *
+ * SCALE-Sim's convention (array.folds: scale-sim, cfg_folds): every fold
+ * (pass) pays its full fill and drain, serially, with SCALE-Sim v2's
+ * per-fold counts (scalesim/compute/systolic_compute_{os,ws}.py: the rows
+ * of a fold's demand matrices, skew included) with T the temporal cycles
+ * of the fold:
+ *   OS  per fold = R + C + T - 2,   T = ceil(k/lanes) * step
+ *   WS  per fold = 2R + C + T - 2,  T = m * step
+ *   cycles = interval = passes * per fold
+ * (SCALE-Sim maps M along the rows in OS; pesim along the columns: on a
+ * non-square array compare with rows and cols swapped.) SCALE-Sim v2
+ * reports "Total cycles" as the index of the last cycle, counted from 0:
+ * with memory that never stalls its figure is this count minus one.
+ *
  * compat (BitMoD's method, bitmod.md): cycles = steps * step, fill = drain
  * = 0. For OS this is exactly the paper's tiles * latency.
  *
@@ -78,7 +101,7 @@ void pe_systolic_timing(const struct pe_array *a, const struct pe_tile *t,
 	uint64_t cols = a->cols ? a->cols : 1;
 	uint64_t L = lanes ? lanes : 1;
 	uint64_t s = step ? step : 1;
-	uint64_t passes, per_pass, gap;
+	uint64_t passes, per_pass, gap, fold;
 
 	memset(out, 0, sizeof *out);
 	if (t->m == 0 || t->n == 0 || t->k == 0)
@@ -90,6 +113,7 @@ void pe_systolic_timing(const struct pe_array *a, const struct pe_tile *t,
 		out->steps = passes * t->m;
 		per_pass = t->m * s;
 		gap = rows;		/* next pass's weight load */
+		fold = 2 * rows + cols + per_pass - 2;
 		if (!compat) {
 			out->fill = rows + (rows - 1);
 			out->drain = cols - 1;
@@ -99,15 +123,22 @@ void pe_systolic_timing(const struct pe_array *a, const struct pe_tile *t,
 		out->steps = passes * cdiv(t->k, L);
 		per_pass = cdiv(t->k, L) * s;
 		gap = rows;		/* previous pass's shadow drain */
+		fold = rows + cols + per_pass - 2;
 		if (!compat) {
 			out->fill = (rows - 1) + (cols - 1);
 			out->drain = rows;
 		}
 	}
 	if (compat) {
-		out->cycles = out->steps * s;
+		out->cycles = out->interval = out->steps * s;
+		return;
+	}
+	if (a->folds == CFG_FOLDS_SCALESIM) {
+		out->cycles = out->interval = passes * fold;
+		out->drain = fold - per_pass - out->fill;	/* per fold */
 		return;
 	}
 	out->cycles = out->fill + (passes - 1) * max64(per_pass, gap) +
 		      per_pass + out->drain;
+	out->interval = passes * max64(per_pass, gap);
 }

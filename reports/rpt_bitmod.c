@@ -84,15 +84,32 @@ static void fill_cell(struct bm_cell *c, const struct sim_result *r)
 	c->e_dram = r->energy.dram;
 }
 
-/* Per phase and op class, compat against cycle mode (Llama-2-7B,
- * BitMoD-lossy, generate:256+20): the numbers the explanation is made of. */
-static void add_gaps(struct bm_grid *g, const struct sim_result *r, bool cyc)
+/* A run's rows as they complete: every design's split (where its cycles
+ * go) and, for the explained case (Llama-2-7B, BitMoD-lossy,
+ * generate:256+20), per phase and op class compat against cycle mode. */
+struct bm_rows {
+	struct bm_grid *g;
+	int s, d;
+	bool cyc, explain;
+};
+
+static enum ps_status add_row(void *ctx, const struct sim_op_stats *o, struct ps_err *err)
 {
-	for (size_t i = 0; i < r->n_ops; i++) {
-		const struct sim_op_stats *o = &r->ops[i];
-		struct bm_gap *x = &g->gap[o->op.phase][o->op.cls];
-		uint64_t t = o->times;
-		if (cyc) {
+	const struct bm_rows *b = ctx;
+	struct bm_split *sp = &b->g->split[b->s][b->d];
+	uint64_t t = o->times;
+	int a = o->op.cls == WL_OP_ATTN ? 0 : 1;
+	(void)err;
+	if (b->cyc) {
+		sp->cycle[a] += o->cycles * t;
+		sp->hw[a] += (o->bound_compute > o->bound_dram ? o->bound_compute : o->bound_dram) * t;
+		sp->buf[a] += sim_row_bound(o) * t;
+	} else {
+		sp->compat[a] += o->cycles * t;
+	}
+	if (b->explain) {
+		struct bm_gap *x = &b->g->gap[o->op.phase][o->op.cls];
+		if (b->cyc) {
 			x->cycle_cycles += o->cycles * t;
 			x->cycle_compute += o->compute_cycles * t;
 			x->cycle_bytes += (o->dram_read_bytes + o->dram_write_bytes) * t;
@@ -106,6 +123,7 @@ static void add_gaps(struct bm_grid *g, const struct sim_result *r, bool cyc)
 			x->compat_bytes += (o->dram_read_bytes + o->dram_write_bytes) * t;
 		}
 	}
+	return PS_OK;
 }
 
 static double now(void)
@@ -159,12 +177,13 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 					/* the explained case keeps its per-op rows */
 					bool explain = s == 1 && !strcmp(bm_models[m], "llama-2-7b") &&
 						       d == BM_LOSSY;
+					struct bm_rows br = { g, s, d, mode, explain };
 					struct sim_request rq = {
 						.arch = &arch[d], .energy = &en[d],
 						.model = &mod[m], .scenario = &sc[s],
 						.mode = mode ? SIM_MODE_CYCLE : SIM_MODE_COMPAT,
 						.compat_attn = o->compat_attn,
-						.keep_ops = explain,
+						.on_row = add_row, .row_ctx = &br,
 					};
 					struct sim_result r;
 					st = sim_run(&rq, &r, err);
@@ -173,8 +192,6 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 					fill_cell(mode ? &g->y[s][m][d] : &g->c[s][m][d], &r);
 					if (!mode)
 						g->area_um2[d] = r.array_area_um2;
-					if (explain)
-						add_gaps(g, &r, mode);
 					sim_result_free(&r);
 					done++;
 					if (o->progress && now() - t0 > 1.0) {

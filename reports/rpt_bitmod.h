@@ -37,11 +37,21 @@ struct bm_gap {
 	uint64_t stall_data, stall_buffer, stall_output, stall_barrier;
 };
 
+/* Where a design's cycles go, compat to cycle mode, summed over the six
+ * models and every op (times included): [0] attention, [1] the rest. */
+struct bm_split {
+	uint64_t compat[2];	/* the paper's method */
+	uint64_t hw[2];		/* pesim's ops at max(compute-bound, DRAM-bound) */
+	uint64_t buf[2];	/* ... at their bound under the buffer capacities */
+	uint64_t cycle[2];	/* achieved */
+};
+
 struct bm_grid {
 	struct bm_cell c[BM_SCEN][BM_MODELS][BM_DESIGNS];	/* compat mode */
 	struct bm_cell y[BM_SCEN][BM_MODELS][BM_DESIGNS];	/* cycle mode */
 	/* Llama-2-7B on BitMoD-lossy, generate:256+20: per phase and op class */
 	struct bm_gap gap[WL_PHASE_N][WL_OP_CLASS_N];
+	struct bm_split split[BM_SCEN][BM_DESIGNS];
 	char model_display[BM_MODELS][64];
 	double area_um2[BM_DESIGNS], pe_area_um2[BM_DESIGNS];
 	uint64_t pes[BM_DESIGNS][2];

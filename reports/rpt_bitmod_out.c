@@ -88,17 +88,108 @@ static void explain(FILE *fp, const struct bm_gap *x, int phase, int cls)
 	if (rc > 1.05) {
 		fprintf(fp, "Compute x%.2f: %s. ", rc,
 			cls == WL_OP_ATTN ? "the term-serial PE steps FP16 operands (8 Booth terms) where the paper charges the weight datatype's latency, plus fill/drain" :
-					    "pipeline fill and drain per tile and partly used array passes at tile edges");
+					    "partly used array passes (tile edges, tiles narrower than the array where a full-width one does not fit the buffers) and fill and drain");
 		n++;
 	}
 	if (exposed > 0.05) {
 		fprintf(fp, "%.0f%% of the time loads and compute do not overlap (loads waited %.3g cycles for a buffer slot, compute %.3g for data)%s. ",
 			100 * exposed, (double)x->stall_buffer, (double)x->stall_data,
-			x->stall_barrier ? ", and each op waits for the previous op's compute" : "");
+			x->stall_barrier ? ", and an op's first loads wait for the previous op's last tiles" : "");
 		n++;
 	}
 	if (!n)
 		fprintf(fp, "Within 5%%: the op is bound by the same resource in both. ");
+}
+
+/* A design's gap, compat to cycle mode, in four parts (fractions of its
+ * compat cycles): attention as pesim models it, the other ops at their
+ * bound against the paper's method, the buffer capacities (hardware), and
+ * the mapping and its overlap (the mapper). */
+enum { SEG_ATTN, SEG_METHOD, SEG_BUFFERS, SEG_MAPPER, SEG_N };
+static const char *const seg_names[SEG_N] = {
+	"attention shapes", "paper's DRAM rule, fill/drain", "buffer capacity (hardware)",
+	"mapping and overlap (mapper)",
+};
+
+static void segments(const struct bm_split *x, double seg[SEG_N], double *ratio)
+{
+	double c0 = (double)(x->compat[0] + x->compat[1]);
+	seg[SEG_ATTN] = ((double)x->hw[0] - (double)x->compat[0]) / c0;
+	seg[SEG_METHOD] = ((double)x->hw[1] - (double)x->compat[1]) / c0;
+	seg[SEG_BUFFERS] = ((double)(x->buf[0] + x->buf[1]) - (double)(x->hw[0] + x->hw[1])) / c0;
+	seg[SEG_MAPPER] = ((double)(x->cycle[0] + x->cycle[1]) - (double)(x->buf[0] + x->buf[1])) / c0;
+	*ratio = (double)(x->cycle[0] + x->cycle[1]) / c0;
+}
+
+static void design_section(FILE *fp, const struct bm_grid *g)
+{
+	char lab[96];
+	fprintf(fp, "### Why cycle mode differs from compat, per design\n\n"
+		    "Each design's cycles, summed over the six models, from compat to cycle mode "
+		    "in four parts (each a share of its compat cycles): **attention shapes** - "
+		    "pesim's attention (per KV group on the real K/V, the KV cache read, the "
+		    "design's PE on FP16 operands) at its bound, against the paper's; **paper's "
+		    "DRAM rule, fill/drain** - the other ops at max(compute-bound, DRAM-bound) "
+		    "(compulsory traffic, one fill and drain per op) against the paper's per-op "
+		    "max(compute, DRAM) with its re-fetch rule; **buffer capacity (hardware)** - "
+		    "the bound under the buffers (the best tiling that fits them, overlapped "
+		    "perfectly) against the bound without: the re-loads and array-cutting tiles "
+		    "the capacities force; **mapping and overlap (mapper)** - achieved against "
+		    "that bound: the tiles and slots the mapper chose and the loads, stores and "
+		    "fills its schedule leaves exposed.\n\n"
+		    "| scenario | design | compat cycles |");
+	for (int k = 0; k < SEG_N; k++)
+		fprintf(fp, " %s |", seg_names[k]);
+	fprintf(fp, " cycle / compat |\n|---|---|---:|");
+	for (int k = 0; k < SEG_N; k++)
+		fprintf(fp, "---:|");
+	fprintf(fp, "---:|\n");
+	for (int s = 0; s < BM_SCEN; s++)
+		for (int d = 0; d < BM_DESIGNS; d++) {
+			const struct bm_split *x = &g->split[s][d];
+			double seg[SEG_N], r;
+			segments(x, seg, &r);
+			fprintf(fp, "| %s | %s | %llu |", bm_scen_keys[s], bm_design_labels[d],
+				(unsigned long long)(x->compat[0] + x->compat[1]));
+			for (int k = 0; k < SEG_N; k++)
+				fprintf(fp, " %+.1f%% |", 100 * seg[k]);
+			fprintf(fp, " %.3f |\n", r);
+		}
+	fprintf(fp, "\nA speedup moves from compat to cycle mode by the baseline's cycle/compat over "
+		    "the design's (totals over the models; the table's means are of per-model "
+		    "ratios); the two parts that differ most between baseline and design, "
+		    "baseline first:\n\n");
+	for (int s = 0; s < BM_SCEN; s++)
+		for (size_t i = 0; i < bm_n_cmps; i++) {
+			const struct bm_cmp *c = &bm_cmps[i];
+			double sd[SEG_N], sb[SEG_N], rd, rb;
+			int top[2] = { 0, 1 };
+			if (strcmp(c->metric, "speedup"))
+				continue;
+			segments(&g->split[s][c->design], sd, &rd);
+			segments(&g->split[s][c->baseline], sb, &rb);
+			if (fabs(sb[1] - sd[1]) > fabs(sb[0] - sd[0])) {
+				top[0] = 1;
+				top[1] = 0;
+			}
+			for (int k = 2; k < SEG_N; k++) {
+				double v = fabs(sb[k] - sd[k]);
+				if (v > fabs(sb[top[0]] - sd[top[0]])) {
+					top[1] = top[0];
+					top[0] = k;
+				} else if (v > fabs(sb[top[1]] - sd[top[1]])) {
+					top[1] = k;
+				}
+			}
+			fprintf(fp, "- %s, %s: compat %.3f, cycle %.3f (x%.2f): %s x%.3f and %s x%.3f "
+				    "of compat; %s %+.1f%% vs %+.1f%%, %s %+.1f%% vs %+.1f%%.\n",
+				cmp_label(c, lab, sizeof lab), bm_scen_keys[s], bm_mean(g, c, s),
+				bm_mean_cyc(g, c, s), bm_mean_cyc(g, c, s) / bm_mean(g, c, s),
+				bm_design_labels[c->baseline], rb, bm_design_labels[c->design], rd,
+				seg_names[top[0]], 100 * sb[top[0]], 100 * sd[top[0]],
+				seg_names[top[1]], 100 * sb[top[1]], 100 * sd[top[1]]);
+		}
+	fputc('\n', fp);
 }
 
 static void cycle_section(FILE *fp, const struct bm_grid *g)
@@ -139,8 +230,9 @@ static void cycle_section(FILE *fp, const struct bm_grid *g)
 					(double)g->y[s][m][d].cycles / (double)g->c[s][m][d].cycles);
 			fputc('\n', fp);
 		}
-	fprintf(fp, "\n(x: cycle mode over compat.)\n\n"
-		    "### Where cycle mode differs from compat, op by op (Llama-2-7B, BitMoD-lossy, generate:256+20)\n\n"
+	fprintf(fp, "\n(x: cycle mode over compat.)\n\n");
+	design_section(fp, g);
+	fprintf(fp, "### Where cycle mode differs from compat, op by op (Llama-2-7B, BitMoD-lossy, generate:256+20)\n\n"
 		    "| phase | ops | compat cycles | cycle cycles | cycle / compat | why |\n|---|---|---:|---:|---:|---|\n");
 	for (int p = 0; p < WL_PHASE_N; p++)
 		for (int c = 0; c < WL_OP_CLASS_N; c++) {

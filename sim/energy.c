@@ -86,3 +86,17 @@ enum ps_status energy_price(const struct cfg_energy *e,
 	out->total = out->onchip + out->dram;
 	return PS_OK;
 }
+
+void energy_unit_prices(const struct cfg_energy *e, int phase,
+			double out[SIM_ACT_N])
+{
+	for (int a = 0; a < SIM_ACT_N; a++) {
+		const struct cfg_energy_entry *x = cfg_energy_find(e, sim_action_names[a], phase);
+		double f = 1.0;
+		struct ps_err err;
+		out[a] = 0;
+		if (!x || x->unit != action_unit[a] || factor(e, action_cat[a], phase, &f, &err))
+			continue;
+		out[a] = x->value * f;
+	}
+}

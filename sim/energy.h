@@ -18,4 +18,10 @@ enum ps_status energy_price(const struct cfg_energy *e,
 			    const struct sim_actions *acts,
 			    struct energy_breakdown *out, struct ps_err *err);
 
+/* The energy of one of each action in a phase (0 prefill, 1 decode), its
+ * category factor applied; 0 where the table has no entry (the mapper's
+ * energy estimate: compiler/cc_map.h, struct cc_prices). */
+void energy_unit_prices(const struct cfg_energy *e, int phase,
+			double out[SIM_ACT_N]);
+
 #endif

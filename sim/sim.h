@@ -54,6 +54,10 @@ extern const char *const sim_mode_names[];
 #define SIM_ATTN_KV_READ CC_ATTN_KV_READ
 extern const char *const sim_compat_attn_names[];
 
+struct sim_op_stats;
+typedef enum ps_status (*sim_row_fn)(void *ctx, const struct sim_op_stats *row,
+				     struct ps_err *err);
+
 struct sim_request {
 	const struct cfg_arch *arch;
 	const struct cfg_energy *energy;	/* NULL: loaded from arch->energy_table */
@@ -64,6 +68,10 @@ struct sim_request {
 	int mode;			/* enum sim_mode */
 	int compat_attn;		/* enum sim_compat_attn */
 	bool keep_ops;			/* fill result->ops */
+	/* or: rows go here as they complete (keep_ops ignored; res->ops
+	 * stays empty) */
+	sim_row_fn on_row;
+	void *row_ctx;
 	/* cycle mode: impose the compat method's assumptions (compat mapping
 	 * policy + the engine's compat timing) */
 	bool compat_assumptions;
@@ -105,7 +113,57 @@ struct sim_op_stats {
 	 * to the total (end of this op minus end of the previous one) */
 	struct sim_queue_stats q[SIM_Q_N];
 	uint64_t busy_pe_cycles;
+	/* consecutive layers this row stands for (equal rows but for the
+	 * layer index fold: `layer` is the first, `times` includes them) */
+	uint32_t layers;
+	/* cycle mode: the bound no mapping beats (cc_gemm_bound, per
+	 * execution); the achieved fraction is max of them / cycles */
+	uint64_t bound_compute, bound_dram;
+	/* cycle mode, compiled runs: the bound under the buffer capacities -
+	 * the least max(compute issue, DRAM transfer) of any tiling that fits
+	 * them (the mapper's search space), never below the two bounds above;
+	 * a replayed trace has none (0) */
+	uint64_t bound_buffers;
 };
+
+/* The rows of a run as they complete (sim_rows.c): equal consecutive
+ * layers folded, priced, bounded, handed to emit. */
+#define SIM_ROWS_CACHE 64
+struct sim_bound_key {
+	uint64_t M, K, N, repeat;
+	int kind, phase;
+};
+struct sim_bound_cache {
+	bool valid;
+	struct sim_bound_key key;
+	uint64_t compute, dram;
+};
+struct sim_rows {
+	const struct cfg_arch *a;
+	const struct cfg_energy *energy;
+	const char *model;
+	bool bounds;
+	sim_row_fn emit;
+	void *ctx;
+	struct sim_op_stats *grp, *cur;	/* the pending group's first layer, the current layer */
+	size_t n_grp, n_cur, cap_grp, cap_cur;
+	uint32_t grp_layers, grp_last, cur_layer;
+	int grp_phase, cur_phase;
+	struct sim_bound_cache cache[SIM_ROWS_CACHE];
+};
+void sim_rows_init(struct sim_rows *r, const struct cfg_arch *a,
+		   const struct cfg_energy *energy, const char *model,
+		   bool bounds, sim_row_fn emit, void *ctx);
+enum ps_status sim_rows_put(struct sim_rows *r, const struct sim_op_stats *s,
+			    struct ps_err *err);
+enum ps_status sim_rows_finish(struct sim_rows *r, struct ps_err *err);
+void sim_rows_free(struct sim_rows *r);
+
+/* A row's lower bound - under the buffer capacities when the mapper gave
+ * it, else max(compute-bound, DRAM-bound) - and the achieved fraction of
+ * it (0 without a bound). */
+uint64_t sim_row_bound(const struct sim_op_stats *s);
+double sim_row_fraction(const struct sim_op_stats *s);
 
 struct sim_phase_stats {
 	struct wl_phase phase;
@@ -127,10 +185,15 @@ struct sim_result {
 	double pe_area_um2;		/* one PE */
 	uint64_t pes;			/* max over phases */
 	double array_area_um2;		/* PE area x PEs */
+	double buffer_area_um2;		/* the buffers' area_um2 */
 	struct sim_phase_stats *phases;
 	size_t n_phases;
-	struct sim_op_stats *ops;	/* keep_ops: one row per op per phase */
+	struct sim_op_stats *ops;	/* keep_ops: one row per op per phase
+					 * (equal consecutive layers folded) */
 	size_t n_ops;
+	/* cycle mode: sum over rows of their bound x times (sim_row_bound),
+	 * and of max(compute-bound, DRAM-bound) x times (no buffer limit) */
+	uint64_t bound_cycles, bound_hw_cycles;
 	/* cycle mode */
 	struct sim_queue_stats q[SIM_Q_N];
 	uint64_t busy_pe_cycles;	/* Σ PEs x cycles doing MACs */
@@ -145,6 +208,10 @@ struct sim_result {
 	struct sim_bt_result bt;
 };
 
+/* What a request's result will be named (arch, model, scenario, mode,
+ * energy table): the header of a streamed output. */
+void sim_result_header(const struct sim_request *req, struct sim_result *res);
+
 /* Run a request. Bit-true mode returns PS_ECHECK (with the result filled)
  * when stepping and the closed form disagree. */
 enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
@@ -156,6 +223,11 @@ void sim_result_free(struct sim_result *res);
  * run: block), every other path the arch. NULL outputs are skipped. */
 void sim_sets_split(const struct cfg_sets *all, struct cfg_sets *arch,
 		    struct cfg_sets *model, struct cfg_sets *run);
+
+/* The mapper's prices (compiler/cc_map.h) of both phases, pr[0..1], from
+ * an energy table. */
+struct cc_prices;
+void sim_map_prices(const struct cfg_energy *e, struct cc_prices *pr);
 
 /* Load the energy table an arch names. */
 enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,

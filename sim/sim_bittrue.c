@@ -41,7 +41,7 @@ static enum ps_status run_compare(const struct cfg_arch *a, int phase,
 {
 	const struct pe_family *pe = pe_family_of(a);
 	const struct cfg_shape *sh = cfg_arch_shape(a, phase);
-	struct pe_array arr = { sh->rows, sh->cols, a->array.dataflow };
+	struct pe_array arr = { sh->rows, sh->cols, a->array.dataflow, CFG_FOLDS_OVERLAPPED };
 	uint64_t M = g->M, K = g->K, N = g->N, stepped = 0, closed = 0;
 	double *out = calloc(M * N, sizeof *out), *ref = calloc(M * N, sizeof *ref);
 	struct pe_params pp;

@@ -16,13 +16,21 @@
  *               the shared DRAM channel; a load's data are ready `latency`
  *               cycles after its transfer ends; the DMA engine pipelines
  *               requests (the next may start when the channel frees).
- *   mm          the PE family's closed-form tile timing (pe_family tile_timing),
- *               pipeline fill and drain included.
+ *   mm          the PE family's closed-form tile timing (pe_family tile_timing):
+ *               the array takes the next unit `interval` cycles after this
+ *               one started (its folds' issue; tiles back to back pipeline
+ *               like the folds of one tile), the operands are consumed by
+ *               cycles - drain (slot tokens) and the results are out at
+ *               `cycles` (tokens to store); a buffer port slower than the
+ *               array stretches both.
  *   pre         table precompute: `tables` x ceil(m / rows) cycles.
- *   dq          the family's exposed dequantization cycles per output tile.
- * Ops are separated by a buffer barrier: an op's first load and first
- * compute wait for the previous op's last compute (its buffers are reused);
- * the previous op's stores overlap the next op's loads on the DRAM channel.
+ *   dq          the dequantizer behind the accumulators: the results are
+ *               out the family's dq cycles after the tile's; the array
+ *               goes on.
+ * Ops are separated by a buffer barrier: an op's first load waits until the
+ * previous op's last compute has consumed its operands (its buffers are
+ * reused); the array may still be draining it, and the previous op's stores
+ * overlap the next op's loads on the DRAM channel.
  * The inner loop touches each unit once; idle time is skipped, never
  * stepped.
  *
@@ -62,20 +70,43 @@ struct iter {
  * deltas it adds, relative to the compute barrier `base`. */
 struct memo {
 	bool valid;
-	uint64_t hash, rel_load, rel_store, rel_dram;
-	uint64_t dq[SIM_Q_N], ddram, dend;
+	uint64_t used;
+	uint64_t hash, rel_load, rel_store, rel_dram, rel_compute, rel_last;
+	uint64_t dq[SIM_Q_N], ddram, dend, dce, dprev;
 	struct sim_op_stats d;
 	uint64_t dsram_w[8], dsram_r[8], dunits;
 };
 
-#define MEMO_N 512
+#define MEMO_N 512	/* entries, in sets of MEMO_WAYS (least recently used replaced) */
+#define MEMO_WAYS 4
+
+/* What a body named by a compiler key needs once: its hash and slots. */
+#define KEY_CACHE 64
+struct key_cache {
+	uint64_t key, hash;
+	uint32_t slots[CFG_MAX_BUFFERS], kslots[CFG_MAX_BUFFERS][3];
+};
+
+/* Tile timings by MM record (the closed forms are pure functions of it). */
+#define TT_CACHE 256
+struct tt_cache {
+	bool valid, compat;
+	uint8_t phase;
+	uint32_t a, b, c;
+	uint64_t wb, ab;
+	struct pe_tile_timing tt;
+};
 
 struct sim_engine {
 	const struct cfg_arch *a;
 	const struct cfg_energy *energy;
 	const struct pe_family *pe;
+	struct pe_params pp[2];		/* per phase (the MM record adds widths) */
+	struct pe_array arr[2];
+	struct tt_cache ttc[TT_CACHE];
 	int buf_w, buf_a;		/* the "weight" and "input" buffers, -1: none */
 	bool compat, keep_ops;
+	struct sim_rows *rows;		/* rows go here (sim_rows.c), or NULL */
 
 	struct trace_insn op;		/* the open block's OP record */
 	bool have_op;
@@ -85,7 +116,22 @@ struct sim_engine {
 	struct chan ch[CH_N];
 	uint64_t qready[SIM_Q_N];
 	uint64_t dram_free;
-	uint64_t compute_end;		/* last compute unit's end, any op */
+	uint64_t compute_end;		/* operands of every compute unit so far consumed */
+	uint64_t rel_prev;		/* ... of all but the last MM */
+	/* the buffer barrier of the open block: its first load of each kind
+	 * (W, S, A) per buffer into a double-buffered buffer that the previous
+	 * op also used with two slots goes to the half the previous op's last
+	 * tile is not in (free once its second-to-last MM consumed its
+	 * operands); every other first load waits for the last MM */
+	uint64_t bar_prev, bar_last;
+	uint32_t kslots[CFG_MAX_BUFFERS][3], prev_kslots[CFG_MAX_BUFFERS][3];
+	uint64_t prev_kslots_hash;	/* of prev_kslots, when ..._ok */
+	bool prev_kslots_ok;
+	uint32_t nld[CFG_MAX_BUFFERS][3];
+	uint64_t mm_done;		/* the last MM's results out (a DQ follows it) */
+	uint32_t slots[CFG_MAX_BUFFERS];	/* the open block's slots per buffer */
+	bool fill_charged;		/* this block execution paid the array's fill */
+	uint64_t last_drain;		/* drain of its last MM */
 	uint64_t end;			/* latest event */
 	uint64_t prev_op_end;
 
@@ -93,8 +139,11 @@ struct sim_engine {
 	size_t ops_cap;
 	struct sim_op_stats cur;	/* stats of the open op */
 	uint64_t blk_hash;		/* of the open block's timing-relevant fields */
+	uint64_t blk_key;		/* put_block's key of the open block, 0: none */
+	uint64_t note_traffic;		/* op_note of the next op, 0: none */
+	struct key_cache keys[KEY_CACHE];
 	struct memo memo[MEMO_N];
-	uint64_t memo_hits;
+	uint64_t memo_hits, memo_clock;
 	bool no_memo;
 };
 
@@ -180,17 +229,10 @@ static uint64_t cdiv(uint64_t a, uint64_t b)
 	return (a + b - 1) / b;
 }
 
-static uint64_t xfer_cycles(const struct cfg_arch *a, uint64_t bytes)
-{
-	if (a->dram.burst_bytes)
-		bytes = cdiv(bytes, a->dram.burst_bytes) * a->dram.burst_bytes;
-	return cdiv(bytes * 8, a->dram.bits_per_cycle);
-}
-
 static void params(const struct sim_engine *e, const struct trace_insn *mm,
 		   struct pe_params *p)
 {
-	pe_params_from_arch(e->a, NULL, e->op.fmt, p);
+	*p = e->pp[e->op.fmt ? 1 : 0];
 	if (mm) {	/* the MM record carries the op's code width */
 		p->weight_bits = (double)mm->addr;
 		p->code_bits = (uint32_t)mm->addr;
@@ -198,15 +240,25 @@ static void params(const struct sim_engine *e, const struct trace_insn *mm,
 	}
 }
 
-static void mm_timing(const struct sim_engine *e, const struct trace_insn *u,
+static void mm_timing(struct sim_engine *e, const struct trace_insn *u,
 		      bool compat, struct pe_tile_timing *t)
 {
-	const struct cfg_shape *sh = cfg_arch_shape(e->a, e->op.fmt);
-	struct pe_array arr = { sh->rows, sh->cols, e->a->array.dataflow };
 	struct pe_tile tile = { u->a, u->b, u->c };
 	struct pe_params p;
+	uint64_t key = (uint64_t)u->a * 0x9e3779b97f4a7c15ull ^ (uint64_t)u->b * 0xc2b2ae3d27d4eb4full ^
+		       (uint64_t)u->c * 0x165667b19e3779f9ull ^ u->addr << 40 ^ u->bytes << 48 ^
+		       (uint64_t)e->op.fmt << 56 ^ (uint64_t)compat << 60;
+	struct tt_cache *c = &e->ttc[key % TT_CACHE];
+	if (c->valid && c->a == u->a && c->b == u->b && c->c == u->c && c->wb == u->addr &&
+	    c->ab == u->bytes && c->phase == e->op.fmt && c->compat == compat) {
+		*t = c->tt;
+		return;
+	}
 	params(e, u, &p);
-	e->pe->tile_timing(&p, &arr, &tile, compat, t);
+	e->pe->tile_timing(&p, &e->arr[e->op.fmt ? 1 : 0], &tile, compat, t);
+	if (!t->interval)
+		t->interval = t->cycles;
+	*c = (struct tt_cache){ true, compat, e->op.fmt, u->a, u->b, u->c, u->addr, u->bytes, *t };
 }
 
 static int ph(const struct sim_engine *e)
@@ -214,30 +266,28 @@ static int ph(const struct sim_engine *e)
 	return e->op.fmt ? 1 : 0;
 }
 
-static uint64_t port_bits(const struct sim_engine *e, int buf)
+/* Bits per cycle buffer `buf` moves for one of its `slots` slots (its
+ * banks' ports, cfg_buffer_slot_bits); 0: unlimited. */
+static uint64_t port_bits(const struct sim_engine *e, int buf, uint32_t slots)
 {
-	return buf >= 0 ? e->a->buffers[buf].port_bits : 0;
+	if (buf < 0 || (size_t)buf >= e->a->n_buffers)
+		return 0;
+	return cfg_buffer_slot_bits(&e->a->buffers[buf], slots ? slots : 1);
 }
 
-/* SRAM reads of a tile: output-stationary arrays read a lane-group of
- * weights per row and of activations per column every step; weight-
- * stationary arrays read each pass's weights once and a lane-group of
- * activations per row every step. A buffer delivers `port_bits` per cycle
- * (0: unlimited), so a tile takes at least bits / port_bits cycles. Returns
- * that bound and counts the bytes read. */
+/* SRAM reads of a tile (pe_tile_read_bits). A buffer delivers its
+ * ports' bits per cycle to the slot the array reads (port_bits; 0:
+ * unlimited), so a tile takes at least bits / those cycles. Returns that
+ * bound and counts the bytes read. */
 static uint64_t sram_reads(struct sim_engine *e, const struct trace_insn *u,
 			   const struct pe_tile_timing *tt)
 {
-	const struct cfg_shape *sh = cfg_arch_shape(e->a, ph(e));
-	uint64_t L = e->a->pe.lanes, wb = u->addr, ab = u->bytes;
-	uint64_t wbits, abits, lim = 0, pw = port_bits(e, e->buf_w), pa = port_bits(e, e->buf_a);
-	if (e->a->array.dataflow == CFG_DF_OS) {
-		wbits = tt->steps * sh->rows * L * wb;
-		abits = tt->steps * sh->cols * L * ab;
-	} else {
-		wbits = (uint64_t)u->c * u->b * wb;
-		abits = tt->steps * sh->rows * L * ab;
-	}
+	struct pe_tile tile = { u->a, u->b, u->c };
+	uint64_t wbits, abits, lim = 0;
+	uint64_t pw = port_bits(e, e->buf_w, e->buf_w >= 0 ? e->slots[e->buf_w] : 1);
+	uint64_t pa = port_bits(e, e->buf_a, e->buf_a >= 0 ? e->slots[e->buf_a] : 1);
+	pe_tile_read_bits(e->a, ph(e), &tile, tt, (uint32_t)u->addr, (uint32_t)u->bytes,
+			  &wbits, &abits);
 	if (e->buf_w >= 0)
 		e->r.sram_bytes_read[e->buf_w] += wbits / 8;
 	if (e->buf_a >= 0)
@@ -272,12 +322,18 @@ static void count_transfer(struct sim_engine *e, const struct trace_insn *u)
 		e->r.sram_bytes_written[u->buf] += u->bytes;
 }
 
-/* What a unit waits for: up to three (time, reason) constraints. */
+/* What a unit waits for: up to four (time, reason) constraints. */
 struct waits {
-	uint64_t t[3];
-	int why[3];
+	uint64_t t[4];
+	int why[4];
 	int n;
 };
+
+static int load_kind(const struct trace_insn *u)
+{
+	return u->opcode == TRACE_LD_W ? 0 : u->opcode == TRACE_LD_S ? 1 :
+	       u->opcode == TRACE_LD_A ? 2 : -1;
+}
 
 /* Earliest start of unit u of queue q, or UINT64_MAX if a token it pops
  * does not exist yet; w gets the constraints that were binding. */
@@ -301,6 +357,15 @@ static uint64_t start_time(struct sim_engine *e, int q,
 			return UINT64_MAX;
 		w->t[w->n] = c->t[c->head];
 		w->why[w->n++] = q == SIM_Q_LOAD ? SIM_STALL_BUFFER : SIM_STALL_OUTPUT;
+	}
+	if (q == SIM_Q_LOAD && u->buf < CFG_MAX_BUFFERS) {
+		int k = load_kind(u);
+		uint32_t i = k < 0 ? 0 : e->nld[u->buf][k], sl = k < 0 ? 1 : e->kslots[u->buf][k];
+		if (k >= 0 && i < sl) {
+			w->t[w->n] = i == 0 && sl == 2 && e->prev_kslots[u->buf][k] == 2 ?
+					     e->bar_prev : e->bar_last;
+			w->why[w->n++] = SIM_STALL_BARRIER;
+		}
 	}
 	if (q != SIM_Q_COMPUTE) {
 		w->t[w->n] = e->dram_free;
@@ -331,7 +396,7 @@ static enum ps_status execute(struct sim_engine *e, int q,
 			      const struct waits *w, struct ps_err *err)
 {
 	struct sim_queue_stats *qs = &e->cur.q[q];
-	uint64_t done, free_at, dur = 1;
+	uint64_t done, release, free_at, dur = 1;
 	enum ps_status st = PS_OK;
 
 	charge_stalls(qs, e->qready[q], w);
@@ -346,52 +411,72 @@ static enum ps_status execute(struct sim_engine *e, int q,
 		c->n--;
 	}
 	if (q == SIM_Q_COMPUTE) {
+		uint64_t pes = cfg_arch_pes(e->a, ph(e));
 		if (u->opcode == TRACE_MM) {
 			struct pe_tile_timing tt;
+			uint64_t lim, stretch = 0;
 			mm_timing(e, u, false, &tt);
-			dur = tt.cycles;
-			{
-				uint64_t lim = sram_reads(e, u, &tt);
-				if (lim > dur)
-					dur = lim;	/* buffer ports slower than the array */
-			}
+			/* buffer ports slower than the array stretch the issue */
+			lim = sram_reads(e, u, &tt);
+			if (lim > tt.interval)
+				stretch = lim - tt.interval;
+			dur = tt.interval + stretch;
+			release = t + tt.cycles + stretch - tt.drain;
+			done = t + tt.cycles + stretch;
+			e->mm_done = done;
 			e->cur.tiles += tt.steps;
 			e->cur.busy_pe_cycles += tt.busy_pe_cycles;
 			e->cur.acts.n[ph(e)][SIM_ACT_SRAM_TILE_READ] += (double)tt.steps;
-			e->cur.acts.n[ph(e)][SIM_ACT_PE_CYCLE] +=
-				(double)cfg_arch_pes(e->a, ph(e)) * (double)dur;
-		} else if (u->opcode == TRACE_PRE) {
-			dur = (uint64_t)u->b * cdiv(u->a, cfg_arch_shape(e->a, ph(e))->rows);
+			/* the array computes while it issues; one fill and one
+			 * drain per op execution (tiles in between pipeline) */
+			e->cur.acts.n[ph(e)][SIM_ACT_PE_CYCLE] += (double)pes * (double)dur;
+			if (!e->fill_charged) {
+				e->cur.acts.n[ph(e)][SIM_ACT_PE_CYCLE] += (double)pes * (double)tt.fill;
+				e->fill_charged = true;
+			}
+			e->last_drain = tt.drain;
 		} else if (u->opcode == TRACE_DQ) {
 			struct pe_params p;
 			params(e, NULL, &p);
-			dur = e->pe->dq_cycles ? e->pe->dq_cycles(&p) : 1;
+			dur = 0;
+			release = t;
+			done = (e->mm_done > t ? e->mm_done : t) +
+			       (e->pe->dq_cycles ? e->pe->dq_cycles(&p) : 1);
+		} else {	/* PRE */
+			dur = (uint64_t)u->b * cdiv(u->a, cfg_arch_shape(e->a, ph(e))->rows);
+			release = done = t + dur;
 		}
-		done = free_at = t + dur;
+		free_at = t + dur;
 		e->cur.compute_cycles += dur;
-		e->compute_end = done;
+		if (release > e->compute_end) {
+			e->rel_prev = e->compute_end;
+			e->compute_end = release;
+		}
 	} else {
-		uint64_t x = xfer_cycles(e->a, u->bytes);
-		uint64_t pb = u->buf < e->a->n_buffers ? port_bits(e, u->buf) : 0;
-		if (pb && cdiv(u->bytes * 8, pb) > x)
-			x = cdiv(u->bytes * 8, pb);	/* the buffer's port is the bottleneck */
+		uint64_t x = cfg_arch_xfer_cycles(e->a, u->buf < e->a->n_buffers ?
+							 &e->a->buffers[u->buf] : NULL,
+						  u->c, u->bytes);
 		free_at = t + x;
 		e->dram_free = free_at;
 		done = q == SIM_Q_LOAD ? free_at + e->a->dram.latency_cycles : free_at;
+		release = done;
 		e->cur.dram_cycles += x;
 		count_transfer(e, u);
 		dur = x;
+		if (q == SIM_Q_LOAD && u->buf < CFG_MAX_BUFFERS && load_kind(u) >= 0)
+			e->nld[u->buf][load_kind(u)]++;
 	}
 	qs->busy += dur;
 	e->qready[q] = free_at;
 	if (done > e->end)
 		e->end = done;
-	/* pushes: load -> data; compute -> slot (prev), result (next);
-	 * store -> output slot */
+	/* pushes: load -> data; compute -> slot (prev, operands consumed),
+	 * result (next, results out); store -> output slot */
 	if (u->flags & TRACE_PUSH_NEXT)
 		st = chan_push(&e->ch[q == SIM_Q_LOAD ? CH_DATA : CH_RESULT], done, err);
 	if (!st && (u->flags & TRACE_PUSH_PREV))
-		st = chan_push(&e->ch[q == SIM_Q_COMPUTE ? CH_SLOT : CH_OSLOT], done, err);
+		st = chan_push(&e->ch[q == SIM_Q_COMPUTE ? CH_SLOT : CH_OSLOT],
+			       q == SIM_Q_COMPUTE ? release : done, err);
 	e->r.units++;
 	return st;
 }
@@ -401,6 +486,11 @@ static enum ps_status execute(struct sim_engine *e, int q,
 static enum ps_status check_buffers(struct sim_engine *e, struct ps_err *err)
 {
 	uint64_t held[8][3] = { { 0 } };
+	for (size_t b = 0; b < CFG_MAX_BUFFERS; b++) {
+		e->slots[b] = 1;
+		for (int k = 0; k < 3; k++)
+			e->kslots[b][k] = 0;
+	}
 	for (size_t i = 0; i < e->n; i++) {
 		const struct trace_insn *u = &e->blk[i];
 		int k = u->opcode == TRACE_LD_W ? 0 : u->opcode == TRACE_LD_S ? 1 :
@@ -413,6 +503,11 @@ static enum ps_status check_buffers(struct sim_engine *e, struct ps_err *err)
 				       e->op.op, i + 1, trace_ops[u->opcode].mnemonic, u->buf, e->a->name);
 		if (u->bytes * u->c > held[u->buf][k])
 			held[u->buf][k] = u->bytes * u->c;
+		if (u->c > e->slots[u->buf])
+			e->slots[u->buf] = u->c;
+		if (u->c > e->kslots[u->buf][k])
+			e->kslots[u->buf][k] = u->c;
+
 		need = held[u->buf][0] + held[u->buf][1] + held[u->buf][2];
 		cap = (uint64_t)(e->a->buffers[u->buf].size_kib * 1024);
 		if (need > cap)
@@ -421,6 +516,17 @@ static enum ps_status check_buffers(struct sim_engine *e, struct ps_err *err)
 				       e->op.op, i + 1, trace_ops[u->opcode].mnemonic,
 				       e->a->buffers[u->buf].name, (unsigned long long)need,
 				       (unsigned long long)cap);
+	}
+	for (size_t i = 0; i < e->n; i++) {
+		const struct trace_insn *u = &e->blk[i];
+		bool load = u->opcode == TRACE_LD_W || u->opcode == TRACE_LD_S ||
+			    u->opcode == TRACE_LD_A;
+		/* two slots are two ping-pong halves: hardware the buffer has */
+		if (load && u->c > 1 && !e->a->buffers[u->buf].double_buffered)
+			return ps_errf(err, PS_EINPUT,
+				       "op %u, record %zu (%s): %u slots, but buffer '%s' is not double-buffered",
+				       e->op.op, i + 1, trace_ops[u->opcode].mnemonic, u->c,
+				       e->a->buffers[u->buf].name);
 	}
 	return PS_OK;
 }
@@ -467,14 +573,23 @@ static enum ps_status run_compat(struct sim_engine *e, struct ps_err *err)
 
 /* Everything of a record that timing depends on (not op index or
  * address), and the phase that picks the array shape. */
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v * 0x9e3779b97f4a7c15ull;
+	return (h << 27 | h >> 37) * 0xc2b2ae3d27d4eb4full;
+}
+
 static uint64_t block_hash(const struct sim_engine *e)
 {
-	uint64_t h = cfg_fnv1a(&e->op.fmt, 1, CFG_FNV_INIT);
+	uint64_t h = mix(CFG_FNV_INIT, e->op.fmt);
 	for (size_t i = 0; i < e->n; i++) {
-		struct trace_insn t = e->blk[i];
-		t.op = 0;
-		t.addr = t.opcode == TRACE_MM ? t.addr : 0;	/* MM: wbits */
-		h = cfg_fnv1a(&t, sizeof t, h);
+		const struct trace_insn *t = &e->blk[i];
+		h = mix(h, (uint64_t)t->opcode | (uint64_t)t->flags << 8 | (uint64_t)t->buf << 16 |
+			       (uint64_t)t->fmt << 24 | (uint64_t)t->repeat << 32);
+		h = mix(h, (uint64_t)t->a | (uint64_t)t->b << 32);
+		h = mix(h, t->c);
+		h = mix(h, t->opcode == TRACE_MM ? t->addr : 0);	/* MM: wbits */
+		h = mix(h, t->bytes);
 	}
 	return h;
 }
@@ -507,33 +622,69 @@ static enum ps_status run_block_events(struct sim_engine *e, struct ps_err *err)
 
 /* Identical blocks (every layer's q, k, v, ...) entered in the same relative
  * state take the same time: replay the recorded deltas instead of the
- * events. The state that matters: where the load and store queues and the
- * DRAM channel stand relative to the compute barrier. */
+ * events. The state that matters: where the queues and the DRAM channel
+ * stand relative to the buffer barrier (the previous op's operands
+ * consumed), which the block's first loads wait for. */
+/* The block's slots become the previous block's (for the next one). */
+static void keep_kslots(struct sim_engine *e)
+{
+	if (memcmp(e->prev_kslots, e->kslots, sizeof e->prev_kslots)) {
+		memcpy(e->prev_kslots, e->kslots, sizeof e->prev_kslots);
+		e->prev_kslots_ok = false;
+	}
+}
+
 static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 {
-	uint64_t base, rl, rs, rd, h;
+	uint64_t base, rl, rs, rd, rc, rlast, h;
 	struct memo *m;
 	struct sim_op_stats before;
 	uint64_t sw[8], sr[8], units, end0;
 	enum ps_status st;
 
-	for (int q = 0; q < SIM_Q_COMPUTE + 1; q++)
-		if (e->qready[q] < e->compute_end) {
-			e->cur.q[q].stall[SIM_STALL_BARRIER] += e->compute_end - e->qready[q];
-			e->qready[q] = e->compute_end;
-		}
-	base = e->qready[SIM_Q_COMPUTE];
+	/* the buffer barrier (above): no load starts before the previous
+	 * op's second-to-last MM consumed its operands */
+	e->bar_prev = e->rel_prev;
+	e->bar_last = e->compute_end;
+	memset(e->nld, 0, sizeof e->nld);
+	base = e->rel_prev;
 	rl = sat(e->qready[SIM_Q_LOAD], base);
 	rs = sat(e->qready[SIM_Q_STORE], base);
 	rd = sat(e->dram_free, base);
-	h = e->blk_hash;
-	m = &e->memo[(h ^ rl * 0x9e3779b97f4a7c15ull ^ rs * 31 ^ rd * 1000003) % MEMO_N];
-	if (!e->no_memo && m->valid && m->hash == h && m->rel_load == rl && m->rel_store == rs &&
-	    m->rel_dram == rd) {
+	rc = sat(e->qready[SIM_Q_COMPUTE], base);
+	rlast = e->compute_end - base;
+	/* which of the new loads may use the other half depends on the
+	 * previous block's slots */
+	if (!e->prev_kslots_ok) {	/* they rarely change: hash on change */
+		e->prev_kslots_hash = cfg_fnv1a(e->prev_kslots, sizeof e->prev_kslots, CFG_FNV_INIT);
+		e->prev_kslots_ok = true;
+	}
+	h = mix(e->blk_hash, e->prev_kslots_hash);
+	{
+		struct memo *set = &e->memo[(h ^ rl * 0x9e3779b97f4a7c15ull ^ rs * 31 ^ rd * 1000003 ^
+					     rc * 7919 ^ rlast * 104729) % (MEMO_N / MEMO_WAYS) * MEMO_WAYS];
+		m = NULL;
+		for (int w = 0; w < MEMO_WAYS && !m; w++)
+			if (set[w].valid && set[w].hash == h && set[w].rel_load == rl &&
+			    set[w].rel_store == rs && set[w].rel_dram == rd && set[w].rel_compute == rc &&
+			    set[w].rel_last == rlast)
+				m = &set[w];
+		if (!m) {	/* a free way, else the least recently used */
+			m = &set[0];
+			for (int w = 1; w < MEMO_WAYS; w++)
+				if (!set[w].valid || (m->valid && set[w].used < m->used))
+					m = &set[w];
+			m->valid = false;
+		}
+		m->used = ++e->memo_clock;
+	}
+	if (!e->no_memo && m->valid) {
 		for (int q = 0; q < SIM_Q_N; q++)
 			e->qready[q] = base + m->dq[q];
 		e->dram_free = base + m->ddram;
-		e->compute_end = e->qready[SIM_Q_COMPUTE];
+		e->compute_end = base + m->dce;
+		e->rel_prev = base + m->dprev;
+		keep_kslots(e);
 		if (base + m->dend > e->end)
 			e->end = base + m->dend;
 		stats_acc(&e->cur, &m->d, 1);
@@ -559,9 +710,14 @@ static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 	m->rel_load = rl;
 	m->rel_store = rs;
 	m->rel_dram = rd;
+	m->rel_compute = rc;
+	m->rel_last = rlast;
 	for (int q = 0; q < SIM_Q_N; q++)
 		m->dq[q] = sat(e->qready[q], base);
 	m->ddram = sat(e->dram_free, base);
+	m->dce = e->compute_end - base;
+	m->dprev = sat(e->rel_prev, base);
+	keep_kslots(e);
 	m->dend = e->end - base;
 	m->d = e->cur;
 	stats_acc(&m->d, &before, -1);
@@ -584,6 +740,8 @@ static enum ps_status run_block_events(struct sim_engine *e, struct ps_err *err)
 	 * (the barrier has drained the previous block) */
 	for (int c = 0; c < CH_N; c++)
 		e->ch[c].head = e->ch[c].n = 0;
+	e->fill_charged = false;
+	e->last_drain = 0;
 	memset(it, 0, sizeof it);
 	for (int q = 0; q < SIM_Q_N; q++)
 		iter_next(e, &it[q], q);
@@ -619,6 +777,8 @@ static enum ps_status run_block_events(struct sim_engine *e, struct ps_err *err)
 			return st;
 		iter_next(e, &it[bq], bq);
 	}
+	e->cur.acts.n[ph(e)][SIM_ACT_PE_CYCLE] +=
+		(double)cfg_arch_pes(e->a, ph(e)) * (double)e->last_drain;
 	return PS_OK;
 }
 
@@ -633,9 +793,8 @@ static void op_from_record(const struct trace_insn *o, struct wl_op *op)
 	op->M = o->addr;
 	op->layer = (uint32_t)o->bytes;
 	op->repeat = o->repeat;
-	snprintf(op->name, sizeof op->name, "%s",
-		 op->kind == WL_ATTN_QK ? "attn_qk" : op->kind == WL_ATTN_PV ? "attn_pv" :
-		 wl_op_class_name(op->cls));
+	strncpy(op->name, op->kind == WL_ATTN_QK ? "attn_qk" : op->kind == WL_ATTN_PV ? "attn_pv" :
+		wl_op_class_name(op->cls), sizeof op->name - 1);
 }
 
 static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
@@ -647,10 +806,27 @@ static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
 	memset(s, 0, sizeof *s);
 	op_from_record(&e->op, &s->op);
 	s->times = 1;
-	if (!e->compat)
-		st = check_buffers(e, err);
-	e->blk_hash = block_hash(e);
-	for (uint32_t r = 0; r < e->op.repeat && !st; r++)
+	s->bound_buffers = e->note_traffic;
+	e->note_traffic = 0;
+	{
+		struct key_cache *k = &e->keys[e->blk_key % KEY_CACHE];
+		if (e->blk_key && k->key == e->blk_key) {
+			e->blk_hash = k->hash;
+			memcpy(e->slots, k->slots, sizeof e->slots);
+			memcpy(e->kslots, k->kslots, sizeof e->kslots);
+		} else {
+			if (!e->compat)
+				st = check_buffers(e, err);
+			e->blk_hash = block_hash(e);
+			if (!st && e->blk_key) {
+				k->key = e->blk_key;
+				k->hash = e->blk_hash;
+				memcpy(k->slots, e->slots, sizeof k->slots);
+				memcpy(k->kslots, e->kslots, sizeof k->kslots);
+			}
+		}
+	}
+	for (uint32_t r = 0; r < (e->op.flags & TRACE_OP_PIPELINED ? 1 : e->op.repeat) && !st; r++)
 		st = e->compat ? run_compat(e, err) : run_block_once(e, err);
 	if (st)
 		return st;
@@ -675,20 +851,20 @@ static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
 		if (pes > e->r.pes)
 			e->r.pes = pes;
 	}
-	if (e->keep_ops) {
+	if (e->rows) {
+		s->layers = 1;
+		if ((st = sim_rows_put(e->rows, s, err)))
+			return st;
+	} else if (e->keep_ops) {
 		struct energy_breakdown eb;
 		st = energy_price(e->energy, &s->acts, &eb, err);
 		if (st)
 			return st;
 		s->energy_pj = eb.total;
-		if (e->r.n_ops == e->ops_cap) {
-			size_t cap = e->ops_cap ? 2 * e->ops_cap : 256;
-			void *p = realloc(e->r.ops, cap * sizeof *e->r.ops);
-			if (!p)
-				return ps_errf(err, PS_ENOMEM, "out of memory");
-			e->r.ops = p;
-			e->ops_cap = cap;
-		}
+		enum ps_status st = ps_grow(&e->r.ops, &e->ops_cap, e->r.n_ops,
+					    sizeof *e->r.ops, 256, err);
+		if (st)
+			return st;
 		e->r.ops[e->r.n_ops++] = *s;
 	}
 	e->n = 0;
@@ -716,18 +892,47 @@ enum ps_status sim_engine_put(void *ctx, const struct trace_insn *in,
 		return ps_errf(err, PS_EINPUT, "record %llu (%s) comes before any op",
 			       (unsigned long long)e->r.instructions,
 			       trace_ops[in->opcode].mnemonic);
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? 2 * e->cap : 256;
-		void *p = realloc(e->blk, cap * sizeof *e->blk);
-		if (!p)
-			return ps_errf(err, PS_ENOMEM, "out of memory");
-		e->blk = p;
-		e->cap = cap;
-	}
+	if ((st = ps_grow(&e->blk, &e->cap, e->n, sizeof *e->blk, 256, err)))
+		return st;
 	e->blk[e->n++] = *in;
 	if (in->opcode == TRACE_LOOP && (in->a == 0 || in->a > 1024))
 		return ps_errf(err, PS_EINPUT, "op %u: loop body of %u records", e->op.op, in->a);
 	return PS_OK;
+}
+
+enum ps_status sim_engine_op_note(void *ctx, uint64_t bound_buffers_cycles,
+				  struct ps_err *err)
+{
+	struct sim_engine *e = ctx;
+	enum ps_status st = close_block(e, err);
+	e->note_traffic = bound_buffers_cycles;
+	return st;
+}
+
+enum ps_status sim_engine_put_block(void *ctx, const struct trace_insn *hdr,
+				    const struct trace_insn *body, size_t n,
+				    uint64_t key, struct ps_err *err)
+{
+	struct sim_engine *e = ctx;
+	struct trace_insn *own = e->blk;
+	enum ps_status st = close_block(e, err);
+	if (st)
+		return st;
+	e->r.instructions += 1 + n;
+	for (size_t i = 0; i < n && !(key && e->keys[key % KEY_CACHE].key == key); i++)
+		if (body[i].opcode == TRACE_LOOP && (body[i].a == 0 || body[i].a > 1024))
+			return ps_errf(err, PS_EINPUT, "op %u: loop body of %u records", hdr->op, body[i].a);
+	e->op = *hdr;
+	e->have_op = true;
+	e->blk = (struct trace_insn *)body;	/* read only while it runs */
+	e->n = n;
+	e->blk_key = key;
+	st = close_block(e, err);
+	e->blk = own;
+	e->n = 0;
+	e->blk_key = 0;
+	e->have_op = false;
+	return st;
 }
 
 enum ps_status sim_engine_create(struct sim_engine **ep,
@@ -743,6 +948,10 @@ enum ps_status sim_engine_create(struct sim_engine **ep,
 	e->a = a;
 	e->energy = energy;
 	e->pe = pe;
+	for (int ph = 0; ph < 2; ph++) {
+		pe_params_from_arch(a, NULL, ph, &e->pp[ph]);
+		pe_array_of(a, ph, &e->arr[ph]);
+	}
 	e->buf_w = e->buf_a = -1;
 	for (size_t i = 0; i < a->n_buffers; i++) {
 		if (!strcmp(a->buffers[i].name, "weight"))
@@ -779,6 +988,11 @@ enum ps_status sim_engine_finish(struct sim_engine *e, struct sim_result *res,
 	*res = e->r;
 	e->r.ops = NULL;	/* ownership moves to res */
 	return PS_OK;
+}
+
+void sim_engine_set_rows(struct sim_engine *e, struct sim_rows *rows)
+{
+	e->rows = rows;
 }
 
 void sim_engine_set_memo(struct sim_engine *e, bool on)

@@ -24,10 +24,25 @@ enum ps_status sim_engine_create(struct sim_engine **e,
 enum ps_status sim_engine_put(void *ctx, const struct trace_insn *in,
 			      struct ps_err *err);
 
+/* A cc_sink's put_block: a whole op block (compiler/cc_emit.h). A key
+ * seen before names the same body: its buffer check and hash are reused. */
+enum ps_status sim_engine_put_block(void *ctx, const struct trace_insn *hdr,
+				    const struct trace_insn *body, size_t n,
+				    uint64_t key, struct ps_err *err);
+
+/* A cc_sink's op_note: the next op's mapping facts (its rows' DRAM-bound
+ * under the buffer capacities). */
+enum ps_status sim_engine_op_note(void *ctx, uint64_t bound_buffers_cycles,
+				  struct ps_err *err);
+
 /* Totals, priced; fills res (whose arch/model/scenario names the caller
  * sets). The engine can be destroyed afterwards. */
 enum ps_status sim_engine_finish(struct sim_engine *e, struct sim_result *res,
 				 struct ps_err *err);
+
+/* Rows go to a row stream (sim_rows.c) as each op completes, instead of
+ * the keep_ops array. */
+void sim_engine_set_rows(struct sim_engine *e, struct sim_rows *rows);
 
 /* Block replay (on by default): identical op blocks entered in the same
  * relative state reuse the recorded timing. Off: every unit is stepped. */

@@ -73,12 +73,19 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 	fprintf(fp, "%-22s %18.6e pJ\n", "energy DRAM", e->dram);
 	fprintf(fp, "%-22s %18.1f um2 (%" PRIu64 " PEs x %.1f um2)\n",
 		"PE-array area", r->array_area_um2, r->pes, r->pe_area_um2);
+	if (r->buffer_area_um2 > 0)
+		fprintf(fp, "%-22s %18.1f um2\n", "buffer area", r->buffer_area_um2);
 	if (r->area_source[0])
 		fprintf(fp, "%-22s %18s %s\n", "PE area source", "", r->area_source);
 	fprintf(fp, "%-22s %18s\n", "energy table", r->energy_table);
 	if (r->mode == SIM_MODE_CYCLE) {
 		fprintf(fp, "%-22s %18.4f (busy PE-cycles / PEs x cycles)\n",
 			"PE-array utilization", r->utilization);
+		fprintf(fp, "%-22s %18" PRIu64 " cycles, achieved %.4f of it (per op the least max(compute, DRAM)\n"
+			    "%-22s %18s of a tiling that fits the buffers); max(compute-bound, DRAM-bound) alone %" PRIu64 "\n",
+			"lower bound", r->bound_cycles,
+			r->cycles ? (double)r->bound_cycles / (double)r->cycles : 0, "", "",
+			r->bound_hw_cycles);
 		fprintf(fp, "%-22s %18.2f bits/cycle achieved\n", "DRAM bandwidth",
 			r->dram_bw_bits_per_cycle);
 		fprintf(fp, "%-22s %18" PRIu64 " records, %" PRIu64 " units\n",
@@ -101,16 +108,27 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 	}
 	if (!r->n_ops)
 		return;
-	fprintf(fp, "\n%-8s %-4s %-8s %8s %8s %8s %6s %6s %14s %14s %14s\n",
-		"phase", "lyr", "op", "M", "K", "N", "rep", "times", "cycles",
+	fprintf(fp, "\n%-8s %-7s %-8s %8s %8s %8s %6s %6s %14s %14s %14s",
+		"phase", "layers", "op", "M", "K", "N", "rep", "times", "cycles",
 		"compute", "energy_pJ");
+	if (r->mode == SIM_MODE_CYCLE)
+		fprintf(fp, " %14s %6s", "bound", "frac");
+	fputc('\n', fp);
 	for (size_t i = 0; i < r->n_ops; i++) {
 		const struct sim_op_stats *o = &r->ops[i];
-		fprintf(fp, "%-8s %-4u %-8s %8" PRIu64 " %8" PRIu64 " %8" PRIu64
-			" %6" PRIu64 " %6u %14" PRIu64 " %14" PRIu64 " %14.6e\n",
-			wl_phase_name(o->op.phase), o->op.layer, o->op.name,
+		char lyr[24];
+		if (o->layers > 1)
+			snprintf(lyr, sizeof lyr, "%u-%u", o->op.layer, o->op.layer + o->layers - 1);
+		else
+			snprintf(lyr, sizeof lyr, "%u", o->op.layer);
+		fprintf(fp, "%-8s %-7s %-8s %8" PRIu64 " %8" PRIu64 " %8" PRIu64
+			" %6" PRIu64 " %6u %14" PRIu64 " %14" PRIu64 " %14.6e",
+			wl_phase_name(o->op.phase), lyr, o->op.name,
 			o->op.M, o->op.K, o->op.N, o->op.repeat, o->times,
 			o->cycles, o->compute_cycles, o->energy_pj);
+		if (r->mode == SIM_MODE_CYCLE)
+			fprintf(fp, " %14" PRIu64 " %6.3f", sim_row_bound(o), sim_row_fraction(o));
+		fputc('\n', fp);
 	}
 }
 
@@ -129,86 +147,113 @@ static void json_queues(struct ps_json *j, const struct sim_queue_stats *q)
 	ps_json_obj_end(j);
 }
 
+/* The fields known before a run: what it is. */
+void sim_json_begin(struct ps_json *j, FILE *fp, const struct sim_result *r)
+{
+	ps_json_init(j, fp);
+	ps_json_obj_begin(j, NULL);
+	ps_json_str(j, "arch", r->arch);
+	ps_json_str(j, "model", r->model);
+	ps_json_str(j, "scenario", r->scenario);
+	ps_json_str(j, "mode", sim_mode_names[r->mode]);
+	if (r->mode == SIM_MODE_COMPAT)
+		ps_json_str(j, "compat_attention",
+			    sim_compat_attn_names[r->compat_attn]);
+	ps_json_str(j, "energy_table", r->energy_table);
+	ps_json_arr_begin(j, "ops");
+}
+
+/* One row, as it completes. */
+void sim_json_op(struct ps_json *j, const struct sim_result *r,
+		 const struct sim_op_stats *o)
+{
+	ps_json_obj_begin(j, NULL);
+	ps_json_str(j, "name", o->op.name);
+	ps_json_str(j, "phase", wl_phase_name(o->op.phase));
+	ps_json_u64(j, "layer", o->op.layer);
+	ps_json_u64(j, "layers", o->layers);
+	ps_json_u64(j, "M", o->op.M);
+	ps_json_u64(j, "K", o->op.K);
+	ps_json_u64(j, "N", o->op.N);
+	ps_json_u64(j, "repeat", o->op.repeat);
+	ps_json_u64(j, "times", o->times);
+	ps_json_u64(j, "cycles", o->cycles);
+	ps_json_u64(j, "compute_cycles", o->compute_cycles);
+	ps_json_u64(j, "dram_cycles", o->dram_cycles);
+	ps_json_num(j, "energy", o->energy_pj);
+	ps_json_u64(j, "dram_read_bytes", o->dram_read_bytes);
+	ps_json_u64(j, "dram_write_bytes", o->dram_write_bytes);
+	if (r->mode == SIM_MODE_CYCLE) {
+		ps_json_u64(j, "bound_compute_cycles", o->bound_compute);
+		ps_json_u64(j, "bound_dram_cycles", o->bound_dram);
+		ps_json_u64(j, "bound_buffers_cycles", o->bound_buffers);
+		ps_json_num(j, "bound_fraction", sim_row_fraction(o));
+		json_queues(j, o->q);
+	}
+	ps_json_obj_end(j);
+}
+
+/* The totals, after the rows. */
+void sim_json_end(struct ps_json *j, const struct sim_result *r)
+{
+	const struct energy_breakdown *e = &r->energy;
+	ps_json_arr_end(j);
+	ps_json_u64(j, "cycles", r->cycles);
+	ps_json_u64(j, "compute_cycles", r->compute_cycles);
+	ps_json_num(j, "seconds", r->seconds);
+	ps_json_u64(j, "macs", r->macs);
+	ps_json_u64(j, "dram_read_bytes", r->dram_read_bytes);
+	ps_json_u64(j, "dram_write_bytes", r->dram_write_bytes);
+	ps_json_obj_begin(j, "energy_pj");
+	ps_json_num(j, "total", e->total);
+	ps_json_num(j, "onchip", e->onchip);
+	ps_json_num(j, "compute", e->compute);
+	ps_json_num(j, "sram", e->sram);
+	ps_json_num(j, "dram", e->dram);
+	ps_json_obj_begin(j, "by_action");
+	for (int a = 0; a < SIM_ACT_N; a++)
+		ps_json_num(j, sim_action_names[a], e->by_action[a]);
+	ps_json_obj_end(j);
+	ps_json_obj_end(j);
+	ps_json_num(j, "area_um2", r->array_area_um2);
+	ps_json_num(j, "buffer_area_um2", r->buffer_area_um2);
+	ps_json_u64(j, "pes", r->pes);
+	ps_json_num(j, "pe_area_um2", r->pe_area_um2);
+	ps_json_str(j, "pe_area_source", r->area_source);
+	if (r->mode == SIM_MODE_CYCLE) {
+		ps_json_num(j, "utilization", r->utilization);
+		ps_json_num(j, "dram_bw_bits_per_cycle", r->dram_bw_bits_per_cycle);
+		ps_json_u64(j, "busy_pe_cycles", r->busy_pe_cycles);
+		ps_json_u64(j, "bound_cycles", r->bound_cycles);
+		ps_json_u64(j, "bound_hw_cycles", r->bound_hw_cycles);
+		ps_json_num(j, "bound_fraction", r->cycles ? (double)r->bound_cycles / (double)r->cycles : 0);
+		ps_json_u64(j, "instructions", r->instructions);
+		ps_json_u64(j, "units", r->units);
+		json_queues(j, r->q);
+		ps_json_arr_begin(j, "sram_bytes");
+		for (int b = 0; b < 8; b++) {
+			if (!r->sram_bytes_read[b] && !r->sram_bytes_written[b])
+				continue;
+			ps_json_obj_begin(j, NULL);
+			ps_json_u64(j, "buffer", (uint64_t)b);
+			ps_json_u64(j, "read", r->sram_bytes_read[b]);
+			ps_json_u64(j, "written", r->sram_bytes_written[b]);
+			ps_json_obj_end(j);
+		}
+		ps_json_arr_end(j);
+	}
+	ps_json_obj_end(j);
+}
+
 void sim_print_json(FILE *fp, const struct sim_result *r)
 {
 	struct ps_json j;
-	const struct energy_breakdown *e = &r->energy;
 	if (r->mode == SIM_MODE_BITTRUE) {
 		bittrue_json(fp, r);
 		return;
 	}
-	ps_json_init(&j, fp);
-	ps_json_obj_begin(&j, NULL);
-	ps_json_str(&j, "arch", r->arch);
-	ps_json_str(&j, "model", r->model);
-	ps_json_str(&j, "scenario", r->scenario);
-	ps_json_str(&j, "mode", sim_mode_names[r->mode]);
-	if (r->mode == SIM_MODE_COMPAT)
-		ps_json_str(&j, "compat_attention",
-			    sim_compat_attn_names[r->compat_attn]);
-	ps_json_str(&j, "energy_table", r->energy_table);
-	ps_json_u64(&j, "cycles", r->cycles);
-	ps_json_u64(&j, "compute_cycles", r->compute_cycles);
-	ps_json_num(&j, "seconds", r->seconds);
-	ps_json_u64(&j, "macs", r->macs);
-	ps_json_u64(&j, "dram_read_bytes", r->dram_read_bytes);
-	ps_json_u64(&j, "dram_write_bytes", r->dram_write_bytes);
-	ps_json_obj_begin(&j, "energy_pj");
-	ps_json_num(&j, "total", e->total);
-	ps_json_num(&j, "onchip", e->onchip);
-	ps_json_num(&j, "compute", e->compute);
-	ps_json_num(&j, "sram", e->sram);
-	ps_json_num(&j, "dram", e->dram);
-	ps_json_obj_begin(&j, "by_action");
-	for (int a = 0; a < SIM_ACT_N; a++)
-		ps_json_num(&j, sim_action_names[a], e->by_action[a]);
-	ps_json_obj_end(&j);
-	ps_json_obj_end(&j);
-	ps_json_num(&j, "area_um2", r->array_area_um2);
-	ps_json_u64(&j, "pes", r->pes);
-	ps_json_num(&j, "pe_area_um2", r->pe_area_um2);
-	ps_json_str(&j, "pe_area_source", r->area_source);
-	if (r->mode == SIM_MODE_CYCLE) {
-		ps_json_num(&j, "utilization", r->utilization);
-		ps_json_num(&j, "dram_bw_bits_per_cycle", r->dram_bw_bits_per_cycle);
-		ps_json_u64(&j, "busy_pe_cycles", r->busy_pe_cycles);
-		ps_json_u64(&j, "instructions", r->instructions);
-		ps_json_u64(&j, "units", r->units);
-		json_queues(&j, r->q);
-		ps_json_arr_begin(&j, "sram_bytes");
-		for (int b = 0; b < 8; b++) {
-			if (!r->sram_bytes_read[b] && !r->sram_bytes_written[b])
-				continue;
-			ps_json_obj_begin(&j, NULL);
-			ps_json_u64(&j, "buffer", (uint64_t)b);
-			ps_json_u64(&j, "read", r->sram_bytes_read[b]);
-			ps_json_u64(&j, "written", r->sram_bytes_written[b]);
-			ps_json_obj_end(&j);
-		}
-		ps_json_arr_end(&j);
-	}
-	ps_json_arr_begin(&j, "ops");
-	for (size_t i = 0; i < r->n_ops; i++) {
-		const struct sim_op_stats *o = &r->ops[i];
-		ps_json_obj_begin(&j, NULL);
-		ps_json_str(&j, "name", o->op.name);
-		ps_json_str(&j, "phase", wl_phase_name(o->op.phase));
-		ps_json_u64(&j, "layer", o->op.layer);
-		ps_json_u64(&j, "M", o->op.M);
-		ps_json_u64(&j, "K", o->op.K);
-		ps_json_u64(&j, "N", o->op.N);
-		ps_json_u64(&j, "repeat", o->op.repeat);
-		ps_json_u64(&j, "times", o->times);
-		ps_json_u64(&j, "cycles", o->cycles);
-		ps_json_u64(&j, "compute_cycles", o->compute_cycles);
-		ps_json_u64(&j, "dram_cycles", o->dram_cycles);
-		ps_json_num(&j, "energy", o->energy_pj);
-		ps_json_u64(&j, "dram_read_bytes", o->dram_read_bytes);
-		ps_json_u64(&j, "dram_write_bytes", o->dram_write_bytes);
-		if (r->mode == SIM_MODE_CYCLE)
-			json_queues(&j, o->q);
-		ps_json_obj_end(&j);
-	}
-	ps_json_arr_end(&j);
-	ps_json_obj_end(&j);
+	sim_json_begin(&j, fp, r);
+	for (size_t i = 0; i < r->n_ops; i++)
+		sim_json_op(&j, r, &r->ops[i]);
+	sim_json_end(&j, r);
 }

@@ -49,11 +49,60 @@ static void add_acts(struct sim_actions *dst, const struct sim_actions *src,
 			dst->n[p][a] += src->n[p][a] * times;
 }
 
+/* Where a run's rows go: the caller's stream, or held for res->ops. */
+struct row_out {
+	const struct sim_request *req;
+	struct sim_op_stats *ops;
+	size_t n, cap;
+	uint64_t bound, bound_hw;
+};
+
+static enum ps_status row_out(void *ctx, const struct sim_op_stats *s,
+			      struct ps_err *err)
+{
+	struct row_out *o = ctx;
+	enum ps_status st;
+	o->bound += sim_row_bound(s) * s->times;
+	o->bound_hw += (s->bound_compute > s->bound_dram ? s->bound_compute : s->bound_dram) *
+		       s->times;
+	if (o->req->on_row)
+		return o->req->on_row(o->req->row_ctx, s, err);
+	if (!o->req->keep_ops)
+		return PS_OK;
+	if ((st = ps_grow(&o->ops, &o->cap, o->n, sizeof *o->ops, 256, err)))
+		return st;
+	o->ops[o->n++] = *s;
+	return PS_OK;
+}
+
+/* The rows into the result (after everything that overwrites it). */
+static void rows_to_result(struct row_out *o, struct sim_result *res)
+{
+	free(res->ops);
+	res->ops = o->ops;
+	res->n_ops = o->n;
+	res->bound_cycles = o->bound;
+	res->bound_hw_cycles = o->bound_hw;
+	o->ops = NULL;
+}
+
+uint64_t sim_row_bound(const struct sim_op_stats *s)
+{
+	if (s->bound_buffers)
+		return s->bound_buffers;
+	return s->bound_compute > s->bound_dram ? s->bound_compute : s->bound_dram;
+}
+
+double sim_row_fraction(const struct sim_op_stats *s)
+{
+	uint64_t b = sim_row_bound(s);
+	return s->cycles && b ? (double)b / (double)s->cycles : 0;
+}
+
 static enum ps_status run_phase(const struct sim_request *req,
-				const struct cfg_energy *energy,
 				const struct wl_plan *plan, size_t pi,
 				struct sim_phase_stats *ps,
-				struct sim_result *res, size_t *ops_cap,
+				struct sim_result *res, struct sim_rows *rows,
 				struct ps_err *err)
 {
 	const struct wl_phase *ph = &plan->phases[pi];
@@ -70,32 +119,15 @@ static enum ps_status run_phase(const struct sim_request *req,
 		if (st)
 			break;
 		os.times = ph->times;
+		os.layers = 1;
 		ps->cycles += os.cycles;
 		ps->compute_cycles += os.compute_cycles;
 		res->dram_read_bytes += os.dram_read_bytes * ph->times;
 		res->dram_write_bytes += os.dram_write_bytes * ph->times;
 		res->macs += wl_op_macs(&ops[i]) * ph->times;
 		add_acts(&res->acts, &os.acts, ph->times);
-		if (!req->keep_ops)
-			continue;
-		{
-			struct energy_breakdown eb;
-			st = energy_price(energy, &os.acts, &eb, err);
-			if (st)
-				break;
-			os.energy_pj = eb.total;
-		}
-		if (res->n_ops == *ops_cap) {
-			size_t cap = *ops_cap ? *ops_cap * 2 : 256;
-			void *p = realloc(res->ops, cap * sizeof *res->ops);
-			if (!p) {
-				st = ps_errf(err, PS_ENOMEM, "out of memory");
-				break;
-			}
-			res->ops = p;
-			*ops_cap = cap;
-		}
-		res->ops[res->n_ops++] = os;
+		if ((req->keep_ops || req->on_row) && (st = sim_rows_put(rows, &os, err)))
+			break;
 	}
 	free(ops);
 	if (st)
@@ -134,6 +166,21 @@ static enum ps_status replay(const char *path, const struct cfg_arch *a,
 	return st;
 }
 
+void sim_map_prices(const struct cfg_energy *e, struct cc_prices *pr)
+{
+	for (int ph = 0; ph < 2; ph++) {
+		double u[SIM_ACT_N];
+		energy_unit_prices(e, ph, u);
+		pr[ph] = (struct cc_prices){
+			.pe_cycle = u[SIM_ACT_PE_CYCLE], .tile_read = u[SIM_ACT_SRAM_TILE_READ],
+			.weight_write64 = u[SIM_ACT_SRAM_WEIGHT_WRITE64],
+			.input_write64 = u[SIM_ACT_SRAM_INPUT_WRITE64],
+			.dram_read_bit = u[SIM_ACT_DRAM_READ_BIT],
+			.dram_write_bit = u[SIM_ACT_DRAM_WRITE_BIT],
+		};
+	}
+}
+
 /* cycle mode: compile into the engine (or replay a trace), then price. */
 static enum ps_status run_cycle(const struct sim_request *req,
 				const struct cfg_energy *energy,
@@ -142,22 +189,31 @@ static enum ps_status run_cycle(const struct sim_request *req,
 {
 	struct sim_engine *e;
 	struct cc_compile_stats cs = { 0 };
+	struct row_out ro = { req, NULL, 0, 0, 0, 0 };
+	struct sim_rows rows;
 	enum ps_status st = sim_engine_create(&e, req->arch, energy,
-					      req->compat_assumptions,
-					      req->keep_ops, err);
+					      req->compat_assumptions, false, err);
 	if (st)
 		return st;
+	sim_rows_init(&rows, req->arch, energy, req->model ? req->model->name : NULL,
+		      !req->compat_assumptions, row_out, &ro);
+	sim_engine_set_rows(e, &rows);
 	if (req->no_replay)
 		sim_engine_set_memo(e, false);
 	if (req->trace_path) {
 		st = replay(req->trace_path, req->arch, e, err);
 	} else {
-		struct cc_sink sink = { sim_engine_put, e };
+		struct cc_sink sink = { .put = sim_engine_put, .ctx = e,
+					.put_block = sim_engine_put_block,
+					.op_note = sim_engine_op_note };
+		struct cc_prices pr[2];
 		struct cc_compile_req cr = {
 			.arch = req->arch, .plan = plan, .sink = &sink,
 			.compat = req->compat_assumptions,
 			.compat_attn = req->compat_attn,
+			.prices = { &pr[0], &pr[1] },
 		};
+		sim_map_prices(energy, pr);
 		st = cc_compile(&cr, &cs, err);
 	}
 	if (!st) {
@@ -167,6 +223,9 @@ static enum ps_status run_cycle(const struct sim_request *req,
 		memcpy(scen, res->scenario, sizeof scen);
 		memcpy(et, res->energy_table, sizeof et);
 		st = sim_engine_finish(e, res, err);
+		if (!st)
+			st = sim_rows_finish(&rows, err);
+		rows_to_result(&ro, res);
 		memcpy(res->arch, arch, sizeof arch);
 		memcpy(res->model, model, sizeof model);
 		memcpy(res->scenario, scen, sizeof scen);
@@ -179,6 +238,8 @@ static enum ps_status run_cycle(const struct sim_request *req,
 				(double)(cs.dram_read_bytes + cs.dram_write_bytes) /
 				(double)cs.compulsory_bytes;
 	}
+	free(ro.ops);
+	sim_rows_free(&rows);
 	sim_engine_destroy(e);
 	return st;
 }
@@ -217,7 +278,8 @@ static enum ps_status run_compat(const struct sim_request *req,
 				 struct sim_result *res, struct ps_err *err)
 {
 	const struct cfg_arch *a = req->arch;
-	size_t ops_cap = 0;
+	struct row_out ro = { req, NULL, 0, 0, 0, 0 };
+	struct sim_rows rows;
 	enum ps_status st = PS_OK;
 
 	if (!req->model)
@@ -225,14 +287,18 @@ static enum ps_status run_compat(const struct sim_request *req,
 	res->phases = calloc(plan->n_phases ? plan->n_phases : 1, sizeof *res->phases);
 	if (!res->phases)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
+	sim_rows_init(&rows, a, energy, req->model->name, false, row_out, &ro);
 	res->n_phases = plan->n_phases;
 	for (size_t i = 0; i < plan->n_phases && !st; i++) {
 		uint64_t pes = cfg_arch_pes(a, plan->phases[i].kind);
 		if (pes > res->pes)
 			res->pes = pes;
-		st = run_phase(req, energy, plan, i, &res->phases[i], res,
-			       &ops_cap, err);
+		st = run_phase(req, plan, i, &res->phases[i], res, &rows, err);
 	}
+	if (!st)
+		st = sim_rows_finish(&rows, err);
+	sim_rows_free(&rows);
+	rows_to_result(&ro, res);
 	if (!st)
 		st = energy_price(energy, &res->acts, &res->energy, err);
 	if (st)
@@ -244,15 +310,9 @@ static enum ps_status run_compat(const struct sim_request *req,
 	return PS_OK;
 }
 
-enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
-		       struct ps_err *err)
+void sim_result_header(const struct sim_request *req, struct sim_result *res)
 {
-	struct wl_plan plan = { 0 };
-	struct cfg_energy own;
-	const struct cfg_energy *energy = req->energy;
 	const struct cfg_arch *a = req->arch;
-	enum ps_status st;
-
 	memset(res, 0, sizeof *res);
 	snprintf(res->arch, sizeof res->arch, "%s", a->name);
 	if (req->model)
@@ -270,6 +330,21 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 	res->mode = req->mode;
 	res->compat_attn = req->compat_attn;
 	res->arch_digest = a->digest;
+	snprintf(res->energy_table, sizeof res->energy_table, "%s",
+		 req->energy ? req->energy->id : a->energy_table);
+	snprintf(res->area_source, sizeof res->area_source, "%s", a->pe.area_source);
+}
+
+enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
+		       struct ps_err *err)
+{
+	struct wl_plan plan = { 0 };
+	struct cfg_energy own;
+	const struct cfg_energy *energy = req->energy;
+	const struct cfg_arch *a = req->arch;
+	enum ps_status st;
+
+	sim_result_header(req, res);
 	if (!energy) {
 		st = sim_load_energy(a, &own, err);
 		if (st)
@@ -304,6 +379,9 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 		}
 	}
 	wl_plan_free(&plan);
+	if (!st && req->mode != SIM_MODE_BITTRUE)
+		for (size_t i = 0; i < a->n_buffers; i++)
+			res->buffer_area_um2 += a->buffers[i].area_um2;
 	if (st && st != PS_ECHECK)
 		sim_result_free(res);
 	return st;

@@ -85,6 +85,7 @@ const struct pe_family pe_family_bitfusion = {
 	.summary = "BitFusion-style fusible 8/4-bit MAC: 4-bit operands at 2x per dimension",
 	.default_weights = "int4",
 	.runs = pe_baseline_runs_int8,
+	.array_modes = PE_SYSTOLIC_MODES,
 	.step_cycles = bitfusion_step_cycles,
 	.tile_timing = bitfusion_tile_timing,
 	.gemm_bt = pe_bitfusion_gemm_bt,

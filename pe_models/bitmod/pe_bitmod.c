@@ -44,17 +44,25 @@ static void bitmod_tile_timing(const struct pe_params *p,
 			       const struct pe_tile *t, bool compat,
 			       struct pe_tile_timing *out)
 {
-	/* steps, busy PE-cycles and compat cycles from the shared systolic
-	 * model; cycle-mode cycles from the bit-true array's closed form
-	 * (pe_bitmod_gemm.c), which its tests prove equal to stepping and
-	 * which already holds the per-group dequantizer */
+	/* steps, busy PE-cycles, compat cycles and SCALE-Sim's folds from the
+	 * shared systolic model; cycle-mode cycles from the bit-true array's
+	 * closed form (pe_bitmod_gemm.c), which its tests prove equal to
+	 * stepping and which already holds the per-group dequantizer: the
+	 * passes enter row 0 over `stream` edges (the next tile's follow
+	 * them), the last term reaches PE (R-1, C-1) R+C-2 edges later
+	 * (fill), and its result leaves through the PE pipeline, the
+	 * dequantizer and the shadow chain (drain). */
 	pe_systolic_timing(a, t, p->lanes, bitmod_step_cycles(p), compat, out);
-	if (!compat && p->lanes >= 1 && p->lanes <= 4 && t->m && t->n && t->k) {
+	/* (the bit-true array is the term-serial PE: a PE that takes a whole
+	 * weight per cycle is the systolic model's with one cycle per step) */
+	if (!compat && a->folds == CFG_FOLDS_OVERLAPPED && p->bit_serial &&
+	    p->lanes >= 1 && p->lanes <= 4 && t->m && t->n && t->k) {
 		uint64_t c = pe_bitmod_tile_cycles(p, a, t);
-		out->fill = out->drain = 0;
-		if (c > out->steps * bitmod_step_cycles(p))
-			out->fill = c - out->steps * bitmod_step_cycles(p);
+		uint64_t stream = pe_bitmod_tile_stream(p, a, t);
+		out->fill = (a->rows ? a->rows - 1 : 0) + (a->cols ? a->cols - 1 : 0);
+		out->drain = c - stream - out->fill;
 		out->cycles = c;
+		out->interval = stream;
 	}
 }
 
@@ -120,6 +128,9 @@ const struct pe_family pe_family_bitmod = {
 	.cfg_defaults = &bitmod_defaults,
 	.cfg_size = sizeof(struct pe_bitmod_arch),
 	.default_weights = "bitmod4",
+	/* the bit-true array is output-stationary (pe_bitmod_array.c) */
+	.array_modes = PE_DF(CFG_DF_OS) | PE_FOLDS(CFG_FOLDS_OVERLAPPED) |
+		       PE_FOLDS(CFG_FOLDS_SCALESIM),
 	.runs = bitmod_runs,
 	.params = bitmod_params,
 	.layout = bitmod_layout,

@@ -219,6 +219,11 @@ enum ps_status pe_bitmod_run_gemm(const struct pe_params *p,
 uint64_t pe_bitmod_tile_cycles(const struct pe_params *p,
 			       const struct pe_array *a,
 			       const struct pe_tile *t);
+/* The edges the tile's passes take to enter row 0 (passes x P, README
+ * "Timing"): the next tile's first pass may follow right after. */
+uint64_t pe_bitmod_tile_stream(const struct pe_params *p,
+			       const struct pe_array *a,
+			       const struct pe_tile *t);
 
 /* pe_ops.gemm_bt (pe.h): the compiler's quantized GEMM through
  * pe_bitmod_run_gemm (pe_bitmod_bt_gemm.c: bitmod3/4 data as is, per-group

@@ -81,6 +81,15 @@ uint64_t pe_bitmod_tile_cycles(const struct pe_params *p,
 	return s.stream + (s.R - 1) + 2 * (s.C - 1) + PE_BITMOD_PIPE + s.SB + 2;
 }
 
+uint64_t pe_bitmod_tile_stream(const struct pe_params *p,
+			       const struct pe_array *a,
+			       const struct pe_tile *t)
+{
+	struct sched s;
+	sched_init(p, a, t->m, t->n, t->k, &s);
+	return s.stream;
+}
+
 /* Where stream index i falls: pass, group, term cycle within the group. */
 struct at {
 	bool term;

@@ -55,11 +55,27 @@ static void fl_tile_timing(const struct pe_params *p, const struct pe_array *a,
 	/* DSP-cycles on kept-weight slots (empty slots of a block included) */
 	out->busy_pe_cycles = cdiv(t->m, 2) * cdiv(t->k, PE_FL_M) * t->n * N;
 	if (compat) {
-		out->cycles = out->steps;
+		out->cycles = out->interval = out->steps;
 		return;
 	}
+	/* one wavefront enters per cycle; the next tile's follow them */
 	out->cycles = pe_flightllm_tile_cycles(D, C, N, t->m, t->n, t->k);
-	out->fill = out->cycles - out->steps;
+	out->interval = out->steps;
+	out->drain = out->cycles - out->steps;
+}
+
+/* Per wavefront every DSP takes one kept weight (rows x cols of them) and
+ * each of the cols slots' chains the 16 activations of the two packed
+ * tokens of its K block (the generic lanes-per-PE reads would count a
+ * chain's depth of weights per DSP). */
+static void fl_read_bits(const struct cfg_arch *a, const struct pe_array *arr,
+			 const struct pe_tile *t, const struct pe_tile_timing *tt,
+			 uint32_t wbits, uint32_t abits, uint64_t *w, uint64_t *x)
+{
+	(void)a;
+	(void)t;
+	*w = tt->steps * arr->rows * arr->cols * wbits;
+	*x = tt->steps * 2 * PE_FL_M * abits;
 }
 
 /* ---- bit-true GEMM ---- */
@@ -246,11 +262,14 @@ const struct pe_family pe_family_flightllm = {
 	.folder = "flightllm",
 	.summary = "FlightLLM CSD chain: DSP48E2 INT8x2 packed MACs, N:16 sparse MUX, reduction nodes",
 	.default_weights = "nm2of16-int4",
+	/* chains of DSPs, each output's sum in its chain: no systolic folds */
+	.array_modes = PE_DF(CFG_DF_OS) | PE_FOLDS(CFG_FOLDS_OVERLAPPED),
 	.runs = fl_runs,
 	.check = fl_check,
 	.layout = fl_layout,
 	.step_cycles = fl_step_cycles,
 	.tile_timing = fl_tile_timing,
+	.read_bits = fl_read_bits,
 	.gemm_bt = fl_gemm_bt,
 	.bt_models = fl_bt,
 };

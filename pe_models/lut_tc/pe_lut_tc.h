@@ -123,6 +123,7 @@ struct pe_lut_tc_timing {
 	uint64_t cycles;	/* as pe_lut_tc_run.mm_cycles */
 	uint64_t passes, segments, planes, fill, drain, stall;
 	uint64_t read_words;	/* per segment */
+	uint64_t interval;	/* sum of max(P_j, D): the next tile may follow */
 };
 
 /* Timing of an m x n x k tile of W-bit weights, groups of `group` along K

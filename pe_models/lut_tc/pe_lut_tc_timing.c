@@ -71,6 +71,7 @@ void pe_lut_tc_timing(const struct pe_lut_tc_shape *sh, uint64_t m, uint64_t n,
 	out->read_words = D;
 	sum = out->passes * (full * max64(pf, D) + (rem ? max64(pr, D) : 0));
 	out->cycles = out->fill + p0 + (sum - max64(p0, D)) + D;
+	out->interval = sum;
 	out->stall = out->cycles - out->fill - out->drain - out->planes;
 }
 
@@ -144,12 +145,15 @@ static void lut_tc_tile_timing(const struct pe_params *p,
 	out->steps = lt.passes * cdiv(t->k, sh.K);
 	out->busy_pe_cycles = t->m * t->n * cdiv(t->k, sh.K) * W;
 	if (compat) {
-		out->cycles = out->steps * W;
+		out->cycles = out->interval = out->steps * W;
 		return;
 	}
+	/* segments commit at least D cycles apart, the next tile's first one
+	 * too: the tile holds the planes' issue for sum max(P_j, D) */
 	out->cycles = lt.cycles;
 	out->fill = lt.fill;
 	out->drain = lt.drain;
+	out->interval = lt.interval;
 }
 
 /* ---- the family descriptor ---- */
@@ -210,6 +214,8 @@ const struct pe_family pe_family_lut_tc = {
 	.cfg_defaults = &lut_tc_defaults,
 	.cfg_size = sizeof(struct pe_lut_tc_arch),
 	.default_weights = "lut-int2",
+	/* the tile accumulates outputs in place (output-stationary) */
+	.array_modes = PE_DF(CFG_DF_OS) | PE_FOLDS(CFG_FOLDS_OVERLAPPED),
 	.runs = lut_tc_runs,
 	.params = lut_tc_params,
 	.layout = lut_tc_layout,

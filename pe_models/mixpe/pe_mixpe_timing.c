@@ -124,6 +124,9 @@ const struct pe_family pe_family_mixpe = {
 	.folder = "mixpe",
 	.summary = "MixPE shift&add PE: INT2/4 weights x INT8/FP16, all weight bits per cycle, dequantize after the group",
 	.default_weights = "mixpe-int4",
+	/* the bit-true array is output-stationary (pe_mixpe_array.c) */
+	.array_modes = PE_DF(CFG_DF_OS) | PE_FOLDS(CFG_FOLDS_OVERLAPPED) |
+		       PE_FOLDS(CFG_FOLDS_SCALESIM),
 	.runs = mixpe_runs,
 	.layout = mixpe_layout,
 	.step_cycles = mixpe_step_cycles,

@@ -273,7 +273,7 @@ static enum ps_status gemm_sched(struct mx_stim *st, const struct pe_params *p,
 				 unsigned dim, struct ps_err *err)
 {
 	struct mx_gemm *gm = &st->gm;
-	struct pe_array arr = { dim, dim, CFG_DF_OS };
+	struct pe_array arr = { dim, dim, CFG_DF_OS, 0 };
 	struct pe_mixpe_sched *s = &gm->s;
 	enum ps_status rc = pe_mixpe_sched_init(p, &arr, &gm->g, s, err);
 	if (rc)
@@ -926,7 +926,7 @@ static enum ps_status use_gemm(void *vst, const struct pe_gemm *g, struct ps_err
 	const struct fmt_desc *d = g->fmt >= 0 ? fmt_get(g->fmt) : NULL;
 	struct pe_mixpe_sched s;
 	struct pe_mixpe_gemm probe = { 1, 1, 1, NULL, NULL, NULL, NULL, NULL };
-	struct pe_array one = { 1, 1, CFG_DF_OS };
+	struct pe_array one = { 1, 1, CFG_DF_OS, 0 };
 	enum ps_status rc;
 	double mx = 0;
 

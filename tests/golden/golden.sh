@@ -29,8 +29,8 @@ for a in $presets; do
 		"$pesim" run --arch "$a" --model "$1" --scenario "$2" --json >"$out/j"
 		echo "exit $?"
 		# the summary as printed, the per-op rows by digest (MBs of them)
-		sed 's/,"ops":\[.*$//' "$out/j"; echo
-		echo "ops sha256 $(sed -n 's/^.*,"ops":\[/[/p' "$out/j" | sha256sum | cut -c1-64)"
+		sed 's/"ops":\[[^]]*\],//' "$out/j"
+		echo "ops sha256 $(grep -o '"ops":\[[^]]*\]' "$out/j" | sha256sum | cut -c1-64)"
 	done
 done >"$out/run-json.txt" 2>&1
 

@@ -1073,12 +1073,43 @@ static void test_closed_form(void **state)
 	struct pe_params p = { .lanes = 4, .bit_serial = true,
 			       .weight_bits = 4.0625, .group_size = 128,
 			       .scale_bits = 8 };
-	struct pe_array pre = { 32, 32, CFG_DF_OS }, dec = { 64, 16, CFG_DF_OS };
+	struct pe_array pre = { 32, 32, CFG_DF_OS, 0 }, dec = { 64, 16, CFG_DF_OS, 0 };
 	closed_form_case(&s, &p, &pre, &widths[2], 40, 70, 256, 128);
 	p.weight_bits = 3.0625;
 	closed_form_case(&s, &p, &dec, &widths[1], 1, 130, 384, 128);
 	p.weight_bits = 6.0625;
 	closed_form_case(&s, &p, &pre, &widths[3], 33, 5, 512, 128);
+}
+
+/* Absolute cycles counted by hand from the schedule (pe_bitmod_gemm.c,
+ * README.md "Schedule and timing"), the stepped array run on each: a pass
+ * is its groups' slots (max(terms of a group, scale bits)) after idle
+ * cycles up to 2C-1 (so that the shadow chains never collide); the last
+ * term enters PE (R-1,C-1) R+C-2 edges after row 0 column 0 sees it, its
+ * output is valid 3 + SB edges later, loads the slot on the next edge,
+ * shifts C-1 times to the left edge and leaves on the edge after:
+ * cycles = passes x P + (R-1) + 2(C-1) + 3 + SB + 2.
+ *   1x8 array, 4 lanes, 4-bit weights (2 terms), SB 8, M 8, N 1, K 4 (one
+ *   group): a group is 1 lane-group x 2 terms, its slot max(2, 8) = 8; the
+ *   pass is padded to 2C-1 = 15: 15 + 0 + 14 + 3 + 8 + 2 = 42; with M 16
+ *   two passes: 30 + 27 = 57.
+ *   2x2 array, M 2, N 4, K 256 in groups of 128: slot max(32 x 2, 8) = 64,
+ *   P = 128 (> 2C-1 = 3), 2 passes (N 4 over 2 rows): 256 + 1 + 2 + 13 = 272.
+ * The pad of 2C (not 2C-1) would make the first 43 and 59. */
+static void test_hand_counts(void **state)
+{
+	uint64_t s = 77;
+	struct pe_params p = { .lanes = 4, .bit_serial = true, .weight_bits = 4.0625,
+			       .group_size = 128, .scale_bits = 8 };
+	struct pe_array row = { 1, 8, CFG_DF_OS, 0 }, sq = { 2, 2, CFG_DF_OS, 0 };
+	(void)state;
+	assert_int_equal(pe_bitmod_tile_cycles(&p, &row, &(struct pe_tile){ 8, 1, 4 }), 42);
+	assert_int_equal(pe_bitmod_tile_cycles(&p, &row, &(struct pe_tile){ 16, 1, 4 }), 57);
+	assert_int_equal(pe_bitmod_tile_cycles(&p, &sq, &(struct pe_tile){ 2, 4, 256 }), 272);
+	/* and stepping counts the same (closed_form_case: stepped == closed) */
+	closed_form_case(&s, &p, &row, &widths[2], 8, 1, 4, 128);
+	closed_form_case(&s, &p, &row, &widths[2], 16, 1, 4, 128);
+	closed_form_case(&s, &p, &sq, &widths[2], 2, 4, 256, 128);
 }
 
 /* A BitMoD-quantized Llama-like layer (cc_quant bitmod4 / bitmod3) on the
@@ -1237,7 +1268,7 @@ static double bt_sqnr(const char *spec, double bits, const struct pe_array *arr,
 
 static void test_gemm_bt(void **state)
 {
-	struct pe_array arr = { 8, 8, CFG_DF_OS };
+	struct pe_array arr = { 8, 8, CFG_DF_OS, 0 };
 	double s4, s6;
 	(void)state;
 	s4 = bt_sqnr("bitmod4", 4.0625, &arr, 5, 12, 384);
@@ -1295,6 +1326,7 @@ int main(void)
 		cmocka_unit_test(test_bt_pe_ports),
 		cmocka_unit_test(test_bt_array_ports),
 		cmocka_unit_test(test_closed_form),
+		cmocka_unit_test(test_hand_counts),
 		cmocka_unit_test(test_gemm_quant),
 		cmocka_unit_test(test_gemm_bt),
 		cmocka_unit_test(test_errors),

@@ -1,7 +1,10 @@
 /* test_engine.c - the cycle-level engine on timelines counted by hand
  * (tests/data/arch/tiny-os.yaml: 2x2 output-stationary FP16 MACs, a tile
- * m x n x k with m, n <= 2 takes k + fill 2 + drain 2 cycles; DRAM moves 8
- * bytes per cycle with 10 cycles of latency), buffer and token errors, and
+ * m x n x k with m, n <= 2 takes k + fill 2 + drain 2 cycles: the array
+ * takes the next tile k cycles after this one started (its interval), the
+ * operands are consumed at k + 2 (slot tokens), the results are out at
+ * k + 4; DRAM moves 8 bytes per cycle with 10 cycles of latency), buffer
+ * and token errors, and
  * cycle mode under the compat assumptions equal to the compat model for
  * every BitMoD preset, model and scenario. */
 #include <setjmp.h>
@@ -81,7 +84,8 @@ static enum ps_status run(struct fix *f, const struct trace_insn *ins, size_t n,
 }
 
 /* DRAM-bound: W 64 B (cycles 0-8), A 64 B (8-16, data at 16 + 10 = 26),
- * MM k=8 from 26 for 8 + 2 + 2 = 12 -> 38, ST 8 B: 38-39. */
+ * MM k=8 from 26, results at 26 + 8 + 2 + 2 = 38, ST 8 B: 38-39; the
+ * array issued for 8 cycles (compute). */
 static void test_dram_bound(void **state)
 {
 	struct fix *f = *state;
@@ -91,13 +95,14 @@ static void test_dram_bound(void **state)
 	struct ps_err err;
 	assert_int_equal(run(f, t, 5, false, &r, &err), PS_OK);
 	assert_int_equal(r.cycles, 39);
-	assert_int_equal(r.compute_cycles, 12);
+	assert_int_equal(r.compute_cycles, 8);
 	assert_int_equal(r.q[SIM_Q_LOAD].busy, 16);
 	assert_int_equal(r.q[SIM_Q_COMPUTE].stall[SIM_STALL_DATA], 26);
 	assert_int_equal(r.q[SIM_Q_STORE].stall[SIM_STALL_COMPUTE], 38);
 	assert_int_equal(r.dram_read_bytes, 128);
 	assert_int_equal(r.dram_write_bytes, 8);
-	/* energy: PE 4 PEs x 12 cycles x 1 pJ x 1.5 = 72; tile reads 8 x 10;
+	/* energy: PE 4 PEs x (8 issue + 2 fill + 2 drain) cycles x 1 pJ x
+	 * 1.5 = 72; tile reads 8 x 10;
 	 * weight writes 8 x 2, input writes (8 + 1) x 3; DRAM 136 B x 8 x 1 */
 	assert_true(r.energy.compute == 72.0);
 	assert_true(r.energy.sram == 80.0 + 16.0 + 27.0);
@@ -106,8 +111,9 @@ static void test_dram_bound(void **state)
 }
 
 /* Buffer ports: a 16-bit weight port makes the 2x2 array wait for operands
- * (8 steps x 2 rows x 16 bits = 256 bits = 16 cycles > 12) and the DMA
- * fill the weight buffer at 2 bytes a cycle (64 B: 32 cycles > 8). */
+ * (8 steps x 2 rows x 16 bits = 256 bits = 16 cycles > its 8 of issue:
+ * the tile stretches by 8) and the DMA fill the weight buffer at 2 bytes a
+ * cycle (64 B: 32 cycles > 8). */
 static void test_port_width(void **state)
 {
 	struct fix *f = *state;
@@ -118,8 +124,9 @@ static void test_port_width(void **state)
 	f->a.buffers[0].port_bits = 16;
 	assert_int_equal(run(f, t, 5, false, &r, &err), PS_OK);
 	f->a.buffers[0].port_bits = 0;
-	/* W 0-32, A 32-40 (data at 50), MM 50-66, ST 66-67 */
-	assert_int_equal(r.cycles, 67);
+	/* W 0-32, A 32-40 (data at 50), MM from 50, results at 50 + 12 + 8
+	 * = 70, ST 70-71 */
+	assert_int_equal(r.cycles, 71);
 	assert_int_equal(r.compute_cycles, 16);
 	assert_int_equal(r.sram_bytes_written[0], 64);
 	assert_int_equal(r.sram_bytes_read[0], 32);	/* 256 bits */
@@ -128,8 +135,8 @@ static void test_port_width(void **state)
 	free(r.ops);
 }
 
-/* Compute-bound: W 8 B (0-1), A 8 B (1-2, data at 12), MM k=100: 12-116,
- * ST 116-117. */
+/* Compute-bound: W 8 B (0-1), A 8 B (1-2, data at 12), MM k=100 from 12
+ * (100 cycles of issue), results at 116, ST 116-117. */
 static void test_compute_bound(void **state)
 {
 	struct fix *f = *state;
@@ -139,17 +146,21 @@ static void test_compute_bound(void **state)
 	struct ps_err err;
 	assert_int_equal(run(f, t, 5, false, &r, &err), PS_OK);
 	assert_int_equal(r.cycles, 117);
-	assert_int_equal(r.compute_cycles, 104);
+	assert_int_equal(r.compute_cycles, 100);
 	assert_true(r.utilization > 0.85);	/* 400 busy PE-cycles / (4 x 117) */
 	assert_int_equal(r.busy_pe_cycles, 400);
 	free(r.ops);
 }
 
-/* Four iterations: A 80 B (10 cycles), MM k=16 (20 cycles), latency 0.
- * One slot: every load waits for the previous MM: loads 0-10, 30-40, 60-70,
- * 90-100; MMs 10-30, 40-60, 70-90, 100-120 -> 120 cycles, 60 of them a
- * load stalled on the full buffer. Two slots: loads 0-10, 10-20, 30-40,
- * 50-60; MMs 10-30, 30-50, 50-70, 70-90 -> 90: the loads hide. */
+/* Four iterations: A 80 B (10 cycles), MM k=16 (interval 16, operands
+ * consumed at 18, results at 20), latency 0, after the W tile (0-1).
+ * One slot: every load waits for the previous MM's operands: loads 1-11,
+ * 29-39, 57-67, 85-95; MMs at 11, 39, 67, 95 -> results at 115; three
+ * loads wait 18 cycles each for the buffer. Two slots (a double-buffered
+ * input buffer): loads 1-11, 11-21, 29-39 (MM 1 consumed at 29), 45-55
+ * (MM 2 at 45); MMs at 11, 27, 43, 59 back to back -> 79: the loads hide
+ * behind the array, which waited only for the first (11 cycles). A trace
+ * with two slots in a buffer that is not double-buffered is refused. */
 static void test_double_buffering(void **state)
 {
 	struct fix *f = *state;
@@ -162,16 +173,21 @@ static void test_double_buffering(void **state)
 	struct sim_result r;
 	struct ps_err err;
 	f->a.dram.latency_cycles = 0;
-	/* the W tile load (1 cycle) shifts everything by one */
 	assert_int_equal(run(f, one, 5, false, &r, &err), PS_OK);
-	assert_int_equal(r.cycles, 121);
-	assert_int_equal(r.q[SIM_Q_LOAD].stall[SIM_STALL_BUFFER], 60);
+	assert_int_equal(r.cycles, 115);
+	assert_int_equal(r.q[SIM_Q_LOAD].stall[SIM_STALL_BUFFER], 54);
 	free(r.ops);
+	assert_int_equal(run(f, two, 5, false, &r, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "buffer 'input' is not double-buffered"));
+	f->a.buffers[1].double_buffered = true;
+	f->a.buffers[1].banks = 2;
 	assert_int_equal(run(f, two, 5, false, &r, &err), PS_OK);
-	assert_int_equal(r.cycles, 91);
-	assert_int_equal(r.q[SIM_Q_LOAD].stall[SIM_STALL_BUFFER], 20);
+	assert_int_equal(r.cycles, 79);
+	assert_int_equal(r.q[SIM_Q_LOAD].stall[SIM_STALL_BUFFER], 14);
 	assert_int_equal(r.q[SIM_Q_COMPUTE].stall[SIM_STALL_DATA], 11);
 	free(r.ops);
+	f->a.buffers[1].double_buffered = false;
+	f->a.buffers[1].banks = 1;
 	f->a.dram.latency_cycles = 10;
 }
 
@@ -290,6 +306,8 @@ static void test_memo_exact(void **state)
 		assert_int_equal(sim_engine_create(&e, &a, &en, false, false, &err), PS_OK);
 		sim_engine_set_memo(e, i == 0);
 		sink.put = sim_engine_put;
+		sink.put_block = NULL;
+		sink.op_note = NULL;
 		sink.ctx = e;
 		assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);
 		wl_plan_free(&plan);
@@ -307,6 +325,91 @@ static void test_memo_exact(void **state)
 	assert_memory_equal(&r[0].acts, &r[1].acts, sizeof r[0].acts);
 }
 
+/* SCALE-Sim's convention through the whole run: a one-fold GEMM (2x2
+ * array, M = N = 2, K = 100) with memory that never limits takes SCALE-Sim
+ * v2's per-fold count of array cycles, R + C + K - 2 = 102 (v2 prints 101,
+ * the index of its last cycle); the run adds the two operand loads before
+ * it and the store after it (a cycle each: pesim's DMA moves whole
+ * cycles). Overlapped folds give the fold 100 + fill 2 + drain 2 = 104. */
+static void test_scalesim_one_tile(void **state)
+{
+	struct fix *f = *state;
+	struct sim_result r;
+	struct ps_err err;
+	struct cfg_arch a = f->a;
+	struct sim_request rq = { .arch = &a, .energy = &f->e, .M = 2, .K = 100, .N = 2,
+				  .mode = SIM_MODE_CYCLE };
+	a.array.folds = CFG_FOLDS_SCALESIM;
+	a.dram.bits_per_cycle = 1u << 20;
+	a.dram.latency_cycles = 0;
+	assert_int_equal(sim_run(&rq, &r, &err), PS_OK);
+	assert_int_equal(r.compute_cycles, 2 + 2 + 100 - 2);
+	assert_int_equal(r.cycles, 2 + 102 + 1);
+	sim_result_free(&r);
+	a.array.folds = CFG_FOLDS_OVERLAPPED;
+	assert_int_equal(sim_run(&rq, &r, &err), PS_OK);
+	assert_int_equal(r.compute_cycles, 100);	/* the array's issue */
+	assert_int_equal(r.cycles, 2 + 104 + 1);
+	sim_result_free(&r);
+}
+
+/* Rows of a generate fold equal consecutive layers into one (layers,
+ * times) and still add up to the run; streamed rows are the held ones. */
+struct rowlog {
+	struct sim_op_stats r[256];
+	size_t n;
+};
+
+static enum ps_status log_row(void *ctx, const struct sim_op_stats *s, struct ps_err *err)
+{
+	struct rowlog *l = ctx;
+	(void)err;
+	if (l->n < 256)
+		l->r[l->n++] = *s;
+	return PS_OK;
+}
+
+static void test_rows_fold(void **state)
+{
+	struct cfg_arch a;
+	struct cfg_energy en;
+	struct wl_model m;
+	struct wl_scenario sc;
+	struct sim_result r, r2;
+	struct ps_err err;
+	static struct rowlog log;
+	uint64_t sum = 0, layers = 0;
+	(void)state;
+	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", &a, &err), PS_OK);
+	assert_int_equal(sim_load_energy(&a, &en, &err), PS_OK);
+	assert_int_equal(wl_model_find("llama-2-7b", &m, &err), PS_OK);
+	assert_int_equal(wl_scenario_parse("generate:16+3", &sc, &err), PS_OK);
+	{
+		struct sim_request rq = { .arch = &a, .energy = &en, .model = &m, .scenario = &sc,
+					  .mode = SIM_MODE_CYCLE, .keep_ops = true };
+		assert_int_equal(sim_run(&rq, &r, &err), PS_OK);
+		rq.on_row = log_row;
+		rq.row_ctx = &log;
+		assert_int_equal(sim_run(&rq, &r2, &err), PS_OK);
+	}
+	/* 4 phases x (layer 0, layers 1-31, lm_head) x their ops, not 4 x 289 */
+	assert_true(r.n_ops < 4 * 20);
+	assert_int_equal(r2.n_ops, 0);
+	assert_int_equal(log.n, r.n_ops);
+	for (size_t i = 0; i < r.n_ops; i++) {
+		sum += r.ops[i].cycles * r.ops[i].times;
+		if (r.ops[i].op.cls == WL_OP_QKV)
+			layers += r.ops[i].layers;
+		assert_memory_equal(&r.ops[i], &log.r[i], sizeof r.ops[i]);
+	}
+	assert_int_equal(sum, r.cycles);
+	assert_int_equal(layers, 4 * 32 * 3);	/* q, k, v of 32 layers, 4 phases */
+	assert_int_equal(r.bound_cycles, r2.bound_cycles);
+	assert_true(r.bound_cycles <= r.cycles && r.bound_cycles >= r.bound_hw_cycles);
+	sim_result_free(&r);
+	sim_result_free(&r2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -319,6 +422,8 @@ int main(void)
 		cmocka_unit_test(test_compat_switch),
 		cmocka_unit_test(test_cycle_equals_compat),
 		cmocka_unit_test(test_memo_exact),
+		cmocka_unit_test(test_scalesim_one_tile),
+		cmocka_unit_test(test_rows_fold),
 	};
 	return cmocka_run_group_tests_name("engine", tests, setup, NULL);
 }

@@ -171,12 +171,12 @@ static void block_totals(const struct vec *v, uint64_t *macs, uint64_t *loaded,
 static void check_gemm(const struct cfg_arch *a, uint64_t M, uint64_t K, uint64_t N,
 		       int phase, int kind)
 {
-	struct cc_gemm g = { M, K, N, phase, kind, pe_weight_bits(a, NULL, phase), NULL };
+	struct cc_gemm g = { M, K, N, phase, kind, pe_weight_bits(a, NULL, phase), NULL, NULL, 1 };
 	struct cc_mapping m;
 	struct wl_op op;
 	struct ps_err err;
 	struct vec v1 = { 0 }, v2 = { 0 };
-	struct cc_sink s1 = { vec_put, &v1 }, s2 = { vec_put, &v2 };
+	struct cc_sink s1 = { .put = vec_put, .ctx = &v1 }, s2 = { .put = vec_put, .ctx = &v2 };
 	struct cc_emit_opts o1 = { 0 }, o2 = { .no_shortcut = true };
 	uint64_t macs, ld, st, macs2, ld2, st2;
 	bool small;
@@ -263,7 +263,7 @@ static void test_random_shapes(void **state)
 static void test_infeasible(void **state)
 {
 	struct cfg_arch a;
-	struct cc_gemm g = { 64, 4096, 64, WL_PREFILL, WL_LINEAR, 8, NULL };
+	struct cc_gemm g = { 64, 4096, 64, WL_PREFILL, WL_LINEAR, 8, NULL, NULL, 1 };
 	struct cc_mapping m;
 	struct ps_err err;
 	(void)state;
@@ -316,11 +316,77 @@ static void test_model_trace_totals(void **state)
 	remove(path);
 }
 
+/* The objective: ranking by traffic never moves more bytes than ranking
+ * by cycles, and ranking by cycles never estimates more cycles; a full-
+ * width tile is chosen whenever one is as good (MixPE W4A8's 64x64 array
+ * on 64x4096x12288 spans the array; so does every mapping below, where a
+ * full-width tile fits and ranks within the tie band). */
+static void test_objective_and_width(void **state)
+{
+	static const char *const archs[] = {
+		PESIM_SRCDIR "/configs/arch/mixpe/w4a8-64x64.yaml",
+		PESIM_SRCDIR "/configs/arch/bitmod/fp16.yaml",
+		PESIM_SRCDIR "/configs/arch/baseline/int8-ws-32x32.yaml",
+		PESIM_SRCDIR "/configs/arch/flightllm/csd-2of16.yaml",
+	};
+	static const uint64_t shapes[][3] = {
+		{ 64, 4096, 12288 }, { 256, 4096, 11008 }, { 1, 11008, 4096 },
+		{ 512, 28672, 8192 }, { 8192, 8192, 32768 }, { 16, 128, 2048 },
+	};
+	(void)state;
+	for (size_t ai = 0; ai < sizeof archs / sizeof *archs; ai++) {
+		struct cfg_arch a;
+		struct ps_err err;
+		assert_int_equal(pe_arch_load(archs[ai], &a, &err), PS_OK);
+		for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++) {
+			const struct cfg_shape *sh = cfg_arch_shape(&a, WL_PREFILL);
+			struct cc_gemm g = { shapes[si][0], shapes[si][1], shapes[si][2], WL_PREFILL,
+					     WL_LINEAR, pe_weight_bits(&a, NULL, 0), NULL, NULL, 1 };
+			struct cc_mapping cyc, trf, wide;
+			a.mapper.objective = CFG_MAP_CYCLES;
+			assert_int_equal(cc_map_gemm(&a, &g, &cyc, &err), PS_OK);
+			a.mapper.objective = CFG_MAP_TRAFFIC;
+			assert_int_equal(cc_map_gemm(&a, &g, &trf, &err), PS_OK);
+			a.mapper.objective = CFG_MAP_CYCLES;
+			assert_true(cyc.feasible && trf.feasible);
+			assert_true(trf.dram_read_bytes + trf.dram_write_bytes <=
+				    cyc.dram_read_bytes + cyc.dram_write_bytes);
+			assert_true(cyc.est_cycles <= trf.est_cycles + trf.est_cycles / 64);
+			/* the same mapping with its tiles widened to the array: if it
+			 * fits and ranks in the tie band, the mapper took a full-width
+			 * tile */
+			if (cyc.Mt >= (g.M < sh->cols ? g.M : sh->cols) &&
+			    cyc.Nt >= (g.N < sh->rows ? g.N : sh->rows))
+				continue;
+			if (cc_map_eval(&a, &g, &cyc.layout,
+					cyc.Mt < sh->cols ? (g.M < sh->cols ? g.M : sh->cols) : cyc.Mt,
+					cyc.Kt,
+					cyc.Nt < sh->rows ? (g.N < sh->rows ? g.N : sh->rows) : cyc.Nt,
+					cyc.order, cyc.slots_w, cyc.slots_a, cyc.slots_o, &wide))
+				assert_true(wide.est_cycles > cyc.est_cycles + cyc.est_cycles / 64 ||
+					    wide.dram_read_bytes + wide.dram_write_bytes >
+						    cyc.dram_read_bytes + cyc.dram_write_bytes);
+		}
+	}
+	/* the case: MixPE W4A8 on 64x4096x12288 spans its 64x64 array */
+	{
+		struct cfg_arch a;
+		struct ps_err err;
+		struct cc_mapping m;
+		assert_int_equal(pe_arch_load(archs[0], &a, &err), PS_OK);
+		struct cc_gemm g = { 64, 4096, 12288, WL_PREFILL, WL_LINEAR,
+				     pe_weight_bits(&a, NULL, 0), NULL, NULL, 1 };
+		assert_int_equal(cc_map_gemm(&a, &g, &m, &err), PS_OK);
+		assert_true(m.Mt >= 64 && m.Nt >= 64);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_random_shapes),
 		cmocka_unit_test(test_infeasible),
+		cmocka_unit_test(test_objective_and_width),
 		cmocka_unit_test(test_model_trace_totals),
 	};
 	return cmocka_run_group_tests_name("map", tests, NULL, NULL);

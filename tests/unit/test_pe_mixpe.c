@@ -763,7 +763,7 @@ static void test_closed_form(void **state)
 	rng_state = 0xc105ed;
 	for (int it = 0; it < 300; it++) {
 		struct tcfg c = { 2 + rn(3), 1u << rn(3), rn(2), 0 };
-		struct pe_array arr = { 1 + rn(6), 1 + rn(6), CFG_DF_OS };
+		struct pe_array arr = { 1 + rn(6), 1 + rn(6), CFG_DF_OS, 0 };
 		struct pe_params p;
 		struct pe_tile tile;
 		struct pe_tile_timing tt;
@@ -795,7 +795,7 @@ static void test_closed_form(void **state)
 static void test_array_bt(void **state)
 {
 	const struct pe_bt_ops *ops = pe_bt_find("mixpe_array");
-	struct pe_array arr = { 4, 4, CFG_DF_OS };
+	struct pe_array arr = { 4, 4, CFG_DF_OS, 0 };
 	(void)state;
 	assert_non_null(ops);
 	assert_int_equal(ops->n_in, 11);
@@ -886,7 +886,7 @@ static void test_quantized_gemm(void **state)
 	struct ps_err err;
 	float *w = malloc(N * K * sizeof *w), *a = malloc(M * K * sizeof *a);
 	double *ref = malloc(M * N * sizeof *ref), amax = 0, sa;
-	struct pe_array arr = { 8, 8, CFG_DF_OS };
+	struct pe_array arr = { 8, 8, CFG_DF_OS, 0 };
 	(void)state;
 
 	assert_true(w && a && ref);
@@ -960,7 +960,7 @@ static void test_timing_ops(void **state)
 	const struct pe_family *ops = pe_family_find("mixpe");
 	struct pe_params p;
 	struct pe_tile_timing tt;
-	struct pe_array a64 = { 64, 64, CFG_DF_OS }, a32 = { 32, 32, CFG_DF_OS };
+	struct pe_array a64 = { 64, 64, CFG_DF_OS, 0 }, a32 = { 32, 32, CFG_DF_OS, 0 };
 	struct pe_tile tile = { 64, 4096, 4096 };
 	uint32_t lanes, step;
 	static const struct {
@@ -1048,7 +1048,7 @@ static void test_params(void **state)
 			assert_string_not_equal(pe->ports[i].name, pe->ports[j].name);
 	}
 	{
-		struct pe_array ws = { 4, 4, CFG_DF_WS };
+		struct pe_array ws = { 4, 4, CFG_DF_WS, 0 };
 		struct pe_mixpe_gemm g = { 0 };
 		uint64_t cyc;
 		p = tparams(&W4A8);

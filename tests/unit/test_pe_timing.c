@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "pe.h"
 
@@ -297,9 +299,148 @@ static void test_registry(void **state)
 	assert_null(pe_family_find("tpu"));
 }
 
+/* ---- the closed form against the array stepped clock by clock ---- */
+
+static uint64_t rng = 20250101;
+static uint64_t rnd(uint64_t n)
+{
+	rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+	return (rng >> 33) % n;
+}
+
+/* One tile through the stepped array (pe_systolic_step): its cycles and
+ * the exact GEMM of the random INT8 operands. */
+static uint64_t stepped(const struct pe_array *a, const struct pe_tile *t, uint32_t L,
+			uint32_t step)
+{
+	int8_t *A = malloc(t->m * t->k), *W = malloc(t->k * t->n);
+	int32_t *o = malloc(t->m * t->n * sizeof *o);
+	uint64_t cyc = 0;
+	struct ps_err err;
+	assert_non_null(A);
+	assert_non_null(W);
+	assert_non_null(o);
+	for (uint64_t i = 0; i < t->m * t->k; i++)
+		A[i] = (int8_t)(rnd(256) - 128);
+	for (uint64_t i = 0; i < t->k * t->n; i++)
+		W[i] = (int8_t)(rnd(256) - 128);
+	if (pe_systolic_step(a, t, L, step, A, W, o, &cyc, &err))
+		fail_msg("%s %ux%u m%llu n%llu k%llu L%u step%u: %s",
+			 a->dataflow == CFG_DF_OS ? "OS" : "WS", a->rows, a->cols,
+			 (unsigned long long)t->m, (unsigned long long)t->n,
+			 (unsigned long long)t->k, L, step, err.msg);
+	for (uint64_t m = 0; m < t->m; m++)
+		for (uint64_t n = 0; n < t->n; n++) {
+			int32_t ref = 0;
+			for (uint64_t k = 0; k < t->k; k++)
+				ref += A[m * t->k + k] * W[k * t->n + n];
+			assert_int_equal(o[m * t->n + n], ref);
+		}
+	free(A);
+	free(W);
+	free(o);
+	return cyc;
+}
+
+/* 600 random tiles on arrays up to 5x5, lanes 1-4, 1-3 cycles per step,
+ * both dataflows: every result exact, every schedule hazard-free, and the
+ * stepped cycles equal to pe_systolic_timing's, edge passes and pass
+ * boundaries shorter than the drain or the weight load included. */
+static void test_stepped_equals_closed_form(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 600; i++) {
+		struct pe_array a = { 1 + (uint32_t)rnd(5), 1 + (uint32_t)rnd(5),
+				      i % 2 ? CFG_DF_WS : CFG_DF_OS, CFG_FOLDS_OVERLAPPED };
+		struct pe_tile t = { 1 + rnd(12), 1 + rnd(12), 1 + rnd(20) };
+		uint32_t L = 1 + (uint32_t)rnd(4), step = 1 + (uint32_t)rnd(3);
+		struct pe_tile_timing tt;
+		pe_systolic_timing(&a, &t, L, step, false, &tt);
+		if (stepped(&a, &t, L, step) != tt.cycles)
+			fail_msg("%s %ux%u m%llu n%llu k%llu L%u step%u: closed form %llu",
+				 a.dataflow == CFG_DF_OS ? "OS" : "WS", a.rows, a.cols,
+				 (unsigned long long)t.m, (unsigned long long)t.n,
+				 (unsigned long long)t.k, L, step, (unsigned long long)tt.cycles);
+	}
+}
+
+/* A closed form one cycle off at the drain (OS) or at the weight load
+ * (WS) - the mutants - disagrees with stepping: the check can fail. */
+static void test_stepped_catches_mutant(void **state)
+{
+	int caught[2] = { 0, 0 };
+	(void)state;
+	for (int i = 0; i < 40; i++) {
+		struct pe_array a = { 2 + (uint32_t)rnd(3), 2 + (uint32_t)rnd(3),
+				      i % 2 ? CFG_DF_WS : CFG_DF_OS, CFG_FOLDS_OVERLAPPED };
+		struct pe_tile t = { 1 + rnd(8), 1 + rnd(8), 1 + rnd(12) };
+		struct pe_tile_timing tt;
+		uint64_t mutant;
+		pe_systolic_timing(&a, &t, 1, 1, false, &tt);
+		mutant = a.dataflow == CFG_DF_OS ? tt.cycles - 1	/* drain rows-1 */
+						 : tt.cycles + 1;	/* fill 2 rows */
+		caught[i % 2] += stepped(&a, &t, 1, 1) != mutant;
+	}
+	assert_int_equal(caught[0], 20);
+	assert_int_equal(caught[1], 20);
+}
+
+/* Tiles issued back to back take what one tile of all their folds takes:
+ * a GEMM split along M (multiples of the columns, OS) or N (of the
+ * columns, WS) into tiles, each but the last holding the array for its
+ * interval, ends when the one-tile run does. */
+static void test_tiles_back_to_back(void **state)
+{
+	(void)state;
+	for (int df = 0; df < 2; df++) {
+		struct pe_array a = { 4, 4, df ? CFG_DF_WS : CFG_DF_OS, CFG_FOLDS_OVERLAPPED };
+		struct pe_tile whole = { 16, 16, 64 }, part = { 16, 16, 64 };
+		struct pe_tile_timing w, p;
+		uint64_t parts = 4, sum = 0;
+		if (df)
+			part.n = 4;
+		else
+			part.m = 4;
+		pe_systolic_timing(&a, &whole, 2, 2, false, &w);
+		pe_systolic_timing(&a, &part, 2, 2, false, &p);
+		sum = (parts - 1) * p.interval + p.cycles;
+		assert_int_equal(sum, w.cycles);
+		assert_int_equal(stepped(&a, &whole, 2, 2), w.cycles);
+	}
+}
+
+/* SCALE-Sim's convention: every fold pays its fill and drain, with v2's
+ * per-fold counts (R + C + T - 2 for OS with T = K steps; 2R + C + T - 2
+ * for WS with T = M rows). A one-fold GEMM: OS 8x8 array, M = N = 8,
+ * K = 100: 8 + 8 + 100 - 2 = 114 cycles (SCALE-Sim v2 reports 113, its
+ * last cycle's index); two folds of it: 228. WS 8x8, K = 8, N = 8, M = 50:
+ * 16 + 8 + 50 - 2 = 72. The tile holds the array for all of it. */
+static void test_scalesim_folds(void **state)
+{
+	struct pe_array os = { 8, 8, CFG_DF_OS, CFG_FOLDS_SCALESIM };
+	struct pe_array ws = { 8, 8, CFG_DF_WS, CFG_FOLDS_SCALESIM };
+	struct pe_tile_timing r;
+	(void)state;
+	pe_systolic_timing(&os, &(struct pe_tile){ 8, 8, 100 }, 1, 1, false, &r);
+	assert_int_equal(r.cycles, 114);
+	assert_int_equal(r.interval, 114);
+	pe_systolic_timing(&os, &(struct pe_tile){ 16, 8, 100 }, 1, 1, false, &r);
+	assert_int_equal(r.cycles, 228);
+	pe_systolic_timing(&ws, &(struct pe_tile){ 50, 8, 8 }, 1, 1, false, &r);
+	assert_int_equal(r.cycles, 72);
+	/* overlapped folds hide all but the first fill and the last drain */
+	os.folds = CFG_FOLDS_OVERLAPPED;
+	pe_systolic_timing(&os, &(struct pe_tile){ 16, 8, 100 }, 1, 1, false, &r);
+	assert_int_equal(r.cycles, 14 + 2 * 100 + 8);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stepped_equals_closed_form),
+		cmocka_unit_test(test_stepped_catches_mutant),
+		cmocka_unit_test(test_tiles_back_to_back),
+		cmocka_unit_test(test_scalesim_folds),
 		cmocka_unit_test(test_os_4x4_full),
 		cmocka_unit_test(test_os_4x4_edges),
 		cmocka_unit_test(test_os_4x4_serial),

@@ -299,6 +299,23 @@ static void test_int_asym_zero(void **state)
 	assert_true(fabs(t.stored_bits - (4 + 20.0 / 8)) < 1e-12);
 	cc_qtensor_free(&t);
 
+	/* a zero point where rounding and truncation differ: min -0.28, max
+	 * 0.47, s = fp16(0.75 / 15) = 0.0499877..., -min/s = 5.601: the zero
+	 * point rounds to 6 (truncating would give 5 and move every code) */
+	{
+		float r[8] = { -0.28f, 0.47f, 0.1f, -0.1f, 0.2f, 0, 0.33f, -0.05f };
+		double x;
+		quant("int4a-g8", r, 1, 8, &t);
+		x = 0.28 / (double)t.scale[0];
+		assert_true(x - floor(x) > 0.5);	/* the case the test is for */
+		assert_true(t.zero[0] == 6);
+		assert_true(fmt_decode(FMT_INT4A, t.codes[5]) == 6);	/* 0 is code 6 */
+		assert_true(t.deq[5] == 0);
+		for (int i = 0; i < 8; i++)
+			assert_true(fabsf(t.deq[i] - r[i]) <= t.scale[0] / 2 * 1.001f);
+		cc_qtensor_free(&t);
+	}
+
 	/* an all-zero group, and a short last group (K = 10, G = 8) */
 	float z[10] = { 0, 0, 0, 0, 0, 0, 0, 0, 0.5f, -0.25f };
 	quant("int4a-g8", z, 1, 10, &t);
