@@ -16,7 +16,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "pe_fp16.h"
 
 void pe_bitmod_cfg_default(const struct pe_params *p, struct pe_bitmod_cfg *c)
 {
@@ -88,12 +88,12 @@ uint16_t pe_bitmod_edge_scale(int64_t m, unsigned e, bool nan, uint16_t cs)
 	double c, v;
 	if (nan || ((cs & 0x7c00) == 0x7c00 && (cs & 0x03ff)))
 		return 0x7e00;
-	c = fmt_f16_to_f64(cs);
+	c = pe_f16_to_f64(cs);
 	if (isinf(c) && m == 0)
 		return 0x7e00;
 	/* |m| < 2^32 and an 11-bit significand: the product is exact */
-	v = ldexp((double)m, (int)e - PE_BITMOD_BIAS);
-	return fmt_f16_from_f64(v * c);
+	v = (double)m * pe_pow2((int)e - PE_BITMOD_BIAS);
+	return pe_f16_from_f64(v * c);
 }
 
 enum ps_status pe_bitmod_pe_init(struct pe_bitmod_pe *pe,

@@ -215,7 +215,7 @@ static uint16_t f16_scale_int(uint16_t s, int64_t d)
 			return 0x7e00;
 		return (uint16_t)((sign << 15) | 0x7c00);
 	}
-	return fmt_f16_from_f64(fmt_f16_to_f64(s) * (double)d);
+	return pe_f16_from_f64(pe_f16_to_f64(s) * (double)d);
 }
 
 static void stage_p(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
@@ -304,7 +304,7 @@ static void stage_d1(struct pe_mixpe_pe *pe)
 	} else {
 		/* z (8-bit integer) is exact in FP16; z x sum a rounds once,
 		 * then acc - that rounds once */
-		uint16_t zm = pe_f16_mul(fmt_f16_from_f64((double)z), (uint16_t)pe->q_sa);
+		uint16_t zm = pe_f16_mul(pe_f16_from_f64((double)z), (uint16_t)pe->q_sa);
 		pe->d_fp = nz ? (uint16_t)pe->q_acc
 			      : pe_f16_add((uint16_t)pe->q_acc, pe_f16_neg(zm));
 	}
