@@ -19,7 +19,7 @@
  *    on 10^7 random pairs and every special pair in CI; bench_fp16 --all
  *    checks all 2^32 pairs of add and mul.
  * The widening and narrowing are F16C's vcvtph2ps / vcvtps2ph when the
- * build enables F16C (meson option f16c: auto uses it when the compiler
+ * build enables F16C (meson option simd: auto uses it when the compiler
  * takes -mf16c and the building machine has it), else the bit manipulation
  * of the *_soft functions; both are exact, so results do not depend on it.
  * pe_f16_impl() says which one this build uses. */
