@@ -40,6 +40,8 @@ struct csfifo {
 struct arr_com {
 	uint8_t err;
 	uint8_t lanes, mw, sb, bug;
+	uint8_t bank;		/* S1/S2 bank (pe_bitmod_regs.h) */
+	uint32_t busy;
 	uint32_t pc, pr;	/* edge number mod cols, mod rows */
 	uint32_t outs;		/* PEs with out_valid after the last edge */
 	uint32_t slots;		/* valid shadow slots */
@@ -102,7 +104,7 @@ static struct bm_ctx arr_ctx(const struct arr_view *v)
 	struct arr_com *com = v->com;
 	return (struct bm_ctx){ .lanes = com->lanes, .mw = com->mw,
 				.sb = com->sb, .bug = com->bug,
-				.act = &com->act };
+				.act = &com->act, .busy = &com->busy };
 }
 
 /* Exits and shadow chains, from the PEs' pre-edge outputs; the channel
@@ -188,12 +190,13 @@ static void arr_step(const struct arr_view *v, const struct pe_bitmod_row_in *w,
 				bm_act_lane((uint16_t)(act[c] >> 16 * l), l < com->lanes);
 	/* 3. the PEs: every stage but S1 over the whole array, then S1 row
 	 * by row from the delay lines */
-	com->outs = bm_step_back(&x, &v->r, R * C);
+	com->outs = bm_step_back(&x, &v->r, com->bank, R * C);
+	com->bank ^= 1;
 	for (uint32_t r = 0; r < R; r++) {
 		const uint32_t *tw = v->tw + (size_t)r * 2 * C + p;
 		const uint32_t *a = v->ta + (size_t)((com->pr + R - r) % R) * 4 * C;
 		const uint32_t *lanes[4] = { a, a + C, a + 2 * C, a + 3 * C };
-		uint32_t nv = bm_step_s1(&x, &v->r, r * C, C, tw, lanes);
+		uint32_t nv = bm_step_s1(&x, &v->r, com->bank, r * C, C, tw, lanes);
 		/* valid operand moves: right (all but the last column) and
 		 * down (all but the last row) */
 		com->hops += nv - (tw[C - 1] & 1) + (r + 1 < R ? nv : 0);

@@ -126,6 +126,8 @@ struct pe_bitmod_in {
  * (copies of the output registers after the last step). */
 struct pe_bitmod_pe {
 	uint8_t lanes, mw, sb, bug;
+	uint8_t bank;		/* S1/S2 bank swap (pe_bitmod_regs.h) */
+	uint32_t busy;
 	struct { PE_BITMOD_REG_FIELDS(PE_BITMOD_REG1) } r;
 	uint8_t out_valid, out_nan, out_e, err;
 	int64_t out_m;

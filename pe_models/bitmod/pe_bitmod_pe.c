@@ -200,7 +200,7 @@ static inline __attribute__((always_inline)) void stage_dq(const struct bm_ctx *
  * goes to the group result register. One loop over the PEs, without
  * branches and with restrict pointers, so the compiler vectorises it
  * (acc_vec; the single PE inlines it for n = 1). Returns the renormalising
- * adds. */
+ * adds; *loads gets the groups handed to the result register. */
 static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t mw1, const int32_t *restrict ctl2,
 			 const int32_t *restrict t2, const int32_t *restrict e2,
 			 const int32_t *restrict nan2, const int32_t *restrict sc2,
@@ -208,9 +208,9 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 			 int32_t *restrict gnan, int32_t *restrict gr_valid,
 			 int32_t *restrict gr_olast, int32_t *restrict gr_nan,
 			 int32_t *restrict gr_scale, int32_t *restrict gr_e,
-			 int32_t *restrict gr_m)
+			 int32_t *restrict gr_m, uint32_t *restrict loads)
 {
-	uint32_t norm = 0;
+	uint32_t norm = 0, lds = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		int32_t c = ctl2[i], valid = c & 1, first = c >> 1 & 1;
 		int32_t last = c >> 2 & 1, ld = valid & last;
@@ -227,6 +227,7 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 		rn = rn > 0 ? rn : 0;
 		int32_t m = asr32(s, rn), e = (en + rn) & 255;
 		norm += (uint32_t)(valid & (rn != 0));
+		lds += (uint32_t)ld;
 		gr_m[i] = ld ? m : gr_m[i];
 		gr_e[i] = ld ? e : gr_e[i];
 		gr_scale[i] = ld ? sc2[i] : gr_scale[i];
@@ -237,6 +238,7 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 		ge[i] = ld ? 0 : keep ? e : ge[i];
 		gnan[i] = ld ? 0 : keep ? nan : gnan[i];
 	}
+	*loads = lds;
 	return norm;
 }
 
@@ -249,53 +251,54 @@ static __attribute__((noinline)) uint32_t acc_vec(uint32_t n, int32_t mw1,
 	int32_t *restrict gnan, int32_t *restrict gr_valid,
 	int32_t *restrict gr_olast, int32_t *restrict gr_nan,
 	int32_t *restrict gr_scale, int32_t *restrict gr_e,
-	int32_t *restrict gr_m)
+	int32_t *restrict gr_m, uint32_t *restrict loads)
 {
 	return acc_n(n, mw1, ctl2, t2, e2, nan2, sc2, gm, ge, gnan, gr_valid,
-		     gr_olast, gr_nan, gr_scale, gr_e, gr_m);
+		     gr_olast, gr_nan, gr_scale, gr_e, gr_m, loads);
 }
 
 /* Every stage but S1; vec: through the vectorised loop (a row of PEs),
  * else inlined (one PE). */
-static inline __attribute__((always_inline)) uint32_t step_back(const struct bm_ctx *x, const struct bm_regs *r,
-				 uint32_t n, bool vec)
+static inline __attribute__((always_inline)) uint32_t step_back(
+	const struct bm_ctx *x, const struct bm_regs *r, unsigned bank,
+	uint32_t n, bool vec)
 {
-	uint32_t outs = 0;
-	/* output register and dequantizer: busy a few edges per group */
-	for (uint32_t i = 0; i < n; i++) {
+	struct bm_bank s2 = bm_s2(r, bank);
+	uint32_t outs = 0, busy = 0, lds = 0;
+	/* output register and dequantizer: busy a few edges per group, and
+	 * only after a group result was loaded (*x->busy counts the PEs that
+	 * may be) */
+	for (uint32_t i = 0; *x->busy && i < n; i++) {
 		if (!(r->gr_valid[i] | r->dq_cnt[i] | r->dq_done[i] |
 		      r->out_valid[i]))
 			continue;	/* both stages would keep every register */
 		stage_out(x, r, i);
 		stage_dq(x, r, i);
 		outs += r->out_valid[i];
+		busy += (r->gr_valid[i] | r->dq_cnt[i] | r->dq_done[i] |
+			 r->out_valid[i]) != 0;
 	}
 	if (vec)
-		x->act->acc_norm += acc_vec(n, (int32_t)x->mw - 1, r->ctl2, r->t2,
-					    r->e2, r->nan2, r->sc2, r->gm, r->ge,
+		x->act->acc_norm += acc_vec(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
+					    s2.e, s2.nan, s2.sc, r->gm, r->ge,
 					    r->gnan, r->gr_valid, r->gr_olast,
 					    r->gr_nan, r->gr_scale, r->gr_e,
-					    r->gr_m);
-	else if (r->ctl2[0] & PE_BITMOD_C_VALID)	/* one PE: skip a bubble */
-		x->act->acc_norm += acc_n(n, (int32_t)x->mw - 1, r->ctl2, r->t2,
-					  r->e2, r->nan2, r->sc2, r->gm, r->ge,
+					    r->gr_m, &lds);
+	else if (s2.ctl[0] & PE_BITMOD_C_VALID)	/* one PE: skip a bubble */
+		x->act->acc_norm += acc_n(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
+					  s2.e, s2.nan, s2.sc, r->gm, r->ge,
 					  r->gnan, r->gr_valid, r->gr_olast,
 					  r->gr_nan, r->gr_scale, r->gr_e,
-					  r->gr_m);
-	/* S2 <- S1 */
-	memcpy(r->ctl2, r->ctl1, n * sizeof *r->ctl2);
-	memcpy(r->t2, r->t1, n * sizeof *r->t2);
-	memcpy(r->e2, r->e1, n * sizeof *r->e2);
-	memcpy(r->nan2, r->nan1, n * sizeof *r->nan2);
-	memcpy(r->sc2, r->sc1, n * sizeof *r->sc2);
+					  r->gr_m, &lds);
+	*x->busy = busy + lds;
 	x->act->cycles += n;
 	return outs;
 }
 
 uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
-		      uint32_t n)
+		      unsigned bank, uint32_t n)
 {
-	return step_back(x, r, n, true);
+	return step_back(x, r, bank, n, true);
 }
 
 /* x in each of the four 16-bit lanes of a word. */
@@ -419,12 +422,13 @@ static void count_s1(const struct bm_ctx *x, uint32_t tc, uint32_t lt)
 }
 
 uint32_t bm_step_s1(const struct bm_ctx *x, const struct bm_regs *r,
-		    uint32_t i0, uint32_t n, const uint32_t *word,
-		    const uint32_t *const act[4])
+		    unsigned bank, uint32_t i0, uint32_t n,
+		    const uint32_t *word, const uint32_t *const act[4])
 {
+	struct bm_bank s1 = bm_s1(r, bank);
 	uint32_t tc, lt;
-	s1_lanes(n, word, act[0], act[1], act[2], act[3], r->ctl1 + i0,
-		 r->t1 + i0, r->e1 + i0, r->nan1 + i0, r->sc1 + i0, &tc, &lt);
+	s1_lanes(n, word, act[0], act[1], act[2], act[3], s1.ctl + i0,
+		 s1.t + i0, s1.e + i0, s1.nan + i0, s1.sc + i0, &tc, &lt);
 	count_s1(x, tc, lt);
 	return tc;
 }
@@ -441,23 +445,26 @@ void bm_regs_clear(const struct bm_regs *r, uint32_t n)
 static struct bm_ctx pe_ctx(struct pe_bitmod_pe *pe)
 {
 	return (struct bm_ctx){ .lanes = pe->lanes, .mw = pe->mw, .sb = pe->sb,
-				.bug = pe->bug, .act = &pe->act };
+				.bug = pe->bug, .act = &pe->act,
+				.busy = &pe->busy };
 }
 
 void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
 {
 	struct bm_ctx x = pe_ctx(pe);
 	struct bm_regs r = BM_VIEW(&pe->r);
+	struct bm_bank s1;
 	uint32_t word = bm_word(in->ctl, in->bitpos, in->scale, in->term);
 	uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
 	uint32_t tc = 0, lt = 0;
 
-	step_back(&x, &r, 1, false);
+	step_back(&x, &r, pe->bank, 1, false);
+	s1 = bm_s1(&r, pe->bank ^= 1);
 	if (word & PE_BITMOD_C_VALID)
-		s1_swar(1, lmask, &word, &in->a, r.ctl1, r.t1, r.e1, r.nan1,
-			r.sc1, &tc, &lt);
+		s1_swar(1, lmask, &word, &in->a, s1.ctl, s1.t, s1.e, s1.nan,
+			s1.sc, &tc, &lt);
 	else	/* a bubble: S1's other registers are not read */
-		r.ctl1[0] = (int32_t)(word & 15);
+		s1.ctl[0] = (int32_t)(word & 15);
 	count_s1(&x, tc, lt);
 	pe->out_valid = pe->r.out_valid[0];
 	pe->out_m = pe->r.out_m[0];

@@ -59,17 +59,40 @@ struct bm_ctx {
 	unsigned lanes, mw, sb;
 	bool bug;
 	struct pe_bitmod_actions *act;
+	uint32_t *busy;		/* PEs whose dequantizer or output stage may
+				 * work at the next edge (0 after reset) */
 };
 
+/* S1 and S2 are two banks of arrays that swap roles every edge (S2 <- S1
+ * without a copy): with bank 0 the *1 arrays are S1 and the *2 arrays S2,
+ * with bank 1 the other way round. An edge runs bm_step_back with bank b,
+ * then S1 with bank b ^ 1, which it keeps for the next edge. */
+struct bm_bank {
+	int32_t *ctl, *t, *e, *nan, *sc;
+};
+
+static inline struct bm_bank bm_s1(const struct bm_regs *r, unsigned bank)
+{
+	return bank & 1 ? (struct bm_bank){ r->ctl2, r->t2, r->e2, r->nan2, r->sc2 }
+			: (struct bm_bank){ r->ctl1, r->t1, r->e1, r->nan1, r->sc1 };
+}
+
+static inline struct bm_bank bm_s2(const struct bm_regs *r, unsigned bank)
+{
+	return bm_s1(r, bank ^ 1);
+}
+
 /* Every stage but S1 for PEs 0..n-1, output end first: output register,
- * dequantizer, group accumulator, then S2 <- S1. Returns how many PEs
- * show out_valid after it. */
-uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r, uint32_t n);
-/* S1 (exponent match and adder tree) of PEs i0..i0+n-1 from word[0..n-1]
- * and act[l][0..n-1]; returns how many of the words were valid. */
+ * dequantizer, group accumulator (reading S2 of `bank`). Returns how many
+ * PEs show out_valid after it. */
+uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
+		      unsigned bank, uint32_t n);
+/* S1 (exponent match and adder tree) of PEs i0..i0+n-1 (in S1 of `bank`)
+ * from word[0..n-1] and act[l][0..n-1]; returns how many of the words
+ * were valid. */
 uint32_t bm_step_s1(const struct bm_ctx *x, const struct bm_regs *r,
-		    uint32_t i0, uint32_t n, const uint32_t *word,
-		    const uint32_t *const act[4]);
+		    unsigned bank, uint32_t i0, uint32_t n,
+		    const uint32_t *word, const uint32_t *const act[4]);
 /* Zero the registers of n PEs. */
 void bm_regs_clear(const struct bm_regs *r, uint32_t n);
 
