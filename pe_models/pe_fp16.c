@@ -1,4 +1,7 @@
-/* pe_fp16.c - binary16 add, multiply and scale by 2^e, rounded once. */
+/* pe_fp16.c - the reference binary16 add, multiply and scale by 2^e
+ * (pe_fp16.h): the exact intermediate in double, narrowed once by
+ * fmt_f16_from_f64 (formats/fmt_ieee16.c). The models use the inline fast
+ * path of pe_fp16.h; the tests and bench_fp16 compare the two. */
 #include "pe_fp16.h"
 
 #include <math.h>
@@ -10,7 +13,7 @@ static int is_nan(uint16_t h)
 	return (h & 0x7c00) == 0x7c00 && (h & 0x03ff);
 }
 
-uint16_t pe_f16_add(uint16_t a, uint16_t b)
+uint16_t pe_f16_add_ref(uint16_t a, uint16_t b)
 {
 	double x, y, s;
 	if (is_nan(a) || is_nan(b))
@@ -26,7 +29,7 @@ uint16_t pe_f16_add(uint16_t a, uint16_t b)
 	return fmt_f16_from_f64(s);
 }
 
-uint16_t pe_f16_mul(uint16_t a, uint16_t b)
+uint16_t pe_f16_mul_ref(uint16_t a, uint16_t b)
 {
 	double x, y;
 	if (is_nan(a) || is_nan(b))
@@ -38,14 +41,18 @@ uint16_t pe_f16_mul(uint16_t a, uint16_t b)
 	return fmt_f16_from_f64(x * y);
 }
 
-uint16_t pe_f16_ldexp(uint16_t x, int e)
+uint16_t pe_f16_ldexp_ref(uint16_t x, int e)
 {
 	if (is_nan(x))
 		return 0x7e00;
 	return fmt_f16_from_f64(ldexp(fmt_f16_to_f64(x), e));
 }
 
-uint16_t pe_f16_neg(uint16_t a)
+const char *pe_f16_impl(void)
 {
-	return a ^ 0x8000;
+#ifdef __F16C__
+	return "F16C";
+#else
+	return "portable C";
+#endif
 }

@@ -20,117 +20,85 @@
 #include "pe_baseline.h"
 
 #include <math.h>
-#include <stddef.h>
-#include <string.h>
 
 #include "fmt.h"
 
-enum {
-	IN_VALID, IN_LAST, IN_W_FMT, IN_A, IN_W, OUT_VALID, OUT_ACC
-};
+#define BL_NAME ant
+#define BL_LANES 1
+#define BL_MODE_PORTS(X) X(W_FMT, "w_fmt")
+#define BL_A_BITS 16
+#define BL_W_BITS 4
+#define BL_ACC_BITS 16
+#define BL_ACC_T uint16_t
+#define BL_ROM
 
-static const struct pe_port ports[] = {
-	[IN_VALID] = { "in_valid", 1 },
-	[IN_LAST] = { "in_last", 1 },
-	[IN_W_FMT] = { "w_fmt", 1 },
-	[IN_A] = { "a", 16 },
-	[IN_W] = { "w", 4 },
-	[OUT_VALID] = { "out_valid", 1 },
-	[OUT_ACC] = { "out_acc", 16 },
-};
-
-struct pe_ant_mac_state {
-	struct pe_bl_actions act;	/* first: pe_bl_actions() */
-	bool s1_valid, s1_last;
-	uint16_t s1_a;
-	int8_t s1_q;
-	uint16_t acc;
-	bool out_valid;
-	uint16_t out_acc;
-	/* decoder ROM, kept by reset */
+/* decoder ROM per w_fmt: the INT8 value of a code, reserved codes */
+struct bl_rom {
 	int8_t dec[2][16];
 	bool rsv[2][16];
+};
+
+struct bl_s1 {
+	uint16_t a;
+	int8_t q;
 };
 
 static const int ant_fmt_ids[2] = {
 	[PE_ANT_INT4] = FMT_INT4, [PE_ANT_FLINT4] = FMT_FLINT4,
 };
 
-static void ant_reset(void *state)
+static enum ps_status bl_rom_init(struct bl_rom *rom, struct ps_err *err)
 {
-	memset(state, 0, offsetof(struct pe_ant_mac_state, dec));
-}
-
-static enum ps_status ant_init(void *state, const struct pe_params *p,
-			       struct ps_err *err)
-{
-	struct pe_ant_mac_state *s = state;
-
-	memset(s, 0, sizeof *s);
 	for (int f = 0; f < 2; f++) {
 		const struct fmt_desc *d = fmt_get(ant_fmt_ids[f]);
 		for (uint32_t c = 0; c < 16; c++) {
 			double v = fmt_decode(d->id, c);
-			s->rsv[f][c] = fmt_code_class(d->id, c) ==
-				       FMT_CODE_RESERVED;
+			rom->rsv[f][c] = fmt_code_class(d->id, c) == FMT_CODE_RESERVED;
 			if (isnan(v) && d->layout == FMT_L_TWOS)
 				v = (double)c - 16;	/* reserved -8 */
 			if (!(fabs(v) <= 127) || v != floor(v))
 				return ps_errf(err, PS_EINPUT,
 					       "ant_mac: %s code %u is no INT8",
 					       d->name, (unsigned)c);
-			s->dec[f][c] = (int8_t)v;
+			rom->dec[f][c] = (int8_t)v;
 		}
 	}
-	return pe_bl_check_params("ant_mac", 1, p, err);
+	return PS_OK;
 }
 
-static void ant_step(void *state, const uint64_t *in, uint64_t *out)
+static inline void bl_stage1(struct bl_s1 *s1, struct pe_bl_actions *act,
+			     const struct bl_rom *rom, uint64_t a, uint64_t w,
+			     unsigned mode)
+{
+	unsigned c = (unsigned)w & 15;
+	s1->a = (uint16_t)a;
+	s1->q = rom->dec[mode][c];
+	act->reserved += rom->rsv[mode][c];
+	act->macs++;
+	act->decodes++;
+}
+
+static inline uint16_t bl_add(uint16_t acc, const struct bl_s1 *s1)
 {
 	static const uint8_t e0 = 0;
-	struct pe_ant_mac_state *s = state;
-
-	s->out_valid = false;
-	if (s->s1_valid) {
-		uint16_t sum = pe_bl_f16_fma_int(s->acc, 1, &s->s1_a, &s->s1_q,
-						 &e0);
-		s->act.acc_writes++;
-		if (s->s1_last) {
-			s->out_acc = sum;
-			s->out_valid = true;
-			s->acc = 0;
-			s->act.results++;
-		} else {
-			s->acc = sum;
-		}
-	}
-	s->s1_valid = in[IN_VALID] & 1;
-	if (s->s1_valid) {
-		unsigned f = in[IN_W_FMT] & 1, c = in[IN_W] & 15;
-		s->s1_last = in[IN_LAST] & 1;
-		s->s1_a = (uint16_t)in[IN_A];
-		s->s1_q = s->dec[f][c];
-		s->act.reserved += s->rsv[f][c];
-		s->act.beats++;
-		s->act.macs++;
-		s->act.decodes++;
-	}
-	s->act.cycles++;
-	out[0] = s->out_valid;
-	out[1] = s->out_acc;
+	return pe_bl_f16_fma_int(acc, 1, &s1->a, &s1->q, &e0);
 }
 
-const struct pe_bt_ops pe_ant_mac_bt = {
-	.name = "ant_mac",
-	.rtl_top = "pe_ant_mac",
-	.ports = ports,
-	.n_in = 5,
-	.n_out = 2,
-	.state_size = sizeof(struct pe_ant_mac_state),
-	.init = ant_init,
-	.reset = ant_reset,
-	.step = ant_step,
+struct bl_dot {
+	const uint16_t *a;
+	const uint8_t *w;
+	int fmt;
 };
+
+static inline void bl_beat(const struct bl_dot *d, size_t b, uint64_t *a,
+			   uint64_t *w, unsigned *mode)
+{
+	*a = d->a[b];
+	*w = d->w[b] & 15;
+	*mode = d->fmt == PE_ANT_FLINT4;
+}
+
+#include "pe_bl_mac.inc"
 
 uint64_t pe_ant_mac_cycles(uint64_t m, uint64_t n, uint64_t k)
 {
@@ -141,25 +109,35 @@ uint16_t pe_ant_mac_run_dot(const uint16_t *a, const uint8_t *w, size_t k,
 			    int fmt, uint64_t *cycles,
 			    struct pe_bl_actions *act)
 {
-	struct pe_ant_mac_state s;
-	uint64_t in[5] = { 1, 0, fmt == PE_ANT_FLINT4, 0, 0 };
-	uint64_t out[2] = { 0, 0 }, n = 0;
-
-	(void)ant_init(&s, NULL, NULL);	/* cannot fail: fmt.def's values */
-	for (size_t i = 0; i < k; i++, n++) {
-		in[IN_LAST] = i + 1 == k;
-		in[IN_A] = a[i];
-		in[IN_W] = w[i] & 15;
-		ant_step(&s, in, out);
-	}
-	memset(in, 0, sizeof in);
-	while (k && !out[0] && n < k + 16) {
-		ant_step(&s, in, out);
-		n++;
-	}
-	if (cycles)
-		*cycles = n;
-	if (act)
-		pe_bl_actions(&s, act);
-	return (uint16_t)out[1];
+	struct bl_dot d = { a, w, fmt };
+	return (uint16_t)bl_run(&d, k, cycles, act);
 }
+
+/* ---- bit-true GEMM (pe_baseline_gemm.c): per-channel int4 / flint4
+ * codes, decoded by the PE; the scale outside ---- */
+
+static enum ps_status gemm_prepare(struct pe_bl_gemm *c, struct ps_err *err)
+{
+	const struct pe_gemm *g = c->g;
+	const struct fmt_desc *d = g->fmt >= 0 ? fmt_get(g->fmt) : NULL;
+	if (!d || g->n_groups != 1 || !g->scale || (g->fmt != FMT_INT4 && g->fmt != FMT_FLINT4))
+		return ps_errf(err, PS_EINPUT, "ant PE: decodes per-channel int4 and flint4 codes (quant flint4), not %s",
+			       d ? d->name : "per-group data");
+	c->fmt = g->fmt == FMT_INT4 ? PE_ANT_INT4 : PE_ANT_FLINT4;
+	return PS_OK;
+}
+
+static double gemm_dot(const struct pe_bl_gemm *c, uint64_t m, uint64_t n,
+		       uint64_t *cyc)
+{
+	const struct pe_gemm *g = c->g;
+	return fmt_f16_to_f64(pe_ant_mac_run_dot(g->a + m * g->K, g->codes + n * g->K,
+						 g->K, c->fmt, cyc, NULL)) * g->scale[n];
+}
+
+static uint64_t gemm_closed(const struct pe_bl_gemm *c, uint64_t dots)
+{
+	return pe_ant_mac_cycles(dots, 1, c->g->K);
+}
+
+PE_BL_GEMM_DEFINE(pe_ant_gemm_bt, gemm_prepare, gemm_dot, gemm_closed)

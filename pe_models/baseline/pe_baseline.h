@@ -5,7 +5,8 @@
  * README.md in this folder.
  *
  * Every model is a struct pe_bt_ops (pe_bt.h) with the same two-stage
- * shape: stage 1 registers the (decoded / multiplied) operands of a beat,
+ * shape, written once (pe_bl_mac.inc, instantiated by each PE's file):
+ * stage 1 registers the (decoded / multiplied) operands of a beat,
  * stage 2 adds them into the accumulator and, on the beat marked in_last,
  * registers the result on out_acc with a one-cycle out_valid pulse and
  * restarts the accumulator at zero. Dots run back to back with no bubble,
@@ -90,7 +91,8 @@ uint16_t pe_olive_mac_run_dot(const uint16_t *a, const uint8_t *pairs,
 			      struct pe_bl_actions *act);
 
 /* ---- bit-true GEMMs on arrays of these PEs (pe_baseline_gemm.c):
- * pe_family.gemm_bt of the fp16, int8, bitfusion, ant and olive families ---- */
+ * pe_family.gemm_bt of the fp16, int8, bitfusion, ant and olive families,
+ * each defined in its PE's file ---- */
 #define PE_BL_GEMM_BT(fn)                                                     \
 	enum ps_status fn(const struct pe_params *p, const struct pe_array *arr, \
 			  const struct pe_gemm *g, double *out,                   \
@@ -101,12 +103,59 @@ PE_BL_GEMM_BT(pe_bitfusion_gemm_bt);
 PE_BL_GEMM_BT(pe_ant_gemm_bt);
 PE_BL_GEMM_BT(pe_olive_gemm_bt);
 
-/* The weight formats the INT8 MAC and BitFusion run (pe_family.runs):
- * per-channel INT of at most 8 bits. */
-struct fmt_qspec;
-bool pe_baseline_runs_int8(const struct fmt_qspec *q, char *why, size_t n);
+/* What the GEMM driver holds for a PE's hooks. */
+struct pe_bl_gemm {
+	const struct pe_gemm *g;
+	const struct pe_params *p;
+	int8_t *a8;		/* INT8 activations (pe_bl_gemm_w8) */
+	double a_scale;
+	int8_t *w8;		/* INT weights per row (pe_bl_gemm_w8) */
+	uint8_t *pairs;		/* OliVe pair codes per row */
+	int fmt;		/* the PE's w_fmt */
+};
+
+/* What differs per PE: the weights as it reads them (may fill w8, a8,
+ * pairs, fmt; the driver frees them), output (m, n) through run_dot with
+ * its cycles, and the closed form of one PE streaming `dots` dots. */
+struct pe_bl_gemm_pe {
+	enum ps_status (*prepare)(struct pe_bl_gemm *c, struct ps_err *err);
+	double (*dot)(const struct pe_bl_gemm *c, uint64_t m, uint64_t n,
+		      uint64_t *cyc);
+	uint64_t (*closed)(const struct pe_bl_gemm *c, uint64_t dots);
+};
+
+/* The array run (pe_baseline_gemm.c README): rows x cols independent PEs,
+ * output-stationary, in lockstep. */
+enum ps_status pe_bl_gemm_run(const struct pe_bl_gemm_pe *pe,
+			      const struct pe_params *p,
+			      const struct pe_array *arr,
+			      const struct pe_gemm *g, double *out,
+			      uint64_t *stepped, uint64_t *closed,
+			      struct ps_err *err);
+#define PE_BL_GEMM_DEFINE(fn, prepare_, dot_, closed_)                        \
+	PE_BL_GEMM_BT(fn)                                                     \
+	{                                                                     \
+		static const struct pe_bl_gemm_pe pe_ = {                     \
+			.prepare = prepare_, .dot = dot_, .closed = closed_,  \
+		};                                                            \
+		return pe_bl_gemm_run(&pe_, p, arr, g, out, stepped, closed, err); \
+	}
+
+/* The INT PEs' operands (int8, bitfusion): per-channel INT weights decoded
+ * to w8, activations quantized per tensor to INT8 (symmetric, round half
+ * to even) into a8 and a_scale. `pe` names the PE in the error. */
+enum ps_status pe_bl_gemm_w8(struct pe_bl_gemm *c, const char *pe,
+			     struct ps_err *err);
 
 /* ---- shared by the models (pe_baseline_bt.c) ---- */
+
+/* A 32-bit two's complement pattern as int32_t (no implementation-defined
+ * conversion). */
+static inline int32_t pe_bl_i32(uint32_t r)
+{
+	return r & 0x80000000u ? (int32_t)(r & 0x7fffffffu) + INT32_MIN
+			       : (int32_t)r;
+}
 
 /* Round-to-nearest-even of acc + sum_i a[i] * m[i] * 2^e[i] for n <= 2
  * FP16 a[i], integers m[i] with |m| <= 127 and shifts e[i] in 0..2: the
@@ -122,5 +171,10 @@ uint16_t pe_bl_f16_fma_int(uint16_t acc, unsigned n, const uint16_t *a,
 enum ps_status pe_bl_check_params(const char *model, unsigned lanes,
 				  const struct pe_params *p,
 				  struct ps_err *err);
+
+/* The weight formats the INT8 MAC and BitFusion run (pe_family.runs):
+ * per-channel INT of at most 8 bits. */
+struct fmt_qspec;
+bool pe_baseline_runs_int8(const struct fmt_qspec *q, char *why, size_t n);
 
 #endif

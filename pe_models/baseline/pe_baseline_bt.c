@@ -3,10 +3,9 @@
  * ANT and OliVe PEs (BitMoD's FP16xINT8 FMA stand-in, bitmod.md). */
 #include "pe_baseline.h"
 
-#include <math.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "pe_fp16.h"
 
 void pe_bl_actions(const void *state, struct pe_bl_actions *out)
 {
@@ -54,7 +53,7 @@ uint16_t pe_bl_f16_fma_int(uint16_t acc, unsigned n, const uint16_t *a,
 		return 0x7e00;
 	if (f16_is_inf(acc))
 		*(acc & 0x8000 ? &ninf : &pinf) = true;
-	sum = fmt_f16_to_f64(acc);
+	sum = pe_f16_to_f64(acc);
 	for (unsigned i = 0; i < n; i++) {
 		bool neg = ((a[i] >> 15) != 0) != (m[i] < 0);
 		if (f16_is_nan(a[i]))
@@ -71,7 +70,7 @@ uint16_t pe_bl_f16_fma_int(uint16_t acc, unsigned n, const uint16_t *a,
 			neg_zero = neg_zero && neg;
 		else
 			neg_zero = false;
-		sum += ldexp(fmt_f16_to_f64(a[i]) * m[i], e[i]);
+		sum += pe_f16_to_f64(a[i]) * m[i] * (double)(1u << e[i]);
 	}
 	if (pinf && ninf)
 		return 0x7e00;
@@ -79,5 +78,5 @@ uint16_t pe_bl_f16_fma_int(uint16_t acc, unsigned n, const uint16_t *a,
 		return ninf ? 0xfc00 : 0x7c00;
 	if (sum == 0)
 		return neg_zero ? 0x8000 : 0x0000;
-	return fmt_f16_from_f64(sum);
+	return pe_f16_from_f64(sum);
 }

@@ -25,31 +25,19 @@
  * lane adder tree, registered; stage 2 = accumulate. */
 #include "pe_baseline.h"
 
-#include <string.h>
+#include <math.h>
 
-enum {
-	IN_VALID, IN_LAST, IN_A_MODE, IN_W_MODE, IN_A, IN_W,
-	OUT_VALID, OUT_ACC
-};
+#define BL_NAME bitfusion
+#define BL_LANES 1
+#define BL_MODE_PORTS(X) X(A_MODE, "a_mode") X(W_MODE, "w_mode")
+#define BL_A_BITS 16
+#define BL_W_BITS 16
+#define BL_ACC_BITS 32
+#define BL_ACC_T uint32_t
 
-static const struct pe_port ports[] = {
-	[IN_VALID] = { "in_valid", 1 },
-	[IN_LAST] = { "in_last", 1 },
-	[IN_A_MODE] = { "a_mode", 1 },
-	[IN_W_MODE] = { "w_mode", 1 },
-	[IN_A] = { "a", 16 },
-	[IN_W] = { "w", 16 },
-	[OUT_VALID] = { "out_valid", 1 },
-	[OUT_ACC] = { "out_acc", 32 },
-};
-
-struct pe_bitfusion_mac_state {
-	struct pe_bl_actions act;	/* first: pe_bl_actions() */
-	bool s1_valid, s1_last;
-	uint32_t s1_sum;		/* the beat's product sum */
-	uint32_t acc;
-	bool out_valid;
-	uint32_t out_acc;
+struct bl_rom;
+struct bl_s1 {
+	uint32_t sum;		/* the beat's product sum */
 };
 
 /* One BitBrick: 2-bit digits, each signed (-2..1) or unsigned (0..3). */
@@ -72,69 +60,52 @@ static int32_t bf_fused_mul(unsigned x, unsigned ab, unsigned y, unsigned wb)
 	return p;
 }
 
-static void bf_reset(void *state)
+/* mode bit 0: a_mode, bit 1: w_mode (1 = 4-bit operand) */
+static inline void bl_stage1(struct bl_s1 *s1, struct pe_bl_actions *act,
+			     const struct bl_rom *rom, uint64_t a, uint64_t w,
+			     unsigned mode)
 {
-	memset(state, 0, sizeof(struct pe_bitfusion_mac_state));
+	unsigned ab = mode & 1 ? 4 : 8, wb = mode & 2 ? 4 : 8;
+	unsigned lanes = (8 / ab) * (8 / wb);
+	unsigned amask = (1u << ab) - 1, wmask = (1u << wb) - 1;
+	int32_t sum = 0;
+
+	(void)rom;
+	for (unsigned j = 0; j < lanes; j++)
+		sum += bf_fused_mul((unsigned)(a >> (ab * j)) & amask, ab,
+				    (unsigned)(w >> (wb * j)) & wmask, wb);
+	s1->sum = (uint32_t)sum;
+	act->macs += lanes;
+	act->mode_beats[mode]++;
 }
 
-static enum ps_status bf_init(void *state, const struct pe_params *p,
-			      struct ps_err *err)
+static inline uint32_t bl_add(uint32_t acc, const struct bl_s1 *s1)
 {
-	bf_reset(state);
-	return pe_bl_check_params("bitfusion_mac", 1, p, err);
+	return acc + s1->sum;	/* mod 2^32 */
 }
 
-static void bf_step(void *state, const uint64_t *in, uint64_t *out)
-{
-	struct pe_bitfusion_mac_state *s = state;
-
-	s->out_valid = false;
-	if (s->s1_valid) {
-		uint32_t sum = s->acc + s->s1_sum;	/* mod 2^32 */
-		s->act.acc_writes++;
-		if (s->s1_last) {
-			s->out_acc = sum;
-			s->out_valid = true;
-			s->acc = 0;
-			s->act.results++;
-		} else {
-			s->acc = sum;
-		}
-	}
-	s->s1_valid = in[IN_VALID] & 1;
-	if (s->s1_valid) {
-		unsigned am = in[IN_A_MODE] & 1, wm = in[IN_W_MODE] & 1;
-		unsigned ab = am ? 4 : 8, wb = wm ? 4 : 8;
-		unsigned lanes = (8 / ab) * (8 / wb);
-		unsigned amask = (1u << ab) - 1, wmask = (1u << wb) - 1;
-		int32_t sum = 0;
-		for (unsigned j = 0; j < lanes; j++)
-			sum += bf_fused_mul((unsigned)(in[IN_A] >> (ab * j)) & amask,
-					    ab,
-					    (unsigned)(in[IN_W] >> (wb * j)) & wmask,
-					    wb);
-		s->s1_last = in[IN_LAST] & 1;
-		s->s1_sum = (uint32_t)sum;
-		s->act.beats++;
-		s->act.macs += lanes;
-		s->act.mode_beats[am | wm << 1]++;
-	}
-	s->act.cycles++;
-	out[0] = s->out_valid;
-	out[1] = s->out_acc;
-}
-
-const struct pe_bt_ops pe_bitfusion_mac_bt = {
-	.name = "bitfusion_mac",
-	.rtl_top = "pe_bitfusion_mac",
-	.ports = ports,
-	.n_in = 6,
-	.n_out = 2,
-	.state_size = sizeof(struct pe_bitfusion_mac_state),
-	.init = bf_init,
-	.reset = bf_reset,
-	.step = bf_step,
+struct bl_dot {
+	const int8_t *a, *w;
+	size_t k;
+	unsigned ab, wb;	/* 4 or 8 */
 };
+
+/* Beat b: elements b*lanes.. of the dot, lanes past k padded with 0. */
+static inline void bl_beat(const struct bl_dot *d, size_t b, uint64_t *a,
+			   uint64_t *w, unsigned *mode)
+{
+	unsigned lanes = (8 / d->ab) * (8 / d->wb);
+	size_t i = b * lanes;
+
+	*a = *w = 0;
+	for (unsigned j = 0; j < lanes && i + j < d->k; j++) {
+		*a |= (uint64_t)((uint8_t)d->a[i + j] & ((1u << d->ab) - 1)) << (d->ab * j);
+		*w |= (uint64_t)((uint8_t)d->w[i + j] & ((1u << d->wb) - 1)) << (d->wb * j);
+	}
+	*mode = (d->ab == 4) | (d->wb == 4) << 1;
+}
+
+#include "pe_bl_mac.inc"
 
 /* Products per beat along one operand: 2 for <= 4 bits, else 1. */
 static unsigned bf_pf(unsigned bits)
@@ -153,35 +124,36 @@ int32_t pe_bitfusion_mac_run_dot(const int8_t *a, const int8_t *w, size_t k,
 				 unsigned a_bits, unsigned w_bits,
 				 uint64_t *cycles, struct pe_bl_actions *act)
 {
-	struct pe_bitfusion_mac_state s;
-	unsigned ab = a_bits <= 4 ? 4 : 8, wb = w_bits <= 4 ? 4 : 8;
-	unsigned lanes = (8 / ab) * (8 / wb);
-	uint64_t in[6] = { 1, 0, ab == 4, wb == 4, 0, 0 }, out[2] = { 0, 0 };
-	uint64_t n = 0;
-	uint32_t r;
-
-	bf_reset(&s);
-	for (size_t i = 0; i < k; i += lanes, n++) {
-		in[IN_A] = in[IN_W] = 0;	/* pad lanes past k with 0 */
-		for (unsigned j = 0; j < lanes && i + j < k; j++) {
-			in[IN_A] |= (uint64_t)((uint8_t)a[i + j] & ((1u << ab) - 1))
-				    << (ab * j);
-			in[IN_W] |= (uint64_t)((uint8_t)w[i + j] & ((1u << wb) - 1))
-				    << (wb * j);
-		}
-		in[IN_LAST] = i + lanes >= k;
-		bf_step(&s, in, out);
-	}
-	memset(in, 0, sizeof in);
-	while (k && !out[0] && n < k + 16) {
-		bf_step(&s, in, out);
-		n++;
-	}
-	if (cycles)
-		*cycles = n;
-	if (act)
-		pe_bl_actions(&s, act);
-	r = (uint32_t)out[1];
-	return r & 0x80000000u ? (int32_t)(r & 0x7fffffffu) + INT32_MIN
-			       : (int32_t)r;
+	struct bl_dot d = { a, w, k, a_bits <= 4 ? 4 : 8, w_bits <= 4 ? 4 : 8 };
+	size_t lanes = (8 / d.ab) * (8 / d.wb);
+	return pe_bl_i32((uint32_t)bl_run(&d, (k + lanes - 1) / lanes, cycles, act));
 }
+
+/* ---- bit-true GEMM (pe_baseline_gemm.c): INT8 activations per tensor,
+ * per-channel INT weights, the weights' mode from the arch's bits ---- */
+
+static unsigned gemm_wbits(const struct pe_bl_gemm *c)
+{
+	return pe_code_bits(c->p) <= 4 ? 4 : 8;
+}
+
+static enum ps_status gemm_prepare(struct pe_bl_gemm *c, struct ps_err *err)
+{
+	return pe_bl_gemm_w8(c, "bitfusion", err);
+}
+
+static double gemm_dot(const struct pe_bl_gemm *c, uint64_t m, uint64_t n,
+		       uint64_t *cyc)
+{
+	uint64_t k = c->g->K;
+	return (double)pe_bitfusion_mac_run_dot(c->a8 + m * k, c->w8 + n * k, k, 8,
+						gemm_wbits(c), cyc, NULL) *
+	       c->a_scale * c->g->scale[n];
+}
+
+static uint64_t gemm_closed(const struct pe_bl_gemm *c, uint64_t dots)
+{
+	return pe_bitfusion_mac_cycles(dots, 1, c->g->K, 8, gemm_wbits(c));
+}
+
+PE_BL_GEMM_DEFINE(pe_bitfusion_gemm_bt, gemm_prepare, gemm_dot, gemm_closed)

@@ -7,88 +7,54 @@
  * this non-fused form, and the tests show a vector where a fused MAC
  * differs.
  *
- * Pipeline (README.md): stage 1 multiplies and registers the rounded
- * product; stage 2 adds it into the accumulator (the adder is the one-cycle
- * feedback loop) and registers out_acc on the last beat. */
+ * Pipeline (README.md, pe_bl_mac.inc): stage 1 multiplies and registers
+ * the rounded product; stage 2 adds it into the accumulator. */
 #include "pe_baseline.h"
 
-#include <string.h>
-
+#include "fmt.h"
 #include "pe_fp16.h"
 
-enum { IN_VALID, IN_LAST, IN_A, IN_W, OUT_VALID, OUT_ACC };
+#define BL_NAME fp16
+#define BL_LANES 1
+#define BL_MODE_PORTS(X)
+#define BL_A_BITS 16
+#define BL_W_BITS 16
+#define BL_ACC_BITS 16
+#define BL_ACC_T uint16_t
 
-static const struct pe_port ports[] = {
-	[IN_VALID] = { "in_valid", 1 },
-	[IN_LAST] = { "in_last", 1 },
-	[IN_A] = { "a", 16 },
-	[IN_W] = { "w", 16 },
-	[OUT_VALID] = { "out_valid", 1 },
-	[OUT_ACC] = { "out_acc", 16 },
+struct bl_rom;
+struct bl_s1 {
+	uint16_t prod;
 };
 
-struct pe_fp16_mac_state {
-	struct pe_bl_actions act;	/* first: pe_bl_actions() */
-	bool s1_valid, s1_last;		/* stage 1 -> 2 register */
-	uint16_t s1_prod;
-	uint16_t acc;			/* stage 2 */
-	bool out_valid;
-	uint16_t out_acc;
+static inline void bl_stage1(struct bl_s1 *s1, struct pe_bl_actions *act,
+			     const struct bl_rom *rom, uint64_t a, uint64_t w,
+			     unsigned mode)
+{
+	(void)rom;
+	(void)mode;
+	s1->prod = pe_f16_mul((uint16_t)a, (uint16_t)w);
+	act->macs++;
+}
+
+static inline uint16_t bl_add(uint16_t acc, const struct bl_s1 *s1)
+{
+	return pe_f16_add(acc, s1->prod);
+}
+
+struct bl_dot {
+	const uint16_t *a, *w;
 };
 
-static void fp16_reset(void *state)
+static inline void bl_beat(const struct bl_dot *d, size_t b, uint64_t *a,
+			   uint64_t *w, unsigned *mode)
 {
-	memset(state, 0, sizeof(struct pe_fp16_mac_state));
+	(void)mode;
+	*a = d->a[b];
+	*w = d->w[b];
 }
 
-static enum ps_status fp16_init(void *state, const struct pe_params *p,
-				struct ps_err *err)
-{
-	fp16_reset(state);
-	return pe_bl_check_params("fp16_mac", 1, p, err);
-}
-
-static void fp16_step(void *state, const uint64_t *in, uint64_t *out)
-{
-	struct pe_fp16_mac_state *s = state;
-
-	/* Stage 2 reads the stage-1 register as it was before this edge. */
-	s->out_valid = false;
-	if (s->s1_valid) {
-		uint16_t sum = pe_f16_add(s->acc, s->s1_prod);
-		s->act.acc_writes++;
-		if (s->s1_last) {
-			s->out_acc = sum;
-			s->out_valid = true;
-			s->acc = 0;
-			s->act.results++;
-		} else {
-			s->acc = sum;
-		}
-	}
-	s->s1_valid = in[IN_VALID] & 1;
-	if (s->s1_valid) {
-		s->s1_last = in[IN_LAST] & 1;
-		s->s1_prod = pe_f16_mul((uint16_t)in[IN_A], (uint16_t)in[IN_W]);
-		s->act.beats++;
-		s->act.macs++;
-	}
-	s->act.cycles++;
-	out[0] = s->out_valid;
-	out[1] = s->out_acc;
-}
-
-const struct pe_bt_ops pe_fp16_mac_bt = {
-	.name = "fp16_mac",
-	.rtl_top = "pe_fp16_mac",
-	.ports = ports,
-	.n_in = 4,
-	.n_out = 2,
-	.state_size = sizeof(struct pe_fp16_mac_state),
-	.init = fp16_init,
-	.reset = fp16_reset,
-	.step = fp16_step,
-};
+#include "pe_bl_mac.inc"
 
 uint64_t pe_fp16_mac_cycles(uint64_t m, uint64_t n, uint64_t k)
 {
@@ -98,24 +64,30 @@ uint64_t pe_fp16_mac_cycles(uint64_t m, uint64_t n, uint64_t k)
 uint16_t pe_fp16_mac_run_dot(const uint16_t *a, const uint16_t *w, size_t k,
 			     uint64_t *cycles, struct pe_bl_actions *act)
 {
-	struct pe_fp16_mac_state s;
-	uint64_t in[4] = { 1, 0, 0, 0 }, out[2] = { 0, 0 }, n = 0;
-
-	fp16_reset(&s);
-	for (size_t i = 0; i < k; i++, n++) {
-		in[IN_LAST] = i + 1 == k;
-		in[IN_A] = a[i];
-		in[IN_W] = w[i];
-		fp16_step(&s, in, out);
-	}
-	memset(in, 0, sizeof in);
-	while (k && !out[0] && n < k + 16) {
-		fp16_step(&s, in, out);
-		n++;
-	}
-	if (cycles)
-		*cycles = n;
-	if (act)
-		pe_bl_actions(&s, act);
-	return (uint16_t)out[1];
+	struct bl_dot d = { a, w };
+	return (uint16_t)bl_run(&d, k, cycles, act);
 }
+
+/* ---- bit-true GEMM (pe_baseline_gemm.c): weights stay FP16 ---- */
+
+static enum ps_status gemm_prepare(struct pe_bl_gemm *c, struct ps_err *err)
+{
+	if (!c->g->w_f16)
+		return ps_errf(err, PS_EINPUT, "fp16 PE: bit-true weights must stay FP16 (quant none)");
+	return PS_OK;
+}
+
+static double gemm_dot(const struct pe_bl_gemm *c, uint64_t m, uint64_t n,
+		       uint64_t *cyc)
+{
+	const struct pe_gemm *g = c->g;
+	return fmt_f16_to_f64(pe_fp16_mac_run_dot(g->a + m * g->K, g->w_f16 + n * g->K,
+						  g->K, cyc, NULL));
+}
+
+static uint64_t gemm_closed(const struct pe_bl_gemm *c, uint64_t dots)
+{
+	return pe_fp16_mac_cycles(dots, 1, c->g->K);
+}
+
+PE_BL_GEMM_DEFINE(pe_fp16_gemm_bt, gemm_prepare, gemm_dot, gemm_closed)

@@ -4,30 +4,21 @@
  * to 2^17 INT8 products exactly (|a w| <= 2^14, the bound reached only by
  * -128 x -128); a longer one wraps modulo 2^32, as an RTL adder does.
  *
- * Pipeline as the FP16 MAC (README.md): stage 1 multiplies, stage 2
- * accumulates and registers out_acc on the last beat. */
+ * Pipeline (README.md, pe_bl_mac.inc): stage 1 multiplies, stage 2
+ * accumulates. */
 #include "pe_baseline.h"
 
-#include <string.h>
+#define BL_NAME int8
+#define BL_LANES 1
+#define BL_MODE_PORTS(X)
+#define BL_A_BITS 8
+#define BL_W_BITS 8
+#define BL_ACC_BITS 32
+#define BL_ACC_T uint32_t
 
-enum { IN_VALID, IN_LAST, IN_A, IN_W, OUT_VALID, OUT_ACC };
-
-static const struct pe_port ports[] = {
-	[IN_VALID] = { "in_valid", 1 },
-	[IN_LAST] = { "in_last", 1 },
-	[IN_A] = { "a", 8 },
-	[IN_W] = { "w", 8 },
-	[OUT_VALID] = { "out_valid", 1 },
-	[OUT_ACC] = { "out_acc", 32 },
-};
-
-struct pe_int8_mac_state {
-	struct pe_bl_actions act;	/* first: pe_bl_actions() */
-	bool s1_valid, s1_last;
-	uint32_t s1_prod;		/* 16-bit product, sign-extended */
-	uint32_t acc;			/* two's complement, wraps */
-	bool out_valid;
-	uint32_t out_acc;
+struct bl_rom;
+struct bl_s1 {
+	uint32_t prod;		/* 16-bit product, sign-extended */
 };
 
 static int32_t sext8(uint64_t x)
@@ -35,58 +26,34 @@ static int32_t sext8(uint64_t x)
 	return (int32_t)(x & 0xff) - (int32_t)((x & 0x80) << 1);
 }
 
-static void int8_reset(void *state)
+static inline void bl_stage1(struct bl_s1 *s1, struct pe_bl_actions *act,
+			     const struct bl_rom *rom, uint64_t a, uint64_t w,
+			     unsigned mode)
 {
-	memset(state, 0, sizeof(struct pe_int8_mac_state));
+	(void)rom;
+	(void)mode;
+	s1->prod = (uint32_t)(sext8(a) * sext8(w));
+	act->macs++;
 }
 
-static enum ps_status int8_init(void *state, const struct pe_params *p,
-				struct ps_err *err)
+static inline uint32_t bl_add(uint32_t acc, const struct bl_s1 *s1)
 {
-	int8_reset(state);
-	return pe_bl_check_params("int8_mac", 1, p, err);
+	return acc + s1->prod;	/* mod 2^32 */
 }
 
-static void int8_step(void *state, const uint64_t *in, uint64_t *out)
-{
-	struct pe_int8_mac_state *s = state;
-
-	s->out_valid = false;
-	if (s->s1_valid) {
-		uint32_t sum = s->acc + s->s1_prod;	/* mod 2^32 */
-		s->act.acc_writes++;
-		if (s->s1_last) {
-			s->out_acc = sum;
-			s->out_valid = true;
-			s->acc = 0;
-			s->act.results++;
-		} else {
-			s->acc = sum;
-		}
-	}
-	s->s1_valid = in[IN_VALID] & 1;
-	if (s->s1_valid) {
-		s->s1_last = in[IN_LAST] & 1;
-		s->s1_prod = (uint32_t)(sext8(in[IN_A]) * sext8(in[IN_W]));
-		s->act.beats++;
-		s->act.macs++;
-	}
-	s->act.cycles++;
-	out[0] = s->out_valid;
-	out[1] = s->out_acc;
-}
-
-const struct pe_bt_ops pe_int8_mac_bt = {
-	.name = "int8_mac",
-	.rtl_top = "pe_int8_mac",
-	.ports = ports,
-	.n_in = 4,
-	.n_out = 2,
-	.state_size = sizeof(struct pe_int8_mac_state),
-	.init = int8_init,
-	.reset = int8_reset,
-	.step = int8_step,
+struct bl_dot {
+	const int8_t *a, *w;
 };
+
+static inline void bl_beat(const struct bl_dot *d, size_t b, uint64_t *a,
+			   uint64_t *w, unsigned *mode)
+{
+	(void)mode;
+	*a = (uint8_t)d->a[b];
+	*w = (uint8_t)d->w[b];
+}
+
+#include "pe_bl_mac.inc"
 
 uint64_t pe_int8_mac_cycles(uint64_t m, uint64_t n, uint64_t k)
 {
@@ -96,28 +63,29 @@ uint64_t pe_int8_mac_cycles(uint64_t m, uint64_t n, uint64_t k)
 int32_t pe_int8_mac_run_dot(const int8_t *a, const int8_t *w, size_t k,
 			    uint64_t *cycles, struct pe_bl_actions *act)
 {
-	struct pe_int8_mac_state s;
-	uint64_t in[4] = { 1, 0, 0, 0 }, out[2] = { 0, 0 }, n = 0;
-	uint32_t r;
-
-	int8_reset(&s);
-	for (size_t i = 0; i < k; i++, n++) {
-		in[IN_LAST] = i + 1 == k;
-		in[IN_A] = (uint8_t)a[i];
-		in[IN_W] = (uint8_t)w[i];
-		int8_step(&s, in, out);
-	}
-	memset(in, 0, sizeof in);
-	while (k && !out[0] && n < k + 16) {
-		int8_step(&s, in, out);
-		n++;
-	}
-	if (cycles)
-		*cycles = n;
-	if (act)
-		pe_bl_actions(&s, act);
-	r = (uint32_t)out[1];
-	/* two's complement without implementation-defined conversion */
-	return r & 0x80000000u ? (int32_t)(r & 0x7fffffffu) + INT32_MIN
-			       : (int32_t)r;
+	struct bl_dot d = { a, w };
+	return pe_bl_i32((uint32_t)bl_run(&d, k, cycles, act));
 }
+
+/* ---- bit-true GEMM (pe_baseline_gemm.c): INT8 activations per tensor,
+ * per-channel INT weights ---- */
+
+static enum ps_status gemm_prepare(struct pe_bl_gemm *c, struct ps_err *err)
+{
+	return pe_bl_gemm_w8(c, "int8", err);
+}
+
+static double gemm_dot(const struct pe_bl_gemm *c, uint64_t m, uint64_t n,
+		       uint64_t *cyc)
+{
+	uint64_t k = c->g->K;
+	return (double)pe_int8_mac_run_dot(c->a8 + m * k, c->w8 + n * k, k, cyc, NULL) *
+	       c->a_scale * c->g->scale[n];
+}
+
+static uint64_t gemm_closed(const struct pe_bl_gemm *c, uint64_t dots)
+{
+	return pe_int8_mac_cycles(dots, 1, c->g->K);
+}
+
+PE_BL_GEMM_DEFINE(pe_int8_gemm_bt, gemm_prepare, gemm_dot, gemm_closed)

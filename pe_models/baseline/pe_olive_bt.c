@@ -24,24 +24,19 @@
 #include "pe_baseline.h"
 
 #include <math.h>
-#include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fmt.h"
 
-enum {
-	IN_VALID, IN_LAST, IN_W_FMT, IN_A, IN_W, OUT_VALID, OUT_ACC
-};
-
-static const struct pe_port ports[] = {
-	[IN_VALID] = { "in_valid", 1 },
-	[IN_LAST] = { "in_last", 1 },
-	[IN_W_FMT] = { "w_fmt", 1 },
-	[IN_A] = { "a", 32 },		/* [15:0] even lane, [31:16] odd */
-	[IN_W] = { "w", 8 },		/* pair code: [3:0] even, [7:4] odd */
-	[OUT_VALID] = { "out_valid", 1 },
-	[OUT_ACC] = { "out_acc", 16 },
-};
+#define BL_NAME olive
+#define BL_LANES 2
+#define BL_MODE_PORTS(X) X(W_FMT, "w_fmt")
+#define BL_A_BITS 32		/* [15:0] even lane, [31:16] odd */
+#define BL_W_BITS 8		/* pair code: [3:0] even, [7:4] odd */
+#define BL_ACC_BITS 16
+#define BL_ACC_T uint16_t
+#define BL_ROM
 
 /* One decoder ROM entry: v = m << e; ok = 0 for a reserved code. */
 struct olive_rom {
@@ -49,28 +44,21 @@ struct olive_rom {
 	uint8_t e, ok;
 };
 
-struct pe_olive_mac_state {
-	struct pe_bl_actions act;	/* first: pe_bl_actions() */
-	bool s1_valid, s1_last;
-	uint16_t s1_a[2];
-	int8_t s1_m[2];
-	uint8_t s1_e[2];
-	uint16_t acc;
-	bool out_valid;
-	uint16_t out_acc;
-	/* decoder ROMs, kept by reset */
+/* per w_fmt: normal and outlier parts, the identifier code */
+struct bl_rom {
 	struct olive_rom nrm[2][16], otl[2][16];
 	uint8_t id[2];
+};
+
+struct bl_s1 {
+	uint16_t a[2];
+	int8_t m[2];
+	uint8_t e[2];
 };
 
 static const int olive_fmt_ids[2] = {
 	[PE_OLIVE_FLINT] = FMT_OLIVE4, [PE_OLIVE_INT] = FMT_OLIVE4I,
 };
-
-static void olive_reset(void *state)
-{
-	memset(state, 0, offsetof(struct pe_olive_mac_state, nrm));
-}
 
 /* A ROM entry from one code of a part: the smallest shift that leaves an
  * integer mantissa within INT8. */
@@ -93,100 +81,81 @@ static bool olive_rom_entry(int part, uint32_t code, struct olive_rom *r)
 	return true;
 }
 
-static enum ps_status olive_init(void *state, const struct pe_params *p,
-				 struct ps_err *err)
+static enum ps_status bl_rom_init(struct bl_rom *rom, struct ps_err *err)
 {
-	struct pe_olive_mac_state *s = state;
-
-	memset(s, 0, sizeof *s);
 	for (int f = 0; f < 2; f++) {
 		const struct fmt_desc *d = fmt_get(olive_fmt_ids[f]);
-		s->id[f] = (uint8_t)d->ovp_id;
+		rom->id[f] = (uint8_t)d->ovp_id;
 		for (uint32_t c = 0; c < 16; c++)
-			if (!olive_rom_entry(d->ovp_normal, c, &s->nrm[f][c]) ||
-			    !olive_rom_entry(d->ovp_outlier, c, &s->otl[f][c]))
+			if (!olive_rom_entry(d->ovp_normal, c, &rom->nrm[f][c]) ||
+			    !olive_rom_entry(d->ovp_outlier, c, &rom->otl[f][c]))
 				return ps_errf(err, PS_EINPUT,
 					       "olive_mac: %s code %u is no "
 					       "INT8 << 0..2", d->name,
 					       (unsigned)c);
 	}
-	return pe_bl_check_params("olive_mac", 2, p, err);
+	return PS_OK;
 }
 
-static void olive_decode(struct pe_olive_mac_state *s, unsigned f,
-			 unsigned pair)
+/* The pair decoder: two normal values, or the outlier on the lane that
+ * is not the identifier and 0 on the victim's; reserved pairs give 0, 0. */
+static inline void bl_stage1(struct bl_s1 *s1, struct pe_bl_actions *act,
+			     const struct bl_rom *rom, uint64_t a, uint64_t w,
+			     unsigned f)
 {
-	unsigned c[2] = { pair & 15, pair >> 4 };
-	bool id0 = c[0] == s->id[f], id1 = c[1] == s->id[f];
+	unsigned c[2] = { (unsigned)w & 15, (unsigned)w >> 4 & 15 };
+	bool id0 = c[0] == rom->id[f], id1 = c[1] == rom->id[f];
 	struct olive_rom r[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 	bool ok;
 
 	if (!id0 && !id1) {
-		r[0] = s->nrm[f][c[0]];
-		r[1] = s->nrm[f][c[1]];
+		r[0] = rom->nrm[f][c[0]];
+		r[1] = rom->nrm[f][c[1]];
 		ok = r[0].ok && r[1].ok;
 	} else if (id0 != id1) {
 		unsigned lane = id0 ? 1 : 0;	/* the outlier's lane */
-		r[lane] = s->otl[f][c[lane]];
+		r[lane] = rom->otl[f][c[lane]];
 		ok = r[lane].ok;
-		s->act.outliers += ok;
+		act->outliers += ok;
 	} else {
 		ok = false;
 	}
 	if (!ok) {
 		memset(r, 0, sizeof r);
-		s->act.reserved++;
+		act->reserved++;
 	}
 	for (int i = 0; i < 2; i++) {
-		s->s1_m[i] = r[i].m;
-		s->s1_e[i] = r[i].e;
+		s1->a[i] = (uint16_t)(a >> 16 * i);
+		s1->m[i] = r[i].m;
+		s1->e[i] = r[i].e;
 	}
+	act->macs += 2;
+	act->decodes++;
 }
 
-static void olive_step(void *state, const uint64_t *in, uint64_t *out)
+static inline uint16_t bl_add(uint16_t acc, const struct bl_s1 *s1)
 {
-	struct pe_olive_mac_state *s = state;
-
-	s->out_valid = false;
-	if (s->s1_valid) {
-		uint16_t sum = pe_bl_f16_fma_int(s->acc, 2, s->s1_a, s->s1_m,
-						 s->s1_e);
-		s->act.acc_writes++;
-		if (s->s1_last) {
-			s->out_acc = sum;
-			s->out_valid = true;
-			s->acc = 0;
-			s->act.results++;
-		} else {
-			s->acc = sum;
-		}
-	}
-	s->s1_valid = in[IN_VALID] & 1;
-	if (s->s1_valid) {
-		s->s1_last = in[IN_LAST] & 1;
-		s->s1_a[0] = (uint16_t)in[IN_A];
-		s->s1_a[1] = (uint16_t)(in[IN_A] >> 16);
-		olive_decode(s, in[IN_W_FMT] & 1, in[IN_W] & 0xff);
-		s->act.beats++;
-		s->act.macs += 2;
-		s->act.decodes++;
-	}
-	s->act.cycles++;
-	out[0] = s->out_valid;
-	out[1] = s->out_acc;
+	return pe_bl_f16_fma_int(acc, 2, s1->a, s1->m, s1->e);
 }
 
-const struct pe_bt_ops pe_olive_mac_bt = {
-	.name = "olive_mac",
-	.rtl_top = "pe_olive_mac",
-	.ports = ports,
-	.n_in = 5,
-	.n_out = 2,
-	.state_size = sizeof(struct pe_olive_mac_state),
-	.init = olive_init,
-	.reset = olive_reset,
-	.step = olive_step,
+struct bl_dot {
+	const uint16_t *a;
+	const uint8_t *pairs;
+	size_t k;
+	int fmt;
 };
+
+/* Beat b: pair b; an odd k pads the last pair's odd activation with +0. */
+static inline void bl_beat(const struct bl_dot *d, size_t b, uint64_t *a,
+			   uint64_t *w, unsigned *mode)
+{
+	size_t i = 2 * b;
+	*a = d->a[i] | (i + 1 < d->k ? (uint64_t)d->a[i + 1] << 16 : 0);
+	*w = d->pairs[b];
+	*mode = d->fmt == PE_OLIVE_INT;
+}
+
+#include "pe_bl_mac.inc"
 
 uint64_t pe_olive_mac_cycles(uint64_t m, uint64_t n, uint64_t k)
 {
@@ -197,25 +166,46 @@ uint16_t pe_olive_mac_run_dot(const uint16_t *a, const uint8_t *pairs,
 			      size_t k, int fmt, uint64_t *cycles,
 			      struct pe_bl_actions *act)
 {
-	struct pe_olive_mac_state s;
-	uint64_t in[5] = { 1, 0, fmt == PE_OLIVE_INT, 0, 0 };
-	uint64_t out[2] = { 0, 0 }, n = 0;
-
-	(void)olive_init(&s, NULL, NULL);	/* cannot fail: fmt.def */
-	for (size_t i = 0; i < k; i += 2, n++) {
-		in[IN_LAST] = i + 2 >= k;
-		in[IN_A] = a[i] | (i + 1 < k ? (uint64_t)a[i + 1] << 16 : 0);
-		in[IN_W] = pairs[i / 2];
-		olive_step(&s, in, out);
-	}
-	memset(in, 0, sizeof in);
-	while (k && !out[0] && n < k + 16) {
-		olive_step(&s, in, out);
-		n++;
-	}
-	if (cycles)
-		*cycles = n;
-	if (act)
-		pe_bl_actions(&s, act);
-	return (uint16_t)out[1];
+	struct bl_dot d = { a, pairs, k, fmt };
+	return (uint16_t)bl_run(&d, (k + 1) / 2, cycles, act);
 }
+
+/* ---- bit-true GEMM (pe_baseline_gemm.c): the quantizer's OliVe codes,
+ * paired per row; the scale outside ---- */
+
+static enum ps_status gemm_prepare(struct pe_bl_gemm *c, struct ps_err *err)
+{
+	const struct pe_gemm *g = c->g;
+	const struct fmt_desc *d = g->fmt >= 0 ? fmt_get(g->fmt) : NULL;
+	uint64_t N = g->N, K = g->K, np = (K + 1) / 2;
+
+	if (!d || d->kind != FMT_K_OVP || !g->scale)
+		return ps_errf(err, PS_EINPUT, "olive PE: needs OliVe pair codes (quant olive4 / olive4i)");
+	c->fmt = g->fmt == FMT_OLIVE4I ? PE_OLIVE_INT : PE_OLIVE_FLINT;
+	c->pairs = calloc(N * np, 1);
+	if (!c->pairs)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	for (uint64_t n = 0; n < N; n++)
+		for (uint64_t p = 0; p < np; p++) {
+			uint8_t lo = g->codes[n * K + 2 * p];
+			uint8_t hi = 2 * p + 1 < K ? g->codes[n * K + 2 * p + 1] : 0;
+			c->pairs[n * np + p] = (uint8_t)(hi << 4 | lo);
+		}
+	return PS_OK;
+}
+
+static double gemm_dot(const struct pe_bl_gemm *c, uint64_t m, uint64_t n,
+		       uint64_t *cyc)
+{
+	const struct pe_gemm *g = c->g;
+	uint64_t k = g->K;
+	return fmt_f16_to_f64(pe_olive_mac_run_dot(g->a + m * k, c->pairs + n * ((k + 1) / 2),
+						   k, c->fmt, cyc, NULL)) * g->scale[n];
+}
+
+static uint64_t gemm_closed(const struct pe_bl_gemm *c, uint64_t dots)
+{
+	return pe_olive_mac_cycles(dots, 1, c->g->K);
+}
+
+PE_BL_GEMM_DEFINE(pe_olive_gemm_bt, gemm_prepare, gemm_dot, gemm_closed)

@@ -21,6 +21,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
+
+#include "pe_bitmod_regs.h"
 
 struct slot {
 	uint8_t valid, nan, e;
@@ -33,56 +36,95 @@ struct csfifo {
 	uint8_t head, n;
 };
 
+/* Everything but the per-PE registers and the delay lines. */
 struct arr_com {
 	uint8_t err;
+	uint8_t lanes, mw, sb, bug;
+	uint8_t bank;		/* S1/S2 bank (pe_bitmod_regs.h) */
+	uint32_t busy;
+	uint32_t pc, pr;	/* edge number mod cols, mod rows */
+	uint32_t outs;		/* PEs with out_valid after the last edge */
+	uint32_t slots;		/* valid shadow slots */
 	uint64_t edge_muls, hops;
+	struct pe_bitmod_actions act;	/* summed over the PEs */
 };
 
-/* The array's registers, wherever they are stored. */
+/* The array's registers, wherever they are stored. The hop registers are
+ * kept as the delay lines they form: PE (r,c) takes at edge t what row
+ * r's left-edge decoder produced at t-c and what column c's top edge took
+ * in at t-r. tw[r][2 cols] holds row r's decoded term words, each written
+ * twice (at p and p + cols, p = cols-1 - t mod cols) so that the words of
+ * edges t, t-1, ..., t-cols+1 lie at p, p+1, ...: PE c reads p + c. ta
+ * holds the columns' activations of the last rows edges, decoded
+ * (bm_act_lane), slot t mod rows, lane-major [slot][lane][col]: row r
+ * reads slot (t - r) mod rows. */
 struct arr_view {
 	uint32_t rows, cols;
 	struct arr_com *com;
-	struct pe_bitmod_pe *pe;	/* [rows*cols] */
-	struct pe_bitmod_in *hw;	/* [rows*cols] term hop registers */
-	uint64_t *ha;			/* [rows*cols] activation hop registers */
+	struct bm_regs r;		/* [rows*cols], row-major */
+	uint32_t *tw;			/* [rows][2*cols] */
+	uint32_t *ta;			/* [rows][4][cols] */
 	struct slot *sh;		/* [rows*cols] shadow chain */
 	struct csfifo *fifo;		/* [rows] */
 	struct pe_bitmod_row_out *y;	/* [rows] */
 };
 
-/* The left-edge decoder of one row. */
-static void decode_row(const struct pe_bitmod_row_in *w, unsigned lanes,
-		       struct pe_bitmod_in *x, uint8_t *err)
-{
-	unsigned t = w->ctl >> 4 & 3, wt = w->ctl >> 6 & 31, term = 0;
+/* The left-edge decoder as tables: a row's word from w_ctl and w_code
+ * (pe_bitmod_term and pe_bitmod_bitpos, tabulated once). */
+static uint8_t term_lut[32][4][256], bitpos_lut[32][4], type_ok[32];
+static once_flag lut_once = ONCE_FLAG_INIT;
 
-	x->ctl = (uint8_t)(w->ctl & 15);
-	x->scale = w->scale;
-	x->bitpos = (uint8_t)pe_bitmod_bitpos(wt, t);
-	if ((w->ctl & PE_BITMOD_W_VALID) && !pe_bitmod_wtype_terms(wt))
-		*err = 1;
-	for (unsigned l = 0; l < lanes; l++)
-		term |= pe_bitmod_term(wt, w->code >> 8 * l & 0xff, t) << 4 * l;
-	x->term = (uint16_t)term;
+static void build_luts(void)
+{
+	for (unsigned wt = 0; wt < 32; wt++) {
+		type_ok[wt] = pe_bitmod_wtype_terms(wt) != 0;
+		for (unsigned t = 0; t < 4; t++) {
+			bitpos_lut[wt][t] = (uint8_t)pe_bitmod_bitpos(wt, t);
+			for (unsigned code = 0; code < 256; code++)
+				term_lut[wt][t][code] = (uint8_t)pe_bitmod_term(wt, code, t);
+		}
+	}
 }
 
-static void arr_step(const struct arr_view *v, const struct pe_bitmod_row_in *w,
-		     const uint64_t *act, struct pe_bitmod_row_out *out)
+static uint32_t decode_row(const struct pe_bitmod_row_in *w, unsigned lanes,
+			   uint8_t *err)
+{
+	unsigned t = w->ctl >> 4 & 3, wt = w->ctl >> 6 & 31, term = 0;
+	const uint8_t *lut = term_lut[wt][t];
+
+	if ((w->ctl & PE_BITMOD_W_VALID) && !type_ok[wt])
+		*err = 1;
+	for (unsigned l = 0; l < lanes; l++)
+		term |= (unsigned)lut[w->code >> 8 * l & 0xff] << 4 * l;
+	return bm_word(w->ctl, bitpos_lut[wt][t], w->scale, term);
+}
+
+static struct bm_ctx arr_ctx(const struct arr_view *v)
+{
+	struct arr_com *com = v->com;
+	return (struct bm_ctx){ .lanes = com->lanes, .mw = com->mw,
+				.sb = com->sb, .bug = com->bug,
+				.act = &com->act, .busy = &com->busy };
+}
+
+/* Exits and shadow chains, from the PEs' pre-edge outputs; the channel
+ * scale FIFOs. */
+static void arr_chains(const struct arr_view *v, const struct pe_bitmod_row_in *w)
 {
 	uint32_t R = v->rows, C = v->cols;
 	struct arr_com *com = v->com;
 	const unsigned ctl_end = PE_BITMOD_W_VALID | PE_BITMOD_W_LAST |
 				 PE_BITMOD_W_OLAST;
+	bool idle = !com->outs && !com->slots;
 
-	/* 1. exits and shadow chains, from the PEs' pre-edge outputs */
 	for (uint32_t r = 0; r < R; r++) {
 		struct slot *sh = v->sh + (size_t)r * C;
-		struct pe_bitmod_pe *pe = v->pe + (size_t)r * C;
 		struct csfifo *f = &v->fifo[r];
 		struct pe_bitmod_row_out *y = &v->y[r];
+		uint32_t i0 = r * C;
 
 		y->valid = 0;
-		if (sh[0].valid) {
+		if (!idle && sh[0].valid) {
 			uint16_t cs = 0x7e00;
 			if (f->n)
 				cs = f->v[f->head];
@@ -97,19 +139,23 @@ static void arr_step(const struct arr_view *v, const struct pe_bitmod_row_in *w,
 				f->n--;
 			}
 		}
-		for (uint32_t c = 0; c < C; c++) {
+		for (uint32_t c = 0; !idle && c < C; c++) {
 			struct slot nx = { 0 };
 			if (c + 1 < C)
 				nx = sh[c + 1];
-			if (pe[c].out_valid) {
+			com->slots -= sh[c].valid;
+			if (v->r.out_valid[i0 + c]) {
 				if (nx.valid)
 					com->err = 1;	/* collision */
-				sh[c] = (struct slot){ .valid = 1, .nan = pe[c].out_nan,
-						       .e = pe[c].out_e, .col = (uint8_t)c,
-						       .m = pe[c].out_m };
+				sh[c] = (struct slot){ .valid = 1,
+						       .nan = v->r.out_nan[i0 + c],
+						       .e = v->r.out_e[i0 + c],
+						       .col = (uint8_t)c,
+						       .m = v->r.out_m[i0 + c] };
 			} else {
 				sh[c] = nx;
 			}
+			com->slots += sh[c].valid;
 		}
 		if ((w[r].ctl & ctl_end) == ctl_end) {
 			if (f->n == PE_BITMOD_CS_FIFO) {
@@ -120,29 +166,43 @@ static void arr_step(const struct arr_view *v, const struct pe_bitmod_row_in *w,
 			}
 		}
 	}
+}
 
-	/* 2. PEs and hop registers, bottom-right first so every PE reads its
-	 * neighbours' pre-edge hop registers */
-	for (uint32_t r = R; r-- > 0;) {
-		for (uint32_t c = C; c-- > 0;) {
-			size_t i = (size_t)r * C + c;
-			struct pe_bitmod_in x;
-			if (c == 0)
-				decode_row(&w[r], v->pe[i].lanes, &x, &com->err);
-			else
-				x = v->hw[i - 1];
-			x.a = r == 0 ? act[c] : v->ha[i - C];
-			pe_bitmod_pe_step(&v->pe[i], &x);
-			if (c + 1 < C) {
-				v->hw[i] = x;
-				com->hops += x.ctl & PE_BITMOD_C_VALID;
-			}
-			if (r + 1 < R) {
-				v->ha[i] = x.a;
-				com->hops += x.ctl & PE_BITMOD_C_VALID;
-			}
-		}
+static void arr_step(const struct arr_view *v, const struct pe_bitmod_row_in *w,
+		     const uint64_t *act, struct pe_bitmod_row_out *out)
+{
+	uint32_t R = v->rows, C = v->cols;
+	struct arr_com *com = v->com;
+	struct bm_ctx x = arr_ctx(v);
+	uint32_t p = C - 1 - com->pc;
+
+	/* 1. exits and shadow chains, from the PEs' pre-edge outputs */
+	arr_chains(v, w);
+	/* 2. this edge's left-edge decoders and top-edge activations into
+	 * the delay lines */
+	for (uint32_t r = 0; r < R; r++) {
+		uint32_t *tw = v->tw + (size_t)r * 2 * C;
+		tw[p] = tw[p + C] = decode_row(&w[r], com->lanes, &com->err);
 	}
+	for (uint32_t l = 0; l < 4; l++)
+		for (uint32_t c = 0; c < C; c++)
+			v->ta[((size_t)com->pr * 4 + l) * C + c] =
+				bm_act_lane((uint16_t)(act[c] >> 16 * l), l < com->lanes);
+	/* 3. the PEs: every stage but S1 over the whole array, then S1 row
+	 * by row from the delay lines */
+	com->outs = bm_step_back(&x, &v->r, com->bank, R * C);
+	com->bank ^= 1;
+	for (uint32_t r = 0; r < R; r++) {
+		const uint32_t *tw = v->tw + (size_t)r * 2 * C + p;
+		const uint32_t *a = v->ta + (size_t)((com->pr + R - r) % R) * 4 * C;
+		const uint32_t *lanes[4] = { a, a + C, a + 2 * C, a + 3 * C };
+		uint32_t nv = bm_step_s1(&x, &v->r, com->bank, r * C, C, tw, lanes);
+		/* valid operand moves: right (all but the last column) and
+		 * down (all but the last row) */
+		com->hops += nv - (tw[C - 1] & 1) + (r + 1 < R ? nv : 0);
+	}
+	com->pc = com->pc + 1 == C ? 0 : com->pc + 1;
+	com->pr = com->pr + 1 == R ? 0 : com->pr + 1;
 	if (out)
 		memcpy(out, v->y, R * sizeof *out);
 }
@@ -150,14 +210,32 @@ static void arr_step(const struct arr_view *v, const struct pe_bitmod_row_in *w,
 static void arr_reset(const struct arr_view *v)
 {
 	size_t n = (size_t)v->rows * v->cols;
-	for (size_t i = 0; i < n; i++)
-		pe_bitmod_pe_reset(&v->pe[i]);
-	memset(v->com, 0, sizeof *v->com);
-	memset(v->hw, 0, n * sizeof *v->hw);
-	memset(v->ha, 0, n * sizeof *v->ha);
+	struct arr_com *com = v->com;
+	struct arr_com keep = { .lanes = com->lanes, .mw = com->mw,
+				.sb = com->sb, .bug = com->bug };
+
+	bm_regs_clear(&v->r, (uint32_t)n);
+	*com = keep;
+	memset(v->tw, 0, 2 * n * sizeof *v->tw);
+	memset(v->ta, 0, 4 * n * sizeof *v->ta);
 	memset(v->sh, 0, n * sizeof *v->sh);
 	memset(v->fifo, 0, v->rows * sizeof *v->fifo);
 	memset(v->y, 0, v->rows * sizeof *v->y);
+}
+
+static enum ps_status arr_init(const struct arr_view *v,
+			       const struct pe_bitmod_cfg *c, struct ps_err *err)
+{
+	enum ps_status st = pe_bitmod_cfg_check(c, err);
+	if (st)
+		return st;
+	call_once(&lut_once, build_luts);
+	v->com->lanes = (uint8_t)c->lanes;
+	v->com->mw = (uint8_t)c->mant_bits;
+	v->com->sb = (uint8_t)c->scale_bits;
+	v->com->bug = c->bug_dq_noclear;
+	arr_reset(v);
+	return PS_OK;
 }
 
 static bool arr_err(const struct arr_view *v)
@@ -165,7 +243,7 @@ static bool arr_err(const struct arr_view *v)
 	size_t n = (size_t)v->rows * v->cols;
 	bool e = v->com->err;
 	for (size_t i = 0; i < n; i++)
-		e |= v->pe[i].err;
+		e |= v->r.err[i];
 	return e;
 }
 
@@ -183,6 +261,7 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 	struct pe_bitmod_array *a;
 	enum ps_status st;
 	size_t n = (size_t)rows * cols;
+	bool ok = true;
 
 	*out = NULL;
 	if (!rows || !cols || cols > 256 || rows > 4096)
@@ -194,24 +273,23 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 		return ps_errf(err, PS_ENOMEM, "bitmod: out of memory");
 	a->v = (struct arr_view){
 		.rows = rows, .cols = cols, .com = &a->com,
-		.pe = calloc(n, sizeof *a->v.pe),
-		.hw = calloc(n, sizeof *a->v.hw),
-		.ha = calloc(n, sizeof *a->v.ha),
+		.tw = calloc(2 * n, sizeof *a->v.tw),
+		.ta = calloc(4 * n, sizeof *a->v.ta),
 		.sh = calloc(n, sizeof *a->v.sh),
 		.fifo = calloc(rows, sizeof *a->v.fifo),
 		.y = calloc(rows, sizeof *a->v.y),
 	};
-	if (!a->v.pe || !a->v.hw || !a->v.ha || !a->v.sh || !a->v.fifo ||
-	    !a->v.y) {
+#define BM_ALLOC(type, name) ok &= (a->v.r.name = calloc(n, sizeof(type))) != NULL;
+	PE_BITMOD_REG_FIELDS(BM_ALLOC)
+#undef BM_ALLOC
+	if (!ok || !a->v.tw || !a->v.ta || !a->v.sh || !a->v.fifo || !a->v.y) {
 		pe_bitmod_array_free(a);
 		return ps_errf(err, PS_ENOMEM, "bitmod: out of memory");
 	}
-	for (size_t i = 0; i < n; i++) {
-		st = pe_bitmod_pe_init(&a->v.pe[i], c, err);
-		if (st) {
-			pe_bitmod_array_free(a);
-			return st;
-		}
+	st = arr_init(&a->v, c, err);
+	if (st) {
+		pe_bitmod_array_free(a);
+		return st;
 	}
 	*out = a;
 	return PS_OK;
@@ -221,9 +299,11 @@ void pe_bitmod_array_free(struct pe_bitmod_array *a)
 {
 	if (!a)
 		return;
-	free(a->v.pe);
-	free(a->v.hw);
-	free(a->v.ha);
+#define BM_FREE(type, name) free(a->v.r.name);
+	PE_BITMOD_REG_FIELDS(BM_FREE)
+#undef BM_FREE
+	free(a->v.tw);
+	free(a->v.ta);
 	free(a->v.sh);
 	free(a->v.fifo);
 	free(a->v.y);
@@ -250,30 +330,18 @@ bool pe_bitmod_array_err(const struct pe_bitmod_array *a)
 void pe_bitmod_array_actions(const struct pe_bitmod_array *a,
 			     struct pe_bitmod_actions *s)
 {
-	size_t n = (size_t)a->v.rows * a->v.cols;
-	memset(s, 0, sizeof *s);
-	for (size_t i = 0; i < n; i++) {
-		const struct pe_bitmod_actions *p = &a->v.pe[i].act;
-		s->cycles += p->cycles;
-		s->term_cycles += p->term_cycles;
-		s->lane_terms += p->lane_terms;
-		s->lane_zero += p->lane_zero;
-		s->acc_norm += p->acc_norm;
-		s->dq_cycles += p->dq_cycles;
-		s->dq_adds += p->dq_adds;
-		s->out_adds += p->out_adds;
-		s->outputs += p->outputs;
-	}
+	*s = a->com.act;
 	s->edge_muls = a->com.edge_muls;
 	s->hops = a->com.hops;
 }
 
 /* ---- the registered model "bitmod_array4x4": a flat state ---- */
+#define BM_REG16(type, name) type name[16];
 struct arr4 {
 	struct arr_com com;
-	struct pe_bitmod_pe pe[16];
-	struct pe_bitmod_in hw[16];
-	uint64_t ha[16];
+	struct { PE_BITMOD_REG_FIELDS(BM_REG16) } r;
+	uint32_t tw[4 * 2 * 4];
+	uint32_t ta[4 * 4 * 4];
 	struct slot sh[16];
 	struct csfifo fifo[4];
 	struct pe_bitmod_row_out y[4];
@@ -282,7 +350,7 @@ struct arr4 {
 static struct arr_view view4(struct arr4 *s)
 {
 	return (struct arr_view){ .rows = 4, .cols = 4, .com = &s->com,
-				  .pe = s->pe, .hw = s->hw, .ha = s->ha,
+				  .r = BM_VIEW(&s->r), .tw = s->tw, .ta = s->ta,
 				  .sh = s->sh, .fifo = s->fifo, .y = s->y };
 }
 
@@ -300,17 +368,12 @@ static enum ps_status bt_arr4_init(void *state, const struct pe_params *p,
 				   struct ps_err *err)
 {
 	struct arr4 *s = state;
+	struct arr_view v = view4(s);
 	struct pe_bitmod_cfg c;
-	enum ps_status st;
 
 	pe_bitmod_cfg_default(p, &c);
 	memset(s, 0, sizeof *s);
-	for (int i = 0; i < 16; i++) {
-		st = pe_bitmod_pe_init(&s->pe[i], &c, err);
-		if (st)
-			return st;
-	}
-	return PS_OK;
+	return arr_init(&v, &c, err);
 }
 
 static void bt_arr4_reset(void *state)

@@ -104,29 +104,34 @@ struct pe_bitmod_in {
 	uint64_t a;		/* 4 FP16 activations, lane i in bits 16i.. */
 };
 
-/* State of one PE: registers only, advanced by pe_bitmod_pe_step. Fields
- * are private to pe_bitmod_*.c; read outputs through the out_* fields. */
+/* The registers of a PE, X(type, name) each: S1 (the adder tree's sum)
+ * and S2 (control, sum, exponent, NaN, scale), the group accumulator, the
+ * group result register, the bit-serial dequantizer, the output
+ * accumulator and the output register. Arrays of PEs keep one array per
+ * register (structure of arrays: rows of PEs step in loops the compiler
+ * vectorises); private to pe_models/bitmod/ (pe_bitmod_regs.h). */
+#define PE_BITMOD_REG_FIELDS(X)                                               \
+	X(int32_t, ctl1) X(int32_t, t1) X(int32_t, e1) X(int32_t, nan1)       \
+	X(int32_t, sc1) X(int32_t, ctl2) X(int32_t, t2) X(int32_t, e2)        \
+	X(int32_t, nan2) X(int32_t, sc2)                                      \
+	X(int32_t, gm) X(int32_t, ge) X(int32_t, gnan)                        \
+	X(int32_t, gr_valid) X(int32_t, gr_olast) X(int32_t, gr_nan)          \
+	X(int32_t, gr_scale) X(int32_t, gr_e) X(int32_t, gr_m)                \
+	X(uint8_t, dq_cnt) X(uint8_t, dq_done) X(uint8_t, dq_olast)           \
+	X(uint8_t, dq_nan) X(uint8_t, dq_e) X(int64_t, dq_acc)                \
+	X(uint8_t, oe) X(uint8_t, onan) X(int64_t, om)                        \
+	X(uint8_t, out_valid) X(uint8_t, out_nan) X(uint8_t, out_e)           \
+	X(uint8_t, err) X(int64_t, out_m)
+#define PE_BITMOD_REG1(type, name) type name[1];
+
+/* State of one PE, advanced by pe_bitmod_pe_step. Registers are private
+ * to pe_bitmod_*.c; read the outputs through the out_* and err fields
+ * (copies of the output registers after the last step). */
 struct pe_bitmod_pe {
 	uint8_t lanes, mw, sb, bug;
-	uint64_t lmask;		/* 0xffff in each lane's 16 bits, lanes < lanes */
-	/* S1: exponent match; per lane 16 bits of each word (SWAR) */
-	uint8_t s1_ctl, s1_scale, s1_nan, s1_e;
-	uint64_t s1_mag, s1_sh, s1_neg;
-	/* S2: aligned, signed and summed */
-	uint8_t s2_ctl, s2_scale, s2_nan, s2_e;
-	int32_t s2_t;
-	/* group accumulator */
-	int32_t gm;
-	uint8_t ge, gnan;
-	/* group result register (dequantizer operand) */
-	uint8_t gr_valid, gr_olast, gr_nan, gr_scale, gr_e;
-	int32_t gr_m;
-	/* bit-serial dequantizer */
-	uint8_t dq_cnt, dq_done, dq_olast, dq_nan, dq_e;
-	int64_t dq_acc;
-	/* output accumulator and output register */
-	uint8_t oe, onan;
-	int64_t om;
+	uint8_t bank;		/* S1/S2 bank swap (pe_bitmod_regs.h) */
+	uint32_t busy;
+	struct { PE_BITMOD_REG_FIELDS(PE_BITMOD_REG1) } r;
 	uint8_t out_valid, out_nan, out_e, err;
 	int64_t out_m;
 	struct pe_bitmod_actions act;

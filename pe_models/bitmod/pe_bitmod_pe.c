@@ -12,11 +12,12 @@
  * accumulator on start and the group accumulator aligns the incoming sum
  * when its own exponent is the larger one. */
 #include "pe_bitmod_bt.h"
+#include "pe_bitmod_regs.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "fmt.h"
+#include "pe_fp16.h"
 
 void pe_bitmod_cfg_default(const struct pe_params *p, struct pe_bitmod_cfg *c)
 {
@@ -88,12 +89,12 @@ uint16_t pe_bitmod_edge_scale(int64_t m, unsigned e, bool nan, uint16_t cs)
 	double c, v;
 	if (nan || ((cs & 0x7c00) == 0x7c00 && (cs & 0x03ff)))
 		return 0x7e00;
-	c = fmt_f16_to_f64(cs);
+	c = pe_f16_to_f64(cs);
 	if (isinf(c) && m == 0)
 		return 0x7e00;
 	/* |m| < 2^32 and an 11-bit significand: the product is exact */
-	v = ldexp((double)m, (int)e - PE_BITMOD_BIAS);
-	return fmt_f16_from_f64(v * c);
+	v = (double)m * pe_pow2((int)e - PE_BITMOD_BIAS);
+	return pe_f16_from_f64(v * c);
 }
 
 enum ps_status pe_bitmod_pe_init(struct pe_bitmod_pe *pe,
@@ -108,199 +109,368 @@ enum ps_status pe_bitmod_pe_init(struct pe_bitmod_pe *pe,
 	pe->mw = (uint8_t)c->mant_bits;
 	pe->sb = (uint8_t)c->scale_bits;
 	pe->bug = c->bug_dq_noclear;
-	pe->lmask = c->lanes >= 4 ? ~0ull : (1ull << 16 * c->lanes) - 1;
 	return PS_OK;
 }
 
 void pe_bitmod_pe_reset(struct pe_bitmod_pe *pe)
 {
 	uint8_t lanes = pe->lanes, mw = pe->mw, sb = pe->sb, bug = pe->bug;
-	uint64_t lmask = pe->lmask;
 	memset(pe, 0, sizeof *pe);
-	pe->lmask = lmask;
 	pe->lanes = lanes;
 	pe->mw = mw;
 	pe->sb = sb;
 	pe->bug = bug;
 }
 
+/* floor(x / 2^n) of a 32-bit register, n <= 31 */
+static inline int32_t asr32(int32_t x, int32_t n)
+{
+	return x < 0 ? ~(~x >> n) : x >> n;
+}
+
+/* ---- the stages, over n PEs (pe_bitmod_regs.h) ---- */
+
 /* Output accumulator and output register: one edge after the dequantizer's
  * last bit. */
-static inline void stage_out(struct pe_bitmod_pe *pe)
+static inline __attribute__((always_inline)) void stage_out(const struct bm_ctx *x, const struct bm_regs *r,
+			     uint32_t i)
 {
-	int64_t m = pe->om;
-	unsigned e = pe->oe;
+	int64_t m = r->om[i];
+	unsigned e = r->oe[i];
 
-	pe->out_valid = 0;
-	if (!pe->dq_done)
+	r->out_valid[i] = 0;
+	if (!r->dq_done[i])
 		return;
-	bfp_add(&m, &e, pe->dq_acc, pe->dq_e, pe->mw + pe->sb + 1u, NULL);
+	bfp_add(&m, &e, r->dq_acc[i], r->dq_e[i], x->mw + x->sb + 1u, NULL);
 	if (e > 255)
-		pe->err = 1;
-	pe->act.out_adds++;
-	if (pe->dq_olast) {
-		pe->out_m = m;
-		pe->out_e = (uint8_t)e;
-		pe->out_nan = pe->onan | pe->dq_nan;
-		pe->out_valid = 1;
-		pe->om = 0;
-		pe->oe = 0;
-		pe->onan = 0;
-		pe->act.outputs++;
+		r->err[i] = 1;
+	x->act->out_adds++;
+	if (r->dq_olast[i]) {
+		r->out_m[i] = m;
+		r->out_e[i] = (uint8_t)e;
+		r->out_nan[i] = r->onan[i] | r->dq_nan[i];
+		r->out_valid[i] = 1;
+		r->om[i] = 0;
+		r->oe[i] = 0;
+		r->onan[i] = 0;
+		x->act->outputs++;
 	} else {
-		pe->om = m;
-		pe->oe = (uint8_t)e;
-		pe->onan |= pe->dq_nan;
+		r->om[i] = m;
+		r->oe[i] = (uint8_t)e;
+		r->onan[i] |= r->dq_nan[i];
 	}
 }
 
 /* acc = (acc << 1) + (bit ? M : 0), scale bits MSB first; start (the edge
  * after the group result register loads) clears acc. */
-static inline void stage_dq(struct pe_bitmod_pe *pe)
+static inline __attribute__((always_inline)) void stage_dq(const struct bm_ctx *x, const struct bm_regs *r,
+			    uint32_t i)
 {
-	unsigned w = pe->mw + pe->sb, bit;
+	unsigned w = x->mw + x->sb, bit;
 	uint8_t done = 0;
 
-	if (pe->gr_valid) {
-		int64_t acc = pe->bug ? pe->dq_acc * 2 : 0;
-		if (pe->dq_cnt)
-			pe->err = 1;	/* overrun: groups too short */
-		bit = pe->gr_scale >> (pe->sb - 1) & 1;
-		pe->dq_acc = wrap(acc + (bit ? pe->gr_m : 0), w);
-		pe->dq_cnt = pe->sb - 1;
-		pe->dq_e = pe->gr_e;
-		pe->dq_olast = pe->gr_olast;
-		pe->dq_nan = pe->gr_nan;
-		pe->gr_valid = 0;
-		done = pe->dq_cnt == 0;
-	} else if (pe->dq_cnt) {
-		bit = pe->gr_scale >> (pe->dq_cnt - 1) & 1;
-		pe->dq_acc = wrap(pe->dq_acc * 2 + (bit ? pe->gr_m : 0), w);
-		done = --pe->dq_cnt == 0;
+	if (r->gr_valid[i]) {
+		int64_t acc = x->bug ? r->dq_acc[i] * 2 : 0;
+		if (r->dq_cnt[i])
+			r->err[i] = 1;	/* overrun: groups too short */
+		bit = (unsigned)r->gr_scale[i] >> (x->sb - 1) & 1;
+		r->dq_acc[i] = wrap(acc + (bit ? r->gr_m[i] : 0), w);
+		r->dq_cnt[i] = (uint8_t)(x->sb - 1);
+		r->dq_e[i] = (uint8_t)r->gr_e[i];
+		r->dq_olast[i] = (uint8_t)r->gr_olast[i];
+		r->dq_nan[i] = (uint8_t)r->gr_nan[i];
+		r->gr_valid[i] = 0;
+		done = r->dq_cnt[i] == 0;
+	} else if (r->dq_cnt[i]) {
+		bit = (unsigned)r->gr_scale[i] >> (r->dq_cnt[i] - 1) & 1;
+		r->dq_acc[i] = wrap(r->dq_acc[i] * 2 + (bit ? r->gr_m[i] : 0), w);
+		done = --r->dq_cnt[i] == 0;
 	} else {
-		pe->dq_done = 0;
+		r->dq_done[i] = 0;
 		return;
 	}
-	pe->act.dq_cycles++;
-	pe->act.dq_adds += bit;
-	pe->dq_done = done;
+	x->act->dq_cycles++;
+	x->act->dq_adds += bit;
+	r->dq_done[i] = done;
 }
 
-/* Group accumulator; with LAST its sum goes to the group result register. */
-static inline void stage_acc(struct pe_bitmod_pe *pe)
+/* Group accumulator (bfp_add with MW bits, in 32-bit lanes: the sum of an
+ * MW <= 23 bit accumulator and a 17-bit tree sum stays below 2^23, so its
+ * bit length is read off its exact binary32 exponent); with LAST the sum
+ * goes to the group result register. One loop over the PEs, without
+ * branches and with restrict pointers, so the compiler vectorises it
+ * (acc_vec; the single PE inlines it for n = 1). Returns the renormalising
+ * adds; *loads gets the groups handed to the result register. */
+static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t mw1, const int32_t *restrict ctl2,
+			 const int32_t *restrict t2, const int32_t *restrict e2,
+			 const int32_t *restrict nan2, const int32_t *restrict sc2,
+			 int32_t *restrict gm, int32_t *restrict ge,
+			 int32_t *restrict gnan, int32_t *restrict gr_valid,
+			 int32_t *restrict gr_olast, int32_t *restrict gr_nan,
+			 int32_t *restrict gr_scale, int32_t *restrict gr_e,
+			 int32_t *restrict gr_m, uint32_t *restrict loads)
 {
-	uint8_t ctl = pe->s2_ctl, first = ctl & PE_BITMOD_C_FIRST, nan;
-	int64_t m = first ? 0 : pe->gm;
-	unsigned e = first ? 0 : pe->ge;
-	bool rn;
-
-	if (!(ctl & PE_BITMOD_C_VALID))
-		return;
-	nan = (first ? 0 : pe->gnan) | pe->s2_nan;
-	bfp_add(&m, &e, pe->s2_t, pe->s2_e, pe->mw, &rn);
-	pe->act.acc_norm += rn;
-	if (ctl & PE_BITMOD_C_LAST) {
-		pe->gr_m = (int32_t)m;
-		pe->gr_e = (uint8_t)e;
-		pe->gr_scale = pe->s2_scale;
-		pe->gr_olast = !!(ctl & PE_BITMOD_C_OLAST);
-		pe->gr_nan = nan;
-		pe->gr_valid = 1;
-		pe->gm = 0;
-		pe->ge = 0;
-		pe->gnan = 0;
-	} else {
-		pe->gm = (int32_t)m;
-		pe->ge = (uint8_t)e;
-		pe->gnan = nan;
+	uint32_t norm = 0, lds = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t c = ctl2[i], valid = c & 1, first = c >> 1 & 1;
+		int32_t last = c >> 2 & 1, ld = valid & last;
+		int32_t keep = valid & (last ^ 1);
+		int32_t m0 = first ? 0 : gm[i], e0 = first ? 0 : ge[i];
+		int32_t nan = (first ? 0 : gnan[i]) | nan2[i];
+		int32_t ex = e2[i], en = e0 > ex ? e0 : ex;
+		int32_t d0 = en - e0, d1 = en - ex;
+		int32_t s = asr32(m0, d0 < 31 ? d0 : 31) + asr32(t2[i], d1 < 31 ? d1 : 31);
+		float f = (float)(s ^ asr32(s, 31));	/* |s| or ~s: < 2^23 */
+		uint32_t fb;
+		memcpy(&fb, &f, sizeof fb);
+		int32_t rn = (int32_t)(fb >> 23) - 126 - mw1;	/* bit length - (MW-1) */
+		rn = rn > 0 ? rn : 0;
+		int32_t m = asr32(s, rn), e = (en + rn) & 255;
+		norm += (uint32_t)(valid & (rn != 0));
+		lds += (uint32_t)ld;
+		gr_m[i] = ld ? m : gr_m[i];
+		gr_e[i] = ld ? e : gr_e[i];
+		gr_scale[i] = ld ? sc2[i] : gr_scale[i];
+		gr_olast[i] = ld ? c >> 3 & 1 : gr_olast[i];
+		gr_nan[i] = ld ? nan : gr_nan[i];
+		gr_valid[i] = ld ? 1 : gr_valid[i];
+		gm[i] = ld ? 0 : keep ? m : gm[i];
+		ge[i] = ld ? 0 : keep ? e : ge[i];
+		gnan[i] = ld ? 0 : keep ? nan : gnan[i];
 	}
+	*loads = lds;
+	return norm;
 }
 
-/* AND-multiply (done in S1: s1_mag), right-align by delta keeping GUARD
- * bits (lower bits drop: magnitude truncation), two's complement by sign,
- * 4-input adder tree (17 bits signed). */
-static inline void stage_tree(struct pe_bitmod_pe *pe)
+/* Not inlined: GCC 12 forgets that restrict parameters do not alias once
+ * it inlines them into a caller whose pointers come from a struct. */
+static __attribute__((noinline)) uint32_t acc_vec(uint32_t n, int32_t mw1,
+	const int32_t *restrict ctl2, const int32_t *restrict t2,
+	const int32_t *restrict e2, const int32_t *restrict nan2,
+	const int32_t *restrict sc2, int32_t *restrict gm, int32_t *restrict ge,
+	int32_t *restrict gnan, int32_t *restrict gr_valid,
+	int32_t *restrict gr_olast, int32_t *restrict gr_nan,
+	int32_t *restrict gr_scale, int32_t *restrict gr_e,
+	int32_t *restrict gr_m, uint32_t *restrict loads)
 {
-	int32_t t = 0;
+	return acc_n(n, mw1, ctl2, t2, e2, nan2, sc2, gm, ge, gnan, gr_valid,
+		     gr_olast, gr_nan, gr_scale, gr_e, gr_m, loads);
+}
 
-	pe->s2_ctl = pe->s1_ctl;
-	if (!(pe->s1_ctl & PE_BITMOD_C_VALID))
-		return;
-	/* 16-bit lanes: magnitude (11 bits) << GUARD fits, shifts >= 14
-	 * leave nothing */
-#define LANE(i) do {							\
-		unsigned mag = (unsigned)(pe->s1_mag >> 16 * (i)) & 0xffff;	\
-		unsigned sh = (unsigned)(pe->s1_sh >> 16 * (i)) & 0xffff;	\
-		int32_t n = (int32_t)(pe->s1_neg >> 16 * (i) & 1);		\
-		int32_t v = (int32_t)(mag << PE_BITMOD_GUARD >>		\
-				      (sh > 15 ? 15 : sh));			\
-		t += (v ^ -n) + n;						\
-	} while (0)
-	LANE(0);
-	LANE(1);
-	LANE(2);
-	LANE(3);
-#undef LANE
-	pe->s2_t = t;
-	pe->s2_e = pe->s1_e;
-	pe->s2_scale = pe->s1_scale;
-	pe->s2_nan = pe->s1_nan;
+/* Every stage but S1; vec: through the vectorised loop (a row of PEs),
+ * else inlined (one PE). */
+static inline __attribute__((always_inline)) uint32_t step_back(
+	const struct bm_ctx *x, const struct bm_regs *r, unsigned bank,
+	uint32_t n, bool vec)
+{
+	struct bm_bank s2 = bm_s2(r, bank);
+	uint32_t outs = 0, busy = 0, lds = 0;
+	/* output register and dequantizer: busy a few edges per group, and
+	 * only after a group result was loaded (*x->busy counts the PEs that
+	 * may be) */
+	for (uint32_t i = 0; *x->busy && i < n; i++) {
+		if (!(r->gr_valid[i] | r->dq_cnt[i] | r->dq_done[i] |
+		      r->out_valid[i]))
+			continue;	/* both stages would keep every register */
+		stage_out(x, r, i);
+		stage_dq(x, r, i);
+		outs += r->out_valid[i];
+		busy += (r->gr_valid[i] | r->dq_cnt[i] | r->dq_done[i] |
+			 r->out_valid[i]) != 0;
+	}
+	if (vec)
+		x->act->acc_norm += acc_vec(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
+					    s2.e, s2.nan, s2.sc, r->gm, r->ge,
+					    r->gnan, r->gr_valid, r->gr_olast,
+					    r->gr_nan, r->gr_scale, r->gr_e,
+					    r->gr_m, &lds);
+	else if (s2.ctl[0] & PE_BITMOD_C_VALID)	/* one PE: skip a bubble */
+		x->act->acc_norm += acc_n(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
+					  s2.e, s2.nan, s2.sc, r->gm, r->ge,
+					  r->gnan, r->gr_valid, r->gr_olast,
+					  r->gr_nan, r->gr_scale, r->gr_e,
+					  r->gr_m, &lds);
+	*x->busy = busy + lds;
+	x->act->cycles += n;
+	return outs;
+}
+
+uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
+		      unsigned bank, uint32_t n)
+{
+	return step_back(x, r, bank, n, true);
 }
 
 /* x in each of the four 16-bit lanes of a word. */
 #define L16(x) ((uint64_t)(x) * 0x0001000100010001ull)
 
-/* Exponent match: lane exponent x = max(Ea, 1) + e, emax over the lanes
- * whose AND product is nonzero; the shared bit position joins the sum's
- * exponent. An Inf/NaN activation (Ea = 31) contributes no product and
- * marks the output NaN. The four lanes are worked on together, 16 bits
- * each in one 64-bit word (no field ever carries into the next). */
-static inline void stage_match(struct pe_bitmod_pe *pe,
-			       const struct pe_bitmod_in *in)
+/* S1: exponent match, AND-multiply, right-align keeping GUARD bits (lower
+ * bits drop: magnitude truncation), two's complement by sign, 4-input
+ * adder tree (17 bits signed). Lane exponent x = max(Ea, 1) + e, emax
+ * over the lanes whose AND product is nonzero; the shared bit position
+ * joins the sum's exponent. An Inf/NaN activation (Ea = 31) contributes no
+ * product and marks the output NaN.
+ *
+ * Two forms of the same logic, each the fastest where it runs (both are
+ * held to the RTL edge by edge by pesim verify, and to the tests' own
+ * reference):
+ *  - s1_swar, one PE: its four lanes worked on together, 16 bits each in
+ *    one 64-bit word (no field ever carries into the next);
+ *  - s1_lanes, a row of PEs: one 32-bit element per lane and PE (the
+ *    activations decoded once per column by bm_act_lane), a loop without
+ *    branches that the compiler vectorises (8 PEs per AVX2 register; the
+ *    SWAR form vectorised runs 3x slower, 4 PEs per register). */
+static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
+	uint64_t lmask, const uint32_t *restrict word,
+	const uint64_t *restrict act, int32_t *restrict ctl1,
+	int32_t *restrict t1, int32_t *restrict e1, int32_t *restrict nan1,
+	int32_t *restrict sc1, uint32_t *restrict valid,
+	uint32_t *restrict terms)
 {
-	uint64_t a = in->a, t = in->term, tw, ef, hid, nanw, mmask, mag, x;
-	uint64_t nzw, nzmask, xz;
-	unsigned e0, e1, emax, nz;
+	uint32_t tc = 0, lt = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t w = word[i], a = act[i], t = w >> 16;
+		/* term nibble l to the low bits of lane l */
+		uint64_t tw = (t & 0xf) | (t & 0xf0) << 12 | (t & 0xf00) << 24 |
+			      (t & 0xf000) << 36;
+		uint64_t ef = a >> 10 & L16(0x1f);
+		uint64_t hid = (ef + L16(0x1f)) & L16(0x20);		/* Ea != 0 */
+		uint64_t nanw = (ef + L16(1)) & L16(0x20) & lmask;	/* Ea == 31 */
+		uint64_t on = tw & ~(nanw >> 5) & L16(1);	/* m = 1, not Inf/NaN */
+		uint64_t mag = ((a & L16(0x3ff)) | hid << 5) & ((on << 11) - on) & lmask;
+		uint64_t x = (ef | ((hid ^ L16(0x20)) >> 5)) + (tw >> 1 & L16(3));
+		uint64_t nzb = ((mag + L16(0x7fff)) & L16(0x8000)) >> 15;	/* product != 0 */
+		uint64_t nzmask = (nzb << 16) - nzb;
+		uint64_t xz = x & nzmask;
+		uint64_t x0 = xz & 0xffff, x1 = xz >> 16 & 0xffff;
+		uint64_t x2 = xz >> 32 & 0xffff, x3 = xz >> 48;
+		uint64_t e01 = x0 > x1 ? x0 : x1, e23 = x2 > x3 ? x2 : x3;
+		uint64_t emax = e01 > e23 ? e01 : e23;
+		uint64_t nz = (nzb + (nzb >> 16) + (nzb >> 32) + (nzb >> 48)) & 7;
+		uint64_t sh = ((emax | emax << 16 | emax << 32 | emax << 48) - xz) & nzmask;
+		uint64_t neg = ((a >> 15) ^ (tw >> 3)) & L16(1);
+		int64_t sum = 0;
+#pragma GCC unroll 4
+		for (int l = 0; l < 4; l++) {
+			uint64_t sl = sh >> 16 * l & 0xffff;
+			int64_t ng = (int64_t)(neg >> 16 * l & 1);
+			int64_t v = (int64_t)(((mag >> 16 * l & 0xffff) << PE_BITMOD_GUARD) >>
+					      (sl < 15 ? sl : 15));
+			sum += (v ^ -ng) + ng;
+		}
+		ctl1[i] = (int32_t)(w & 15);
+		t1[i] = (int32_t)sum;
+		e1[i] = nz ? (int32_t)emax + (int32_t)(w >> 4 & 7) : 0;
+		nan1[i] = nanw != 0;
+		sc1[i] = (int32_t)(w >> 8 & 255);
+		tc += (uint32_t)(w & 1);
+		lt += (w & 1) ? (uint32_t)nz : 0;
+	}
+	*valid = tc;
+	*terms = lt;
+}
 
-	pe->s1_ctl = in->ctl;
-	if (!(in->ctl & PE_BITMOD_C_VALID))
-		return;
-	/* term nibble i to the low bits of lane i */
-	tw = (t & 0xf) | (t & 0xf0) << 12 | (t & 0xf00) << 24 | (t & 0xf000) << 36;
-	ef = a >> 10 & L16(0x1f);
-	hid = (ef + L16(0x1f)) & L16(0x20);		/* Ea != 0 */
-	nanw = (ef + L16(1)) & L16(0x20) & pe->lmask;	/* Ea == 31 */
-	mmask = ((tw & L16(1)) - ((nanw >> 5) & tw)) * 0x7ff & pe->lmask;
-	mag = ((a & L16(0x3ff)) | hid << 5) & mmask;
-	x = (ef | ((hid ^ L16(0x20)) >> 5)) + (tw >> 1 & L16(3));
-	nzw = (mag + L16(0x7fff)) & L16(0x8000);	/* product != 0 */
-	nzmask = (nzw >> 15) * 0xffff;
-	xz = x & nzmask;
-	e0 = (unsigned)(xz & 0xffff) > (unsigned)(xz >> 16 & 0xffff) ?
-	     (unsigned)(xz & 0xffff) : (unsigned)(xz >> 16 & 0xffff);
-	e1 = (unsigned)(xz >> 32 & 0xffff) > (unsigned)(xz >> 48) ?
-	     (unsigned)(xz >> 32 & 0xffff) : (unsigned)(xz >> 48);
-	emax = e0 > e1 ? e0 : e1;
-	nz = (unsigned)(((nzw >> 15) * L16(1)) >> 48);	/* sum of the lanes */
-	pe->s1_mag = mag;
-	pe->s1_sh = (L16(emax) - xz) & nzmask;
-	pe->s1_neg = ((a >> 15) ^ (tw >> 3)) & L16(1);
-	pe->s1_e = (uint8_t)(nz ? emax + (in->bitpos & 7u) : 0);
-	pe->s1_nan = nanw != 0;
-	pe->s1_scale = in->scale;
-	pe->act.term_cycles++;
-	pe->act.lane_terms += nz;
-	pe->act.lane_zero += pe->lanes - nz;
+static __attribute__((noinline)) void s1_lanes(uint32_t n,
+	const uint32_t *restrict word, const uint32_t *restrict a0,
+	const uint32_t *restrict a1, const uint32_t *restrict a2,
+	const uint32_t *restrict a3, int32_t *restrict ctl1,
+	int32_t *restrict t1, int32_t *restrict e1, int32_t *restrict nan1,
+	int32_t *restrict sc1, uint32_t *restrict valid,
+	uint32_t *restrict terms)
+{
+	uint32_t tc = 0, lt = 0;
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t w = word[i], av[4] = { a0[i], a1[i], a2[i], a3[i] };
+		int32_t mag[4], xl[4], nz[4], neg[4];
+		int32_t emax = 0, nzc = 0, nan = 0, t = 0;
+#pragma GCC unroll 4
+		for (int l = 0; l < 4; l++) {
+			uint32_t tn = w >> (16 + 4 * l) & 15;
+			int32_t xz;
+			mag[l] = (tn & 1) ? (int32_t)(av[l] & 0x7ff) : 0;
+			xl[l] = (int32_t)(av[l] >> 11 & 31) + (int32_t)(tn >> 1 & 3);
+			nz[l] = mag[l] != 0;
+			xz = nz[l] ? xl[l] : 0;
+			emax = emax > xz ? emax : xz;
+			nzc += nz[l];
+			nan |= (int32_t)(av[l] >> 16 & 1);
+			neg[l] = (int32_t)((av[l] >> 17 ^ tn >> 3) & 1);
+		}
+#pragma GCC unroll 4
+		for (int l = 0; l < 4; l++) {
+			int32_t sh = nz[l] ? emax - xl[l] : 0;
+			int32_t v = (mag[l] << PE_BITMOD_GUARD) >> (sh < 15 ? sh : 15);
+			t += (v ^ -neg[l]) + neg[l];
+		}
+		ctl1[i] = (int32_t)(w & 15);
+		t1[i] = t;
+		e1[i] = nzc ? emax + (int32_t)(w >> 4 & 7) : 0;
+		nan1[i] = nan;
+		sc1[i] = (int32_t)(w >> 8 & 255);
+		tc += w & 1;
+		lt += (w & 1) ? (uint32_t)nzc : 0;
+	}
+	*valid = tc;
+	*terms = lt;
+}
+
+static void count_s1(const struct bm_ctx *x, uint32_t tc, uint32_t lt)
+{
+	x->act->term_cycles += tc;
+	x->act->lane_terms += lt;
+	x->act->lane_zero += (uint64_t)tc * x->lanes - lt;
+}
+
+uint32_t bm_step_s1(const struct bm_ctx *x, const struct bm_regs *r,
+		    unsigned bank, uint32_t i0, uint32_t n,
+		    const uint32_t *word, const uint32_t *const act[4])
+{
+	struct bm_bank s1 = bm_s1(r, bank);
+	uint32_t tc, lt;
+	s1_lanes(n, word, act[0], act[1], act[2], act[3], s1.ctl + i0,
+		 s1.t + i0, s1.e + i0, s1.nan + i0, s1.sc + i0, &tc, &lt);
+	count_s1(x, tc, lt);
+	return tc;
+}
+
+void bm_regs_clear(const struct bm_regs *r, uint32_t n)
+{
+#define BM_CLR(type, name) memset(r->name, 0, n * sizeof(type));
+	PE_BITMOD_REG_FIELDS(BM_CLR)
+#undef BM_CLR
+}
+
+/* ---- one PE ---- */
+
+static struct bm_ctx pe_ctx(struct pe_bitmod_pe *pe)
+{
+	return (struct bm_ctx){ .lanes = pe->lanes, .mw = pe->mw, .sb = pe->sb,
+				.bug = pe->bug, .act = &pe->act,
+				.busy = &pe->busy };
 }
 
 void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
 {
-	pe->act.cycles++;
-	stage_out(pe);
-	stage_dq(pe);
-	stage_acc(pe);
-	stage_tree(pe);
-	stage_match(pe, in);
+	struct bm_ctx x = pe_ctx(pe);
+	struct bm_regs r = BM_VIEW(&pe->r);
+	struct bm_bank s1;
+	uint32_t word = bm_word(in->ctl, in->bitpos, in->scale, in->term);
+	uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
+	uint32_t tc = 0, lt = 0;
+
+	step_back(&x, &r, pe->bank, 1, false);
+	s1 = bm_s1(&r, pe->bank ^= 1);
+	if (word & PE_BITMOD_C_VALID)
+		s1_swar(1, lmask, &word, &in->a, s1.ctl, s1.t, s1.e, s1.nan,
+			s1.sc, &tc, &lt);
+	else	/* a bubble: S1's other registers are not read */
+		s1.ctl[0] = (int32_t)(word & 15);
+	count_s1(&x, tc, lt);
+	pe->out_valid = pe->r.out_valid[0];
+	pe->out_m = pe->r.out_m[0];
+	pe->out_e = pe->r.out_e[0];
+	pe->out_nan = pe->r.out_nan[0];
+	pe->err = pe->r.err[0];
 }
 
 /* ---- the registered model "bitmod_pe" ---- */

@@ -86,16 +86,31 @@ struct pe_fl_front {
 	bool vld;
 };
 
+/* What DSP k multiplies at one edge, for the inlined datapath: the front
+ * end of wave t - k - 3, stored (skewed) where edge t reads it, so that an
+ * edge reads one row, DSP by DSP. f: PE_FL_F_* of that wave at DSP k. */
+#define PE_FL_F_START 1u	/* DSP k starts a group (Z-mux 000) */
+#define PE_FL_F_VLD 2u		/* the wave is valid */
+#define PE_FL_F_CLOSE 4u	/* odd k: the RN after DG k/2 closes the group */
+struct pe_fl_slot {
+	int32_t ad[PE_FL_MAX_DEPTH];
+	int8_t w[PE_FL_MAX_DEPTH];
+	uint8_t f[PE_FL_MAX_DEPTH];
+};
+
 /* The chain's state (flat; bt state_size). Read it, change it only through
  * the functions below. */
 struct pe_flightllm_chain {
 	struct pe_flightllm_cfg cfg;
 	bool oau;			/* resolved */
 	uint64_t t;			/* edges since reset */
-	struct pe_fl_front ring[PE_FL_RING];	/* front end of wave i at i % RING */
-	/* inlined datapath: the P register of every DSP (its A1/D/B1, AD/B2
-	 * and M registers hold waves t-k, t-k-1, t-k-2 of the ring, which
-	 * is where the inlined stage reads them from) */
+	/* structural datapath: front end of wave i at ring[i % RING] */
+	struct pe_fl_front ring[PE_FL_RING];
+	/* inlined datapath: DSP k's operands for edge t at slot[t % RING]
+	 * (its A1/D/B1, AD/B2 and M registers hold waves t-k, t-k-1, t-k-2,
+	 * which is where the inlined stage reads them from), and the P
+	 * register of every DSP */
+	struct pe_fl_slot slot[PE_FL_RING];
 	int64_t p[PE_FL_MAX_DEPTH];
 	int32_t side[PE_FL_MAX_DEPTH];	/* OAU low-lane carry, per stage */
 	/* structural datapath */

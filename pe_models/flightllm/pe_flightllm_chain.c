@@ -25,7 +25,13 @@
  * the default) and the structural one (cfg.structural), which steps one
  * pe_dsp48e2 per stage through its Xilinx ports; tests prove them equal
  * edge by edge. Stages are stepped from the last to the first so each
- * reads its predecessor's P before that changes. */
+ * reads its predecessor's P before that changes.
+ *
+ * Speed (the inlined path): only the chain's `depth` DSP slots are decoded
+ * from the port words (the MUX picks its pair straight from the act
+ * words), and each DSP's front end is stored where the edge that uses it
+ * reads it (slot[(i + k + 3) % RING] for wave i, DSP k), so an edge reads
+ * one slot row in DSP order instead of a diagonal of the wave history. */
 #include "pe_flightllm.h"
 
 #include <string.h>
@@ -95,6 +101,7 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	};
 	c->t = 0;
 	memset(c->ring, 0, sizeof c->ring);
+	memset(c->slot, 0, sizeof c->slot);
 	memset(c->p, 0, sizeof c->p);
 	memset(c->side, 0, sizeof c->side);
 	memset(c->din, 0, sizeof c->din);
@@ -111,23 +118,61 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	}
 }
 
-/* Decode unit and sparse MUX of every DSP for the wave entering now. */
-static void front(struct pe_flightllm_chain *c, const struct pe_flightllm_wave *w)
+/* The slot flags of DSP k for a wave with this RN configuration, as bit
+ * k of two masks: DSP k starts a group (k = 0, or the first DSP of a DG
+ * after a closing RN), the RN after DG k/2 closes it (odd k). */
+static inline uint32_t start_mask(uint16_t rn_brk)
 {
-	struct pe_fl_front *f = &c->ring[c->t & RMASK];
-	uint32_t D = c->cfg.depth, wb = c->cfg.wbits, nz = 0;
-	uint8_t sign = (uint8_t)(1u << (wb - 1)), mask = (uint8_t)((1u << wb) - 1);
+	uint32_t m = 1;
+	for (uint32_t g = 0; g + 1 < PE_FL_MAX_DG; g++)
+		m |= (uint32_t)(rn_brk >> g & 1) << (2 * g + 2);
+	return m;
+}
 
-	for (uint32_t k = 0; k < D; k++) {
-		uint16_t pair = w->act[w->idx[k] & (PE_FL_M - 1)];
-		uint8_t code = w->w[k] & mask;
-		f->w[k] = (int8_t)((code ^ sign) - sign);
-		f->ad[k] = (int8_t)(pair >> 8) * (1 << 18) + (int8_t)(pair & 0xff);
-		nz += f->w[k] != 0;
+static inline uint32_t close_mask(uint16_t rn_brk, uint32_t ndg)
+{
+	uint32_t b = rn_brk | 1u << (ndg - 1), m = 0;
+	for (uint32_t g = 0; g < ndg; g++)
+		m |= (b >> g & 1) << (2 * g + 1);
+	return m;
+}
+
+/* Decode unit (the code sign-extended) and sparse MUX (the pair at the
+ * index) of DSP 0..depth-1 for the wave entering now: pair[16] the wave's
+ * activation pairs, code[k] and idx[k] DSP k's inputs. The inlined
+ * datapath gets them in the slot rows that read them, the structural one
+ * in the wave's ring entry. */
+static void front_fill(struct pe_flightllm_chain *c, const uint16_t *pair,
+		       const uint8_t *code, const uint8_t *idx,
+		       uint16_t rn_brk, bool vld)
+{
+	uint32_t D = c->cfg.depth, nz = 0, sh = 8 - c->cfg.wbits;
+
+	if (c->cfg.structural) {
+		struct pe_fl_front *f = &c->ring[c->t & RMASK];
+		for (uint32_t k = 0; k < D; k++) {
+			uint16_t x = pair[idx[k] & (PE_FL_M - 1)];
+			f->w[k] = (int8_t)((uint8_t)(code[k] << sh)) >> sh;
+			f->ad[k] = (int8_t)(x >> 8) * (1 << 18) + (int8_t)(x & 0xff);
+			nz += f->w[k] != 0;
+		}
+		f->rn_brk = rn_brk;
+		f->vld = vld;
+	} else {
+		uint32_t sm = start_mask(rn_brk), cm = close_mask(rn_brk, D / 2);
+		uint8_t fv = vld ? PE_FL_F_VLD : 0;
+		for (uint32_t k = 0; k < D; k++) {
+			struct pe_fl_slot *s = &c->slot[(c->t + k + 3) & RMASK];
+			uint16_t x = pair[idx[k] & (PE_FL_M - 1)];
+			int8_t w = (int8_t)((uint8_t)(code[k] << sh)) >> sh;
+			s->w[k] = w;
+			s->ad[k] = (int8_t)(x >> 8) * (1 << 18) + (int8_t)(x & 0xff);
+			s->f[k] = (uint8_t)((sm >> k & 1) * PE_FL_F_START | fv |
+					    (cm >> k & 1) * PE_FL_F_CLOSE);
+			nz += w != 0;
+		}
 	}
-	f->rn_brk = w->rn_brk;
-	f->vld = w->vld;
-	if (w->vld) {
+	if (vld) {
 		c->cnt.waves++;
 		c->cnt.dsp_slots += D;
 		c->cnt.mux_selects += D;
@@ -135,28 +180,67 @@ static void front(struct pe_flightllm_chain *c, const struct pe_flightllm_wave *
 	}
 }
 
+/* The front end from the port words: act_0..3 are the 16 pairs, w_0..3
+ * the 32 codes and idx_0..1 the 32 indices, lowest first. */
+static void front_ports(struct pe_flightllm_chain *c, const uint64_t *in)
+{
+	uint16_t pair[PE_FL_M];
+	uint8_t code[PE_FL_MAX_DEPTH], idx[PE_FL_MAX_DEPTH];
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	memcpy(pair, in + PE_FL_ACT0, sizeof pair);
+	memcpy(code, in + PE_FL_W0, sizeof code);
+#else
+	for (int j = 0; j < PE_FL_M; j++)
+		pair[j] = (uint16_t)(in[PE_FL_ACT0 + j / 4] >> (16 * (j % 4)));
+	for (uint32_t k = 0; k < PE_FL_MAX_DEPTH; k++)
+		code[k] = (uint8_t)(in[PE_FL_W0 + k / 8] >> (8 * (k % 8)));
+#endif
+	for (uint32_t k = 0; k < PE_FL_MAX_DEPTH; k += 16) {
+		uint64_t x = in[PE_FL_IDX0 + k / 16];
+		for (uint32_t j = 0; j < 16; j++, x >>= 4)
+			idx[k + j] = (uint8_t)(x & 15);
+	}
+	front_fill(c, pair, code, idx, (uint16_t)in[PE_FL_RN_BRK],
+		   in[PE_FL_IN_VALID] & 1);
+}
+
 /* Each stage: P <- M + Z (+ C), M being the product of wave t-k-3's AD
  * and B2 (the register chain A1/D/B1 -> AD/B2 -> M of the DSP, read from
- * the ring instead of copied along). */
-static void stages_inline(struct pe_flightllm_chain *c)
+ * the slot row instead of copied along). Then the reduction nodes: logic
+ * on the P registers after the edge. */
+static uint16_t stages_inline(struct pe_flightllm_chain *c, bool fix)
 {
-	uint64_t t = c->t;
+	const struct pe_fl_slot *s = &c->slot[c->t & RMASK];
+	int64_t *p = c->p;
+	int32_t *side = c->side;
+	uint32_t ndg = c->cfg.depth / 2;
+	uint16_t vld = 0;
+
 	for (int k = (int)c->cfg.depth - 1; k >= 0; k--) {
-		const struct pe_fl_front *pf = &c->ring[(t - (uint64_t)k - 3) & RMASK];
-		int64_t sum = (int64_t)pf->ad[k] * pf->w[k];
+		int64_t sum = (int64_t)s->ad[k] * s->w[k];
 		int32_t moved = 0;
-		bool st = starts(pf->rn_brk, (uint32_t)k);
+		bool st = s->f[k] & PE_FL_F_START;
 		if (!st) {
-			sum += c->p[k - 1];
+			sum += p[k - 1];
 			if (c->oau && k % PE_FL_OAU_SPAN == 0) {
-				moved = lo18(c->p[k - 1]);
+				moved = lo18(p[k - 1]);
 				sum -= moved;		/* W-mux = C = -lo */
-				c->cnt.oau_moves += pf->vld;
+				c->cnt.oau_moves += (s->f[k] & PE_FL_F_VLD) != 0;
 			}
 		}
-		c->p[k] = wrap(sum, 48);
-		c->side[k] = st ? 0 : c->side[k - 1] + moved;
+		p[k] = wrap(sum, 48);
+		side[k] = st ? 0 : side[k - 1] + moved;
 	}
+	for (uint32_t g = 0; g < ndg; g++) {
+		uint32_t e = 2 * g + 1;
+		pe_fl_extract(p[e], fix, &c->y_lo[g], &c->y_hi[g]);
+		c->y_lo[g] += side[e];
+		if ((s->f[e] & (PE_FL_F_VLD | PE_FL_F_CLOSE)) ==
+		    (PE_FL_F_VLD | PE_FL_F_CLOSE))
+			vld |= (uint16_t)(1u << g);
+	}
+	return vld;
 }
 
 static void stages_structural(struct pe_flightllm_chain *c)
@@ -187,31 +271,38 @@ static void stages_structural(struct pe_flightllm_chain *c)
 	}
 }
 
-void pe_flightllm_chain_clock(struct pe_flightllm_chain *c,
-			      const struct pe_flightllm_wave *w)
+/* The edge after the front end: the stages and the reduction nodes. */
+static void clock_stages(struct pe_flightllm_chain *c)
 {
 	uint32_t ndg = c->cfg.depth / 2;
 	bool fix = !c->cfg.no_sign_fix;
 	uint16_t vld = 0;
 
-	front(c, w);
-	if (c->cfg.structural)
+	if (!c->cfg.structural) {
+		vld = stages_inline(c, fix);
+	} else {
 		stages_structural(c);
-	else
-		stages_inline(c);
-	/* reduction nodes: logic on the P registers after the edge */
-	for (uint32_t g = 0; g < ndg; g++) {
-		uint32_t e = 2 * g + 1;
-		const struct pe_fl_front *pf = &c->ring[(c->t - e - 3) & RMASK];
-		pe_fl_extract(c->p[e], fix, &c->y_lo[g], &c->y_hi[g]);
-		c->y_lo[g] += c->side[e];
-		if (pf->vld && closes(pf->rn_brk, g, ndg))
-			vld |= (uint16_t)(1u << g);
+		/* reduction nodes: logic on the P registers after the edge */
+		for (uint32_t g = 0; g < ndg; g++) {
+			uint32_t e = 2 * g + 1;
+			const struct pe_fl_front *pf = &c->ring[(c->t - e - 3) & RMASK];
+			pe_fl_extract(c->p[e], fix, &c->y_lo[g], &c->y_hi[g]);
+			c->y_lo[g] += c->side[e];
+			if (pf->vld && closes(pf->rn_brk, g, ndg))
+				vld |= (uint16_t)(1u << g);
+		}
 	}
 	c->y_vld = vld;
 	c->cnt.rn_results += (uint64_t)__builtin_popcount(vld);
 	c->cnt.cycles++;
 	c->t++;
+}
+
+void pe_flightllm_chain_clock(struct pe_flightllm_chain *c,
+			      const struct pe_flightllm_wave *w)
+{
+	front_fill(c, w->act, w->w, w->idx, w->rn_brk, w->vld);
+	clock_stages(c);
 }
 
 void pe_flightllm_wave_pack(const struct pe_flightllm_wave *w, uint64_t *in)
@@ -230,21 +321,15 @@ void pe_flightllm_wave_pack(const struct pe_flightllm_wave *w, uint64_t *in)
 void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
 			     uint64_t *out)
 {
-	struct pe_flightllm_wave w;
 	uint32_t ndg = c->cfg.depth / 2;
 
-	w.vld = in[PE_FL_IN_VALID] & 1;
-	w.rn_brk = (uint16_t)in[PE_FL_RN_BRK];
-	for (int j = 0; j < PE_FL_M; j++)
-		w.act[j] = (uint16_t)(in[PE_FL_ACT0 + j / 4] >> (16 * (j % 4)));
-	for (int k = 0; k < PE_FL_MAX_DEPTH; k++) {
-		w.w[k] = (uint8_t)(in[PE_FL_W0 + k / 8] >> (8 * (k % 8)));
-		w.idx[k] = (uint8_t)((in[PE_FL_IDX0 + k / 16] >> (4 * (k % 16))) & 15);
-	}
-	pe_flightllm_chain_clock(c, &w);
-	for (uint32_t g = 0; g < PE_FL_MAX_DG; g++)
-		out[PE_FL_OUT_Y0 + g] = g < ndg ?
-			(uint64_t)(uint32_t)c->y_hi[g] << 32 | (uint32_t)c->y_lo[g] : 0;
+	front_ports(c, in);
+	clock_stages(c);
+	for (uint32_t g = 0; g < ndg; g++)
+		out[PE_FL_OUT_Y0 + g] = (uint64_t)(uint32_t)c->y_hi[g] << 32 |
+					(uint32_t)c->y_lo[g];
+	for (uint32_t g = ndg; g < PE_FL_MAX_DG; g++)
+		out[PE_FL_OUT_Y0 + g] = 0;
 	out[PE_FL_OUT_VALID] = c->y_vld;
 }
 

@@ -60,19 +60,19 @@ static void quant8(const uint16_t *t, uint64_t *codes, uint16_t *scale)
 			*codes = 0;
 			return;
 		}
-		mx = fmax(mx, fabs(fmt_f16_to_f64(t[j])));
+		mx = fmax(mx, fabs(pe_f16_to_f64(t[j])));
 	}
 	if (mx == 0) {
 		*scale = 0;
 		*codes = 0;
 		return;
 	}
-	*scale = fmt_f16_from_f64(mx / 127.0);
+	*scale = pe_f16_from_f64(mx / 127.0);
 	if (*scale == 0)
 		*scale = 1;	/* smallest subnormal, 2^-24 */
-	s = fmt_f16_to_f64(*scale);
+	s = pe_f16_to_f64(*scale);
 	for (int j = 0; j < PE_LUT_TC_ENTRIES; j++) {
-		double q = nearbyint(fmt_f16_to_f64(t[j]) / s);
+		double q = nearbyint(pe_f16_to_f64(t[j]) / s);
 		q = q > 127 ? 127 : q < -127 ? -127 : q;
 		c |= (uint64_t)(uint8_t)(int8_t)q << (8 * j);
 	}

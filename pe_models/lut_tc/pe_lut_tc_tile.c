@@ -136,7 +136,7 @@ static uint16_t dequant(int32_t isum, uint16_t scale)
 {
 	if ((scale & 0x7c00) == 0x7c00 && (scale & 0x3ff))
 		return 0x7e00;
-	return fmt_f16_from_f64((double)isum * fmt_f16_to_f64(scale));
+	return pe_f16_from_f64((double)isum * pe_f16_to_f64(scale));
 }
 
 static void stage3(struct lut_tc_tile *s)
@@ -144,9 +144,17 @@ static void stage3(struct lut_tc_tile *s)
 	s->seg_done = false;
 	if (!s->rdy2)
 		return;
-	for (int i = 0; i < NA; i++) {
-		uint16_t v = s->int82 ? dequant(s->isum2[i], s->sc2[i / N]) : s->p2[i];
-		s->acc[i] = pe_f16_add(s->clr2 ? 0 : s->acc[i], v);
+	/* the 128 accumulators add as one row (pe_f16_add_n); a cleared
+	 * one adds to +0 (so -0 + +0 stays +0, as the RTL's adder) */
+	if (s->clr2)
+		memset(s->acc, 0, sizeof s->acc);
+	if (s->int82) {
+		uint16_t v[NA];
+		for (int i = 0; i < NA; i++)
+			v[i] = dequant(s->isum2[i], s->sc2[i / N]);
+		pe_f16_add_n(s->acc, s->acc, v, NA);
+	} else {
+		pe_f16_add_n(s->acc, s->acc, s->p2, NA);
 	}
 	s->act.acc_adds += NA;
 	if (s->int82)

@@ -108,8 +108,11 @@ static uint32_t hsum16(uint64_t x)
 	return (uint32_t)((x * 0x0001000100010001ull) >> 48);
 }
 
-int32_t pe_mixpe_int_lanes(const struct pe_mixpe_cfg *cfg, uint64_t a,
-			   uint16_t w, int32_t *asum, uint32_t *terms)
+/* (inline here: stage P calls it every beat; pe_mixpe_int_lanes is the
+ * exported copy for the tests) */
+static inline __attribute__((always_inline)) int32_t int_lanes(
+	const struct pe_mixpe_cfg *cfg, uint64_t a, uint16_t w, int32_t *asum,
+	uint32_t *terms)
 {
 	unsigned b = cfg->wbits, L = cfg->lanes, msb = b - 1;
 	unsigned lanes = (1u << L) - 1;
@@ -142,13 +145,20 @@ int32_t pe_mixpe_int_lanes(const struct pe_mixpe_cfg *cfg, uint64_t a,
 	return uw - 128 * sw;
 }
 
+int32_t pe_mixpe_int_lanes(const struct pe_mixpe_cfg *cfg, uint64_t a,
+			   uint16_t w, int32_t *asum, uint32_t *terms)
+{
+	return int_lanes(cfg, a, w, asum, terms);
+}
+
 /* a x w: each set weight bit j contributes a copy of a with j added to its
  * exponent; the copies share a's significand m, so their signed sum is the
  * integer P = -w_{b-1} (m << (b-1)) + sum_j w_j (m << j), exact (15 bits),
  * normalized and rounded once (to nearest, ties to even). The internal
  * exponent has room for the shift: -8a may exceed 65504 while a w
  * (w = -1 = -8+4+2+1) does not. */
-uint16_t pe_mixpe_fp_product(uint16_t a, int w, unsigned wbits, uint32_t bugs)
+static inline __attribute__((always_inline)) uint16_t fp_product(
+	uint16_t a, int w, unsigned wbits, uint32_t bugs)
 {
 	unsigned sa = a >> 15, ex = (a >> 10) & 31, fr = a & 0x3ff;
 	unsigned u = (unsigned)w & ((1u << wbits) - 1), msb = wbits - 1;
@@ -191,6 +201,11 @@ uint16_t pe_mixpe_fp_product(uint16_t a, int w, unsigned wbits, uint32_t bugs)
 	return (uint16_t)((sign << 15) | bits);
 }
 
+uint16_t pe_mixpe_fp_product(uint16_t a, int w, unsigned wbits, uint32_t bugs)
+{
+	return fp_product(a, w, wbits, bugs);
+}
+
 /* Pairwise lane tree: ((v0 + v1) + (v2 + v3)), an odd lane passes a level. */
 static uint16_t f16_tree(uint16_t *v, unsigned n)
 {
@@ -215,7 +230,7 @@ static uint16_t f16_scale_int(uint16_t s, int64_t d)
 			return 0x7e00;
 		return (uint16_t)((sign << 15) | 0x7c00);
 	}
-	return fmt_f16_from_f64(fmt_f16_to_f64(s) * (double)d);
+	return pe_f16_from_f64(pe_f16_to_f64(s) * (double)d);
 }
 
 static void stage_p(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
@@ -233,7 +248,7 @@ static void stage_p(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 	pe->act.products += c->lanes;
 	if (!c->fp16) {
 		uint32_t terms;
-		pe->p_t = pe_mixpe_int_lanes(c, in->a, in->w, &pe->p_sa, &terms);
+		pe->p_t = int_lanes(c, in->a, in->w, &pe->p_sa, &terms);
 		pe->act.terms += terms;
 	} else {
 		uint16_t pr[PE_MIXPE_MAX_LANES], av[PE_MIXPE_MAX_LANES];
@@ -241,7 +256,7 @@ static void stage_p(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 			unsigned wi = (in->w >> (4 * i)) & ((1u << c->wbits) - 1);
 			int w = (int)wi - (int)((wi >> (c->wbits - 1)) << c->wbits);
 			av[i] = (uint16_t)(in->a >> (16 * i));
-			pr[i] = pe_mixpe_fp_product(av[i], w, c->wbits, c->bugs);
+			pr[i] = fp_product(av[i], w, c->wbits, c->bugs);
 			pe->act.terms += pop4[wi];
 		}
 		pe->p_t = f16_tree(pr, c->lanes);
@@ -304,7 +319,7 @@ static void stage_d1(struct pe_mixpe_pe *pe)
 	} else {
 		/* z (8-bit integer) is exact in FP16; z x sum a rounds once,
 		 * then acc - that rounds once */
-		uint16_t zm = pe_f16_mul(fmt_f16_from_f64((double)z), (uint16_t)pe->q_sa);
+		uint16_t zm = pe_f16_mul(pe_f16_from_f64((double)z), (uint16_t)pe->q_sa);
 		pe->d_fp = nz ? (uint16_t)pe->q_acc
 			      : pe_f16_add((uint16_t)pe->q_acc, pe_f16_neg(zm));
 	}
@@ -332,23 +347,18 @@ static void stage_d3(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 		pe->oacc = fin;
 		load = pe->y_last;
 	}
-	mv_in = in->sh_valid && (in->sh_drain || in->sh_start);
-	mv_out = pe->res_valid && (pe->res_drain || in->sh_start);
+	/* the drain chain's moves, without branches: the neighbours' ports
+	 * change from edge to edge */
+	mv_in = in->sh_valid & (in->sh_drain | in->sh_start);
+	mv_out = pe->res_valid & (pe->res_drain | in->sh_start);
+	mv_in &= !load;
+	mv_out &= !load & !mv_in;
 	pe->done = load;
-	if (load) {
-		pe->res = fin;
-		pe->res_valid = true;
-		pe->res_drain = false;
-		pe->act.results++;
-	} else if (mv_in) {
-		pe->res = in->sh;
-		pe->res_valid = true;
-		pe->res_drain = true;
-		pe->act.shifts++;
-	} else if (mv_out) {
-		pe->res_valid = false;
-		pe->res_drain = false;
-	}
+	pe->res = load ? fin : mv_in ? in->sh : pe->res;
+	pe->res_valid = (pe->res_valid & !mv_out) | load | mv_in;
+	pe->res_drain = (pe->res_drain & !mv_out & !load) | mv_in;
+	pe->act.results += load;
+	pe->act.shifts += mv_in;
 }
 
 void pe_mixpe_pe_step(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)

@@ -1,6 +1,6 @@
 /* test_rtl_fp16.c - the Verilated binary16 adder and multiplier
  * (rtl/common/fp16_add.v, fp16_mul.v) against the golden C model
- * (pe_f16_add, pe_f16_mul in pe_models/pe_fp16.c), bit for bit.
+ * (pe_f16_add, pe_f16_mul of pe_models/pe_fp16.h), bit for bit.
  *
  * Stimulus per operator: every pair of ~50 corner values (zeros,
  * subnormals, the normal range ends, infinities, NaNs, ties); for every

@@ -1,0 +1,99 @@
+/* pe_bitmod_regs.h - private to pe_models/bitmod/: the registers of n
+ * BitMoD PEs as a structure of arrays, and the stages that step them (in
+ * pe_bitmod_pe.c). The single PE (struct pe_bitmod_pe, n = 1), the flat
+ * 4x4 array state and the heap array each store the arrays themselves and
+ * hand the stages a view; the PE logic exists once.
+ *
+ * Why arrays: a row of PEs steps in loops over the PEs that the compiler
+ * vectorises (README "Performance"). The S1 register holds the adder
+ * tree's sum: the tree is logic between S1 and S2 that only S1 feeds, so
+ * evaluating it when S1 loads and registering the sum is the same machine
+ * (no port shows S1 or S2). */
+#ifndef PE_BITMOD_REGS_H
+#define PE_BITMOD_REGS_H
+
+#include <stdint.h>
+
+#include "pe_bitmod_bt.h"
+
+/* One array per register (PE_BITMOD_REG_FIELDS), n PEs each. */
+struct bm_regs {
+#define BM_PTR(type, name) type *name;
+	PE_BITMOD_REG_FIELDS(BM_PTR)
+#undef BM_PTR
+};
+
+/* A view of storage that declares every field as an array. */
+#define BM_VIEW_FIELD(type, name) .name = bm_src_->name,
+#define BM_VIEW(s) __extension__({                                            \
+	__typeof__(s) bm_src_ = (s);                                          \
+	(struct bm_regs){ PE_BITMOD_REG_FIELDS(BM_VIEW_FIELD) };              \
+})
+
+/* Per PE and per edge the inputs of S1, packed for the loops:
+ *   word   ctl[3:0] | bitpos[6:4] | scale[15:8] | w_term[31:16]
+ *   act[l] (rows of PEs) lane l's FP16 activation, decoded once where it
+ *          enters the array: sig[10:0] (0 for Inf/NaN and for lanes
+ *          beyond the PE's lanes), ea = max(Ea, 1) [15:11], Inf/NaN [16],
+ *          sign [17]. */
+static inline uint32_t bm_word(unsigned ctl, unsigned bitpos, unsigned scale,
+			       unsigned term)
+{
+	return (ctl & 15u) | (bitpos & 7u) << 4 | (scale & 255u) << 8 |
+	       (term & 0xffffu) << 16;
+}
+
+static inline uint32_t bm_act_lane(uint16_t a, bool live)
+{
+	uint32_t ef = a >> 10 & 31, nan = ef == 31;
+	uint32_t sig = (a & 0x3ffu) | (ef ? 0x400u : 0);
+	if (!live)
+		return 0;
+	return (nan ? 0 : sig) | (ef ? ef : 1) << 11 | nan << 16 |
+	       (uint32_t)(a >> 15) << 17;
+}
+
+/* What the stages share per call: the configuration and the counters the
+ * PEs add to (summed over the PEs). */
+struct bm_ctx {
+	unsigned lanes, mw, sb;
+	bool bug;
+	struct pe_bitmod_actions *act;
+	uint32_t *busy;		/* PEs whose dequantizer or output stage may
+				 * work at the next edge (0 after reset) */
+};
+
+/* S1 and S2 are two banks of arrays that swap roles every edge (S2 <- S1
+ * without a copy): with bank 0 the *1 arrays are S1 and the *2 arrays S2,
+ * with bank 1 the other way round. An edge runs bm_step_back with bank b,
+ * then S1 with bank b ^ 1, which it keeps for the next edge. */
+struct bm_bank {
+	int32_t *ctl, *t, *e, *nan, *sc;
+};
+
+static inline struct bm_bank bm_s1(const struct bm_regs *r, unsigned bank)
+{
+	return bank & 1 ? (struct bm_bank){ r->ctl2, r->t2, r->e2, r->nan2, r->sc2 }
+			: (struct bm_bank){ r->ctl1, r->t1, r->e1, r->nan1, r->sc1 };
+}
+
+static inline struct bm_bank bm_s2(const struct bm_regs *r, unsigned bank)
+{
+	return bm_s1(r, bank ^ 1);
+}
+
+/* Every stage but S1 for PEs 0..n-1, output end first: output register,
+ * dequantizer, group accumulator (reading S2 of `bank`). Returns how many
+ * PEs show out_valid after it. */
+uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
+		      unsigned bank, uint32_t n);
+/* S1 (exponent match and adder tree) of PEs i0..i0+n-1 (in S1 of `bank`)
+ * from word[0..n-1] and act[l][0..n-1]; returns how many of the words
+ * were valid. */
+uint32_t bm_step_s1(const struct bm_ctx *x, const struct bm_regs *r,
+		    unsigned bank, uint32_t i0, uint32_t n,
+		    const uint32_t *word, const uint32_t *const act[4]);
+/* Zero the registers of n PEs. */
+void bm_regs_clear(const struct bm_regs *r, uint32_t n);
+
+#endif
