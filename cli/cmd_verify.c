@@ -26,6 +26,7 @@ int cmd_verify(int argc, char **argv)
 
 #include "cfg_arch.h"
 #include "pe.h"
+#include "rtl_family.h"
 #include "rtl_verify.h"
 #include "sim_bittrue.h"
 #ifdef PESIM_RTL_SC
@@ -81,6 +82,10 @@ static void help(FILE *fp)
 		"                 0,5); with --mutant the highest is the mutant build\n\n"
 		"PEs with RTL (name, family, what):\n");
 	rtl_verify_each(list_one, fp);
+	fprintf(fp, "\nFamilies without RTL to verify:\n");
+	for (const struct rtl_family_entry *f = rtl_families; f->name; f++)
+		if (!f->rtl->verify)
+			fprintf(fp, "  %-20s %s\n", f->name, f->rtl->what);
 }
 
 static int parse_u64(const char *opt, const char *s, uint64_t *v)

@@ -132,7 +132,7 @@ static uint16_t rand_cs(uint64_t *s)
 {
 	uint64_t r = rtl_stim_rnd(s);
 	if (r % 16 == 0)
-		return bm_f16_special[(r >> 8) % bm_n_f16_special];
+		return rtl_stim_f16_special[(r >> 8) % RTL_STIM_N_F16_SPECIAL];
 	/* channel scales are small FP16 (max|w| / 255 / max|q|: 2^-24..2^-3,
 	 * subnormal included), now and then negative */
 	return (uint16_t)(((r >> 20) % 8 == 0) << 15 | ((r >> 24) % 13) << 10 |
@@ -416,8 +416,8 @@ static void corner_elem(struct arr_stim *st, uint64_t i, struct elem *e)
 				unsigned wt = x & 1 ? 0x18 + (unsigned)(x >> 1) % 5 : 8;
 				one_term(e, r, wt, (unsigned)(x >> 4) % 2,
 					 (uint32_t)(x >> 8), (uint8_t)(x >> 40),
-					 pass % 2 ? bm_f16_special[(pass / 2 + 5 * (uint64_t)r)
-								   % bm_n_f16_special]
+					 pass % 2 ? rtl_stim_f16_special[(pass / 2 + 5 * (uint64_t)r)
+									 % RTL_STIM_N_F16_SPECIAL]
 						  : rand_cs(&s));
 			}
 			for (int c = 0; c < C; c++) {

@@ -336,7 +336,8 @@ static bool stim_corner(void *v, uint64_t i, uint64_t *in)
 		in[IN_SCALE] = 1;
 		in[IN_A] = 0;
 		for (unsigned l = 0; l < 4; l++)
-			in[IN_A] |= (uint64_t)bm_f16_special[(j + 7 * l) % 24] << 16 * l;
+			in[IN_A] |= (uint64_t)rtl_stim_f16_special[(j + 7 * l) %
+							   RTL_STIM_N_F16_SPECIAL] << 16 * l;
 		return false;
 	}
 	if (i < st->ph_end[PH_SCALES]) {

@@ -1,8 +1,8 @@
 /* test_rtl_area.c - `pesim area`'s pieces (rtl/rtl_area.h, rtl_design.h):
  * parsing Yosys 0.23 `stat` reports (captured), the Yosys script, the
- * design table against the files and area-reference.yaml, the YAML
- * checks; then, when yosys is installed, real runs: register bits and the
- * calibration through the CLI. */
+ * families' descriptors and their designs against the files and
+ * area-reference.yaml, the YAML checks; then, when yosys is installed,
+ * real runs: register bits and the calibration through the CLI. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +19,7 @@
 #include "cfg_arch.h"
 #include "rtl_area.h"
 #include "rtl_design.h"
+#include "rtl_family.h"
 
 /* Yosys 0.23 on pe_fp16_mac, as rtl_area_script asks for it */
 static const char stat_all[] =
@@ -107,7 +108,7 @@ static void test_table(void **state)
 	assert_true(rtl_area_ref_find(r, "bitmod_fp16_mac")->um2 == 1968.7);
 	assert_true(rtl_area_ref_find(r, "bitmod_pe")->um2 == 1793.7);
 	assert_true(rtl_area_ref_find(r, "bitmod_fp16_int8_fma")->um2 == 1318.6);
-	for (const struct rtl_design *d = rtl_designs; d->name; d++) {
+	for (const struct rtl_design *d = rtl_design_next(NULL); d; d = rtl_design_next(d)) {
 		assert_ptr_equal(rtl_design_find(d->name), d);
 		if (d->paper && !rtl_area_ref_find(r, d->paper))
 			fail_msg("%s: paper entry '%s' not in %s", d->name, d->paper, path);
@@ -118,6 +119,35 @@ static void test_table(void **state)
 		}
 	}
 	free(r);
+}
+
+/* Every line of families.def has a descriptor saying what RTL it has;
+ * every design is found by name and belongs to one family (or common/). */
+static void test_families(void **state)
+{
+	size_t n = 0;
+	const size_t lines = 0	/* families.def's lines */
+#define PE_FAMILY(name, folder) + 1
+#include "families.def"
+#undef PE_FAMILY
+		;
+	(void)state;
+
+	for (const struct rtl_family_entry *f = rtl_families; f->name; f++, n++) {
+		assert_non_null(f->rtl);
+		assert_non_null(f->rtl->what);
+		assert_ptr_equal(rtl_family_find(f->name), f);
+		for (const struct rtl_design *d = f->rtl->designs; d && d->name; d++)
+			assert_string_equal(rtl_design_family(d), f->name);
+	}
+	assert_int_equal(n, lines);
+	assert_null(rtl_family_find("bitfusion")->rtl->designs);
+	assert_null(rtl_family_find("nosuch"));
+	assert_string_equal(rtl_design_family(rtl_design_find("fp16_mac")), "fp16");
+	assert_string_equal(rtl_design_family(rtl_design_find("fp16_add")), "common");
+	assert_string_equal(rtl_design_family(rtl_design_find("dsp48e2_packed")),
+			    "flightllm");
+	assert_null(rtl_design_find("nosuch"));
 }
 
 static void load_text(const char *text, enum ps_status want, const char *msg)
@@ -257,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_ref_errors),
 		cmocka_unit_test(test_yosys),
 		cmocka_unit_test(test_cli),
