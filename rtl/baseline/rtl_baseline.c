@@ -10,36 +10,25 @@
 #endif
 
 static const struct rtl_design fp16_designs[] = {
-	{
-		.name = "fp16_mac",
-		.top = "pe_fp16_mac",
-		.files = { "baseline/pe_fp16_mac.v", "common/fp16_mul.v",
-			   "common/fp16_add.v" },
-		.paper = "bitmod_fp16_mac",
-		.what = "FP16 MAC baseline PE: fp16_mul, fp16_add, 2 register stages",
-	},
+	{ .name = "fp16_mac", .top = "pe_fp16_mac", .paper = "bitmod_fp16_mac",
+	  .files = { "baseline/pe_fp16_mac.v", "common/fp16_mul.v",
+		     "common/fp16_add.v" },
+	  .what = "FP16 MAC baseline PE: fp16_mul, fp16_add, 2 register stages" },
 	{ .name = NULL },
 };
 
 static const struct rtl_design int8_designs[] = {
-	{
-		.name = "int8_mac",
-		.top = "pe_int8_mac",
-		.files = { "baseline/pe_int8_mac.v" },
-		.what = "INT8 MAC baseline PE: 8x8 multiply, 32-bit accumulator",
-	},
+	{ .name = "int8_mac", .top = "pe_int8_mac",
+	  .files = { "baseline/pe_int8_mac.v" },
+	  .what = "INT8 MAC baseline PE: 8x8 multiply, 32-bit accumulator" },
 	{ .name = NULL },
 };
 
 static const struct rtl_design ant_designs[] = {
-	{
-		.name = "ant_mac",
-		.top = "pe_ant_mac",
-		.files = { "baseline/pe_ant_mac.v", "baseline/ant_fma.v",
-			   "baseline/ant_decode.v" },
-		.paper = "bitmod_fp16_int8_fma",
-		.what = "ANT baseline PE: int4/flint4 ROM, FP16xINT8 FMA, 2 register stages",
-	},
+	{ .name = "ant_mac", .top = "pe_ant_mac", .paper = "bitmod_fp16_int8_fma",
+	  .files = { "baseline/pe_ant_mac.v", "baseline/ant_fma.v",
+		     "baseline/ant_decode.v" },
+	  .what = "ANT baseline PE: int4/flint4 ROM, FP16xINT8 FMA, 2 register stages" },
 	{ .name = NULL },
 };
 

@@ -13,23 +13,16 @@
 #endif
 
 static const struct rtl_design designs[] = {
-	{
-		.name = "bitmod_pe",
-		.top = "bitmod_pe",
-		.files = { "bitmod/bitmod_pe.v", "bitmod/bitmod_bfp_add.v" },
-		.chparam = "-set LANES 4 -set SB 8 -set MW 15",
-		.paper = "bitmod_pe",
-		.what = "BitMoD PE, 4 lanes, bit-serial terms, group + dequant accumulators",
-	},
-	{
-		.name = "bitmod_array4x4",
-		.top = "bitmod_array4x4",
-		.files = { "bitmod/bitmod_array4x4.v", "bitmod/bitmod_decode.v",
-			   "bitmod/bitmod_edge_scale.v", "bitmod/bitmod_pe.v",
-			   "bitmod/bitmod_bfp_add.v" },
-		.chparam = "-set LANES 4 -set SB 8 -set MW 15",
-		.what = "BitMoD 4x4 array: 16 PEs, 4 row decoders, 4 channel-scale units",
-	},
+	{ .name = "bitmod_pe", .top = "bitmod_pe", .paper = "bitmod_pe",
+	  .files = { "bitmod/bitmod_pe.v", "bitmod/bitmod_bfp_add.v" },
+	  .chparam = "-set LANES 4 -set SB 8 -set MW 15",
+	  .what = "BitMoD PE, 4 lanes, bit-serial terms, group + dequant accumulators" },
+	{ .name = "bitmod_array4x4", .top = "bitmod_array4x4",
+	  .files = { "bitmod/bitmod_array4x4.v", "bitmod/bitmod_decode.v",
+		     "bitmod/bitmod_edge_scale.v", "bitmod/bitmod_pe.v",
+		     "bitmod/bitmod_bfp_add.v" },
+	  .chparam = "-set LANES 4 -set SB 8 -set MW 15",
+	  .what = "BitMoD 4x4 array: 16 PEs, 4 row decoders, 4 channel-scale units" },
 	{ .name = NULL },
 };
 

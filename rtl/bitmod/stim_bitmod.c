@@ -9,6 +9,19 @@
 #include "fmt.h"
 #include "stim_bitmod.h"
 
+enum ps_status bm_stim_cfg(const struct pe_params *p, unsigned *lanes,
+			   unsigned *scale_bits, struct ps_err *err)
+{
+	struct pe_bitmod_cfg c;
+
+	pe_bitmod_cfg_default(p, &c);
+	if (pe_bitmod_cfg_check(&c, err))
+		return PS_EINPUT;
+	*lanes = c.lanes;
+	*scale_bits = c.scale_bits;
+	return PS_OK;
+}
+
 uint16_t bm_rand_f16(uint64_t *s, int regime)
 {
 	uint64_t r = rtl_stim_rnd(s);

@@ -11,6 +11,11 @@
 #include "bitmod/pe_bitmod_bt.h"
 #include "rtl_verify.h"
 
+/* The PE's lanes and group-scale bits from its params
+ * (pe_bitmod_cfg_default, checked); PS_EINPUT when they do not fit. */
+enum ps_status bm_stim_cfg(const struct pe_params *p, unsigned *lanes,
+			   unsigned *scale_bits, struct ps_err *err);
+
 /* An FP16 activation: regime 0 body (2^-6..2^7), 1 tiny (2^-24..2^-6),
  * 2 huge (2^5..65504), 3 subnormal, 4 raw bits (Inf/NaN included),
  * 5 mixed with 1/32 specials (rtl_stim_f16_special), 6 special, 7

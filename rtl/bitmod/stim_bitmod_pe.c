@@ -277,14 +277,10 @@ static enum ps_status stim_init(void *v, const struct pe_params *p,
 				uint64_t seed, struct ps_err *err)
 {
 	struct pe_stim *st = v;
-	struct pe_bitmod_cfg c;
 	uint64_t len[5];
 
-	pe_bitmod_cfg_default(p, &c);
-	if (pe_bitmod_cfg_check(&c, err))
+	if (bm_stim_cfg(p, &st->lanes, &st->sb, err))
 		return PS_EINPUT;
-	st->lanes = c.lanes;
-	st->sb = c.scale_bits;
 	st->s = seed;
 	len[PH_SWEEP] = (uint64_t)SWEEP_ITEMS * st->sb;
 	len[PH_SCALES] = 256ull * (st->sb > 2 ? st->sb : 2);

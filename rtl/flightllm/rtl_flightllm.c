@@ -21,22 +21,15 @@
 	"-set CARRYINSELREG 0 -set AMULTSEL \"AD\""
 
 static const struct rtl_design designs[] = {
-	{
-		.name = "dsp48e2_packed",
-		.top = "DSP48E2",
-		.files = { "flightllm/DSP48E2.v" },
-		.chparam = DSP48E2_PACKED,
-		.what = "DSP48E2 subset, packed INT8x2 MAC config (an FPGA hard block as logic)",
-	},
-	{
-		.name = "flightllm_chain_d16w4",
-		.top = "flightllm_chain",
-		.files = { "flightllm/flightllm_chain.v", "flightllm/flightllm_smux.v",
-			   "flightllm/flightllm_decode.v", "flightllm/flightllm_rn.v",
-			   "flightllm/DSP48E2.v" },
-		.chparam = "-set DEPTH 16 -set WBITS 4",
-		.what = "FlightLLM CSD chain, 16 DSP48E2 (as logic) + sparse MUX + RNs",
-	},
+	{ .name = "dsp48e2_packed", .top = "DSP48E2", .chparam = DSP48E2_PACKED,
+	  .files = { "flightllm/DSP48E2.v" },
+	  .what = "DSP48E2 subset, packed INT8x2 MAC config (an FPGA hard block as logic)" },
+	{ .name = "flightllm_chain_d16w4", .top = "flightllm_chain",
+	  .files = { "flightllm/flightllm_chain.v", "flightllm/flightllm_smux.v",
+		     "flightllm/flightllm_decode.v", "flightllm/flightllm_rn.v",
+		     "flightllm/DSP48E2.v" },
+	  .chparam = "-set DEPTH 16 -set WBITS 4",
+	  .what = "FlightLLM CSD chain, 16 DSP48E2 (as logic) + sparse MUX + RNs" },
 	{ .name = NULL },
 };
 

@@ -10,25 +10,20 @@
 #endif
 
 static const struct rtl_design designs[] = {
-	{
-		.name = "lut_tc_tile",
-		.top = "lut_tc_tile",
-		.files = { "lut_tc/lut_tc_tile.v", "lut_tc/lut_tc_ldexp.v",
-			   "lut_tc/lut_tc_dequant.v", "lut_tc/lut_tc_round16.v",
-			   "common/fp16_add.v" },
-		.what = "LUT Tensor Core M2N64K4 tile: 128 table lookups + accumulators",
-		.synth_opts = "-noshare",	/* 128 lanes: share never ends */
-		.slow = 1,			/* ~10 min of Yosys */
-	},
-	{
-		.name = "lut_tc_precompute",
-		.top = "lut_tc_precompute",
-		.files = { "lut_tc/lut_tc_precompute.v", "lut_tc/lut_tc_quant8.v",
-			   "lut_tc/lut_tc_qcode.v", "lut_tc/lut_tc_round16.v",
-			   "common/fp16_add.v" },
-		.what = "LUT Tensor Core table precompute: 12 FP16 adds, INT8 option",
-		.slow = 1,	/* ~10 min of Yosys (resource sharing) */
-	},
+	/* ~10 min of Yosys each (.slow); the tile's 128 lanes keep resource
+	 * sharing from ending (-noshare) */
+	{ .name = "lut_tc_tile", .top = "lut_tc_tile", .synth_opts = "-noshare",
+	  .files = { "lut_tc/lut_tc_tile.v", "lut_tc/lut_tc_ldexp.v",
+		     "lut_tc/lut_tc_dequant.v", "lut_tc/lut_tc_round16.v",
+		     "common/fp16_add.v" },
+	  .what = "LUT Tensor Core M2N64K4 tile: 128 table lookups + accumulators",
+	  .slow = 1 },
+	{ .name = "lut_tc_precompute", .top = "lut_tc_precompute",
+	  .files = { "lut_tc/lut_tc_precompute.v", "lut_tc/lut_tc_quant8.v",
+		     "lut_tc/lut_tc_qcode.v", "lut_tc/lut_tc_round16.v",
+		     "common/fp16_add.v" },
+	  .what = "LUT Tensor Core table precompute: 12 FP16 adds, INT8 option",
+	  .slow = 1 },
 	{ .name = NULL },
 };
 

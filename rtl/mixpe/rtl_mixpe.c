@@ -24,20 +24,12 @@
 	  "mixpe/mixpe_round16.v", "common/fp16_add.v", "common/fp16_mul.v" }
 
 static const struct rtl_design designs[] = {
-	{
-		.name = "mixpe_pe_w4a8",
-		.top = "mixpe_pe",
-		.files = MIXPE_PE_V,
-		.chparam = "-set WBITS 4 -set FP16 0 -set LANES 2 -set GROUP 128",
-		.what = "MixPE PE, W4A8, 2 lanes (configs/arch/mixpe/w4a8-64x64.yaml)",
-	},
-	{
-		.name = "mixpe_pe_w4a16",
-		.top = "mixpe_pe",
-		.files = MIXPE_PE_V,
-		.chparam = "-set WBITS 4 -set FP16 1 -set LANES 2 -set GROUP 128",
-		.what = "MixPE PE, W4A16, 2 lanes (configs/arch/mixpe/w4a16-32x32.yaml)",
-	},
+	{ .name = "mixpe_pe_w4a8", .top = "mixpe_pe", .files = MIXPE_PE_V,
+	  .chparam = "-set WBITS 4 -set FP16 0 -set LANES 2 -set GROUP 128",
+	  .what = "MixPE PE, W4A8, 2 lanes (configs/arch/mixpe/w4a8-64x64.yaml)" },
+	{ .name = "mixpe_pe_w4a16", .top = "mixpe_pe", .files = MIXPE_PE_V,
+	  .chparam = "-set WBITS 4 -set FP16 1 -set LANES 2 -set GROUP 128",
+	  .what = "MixPE PE, W4A16, 2 lanes (configs/arch/mixpe/w4a16-32x32.yaml)" },
 	{ .name = NULL },
 };
 

@@ -84,39 +84,28 @@ static void print_ports(const char *macro, const struct port *p, int n)
 
 int main(int argc, char **argv)
 {
+	enum { NAME, TOP, CLOCK, RESET, GOLDEN, IN, OUT, N_OPTS };
 	static const struct option opts[] = {
-		{ "name", required_argument, NULL, 'n' },
-		{ "top", required_argument, NULL, 't' },
-		{ "clock", required_argument, NULL, 'c' },
-		{ "reset", required_argument, NULL, 'r' },
-		{ "golden", required_argument, NULL, 'g' },
-		{ "in", required_argument, NULL, 'i' },
-		{ "out", required_argument, NULL, 'o' },
+		{ "name", required_argument, NULL, NAME },
+		{ "top", required_argument, NULL, TOP },
+		{ "clock", required_argument, NULL, CLOCK },
+		{ "reset", required_argument, NULL, RESET },
+		{ "golden", required_argument, NULL, GOLDEN },
+		{ "in", required_argument, NULL, IN },
+		{ "out", required_argument, NULL, OUT },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *name = NULL, *top = NULL, *clock = "", *reset = "";
-	const char *golden = NULL, *ins = NULL, *outs = NULL;
+	const char *v[N_OPTS] = { [CLOCK] = "", [RESET] = "" };
 	static struct port in[MAX_PORTS], out[MAX_PORTS];
 	int n_in = 0, n_out = 0, c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'n')
-			name = optarg;
-		else if (c == 't')
-			top = optarg;
-		else if (c == 'c')
-			clock = optarg;
-		else if (c == 'r')
-			reset = optarg;
-		else if (c == 'g')
-			golden = optarg;
-		else if (c == 'i')
-			ins = optarg;
-		else if (c == 'o')
-			outs = optarg;
-		else
+		if (c < 0 || c >= N_OPTS)
 			return 2;
+		v[c] = optarg;
 	}
+	const char *name = v[NAME], *top = v[TOP], *clock = v[CLOCK];
+	const char *reset = v[RESET], *golden = v[GOLDEN], *ins = v[IN], *outs = v[OUT];
 	if (optind < argc || !name || !top || !is_ident(name) ||
 	    (*clock && !is_ident(clock)) || (*reset && !is_ident(reset)))
 		return fail("usage: --name NAME --top TOP [--clock PORT] "
