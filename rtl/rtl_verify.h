@@ -121,6 +121,13 @@ struct rtl_verify_pe {
 	const struct rtl_stim_ops *stim;
 };
 
+/* A verify entry's .rtl, .mutant and .mutant_define: the Verilated build
+ * of rtl_models row NAME and its mutant build, with the row's define
+ * (rtl_models.h, generated from the row). */
+#define RTL_BUILDS(name)                                                  \
+	.rtl = &rtl_##name##_ops, .mutant = &rtl_##name##_mutant_ops,      \
+	.mutant_define = RTL_MUTANT_DEFINE_##name
+
 /* By name, or by family (the first of it); NULL: none. */
 const struct rtl_verify_pe *rtl_verify_find(const char *name);
 /* The PE of a family whose params equal p on every field the PE sets

@@ -37,8 +37,7 @@ static const struct rtl_verify_pe fp16_verify[] = {
 	{ .name = "fp16_mac", .family = "fp16", .golden = "fp16_mac",
 	  .what = "FP16 MAC (FP16 x FP16 + FP16 accumulator, IEEE RNE)",
 	  .params = { .a_bits = 16 },
-	  .rtl = &rtl_pe_fp16_mac_ops, .mutant = &rtl_pe_fp16_mac_mutant_ops,
-	  .mutant_define = "MUTANT_FP16_FTZ", .stim = &baseline_mac_stim },
+	  RTL_BUILDS(pe_fp16_mac), .stim = &baseline_mac_stim },
 	{ .name = NULL },
 };
 
@@ -46,8 +45,7 @@ static const struct rtl_verify_pe int8_verify[] = {
 	{ .name = "int8_mac", .family = "int8", .golden = "int8_mac",
 	  .what = "INT8 MAC (INT8 x INT8 + INT32 accumulator)",
 	  .params = { .a_bits = 8 },
-	  .rtl = &rtl_pe_int8_mac_ops, .mutant = &rtl_pe_int8_mac_mutant_ops,
-	  .mutant_define = "MUTANT_INT8_ACC16", .stim = &baseline_mac_stim },
+	  RTL_BUILDS(pe_int8_mac), .stim = &baseline_mac_stim },
 	{ .name = NULL },
 };
 
@@ -55,8 +53,7 @@ static const struct rtl_verify_pe ant_verify[] = {
 	{ .name = "ant_mac", .family = "ant", .golden = "ant_mac",
 	  .what = "ANT as BitMoD's FP16xINT8 FMA PE (int4/flint4 decode, fused RNE)",
 	  .params = { .lanes = 1, .act_bits = 16, .a_bits = 16 },
-	  .rtl = &rtl_pe_ant_mac_ops, .mutant = &rtl_pe_ant_mac_mutant_ops,
-	  .mutant_define = "MUTANT_ANT_FLINT_16", .stim = &ant_mac_stim },
+	  RTL_BUILDS(pe_ant_mac), .stim = &ant_mac_stim },
 	{ .name = NULL },
 };
 #endif

@@ -42,29 +42,22 @@ static const struct rtl_verify_pe verify[] = {
 	  .what = "BitMoD PE (4 lanes FP16 x weight terms, block-FP group "
 		  "accumulator, bit-serial 8-bit dequantizer)",
 	  .params = BITMOD_PARAMS,
-	  .rtl = &rtl_bitmod_pe_ops, .mutant = &rtl_bitmod_pe_mutant_ops,
-	  .mutant_define = "MUTANT_GRP_NOALIGN", .stim = &bm_pe_stim },
+	  RTL_BUILDS(bitmod_pe), .stim = &bm_pe_stim },
 	{ .name = "bitmod_array", .family = "bitmod", .golden = "bitmod_array4x4",
 	  .what = "BitMoD 4x4 output-stationary array (edge term decoders, "
 		  "shadow chains, FP16 channel-scale units)",
 	  .params = BITMOD_PARAMS,
-	  .rtl = &rtl_bitmod_array4x4_ops,
-	  .mutant = &rtl_bitmod_array4x4_mutant_ops,
-	  .mutant_define = "MUTANT_EDGE_RTZ", .stim = &bm_array_stim },
+	  RTL_BUILDS(bitmod_array4x4), .stim = &bm_array_stim },
 	{ .name = "bitmod_l2_sb2", .family = "bitmod", .golden = "bitmod_pe",
 	  .what = "BitMoD PE, narrow variant (2 lanes, 2-bit group scales)",
 	  .params = BITMOD_PARAMS_L2,
-	  .rtl = &rtl_bitmod_pe_l2_sb2_ops,
-	  .mutant = &rtl_bitmod_pe_l2_sb2_mutant_ops,
-	  .mutant_define = "MUTANT_DQ_NOCLEAR", .stim = &bm_pe_stim },
+	  RTL_BUILDS(bitmod_pe_l2_sb2), .stim = &bm_pe_stim },
 	{ .name = "bitmod_array_l2_sb2", .family = "bitmod",
 	  .golden = "bitmod_array4x4",
 	  .what = "BitMoD 4x4 array, narrow variant (2 lanes, 2-bit group "
 		  "scales)",
 	  .params = BITMOD_PARAMS_L2,
-	  .rtl = &rtl_bitmod_array4x4_l2_sb2_ops,
-	  .mutant = &rtl_bitmod_array4x4_l2_sb2_mutant_ops,
-	  .mutant_define = "MUTANT_NO_COLLIDE", .stim = &bm_array_stim },
+	  RTL_BUILDS(bitmod_array4x4_l2_sb2), .stim = &bm_array_stim },
 	{ .name = NULL },
 };
 #endif

@@ -33,14 +33,12 @@ static const struct rtl_verify_pe verify[] = {
 	  .what = "LUT Tensor Core M2N64K4 tile (bit-serial table lookup, "
 		  "FP16/INT8 tables, 128 FP16 accumulators)",
 	  .params = { .lanes = PE_LUT_TC_K },
-	  .rtl = &rtl_lut_tc_tile_ops, .mutant = &rtl_lut_tc_tile_mutant_ops,
-	  .mutant_define = "MUTANT_TILE_EXP_NORENORM", .stim = &lut_tc_tile_stim },
+	  RTL_BUILDS(lut_tc_tile), .stim = &lut_tc_tile_stim },
 	{ .name = "lut_tc_pre", .family = "lut_tc", .golden = "lut_tc_precompute",
 	  .what = "LUT Tensor Core table precompute (4 FP16 activations -> 8 "
 		  "entries, FP16 or INT8)",
 	  .params = { .lanes = PE_LUT_TC_K },
-	  .rtl = &rtl_lut_tc_pre_ops, .mutant = &rtl_lut_tc_pre_mutant_ops,
-	  .mutant_define = "MUTANT_PRE_TIE_AWAY", .stim = &lut_tc_pre_stim },
+	  RTL_BUILDS(lut_tc_pre), .stim = &lut_tc_pre_stim },
 	{ .name = NULL },
 };
 #endif
