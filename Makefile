@@ -8,7 +8,11 @@ PKGS := gcc g++ pkg-config meson ninja-build libfyaml-dev libhdf5-dev \
         zlib1g-dev slurm-wlm munge
 BUILD := build
 ASAN := build-asan
-MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled -Drtl=enabled
+# the Verilated models both builds share (rtl/verilate.sh): each is
+# verilated and compiled once
+VLCACHE := build-vlcache
+MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled -Drtl=enabled \
+              -Drtl_vl_cache=$(CURDIR)/$(VLCACHE)
 
 .PHONY: run test fuzz bench deps build build-asan clean
 
@@ -61,4 +65,4 @@ build-asan: deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)
 
 clean:
-	rm -rf $(BUILD) $(ASAN) build-fuzz reports/out
+	rm -rf $(BUILD) $(ASAN) $(VLCACHE) build-fuzz reports/out

@@ -33,7 +33,7 @@ static void help(FILE *fp)
 		"  --ref FILE     published figures (default <rtl>/area-reference.yaml)\n"
 		"  --jobs N       Yosys runs at a time (default: online CPUs)\n\n"
 		"designs:\n", RTL_REFERENCE_DESIGN);
-	for (const struct rtl_design *d = rtl_designs; d->name; d++)
+	for (const struct rtl_design *d = rtl_design_next(NULL); d; d = rtl_design_next(d))
 		fprintf(fp, "  %-22s %s%s\n", d->name, d->what,
 			d->slow ? " [minutes of Yosys: not in --pe all]" : "");
 	fprintf(fp, "\nYosys: %s ($PESIM_YOSYS overrides); RTL sources: %s\n",
@@ -67,7 +67,7 @@ static void print_json(const struct row *rows, size_t n, const struct row *ref,
 		ps_json_obj_begin(&j, NULL);
 		ps_json_str(&j, "name", w->d->name);
 		ps_json_str(&j, "top", w->d->top);
-		ps_json_str(&j, "family", w->d->family);
+		ps_json_str(&j, "family", rtl_design_family(w->d));
 		ps_json_str(&j, "what", w->d->what);
 		ps_json_u64(&j, "transistors", w->a.transistors);
 		ps_json_u64(&j, "reg_bits", w->a.reg_bits);
@@ -213,7 +213,8 @@ int cmd_area(int argc, char **argv)
 	/* the reference first: every other design is relative to it */
 	sel[n++] = rtl_design_find(RTL_REFERENCE_DESIGN);
 	if (!strcmp(pe, "all")) {
-		for (const struct rtl_design *d = rtl_designs; d->name && n < MAX_DESIGNS; d++)
+		for (const struct rtl_design *d = rtl_design_next(NULL); d && n < MAX_DESIGNS;
+		     d = rtl_design_next(d))
 			if (d != sel[0] && !d->slow)
 				sel[n++] = d;
 	} else {

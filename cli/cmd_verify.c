@@ -26,6 +26,7 @@ int cmd_verify(int argc, char **argv)
 
 #include "cfg_arch.h"
 #include "pe.h"
+#include "rtl_family.h"
 #include "rtl_verify.h"
 #include "sim_bittrue.h"
 #ifdef PESIM_RTL_SC
@@ -103,6 +104,10 @@ static void help(FILE *fp)
 		"                 mutant build\n\n"
 		"PEs with RTL (name, family, what):\n");
 	rtl_verify_each(list_one, fp);
+	fprintf(fp, "\nFamilies without RTL to verify:\n");
+	for (const struct rtl_family_entry *f = rtl_families; f->name; f++)
+		if (!f->rtl->verify)
+			fprintf(fp, "  %-20s %s\n", f->name, f->rtl->what);
 	fprintf(fp, "\n");
 	list_arrays(fp);
 }

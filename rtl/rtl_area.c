@@ -14,6 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cfg_arch.h"	/* cfg_fnv1a */
+
 extern char **environ;
 
 #ifndef RTL_YOSYS
@@ -205,7 +207,79 @@ struct job {
 	char dir[512];
 	pid_t pid;
 	struct timespec t0;
+	/* $PESIM_AREA_CACHE's entry for this run ("" without a cache); hit:
+	 * the reports are there, no Yosys run */
+	char cached[600];
+	bool hit;
 };
+
+static const char *const reports[] = { "all.txt", "comb.txt", "regs.txt" };
+
+/* The cache entry of design d under $PESIM_AREA_CACHE: a digest of Yosys's
+ * path, the script (without its directories) and every Verilog file's
+ * contents, so a changed file or design row is a new entry. "" without
+ * the variable or when a file cannot be read (then Yosys reports it). */
+static void cache_entry(const struct rtl_design *d, const char *dir,
+			const char *yosys, char *buf, size_t n)
+{
+	const char *cache = getenv("PESIM_AREA_CACHE");
+	char script[8192], path[1200];
+	struct ps_err err;
+	uint64_t h;
+
+	buf[0] = '\0';
+	if (!cache || !*cache ||
+	    rtl_area_script(d, "", "", script, sizeof script, &err))
+		return;
+	h = cfg_fnv1a(yosys, strlen(yosys) + 1, CFG_FNV_INIT);
+	h = cfg_fnv1a(script, strlen(script), h);
+	for (size_t i = 0; i < RTL_MAX_FILES && d->files[i]; i++) {
+		char *text;
+		snprintf(path, sizeof path, "%s/%s", dir, d->files[i]);
+		if (!(text = slurp(path)))
+			return;
+		h = cfg_fnv1a(text, strlen(text) + 1, h);
+		free(text);
+	}
+	snprintf(buf, n, "%s/%s-%016llx", cache, d->name, (unsigned long long)h);
+}
+
+static bool cache_has(const char *entry)
+{
+	char path[700];
+	struct stat sb;
+
+	snprintf(path, sizeof path, "%s/%s", entry, reports[2]);
+	return entry[0] && stat(path, &sb) == 0;
+}
+
+/* Copy a finished run's reports into its entry: a temporary directory
+ * renamed into place (runs at once never see half an entry). A cache
+ * that cannot be written is skipped: it only saves time. */
+static void cache_store(const struct job *j)
+{
+	char tmp[700], from[700], to[800];
+	bool ok;
+
+	snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", j->cached);
+	if (!j->cached[0] || !mkdtemp(tmp))
+		return;
+	ok = true;
+	for (size_t i = 0; ok && i < 3; i++) {
+		char *text;
+		FILE *fp;
+		snprintf(from, sizeof from, "%s/%s", j->dir, reports[i]);
+		snprintf(to, sizeof to, "%s/%s", tmp, reports[i]);
+		text = slurp(from);
+		fp = text ? fopen(to, "w") : NULL;
+		ok = fp && fputs(text, fp) != EOF;
+		if (fp && fclose(fp))
+			ok = false;
+		free(text);
+	}
+	if (!ok || rename(tmp, j->cached))
+		rm_tree(tmp);
+}
 
 static double since(const struct timespec *t0)
 {
@@ -229,6 +303,10 @@ static enum ps_status job_start(struct job *j, const struct rtl_design *d,
 	memset(j, 0, sizeof *j);
 	j->d = d;
 	j->pid = -1;
+	clock_gettime(CLOCK_MONOTONIC, &j->t0);
+	cache_entry(d, dir, yosys, j->cached, sizeof j->cached);
+	if ((j->hit = cache_has(j->cached)))
+		return PS_OK;
 	snprintf(j->dir, sizeof j->dir, "%s/pesim-area-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(j->dir))
@@ -250,7 +328,6 @@ static enum ps_status job_start(struct job *j, const struct rtl_design *d,
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
 	posix_spawn_file_actions_addopen(&fa, 1, outpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
 	posix_spawn_file_actions_adddup2(&fa, 1, 2);
-	clock_gettime(CLOCK_MONOTONIC, &j->t0);
 	rc = posix_spawnp(&j->pid, yosys, &fa, NULL, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc) {
@@ -262,14 +339,40 @@ static enum ps_status job_start(struct job *j, const struct rtl_design *d,
 	return PS_OK;
 }
 
+/* The three reports in dir into a. */
+static enum ps_status read_reports(const struct job *j, const char *dir,
+				   struct rtl_area *a, struct ps_err *err)
+{
+	char path[700], *text[3];
+	enum ps_status st;
+
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, reports[i]);
+		text[i] = slurp(path);
+	}
+	if (!text[0] || !text[1] || !text[2])
+		st = ps_errf(err, PS_EIO, "%s: yosys wrote no report in %s",
+			     j->d->name, dir);
+	else
+		st = rtl_area_parse(text[0], text[1], text[2], a, err);
+	for (size_t i = 0; i < 3; i++)
+		free(text[i]);
+	if (st)
+		return ps_err_prefix(err, st, "%s (reports in %s)", j->d->name, dir);
+	a->seconds = since(&j->t0);
+	return PS_OK;
+}
+
 static enum ps_status job_finish(struct job *j, struct rtl_area *a,
 				 struct ps_err *err)
 {
 	char path[600], msg[400];
-	char *all, *comb, *regs, *log;
-	enum ps_status st = PS_OK;
+	char *log;
+	enum ps_status st;
 	int status = 0;
 
+	if (j->hit)
+		return read_reports(j, j->cached, a, err);
 	while (waitpid(j->pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return ps_errf(err, PS_EIO, "%s: waitpid: %s", j->d->name,
@@ -288,23 +391,9 @@ static enum ps_status job_finish(struct job *j, struct rtl_area *a,
 		return st;
 	}
 	free(log);
-	snprintf(path, sizeof path, "%s/all.txt", j->dir);
-	all = slurp(path);
-	snprintf(path, sizeof path, "%s/comb.txt", j->dir);
-	comb = slurp(path);
-	snprintf(path, sizeof path, "%s/regs.txt", j->dir);
-	regs = slurp(path);
-	if (!all || !comb || !regs)
-		st = ps_errf(err, PS_EIO, "%s: yosys wrote no report in %s",
-			     j->d->name, j->dir);
-	else
-		st = rtl_area_parse(all, comb, regs, a, err);
-	free(all);
-	free(comb);
-	free(regs);
-	if (st)
-		return ps_err_prefix(err, st, "%s (reports in %s)", j->d->name, j->dir);
-	a->seconds = since(&j->t0);
+	if ((st = read_reports(j, j->dir, a, err)))
+		return st;
+	cache_store(j);
 	rm_tree(j->dir);
 	return PS_OK;
 }

@@ -50,7 +50,11 @@ enum ps_status rtl_area_script(const struct rtl_design *d, const char *dir,
  * PATH), up to `jobs` at a time, each in its own temporary directory under
  * $TMPDIR (or /tmp), removed afterwards; areas[i] receives design i. On
  * failure the message names the design and quotes Yosys's error, and that
- * run's directory is kept for its log. */
+ * run's directory is kept for its log. With $PESIM_AREA_CACHE (a
+ * directory) a run's reports are kept there under a digest of Yosys's
+ * path, the script and every Verilog file's contents, and a design whose
+ * digest is there is read back instead of synthesized (tests set it for
+ * one run: they synthesize the same designs several times). */
 enum ps_status rtl_area_run(const struct rtl_design *const *designs, size_t n,
 			    const char *dir, const char *yosys, unsigned jobs,
 			    struct rtl_area *areas, struct ps_err *err);

@@ -15,8 +15,10 @@
  * RTL is re-run from reset with Verilator's FST tracing switched on for
  * the same window (the RTL's own internal signals).
  *
- * Each family lists its PEs in rtl/<family>/verify_<family>.c (an array
- * ending in a NULL name) and rtl_verify_registry.c lists the arrays.
+ * Each family lists its PEs in its descriptor (rtl_family.h: `verify`, an
+ * array ending in a NULL name, in rtl/<folder>/rtl_<folder>.c) with their
+ * stimulus (rtl/<folder>/stim_*.c, rtl_stim.c); rtl_verify_registry.c
+ * walks the families in families.def order.
  *
  * Built only with the meson feature -Drtl (PESIM_RTL is then defined for
  * users of rtl_verify_dep). */
@@ -57,6 +59,8 @@ struct rtl_stim_ops {
 	void (*fini)(void *st);
 };
 
+/* ---- stimulus helpers (rtl_stim.c) ---- */
+
 /* splitmix64: the stimulus generators' random numbers (advances *s). */
 uint64_t rtl_stim_rnd(uint64_t *s);
 
@@ -74,11 +78,39 @@ enum { RTL_F16_BODY, RTL_F16_TINY, RTL_F16_HUGE, RTL_F16_SUB, RTL_F16_RAW,
 uint16_t rtl_stim_f16(uint64_t *s, int regime);
 /* A random INT8: -128 one time in 6, +-127 often, else uniform. */
 uint8_t rtl_stim_i8(uint64_t *s);
+/* The largest finite |a[i]| of n FP16 values (0 if none): a per-tensor
+ * INT8 activation scale is it / 127. */
+double rtl_stim_f16_amax(const uint16_t *a, uint64_t n);
+
+/* Random dots of the dot protocol (in_valid, in_last: a dot is `left`
+ * beats, the last with in_last; the MAC-style PEs). */
+struct rtl_stim_dots {
+	uint64_t left;		/* beats left in the dot */
+	unsigned bubble_pct;	/* edges of the dot without in_valid, % */
+	uint64_t chaos;		/* edges left of fully random inputs */
+};
+/* Start a dot from the draw r: 1 time in 20 a stretch of 1..64 fully
+ * random edges instead (false), else 1..12 beats (1 time in 40:
+ * 13..212) with 0, 0, 10 or 50% bubbles (true). r's bits 24..31 and
+ * 40.. are left for the family's own choices (regimes, formats). */
+bool rtl_stim_dot_start(struct rtl_stim_dots *d, uint64_t r);
+
+/* A GEMM's dots in pe_baseline_gemm.c's order: output (m, n) is the dot
+ * of activation row m and weight row n, k in order; m, then n, advance
+ * after each dot, wrapping at the end. */
+struct rtl_stim_walk {
+	uint64_t m, n, k;
+};
+/* The next beat: *ia = m K + k, *iw = n K + k; returns whether it is
+ * the dot's last. */
+bool rtl_stim_gemm_next(struct rtl_stim_walk *w, const struct pe_gemm *g,
+			uint64_t *ia, uint64_t *iw);
 
 /* One PE configuration with RTL. */
 struct rtl_verify_pe {
 	const char *name;		/* --pe: "bitmod", "mixpe_w4a16", ... */
-	const char *family;		/* cfg_arch pe.family: --pe FAMILY
+	const char *family;		/* cfg_arch pe.family, the family whose
+					 * table lists it: --pe FAMILY,
 					 * --config picks by params */
 	const char *golden;		/* pe_bt_find name */
 	const char *what;		/* one line for --list */
@@ -89,8 +121,12 @@ struct rtl_verify_pe {
 	const struct rtl_stim_ops *stim;
 };
 
-/* The families' arrays (rtl_verify_registry.c), NULL-terminated. */
-extern const struct rtl_verify_pe *const rtl_verify_families[];
+/* A verify entry's .rtl, .mutant and .mutant_define: the Verilated build
+ * of rtl_models row NAME and its mutant build, with the row's define
+ * (rtl_models.h, generated from the row). */
+#define RTL_BUILDS(name)                                                  \
+	.rtl = &rtl_##name##_ops, .mutant = &rtl_##name##_mutant_ops,      \
+	.mutant_define = RTL_MUTANT_DEFINE_##name
 
 /* By name, or by family (the first of it); NULL: none. */
 const struct rtl_verify_pe *rtl_verify_find(const char *name);

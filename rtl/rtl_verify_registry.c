@@ -1,34 +1,15 @@
 /* rtl_verify_registry.c - the PEs `pesim verify` knows: each family's
- * array (rtl/<family>/verify_<family>.c; one extern line, one entry). */
+ * verify table (rtl_family.h), in families.def order. */
 #include <string.h>
 
+#include "rtl_family.h"
 #include "rtl_verify.h"
-
-/* extern declarations: one per family */
-extern const struct rtl_verify_pe rtl_verify_baseline[];
-extern const struct rtl_verify_pe rtl_verify_mixpe[];
-extern const struct rtl_verify_pe rtl_verify_ant[];
-extern const struct rtl_verify_pe rtl_verify_flightllm[];
-extern const struct rtl_verify_pe rtl_verify_lut_tc[];
-extern const struct rtl_verify_pe rtl_verify_bitmod[];
-
-const struct rtl_verify_pe *const rtl_verify_families[] = {
-	/* entries: one per family */
-	rtl_verify_baseline,
-	rtl_verify_mixpe,
-	rtl_verify_ant,
-	rtl_verify_flightllm,
-	rtl_verify_lut_tc,
-	rtl_verify_bitmod,
-	NULL,
-};
 
 void rtl_verify_each(void (*f)(const struct rtl_verify_pe *pe, void *ctx),
 		     void *ctx)
 {
-	for (size_t i = 0; rtl_verify_families[i]; i++)
-		for (const struct rtl_verify_pe *p = rtl_verify_families[i];
-		     p->name; p++)
+	for (const struct rtl_family_entry *fam = rtl_families; fam->name; fam++)
+		for (const struct rtl_verify_pe *p = fam->rtl->verify; p && p->name; p++)
 			f(p, ctx);
 }
 

@@ -1,7 +1,7 @@
 /* stim_bitmod.h - `pesim verify` stimulus of the BitMoD PE and 4x4 array
  * (rtl/bitmod/, golden models bitmod_pe and bitmod_array4x4): what the
  * two generators (stim_bitmod_pe.c, stim_bitmod_array.c) share, and their
- * ops tables for verify_bitmod.c. */
+ * ops tables for rtl_bitmod.c. */
 #ifndef STIM_BITMOD_H
 #define STIM_BITMOD_H
 
@@ -11,14 +11,15 @@
 #include "bitmod/pe_bitmod_bt.h"
 #include "rtl_verify.h"
 
-/* FP16 values worth a corner: zeros, subnormal ends, normal ends, one and
- * neighbours, 65504, infinities, NaNs, a few plain values. */
-extern const uint16_t bm_f16_special[];
-extern const unsigned bm_n_f16_special;
+/* The PE's lanes and group-scale bits from its params
+ * (pe_bitmod_cfg_default, checked); PS_EINPUT when they do not fit. */
+enum ps_status bm_stim_cfg(const struct pe_params *p, unsigned *lanes,
+			   unsigned *scale_bits, struct ps_err *err);
 
 /* An FP16 activation: regime 0 body (2^-6..2^7), 1 tiny (2^-24..2^-6),
  * 2 huge (2^5..65504), 3 subnormal, 4 raw bits (Inf/NaN included),
- * 5 mixed with 1/8 specials, 6 special, 7 zero-heavy body (half zeros). */
+ * 5 mixed with 1/32 specials (rtl_stim_f16_special), 6 special, 7
+ * zero-heavy body (half zeros). */
 uint16_t bm_rand_f16(uint64_t *s, int regime);
 /* A regime for a new dot (mostly body). */
 int bm_rand_regime(uint64_t *s);

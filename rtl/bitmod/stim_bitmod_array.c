@@ -132,7 +132,7 @@ static uint16_t rand_cs(uint64_t *s)
 {
 	uint64_t r = rtl_stim_rnd(s);
 	if (r % 16 == 0)
-		return bm_f16_special[(r >> 8) % bm_n_f16_special];
+		return rtl_stim_f16_special[(r >> 8) % RTL_STIM_N_F16_SPECIAL];
 	/* channel scales are small FP16 (max|w| / 255 / max|q|: 2^-24..2^-3,
 	 * subnormal included), now and then negative */
 	return (uint16_t)(((r >> 20) % 8 == 0) << 15 | ((r >> 24) % 13) << 10 |
@@ -217,28 +217,36 @@ static void group_start(struct asched *q, unsigned lanes, unsigned sb)
 }
 
 /* Codes and activations of the next lane-group of weights. */
+/* Row r's `lanes` values from k0 of a trace's codes (u8, 8 bits apart)
+ * or activations (u16, 16 bits apart), zero past the group (kend), K or
+ * the last of `rows` rows. */
+static uint64_t lanes_of(const struct pe_gemm *g, const uint8_t *u8,
+			 const uint16_t *u16, uint64_t r, uint64_t rows,
+			 uint64_t k0, uint64_t kend, unsigned lanes)
+{
+	uint64_t w = 0;
+
+	for (unsigned l = 0; l < lanes; l++) {
+		uint64_t k = k0 + l, i = r * g->K + k;
+		if (r < rows && k < kend && k < g->K)
+			w |= (u8 ? (uint64_t)u8[i] : (uint64_t)u16[i]) << (u8 ? 8 : 16) * l;
+	}
+	return w;
+}
+
 static void weight_next(struct asched *q, unsigned lanes)
 {
 	if (q->gm) {
 		const struct pe_gemm *g = q->gm->g;
 		uint64_t k0 = q->g * q->gm->G + q->j * lanes;
 		uint64_t kend = q->g * q->gm->G + q->gm->G;
-		for (int rr = 0; rr < R; rr++) {
-			uint64_t n = q->nb * R + (uint64_t)rr;
-			q->code[rr] = 0;
-			for (unsigned l = 0; l < lanes; l++)
-				if (n < g->N && k0 + l < kend && k0 + l < g->K)
-					q->code[rr] |= (uint32_t)g->codes[n * g->K + k0 + l]
-						       << 8 * l;
-		}
-		for (int c = 0; c < C; c++) {
-			uint64_t m = q->mb * C + (uint64_t)c;
-			q->act[c] = 0;
-			for (unsigned l = 0; l < lanes; l++)
-				if (m < g->M && k0 + l < kend && k0 + l < g->K)
-					q->act[c] |= (uint64_t)g->a[m * g->K + k0 + l]
-						     << 16 * l;
-		}
+		for (int rr = 0; rr < R; rr++)
+			q->code[rr] = (uint32_t)lanes_of(g, g->codes, NULL,
+							 q->nb * R + (uint64_t)rr,
+							 g->N, k0, kend, lanes);
+		for (int c = 0; c < C; c++)
+			q->act[c] = lanes_of(g, NULL, g->a, q->mb * C + (uint64_t)c,
+					     g->M, k0, kend, lanes);
 		q->j++;
 		return;
 	}
@@ -339,14 +347,10 @@ static enum ps_status stim_init(void *v, const struct pe_params *p,
 				uint64_t seed, struct ps_err *err)
 {
 	struct arr_stim *st = v;
-	struct pe_bitmod_cfg c;
 	uint64_t len[3];
 
-	pe_bitmod_cfg_default(p, &c);
-	if (pe_bitmod_cfg_check(&c, err))
+	if (bm_stim_cfg(p, &st->lanes, &st->sb, err))
 		return PS_EINPUT;
-	st->lanes = c.lanes;
-	st->sb = c.scale_bits;
 	st->s = seed;
 	/* + the drain of the last pass: hops, pipeline, chain */
 	len[0] = (uint64_t)DECODE_ITEMS / R * pass_len(st) + 32 + st->sb;
@@ -416,8 +420,8 @@ static void corner_elem(struct arr_stim *st, uint64_t i, struct elem *e)
 				unsigned wt = x & 1 ? 0x18 + (unsigned)(x >> 1) % 5 : 8;
 				one_term(e, r, wt, (unsigned)(x >> 4) % 2,
 					 (uint32_t)(x >> 8), (uint8_t)(x >> 40),
-					 pass % 2 ? bm_f16_special[(pass / 2 + 5 * (uint64_t)r)
-								   % bm_n_f16_special]
+					 pass % 2 ? rtl_stim_f16_special[(pass / 2 + 5 * (uint64_t)r)
+									 % RTL_STIM_N_F16_SPECIAL]
 						  : rand_cs(&s));
 			}
 			for (int c = 0; c < C; c++) {

@@ -277,14 +277,10 @@ static enum ps_status stim_init(void *v, const struct pe_params *p,
 				uint64_t seed, struct ps_err *err)
 {
 	struct pe_stim *st = v;
-	struct pe_bitmod_cfg c;
 	uint64_t len[5];
 
-	pe_bitmod_cfg_default(p, &c);
-	if (pe_bitmod_cfg_check(&c, err))
+	if (bm_stim_cfg(p, &st->lanes, &st->sb, err))
 		return PS_EINPUT;
-	st->lanes = c.lanes;
-	st->sb = c.scale_bits;
 	st->s = seed;
 	len[PH_SWEEP] = (uint64_t)SWEEP_ITEMS * st->sb;
 	len[PH_SCALES] = 256ull * (st->sb > 2 ? st->sb : 2);
@@ -336,7 +332,8 @@ static bool stim_corner(void *v, uint64_t i, uint64_t *in)
 		in[IN_SCALE] = 1;
 		in[IN_A] = 0;
 		for (unsigned l = 0; l < 4; l++)
-			in[IN_A] |= (uint64_t)bm_f16_special[(j + 7 * l) % 24] << 16 * l;
+			in[IN_A] |= (uint64_t)rtl_stim_f16_special[(j + 7 * l) %
+							   RTL_STIM_N_F16_SPECIAL] << 16 * l;
 		return false;
 	}
 	if (i < st->ph_end[PH_SCALES]) {

@@ -1,9 +1,11 @@
 /* rtl_model.h - a Verilated RTL model behind plain C functions.
  *
- * Each model (one row of rtl_models in rtl/meson.build: a Verilog top
- * verilated into V<name>__ALL.a, and a C++ shim rtl/shim/rtl_<name>.cpp)
- * exports extern "C" functions rtl_<name>_create, _destroy, _set_inputs,
- * _eval, _step, _get_outputs and the table rtl_<name>_ops of them.
+ * Each model (a build of one row of rtl_models, rtl/meson.build: a
+ * Verilog top verilated into V<name>__ALL.a, and a C++ shim rtl_<name>.cpp
+ * that rtl_shimgen generates from rtl_shim.inc and the golden model's
+ * port table) exports extern "C" functions rtl_<name>_create, _destroy,
+ * _set_inputs, _eval, _step, _get_outputs and the table rtl_<name>_ops of
+ * them; the generated rtl_models.h declares every model of the build.
  *
  * Ports follow pe_bt.h: inputs first, then outputs, each at most 64 bits
  * and passed as one uint64_t word, zero-extended (bits above the width are
@@ -75,13 +77,6 @@ struct rtl_model_ops {
 	void rtl_##name##_step(struct rtl_model *m);                          \
 	void rtl_##name##_get_outputs(struct rtl_model *m, uint64_t *out);    \
 	extern const struct rtl_model_ops rtl_##name##_ops;
-
-/* The models of rtl/meson.build's own rows; each family declares its
- * own in rtl/<family>/verify_<family>.c. */
-RTL_MODEL_DECLARE(fp16_add)
-RTL_MODEL_DECLARE(fp16_add_mutant)	/* MUTANT_TIE_AWAY: ties away from zero */
-RTL_MODEL_DECLARE(fp16_mul)
-RTL_MODEL_DECLARE(dsp48e2)		/* DSP48E2 in FlightLLM's packed-MAC config */
 
 /* The pe_bt_ops.step of a model: inputs sampled at one clock edge (or
  * the combinational outputs for these inputs), outputs after it. */

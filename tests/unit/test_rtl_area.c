@@ -1,8 +1,11 @@
 /* test_rtl_area.c - `pesim area`'s pieces (rtl/rtl_area.h, rtl_design.h):
  * parsing Yosys 0.23 `stat` reports (captured), the Yosys script, the
- * design table against the files and area-reference.yaml, the YAML
- * checks; then, when yosys is installed, real runs: register bits and the
- * calibration through the CLI. */
+ * families' descriptors and their designs against the files and
+ * area-reference.yaml, the YAML checks; then, when yosys is installed,
+ * real runs: register bits, the cache of Yosys results, and the
+ * calibration through the CLI. The whole run shares one
+ * $PESIM_AREA_CACHE (the CLI's runs too), so each design is synthesized
+ * once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +23,7 @@
 #include "cfg_arch.h"
 #include "rtl_area.h"
 #include "rtl_design.h"
+#include "rtl_family.h"
 
 /* Yosys 0.23 on pe_fp16_mac, as rtl_area_script asks for it */
 static const char stat_all[] =
@@ -108,7 +112,7 @@ static void test_table(void **state)
 	assert_true(rtl_area_ref_find(r, "bitmod_fp16_mac")->um2 == 1968.7);
 	assert_true(rtl_area_ref_find(r, "bitmod_pe")->um2 == 1793.7);
 	assert_true(rtl_area_ref_find(r, "bitmod_fp16_int8_fma")->um2 == 1318.6);
-	for (const struct rtl_design *d = rtl_designs; d->name; d++) {
+	for (const struct rtl_design *d = rtl_design_next(NULL); d; d = rtl_design_next(d)) {
 		assert_ptr_equal(rtl_design_find(d->name), d);
 		if (d->paper && !rtl_area_ref_find(r, d->paper))
 			fail_msg("%s: paper entry '%s' not in %s", d->name, d->paper, path);
@@ -119,6 +123,35 @@ static void test_table(void **state)
 		}
 	}
 	free(r);
+}
+
+/* Every line of families.def has a descriptor saying what RTL it has;
+ * every design is found by name and belongs to one family (or common/). */
+static void test_families(void **state)
+{
+	size_t n = 0;
+	const size_t lines = 0	/* families.def's lines */
+#define PE_FAMILY(name, folder) + 1
+#include "families.def"
+#undef PE_FAMILY
+		;
+	(void)state;
+
+	for (const struct rtl_family_entry *f = rtl_families; f->name; f++, n++) {
+		assert_non_null(f->rtl);
+		assert_non_null(f->rtl->what);
+		assert_ptr_equal(rtl_family_find(f->name), f);
+		for (const struct rtl_design *d = f->rtl->designs; d && d->name; d++)
+			assert_string_equal(rtl_design_family(d), f->name);
+	}
+	assert_int_equal(n, lines);
+	assert_null(rtl_family_find("bitfusion")->rtl->designs);
+	assert_null(rtl_family_find("nosuch"));
+	assert_string_equal(rtl_design_family(rtl_design_find("fp16_mac")), "fp16");
+	assert_string_equal(rtl_design_family(rtl_design_find("fp16_add")), "common");
+	assert_string_equal(rtl_design_family(rtl_design_find("dsp48e2_packed")),
+			    "flightllm");
+	assert_null(rtl_design_find("nosuch"));
 }
 
 static void load_text(const char *text, enum ps_status want, const char *msg)
@@ -192,6 +225,66 @@ static void test_yosys(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/yosys"));
 }
 
+/* The run's cache directory, and there `calls`, one line per Yosys run
+ * (main puts a counting wrapper in $PESIM_YOSYS when yosys is found). */
+static char cache_dir[] = "/tmp/pesim-area-cache-XXXXXX";
+
+static size_t yosys_runs(void)
+{
+	char path[100];
+	FILE *fp;
+	size_t n = 0;
+	int c;
+
+	snprintf(path, sizeof path, "%s/calls", cache_dir);
+	fp = fopen(path, "r");
+	while (fp && (c = fgetc(fp)) != EOF)
+		n += c == '\n';
+	if (fp)
+		fclose(fp);
+	return n;
+}
+
+/* $PESIM_AREA_CACHE: the digest is of the Verilog's contents, not where
+ * it is. A copy of fp16_add.v changed (a comment) is synthesized; again,
+ * it is read back; unchanged, it is test_yosys's entry. */
+static void test_cache(void **state)
+{
+	char dir[] = "/tmp/pesim-area-rtl-XXXXXX", path[1200], cmd[2600];
+	const struct rtl_design *d = rtl_design_find("fp16_add");
+	struct rtl_area a[3];
+	struct ps_err err;
+	size_t runs = yosys_runs();
+	FILE *fp;
+	(void)state;
+
+	if (!have_yosys())
+		skip();
+	assert_non_null(mkdtemp(dir));
+	snprintf(cmd, sizeof cmd, "mkdir '%s/common' && cp '%s/common/fp16_add.v' "
+		 "'%s/common/'", dir, rtl_dir(), dir);
+	assert_int_equal(system(cmd), 0);
+	snprintf(path, sizeof path, "%s/common/fp16_add.v", dir);
+	fp = fopen(path, "a");
+	assert_non_null(fp);
+	fputs("// changed\n", fp);
+	assert_int_equal(fclose(fp), 0);
+	for (int i = 0; i < 3; i++) {
+		if (i == 2) {	/* the original text */
+			snprintf(cmd, sizeof cmd, "cp '%s/common/fp16_add.v' '%s'",
+				 rtl_dir(), path);
+			assert_int_equal(system(cmd), 0);
+		}
+		if (rtl_area_run(&d, 1, dir, rtl_yosys(), 1, &a[i], &err))
+			fail_msg("%s", err.msg);
+		assert_int_equal(yosys_runs(), runs + 1);
+		assert_int_equal(a[i].transistors_all, a[0].transistors_all);
+		assert_int_equal(a[i].cells, a[0].cells);
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 static void test_cli(void **state)
 {
 	char cmd[1400], out[8192];
@@ -252,15 +345,49 @@ static void test_cli(void **state)
 	}
 }
 
+/* Over the whole run (test_yosys, test_cache, and the CLI's three
+ * designs in test_cli): fp16_mac, fp16_add, the changed fp16_add and
+ * int8_mac synthesized once each. */
+static void test_runs(void **state)
+{
+	(void)state;
+	if (!have_yosys())
+		skip();
+	assert_int_equal(yosys_runs(), 4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_ref_errors),
 		cmocka_unit_test(test_yosys),
+		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_cli),
+		cmocka_unit_test(test_runs),
 	};
-	return cmocka_run_group_tests_name("rtl_area", tests, NULL, NULL);
+	char cmd[1400];
+	int rc;
+
+	/* one cache for the run, the CLI's runs included, and Yosys behind a
+	 * wrapper that counts its runs */
+	if (!mkdtemp(cache_dir) || setenv("PESIM_AREA_CACHE", cache_dir, 1))
+		return 1;
+	if (have_yosys()) {
+		snprintf(cmd, sizeof cmd, "printf '#!/bin/sh\\ncase \"$*\" in "
+			 "*-s*) echo run >>\"%s/calls\";; esac\\nexec \"%s\" "
+			 "\"$@\"\\n' >'%s/yosys' && chmod +x '%s/yosys'",
+			 cache_dir, rtl_yosys(), cache_dir, cache_dir);
+		if (system(cmd))
+			return 1;
+		snprintf(cmd, sizeof cmd, "%s/yosys", cache_dir);
+		if (setenv("PESIM_YOSYS", cmd, 1))
+			return 1;
+	}
+	rc = cmocka_run_group_tests_name("rtl_area", tests, NULL, NULL);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", cache_dir);
+	return system(cmd) ? 1 : rc;
 }

@@ -25,7 +25,7 @@
 #include <cmocka.h>
 
 #include "flightllm/pe_dsp48e2.h"
-#include "rtl_model.h"
+#include "rtl_models.h"
 
 #define LOCKSTEP_CYCLES 100000
 #define M48 ((1ull << 48) - 1)

@@ -21,7 +21,7 @@
 
 #include "fmt.h"
 #include "pe_fp16.h"
-#include "rtl_model.h"
+#include "rtl_models.h"
 
 #define RANDOM_PAIRS (1u << 17)
 

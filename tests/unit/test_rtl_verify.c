@@ -22,6 +22,8 @@
 
 #include "ps_status.h"
 #include "fmt.h"
+#include "pe_bt.h"
+#include "rtl_family.h"
 #include "rtl_verify.h"
 
 #define RANDOM_EDGES 100000u
@@ -220,6 +222,48 @@ static void test_registry(void **state)
 	assert_non_null(strstr(err.msg, "differ"));
 }
 
+struct walk {
+	const struct rtl_verify_pe *seen[64];
+	size_t n;
+};
+
+static void walk_one(const struct rtl_verify_pe *pe, void *ctx)
+{
+	struct walk *w = ctx;
+	assert_true(w->n < 64);
+	w->seen[w->n++] = pe;
+}
+
+/* The registry is the families' verify tables in families.def order;
+ * each PE names the family that lists it, has a golden model, an RTL and
+ * a mutant build, and a name no other PE has. */
+static void test_families(void **state)
+{
+	struct walk w = { .n = 0 };
+	size_t k = 0;
+	(void)state;
+
+	rtl_verify_each(walk_one, &w);
+	for (const struct rtl_family_entry *f = rtl_families; f->name; f++) {
+		if (!f->rtl->verify)	/* bitfusion, olive: no RTL yet */
+			assert_null(f->rtl->designs);
+		for (const struct rtl_verify_pe *p = f->rtl->verify; p && p->name;
+		     p++, k++) {
+			assert_ptr_equal(w.seen[k], p);
+			assert_string_equal(p->family, f->name);
+			assert_non_null(pe_bt_find(p->golden));
+			assert_non_null(p->rtl);
+			assert_non_null(p->mutant);
+			assert_non_null(p->stim);
+			assert_ptr_equal(rtl_verify_find(p->name), p);
+		}
+	}
+	assert_int_equal(k, w.n);
+	assert_string_equal(w.seen[0]->name, "fp16_mac");
+	assert_ptr_equal(rtl_verify_find("ant"), rtl_verify_find("ant_mac"));
+	assert_null(rtl_verify_find("olive"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -229,6 +273,7 @@ int main(void)
 		cmocka_unit_test(test_int8_mac_mutant),
 		cmocka_unit_test(test_gemm_operands),
 		cmocka_unit_test(test_registry),
+		cmocka_unit_test(test_families),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,4 @@
-/* verify_baseline.c - `pesim verify` stimulus of the baseline MAC PEs
+/* stim_baseline.c - `pesim verify` stimulus of the baseline MAC PEs
  * (rtl/baseline/, golden models fp16_mac and int8_mac): one reset edge,
  * directed corners, two beats per dot (FP16: every special as accumulator,
  * then every special pair as a x w, 27,648 edges; INT8: -128 x -128, then
@@ -15,54 +15,40 @@
 #include <string.h>
 
 #include "fmt.h"
-#include "rtl_verify.h"
-
-RTL_MODEL_DECLARE(pe_fp16_mac)		/* baseline FP16 MAC */
-RTL_MODEL_DECLARE(pe_fp16_mac_mutant)	/* MUTANT_FP16_FTZ: subnormals flushed */
-RTL_MODEL_DECLARE(pe_int8_mac)		/* baseline INT8 MAC */
-RTL_MODEL_DECLARE(pe_int8_mac_mutant)	/* MUTANT_INT8_ACC16: 16-bit accumulator */
+#include "stim_baseline.h"
 
 /* The baseline protocol (pe_models/baseline/README.md), in port order. */
 enum { IN_VALID, IN_LAST, IN_A, IN_W };
 
 struct stim {
 	uint64_t s;
-	/* trace operands (use_gemm): dots n-major, k in order */
+	/* trace operands (use_gemm) */
 	const struct pe_gemm *g;
 	int8_t *a8, *w8;		/* INT8: quantized activations, weights */
-	uint64_t gm, gn, gk;
+	struct rtl_stim_walk w;
 	bool fp16;
 	uint64_t a_mask, w_mask;
-	uint64_t left;		/* beats left in the dot */
+	struct rtl_stim_dots d;
 	int regime;
-	unsigned bubble_pct;
-	uint64_t chaos;		/* edges left of fully random inputs */
 	bool long_dot;		/* the INT8 wrap dot is running */
 	bool long_done;
 };
 
 static void new_dot(struct stim *st)
 {
-	static const unsigned pct[] = { 0, 0, 10, 50 };
 	uint64_t r = rtl_stim_rnd(&st->s);
 
 	if (!st->fp16 && !st->long_done && r % 997 == 0) {
 		st->long_dot = true;
 		st->long_done = true;
-		st->left = 1ull << 17;
-		st->bubble_pct = 0;
+		st->d.left = 1ull << 17;
+		st->d.bubble_pct = 0;
 		return;
 	}
 	st->long_dot = false;
-	if (r % 20 == 0) {
-		st->chaos = 1 + (r >> 8) % 64;
-		st->left = 0;
-		return;
-	}
-	st->left = (r >> 8) % 40 == 0 ? 13 + (r >> 16) % 200 : 1 + (r >> 16) % 12;
 	/* of 16 dots: 6 body, 3 tiny, 1 huge, 2 subnormal, 1 raw, 3 mixed */
-	st->regime = "0000001112334555"[(r >> 24) % 16] - '0';
-	st->bubble_pct = pct[(r >> 32) % 4];
+	if (rtl_stim_dot_start(&st->d, r))
+		st->regime = "0000001112334555"[(r >> 24) % 16] - '0';
 }
 
 static uint64_t corner_edges(const struct stim *st)
@@ -92,24 +78,24 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 {
 	uint64_t r = rtl_stim_rnd(&st->s);
 
-	if (r % 20000 == 0 && !(st->long_dot && st->left)) {
+	if (r % 20000 == 0 && !(st->long_dot && st->d.left)) {
 		in[IN_VALID] = (r >> 20) & 1;
 		in[IN_LAST] = (r >> 21) & 1;
 		in[IN_A] = (r >> 24) & st->a_mask;
 		in[IN_W] = (r >> 40) & st->w_mask;
 		return true;
 	}
-	if (!st->left && !st->chaos)
+	if (!st->d.left && !st->d.chaos)
 		new_dot(st);
-	if (st->chaos) {
-		st->chaos--;
+	if (st->d.chaos) {
+		st->d.chaos--;
 		in[IN_VALID] = (r >> 20) & 1;
 		in[IN_LAST] = (r >> 21) & 1;
 		in[IN_A] = st->fp16 ? rtl_stim_f16(&st->s, 5) : rtl_stim_i8(&st->s);
 		in[IN_W] = st->fp16 ? rtl_stim_f16(&st->s, 5) : rtl_stim_i8(&st->s);
 		return false;
 	}
-	if ((r >> 24) % 100 < st->bubble_pct) {	/* bubble: garbage elsewhere */
+	if ((r >> 24) % 100 < st->d.bubble_pct) {	/* bubble: garbage elsewhere */
 		in[IN_VALID] = 0;
 		in[IN_LAST] = (r >> 20) & 1;
 		in[IN_A] = (r >> 32) & st->a_mask;
@@ -117,7 +103,7 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 		return false;
 	}
 	in[IN_VALID] = 1;
-	in[IN_LAST] = --st->left == 0;
+	in[IN_LAST] = --st->d.left == 0;
 	if (st->long_dot) {
 		in[IN_A] = 0x80;
 		in[IN_W] = 0x80;
@@ -131,23 +117,16 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 	return false;
 }
 
-
 /* The next trace operands (a, w) and whether the dot ends. */
 static bool gemm_operands(struct stim *st, uint64_t *a, uint64_t *w)
 {
 	const struct pe_gemm *g = st->g;
-	uint64_t ia = st->gm * g->K + st->gk, iw = st->gn * g->K + st->gk;
+	uint64_t ia, iw;
+	bool end = rtl_stim_gemm_next(&st->w, g, &ia, &iw);
 
 	*a = st->fp16 ? g->a[ia] : (uint8_t)st->a8[ia];
 	*w = st->fp16 ? g->w_f16[iw] : (uint8_t)st->w8[iw];
-	if (++st->gk < g->K)
-		return false;
-	st->gk = 0;
-	if (++st->gm == g->M) {
-		st->gm = 0;
-		st->gn = (st->gn + 1) % g->N;
-	}
-	return true;
+	return end;
 }
 
 static enum ps_status stim_init(void *s, const struct pe_params *p,
@@ -177,10 +156,10 @@ static bool stim_random(void *s, uint64_t *in)
 	struct stim *st = s;
 	bool rst = next_inputs(st, in);
 
-	if (st->g && !rst && in[IN_VALID] && !st->chaos && !st->long_dot) {
+	if (st->g && !rst && in[IN_VALID] && !st->d.chaos && !st->long_dot) {
 		bool end = gemm_operands(st, &in[IN_A], &in[IN_W]);
 		in[IN_LAST] = end;
-		st->left = end ? 0 : st->g->K;	/* dots follow the GEMM's K */
+		st->d.left = end ? 0 : st->g->K;	/* dots follow the GEMM's K */
 	}
 	return rst;
 }
@@ -190,7 +169,7 @@ static enum ps_status stim_use_gemm(void *s, const struct pe_gemm *g,
 {
 	struct stim *st = s;
 	uint64_t nk = g->N * g->K, mk = g->M * g->K;
-	double mx = 0;
+	double mx;
 
 	if (!g->M || !g->N || !g->K)
 		return ps_errf(err, PS_EINPUT, "an empty GEMM");
@@ -213,11 +192,7 @@ static enum ps_status stim_use_gemm(void *s, const struct pe_gemm *g,
 		double v = fmt_decode(g->fmt, g->codes[i]);	/* NaN: reserved */
 		st->w8[i] = (int8_t)(isnan(v) ? 0 : lrint(v));
 	}
-	for (uint64_t i = 0; i < mk; i++) {
-		double v = fabs(fmt_f16_to_f64(g->a[i]));
-		if (v > mx && isfinite(v))
-			mx = v;
-	}
+	mx = rtl_stim_f16_amax(g->a, mk);
 	for (uint64_t i = 0; i < mk; i++) {
 		double v = nearbyint(fmt_f16_to_f64(g->a[i]) / (mx > 0 ? mx / 127 : 1));
 		st->a8[i] = (int8_t)(v > 127 ? 127 : v < -127 ? -127 : isnan(v) ? 0 : v);
@@ -232,7 +207,7 @@ static void stim_fini(void *s)
 	free(st->w8);
 }
 
-static const struct rtl_stim_ops baseline_stim = {
+const struct rtl_stim_ops baseline_mac_stim = {
 	.state_size = sizeof(struct stim),
 	.init = stim_init,
 	.fini = stim_fini,
@@ -240,18 +215,4 @@ static const struct rtl_stim_ops baseline_stim = {
 	.corner = stim_corner,
 	.random = stim_random,
 	.use_gemm = stim_use_gemm,
-};
-
-const struct rtl_verify_pe rtl_verify_baseline[] = {
-	{ .name = "fp16_mac", .family = "fp16", .golden = "fp16_mac",
-	  .what = "FP16 MAC (FP16 x FP16 + FP16 accumulator, IEEE RNE)",
-	  .params = { .a_bits = 16 },
-	  .rtl = &rtl_pe_fp16_mac_ops, .mutant = &rtl_pe_fp16_mac_mutant_ops,
-	  .mutant_define = "MUTANT_FP16_FTZ", .stim = &baseline_stim },
-	{ .name = "int8_mac", .family = "int8", .golden = "int8_mac",
-	  .what = "INT8 MAC (INT8 x INT8 + INT32 accumulator)",
-	  .params = { .a_bits = 8 },
-	  .rtl = &rtl_pe_int8_mac_ops, .mutant = &rtl_pe_int8_mac_mutant_ops,
-	  .mutant_define = "MUTANT_INT8_ACC16", .stim = &baseline_stim },
-	{ .name = NULL },
 };

@@ -1,4 +1,4 @@
-/* verify_ant.c - `pesim verify` stimulus of the ANT baseline PE
+/* stim_ant.c - `pesim verify` stimulus of the ANT baseline PE
  * (rtl/baseline/pe_ant_mac.v, golden model "ant_mac", pe_ant_bt.c: an
  * int4/flint4 code decoded to INT8, acc = RNE16(acc + a * q), fused).
  *
@@ -22,10 +22,7 @@
 #include <string.h>
 
 #include "fmt.h"
-#include "rtl_verify.h"
-
-RTL_MODEL_DECLARE(pe_ant_mac)		/* ANT baseline PE */
-RTL_MODEL_DECLARE(pe_ant_mac_mutant)	/* MUTANT_ANT_FLINT_16: flint4 +-16 -> 0 */
+#include "stim_baseline.h"
 
 /* The ant_mac ports (pe_ant_bt.c), in order. */
 enum { IN_VALID, IN_LAST, IN_W_FMT, IN_A, IN_W };
@@ -53,16 +50,14 @@ static uint8_t rand_code(uint64_t *s)
 
 struct stim {
 	uint64_t s;
-	/* trace operands (use_gemm): dots n-major, then m, k in order */
+	/* trace operands (use_gemm) */
 	const struct pe_gemm *g;
 	unsigned g_fmt;		/* w_fmt of the GEMM's codes */
-	uint64_t gm, gn, gk;
-	uint64_t left;		/* beats left in the dot */
+	struct rtl_stim_walk w;
+	struct rtl_stim_dots d;
 	int regime;
 	unsigned fmt;		/* the dot's w_fmt */
 	bool fmt_per_beat;
-	unsigned bubble_pct;
-	uint64_t chaos;		/* edges left of fully random inputs */
 	bool cancel_next;	/* R_CANCEL: the next beat negates the last */
 	uint16_t last_a;
 	uint8_t last_w;
@@ -71,19 +66,13 @@ struct stim {
 
 static void new_dot(struct stim *st)
 {
-	static const unsigned pct[] = { 0, 0, 10, 50 };
 	uint64_t r = rtl_stim_rnd(&st->s);
 
-	if (r % 20 == 0) {
-		st->chaos = 1 + (r >> 8) % 64;
-		st->left = 0;
+	if (!rtl_stim_dot_start(&st->d, r))
 		return;
-	}
-	st->left = (r >> 8) % 40 == 0 ? 13 + (r >> 16) % 200 : 1 + (r >> 16) % 12;
 	/* of 16 dots: 5 body, 2 tiny, 2 huge, 2 subnormal, 1 raw, 2 mixed,
 	 * 2 cancel */
 	st->regime = "0000011223345577"[(r >> 24) % 16] - '0';
-	st->bubble_pct = pct[(r >> 32) % 4];
 	st->fmt = (r >> 40) & 1;
 	st->fmt_per_beat = (r >> 41) % 8 == 0;
 	st->cancel_next = false;
@@ -107,23 +96,23 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 		random_ports(r, in);
 		return true;
 	}
-	if (!st->left && !st->chaos)
+	if (!st->d.left && !st->d.chaos)
 		new_dot(st);
-	if (st->chaos) {
-		st->chaos--;
+	if (st->d.chaos) {
+		st->d.chaos--;
 		random_ports(rtl_stim_rnd(&st->s), in);
 		in[IN_VALID] = (r >> 20) & 1;
 		in[IN_LAST] = (r >> 21) & 1;
 		in[IN_A] = rand_f16(&st->s, R_MIXED);
 		return false;
 	}
-	if ((r >> 24) % 100 < st->bubble_pct) {	/* bubble: garbage elsewhere */
+	if ((r >> 24) % 100 < st->d.bubble_pct) {	/* bubble: garbage elsewhere */
 		random_ports(rtl_stim_rnd(&st->s), in);
 		in[IN_VALID] = 0;
 		return false;
 	}
 	in[IN_VALID] = 1;
-	in[IN_LAST] = --st->left == 0;
+	in[IN_LAST] = --st->d.left == 0;
 	if (st->regime == R_CANCEL && st->cancel_next) {
 		in[IN_A] = st->last_a ^ 0x8000;	/* - a * q: the same code */
 		in[IN_W] = st->last_w;
@@ -146,18 +135,12 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 /* The next trace operands (a, code) and whether the dot ends. */
 static bool gemm_operands(struct stim *st, uint64_t *a, uint64_t *w)
 {
-	const struct pe_gemm *g = st->g;
+	uint64_t ia, iw;
+	bool end = rtl_stim_gemm_next(&st->w, st->g, &ia, &iw);
 
-	*a = g->a[st->gm * g->K + st->gk];
-	*w = g->codes[st->gn * g->K + st->gk] & 15;
-	if (++st->gk < g->K)
-		return false;
-	st->gk = 0;
-	if (++st->gm == g->M) {
-		st->gm = 0;
-		st->gn = (st->gn + 1) % g->N;
-	}
-	return true;
+	*a = st->g->a[ia];
+	*w = st->g->codes[iw] & 15;
+	return end;
 }
 
 static enum ps_status stim_init(void *s, const struct pe_params *p,
@@ -196,11 +179,11 @@ static bool stim_random(void *s, uint64_t *in)
 	struct stim *st = s;
 	bool rst = next_inputs(st, in);
 
-	if (st->g && !rst && in[IN_VALID] && !st->chaos) {
+	if (st->g && !rst && in[IN_VALID] && !st->d.chaos) {
 		bool end = gemm_operands(st, &in[IN_A], &in[IN_W]);
 		in[IN_W_FMT] = st->g_fmt;
 		in[IN_LAST] = end;
-		st->left = end ? 0 : st->g->K;	/* dots follow the GEMM's K */
+		st->d.left = end ? 0 : st->g->K;	/* dots follow the GEMM's K */
 		st->regime = R_BODY;		/* no cancel pairs */
 	}
 	return rst;
@@ -221,20 +204,11 @@ static enum ps_status stim_use_gemm(void *s, const struct pe_gemm *g,
 	return PS_OK;
 }
 
-static const struct rtl_stim_ops ant_stim = {
+const struct rtl_stim_ops ant_mac_stim = {
 	.state_size = sizeof(struct stim),
 	.init = stim_init,
 	.corner_edges = stim_corner_edges,
 	.corner = stim_corner,
 	.random = stim_random,
 	.use_gemm = stim_use_gemm,
-};
-
-const struct rtl_verify_pe rtl_verify_ant[] = {
-	{ .name = "ant_mac", .family = "ant", .golden = "ant_mac",
-	  .what = "ANT as BitMoD's FP16xINT8 FMA PE (int4/flint4 decode, fused RNE)",
-	  .params = { .lanes = 1, .act_bits = 16, .a_bits = 16 },
-	  .rtl = &rtl_pe_ant_mac_ops, .mutant = &rtl_pe_ant_mac_mutant_ops,
-	  .mutant_define = "MUTANT_ANT_FLINT_16", .stim = &ant_stim },
-	{ .name = NULL },
 };

@@ -1,4 +1,4 @@
-/* verify_lut_tc.c - `pesim verify` stimulus of the LUT Tensor Core RTL
+/* stim_lut_tc.c - `pesim verify` stimulus of the LUT Tensor Core RTL
  * (rtl/lut_tc/): the M2N64K4 tile (--pe lut_tc, golden lut_tc_tile) and
  * the table precompute unit (--pe lut_tc_pre, golden lut_tc_precompute).
  *
@@ -42,12 +42,7 @@
 
 #include "fmt.h"
 #include "lut_tc/pe_lut_tc.h"
-#include "rtl_verify.h"
-
-RTL_MODEL_DECLARE(lut_tc_tile)		/* the M2N64K4 tile */
-RTL_MODEL_DECLARE(lut_tc_tile_mutant)	/* MUTANT_TILE_EXP_NORENORM */
-RTL_MODEL_DECLARE(lut_tc_pre)		/* the table precompute unit */
-RTL_MODEL_DECLARE(lut_tc_pre_mutant)	/* MUTANT_PRE_TIE_AWAY */
+#include "stim_lut_tc.h"
 
 #define TM PE_LUT_TC_M		/* the tile: tables, */
 #define TN PE_LUT_TC_N		/* weight columns, */
@@ -312,7 +307,7 @@ static enum ps_status pre_use_gemm(void *s, const struct pe_gemm *g,
 	return PS_OK;
 }
 
-static const struct rtl_stim_ops pre_stim_ops = {
+const struct rtl_stim_ops lut_tc_pre_stim = {
 	.state_size = sizeof(struct pre_stim),
 	.init = pre_init,
 	.corner_edges = pre_corner_edges,
@@ -745,7 +740,7 @@ static enum ps_status tile_use_gemm(void *s, const struct pe_gemm *g,
 	return PS_OK;
 }
 
-static const struct rtl_stim_ops tile_stim_ops = {
+const struct rtl_stim_ops lut_tc_tile_stim = {
 	.state_size = sizeof(struct tile_stim),
 	.init = tile_init,
 	.fini = tile_fini,
@@ -753,20 +748,4 @@ static const struct rtl_stim_ops tile_stim_ops = {
 	.corner = tile_corner,
 	.random = tile_random,
 	.use_gemm = tile_use_gemm,
-};
-
-const struct rtl_verify_pe rtl_verify_lut_tc[] = {
-	{ .name = "lut_tc", .family = "lut_tc", .golden = "lut_tc_tile",
-	  .what = "LUT Tensor Core M2N64K4 tile (bit-serial table lookup, "
-		  "FP16/INT8 tables, 128 FP16 accumulators)",
-	  .params = { .lanes = PE_LUT_TC_K },
-	  .rtl = &rtl_lut_tc_tile_ops, .mutant = &rtl_lut_tc_tile_mutant_ops,
-	  .mutant_define = "MUTANT_TILE_EXP_NORENORM", .stim = &tile_stim_ops },
-	{ .name = "lut_tc_pre", .family = "lut_tc", .golden = "lut_tc_precompute",
-	  .what = "LUT Tensor Core table precompute (4 FP16 activations -> 8 "
-		  "entries, FP16 or INT8)",
-	  .params = { .lanes = PE_LUT_TC_K },
-	  .rtl = &rtl_lut_tc_pre_ops, .mutant = &rtl_lut_tc_pre_mutant_ops,
-	  .mutant_define = "MUTANT_PRE_TIE_AWAY", .stim = &pre_stim_ops },
-	{ .name = NULL },
 };

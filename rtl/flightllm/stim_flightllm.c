@@ -1,4 +1,4 @@
-/* verify_flightllm.c - `pesim verify` stimulus of FlightLLM's CSD chain
+/* stim_flightllm.c - `pesim verify` stimulus of FlightLLM's CSD chain
  * (rtl/flightllm/flightllm_chain.v, golden model "flightllm_chain",
  * pe_models/flightllm/pe_flightllm_chain.c).
  *
@@ -36,14 +36,7 @@
 
 #include "fmt.h"
 #include "flightllm/pe_flightllm.h"
-#include "rtl_verify.h"
-
-RTL_MODEL_DECLARE(flightllm_chain)		/* 16 DSPs, INT4 codes */
-RTL_MODEL_DECLARE(flightllm_chain_mutant)	/* MUTANT_NO_P17 */
-RTL_MODEL_DECLARE(flightllm_chain_d8)		/* 8 DSPs, INT8 codes */
-RTL_MODEL_DECLARE(flightllm_chain_d8_mutant)	/* MUTANT_SMUX_IDX3 */
-RTL_MODEL_DECLARE(flightllm_chain_d32)		/* 32 DSPs, INT8 codes */
-RTL_MODEL_DECLARE(flightllm_chain_d32_mutant)	/* MUTANT_NO_OAU */
+#include "stim_flightllm.h"
 
 static const int8_t act_ext[6] = { -128, -127, -1, 0, 1, 127 };
 
@@ -525,7 +518,7 @@ static void stim_fini(void *s)
 	free(st->wc);
 }
 
-static const struct rtl_stim_ops flightllm_stim = {
+const struct rtl_stim_ops flightllm_chain_stim = {
 	.state_size = sizeof(struct stim),
 	.init = stim_init,
 	.fini = stim_fini,
@@ -533,30 +526,4 @@ static const struct rtl_stim_ops flightllm_stim = {
 	.corner = stim_corner,
 	.random = stim_random,
 	.use_gemm = stim_use_gemm,
-};
-
-/* "flightllm": pe_params_from_arch of configs/arch/flightllm/csd-2of16.yaml
- * (--config picks it by these): nm2of16-int4 weights are 4-bit codes,
- * 1.625 stored bits per weight, groups of 128. */
-const struct rtl_verify_pe rtl_verify_flightllm[] = {
-	{ .name = "flightllm", .family = "flightllm", .golden = "flightllm_chain",
-	  .what = "FlightLLM CSD chain: 16 DSP48E2, INT4 codes, sparse MUX, RNs, OAU "
-		  "(csd-2of16.yaml)",
-	  .params = { .lanes = 16, .weight_bits = 1.625, .code_bits = 4,
-		      .act_bits = 8, .group_size = 128, .a_bits = 8 },
-	  .rtl = &rtl_flightllm_chain_ops, .mutant = &rtl_flightllm_chain_mutant_ops,
-	  .mutant_define = "MUTANT_NO_P17", .stim = &flightllm_stim },
-	{ .name = "flightllm_d8w8", .family = "flightllm", .golden = "flightllm_chain",
-	  .what = "FlightLLM CSD chain: 8 DSP48E2, INT8 codes, no OAU",
-	  .params = { .lanes = 8, .weight_bits = 8, .act_bits = 8, .a_bits = 8 },
-	  .rtl = &rtl_flightllm_chain_d8_ops,
-	  .mutant = &rtl_flightllm_chain_d8_mutant_ops,
-	  .mutant_define = "MUTANT_SMUX_IDX3", .stim = &flightllm_stim },
-	{ .name = "flightllm_d32w8", .family = "flightllm", .golden = "flightllm_chain",
-	  .what = "FlightLLM CSD chain: 32 DSP48E2, INT8 codes, OAU at DSPs 8, 16, 24",
-	  .params = { .lanes = 32, .weight_bits = 8, .act_bits = 8, .a_bits = 8 },
-	  .rtl = &rtl_flightllm_chain_d32_ops,
-	  .mutant = &rtl_flightllm_chain_d32_mutant_ops,
-	  .mutant_define = "MUTANT_NO_OAU", .stim = &flightllm_stim },
-	{ .name = NULL },
 };

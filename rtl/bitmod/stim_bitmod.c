@@ -1,9 +1,7 @@
-/* verify_bitmod.c - `pesim verify` entries of the BitMoD family (rtl/bitmod/
- * README.md): the PE (--pe bitmod, golden model bitmod_pe) and the 4x4
- * array (--pe bitmod_array, golden model bitmod_array4x4), each in the
- * configuration of configs/arch/bitmod/bitmod-{lossy,lossless}.yaml and
- * in a narrow variant (bitmod_l2_sb2, bitmod_array_l2_sb2), each with a
- * mutant; and the helpers both stimulus generators share (stim_bitmod.h). */
+/* stim_bitmod.c - what the BitMoD PE's and array's `pesim verify`
+ * stimulus generators (stim_bitmod_pe.c, stim_bitmod_array.c) share
+ * (stim_bitmod.h): random operands of each kind and a trace GEMM as the
+ * PE reads it. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,21 +9,18 @@
 #include "fmt.h"
 #include "stim_bitmod.h"
 
-RTL_MODEL_DECLARE(bitmod_pe)		/* LANES 4, SB 8, MW 15 */
-RTL_MODEL_DECLARE(bitmod_pe_mutant)	/* MUTANT_GRP_NOALIGN: grp_accum.v bug */
-RTL_MODEL_DECLARE(bitmod_array4x4)	/* 16 of the PE above */
-RTL_MODEL_DECLARE(bitmod_array4x4_mutant)	/* MUTANT_EDGE_RTZ: truncating edge */
-RTL_MODEL_DECLARE(bitmod_pe_l2_sb2)	/* LANES 2, SB 2, MW 15 */
-RTL_MODEL_DECLARE(bitmod_pe_l2_sb2_mutant)	/* MUTANT_DQ_NOCLEAR: dequant.v bug */
-RTL_MODEL_DECLARE(bitmod_array4x4_l2_sb2)	/* 16 of the PE above */
-RTL_MODEL_DECLARE(bitmod_array4x4_l2_sb2_mutant)	/* MUTANT_NO_COLLIDE */
+enum ps_status bm_stim_cfg(const struct pe_params *p, unsigned *lanes,
+			   unsigned *scale_bits, struct ps_err *err)
+{
+	struct pe_bitmod_cfg c;
 
-const uint16_t bm_f16_special[] = {
-	0x0000, 0x8000, 0x0001, 0x8001, 0x0200, 0x03ff, 0x83ff, 0x0400,
-	0x8400, 0x1400, 0x3c00, 0xbc00, 0x3c01, 0x3bff, 0x5bff, 0x5c00,
-	0x7bff, 0xfbff, 0x7c00, 0xfc00, 0x7e00, 0x7c01, 0xfe00, 0xc500,
-};
-const unsigned bm_n_f16_special = sizeof bm_f16_special / sizeof bm_f16_special[0];
+	pe_bitmod_cfg_default(p, &c);
+	if (pe_bitmod_cfg_check(&c, err))
+		return PS_EINPUT;
+	*lanes = c.lanes;
+	*scale_bits = c.scale_bits;
+	return PS_OK;
+}
 
 uint16_t bm_rand_f16(uint64_t *s, int regime)
 {
@@ -44,7 +39,7 @@ uint16_t bm_rand_f16(uint64_t *s, int regime)
 	if (regime == 5)
 		regime = (r >> 32) % 32 ? (int)((r >> 40) % 5) : 6;
 	if (regime == 6)
-		return bm_f16_special[(r >> 48) % bm_n_f16_special];
+		return rtl_stim_f16_special[(r >> 48) % RTL_STIM_N_F16_SPECIAL];
 	if (regime == 4) {
 		uint16_t h = (uint16_t)(r >> 24);
 		return (h & 0x7c00) == 0x7c00 && (r >> 8) % 8 ? h ^ 0x4000 : h;
@@ -177,44 +172,3 @@ void bm_gemm_free(struct bm_gemm *b)
 	free(b->cs);
 	memset(b, 0, sizeof *b);
 }
-
-/* pe_params_from_arch of bitmod-lossy / bitmod-lossless: 4 lanes, 8-bit
- * group scales, bit-serial (weight_bits is a runtime matter: the w_type
- * inputs); the builds' -G values (meson.build) are these. */
-#define BITMOD_PARAMS { .lanes = 4, .scale_bits = 8, .bit_serial = true }
-/* The narrow variant no configuration uses: 2 lanes, 2-bit group scales
- * (lanes switched off, a 2-edge dequantizer, and outputs closer than the
- * shadow chains allow: collisions and channel-scale FIFO overflows
- * without a dequantizer overrun, unreachable with SB >= 7). */
-#define BITMOD_PARAMS_L2 { .lanes = 2, .scale_bits = 2, .bit_serial = true }
-
-const struct rtl_verify_pe rtl_verify_bitmod[] = {
-	{ .name = "bitmod", .family = "bitmod", .golden = "bitmod_pe",
-	  .what = "BitMoD PE (4 lanes FP16 x weight terms, block-FP group "
-		  "accumulator, bit-serial 8-bit dequantizer)",
-	  .params = BITMOD_PARAMS,
-	  .rtl = &rtl_bitmod_pe_ops, .mutant = &rtl_bitmod_pe_mutant_ops,
-	  .mutant_define = "MUTANT_GRP_NOALIGN", .stim = &bm_pe_stim },
-	{ .name = "bitmod_array", .family = "bitmod", .golden = "bitmod_array4x4",
-	  .what = "BitMoD 4x4 output-stationary array (edge term decoders, "
-		  "shadow chains, FP16 channel-scale units)",
-	  .params = BITMOD_PARAMS,
-	  .rtl = &rtl_bitmod_array4x4_ops,
-	  .mutant = &rtl_bitmod_array4x4_mutant_ops,
-	  .mutant_define = "MUTANT_EDGE_RTZ", .stim = &bm_array_stim },
-	{ .name = "bitmod_l2_sb2", .family = "bitmod", .golden = "bitmod_pe",
-	  .what = "BitMoD PE, narrow variant (2 lanes, 2-bit group scales)",
-	  .params = BITMOD_PARAMS_L2,
-	  .rtl = &rtl_bitmod_pe_l2_sb2_ops,
-	  .mutant = &rtl_bitmod_pe_l2_sb2_mutant_ops,
-	  .mutant_define = "MUTANT_DQ_NOCLEAR", .stim = &bm_pe_stim },
-	{ .name = "bitmod_array_l2_sb2", .family = "bitmod",
-	  .golden = "bitmod_array4x4",
-	  .what = "BitMoD 4x4 array, narrow variant (2 lanes, 2-bit group "
-		  "scales)",
-	  .params = BITMOD_PARAMS_L2,
-	  .rtl = &rtl_bitmod_array4x4_l2_sb2_ops,
-	  .mutant = &rtl_bitmod_array4x4_l2_sb2_mutant_ops,
-	  .mutant_define = "MUTANT_NO_COLLIDE", .stim = &bm_array_stim },
-	{ .name = NULL },
-};
