@@ -40,14 +40,18 @@ static void list_one(const struct rtl_verify_pe *pe, void *ctx)
 }
 
 #ifdef PESIM_RTL_SC
+static void list_array(const struct rtl_sc_array *a, void *ctx)
+{
+	fprintf(ctx, "  %-20s %-10s %2u PEs  %s\n%36sPE i: %s\n%36smutant: %s\n",
+		a->name, a->family, a->n_pes, a->what, "", a->pe_what, "",
+		a->mutant_define);
+}
+
 static void list_arrays(FILE *fp)
 {
 	fprintf(fp, "SystemC arrays (--level system --pe NAME|FAMILY; name, family, "
 		"PEs, what; PE i; the mutant PE build):\n");
-	for (const struct rtl_sc_array *const *a = rtl_sc_arrays; *a; a++)
-		fprintf(fp, "  %-20s %-10s %2u PEs  %s\n%36sPE i: %s\n%36smutant: %s\n",
-			(*a)->name, (*a)->family, (*a)->n_pes, (*a)->what, "",
-			(*a)->pe_what, "", (*a)->mutant_define);
+	rtl_sc_each(list_array, fp);
 }
 #else
 static void list_arrays(FILE *fp)

@@ -33,9 +33,10 @@ struct rtl_family {
 	 * PEs before arrays (--config picks the first that fits); NULL:
 	 * none, or a build without the Verilated models */
 	const struct rtl_verify_pe *verify;
-	/* the family's array in SystemC with RTL and C PEs mixed; NULL:
-	 * none (yet) */
-	const struct rtl_sc_array *systemc;
+	/* the family's arrays in SystemC with RTL and C PEs mixed
+	 * (rtl/<folder>/sc_<folder>.cpp), ending in NULL; NULL: none, or a
+	 * binary without SystemC (RTL_SYSTEMC) */
+	const struct rtl_sc_array *const *systemc;
 };
 
 /* x in a build with the Verilated models, else NULL. */
@@ -44,6 +45,13 @@ struct rtl_family {
 #else
 #define RTL_VERILATED(x) NULL
 #endif
+
+/* A family's list of SystemC arrays, `list` defined in the SystemC
+ * library (linked whole where it is linked at all): referenced weakly, so
+ * a binary without SystemC sees NULL. Declare with RTL_SYSTEMC(list); then
+ * `.systemc = list`. */
+#define RTL_SYSTEMC(list) \
+	extern const struct rtl_sc_array *const list[] __attribute__((weak))
 
 /* One line of families.def. */
 struct rtl_family_entry {

@@ -62,9 +62,12 @@ static const struct rtl_verify_pe verify[] = {
 };
 #endif
 
+RTL_SYSTEMC(rtl_sc_bitmod_arrays);
+
 const struct rtl_family rtl_family_bitmod = {
 	.what = "BitMoD PE and 4x4 array (4 lanes, 8-bit group scales) and a "
 		"narrow variant",
 	.designs = designs,
 	.verify = RTL_VERILATED(verify),
+	.systemc = rtl_sc_bitmod_arrays,
 };

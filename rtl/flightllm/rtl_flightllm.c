@@ -56,9 +56,12 @@ static const struct rtl_verify_pe verify[] = {
 };
 #endif
 
+RTL_SYSTEMC(rtl_sc_flightllm_arrays);
+
 const struct rtl_family rtl_family_flightllm = {
 	.what = "FlightLLM CSD chain of DSP48E2s (16, 8 and 32 deep) and the "
 		"DSP48E2 as a packed INT8 MAC",
 	.designs = designs,
 	.verify = RTL_VERILATED(verify),
+	.systemc = rtl_sc_flightllm_arrays,
 };

@@ -43,8 +43,11 @@ static const struct rtl_verify_pe verify[] = {
 };
 #endif
 
+RTL_SYSTEMC(rtl_sc_lut_tc_arrays);
+
 const struct rtl_family rtl_family_lut_tc = {
 	.what = "LUT Tensor Core M2N64K4 tile and table precompute unit",
 	.designs = designs,
 	.verify = RTL_VERILATED(verify),
+	.systemc = rtl_sc_lut_tc_arrays,
 };

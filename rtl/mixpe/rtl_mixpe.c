@@ -71,8 +71,11 @@ static const struct rtl_verify_pe verify[] = {
 };
 #endif
 
+RTL_SYSTEMC(rtl_sc_mixpe_arrays);
+
 const struct rtl_family rtl_family_mixpe = {
 	.what = "MixPE PE and 4x4 array, W4A8 and W4A16, and two small PEs",
 	.designs = designs,
 	.verify = RTL_VERILATED(verify),
+	.systemc = rtl_sc_mixpe_arrays,
 };

@@ -16,6 +16,9 @@
 #include <systemc>
 
 #include "rtl_sc_top.h"
+extern "C" {
+#include "rtl_family.h"
+}
 #include "verilated.h"
 
 using namespace sc_core;
@@ -229,18 +232,34 @@ out:
 	return st;
 }
 
-extern "C" const struct rtl_sc_array *const rtl_sc_arrays[] = {
-	&rtl_sc_mixpe, &rtl_sc_mixpe_w4a16, &rtl_sc_bitmod, &rtl_sc_lut_tc,
-	&rtl_sc_flightllm, &rtl_sc_flightllm_d32, nullptr,
+/* Every family's arrays, through its descriptor (rtl_family.systemc). */
+extern "C" void rtl_sc_each(void (*fn)(const struct rtl_sc_array *a, void *ctx),
+			    void *ctx)
+{
+	for (const struct rtl_family_entry *f = rtl_families; f->name; f++)
+		for (const struct rtl_sc_array *const *a = f->rtl->systemc; a && *a; a++)
+			fn(*a, ctx);
+}
+
+struct sc_find {
+	const char *name;
+	const struct rtl_sc_array *by_name, *by_family;
 };
+
+static void find_one(const struct rtl_sc_array *a, void *ctx)
+{
+	struct sc_find *f = static_cast<struct sc_find *>(ctx);
+	if (!f->by_name && !std::strcmp(a->name, f->name))
+		f->by_name = a;
+	if (!f->by_family && !std::strcmp(a->family, f->name))
+		f->by_family = a;
+}
 
 extern "C" const struct rtl_sc_array *rtl_sc_find(const char *name)
 {
-	for (const struct rtl_sc_array *const *a = rtl_sc_arrays; *a; a++)
-		if (!std::strcmp((*a)->name, name))
-			return *a;
-	for (const struct rtl_sc_array *const *a = rtl_sc_arrays; *a; a++)
-		if (!std::strcmp((*a)->family, name))
-			return *a;
-	return nullptr;
+	struct sc_find f = { name, nullptr, nullptr };
+	if (!name)
+		return nullptr;
+	rtl_sc_each(find_one, &f);
+	return f.by_name ? f.by_name : f.by_family;
 }

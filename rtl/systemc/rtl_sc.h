@@ -5,11 +5,11 @@
  * compared after every rising edge with the family's golden C array model
  * stepped alongside on the family's `pesim verify` stimulus.
  *
- * One descriptor per family (struct rtl_sc_array): rtl_sc_mixpe (W4A8),
- * rtl_sc_bitmod, rtl_sc_lut_tc, rtl_sc_flightllm (16 DSPs, INT4); two
- * more configurations: rtl_sc_mixpe_w4a16, rtl_sc_flightllm_d32 (32 DSPs,
- * INT8); the list rtl_sc_arrays (the family's descriptor first) and
- * rtl_sc_find. SystemC elaborates once per process:
+ * Each family lists its arrays (struct rtl_sc_array) in its RTL
+ * descriptor (rtl_family.systemc): MixPE W4A8 and W4A16, BitMoD, LUT-TC,
+ * FlightLLM with 16 DSPs (INT4) and 32 DSPs (INT8), each defined in the
+ * family's folder (rtl/<folder>/sc_<folder>.cpp) on the harness here;
+ * rtl_sc_each and rtl_sc_find walk them. SystemC elaborates once per process:
  * the first run of any descriptor is the only one; a second is PS_EINPUT.
  *
  * C API (extern "C"), built with -Drtl when the systemc pkg-config package
@@ -84,15 +84,9 @@ struct rtl_sc_array {
 enum ps_status rtl_sc_run(const struct rtl_sc_array *a, const struct rtl_sc_opts *o,
 			  struct rtl_sc_result *r, struct ps_err *err);
 
-extern const struct rtl_sc_array rtl_sc_mixpe;
-extern const struct rtl_sc_array rtl_sc_mixpe_w4a16;
-extern const struct rtl_sc_array rtl_sc_bitmod;
-extern const struct rtl_sc_array rtl_sc_lut_tc;
-extern const struct rtl_sc_array rtl_sc_flightllm;
-extern const struct rtl_sc_array rtl_sc_flightllm_d32;
-
-/* Every array, NULL-terminated. */
-extern const struct rtl_sc_array *const rtl_sc_arrays[];
+/* Every array, family by family: each family's descriptor lists its own
+ * (rtl_family.systemc; the arrays live in rtl/<folder>/sc_<folder>.cpp). */
+void rtl_sc_each(void (*fn)(const struct rtl_sc_array *a, void *ctx), void *ctx);
 
 /* By name, or by family (its first array); NULL: none. */
 const struct rtl_sc_array *rtl_sc_find(const char *name);

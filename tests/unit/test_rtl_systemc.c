@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "ps_status.h"
+#include "rtl_family.h"
 #include "rtl_sc.h"
 
 #define RANDOM_EDGES 100000u
@@ -33,6 +34,20 @@ static unsigned popcount(uint64_t m)
 	return (unsigned)__builtin_popcountll(m);
 }
 
+/* Every array is found by its name, and under its own family's RTL
+ * descriptor (rtl_family.systemc). */
+static void count_one(const struct rtl_sc_array *a, void *ctx)
+{
+	const struct rtl_family_entry *f = rtl_family_find(a->family);
+	bool listed = false;
+	assert_ptr_equal(rtl_sc_find(a->name), a);
+	assert_non_null(f);
+	for (const struct rtl_sc_array *const *l = f->rtl->systemc; l && *l; l++)
+		listed |= *l == a;
+	assert_true(listed);
+	(*(unsigned *)ctx)++;
+}
+
 /* The registry and what is refused before elaboration. */
 static void check_descriptor(void)
 {
@@ -41,8 +56,7 @@ static void check_descriptor(void)
 	struct ps_err err = { "" };
 	unsigned n = 0;
 
-	for (const struct rtl_sc_array *const *a = rtl_sc_arrays; *a; a++, n++)
-		assert_ptr_equal(rtl_sc_find((*a)->name), *a);
+	rtl_sc_each(count_one, &n);
 	assert_int_equal(n, 6);
 	assert_ptr_equal(rtl_sc_find(arr->family), rtl_sc_find(arr->family));
 	assert_string_equal(rtl_sc_find(arr->family)->family, arr->family);
@@ -58,6 +72,14 @@ static void check_descriptor(void)
 	assert_false(rtl_sc_elaborated());
 }
 
+static void refused_one(const struct rtl_sc_array *a, void *ctx)
+{
+	struct rtl_sc_result r;
+	struct ps_err err = { "" };
+	assert_int_equal(a->run(a, ctx, &r, &err), PS_EINPUT);
+	assert_non_null(strstr(err.msg, "one elaboration"));
+}
+
 static void second_call_refused(void)
 {
 	struct rtl_sc_opts o = { .rtl_pes = pes, .random = 10, .seed = 1 };
@@ -65,10 +87,8 @@ static void second_call_refused(void)
 	struct ps_err err = { "" };
 
 	assert_true(rtl_sc_elaborated());
-	for (const struct rtl_sc_array *const *a = rtl_sc_arrays; *a; a++) {
-		assert_int_equal((*a)->run(*a, &o, &r, &err), PS_EINPUT);
-		assert_non_null(strstr(err.msg, "one elaboration"));
-	}
+	rtl_sc_each(refused_one, &o);
+	assert_int_equal(arr->run(arr, &o, &r, &err), PS_EINPUT);
 	printf("second call: %s\n", err.msg);
 }
 

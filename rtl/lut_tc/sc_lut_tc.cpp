@@ -12,7 +12,7 @@
 #include <string>
 
 #include "rtl_sc_top.h"
-#include "rtl_sc_lut_tc.h"
+#include "sc_lut_tc.h"
 #include "Vlut_tc_pre_sc.h"
 #include "Vlut_tc_pre_sc_mutant.h"
 #include "Vlut_tc_tile_sc.h"
@@ -110,4 +110,9 @@ extern "C" const struct rtl_sc_array rtl_sc_lut_tc = {
 	.mutant_define = "MUTANT_PRE_TIE_AWAY (PE 0, 1), MUTANT_TILE_EXP_NORENORM (PE 2)",
 	.impl = &impl,
 	.run = rtl_sc_run,
+};
+
+/* the family's arrays (rtl_family_lut_tc.systemc) */
+extern "C" const struct rtl_sc_array *const rtl_sc_lut_tc_arrays[] = {
+	&rtl_sc_lut_tc, nullptr,
 };

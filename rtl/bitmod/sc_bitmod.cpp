@@ -240,3 +240,8 @@ extern "C" const struct rtl_sc_array rtl_sc_bitmod = {
 	.impl = &impl,
 	.run = rtl_sc_run,
 };
+
+/* the family's arrays (rtl_family_bitmod.systemc) */
+extern "C" const struct rtl_sc_array *const rtl_sc_bitmod_arrays[] = {
+	&rtl_sc_bitmod, nullptr,
+};

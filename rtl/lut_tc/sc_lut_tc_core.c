@@ -2,7 +2,7 @@
  * lut_tc_precompute models feeding a lut_tc_tile model) and its stimulus,
  * composed of the stimulus generators of `pesim verify --pe lut_tc_pre`
  * and `--pe lut_tc` (rtl/lut_tc/verify_lut_tc.c). */
-#include "rtl_sc_lut_tc.h"
+#include "sc_lut_tc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -238,3 +238,8 @@ extern "C" const struct rtl_sc_array rtl_sc_flightllm_d32 = {
 	.impl = &impl32,
 	.run = rtl_sc_run,
 };
+
+/* the family's arrays (rtl_family_flightllm.systemc) */
+extern "C" const struct rtl_sc_array *const rtl_sc_flightllm_arrays[] = {
+	&rtl_sc_flightllm, &rtl_sc_flightllm_d32, nullptr,
+};

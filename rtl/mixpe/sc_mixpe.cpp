@@ -171,3 +171,8 @@ extern "C" const struct rtl_sc_array rtl_sc_mixpe_w4a16 = {
 	.impl = &w4a16_impl,
 	.run = rtl_sc_run,
 };
+
+/* the family's arrays (rtl_family_mixpe.systemc) */
+extern "C" const struct rtl_sc_array *const rtl_sc_mixpe_arrays[] = {
+	&rtl_sc_mixpe, &rtl_sc_mixpe_w4a16, nullptr,
+};
