@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ps_file.h"
+
 struct walk {
 	const char *file;
 	struct ps_err *err;
@@ -150,6 +152,8 @@ static enum ps_status load_value(struct walk *w, struct fy_node *n, int line,
 	s = fy_node_get_scalar(n, &len);
 	if (!s || len >= sizeof buf)
 		return bad(w, line, path, "value too long", "", "");
+	if (memchr(s, '\0', len))
+		return bad(w, line, path, "a NUL character in the value", "", "");
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 
@@ -241,7 +245,7 @@ static enum ps_status load_map(struct walk *w, struct fy_node *n, int line,
 
 		ks = k && fy_node_get_type(k) == FYNT_SCALAR ?
 			     fy_node_get_scalar(k, &kl) : NULL;
-		if (!ks || kl >= sizeof key)
+		if (!ks || kl >= sizeof key || memchr(ks, '\0', kl))
 			return bad(w, kline, path, "bad key", "", "");
 		memcpy(key, ks, kl);
 		key[kl] = '\0';
@@ -305,15 +309,48 @@ static struct fy_diag *quiet_diag(void)
 	return d;
 }
 
+/* The document of a config, and nothing after it: a second document (or a
+ * broken one) is an error, not ignored. */
+static enum ps_status load_stream(const char *name, struct fy_parser *fyp,
+				  struct fy_diag *diag, const struct cfg_field *fields,
+				  void *dst, struct ps_err *err)
+{
+	struct fy_document *doc = fyp ? fy_parse_load_document(fyp) : NULL, *next;
+	enum ps_status st;
+	if (!doc && fyp && !fy_parser_get_stream_error(fyp))
+		return ps_errf(err, PS_EINPUT, "%s:1: empty: no YAML document", name);
+	st = load_doc(name, doc, diag, fields, dst, err);
+	if (doc)
+		fy_parse_document_destroy(fyp, doc);
+	if (st)
+		return st;
+	next = fy_parse_load_document(fyp);
+	if (next) {
+		int line = first_line(fy_document_root(next), 0);
+		fy_parse_document_destroy(fyp, next);
+		if (line)
+			return ps_errf(err, PS_EINPUT, "%s:%d: a second YAML document "
+				       "(a config file holds one)", name, line);
+		return ps_errf(err, PS_EINPUT, "%s: a second YAML document "
+			       "(a config file holds one)", name);
+	}
+	if (fy_parser_get_stream_error(fyp))
+		return load_doc(name, NULL, diag, fields, dst, err);
+	return PS_OK;
+}
+
 enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
 			     void *dst, struct ps_err *err)
 {
 	struct fy_diag *diag;
 	struct fy_parse_cfg pc = { 0 };
-	struct fy_document *doc;
-	enum ps_status st;
-	FILE *fp = fopen(path, "rb");
+	struct fy_parser *fyp;
+	enum ps_status st = ps_in_check(path, err);
+	FILE *fp;
 
+	if (st)
+		return st;
+	fp = fopen(path, "rb");
 	if (!fp)
 		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path,
 			       strerror(errno));
@@ -321,9 +358,14 @@ enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
 	diag = quiet_diag();
 	pc.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
 	pc.diag = diag;
-	doc = fy_document_build_from_file(&pc, path);
-	st = load_doc(path, doc, diag, fields, dst, err);
-	fy_document_destroy(doc);
+	fyp = fy_parser_create(&pc);
+	if (fyp && fy_parser_set_input_file(fyp, path) != 0) {
+		fy_parser_destroy(fyp);
+		fyp = NULL;
+	}
+	st = load_stream(path, fyp, diag, fields, dst, err);
+	if (fyp)
+		fy_parser_destroy(fyp);
 	fy_diag_destroy(diag);
 	return st;
 }
@@ -335,10 +377,15 @@ enum ps_status cfg_load_string(const char *name, const char *text,
 	struct fy_diag *diag = quiet_diag();
 	struct fy_parse_cfg pc = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG,
 				   .diag = diag };
-	struct fy_document *doc = fy_document_build_from_string(&pc, text,
-								 FY_NT);
-	enum ps_status st = load_doc(name, doc, diag, fields, dst, err);
-	fy_document_destroy(doc);
+	struct fy_parser *fyp = fy_parser_create(&pc);
+	enum ps_status st;
+	if (fyp && fy_parser_set_string(fyp, text, FY_NT) != 0) {
+		fy_parser_destroy(fyp);
+		fyp = NULL;
+	}
+	st = load_stream(name, fyp, diag, fields, dst, err);
+	if (fyp)
+		fy_parser_destroy(fyp);
 	fy_diag_destroy(diag);
 	return st;
 }

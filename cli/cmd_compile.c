@@ -1,5 +1,5 @@
 /* cmd_compile.c - `pesim compile`: a model scenario or one GEMM -> trace. */
-#include <getopt.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +8,7 @@
 
 #include "cc_compile.h"
 #include "cli.h"
+#include "ps_file.h"
 
 static void help(FILE *fp)
 {
@@ -20,25 +21,8 @@ static void help(FILE *fp)
 		"  --gemm MxKxN    one GEMM: out[M,N] = A[M,K] x W[K,N] (prefill array;\n"
 		"                  --decode uses the decode array)\n"
 		"  --bit-true      also write quantized operand data to FILE.h5\n"
-		"  --seed N        tensor generator seed for --bit-true (default 1)\n");
-}
-
-int cli_parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N)
-{
-	char *e;
-	uint64_t v[3];
-	for (int i = 0; i < 3; i++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v[i] = strtoull(s, &e, 10);
-		if (!v[i] || v[i] > (1ull << 32) - 1 || (i < 2 ? *e != 'x' : *e != 0))
-			return -1;
-		s = e + 1;
-	}
-	*M = v[0];
-	*K = v[1];
-	*N = v[2];
-	return 0;
+		"  --seed N        tensor generator seed for --bit-true (default 1)\n"
+		CLI_HELP_COMMON);
 }
 
 int cmd_compile(int argc, char **argv)
@@ -61,14 +45,16 @@ int cmd_compile(int argc, char **argv)
 	struct wl_model m;
 	struct wl_scenario s;
 	struct ps_err err;
+	struct cli_opts p;
 	struct stat sb;
 	enum ps_status st;
+	char real[PATH_MAX], side[PATH_MAX + 4];
 	int c;
 
 	memset(&rq, 0, sizeof rq);
 	rq.seed = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	cli_opts_init(&p, "compile", opts, "ho:");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'a': arch_path = optarg; break;
 		case 'm': model = optarg; break;
@@ -76,24 +62,26 @@ int cmd_compile(int argc, char **argv)
 		case 'g': gemm = optarg; break;
 		case 'd': rq.gemm_phase = WL_DECODE; break;
 		case 'b': rq.bit_true = true; break;
-		case 'S': {
-			char *e;
-			rq.seed = strtoull(optarg, &e, 10);
-			if (*e || !*optarg)
-				return cli_usage_error("compile", "--seed wants an integer, got '%s'", optarg);
+		case 'S':
+			if (cli_u64(&p, optarg, 0, UINT64_MAX, &rq.seed))
+				return 2;
 			break;
-		}
 		case 'o': rq.out_path = optarg; break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("compile", "bad option");
+		default: return 2;
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("compile", "unexpected argument '%s'", argv[optind]);
 	if (!arch_path || !rq.out_path || (!gemm == !model) || (model && !scen))
 		return cli_usage_error("compile", "--arch, -o and either --model with --scenario or --gemm are required");
-	if (gemm && cli_parse_gemm(gemm, &rq.M, &rq.K, &rq.N))
-		return cli_usage_error("compile", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
+	if (gemm && cli_gemm("compile", gemm, &rq.M, &rq.K, &rq.N))
+		return 2;
+	/* refuse bad targets before the work */
+	snprintf(side, sizeof side, "%s.h5", rq.out_path);
+	if ((st = ps_out_target(rq.out_path, real, sizeof real, &err)) ||
+	    (rq.bit_true && (st = ps_out_target(side, real, sizeof real, &err))))
+		return cli_fail("compile", st, &err);
 	if ((st = cfg_arch_load(arch_path, &arch, &err)))
 		return cli_fail("compile", st, &err);
 	rq.arch = &arch;

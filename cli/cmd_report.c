@@ -1,10 +1,9 @@
 /* cmd_report.c - `pesim report NAME`: regenerate a published table. */
-#include <getopt.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "cfg_yaml.h"
 #include "cli.h"
+#include "ps_progress.h"
 #include "rpt.h"
 #include "sim.h"
 
@@ -15,7 +14,9 @@ static void help(FILE *fp)
 		    "(Markdown) with the paper's numbers beside ours. With --out, also\n"
 		    "writes NAME.md, NAME.csv, NAME.h5 and NAME.png into DIR.\n\n"
 		    "  --compat-attn A   published (default) | kv-read\n"
-		    "  --quiet           print nothing on stdout\n\nreports:\n");
+		    "  --quiet           print nothing on stdout and no progress\n"
+		    "  --progress        progress (rate, ETA) on stderr even when it is not\n"
+		    "                    a terminal\n\nreports:\n");
 	for (const struct rpt_recipe *r = rpt_recipes; r->name; r++)
 		fprintf(fp, "  %-8s %s\n", r->name, r->summary);
 }
@@ -25,32 +26,36 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "compat-attn", required_argument, NULL, 'A' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rpt_options o = { .out = stdout, .compat_attn = SIM_ATTN_PUBLISHED };
 	const struct rpt_recipe *r;
+	struct cli_opts p;
 	struct ps_err err;
 	enum ps_status st;
 	int c;
 
 	rpt_default_dirs(&o);
-	o.progress = isatty(2);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:q", opts, NULL)) != -1) {
+	cli_opts_init(&p, "report", opts, "ho:q");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': o.out_dir = optarg; break;
-		case 'q': o.out = NULL; break;
+		case 'q':
+			p.quiet = true;
+			ps_progress_mode(PS_PROGRESS_OFF);
+			break;
 		case 'A':
 			o.compat_attn = cfg_enum_find(sim_compat_attn_names, optarg);
 			if (o.compat_attn < 0)
 				return cli_usage_error("report", "unknown --compat-attn '%s'", optarg);
 			break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("report", "bad option");
+		default: return 2;
 		}
 	}
+	if (p.quiet)
+		o.out = NULL;
 	if (optind != argc - 1)
 		return cli_usage_error("report", "expected one report name");
 	r = rpt_find(argv[optind]);
@@ -59,7 +64,7 @@ int cmd_report(int argc, char **argv)
 	st = r->run(&o, &err);
 	if (st)
 		return cli_fail("report", st, &err);
-	if (o.out_dir)
+	if (o.out_dir && !p.quiet)
 		fprintf(stderr, "pesim report: wrote %s/%s.{md,csv,h5,png}\n",
 			o.out_dir, r->name);
 	return 0;

@@ -1,11 +1,12 @@
 /* cmd_run.c - `pesim run`: one model scenario on one architecture. */
-#include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cfg_yaml.h"
 #include "cli.h"
+#include "ps_file.h"
 #include "sim.h"
 #include "ps_json.h"
 #include "sim_bittrue.h"
@@ -43,7 +44,8 @@ static void help(FILE *fp)
 		"                       kv-read (decode attention streams the KV cache)\n"
 		"  --ops                also print one row per op\n"
 		"  --json               one JSON object on stdout (with per-op rows)\n"
-		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n");
+		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n"
+		CLI_HELP_COMMON);
 }
 
 static int report_bittrue(const struct cfg_arch *a, const char *what,
@@ -78,6 +80,7 @@ static int report_bittrue(const struct cfg_arch *a, const char *what,
 		struct ps_json j;
 		ps_json_init(&j, stdout);
 		ps_json_obj_begin(&j, NULL);
+		ps_json_provenance(&j);
 		ps_json_str(&j, "arch", a->name);
 		ps_json_str(&j, "mode", "bit-true");
 		ps_json_str(&j, "quant", r.quant);
@@ -108,6 +111,22 @@ static int report_bittrue(const struct cfg_arch *a, const char *what,
 	return 0;
 }
 
+/* Bit-true weights are FP16 data: a value FP16 cannot hold (or NaN) would
+ * turn the reference into inf and the error figures into nonsense. */
+static enum ps_status weights_in_fp16_range(const char *path, const struct wl_tensor *t,
+					    struct ps_err *err)
+{
+	const float *w = t->data;
+	uint64_t n = wl_tensor_numel(t);
+	for (uint64_t i = 0; i < n; i++)
+		if (!(fabsf(w[i]) <= 65504.0f))
+			return ps_errf(err, PS_EINPUT,
+				       "%s: weight [%llu, %llu] = %g is outside FP16's range (|w| <= 65504)",
+				       path, (unsigned long long)(i / t->shape[1]),
+				       (unsigned long long)(i % t->shape[1]), (double)w[i]);
+	return PS_OK;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -134,8 +153,8 @@ int cmd_run(int argc, char **argv)
 	const char *arch_path = NULL, *model = NULL, *scen = NULL, *h5 = NULL;
 	const char *gemm = NULL, *trace = NULL, *weights = NULL, *tensor = NULL;
 	int mode = SIM_MODE_CYCLE, attn = SIM_ATTN_PUBLISHED, c, compat_as = 0;
-	uint64_t M = 0, K = 0, N = 0, seed = 1, tokens = 16;
-	unsigned long layer = 0;
+	uint64_t M = 0, K = 0, N = 0, seed = 1, tokens = 16, layer = 0;
+	struct cli_opts p;
 	int decode = 0;
 	int json = 0, ops = 0, code = 0;
 	struct cfg_arch arch;
@@ -145,8 +164,8 @@ int cmd_run(int argc, char **argv)
 	struct ps_err err;
 	enum ps_status st;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_opts_init(&p, "run", opts, "h");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'a': arch_path = optarg; break;
 		case 'm': model = optarg; break;
@@ -169,35 +188,42 @@ int cmd_run(int argc, char **argv)
 		case 'W': weights = optarg; break;
 		case 'T': tensor = optarg; break;
 		case 'S':
-		case 'K':
-		case 'L': {
-			char *e;
-			unsigned long long v = strtoull(optarg, &e, 10);
-			if (*e || !*optarg)
-				return cli_usage_error("run", "--%s wants an integer, got '%s'",
-						       c == 'S' ? "seed" : "layer", optarg);
-			if (c == 'S')
-				seed = v;
-			else if (c == 'K')
-				tokens = v;
-			else
-				layer = (unsigned long)v;
+			if (cli_u64(&p, optarg, 0, UINT64_MAX, &seed))
+				return 2;
 			break;
-		}
+		case 'K':
+			if (cli_u64(&p, optarg, 1, UINT32_MAX, &tokens))
+				return 2;
+			break;
+		case 'L':
+			if (cli_u64(&p, optarg, 0, UINT32_MAX - 1, &layer))
+				return 2;
+			break;
 		case 'j': json = 1; break;
 		case 'H': h5 = optarg; break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("run", "bad option");
+		default: return 2;
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
+	if (mode == SIM_MODE_BITTRUE && (h5 || ops || compat_as))
+		return cli_usage_error("run", "%s applies to cycle and compat mode, not bit-true",
+				       h5 ? "--h5" : ops ? "--ops" : "--compat-assumptions");
+	if (h5) {	/* refuse a bad target before the work, not after */
+		char real[PATH_MAX];
+		if ((st = ps_out_target(h5, real, sizeof real, &err)))
+			return cli_fail("run", st, &err);
+	}
 	if (weights) {
 		struct wl_tensor t;
 		struct sim_bt_result r;
 		size_t n = strlen(weights);
 		if (mode != SIM_MODE_BITTRUE || !arch_path || model || gemm || trace)
 			return cli_usage_error("run", "--weights runs in bit-true mode with --arch only");
+		if (tensor && !(n > 12 && !strcmp(weights + n - 12, ".safetensors")))
+			return cli_usage_error("run", "--tensor names a tensor of a .safetensors file; %s is read as .npy",
+					       weights);
 		st = n > 12 && !strcmp(weights + n - 12, ".safetensors") ?
 			     wl_safetensors_load(weights, tensor, &t, &err) :
 			     wl_npy_load(weights, &t, &err);
@@ -206,6 +232,10 @@ int cmd_run(int argc, char **argv)
 		if (t.ndim != 2) {
 			wl_tensor_free(&t);
 			return cli_usage_error("run", "%s: weights must be 2-D [N, K]", weights);
+		}
+		if ((st = weights_in_fp16_range(weights, &t, &err))) {
+			wl_tensor_free(&t);
+			return cli_fail("run", st, &err);
 		}
 		if ((st = cfg_arch_load(arch_path, &arch, &err))) {
 			wl_tensor_free(&t);
@@ -223,8 +253,8 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "--trace runs in cycle or bit-true mode");
 	if (gemm && mode == SIM_MODE_COMPAT)
 		return cli_usage_error("run", "--gemm runs in cycle or bit-true mode");
-	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
-		return cli_usage_error("run", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
+	if (gemm && cli_gemm("run", gemm, &M, &K, &N))
+		return 2;
 	if ((st = cfg_arch_load(arch_path, &arch, &err)))
 		return cli_fail("run", st, &err);
 	if (model && ((st = wl_model_find(model, &m, &err)) ||

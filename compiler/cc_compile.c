@@ -9,6 +9,7 @@
 #include "cc_compat.h"
 #include "cc_emit.h"
 #include "cc_sidecar.h"
+#include "ps_progress.h"
 
 #define MAP_CACHE 64
 
@@ -26,6 +27,7 @@ struct compiler {
 	size_t n_cache, next_slot;
 	uint64_t w_base;
 	uint32_t op_index;
+	struct ps_progress *bar;	/* progress_begin */
 };
 
 static enum ps_status writer_put(void *ctx, const struct trace_insn *in,
@@ -43,14 +45,80 @@ static const struct cc_mapping *mapping(struct compiler *c,
 		if (!memcmp(&c->cache[i].g, g, sizeof *g))
 			return &c->cache[i].m;
 	e = &c->cache[c->next_slot];
+	e->g = *g;
+	if (cc_map_gemm(c->r->arch, g, &e->m, err)) {
+		memset(&e->g, 0, sizeof e->g);	/* a failure is not cached */
+		return NULL;
+	}
 	c->next_slot = (c->next_slot + 1) % MAP_CACHE;
 	if (c->n_cache < MAP_CACHE)
 		c->n_cache++;
-	e->g = *g;
-	if (cc_map_gemm(c->r->arch, g, &e->m, err))
-		return NULL;
 	c->s->mappings++;
 	return &e->m;
+}
+
+/* Progress. Compiling a trace file counts MACs as each op is done. A run
+ * counts the engine's stepped tiles (mm units, ps_progress_work "tiles"):
+ * identical blocks (every layer's q, k, v, ..., the heads of an attention
+ * op) replay from the engine's memo in next to no time, so the work to
+ * expect is about two stepped blocks of each distinct op shape (the first,
+ * and one more until the queues' relative state repeats): their tiles from
+ * the mapping, for the first MAP_CACHE / 2 shapes (which stay cached for
+ * the compile); further shapes by the tiles per MAC seen so far. An
+ * estimate: ps_progress raises it if the engine steps more. */
+static uint64_t progress_total(struct compiler *c, const struct wl_phase *ph,
+			       size_t np)
+{
+	struct shape { uint64_t M, K, N; int kind, phase; } seen[MAP_CACHE / 2];
+	size_t ns = 0;
+	uint64_t total = 0;
+	double tiles = 0, macs = 0, rest = 0;
+	for (size_t p = 0; p < np; p++) {
+		struct wl_op *ops = NULL;
+		size_t n = 0;
+		if (wl_phase_ops(c->r->model, &ph[p], &ops, &n, NULL) != PS_OK)
+			continue;
+		for (size_t i = 0; i < n; i++) {
+			const struct wl_op *o = &ops[i];
+			const struct cc_mapping *m;
+			struct cc_gemm g = { .M = o->M, .K = o->K, .N = o->N,
+					     .phase = o->phase, .kind = o->kind };
+			size_t k = 0;
+			if (c->w) {
+				total += wl_op_macs(o) * ph[p].times;
+				continue;
+			}
+			while (k < ns && !(seen[k].M == o->M && seen[k].K == o->K &&
+					   seen[k].N == o->N && seen[k].kind == o->kind &&
+					   seen[k].phase == o->phase))
+				k++;
+			if (k < ns)
+				continue;
+			if (ns == MAP_CACHE / 2) {
+				rest += (double)(o->M * o->K * o->N);
+				continue;
+			}
+			seen[ns++] = (struct shape){ o->M, o->K, o->N, o->kind, o->phase };
+			g.w_bits = cfg_arch_weight_bits(c->r->arch, c->r->model->name, o->phase);
+			m = mapping(c, &g, NULL);
+			if (m) {
+				tiles += 2.0 * (double)(m->tm * m->tk * m->tn);
+				macs += (double)(o->M * o->K * o->N);
+			}
+		}
+		free(ops);
+	}
+	if (c->w)
+		return total;
+	return (uint64_t)(tiles + (macs > 0 ? rest * tiles / macs : 0));
+}
+
+static struct ps_progress *progress_begin(const struct compiler *c, uint64_t total)
+{
+	if (c->r->compat)	/* the compat policy: one tile per op, fast */
+		return NULL;
+	return c->w ? ps_progress_begin("compile", "MACs", total) :
+		      ps_progress_begin("simulate", "tiles", total);
 }
 
 /* The compat policy's block: the whole op as one tile in the paper's view
@@ -163,6 +231,7 @@ static enum ps_status compile_model(struct compiler *c, struct ps_err *err)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
 	st = wl_scenario_phases(r->scenario, r->model, r->compat, ph, WL_MAX_PHASES,
 				&np, err);
+	c->bar = progress_begin(c, r->compat ? 0 : progress_total(c, ph, np));
 	for (size_t p = 0; p < np && !st; p++) {
 		struct wl_op *ops = NULL;
 		size_t n = 0;
@@ -170,6 +239,8 @@ static enum ps_status compile_model(struct compiler *c, struct ps_err *err)
 		for (size_t i = 0; i < n * ph[p].times && !st; i++) {
 			st = r->compat ? compile_compat_op(c, &ops[i % n], err) :
 					 compile_op(c, &ops[i % n], err);
+			if (c->w)
+				ps_progress_add(c->bar, wl_op_macs(&ops[i % n]));
 			if (st)
 				ps_err_prefix(err, st, "%s %s op %zu (%s, layer %u)",
 					      r->model->name, r->scenario->text, i,
@@ -185,6 +256,7 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 			  struct cc_compile_stats *s, struct ps_err *err)
 {
 	struct compiler *c = calloc(1, sizeof *c);
+	struct cc_sidecar *sc = NULL;
 	enum ps_status st;
 	if (!c)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
@@ -223,17 +295,19 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 		op.batch = 1;
 		op.tokens = (uint32_t)(r->M < UINT32_MAX ? r->M : UINT32_MAX);
 		op.phase = r->gemm_phase;
+		{	/* one GEMM: its tiles (x2, as above), or its MACs */
+			struct cc_gemm g = { .M = op.M, .K = op.K, .N = op.N, .phase = op.phase,
+					     .kind = op.kind,
+					     .w_bits = cfg_arch_weight_bits(r->arch, NULL, op.phase) };
+			const struct cc_mapping *m = c->w || r->compat ? NULL : mapping(c, &g, NULL);
+			c->bar = progress_begin(c, m ? 2 * m->tm * m->tk * m->tn :
+						c->w ? wl_op_macs(&op) : 0);
+		}
 		st = r->compat ? compile_compat_op(c, &op, err) : compile_op(c, &op, err);
 		if (!st && r->bit_true) {
-			struct cc_sidecar *sc;
 			st = cc_sidecar_open(&sc, r->out_path, r->arch, r->seed, err);
-			if (!st) {
+			if (!st)
 				st = cc_sidecar_gemm(sc, 0, r->M, r->K, r->N, r->gemm_phase, err);
-				if (st)
-					cc_sidecar_abort(sc);
-				else
-					st = cc_sidecar_close(sc, err);
-			}
 		}
 	}
 	if (!st && !c->w) {
@@ -241,15 +315,22 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 		st = c->out.put(c->out.ctx, &end, err);
 		s->insns++;
 	}
-	if (st) {
-		trace_writer_abort(c->w);
-		free(c);
-		return st;
-	}
-	if (c->w) {
+	if (c->w && !st) {
 		s->insns = trace_writer_count(c->w) + 1;
-		st = trace_writer_close(c->w, err);
+		/* both files complete before either is renamed into place */
+		st = trace_writer_finish(c->w, err);
+		if (!st && sc) {
+			st = cc_sidecar_close(sc, err);
+			sc = NULL;
+		}
+		if (!st) {
+			st = trace_writer_close(c->w, err);
+			c->w = NULL;
+		}
 	}
+	ps_progress_end(c->bar);
+	cc_sidecar_abort(sc);
+	trace_writer_abort(c->w);
 	free(c);
 	return st;
 }

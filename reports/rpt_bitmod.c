@@ -6,9 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "ps_file.h"
+#include "ps_progress.h"
 #include "rpt_bitmod.h"
 #include "sim.h"
 
@@ -107,13 +107,6 @@ static void add_gaps(struct bm_grid *g, const struct sim_result *r, bool cyc)
 	}
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 			       struct ps_err *err)
 {
@@ -122,9 +115,8 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 	struct wl_model *mod = calloc(BM_MODELS, sizeof *mod);
 	struct wl_scenario sc[BM_SCEN];
 	enum ps_status st = PS_OK;
-	double t0 = now();
-	int done = 0, total = 2 * BM_DESIGNS * BM_MODELS * BM_SCEN;
-	bool shown = false;
+	struct ps_progress *bar = ps_progress_begin("report bitmod", "runs",
+						    2 * BM_DESIGNS * BM_MODELS * BM_SCEN);
 
 	if (!arch || !en || !mod) {
 		st = ps_errf(err, PS_ENOMEM, "out of memory");
@@ -173,14 +165,9 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 					if (explain)
 						add_gaps(g, &r, mode);
 					sim_result_free(&r);
-					done++;
-					if (o->progress && now() - t0 > 1.0) {
-						fprintf(stderr, "\rreport bitmod: %d/%d runs", done, total);
-						shown = true;
-					}
+					ps_progress_add(bar, 1);
 				}
-	if (shown)
-		fputc('\n', stderr);
+	ps_progress_end(bar);
 out:
 	free(arch);
 	free(en);
@@ -199,10 +186,38 @@ enum ps_status bm_build(const struct rpt_options *o, struct bm_grid *g,
 	return st ? st : run_grid(o, g, err);
 }
 
+/* The four files are written into a staging directory and switched into
+ * place together (ps_outset): a kill leaves the old set or the new one. */
+static enum ps_status write_set(const char *dir, const struct bm_grid *g,
+				struct ps_err *err)
+{
+	static const char *const files[] = { "bitmod.md", "bitmod.csv", "bitmod.h5",
+					     "bitmod.png", NULL };
+	struct ps_outset *set;
+	struct ps_out md;
+	enum ps_status st = ps_outset_begin(&set, dir, "bitmod", files, err);
+	if (st)
+		return st;
+	if (!(st = ps_out_open(&md, ps_outset_path(set, 0), err))) {
+		bm_markdown(md.fp, g);
+		st = ps_out_commit(&md, err);
+	}
+	if (!st)
+		st = bm_write_csv(ps_outset_path(set, 1), g, err);
+	if (!st)
+		st = bm_write_h5(ps_outset_path(set, 2), g, err);
+	if (!st)
+		st = bm_write_png(ps_outset_path(set, 3), g, err);
+	if (st) {
+		ps_outset_abort(set);
+		return st;
+	}
+	return ps_outset_commit(set, err);
+}
+
 enum ps_status rpt_bitmod(const struct rpt_options *o, struct ps_err *err)
 {
 	struct bm_grid *g = calloc(1, sizeof *g);
-	char path[1024];
 	enum ps_status st;
 
 	if (!g)
@@ -210,24 +225,8 @@ enum ps_status rpt_bitmod(const struct rpt_options *o, struct ps_err *err)
 	st = bm_build(o, g, err);
 	if (!st && o->out)
 		bm_markdown(o->out, g);
-	if (!st && o->out_dir) {
-		struct ps_out md;
-		st = ps_mkdirs(o->out_dir, err);
-		snprintf(path, sizeof path, "%s/bitmod.md", o->out_dir);
-		if (!st && !(st = ps_out_open(&md, path, err))) {
-			bm_markdown(md.fp, g);
-			st = ps_out_commit(&md, err);
-		}
-		snprintf(path, sizeof path, "%s/bitmod.csv", o->out_dir);
-		if (!st)
-			st = bm_write_csv(path, g, err);
-		snprintf(path, sizeof path, "%s/bitmod.h5", o->out_dir);
-		if (!st)
-			st = bm_write_h5(path, g, err);
-		snprintf(path, sizeof path, "%s/bitmod.png", o->out_dir);
-		if (!st)
-			st = bm_write_png(path, g, err);
-	}
+	if (!st && o->out_dir)
+		st = write_set(o->out_dir, g, err);
 	free(g);
 	return st;
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "pe_bt.h"
+#include "ps_file.h"
+#include "ps_progress.h"
 
 uint64_t rtl_stim_rnd(uint64_t *s)
 {
@@ -142,10 +144,12 @@ struct rec {
 	uint64_t *in, *exp, *act;
 };
 
-/* The recorded edges as a VCD, period 10: inputs change at 10k (clock
- * low), the clock rises at 10k + 5 and the outputs after edge k change
- * then. Signals: clk, rst, cycle, mismatch, the inputs, the RTL's
- * outputs, the model's (<port>_expected). */
+/* The recorded edges as a VCD on the FST re-run's time axis (the shim's
+ * step: two units of 1 ps per edge, from reset): edge c's inputs change at
+ * 2c with the clock low, the clock rises at 2c + 1 and the outputs after
+ * edge c change then, so the two waveforms overlay. Signals: clk, rst,
+ * cycle, mismatch, the inputs, the RTL's outputs, the model's
+ * (<port>_expected). Written through the output module. */
 static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 				const struct pe_bt_ops *g, const struct rec *rec,
 				size_t n, struct ps_err *err)
@@ -153,12 +157,14 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 	enum { CLK, RST, CYC, BAD, PORT0 };
 	const size_t ni = g->n_in, no = g->n_out, np = ni + no;
 	char id[8];
-	FILE *f = fopen(path, "w");
+	struct ps_out out;
+	enum ps_status st = ps_out_open(&out, path, err);
+	FILE *f = out.fp;
 
-	if (!f)
-		return ps_errf(err, PS_EIO, "%s: cannot write the VCD", path);
+	if (st)
+		return st;
 	fprintf(f, "$comment pesim verify: golden model %s vs RTL %s, edges %"
-		PRIu64 "..%" PRIu64 " $end\n$timescale 1ns $end\n"
+		PRIu64 "..%" PRIu64 " $end\n$timescale 1ps $end\n"
 		"$scope module %s $end\n", g->name, r->name, rec[0].cycle,
 		rec[n - 1].cycle, r->top);
 	static const char *const fixed[] = { "clk", "rst", "cycle", "mismatch" };
@@ -182,7 +188,7 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 		const struct rec *e = &rec[k];
 		bool bad = false;
 
-		fprintf(f, "#%" PRIu64 "\n", (uint64_t)k * 10);
+		fprintf(f, "#%" PRIu64 "\n", e->cycle * 2);
 		if (k == 0) {
 			fprintf(f, "$dumpvars\n");
 			put_value(f, 0, 1, BAD);
@@ -200,7 +206,7 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 			put_value(f, e->in[i], g->ports[i].width, PORT0 + i);
 		if (k == 0)
 			fprintf(f, "$end\n");
-		fprintf(f, "#%" PRIu64 "\n", (uint64_t)k * 10 + 5);
+		fprintf(f, "#%" PRIu64 "\n", e->cycle * 2 + 1);
 		put_value(f, 1, 1, CLK);
 		for (size_t o = 0; o < no; o++) {
 			unsigned w = g->ports[ni + o].width;
@@ -210,11 +216,9 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 		}
 		put_value(f, bad, 1, BAD);
 	}
-	fprintf(f, "#%" PRIu64 "\n", (uint64_t)n * 10);
+	fprintf(f, "#%" PRIu64 "\n", rec[n - 1].cycle * 2 + 2);
 	put_value(f, 0, 1, CLK);
-	if (ferror(f) | fclose(f))
-		return ps_errf(err, PS_EIO, "%s: cannot write the VCD", path);
-	return PS_OK;
+	return ps_out_commit(&out, err);
 }
 
 /* Re-run the RTL alone from reset on the same stimulus with FST tracing,
@@ -227,6 +231,7 @@ static enum ps_status rerun_fst(const struct rtl_verify_pe *pe,
 	struct edges e = { 0 };
 	struct rtl_model *m = r->create();
 	uint64_t *in = calloc(r->n_in + r->n_out, sizeof *in);
+	struct ps_out fst = { .slot = -1 };
 	enum ps_status st = PS_OK;
 
 	if (!m || !in) {
@@ -235,7 +240,11 @@ static enum ps_status rerun_fst(const struct rtl_verify_pe *pe,
 	}
 	if ((st = edges_init(&e, pe, o, err)) != PS_OK)
 		goto out;
-	if (!r->trace_open(m, o->fst_path)) {
+	/* Verilator's writer opens the file by name: the output module's
+	 * temporary file, renamed into place once the writer has closed it */
+	if ((st = ps_out_open_name(&fst, o->fst_path, err)) != PS_OK)
+		goto out;
+	if (!r->trace_open(m, fst.tmp)) {
 		st = ps_errf(err, PS_EIO, "%s: cannot write the FST", o->fst_path);
 		goto out;
 	}
@@ -246,7 +255,9 @@ static enum ps_status rerun_fst(const struct rtl_verify_pe *pe,
 		rtl_model_cycle(r, m, in, in + r->n_in);
 	}
 	r->trace_close(m);
+	st = ps_out_commit(&fst, err);
 out:
+	ps_out_abort(&fst);
 	edges_free(&e);
 	if (m)
 		r->destroy(m);
@@ -348,9 +359,13 @@ enum ps_status rtl_verify(const struct rtl_verify_opts *o,
 	const size_t vp = valid_port(g);
 	const uint64_t total = 1 + ed.corners + o->random;
 	uint64_t stop = UINT64_MAX;	/* last edge to run */
+	struct ps_progress *bar = ps_progress_begin("verify", "edges", total);
 	for (uint64_t c = 0; c < total && c <= stop; c++) {
 		struct rec *e = &ring[c % ring_n];
 		bool rst = edges_next(&ed, c, e->in, ni);
+
+		if ((c & 4095) == 4095)
+			ps_progress_add(bar, 4096);
 
 		res->random_edges += c > ed.corners;
 		e->cycle = c;
@@ -383,6 +398,7 @@ enum ps_status rtl_verify(const struct rtl_verify_opts *o,
 				report(o->log, g, r, ring, ring_n, c);
 		}
 	}
+	ps_progress_end(bar);
 	if (!res->mismatch)
 		goto out;
 

@@ -10,6 +10,7 @@
 #include "fmt.h"
 #include "pe.h"
 #include "ps_h5.h"
+#include "ps_progress.h"
 #include "trace.h"
 #include "wl_tensor.h"
 
@@ -61,6 +62,7 @@ static enum ps_status run_compare(const struct cfg_arch *a, int phase,
 		}
 	pe_params_from_arch(a, NULL, phase, &pp);
 	st = pe->gemm_bt(&pp, &arr, g, out, &stepped, &closed, err);
+	ps_progress_work("MACs", M * K * N);
 	if (!st) {
 		r->gemms++;
 		r->macs += M * K * N;
@@ -195,12 +197,18 @@ enum ps_status sim_bittrue_layer(const struct cfg_arch *a,
 	st = wl_scenario_phases(s, m, true, ph, 2, &np, err);
 	if (!st)
 		st = wl_phase_ops(m, &ph[0], &ops, &n, err);
+	uint64_t total = 0;	/* progress: MACs of the layer's linears */
+	for (size_t i = 0; i < n; i++)
+		if (ops[i].kind == WL_LINEAR && ops[i].layer == layer)
+			total += ops[i].M * ops[i].K * ops[i].N;
+	struct ps_progress *bar = ps_progress_begin("bit-true", "MACs", total);
 	for (size_t i = 0; i < n && !st; i++) {
 		if (ops[i].kind != WL_LINEAR || ops[i].layer != layer)
 			continue;
 		st = sim_bittrue_gemm(a, ph[0].kind, ops[i].M, ops[i].K, ops[i].N,
 				      seed, (uint32_t)i, r, err);
 	}
+	ps_progress_end(bar);
 	free(ops);
 	return st;
 }

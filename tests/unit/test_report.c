@@ -1,5 +1,6 @@
 /* test_report.c - the BitMoD recipe: its means equal the published means to
  * their printed precision, and two runs write byte-identical files. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -82,6 +83,43 @@ static char *slurp(const char *path, size_t *n)
 	return buf;
 }
 
+/* After a report: the four names (links through .bitmod.pesim-set, removed
+ * above), the switch link and its generation, nothing else. Removes them. */
+static void check_set_dir(const char *d)
+{
+	char cur[256], p[512];
+	int gens = 0, other = 0;
+	ssize_t l;
+	DIR *dir;
+	struct dirent *e;
+	snprintf(p, sizeof p, "%s/.bitmod.pesim-set", d);
+	l = readlink(p, cur, sizeof cur - 1);
+	assert_true(l > 0);
+	cur[l] = '\0';
+	assert_int_equal(unlink(p), 0);
+	dir = opendir(d);
+	assert_non_null(dir);
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!strcmp(e->d_name, cur))
+			gens++;
+		else
+			other++, printf("left behind: %s/%s\n", d, e->d_name);
+	}
+	closedir(dir);
+	assert_int_equal(gens, 1);
+	assert_int_equal(other, 0);
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const f[] = { "bitmod.md", "bitmod.csv", "bitmod.h5", "bitmod.png" };
+		snprintf(p, sizeof p, "%s/%s/%s", d, cur, f[i]);
+		assert_int_equal(unlink(p), 0);
+	}
+	snprintf(p, sizeof p, "%s/%s", d, cur);
+	assert_int_equal(rmdir(p), 0);
+	assert_int_equal(rmdir(d), 0);
+}
+
 static void test_two_runs_identical(void **state)
 {
 	static const char *const files[] = { "bitmod.md", "bitmod.csv",
@@ -115,9 +153,9 @@ static void test_two_runs_identical(void **state)
 		remove(p1);
 		remove(p2);
 	}
-	/* no temporary file left behind */
-	assert_int_equal(rmdir(d1), 0);
-	assert_int_equal(rmdir(d2), 0);
+	/* the set's switch link and one generation, no temporary file */
+	check_set_dir(d1);
+	check_set_dir(d2);
 }
 
 int main(void)
