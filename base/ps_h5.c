@@ -2,6 +2,7 @@
  * attributes and plain arrays. */
 #include "ps_h5.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <limits.h>
 #include <stdio.h>
@@ -28,6 +29,10 @@ static hid_t str_type(size_t size)
 	return t;
 }
 
+/* The file is built in memory (HDF5's core driver, no backing store) and
+ * its image written through the output module at commit: HDF5 itself never
+ * meets a full disk (its own close would then fail half-way and crash at
+ * exit), and every byte that reaches the disk is a checked write. */
 enum ps_status ps_h5_create(struct ps_h5_file **out, const char *path,
 			     struct ps_err *err)
 {
@@ -36,7 +41,7 @@ enum ps_status ps_h5_create(struct ps_h5_file **out, const char *path,
 	enum ps_status st;
 	if (!f)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
-	if ((st = ps_out_open_name(&f->out, path, err))) {
+	if ((st = ps_out_open(&f->out, path, err))) {
 		free(f);
 		return st;
 	}
@@ -44,9 +49,8 @@ enum ps_status ps_h5_create(struct ps_h5_file **out, const char *path,
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 	fcpl = H5Pcreate(H5P_FILE_CREATE);
 	H5Pset_obj_track_times(fcpl, 0);
-	/* a failed close (full disk) must still release every object */
 	fapl = H5Pcreate(H5P_FILE_ACCESS);
-	H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+	H5Pset_fapl_core(fapl, 1 << 20, 0);
 	f->file = H5Fcreate(f->out.tmp, H5F_ACC_TRUNC, fcpl, fapl);
 	H5Pclose(fcpl);
 	H5Pclose(fapl);
@@ -241,13 +245,20 @@ enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
 enum ps_status ps_h5_commit(struct ps_h5_file *f, struct ps_err *err)
 {
 	enum ps_status st = PS_OK;
-	if (H5Fclose(f->file) < 0) {
+	ssize_t n = H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0 ? -1 :
+		    H5Fget_file_image(f->file, NULL, 0);
+	void *img = n > 0 ? malloc((size_t)n) : NULL;
+	if (!img || H5Fget_file_image(f->file, img, (size_t)n) != n)
+		st = ps_errf(err, n > 0 && !img ? PS_ENOMEM : PS_EIO,
+			     "%s: cannot build the HDF5 file image", f->path);
+	H5Fclose(f->file);
+	if (!st && fwrite(img, 1, (size_t)n, f->out.fp) != (size_t)n)
+		st = ps_errf(err, PS_EIO, "%s: cannot write: %s", f->path, strerror(errno));
+	free(img);
+	if (st)
 		ps_out_abort(&f->out);
-		st = ps_errf(err, PS_EIO, "%s: cannot write the HDF5 file (flush at close failed)",
-			     f->path);
-	} else {
+	else
 		st = ps_out_commit(&f->out, err);
-	}
 	free(f);
 	return st;
 }
