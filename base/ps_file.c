@@ -174,8 +174,16 @@ bool ps_stale_name(const char *name, const char *prefix, const char *suffix)
 	char *end;
 	long pid;
 
-	if (ln <= lp + ls || strncmp(name, prefix, lp) || strcmp(name + ln - ls, suffix))
+	if (ln <= lp + ls || strncmp(name, prefix, lp))
 		return false;
+	/* the name ends with suffix, or has one more extension after it (a
+	 * side file a writer made next to its temporary file) */
+	{
+		const char *x = strstr(name + lp, suffix);
+		if (!x || (x[ls] && (x[ls] != '.' || strchr(x + ls + 1, '/'))))
+			return false;
+		ln = (size_t)(x - name) + ls;
+	}
 	p = name + lp;
 	if (*p < '0' || *p > '9')
 		return false;

@@ -1,9 +1,14 @@
 /* rtl_verify.c - golden C model and Verilated RTL in lockstep (rtl_verify.h). */
 #include "rtl_verify.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "pe_bt.h"
 #include "ps_file.h"
@@ -222,47 +227,81 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 }
 
 /* Re-run the RTL alone from reset on the same stimulus with FST tracing,
- * dumping edges first..last (Verilator's own waveform: every signal). */
-static enum ps_status rerun_fst(const struct rtl_verify_pe *pe,
-				const struct rtl_model_ops *r,
-				const struct rtl_verify_opts *o, uint64_t first,
-				uint64_t last, struct ps_err *err)
+ * dumping edges first..last (Verilator's own waveform: every signal) into
+ * path. Returns an exit status for the child below: 0 written, 1 the
+ * writer could not open the file, 2 out of memory or bad stimulus. */
+static int fst_child(const struct rtl_verify_pe *pe, const struct rtl_model_ops *r,
+		     const struct rtl_verify_opts *o, uint64_t first, uint64_t last,
+		     const char *path)
 {
 	struct edges e = { 0 };
 	struct rtl_model *m = r->create();
 	uint64_t *in = calloc(r->n_in + r->n_out, sizeof *in);
-	struct ps_out fst = { .slot = -1 };
-	enum ps_status st = PS_OK;
+	struct ps_err err;
+	int rc = 0;
 
-	if (!m || !in) {
-		st = ps_errf(err, PS_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((st = edges_init(&e, pe, o, err)) != PS_OK)
-		goto out;
-	/* Verilator's writer opens the file by name: the output module's
-	 * temporary file, renamed into place once the writer has closed it */
-	if ((st = ps_out_open_name(&fst, o->fst_path, err)) != PS_OK)
-		goto out;
-	if (!r->trace_open(m, fst.tmp)) {
-		st = ps_errf(err, PS_EIO, "%s: cannot write the FST", o->fst_path);
-		goto out;
-	}
-	for (uint64_t c = 0; c <= last; c++) {
+	if (!m || !in || edges_init(&e, pe, o, &err) != PS_OK)
+		rc = 2;
+	else if (!r->trace_open(m, path))
+		rc = 1;
+	for (uint64_t c = 0; !rc && c <= last; c++) {
 		bool rst = edges_next(&e, c, in, r->n_in);
 		r->trace_dump(m, c >= first);
 		r->set_reset(m, rst);
 		rtl_model_cycle(r, m, in, in + r->n_in);
 	}
-	r->trace_close(m);
-	st = ps_out_commit(&fst, err);
-out:
-	ps_out_abort(&fst);
+	if (!rc)
+		r->trace_close(m);
 	edges_free(&e);
 	if (m)
 		r->destroy(m);
 	free(in);
-	return st;
+	return rc;
+}
+
+/* The FST through the output module: Verilator's writer opens a file by
+ * name (the temporary one, renamed into place when whole) and writes a
+ * side file "<name>.hier" next to it. The writer maps its file and dies of
+ * SIGBUS when the disk is full, so it runs in a child process: the parent
+ * reports the failure and removes both files. */
+static enum ps_status rerun_fst(const struct rtl_verify_pe *pe,
+				const struct rtl_model_ops *r,
+				const struct rtl_verify_opts *o, uint64_t first,
+				uint64_t last, struct ps_err *err)
+{
+	struct ps_out fst;
+	char side[PATH_MAX + 8];
+	enum ps_status st = ps_out_open_name(&fst, o->fst_path, err);
+	int status = 0, slot;
+	pid_t pid;
+
+	if (st)
+		return st;
+	snprintf(side, sizeof side, "%s.hier", fst.tmp);
+	slot = ps_cleanup_add(side, false);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(fst_child(pe, r, o, first, last, fst.tmp));
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	unlink(side);
+	ps_cleanup_del(slot);
+	if (pid < 0)
+		st = ps_errf(err, PS_EIO, "%s: cannot fork for the FST writer: %s",
+			     o->fst_path, strerror(errno));
+	else if (WIFSIGNALED(status))
+		st = ps_errf(err, PS_EIO, "%s: Verilator's FST writer died of signal %d (%s); "
+			     "disk full?", o->fst_path, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (WEXITSTATUS(status) == 1)
+		st = ps_errf(err, PS_EIO, "%s: cannot write the FST", o->fst_path);
+	else if (WEXITSTATUS(status))
+		st = ps_errf(err, PS_ENOMEM, "%s: out of memory re-running the RTL", o->fst_path);
+	if (st) {
+		ps_out_abort(&fst);
+		return st;
+	}
+	return ps_out_commit(&fst, err);
 }
 
 static void print_row(FILE *log, const struct pe_bt_ops *g, const struct rec *p)
