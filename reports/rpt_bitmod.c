@@ -187,18 +187,14 @@ enum ps_status bm_build(const struct rpt_options *o, struct bm_grid *g,
 }
 
 /* The four files are written into a staging directory and switched into
- * place together (ps_outset): a kill leaves the old set or the new one. */
-static enum ps_status write_set(const char *dir, const struct bm_grid *g,
+ * place together (ps_outset): a kill leaves the old set or the new one. The
+ * set is begun before the work, so a bad --out fails at once. */
+static enum ps_status write_set(struct ps_outset *set, const struct bm_grid *g,
 				struct ps_err *err)
 {
-	static const char *const files[] = { "bitmod.md", "bitmod.csv", "bitmod.h5",
-					     "bitmod.png", NULL };
-	struct ps_outset *set;
 	struct ps_out md;
-	enum ps_status st = ps_outset_begin(&set, dir, "bitmod", files, err);
-	if (st)
-		return st;
-	if (!(st = ps_out_open(&md, ps_outset_path(set, 0), err))) {
+	enum ps_status st = ps_out_open(&md, ps_outset_path(set, 0), err);
+	if (!st) {
 		bm_markdown(md.fp, g);
 		st = ps_out_commit(&md, err);
 	}
@@ -208,25 +204,30 @@ static enum ps_status write_set(const char *dir, const struct bm_grid *g,
 		st = bm_write_h5(ps_outset_path(set, 2), g, err);
 	if (!st)
 		st = bm_write_png(ps_outset_path(set, 3), g, err);
-	if (st) {
-		ps_outset_abort(set);
-		return st;
-	}
-	return ps_outset_commit(set, err);
+	return st;
 }
 
 enum ps_status rpt_bitmod(const struct rpt_options *o, struct ps_err *err)
 {
+	static const char *const files[] = { "bitmod.md", "bitmod.csv", "bitmod.h5",
+					     "bitmod.png", NULL };
 	struct bm_grid *g = calloc(1, sizeof *g);
+	struct ps_outset *set = NULL;
 	enum ps_status st;
 
 	if (!g)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
-	st = bm_build(o, g, err);
+	st = o->out_dir ? ps_outset_begin(&set, o->out_dir, "bitmod", files, err) : PS_OK;
+	if (!st)
+		st = bm_build(o, g, err);
 	if (!st && o->out)
 		bm_markdown(o->out, g);
-	if (!st && o->out_dir)
-		st = write_set(o->out_dir, g, err);
+	if (!st && set)
+		st = write_set(set, g, err);
+	if (set && st)
+		ps_outset_abort(set);
+	else if (set)
+		st = ps_outset_commit(set, err);
 	free(g);
 	return st;
 }
