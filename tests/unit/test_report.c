@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
 
 #include "rpt_bitmod.h"
 #include "sim.h"
@@ -120,6 +121,34 @@ static void check_set_dir(const char *d)
 	assert_int_equal(rmdir(d), 0);
 }
 
+/* bitmod.csv's header names /runs' columns of bitmod.h5, in order. */
+static void same_columns(const char *d)
+{
+	char p[512], header[1024], names[1024] = "";
+	FILE *f;
+	hid_t h, ds, t;
+	snprintf(p, sizeof p, "%s/bitmod.csv", d);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(header, sizeof header, f));
+	fclose(f);
+	snprintf(p, sizeof p, "%s/bitmod.h5", d);
+	h = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
+	ds = H5Dopen2(h, "runs", H5P_DEFAULT);
+	t = H5Dget_type(ds);
+	for (int i = 0; i < H5Tget_nmembers(t); i++) {
+		char *n = H5Tget_member_name(t, (unsigned)i);
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? "," : "", n);
+		H5free_memory(n);
+	}
+	H5Tclose(t);
+	H5Dclose(ds);
+	H5Fclose(h);
+	strcat(names, "\n");
+	assert_string_equal(header, names);
+	assert_non_null(strstr(header, "energy_total_pj"));
+}
+
 static void test_two_runs_identical(void **state)
 {
 	static const char *const files[] = { "bitmod.md", "bitmod.csv",
@@ -135,6 +164,7 @@ static void test_two_runs_identical(void **state)
 	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
 	o.out_dir = d2;
 	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
+	same_columns(d1);
 	for (size_t i = 0; i < 4; i++) {
 		char p1[256], p2[256];
 		size_t n1 = 0, n2 = 0;
