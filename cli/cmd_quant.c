@@ -222,9 +222,9 @@ static void print_results(bool json, const char *src, const struct mat *mats,
 		       (unsigned long long)mats[i].k);
 	printf("\n\n%-20s %8s %11s %8s  %s\n", "format", "bits/w", "MSE", "SQNR dB", "note");
 	for (int f = 0; f < ns; f++)
-		printf("%-20s %8.4f %11.4e %8.3f  %s\n", specs[f].name,
+		printf("%-20s %8.4f %11.4e %8.3f%s%s\n", specs[f].name,
 		       ag[f].bits_x_n / (double)total, ag[f].st.mse, ag[f].st.sqnr_db,
-		       ag[f].note);
+		       ag[f].note[0] ? "  " : "", ag[f].note);
 }
 
 int cmd_quant(int argc, char **argv)
