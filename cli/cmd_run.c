@@ -7,6 +7,7 @@
 #include "cfg_yaml.h"
 #include "cli.h"
 #include "ps_file.h"
+#include "ps_progress.h"
 #include "sim.h"
 #include "ps_json.h"
 #include "sim_bittrue.h"
@@ -271,7 +272,11 @@ int cmd_run(int argc, char **argv)
 			.compat_assumptions = compat_as,
 			.keep_ops = json || ops || h5,
 		};
+		/* a replayed trace: the engine's tiles, total unknown */
+		struct ps_progress *bar = trace && mode == SIM_MODE_CYCLE ?
+			ps_progress_begin("simulate", "tiles", 0) : NULL;
 		st = sim_run(&rq, &r, &err);
+		ps_progress_end(bar);
 	}
 	if (st)
 		return cli_fail("run", st, &err);

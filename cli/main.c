@@ -62,13 +62,12 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--version")) {
+	    !strcmp(argv[1], "help") || !strcmp(argv[1], "--version")) {
 		struct ps_err err;
-		printf("pesim %s (%s)\n", PESIM_VERSION, PESIM_GIT_SHA);
+		if (!strcmp(argv[1], "--version"))
+			printf("pesim %s (%s)\n", PESIM_VERSION, PESIM_GIT_SHA);
+		else
+			usage(stdout);
 		if (ps_stdout_close(&err) != PS_OK) {
 			fprintf(stderr, "pesim: %s\n", err.msg);
 			return 2;

@@ -228,8 +228,8 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 
 /* Re-run the RTL alone from reset on the same stimulus with FST tracing,
  * dumping edges first..last (Verilator's own waveform: every signal) into
- * path. Returns an exit status for the child below: 0 written, 1 the
- * writer could not open the file, 2 out of memory or bad stimulus. */
+ * path. Returns an exit status for the child below: 0 written, 3 the
+ * writer could not open the file, 4 out of memory or bad stimulus. */
 static int fst_child(const struct rtl_verify_pe *pe, const struct rtl_model_ops *r,
 		     const struct rtl_verify_opts *o, uint64_t first, uint64_t last,
 		     const char *path)
@@ -241,9 +241,9 @@ static int fst_child(const struct rtl_verify_pe *pe, const struct rtl_model_ops 
 	int rc = 0;
 
 	if (!m || !in || edges_init(&e, pe, o, &err) != PS_OK)
-		rc = 2;
+		rc = 4;
 	else if (!r->trace_open(m, path))
-		rc = 1;
+		rc = 3;
 	for (uint64_t c = 0; !rc && c <= last; c++) {
 		bool rst = edges_next(&e, c, in, r->n_in);
 		r->trace_dump(m, c >= first);
@@ -293,10 +293,13 @@ static enum ps_status rerun_fst(const struct rtl_verify_pe *pe,
 	else if (WIFSIGNALED(status))
 		st = ps_errf(err, PS_EIO, "%s: Verilator's FST writer died of signal %d (%s); "
 			     "disk full?", o->fst_path, WTERMSIG(status), strsignal(WTERMSIG(status)));
-	else if (WEXITSTATUS(status) == 1)
+	else if (WEXITSTATUS(status) == 3)
 		st = ps_errf(err, PS_EIO, "%s: cannot write the FST", o->fst_path);
-	else if (WEXITSTATUS(status))
+	else if (WEXITSTATUS(status) == 4)
 		st = ps_errf(err, PS_ENOMEM, "%s: out of memory re-running the RTL", o->fst_path);
+	else if (WEXITSTATUS(status))	/* a sanitizer's report of that signal */
+		st = ps_errf(err, PS_EIO, "%s: Verilator's FST writer failed (exit status %d); "
+			     "disk full?", o->fst_path, WEXITSTATUS(status));
 	if (st) {
 		ps_out_abort(&fst);
 		return st;
