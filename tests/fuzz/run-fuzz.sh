@@ -11,12 +11,12 @@ out=build-fuzz
 mkdir -p "$out"
 flags="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -std=c11 -D_GNU_SOURCE"
 inc="-Ibase -Iworkloads -Icompiler -Ipe_models"
-clang $flags $inc tests/fuzz/fuzz_npy.c workloads/wl_npy.c workloads/wl_tensor.c base/ps_status.c base/ps_file.c -lm -o $out/fuzz_npy
-clang $flags $inc tests/fuzz/fuzz_safetensors.c workloads/wl_safetensors.c workloads/wl_tensor.c base/ps_status.c base/ps_file.c -lm -o $out/fuzz_safetensors
-clang $flags $inc tests/fuzz/fuzz_trace.c compiler/trace.c base/ps_status.c base/ps_file.c -o $out/fuzz_trace
+clang $flags $inc tests/fuzz/fuzz_npy.c workloads/wl_npy.c workloads/wl_tensor.c base/ps_status.c base/ps_file.c base/ps_cleanup.c -lm -o $out/fuzz_npy
+clang $flags $inc tests/fuzz/fuzz_safetensors.c workloads/wl_safetensors.c workloads/wl_tensor.c base/ps_status.c base/ps_file.c base/ps_cleanup.c -lm -o $out/fuzz_safetensors
+clang $flags $inc tests/fuzz/fuzz_trace.c compiler/trace.c base/ps_status.c base/ps_file.c base/ps_cleanup.c -o $out/fuzz_trace
 # the YAML loaders: what they need to link (base/meson.build, workloads/)
 clang $flags $inc $(pkg-config --cflags libfyaml) tests/fuzz/fuzz_yaml.c \
-	base/cfg_yaml.c base/cfg_arch.c base/cfg_energy.c base/ps_file.c base/ps_status.c \
+	base/cfg_yaml.c base/cfg_arch.c base/cfg_energy.c base/ps_file.c base/ps_cleanup.c base/ps_status.c \
 	workloads/wl_model.c $(pkg-config --libs libfyaml) -lm -o $out/fuzz_yaml
 # its seeds: the selector byte (0 arch, 1 energy, 2 model) and a config
 seeds=$out/seed-yaml
