@@ -339,47 +339,64 @@ static enum ps_status load_stream(const char *name, struct fy_parser *fyp,
 	return PS_OK;
 }
 
-enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
-			     void *dst, struct ps_err *err)
+/* A config is UTF-8 text: anything else is refused before libfyaml sees it
+ * (libfyaml 0.7.12 loops forever on some invalid bytes, e.g. "%\xff",
+ * found by tests/fuzz/fuzz_yaml.c). Returns the offset of the first bad
+ * byte, or n. */
+static size_t utf8_end(const unsigned char *s, size_t n)
 {
-	struct fy_diag *diag;
-	struct fy_parse_cfg pc = { 0 };
-	struct fy_parser *fyp;
-	enum ps_status st = ps_in_check(path, err);
-	FILE *fp;
-
-	if (st)
-		return st;
-	fp = fopen(path, "rb");
-	if (!fp)
-		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path,
-			       strerror(errno));
-	fclose(fp);
-	diag = quiet_diag();
-	pc.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG;
-	pc.diag = diag;
-	fyp = fy_parser_create(&pc);
-	if (fyp && fy_parser_set_input_file(fyp, path) != 0) {
-		fy_parser_destroy(fyp);
-		fyp = NULL;
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i], len, min, v;
+		if (c < 0x80) {
+			if (!c)
+				return i;	/* NUL */
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			len = 2, min = 0x80, v = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3, min = 0x800, v = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4, min = 0x10000, v = c & 0x07;
+		else
+			return i;
+		if (n - i < len)
+			return i;
+		for (unsigned k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			v = v << 6 | (s[i + k] & 0x3f);
+		}
+		if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+			return i;
+		i += len;
 	}
-	st = load_stream(path, fyp, diag, fields, dst, err);
-	if (fyp)
-		fy_parser_destroy(fyp);
-	fy_diag_destroy(diag);
-	return st;
+	return n;
 }
 
-enum ps_status cfg_load_string(const char *name, const char *text,
-			       const struct cfg_field *fields, void *dst,
-			       struct ps_err *err)
+static enum ps_status load_text(const char *name, const char *text, size_t n,
+				const struct cfg_field *fields, void *dst,
+				struct ps_err *err)
 {
-	struct fy_diag *diag = quiet_diag();
-	struct fy_parse_cfg pc = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG,
-				   .diag = diag };
-	struct fy_parser *fyp = fy_parser_create(&pc);
+	struct fy_diag *diag;
+	struct fy_parse_cfg pc = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG };
+	struct fy_parser *fyp;
+	size_t bad = utf8_end((const unsigned char *)text, n);
 	enum ps_status st;
-	if (fyp && fy_parser_set_string(fyp, text, FY_NT) != 0) {
+
+	if (bad < n) {
+		int line = 1;
+		for (size_t i = 0; i < bad; i++)
+			line += text[i] == '\n';
+		return ps_errf(err, PS_EINPUT, "%s:%d: not UTF-8 text (byte 0x%02x at offset %zu)",
+			       name, line, (unsigned char)text[bad], bad);
+	}
+	diag = quiet_diag();
+	pc.diag = diag;
+	fyp = fy_parser_create(&pc);
+	if (fyp && fy_parser_set_string(fyp, text, n) != 0) {
 		fy_parser_destroy(fyp);
 		fyp = NULL;
 	}
@@ -388,4 +405,42 @@ enum ps_status cfg_load_string(const char *name, const char *text,
 		fy_parser_destroy(fyp);
 	fy_diag_destroy(diag);
 	return st;
+}
+
+enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
+			     void *dst, struct ps_err *err)
+{
+	enum { MAX_CONFIG = 16 << 20 };
+	enum ps_status st = ps_in_check(path, err);
+	FILE *fp;
+	char *text;
+	size_t n;
+
+	if (st)
+		return st;
+	fp = fopen(path, "rb");
+	if (!fp)
+		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path,
+			       strerror(errno));
+	text = malloc(MAX_CONFIG + 1);
+	n = text ? fread(text, 1, MAX_CONFIG + 1, fp) : 0;
+	if (!text)
+		st = ps_errf(err, PS_ENOMEM, "%s: out of memory", path);
+	else if (ferror(fp))
+		st = ps_errf(err, PS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+	else if (n > MAX_CONFIG)
+		st = ps_errf(err, PS_EINPUT, "%s: larger than %d MiB: not a config", path,
+			     MAX_CONFIG >> 20);
+	fclose(fp);
+	if (!st)
+		st = load_text(path, text, n, fields, dst, err);
+	free(text);
+	return st;
+}
+
+enum ps_status cfg_load_string(const char *name, const char *text,
+			       const struct cfg_field *fields, void *dst,
+			       struct ps_err *err)
+{
+	return load_text(name, text, strlen(text), fields, dst, err);
 }

@@ -44,7 +44,8 @@ for t in npy safetensors trace yaml; do
   corpus=tests/fuzz/corpus/$t
   [ $t = yaml ] && corpus=$seeds
   log=$out/fuzz_$t.log
-  if ! $out/fuzz_$t -max_total_time="$secs" -seed=1 -print_final_stats=1 $dict \
+  # -timeout: an input that runs 10 s is a hang, reported as a failure
+  if ! $out/fuzz_$t -max_total_time="$secs" -timeout=10 -seed=1 -print_final_stats=1 $dict \
        "$work" "$corpus" >"$log" 2>&1; then
     echo "fuzz_$t: FAILED (see $log)"; status=1
   fi

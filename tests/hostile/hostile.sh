@@ -356,6 +356,11 @@ cp $A "$c/two-docs.yaml"; printf -- '---\nname: [unclosed\n' >>"$c/two-docs.yaml
 expect 2 "two-docs.yaml:[0-9]+: " "$P" run --arch "$c/two-docs.yaml" --gemm 64x64x64
 cp $A "$c/second.yaml"; printf -- '---\nname: other\n' >>"$c/second.yaml"
 expect 2 "second.yaml:[0-9]+: a second YAML document" "$P" run --arch "$c/second.yaml" --gemm 64x64x64
+# libfyaml 0.7.12 loops forever on an invalid byte in a directive (found
+# by fuzz_yaml): configs must be UTF-8 text
+{ printf '%%\377\n'; cat $A; } >"$c/not-utf8.yaml"
+expect 2 "not-utf8.yaml:1: not UTF-8 text \(byte 0xff at offset 1\)" \
+	timeout 20 "$P" run --arch "$c/not-utf8.yaml" --gemm 64x64x64
 sed 's/^name: .*/name: "int8\\0ws"/' $A >"$c/nul.yaml"
 expect 2 "nul.yaml:[0-9]+: name: a NUL character" "$P" run --arch "$c/nul.yaml" --gemm 64x64x64
 expect 2 "--tokens: '0' is not an integer in 1\.\." "$P" run --arch $A --mode bit-true --weights tests/data/bad/tensors/npy-fortran.npy --tokens 0
