@@ -413,8 +413,8 @@ enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
 	enum { MAX_CONFIG = 16 << 20 };
 	enum ps_status st = ps_in_check(path, err);
 	FILE *fp;
-	char *text;
-	size_t n;
+	char *text = NULL;
+	size_t n = 0, cap = 0;
 
 	if (st)
 		return st;
@@ -422,18 +422,25 @@ enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
 	if (!fp)
 		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path,
 			       strerror(errno));
-	text = malloc(MAX_CONFIG + 1);
-	n = text ? fread(text, 1, MAX_CONFIG + 1, fp) : 0;
-	if (!text)
-		st = ps_errf(err, PS_ENOMEM, "%s: out of memory", path);
-	else if (ferror(fp))
-		st = ps_errf(err, PS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
-	else if (n > MAX_CONFIG)
+	while (!st && !feof(fp) && n <= MAX_CONFIG) {
+		if (n == cap) {
+			char *t = realloc(text, cap = cap ? 2 * cap : 1 << 14);
+			if (!t) {
+				st = ps_errf(err, PS_ENOMEM, "%s: out of memory", path);
+				break;
+			}
+			text = t;
+		}
+		n += fread(text + n, 1, cap - n, fp);
+		if (ferror(fp))
+			st = ps_errf(err, PS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+	}
+	if (!st && n > MAX_CONFIG)
 		st = ps_errf(err, PS_EINPUT, "%s: larger than %d MiB: not a config", path,
 			     MAX_CONFIG >> 20);
 	fclose(fp);
 	if (!st)
-		st = load_text(path, text, n, fields, dst, err);
+		st = load_text(path, text ? text : "", n, fields, dst, err);
 	free(text);
 	return st;
 }
