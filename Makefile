@@ -30,7 +30,8 @@ bench: build
 	@if [ -x ./$(BUILD)/bench/bench_rtl ]; then ./$(BUILD)/bench/bench_rtl; fi
 
 # libFuzzer targets (clang, ASan+UBSan) for the trace, .npy and .safetensors
-# readers, FUZZ_SECONDS each (default 60).
+# readers and the YAML configs (arch, energy, model through their schemas),
+# FUZZ_SECONDS each (default 60).
 fuzz:
 	@$(MAKE) --no-print-directory deps PKGS="$(PKGS) clang libclang-rt-14-dev"
 	@bash tests/fuzz/run-fuzz.sh

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ps_file.h"
+
 /* The overrides applied to a document: each by the walker's path of the
  * node it set ("buffers[1].size_kib"), for errors and cfg_lines. */
 struct doc_sets {
@@ -227,6 +229,8 @@ static enum ps_status load_value(struct walk *w, struct fy_node *n, int line,
 	s = fy_node_get_scalar(n, &len);
 	if (!s || len >= sizeof buf)
 		return bad(w, line, path, "value too long", "", "");
+	if (memchr(s, '\0', len))
+		return bad(w, line, path, "a NUL character in the value", "", "");
 	memcpy(buf, s, len);
 	buf[len] = '\0';
 
@@ -319,7 +323,7 @@ static enum ps_status load_map(struct walk *w, struct fy_node *n, int line,
 
 		ks = k && fy_node_get_type(k) == FYNT_SCALAR ?
 			     fy_node_get_scalar(k, &kl) : NULL;
-		if (!ks || kl >= sizeof key)
+		if (!ks || kl >= sizeof key || memchr(ks, '\0', kl))
 			return bad(w, kline, path, "bad key", "", "");
 		memcpy(key, ks, kl);
 		key[kl] = '\0';
@@ -412,19 +416,23 @@ enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,
 	return cfg_load_file_set(path, NULL, fields, dst, err);
 }
 
+static enum ps_status doc_parse(const char *name, char *text, size_t n,
+				struct cfg_doc **dp, struct ps_err *err);
+
 enum ps_status cfg_load_string(const char *name, const char *text,
 			       const struct cfg_field *fields, void *dst,
 			       struct ps_err *err)
 {
-	struct fy_diag *diag = quiet_diag();
-	struct fy_parse_cfg pc = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG,
-				   .diag = diag };
-	struct fy_document *doc = fy_document_build_from_string(&pc, text,
-								 FY_NT);
-	enum ps_status st = load_doc(name, doc, diag, fields, dst, NULL, NULL,
-				     err);
-	fy_document_destroy(doc);
-	fy_diag_destroy(diag);
+	struct cfg_doc *d;
+	char *copy = strdup(text);
+	enum ps_status st;
+	if (!copy)
+		return ps_errf(err, PS_ENOMEM, "%s: out of memory", name);
+	st = doc_parse(name, copy, strlen(copy), &d, err);
+	if (st)
+		return st;
+	st = cfg_doc_walk(d, fields, dst, NULL, err);
+	cfg_doc_close(d);
 	return st;
 }
 
@@ -433,36 +441,150 @@ enum ps_status cfg_load_string(const char *name, const char *text,
 struct cfg_doc {
 	char name[1024];
 	struct fy_diag *diag;
-	struct fy_document *doc;
+	struct fy_parser *fyp;
+	struct fy_document *doc;	/* the parser's */
+	char *text;			/* what the parser reads */
 	struct doc_sets sets;
 };
 
-enum ps_status cfg_doc_open(const char *path, struct cfg_doc **dp,
-			    struct ps_err *err)
+/* A config is UTF-8 text: anything else is refused before libfyaml sees it
+ * (libfyaml 0.7.12 loops forever on some invalid bytes, e.g. "%\xff",
+ * found by tests/fuzz/fuzz_yaml.c). Returns the offset of the first bad
+ * byte, or n. */
+static size_t utf8_end(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		unsigned c = s[i], len, min, v;
+		if (c < 0x80) {
+			if (!c)
+				return i;	/* NUL */
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			len = 2, min = 0x80, v = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3, min = 0x800, v = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4, min = 0x10000, v = c & 0x07;
+		else
+			return i;
+		if (n - i < len)
+			return i;
+		for (unsigned k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			v = v << 6 | (s[i + k] & 0x3f);
+		}
+		if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+			return i;
+		i += len;
+	}
+	return n;
+}
+
+/* The one document of a config's text (owned by the cfg_doc, freed by
+ * cfg_doc_close, also on error): UTF-8 text, and nothing after its
+ * document: a second document (or a broken one) is an error, not
+ * ignored. */
+static enum ps_status doc_parse(const char *name, char *text, size_t n,
+				struct cfg_doc **dp, struct ps_err *err)
 {
 	struct fy_parse_cfg pc = { .flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG };
-	struct cfg_doc *d;
-	FILE *fp = fopen(path, "rb");
+	struct fy_document *next;
+	struct cfg_doc *d = calloc(1, sizeof *d);
+	size_t bad = utf8_end((const unsigned char *)text, n);
+	enum ps_status st = PS_OK;
 
 	*dp = NULL;
-	if (!fp)
-		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path,
-			       strerror(errno));
-	fclose(fp);
-	d = calloc(1, sizeof *d);
-	if (!d)
-		return ps_errf(err, PS_ENOMEM, "%s: out of memory", path);
-	snprintf(d->name, sizeof d->name, "%s", path);
+	if (!d) {
+		free(text);
+		return ps_errf(err, PS_ENOMEM, "%s: out of memory", name);
+	}
+	snprintf(d->name, sizeof d->name, "%s", name);
+	d->text = text;
+	if (bad < n) {
+		int line = 1;
+		for (size_t i = 0; i < bad; i++)
+			line += text[i] == '\n';
+		st = ps_errf(err, PS_EINPUT, "%s:%d: not UTF-8 text (byte 0x%02x at offset %zu)",
+			     name, line, (unsigned char)text[bad], bad);
+		cfg_doc_close(d);
+		return st;
+	}
 	d->diag = quiet_diag();
 	pc.diag = d->diag;
-	d->doc = fy_document_build_from_file(&pc, path);
-	if (!d->doc) {
-		enum ps_status st = doc_error(path, d->diag, err);
+	d->fyp = fy_parser_create(&pc);
+	if (d->fyp && fy_parser_set_string(d->fyp, text, n) != 0) {
+		fy_parser_destroy(d->fyp);
+		d->fyp = NULL;
+	}
+	d->doc = d->fyp ? fy_parse_load_document(d->fyp) : NULL;
+	if (!d->doc && d->fyp && !fy_parser_get_stream_error(d->fyp))
+		st = ps_errf(err, PS_EINPUT, "%s:1: empty: no YAML document", name);
+	else if (!d->doc)
+		st = doc_error(name, d->diag, err);
+	else if ((next = fy_parse_load_document(d->fyp))) {
+		int line = first_line(fy_document_root(next), 0);
+		fy_parse_document_destroy(d->fyp, next);
+		if (line)
+			st = ps_errf(err, PS_EINPUT, "%s:%d: a second YAML document "
+				     "(a config file holds one)", name, line);
+		else
+			st = ps_errf(err, PS_EINPUT, "%s: a second YAML document "
+				     "(a config file holds one)", name);
+	} else if (fy_parser_get_stream_error(d->fyp)) {
+		st = doc_error(name, d->diag, err);
+	}
+	if (st) {
 		cfg_doc_close(d);
 		return st;
 	}
 	*dp = d;
 	return PS_OK;
+}
+
+enum ps_status cfg_doc_open(const char *path, struct cfg_doc **dp,
+			    struct ps_err *err)
+{
+	enum { MAX_CONFIG = 16 << 20 };
+	enum ps_status st = ps_in_check(path, err);
+	FILE *fp;
+	char *text = NULL;
+	size_t n = 0, cap = 0;
+
+	*dp = NULL;
+	if (st)
+		return st;
+	fp = fopen(path, "rb");
+	if (!fp)
+		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path,
+			       strerror(errno));
+	while (!st && !feof(fp) && n <= MAX_CONFIG) {
+		if (n == cap) {
+			char *t = realloc(text, cap = cap ? 2 * cap : 1 << 14);
+			if (!t) {
+				st = ps_errf(err, PS_ENOMEM, "%s: out of memory", path);
+				break;
+			}
+			text = t;
+		}
+		n += fread(text + n, 1, cap - n, fp);
+		if (ferror(fp))
+			st = ps_errf(err, PS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+	}
+	if (!st && n > MAX_CONFIG)
+		st = ps_errf(err, PS_EINPUT, "%s: larger than %d MiB: not a config", path,
+			     MAX_CONFIG >> 20);
+	fclose(fp);
+	if (st) {
+		free(text);
+		return st;
+	}
+	if (!text && !(text = malloc(1)))
+		return ps_errf(err, PS_ENOMEM, "%s: out of memory", path);
+	return doc_parse(path, text, n, dp, err);
 }
 
 const char *cfg_doc_name(const struct cfg_doc *d)
@@ -682,7 +804,12 @@ void cfg_doc_close(struct cfg_doc *d)
 {
 	if (!d)
 		return;
-	fy_document_destroy(d->doc);
-	fy_diag_destroy(d->diag);
+	if (d->doc)
+		fy_parse_document_destroy(d->fyp, d->doc);
+	if (d->fyp)
+		fy_parser_destroy(d->fyp);
+	if (d->diag)
+		fy_diag_destroy(d->diag);
+	free(d->text);
 	free(d);
 }

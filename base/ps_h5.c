@@ -2,7 +2,9 @@
  * attributes and plain arrays. */
 #include "ps_h5.h"
 
+#include <errno.h>
 #include <hdf5.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,27 +14,50 @@
 
 struct ps_h5_file {
 	hid_t file;
-	char path[1024];
-	char tmp[1100];
+	char path[PATH_MAX];
+	struct ps_out out;	/* writing: the temporary file (ps_file.h) */
 };
 
+/* Strings are UTF-8 (h5py returns attributes as str); attributes are
+ * variable-length, table columns fixed-length. */
+static hid_t str_type(size_t size)
+{
+	hid_t t = H5Tcopy(H5T_C_S1);
+	H5Tset_size(t, size);
+	H5Tset_cset(t, H5T_CSET_UTF8);
+	H5Tset_strpad(t, H5T_STR_NULLTERM);
+	return t;
+}
+
+/* The file is built in memory (HDF5's core driver, no backing store) and
+ * its image written through the output module at commit: HDF5 itself never
+ * meets a full disk (its own close would then fail half-way and crash at
+ * exit), and every byte that reaches the disk is a checked write. */
 enum ps_status ps_h5_create(struct ps_h5_file **out, const char *path,
 			     struct ps_err *err)
 {
 	struct ps_h5_file *f = calloc(1, sizeof *f);
-	hid_t fcpl;
+	hid_t fcpl, fapl;
+	enum ps_status st;
 	if (!f)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
+	if ((st = ps_out_open(&f->out, path, err))) {
+		free(f);
+		return st;
+	}
 	snprintf(f->path, sizeof f->path, "%s", path);
-	ps_tmp_name(f->tmp, sizeof f->tmp, path);
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 	fcpl = H5Pcreate(H5P_FILE_CREATE);
 	H5Pset_obj_track_times(fcpl, 0);
-	f->file = H5Fcreate(f->tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
+	fapl = H5Pcreate(H5P_FILE_ACCESS);
+	H5Pset_fapl_core(fapl, 1 << 20, 0);
+	f->file = H5Fcreate(f->out.tmp, H5F_ACC_TRUNC, fcpl, fapl);
 	H5Pclose(fcpl);
+	H5Pclose(fapl);
 	if (f->file < 0) {
+		ps_out_abort(&f->out);
 		free(f);
-		return ps_errf(err, PS_EIO, "%s: cannot create HDF5 file", path);
+		return ps_errf(err, PS_EIO, "%s: cannot create the HDF5 file", path);
 	}
 	*out = f;
 	return PS_OK;
@@ -47,12 +72,11 @@ enum ps_status ps_h5_attr_str_at(struct ps_h5_file *f, const char *obj,
 				 const char *name, const char *value,
 				 struct ps_err *err)
 {
-	hid_t t = H5Tcopy(H5T_C_S1), s = H5Screate(H5S_SCALAR), a, o = open_obj(f, obj);
+	hid_t t = str_type(H5T_VARIABLE), s = H5Screate(H5S_SCALAR), a, o = open_obj(f, obj);
 	herr_t rc = -1;
-	H5Tset_size(t, strlen(value) + 1);
 	a = o < 0 ? -1 : H5Acreate2(o, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
 	if (a >= 0) {
-		rc = H5Awrite(a, t, value);
+		rc = H5Awrite(a, t, &value);
 		H5Aclose(a);
 	}
 	H5Sclose(s);
@@ -152,14 +176,14 @@ enum ps_status ps_h5_stamp(struct ps_h5_file *f, struct ps_err *err)
 {
 	if (ps_h5_attr_u64(f, "schema_version", PS_H5_SCHEMA_VERSION, err) ||
 	    ps_h5_attr_str(f, "pesim_version", PESIM_VERSION, err) ||
-	    ps_h5_attr_str(f, "git_sha", PESIM_GIT_SHA, err))
+	    ps_h5_attr_str(f, "git_sha", PESIM_GIT_SHA, err))	/* git describe */
 		return PS_EIO;
 	return PS_OK;
 }
 
 /* A table's compound row type and its "units" attribute text; strs gets
  * the string types to close after use. */
-static hid_t row_type(const struct ps_h5_col *cols, size_t ncols, size_t row_size,
+static hid_t row_type(const struct ps_col *cols, size_t ncols, size_t row_size,
 		      hid_t strs[64], size_t *ns, char *units, size_t usize)
 {
 	hid_t ct = H5Tcreate(H5T_COMPOUND, row_size);
@@ -169,12 +193,10 @@ static hid_t row_type(const struct ps_h5_col *cols, size_t ncols, size_t row_siz
 	for (size_t i = 0; i < ncols && *ns < 64; i++) {
 		hid_t t;
 		switch (cols[i].type) {
-		case PS_H5_STR:
-			t = strs[(*ns)++] = H5Tcopy(H5T_C_S1);
-			H5Tset_size(t, cols[i].size);
-			H5Tset_strpad(t, H5T_STR_NULLTERM);
+		case PS_COL_STR:
+			t = strs[(*ns)++] = str_type(cols[i].size);
 			break;
-		case PS_H5_U64:
+		case PS_COL_U64:
 			t = H5T_NATIVE_UINT64;
 			break;
 		default:
@@ -191,12 +213,11 @@ static hid_t row_type(const struct ps_h5_col *cols, size_t ncols, size_t row_siz
 
 static herr_t units_attr(hid_t ds, const char *units)
 {
-	hid_t st = H5Tcopy(H5T_C_S1), as, at;
+	hid_t st = str_type(H5T_VARIABLE), as, at;
 	herr_t rc;
-	H5Tset_size(st, strlen(units) + 1);
 	as = H5Screate(H5S_SCALAR);
 	at = H5Acreate2(ds, "units", st, as, H5P_DEFAULT, H5P_DEFAULT);
-	rc = at >= 0 ? H5Awrite(at, st, units) : -1;
+	rc = at >= 0 ? H5Awrite(at, st, &units) : -1;
 	if (at >= 0)
 		H5Aclose(at);
 	H5Sclose(as);
@@ -204,8 +225,13 @@ static herr_t units_attr(hid_t ds, const char *units)
 	return rc;
 }
 
+int64_t ps_h5_id(struct ps_h5_file *f)
+{
+	return (int64_t)f->file;
+}
+
 enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
-			    const struct ps_h5_col *cols, size_t ncols,
+			    const struct ps_col *cols, size_t ncols,
 			    const void *rows, size_t nrows, size_t row_size,
 			    struct ps_err *err)
 {
@@ -248,7 +274,7 @@ struct ps_h5_stream {
 };
 
 enum ps_status ps_h5_table_begin(struct ps_h5_file *f, const char *name,
-				 const struct ps_h5_col *cols, size_t ncols,
+				 const struct ps_col *cols, size_t ncols,
 				 size_t row_size, struct ps_h5_stream **out,
 				 struct ps_err *err)
 {
@@ -320,12 +346,20 @@ enum ps_status ps_h5_table_end(struct ps_h5_stream *t, struct ps_err *err)
 enum ps_status ps_h5_commit(struct ps_h5_file *f, struct ps_err *err)
 {
 	enum ps_status st = PS_OK;
-	if (H5Fclose(f->file) < 0) {
-		remove(f->tmp);
-		st = ps_errf(err, PS_EIO, "%s: cannot close HDF5 file", f->path);
-	} else {
-		st = ps_rename(f->tmp, f->path, err);
-	}
+	ssize_t n = H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0 ? -1 :
+		    H5Fget_file_image(f->file, NULL, 0);
+	void *img = n > 0 ? malloc((size_t)n) : NULL;
+	if (!img || H5Fget_file_image(f->file, img, (size_t)n) != n)
+		st = ps_errf(err, n > 0 && !img ? PS_ENOMEM : PS_EIO,
+			     "%s: cannot build the HDF5 file image", f->path);
+	H5Fclose(f->file);
+	if (!st && fwrite(img, 1, (size_t)n, f->out.fp) != (size_t)n)
+		st = ps_errf(err, PS_EIO, "%s: cannot write: %s", f->path, strerror(errno));
+	free(img);
+	if (st)
+		ps_out_abort(&f->out);
+	else
+		st = ps_out_commit(&f->out, err);
 	free(f);
 	return st;
 }
@@ -335,7 +369,7 @@ void ps_h5_abort(struct ps_h5_file *f)
 	if (!f)
 		return;
 	H5Fclose(f->file);
-	remove(f->tmp);
+	ps_out_abort(&f->out);
 	free(f);
 }
 
@@ -348,12 +382,17 @@ enum ps_status ps_h5_open_read(struct ps_h5_file **out, const char *path,
 	struct ps_h5_file *f = calloc(1, sizeof *f);
 	if (!f)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
+	enum ps_status st = ps_in_check(path, err);
+	if (st) {
+		free(f);
+		return st;
+	}
 	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 	snprintf(f->path, sizeof f->path, "%s", path);
 	f->file = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
 	if (f->file < 0) {
 		free(f);
-		return ps_errf(err, PS_EINPUT, "%s: cannot open as HDF5", path);
+		return ps_errf(err, PS_EINPUT, "%s: not an HDF5 file (or a damaged one)", path);
 	}
 	*out = f;
 	return PS_OK;
@@ -429,7 +468,21 @@ enum ps_status ps_h5_attr_read_str(struct ps_h5_file *f, const char *obj,
 	hid_t t = a >= 0 ? H5Aget_type(a) : -1, mt;
 	size_t sz = t >= 0 ? H5Tget_size(t) : 0;
 	herr_t rc = -1;
-	char *tmp = sz ? calloc(1, sz + 1) : NULL;
+	char *tmp = NULL;
+	if (t >= 0 && H5Tis_variable_str(t) > 0) {	/* pesim's attributes */
+		char *v = NULL;
+		mt = str_type(H5T_VARIABLE);
+		rc = H5Aread(a, mt, &v);
+		H5Tclose(mt);
+		if (rc >= 0)
+			snprintf(buf, n, "%s", v ? v : "");
+		H5free_memory(v);
+		H5Tclose(t);
+		H5Aclose(a);
+		return rc < 0 ? ps_errf(err, PS_EINPUT, "%s: %s: cannot read attribute %s",
+					f->path, obj, name) : PS_OK;
+	}
+	tmp = sz ? calloc(1, sz + 1) : NULL;
 	if (a >= 0 && tmp) {
 		mt = H5Tcopy(H5T_C_S1);
 		H5Tset_size(mt, sz);

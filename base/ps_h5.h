@@ -1,6 +1,8 @@
 /* ps_h5.h - HDF5 files of tables and arrays: compound datasets readable by
  * h5py / pandas in one call, each column's unit in a "units" attribute
- * ("col=unit;col=unit"). The file is built under a temporary name and renamed
+ * ("col=unit;col=unit"). Strings are UTF-8: attributes variable-length (h5py
+ * reads them as str), table columns fixed-length. The file is written
+ * through the output module (ps_file.h) under a temporary name and renamed
  * into place by ps_h5_commit; object times are not tracked, so the same
  * inputs give byte-identical files. */
 #ifndef PS_H5_H
@@ -14,15 +16,7 @@
 
 #include "ps_status.h"
 
-enum ps_h5_type { PS_H5_STR, PS_H5_U64, PS_H5_F64 };
-
-struct ps_h5_col {
-	const char *name;
-	int type;		/* enum ps_h5_type */
-	size_t offset;		/* in the row struct */
-	size_t size;		/* PS_H5_STR: char array size */
-	const char *units;	/* "" when dimensionless */
-};
+#include "ps_table.h"
 
 struct ps_h5_file;
 
@@ -50,21 +44,22 @@ enum ps_status ps_h5_array(struct ps_h5_file *f, const char *path, int type,
 			   uint64_t rows, uint64_t cols, const void *data,
 			   struct ps_err *err);
 
+/* A 1-D compound dataset, one field per column (ps_table.h), with the
+ * "units" attribute "col=unit;col=unit". */
 enum ps_status ps_h5_table(struct ps_h5_file *f, const char *name,
-			    const struct ps_h5_col *cols, size_t ncols,
+			    const struct ps_col *cols, size_t ncols,
 			    const void *rows, size_t nrows, size_t row_size,
 			    struct ps_err *err);
-/* A table written as its rows come: begin, append (any number of rows,
- * any number of times), end. The rows land in one dataset as ps_h5_table
- * would write them at once. */
+/* The same table streamed: begin (an empty extensible dataset), append
+ * rows as they come, end (closes the dataset; NULL: nothing; err may be
+ * NULL). */
 struct ps_h5_stream;
 enum ps_status ps_h5_table_begin(struct ps_h5_file *f, const char *name,
-				 const struct ps_h5_col *cols, size_t ncols,
+				 const struct ps_col *cols, size_t ncols,
 				 size_t row_size, struct ps_h5_stream **t,
 				 struct ps_err *err);
 enum ps_status ps_h5_table_append(struct ps_h5_stream *t, const void *rows,
 				  size_t n, struct ps_err *err);
-/* Closes the dataset (NULL: nothing); err may be NULL. */
 enum ps_status ps_h5_table_end(struct ps_h5_stream *t, struct ps_err *err);
 
 /* Reading: arrays come back malloc'd (NULL and *n = 0 if absent). */
@@ -84,6 +79,10 @@ enum ps_status ps_h5_attr_read_str(struct ps_h5_file *f, const char *obj,
 
 enum ps_status ps_h5_commit(struct ps_h5_file *f, struct ps_err *err);
 void ps_h5_abort(struct ps_h5_file *f);
+
+/* The HDF5 file id of f, for writers of their own layout (the sweep's
+ * /points and /metrics); commit or abort f as any other. */
+int64_t ps_h5_id(struct ps_h5_file *f);
 
 /* Root attributes every pesim file carries: schema_version, pesim_version,
  * git_sha. */

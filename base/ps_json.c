@@ -1,5 +1,6 @@
 /* ps_json.c - minimal streaming JSON writer. */
 #include "ps_json.h"
+#include "ps_version.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -89,4 +90,10 @@ void ps_json_bool(struct ps_json *j, const char *key, bool v)
 {
 	sep(j, key);
 	fputs(v ? "true" : "false", j->fp);
+}
+
+void ps_json_provenance(struct ps_json *j)
+{
+	ps_json_str(j, "pesim_version", PESIM_VERSION);
+	ps_json_str(j, "git_sha", PESIM_GIT_SHA);
 }

@@ -24,5 +24,8 @@ void ps_json_str(struct ps_json *j, const char *key, const char *v);
 void ps_json_num(struct ps_json *j, const char *key, double v);
 void ps_json_u64(struct ps_json *j, const char *key, uint64_t v);
 void ps_json_bool(struct ps_json *j, const char *key, bool v);
+/* "pesim_version" and "git_sha" (git describe): first in every object
+ * pesim prints, as in every HDF5 file's root attributes. */
+void ps_json_provenance(struct ps_json *j);
 
 #endif

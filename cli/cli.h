@@ -1,7 +1,11 @@
-/* cli.h - pesim's commands. Each returns an exit code: 0 ok, 1 a check
- * failed, 2 bad input or usage. */
+/* cli.h - pesim's commands and the option parsing they share. Each command
+ * returns an exit code: 0 ok, 1 a check failed, 2 bad input or usage. */
 #ifndef CLI_H
 #define CLI_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 int cmd_models(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -15,15 +19,45 @@ int cmd_sweep(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_pareto(int argc, char **argv);
 
-#include <stdint.h>
+/* Option parsing shared by every command (cli_opt.c). cli_getopt is
+ * getopt_long with pesim's rules: an unknown option, a missing or empty
+ * value, and an option with a value given twice are errors printed as
+ * "pesim CMD: ..." (the call returns CLI_ERR, exit 2); --progress and
+ * --quiet, accepted by every command, set the progress display
+ * (ps_progress.h) and `quiet` and are not returned. */
+#define CLI_ERR (-2)
+struct cli_opts {
+	const char *cmd;		/* "run" */
+	const struct option *opts;	/* the command's, NULL-terminated */
+	const char *shortopts;		/* the command's, e.g. "ho:" */
+	bool quiet;			/* --quiet was given */
+	const char *name;		/* the option just returned, "--seed" */
+	unsigned char seen[256];
+	struct option all[64];
+	char sopts[64];
+};
+void cli_opts_init(struct cli_opts *p, const char *cmd,
+		   const struct option *opts, const char *shortopts);
+int cli_getopt(struct cli_opts *p, int argc, char **argv);
+
+/* The lines every command's --help ends with. */
+#define CLI_HELP_COMMON \
+	"  --progress           progress (rate, ETA) on stderr even when it is\n" \
+	"                       not a terminal; --quiet: never\n"
+
+/* The value of the option just returned as an integer in min..max; on
+ * error prints "pesim CMD: --opt: ..." and returns CLI_ERR. */
+int cli_u64(const struct cli_opts *p, const char *s, uint64_t min, uint64_t max,
+	    uint64_t *v);
+
+/* "MxKxN" -> dims, each 1..2^32-1 (the trace's 32-bit fields); on error
+ * prints which dim is wrong and returns CLI_ERR. */
+int cli_gemm(const char *cmd, const char *s, uint64_t *M, uint64_t *K, uint64_t *N);
 
 /* --set path=value (README "Overrides"): add one to ss; -1 after printing
  * the usage error. */
 struct cfg_sets;
 int cli_set_add(const char *cmd, struct cfg_sets *ss, const char *arg);
-
-/* "MxKxN" -> dims (each 1..2^32-1); -1 if malformed. */
-int cli_parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N);
 
 /* Print "pesim <cmd>: message" to stderr and return the exit code of st. */
 struct ps_err;

@@ -1,7 +1,6 @@
 /* cmd_area.c - `pesim area`: relative area of the RTL designs (Yosys
  * generic synthesis, rtl/rtl_area.h) and a µm² estimate calibrated on the
  * FP16 MAC, printed beside the papers' figures (rtl/area-reference.yaml). */
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +30,9 @@ static void help(FILE *fp)
 		"                 (with the reference)\n"
 		"  --json         one JSON object\n"
 		"  --ref FILE     published figures (default <rtl>/area-reference.yaml)\n"
-		"  --jobs N       Yosys runs at a time (default: online CPUs)\n\n"
+		"  --jobs N       Yosys runs at a time (default: online CPUs)\n"
+		"  --progress     progress (designs done, ETA) on stderr even when it\n"
+		"                 is not a terminal; --quiet: never\n\n"
 		"designs:\n", RTL_REFERENCE_DESIGN);
 	for (const struct rtl_design *d = rtl_design_next(NULL); d; d = rtl_design_next(d))
 		fprintf(fp, "  %-22s %s%s\n", d->name, d->what,
@@ -54,6 +55,7 @@ static void print_json(const struct row *rows, size_t n, const struct row *ref,
 
 	ps_json_init(&j, stdout);
 	ps_json_obj_begin(&j, NULL);
+	ps_json_provenance(&j);
 	ps_json_str(&j, "tool", "yosys generic synthesis, stat -tech cmos");
 	ps_json_obj_begin(&j, "reference");
 	ps_json_str(&j, "design", ref->d->name);
@@ -185,9 +187,11 @@ int cmd_area(int argc, char **argv)
 	int json = 0, c;
 	enum ps_status st;
 	double k, secs;
+	struct cli_opts p;
+	uint64_t nj;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_opts_init(&p, "area", opts, "h");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'p')
 			pe = optarg;
 		else if (c == 'j')
@@ -195,15 +199,14 @@ int cmd_area(int argc, char **argv)
 		else if (c == 'r')
 			ref_path = optarg;
 		else if (c == 'J') {
-			char *end;
-			jobs = strtol(optarg, &end, 10);
-			if (*end || jobs < 1 || jobs > 256)
-				return cli_usage_error("area", "--jobs: '%s' is not 1..256", optarg);
+			if (cli_u64(&p, optarg, 1, 256, &nj))
+				return 2;
+			jobs = (long)nj;
 		} else if (c == 'h') {
 			help(stdout);
 			return 0;
 		} else
-			return cli_usage_error("area", "bad option");
+			return 2;
 	}
 	if (optind < argc)
 		return cli_usage_error("area", "unexpected argument '%s'", argv[optind]);

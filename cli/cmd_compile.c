@@ -1,5 +1,5 @@
 /* cmd_compile.c - `pesim compile`: a model scenario or one GEMM -> trace. */
-#include <getopt.h>
+#include <limits.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,7 @@
 #include "cc_compile.h"
 #include "cfg_yaml.h"
 #include "cli.h"
+#include "ps_file.h"
 #include "sim.h"
 
 static void help(FILE *fp)
@@ -26,25 +27,8 @@ static void help(FILE *fp)
 		"  --seed N        tensor generator seed for --bit-true (default 1)\n"
 		"  --set PATH=VAL  override an arch field, or model.KEY (as pesim run)\n"
 		"  --map-objective O  cycles | traffic | energy: what the mapper\n"
-		"                  minimizes first (default: the arch's mapper.objective)\n");
-}
-
-int cli_parse_gemm(const char *s, uint64_t *M, uint64_t *K, uint64_t *N)
-{
-	char *e;
-	uint64_t v[3];
-	for (int i = 0; i < 3; i++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v[i] = strtoull(s, &e, 10);
-		if (!v[i] || v[i] > (1ull << 32) - 1 || (i < 2 ? *e != 'x' : *e != 0))
-			return -1;
-		s = e + 1;
-	}
-	*M = v[0];
-	*K = v[1];
-	*N = v[2];
-	return 0;
+		"                  minimizes first (default: the arch's mapper.objective)\n"
+		CLI_HELP_COMMON);
 }
 
 int cmd_compile(int argc, char **argv)
@@ -70,8 +54,10 @@ int cmd_compile(int argc, char **argv)
 	struct wl_scenario s;
 	struct wl_plan plan;
 	struct ps_err err;
+	struct cli_opts p;
 	struct stat sb;
 	enum ps_status st;
+	char real[PATH_MAX], side[PATH_MAX + 4];
 	uint64_t M = 0, K = 0, N = 0;
 	int c, phase = WL_PREFILL, objective = -1;
 	static struct cfg_sets sets, arch_sets, model_sets;
@@ -81,8 +67,8 @@ int cmd_compile(int argc, char **argv)
 	sets.n = 0;
 	memset(&rq, 0, sizeof rq);
 	rq.seed = 1;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	cli_opts_init(&p, "compile", opts, "ho:");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'E':
 			if (cli_set_add("compile", &sets, optarg))
@@ -94,13 +80,10 @@ int cmd_compile(int argc, char **argv)
 		case 'g': gemm = optarg; break;
 		case 'd': phase = WL_DECODE; break;
 		case 'b': rq.bit_true = true; break;
-		case 'S': {
-			char *e;
-			rq.seed = strtoull(optarg, &e, 10);
-			if (*e || !*optarg)
-				return cli_usage_error("compile", "--seed wants an integer, got '%s'", optarg);
+		case 'S':
+			if (cli_u64(&p, optarg, 0, UINT64_MAX, &rq.seed))
+				return 2;
 			break;
-		}
 		case 'o': rq.out_path = optarg; break;
 		case 'O':
 			objective = cfg_enum_find(cfg_map_objective_names, optarg);
@@ -108,15 +91,20 @@ int cmd_compile(int argc, char **argv)
 				return cli_usage_error("compile", "unknown --map-objective '%s' (cycles | traffic | energy)", optarg);
 			break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("compile", "bad option");
+		default: return 2;
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("compile", "unexpected argument '%s'", argv[optind]);
 	if (!arch_path || !rq.out_path || (!gemm == !model) || (model && !scen))
 		return cli_usage_error("compile", "--arch, -o and either --model with --scenario or --gemm are required");
-	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
-		return cli_usage_error("compile", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
+	if (gemm && cli_gemm("compile", gemm, &M, &K, &N))
+		return 2;
+	/* refuse bad targets before the work */
+	snprintf(side, sizeof side, "%s.h5", rq.out_path);
+	if ((st = ps_out_target(rq.out_path, real, sizeof real, &err)) ||
+	    (rq.bit_true && (st = ps_out_target(side, real, sizeof real, &err))))
+		return cli_fail("compile", st, &err);
 	sim_sets_split(&sets, &arch_sets, &model_sets, NULL);
 	if ((st = pe_arch_load_set(arch_path, &arch_sets, &arch, &err)) ||
 	    (st = sim_load_energy(&arch, &en, &err)))

@@ -1,6 +1,5 @@
 /* cmd_dis.c - `pesim dis`: one instruction per line; --isa prints the
  * opcode table (the README's "Trace format" section). */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -15,7 +14,8 @@ static void help(FILE *fp)
 		    "Prints one instruction per line (mnemonic, op index, xrepeat, fields,\n"
 		    "[token flags]). The file is checked first: magic, version, size, CRC\n"
 		    "and every record (errors: 'file: offset N: problem', exit 2).\n"
-		    "--summary prints totals (MACs, bytes) with loops and repeats expanded.\n");
+		    "--summary prints totals (MACs, bytes) with loops and repeats expanded.\n"
+		    CLI_HELP_COMMON);
 }
 
 int cmd_dis(int argc, char **argv)
@@ -32,15 +32,16 @@ int cmd_dis(int argc, char **argv)
 	struct ps_err err;
 	enum ps_status st;
 	int c, isa = 0, header = 0, summary = 0, got;
+	struct cli_opts p;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_opts_init(&p, "dis", opts, "h");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'i': isa = 1; break;
 		case 'H': header = 1; break;
 		case 's': summary = 1; break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("dis", "bad option");
+		default: return 2;
 		}
 	}
 	if (isa) {

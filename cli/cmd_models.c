@@ -1,6 +1,5 @@
 /* cmd_models.c - `pesim models`: the zoo with parameter counts computed from
  * the dims. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,7 +11,7 @@ static void help(FILE *fp)
 {
 	fprintf(fp, "usage: pesim models [--json]\n\n"
 		    "Lists the model zoo (%s): dims and parameter count computed\n"
-		    "from them. --json prints one JSON object.\n", wl_zoo_dir());
+		    "from them. --json prints one JSON object.\n" CLI_HELP_COMMON, wl_zoo_dir());
 }
 
 int cmd_models(int argc, char **argv)
@@ -27,16 +26,17 @@ int cmd_models(int argc, char **argv)
 	size_t n = 0;
 	int json = 0, c;
 	enum ps_status st;
+	struct cli_opts p;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_opts_init(&p, "models", opts, "h");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'j')
 			json = 1;
 		else if (c == 'h') {
 			help(stdout);
 			return 0;
 		} else
-			return cli_usage_error("models", "bad option");
+			return 2;
 	}
 	if (optind < argc)
 		return cli_usage_error("models", "unexpected argument '%s'", argv[optind]);
@@ -47,6 +47,7 @@ int cmd_models(int argc, char **argv)
 		struct ps_json j;
 		ps_json_init(&j, stdout);
 		ps_json_obj_begin(&j, NULL);
+		ps_json_provenance(&j);
 		ps_json_arr_begin(&j, "models");
 		for (size_t i = 0; i < n; i++) {
 			const struct wl_model *m = &ms[i];

@@ -1,6 +1,6 @@
 /* cmd_quant.c - `pesim quant`: quantize weights with every format and
  * report the error (stored bits per weight, MSE, SQNR). */
-#include <getopt.h>
+#include <limits.h>	/* first: it defines __GLIBC__ */
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
@@ -13,6 +13,7 @@
 #include "cc_quant.h"
 #include "cli.h"
 #include "ps_json.h"
+#include "ps_progress.h"
 #include "wl_model.h"
 #include "wl_tensor.h"
 
@@ -41,7 +42,8 @@ static void help(FILE *fp)
 		"                    int4-g128,int4a-g128,bitmod4,flint4,ant4,olive4,\n"
 		"                    nm2of16-int4,lut-int2,mixpe-int4-g128\n"
 		"                    (grammar in compiler/cc_quant.h)\n"
-		"  --list            the numeric formats (pe_models/formats/fmt.def)\n");
+		"  --list            the numeric formats (pe_models/formats/fmt.def)\n"
+		CLI_HELP_COMMON);
 }
 
 static void list_formats(void)
@@ -147,15 +149,6 @@ static int parse_formats(const char *list, struct fmt_qspec *specs, int *ns,
 	return *ns ? 0 : -1;
 }
 
-static int parse_u64(const char *s, uint64_t *v)
-{
-	char *e;
-	if (*s < '0' || *s > '9')
-		return -1;
-	*v = strtoull(s, &e, 10);
-	return *e ? -1 : 0;
-}
-
 static void print_results(bool json, const char *src, const struct mat *mats,
 			  int nm, const struct fmt_qspec *specs, int ns,
 			  const struct agg *ag, uint64_t total)
@@ -164,6 +157,7 @@ static void print_results(bool json, const char *src, const struct mat *mats,
 		struct ps_json j;
 		ps_json_init(&j, stdout);
 		ps_json_obj_begin(&j, NULL);
+		ps_json_provenance(&j);
 		ps_json_str(&j, "source", src);
 		ps_json_u64(&j, "weights", total);
 		ps_json_arr_begin(&j, "matrices");
@@ -198,9 +192,9 @@ static void print_results(bool json, const char *src, const struct mat *mats,
 		       (unsigned long long)mats[i].k);
 	printf("\n\n%-20s %8s %11s %8s  %s\n", "format", "bits/w", "MSE", "SQNR dB", "note");
 	for (int f = 0; f < ns; f++)
-		printf("%-20s %8.4f %11.4e %8.3f  %s\n", specs[f].name,
+		printf("%-20s %8.4f %11.4e %8.3f%s%s\n", specs[f].name,
 		       ag[f].bits_x_n / (double)total, ag[f].st.mse, ag[f].st.sqnr_db,
-		       ag[f].note.text);
+		       ag[f].note.text[0] ? "  " : "", ag[f].note.text);
 }
 
 int cmd_quant(int argc, char **argv)
@@ -232,10 +226,13 @@ int cmd_quant(int argc, char **argv)
 	enum ps_status st = PS_OK;
 	int c, ns = 0, nm = 0, rc = 0;
 	bool json = false;
+	struct cli_opts p;
+	struct ps_progress *bar;
+	uint64_t work = 0;
 
 	memset(&ft, 0, sizeof ft);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_opts_init(&p, "quant", opts, "h");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;
 		case 'l': lin = optarg; break;
@@ -247,19 +244,19 @@ int cmd_quant(int argc, char **argv)
 		case 'T': list_formats(); return 0;
 		case 'h': help(stdout); return 0;
 		case 'L':
-			if (parse_u64(optarg, &layer))
-				return cli_usage_error("quant", "--layer: bad number '%s'", optarg);
+			if (cli_u64(&p, optarg, 0, UINT32_MAX - 1, &layer))
+				return 2;
 			break;
 		case 'S':
-			if (parse_u64(optarg, &seed))
-				return cli_usage_error("quant", "--seed: bad number '%s'", optarg);
+			if (cli_u64(&p, optarg, 0, UINT64_MAX, &seed))
+				return 2;
 			break;
 		case 'b':
-			if (parse_u64(optarg, &bits) || bits < 1 || bits > 8)
-				return cli_usage_error("quant", "--bits: expected 1..8, got '%s'", optarg);
+			if (cli_u64(&p, optarg, 1, 8, &bits))
+				return 2;
 			break;
 		default:
-			return cli_usage_error("quant", "bad option");
+			return 2;
 		}
 	}
 	if (optind < argc)
@@ -317,6 +314,9 @@ int cmd_quant(int argc, char **argv)
 		ps_errf(&err, PS_ENOMEM, "out of memory");
 		return cli_fail("quant", PS_ENOMEM, &err);
 	}
+	for (int i = 0; i < nm; i++)
+		work += mats[i].n * mats[i].k * (uint64_t)ns;
+	bar = ps_progress_begin("quant", "weights", work);
 	for (int i = 0; i < nm && !st; i++) {
 		float *w = ft.data;
 		if (model) {
@@ -333,17 +333,18 @@ int cmd_quant(int argc, char **argv)
 			if (!st)
 				aggregate(&ag[f], &t, mats[i].name);
 			cc_qtensor_free(&t);
+			ps_progress_add(bar, mats[i].n * mats[i].k);
 		}
 		total += mats[i].n * mats[i].k;
 		if (model)
 			free(w);
 	}
+	ps_progress_end(bar);
 	if (st) {
 		rc = cli_fail("quant", st, &err);
 	} else if (!total) {
 		rc = cli_usage_error("quant", "the tensor is empty");
 	} else {
-		for (int f = 0; f < ns; f++)
 		print_results(json, src, mats, nm, specs, ns, ag, total);
 	}
 	free(ag);

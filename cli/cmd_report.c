@@ -1,10 +1,9 @@
 /* cmd_report.c - `pesim report NAME`: regenerate a published table. */
-#include <getopt.h>
 #include <stdio.h>
-#include <unistd.h>
 
 #include "cfg_yaml.h"
 #include "cli.h"
+#include "ps_progress.h"
 #include "rpt.h"
 #include "sim.h"
 
@@ -16,7 +15,9 @@ static void help(FILE *fp)
 		    "(Markdown) with the paper's numbers beside ours. With --out, also\n"
 		    "writes NAME.md, NAME.csv, NAME.h5 and NAME.png into DIR.\n\n"
 		    "  --compat-attn A   published (default) | kv-read\n"
-		    "  --quiet           print nothing on stdout\n"
+		    "  --quiet           print nothing on stdout and no progress\n"
+		    "  --progress        progress (rate, ETA) on stderr even when it is not\n"
+		    "                    a terminal\n"
 		    "  --set PATH=VALUE  override a field of every arch the report loads\n"
 		    "                    (model.KEY: of every model); the paper columns stay\n\nreports:\n");
 	for (const struct rpt_recipe *r = rpt_recipes; r->name; r++)
@@ -28,13 +29,13 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "compat-attn", required_argument, NULL, 'A' },
-		{ "quiet", no_argument, NULL, 'q' },
 		{ "set", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rpt_options o = { .out = stdout, .compat_attn = SIM_ATTN_PUBLISHED };
 	const struct rpt_recipe *r;
+	struct cli_opts p;
 	struct ps_err err;
 	enum ps_status st;
 	int c;
@@ -42,12 +43,14 @@ int cmd_report(int argc, char **argv)
 
 	sets.n = 0;
 	rpt_default_dirs(&o);
-	o.progress = isatty(2);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:q", opts, NULL)) != -1) {
+	cli_opts_init(&p, "report", opts, "ho:q");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': o.out_dir = optarg; break;
-		case 'q': o.out = NULL; break;
+		case 'q':
+			p.quiet = true;
+			ps_progress_mode(PS_PROGRESS_OFF);
+			break;
 		case 'E':
 			if (cli_set_add("report", &sets, optarg))
 				return 2;
@@ -59,9 +62,11 @@ int cmd_report(int argc, char **argv)
 				return cli_usage_error("report", "unknown --compat-attn '%s'", optarg);
 			break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("report", "bad option");
+		default: return 2;
 		}
 	}
+	if (p.quiet)
+		o.out = NULL;
 	if (optind != argc - 1)
 		return cli_usage_error("report", "expected one report name");
 	r = rpt_find(argv[optind]);
@@ -70,7 +75,7 @@ int cmd_report(int argc, char **argv)
 	st = r->run(&o, &err);
 	if (st)
 		return cli_fail("report", st, &err);
-	if (o.out_dir)
+	if (o.out_dir && !p.quiet)
 		fprintf(stderr, "pesim report: wrote %s/%s.{md,csv,h5,png}\n",
 			o.out_dir, r->name);
 	return 0;

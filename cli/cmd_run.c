@@ -1,5 +1,6 @@
 /* cmd_run.c - `pesim run`: one model scenario on one architecture. */
-#include <getopt.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 #include "pe.h"
 #include "cfg_yaml.h"
 #include "cli.h"
+#include "ps_file.h"
+#include "ps_progress.h"
 #include "sim.h"
 #include "ps_json.h"
 #include "sim_out.h"
@@ -18,6 +21,7 @@ struct stream {
 	struct ps_json j;
 	struct sim_result hdr;
 	struct sim_h5 *h5;
+	uint64_t rows;
 };
 
 static enum ps_status stream_row(void *ctx, const struct sim_op_stats *row,
@@ -25,8 +29,25 @@ static enum ps_status stream_row(void *ctx, const struct sim_op_stats *row,
 {
 	struct stream *o = ctx;
 	if (o->json)
-		sim_json_op(&o->j, &o->hdr, row);
+		sim_json_op(&o->j, &o->hdr, o->rows, row);
+	o->rows++;
 	return o->h5 ? sim_h5_op(o->h5, row, err) : PS_OK;
+}
+
+/* Bit-true weights are FP16 data: a value FP16 cannot hold (or NaN) would
+ * turn the reference into inf and the error figures into nonsense. */
+static enum ps_status weights_in_fp16_range(const char *path, const struct wl_tensor *t,
+					    struct ps_err *err)
+{
+	const float *w = t->data;
+	uint64_t n = wl_tensor_numel(t);
+	for (uint64_t i = 0; i < n; i++)
+		if (!(fabsf(w[i]) <= 65504.0f))
+			return ps_errf(err, PS_EINPUT,
+				       "%s: weight [%llu, %llu] = %g is outside FP16's range (|w| <= 65504)",
+				       path, (unsigned long long)(i / t->shape[1]),
+				       (unsigned long long)(i % t->shape[1]), (double)w[i]);
+	return PS_OK;
 }
 
 static void help(FILE *fp)
@@ -65,7 +86,8 @@ static void help(FILE *fp)
 		"  --h5 FILE            write the result as HDF5 (README: HDF5 layout)\n"
 		"  --set PATH=VALUE     override an arch field (array.prefill.rows=64,\n"
 		"                       buffers.input.size_kib=1024) or, as model.KEY, a\n"
-		"                       key of the model's YAML; checked like the file\n");
+		"                       key of the model's YAML; checked like the file\n"
+		CLI_HELP_COMMON);
 }
 
 int cmd_run(int argc, char **argv)
@@ -96,8 +118,8 @@ int cmd_run(int argc, char **argv)
 	const char *arch_path = NULL, *model = NULL, *scen = NULL, *h5 = NULL;
 	const char *gemm = NULL, *trace = NULL, *weights = NULL, *tensor = NULL;
 	int mode = SIM_MODE_CYCLE, attn = SIM_ATTN_PUBLISHED, c, compat_as = 0;
-	uint64_t M = 0, K = 0, N = 0, seed = 1, tokens = 16;
-	unsigned long layer = 0;
+	uint64_t M = 0, K = 0, N = 0, seed = 1, tokens = 16, layer = 0;
+	struct cli_opts p;
 	int decode = 0, have_t = 0;
 	int json = 0, ops = 0, code = 0, objective = -1;
 	struct wl_tensor t;
@@ -111,8 +133,8 @@ int cmd_run(int argc, char **argv)
 	static struct cfg_sets sets, arch_sets, model_sets;
 
 	sets.n = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_opts_init(&p, "run", opts, "h");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'E':
 			if (cli_set_add("run", &sets, optarg))
@@ -139,21 +161,17 @@ int cmd_run(int argc, char **argv)
 		case 'W': weights = optarg; break;
 		case 'T': tensor = optarg; break;
 		case 'S':
-		case 'K':
-		case 'L': {
-			char *e;
-			unsigned long long v = strtoull(optarg, &e, 10);
-			if (*e || !*optarg)
-				return cli_usage_error("run", "--%s wants an integer, got '%s'",
-						       c == 'S' ? "seed" : "layer", optarg);
-			if (c == 'S')
-				seed = v;
-			else if (c == 'K')
-				tokens = v;
-			else
-				layer = (unsigned long)v;
+			if (cli_u64(&p, optarg, 0, UINT64_MAX, &seed))
+				return 2;
 			break;
-		}
+		case 'K':
+			if (cli_u64(&p, optarg, 1, UINT32_MAX, &tokens))
+				return 2;
+			break;
+		case 'L':
+			if (cli_u64(&p, optarg, 0, UINT32_MAX - 1, &layer))
+				return 2;
+			break;
 		case 'j': json = 1; break;
 		case 'O':
 			objective = cfg_enum_find(cfg_map_objective_names, optarg);
@@ -162,7 +180,7 @@ int cmd_run(int argc, char **argv)
 			break;
 		case 'H': h5 = optarg; break;
 		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("run", "bad option");
+		default: return 2;
 		}
 	}
 	if (optind < argc)
@@ -175,10 +193,20 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error("run", "--trace runs in cycle or bit-true mode");
 	if (gemm && mode == SIM_MODE_COMPAT)
 		return cli_usage_error("run", "--gemm runs in cycle or bit-true mode");
-	if (h5 && mode == SIM_MODE_BITTRUE)
-		return cli_usage_error("run", "--h5 holds cycle and compat results; bit-true results print (--json)");
-	if (gemm && cli_parse_gemm(gemm, &M, &K, &N))
-		return cli_usage_error("run", "--gemm wants MxKxN with positive integers, got '%s'", gemm);
+	if (mode == SIM_MODE_BITTRUE && (h5 || ops || compat_as))
+		return cli_usage_error("run", "%s applies to cycle and compat mode, not bit-true",
+				       h5 ? "--h5" : ops ? "--ops" : "--compat-assumptions");
+	if (h5) {	/* refuse a bad target before the work, not after */
+		char real[PATH_MAX];
+		if ((st = ps_out_target(h5, real, sizeof real, &err)))
+			return cli_fail("run", st, &err);
+	}
+	if (weights && tensor && !(strlen(weights) > 12 &&
+				   !strcmp(weights + strlen(weights) - 12, ".safetensors")))
+		return cli_usage_error("run", "--tensor names a tensor of a .safetensors file; %s is read as .npy",
+				       weights);
+	if (gemm && cli_gemm("run", gemm, &M, &K, &N))
+		return 2;
 	sim_sets_split(&sets, &arch_sets, &model_sets, NULL);
 	if ((st = pe_arch_load_set(arch_path, &arch_sets, &arch, &err)))
 		return cli_fail("run", st, &err);
@@ -200,6 +228,10 @@ int cmd_run(int argc, char **argv)
 		if (t.ndim != 2) {
 			wl_tensor_free(&t);
 			return cli_usage_error("run", "%s: weights must be 2-D [N, K]", weights);
+		}
+		if ((st = weights_in_fp16_range(weights, &t, &err))) {
+			wl_tensor_free(&t);
+			return cli_fail("run", st, &err);
 		}
 		M = tokens;
 		K = t.shape[1];
@@ -227,7 +259,11 @@ int cmd_run(int argc, char **argv)
 			if (json)
 				sim_json_begin(&out.j, stdout, &out.hdr);
 		}
+		/* a replayed trace: the engine's tiles, total unknown */
+		struct ps_progress *bar = trace && mode == SIM_MODE_CYCLE ?
+			ps_progress_begin("simulate", "tiles", 0) : NULL;
 		st = sim_run(&rq, &r, &err);
+		ps_progress_end(bar);
 	}
 	if (have_t)
 		wl_tensor_free(&t);

@@ -1,12 +1,13 @@
 /* cmd_verify.c - `pesim verify`: a PE's golden C model and its Verilated
  * RTL in lockstep on random stimulus (rtl/rtl_verify.h). Only with the
  * meson feature -Drtl (PESIM_RTL); otherwise the command says so, exit 2. */
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "ps_file.h"
 #include "ps_status.h"
 
 #ifndef PESIM_RTL
@@ -65,7 +66,8 @@ static void help(FILE *fp)
 	fprintf(fp,
 		"usage: pesim verify --pe NAME [--config ARCH.yaml] [--mutant]\n"
 		"                    [--random N] [--seed S] [--trace T.pest [--op N]]\n"
-		"                    [--vcd FILE] [--fst FILE] [--window N] [--list]\n"
+		"                    [--vcd FILE] [--fst FILE] [--wave-dir DIR] [--window N]\n"
+		"                    [--list]\n"
 		"       pesim verify --level system --pe ARRAY [--rtl-pes LIST] [--mutant]\n"
 		"                    [--random N] [--seed S]\n\n"
 		"Drives a PE's golden C model (pe_bt) and its Verilated RTL with the\n"
@@ -91,6 +93,8 @@ static void help(FILE *fp)
 		"                 pesim-verify-<rtl>.vcd; '-' for none)\n"
 		"  --fst FILE     FST of the RTL re-run (default\n"
 		"                 pesim-verify-<rtl>.fst; '-' for none)\n"
+		"  --wave-dir DIR where the default-named waveforms go (created;\n"
+		"                 default the working directory)\n"
 		"  --window N     edges before the mismatch in the waveforms\n"
 		"                 (default 32; N/4+1 after it)\n"
 		"  --list         the PEs with RTL (with --level system: the\n"
@@ -105,7 +109,8 @@ static void help(FILE *fp)
 		"  --rtl-pes L    the PEs in RTL: comma-separated numbers (PE i as\n"
 		"                 the array below numbers them), 'all' or 'none'\n"
 		"                 (default all); with --mutant the highest is the\n"
-		"                 mutant build\n\n"
+		"                 mutant build\n"
+		CLI_HELP_COMMON "\n"
 		"PEs with RTL (name, family, what):\n");
 	rtl_verify_each(list_one, fp);
 	fprintf(fp, "\nFamilies without RTL to verify:\n");
@@ -114,18 +119,6 @@ static void help(FILE *fp)
 			fprintf(fp, "  %-20s %s\n", f->name, f->rtl->what);
 	fprintf(fp, "\n");
 	list_arrays(fp);
-}
-
-static int parse_u64(const char *opt, const char *s, uint64_t *v)
-{
-	char *end;
-
-	if (!*s || *s == '-')
-		return cli_usage_error("verify", "%s: '%s' is not a number", opt, s);
-	*v = strtoull(s, &end, 0);
-	if (*end)
-		return cli_usage_error("verify", "%s: '%s' is not a number", opt, s);
-	return 0;
 }
 
 /* The PE of --config's family and parameters. */
@@ -226,12 +219,15 @@ static int verify_system(const char *name, const char *pes, bool mutant,
 #endif
 }
 
+/* --vcd/--fst FILE as given ("-": none), else pesim-verify-<rtl>.<ext> in
+ * --wave-dir (default: the working directory). */
 static const char *waveform(const char *opt, const char *dflt_ext,
-			    const char *rtl, char *buf, size_t n)
+			    const char *rtl, const char *dir, char *buf, size_t n)
 {
 	if (opt)
 		return strcmp(opt, "-") ? opt : NULL;
-	snprintf(buf, n, "pesim-verify-%s.%s", rtl, dflt_ext);
+	snprintf(buf, n, "%s%spesim-verify-%s.%s", dir ? dir : "", dir ? "/" : "",
+		 rtl, dflt_ext);
 	return buf;
 }
 
@@ -251,6 +247,7 @@ int cmd_verify(int argc, char **argv)
 		{ "list", no_argument, NULL, 'l' },
 		{ "level", required_argument, NULL, 'L' },
 		{ "rtl-pes", required_argument, NULL, 'R' },
+		{ "wave-dir", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -259,14 +256,15 @@ int cmd_verify(int argc, char **argv)
 	struct sim_trace_gemm tg = { 0 };
 	struct ps_err err;
 	const char *name = NULL, *config = NULL, *trace = NULL;
-	const char *vcd = NULL, *fst = NULL, *pes = NULL;
+	const char *vcd = NULL, *fst = NULL, *pes = NULL, *wave_dir = NULL;
 	bool system = false, list = false;
-	char vcd_default[256], fst_default[256];
+	char vcd_default[PATH_MAX], fst_default[PATH_MAX], real[PATH_MAX];
 	uint64_t window = 32, op = 0;
+	struct cli_opts p;
 	int c, rc;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_opts_init(&p, "verify", opts, "h");
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'p')
 			name = optarg;
 		else if (c == 'c')
@@ -274,29 +272,25 @@ int cmd_verify(int argc, char **argv)
 		else if (c == 'm')
 			o.mutant = true;
 		else if (c == 'n') {
-			if ((rc = parse_u64("--random", optarg, &o.random)))
-				return rc;
+			if (cli_u64(&p, optarg, 0, UINT64_MAX - 1, &o.random))
+				return 2;
 		} else if (c == 's') {
-			if ((rc = parse_u64("--seed", optarg, &o.seed)))
-				return rc;
+			if (cli_u64(&p, optarg, 0, UINT64_MAX, &o.seed))
+				return 2;
 		} else if (c == 't')
 			trace = optarg;
 		else if (c == 'o') {
-			if ((rc = parse_u64("--op", optarg, &op)))
-				return rc;
-			if (op > UINT32_MAX)
-				return cli_usage_error("verify", "--op: '%s' is too "
-						       "large", optarg);
+			if (cli_u64(&p, optarg, 0, UINT32_MAX, &op))
+				return 2;
 		} else if (c == 'v')
 			vcd = optarg;
 		else if (c == 'f')
 			fst = optarg;
+		else if (c == 'D')
+			wave_dir = optarg;
 		else if (c == 'w') {
-			if ((rc = parse_u64("--window", optarg, &window)))
-				return rc;
-			if (window < 1 || window > 100000)
-				return cli_usage_error("verify", "--window: '%s' is not "
-						       "1..100000", optarg);
+			if (cli_u64(&p, optarg, 1, 100000, &window))
+				return 2;
 		} else if (c == 'L') {
 			if (strcmp(optarg, "pe") && strcmp(optarg, "system"))
 				return cli_usage_error("verify", "--level: '%s' is not "
@@ -310,7 +304,7 @@ int cmd_verify(int argc, char **argv)
 			help(stdout);
 			return 0;
 		} else
-			return cli_usage_error("verify", "bad option");
+			return 2;
 	}
 	if (optind < argc)
 		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);
@@ -339,8 +333,21 @@ int cmd_verify(int argc, char **argv)
 				       "(pesim verify --list)", name);
 	const struct rtl_verify_pe *pe = o.pe;
 	const struct rtl_model_ops *rtl = o.mutant ? pe->mutant : pe->rtl;
-	o.vcd_path = waveform(vcd, "vcd", rtl->name, vcd_default, sizeof vcd_default);
-	o.fst_path = waveform(fst, "fst", rtl->name, fst_default, sizeof fst_default);
+	o.vcd_path = waveform(vcd, "vcd", rtl->name, wave_dir, vcd_default, sizeof vcd_default);
+	o.fst_path = waveform(fst, "fst", rtl->name, wave_dir, fst_default, sizeof fst_default);
+	if (wave_dir) {
+		struct ps_err werr;
+		enum ps_status ws = ps_mkdirs(wave_dir, &werr);
+		if (ws)
+			return cli_fail("verify", ws, &werr);
+	}
+	for (int w = 0; w < 2; w++) {	/* refuse bad targets before the run */
+		const char *t = w ? o.fst_path : o.vcd_path;
+		struct ps_err werr;
+		enum ps_status ws = t ? ps_out_target(t, real, sizeof real, &werr) : PS_OK;
+		if (ws)
+			return cli_fail("verify", ws, &werr);
+	}
 	o.window = (unsigned)window;
 	if (trace) {
 		enum ps_status st = sim_bittrue_trace_gemm(trace, (uint32_t)op, &tg, &err);
@@ -365,12 +372,12 @@ int cmd_verify(int argc, char **argv)
 		if (res.vcd_written)
 			printf("  waveform: %s (edges %" PRIu64 "..%" PRIu64
 			       ", VCD of the recorded ports and expected values, "
-			       "period 10 ns)\n", o.vcd_path, res.vcd_first,
+			       "2 ps per edge from reset)\n", o.vcd_path, res.vcd_first,
 			       res.vcd_last);
 		if (res.fst_written)
 			printf("  waveform: %s (the RTL re-run from reset, dumped "
 			       "over edges %" PRIu64 "..%" PRIu64 ", every signal, "
-			       "2 time units per edge)\n", o.fst_path,
+			       "the same time axis)\n", o.fst_path,
 			       res.vcd_first, res.vcd_last);
 		printf("FAIL: %" PRIu64 " cycles compared, mismatch at cycle %"
 		       PRIu64 "\n", res.cycles, res.cycle);

@@ -6,6 +6,7 @@
 
 #include "cfg_yaml.h"
 #include "cli.h"
+#include "ps_file.h"
 #include "ps_status.h"
 #include "ps_version.h"
 
@@ -80,17 +81,27 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
-	    !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("pesim %s (%s)\n", PESIM_VERSION, PESIM_GIT_SHA);
+	    !strcmp(argv[1], "help") || !strcmp(argv[1], "--version")) {
+		struct ps_err err;
+		if (!strcmp(argv[1], "--version"))
+			printf("pesim %s (%s)\n", PESIM_VERSION, PESIM_GIT_SHA);
+		else
+			usage(stdout);
+		if (ps_stdout_close(&err) != PS_OK) {
+			fprintf(stderr, "pesim: %s\n", err.msg);
+			return 2;
+		}
 		return 0;
 	}
 	for (const struct command *c = commands; c->name; c++)
-		if (!strcmp(argv[1], c->name))
-			return c->fn(argc - 1, argv + 1);
+		if (!strcmp(argv[1], c->name)) {
+			int rc = c->fn(argc - 1, argv + 1);
+			struct ps_err err;
+			/* output that did not reach stdout is a failure */
+			if (ps_stdout_close(&err) != PS_OK)
+				return cli_fail(c->name, PS_EIO, &err);
+			return rc;
+		}
 	fprintf(stderr, "pesim: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);
 	return 2;

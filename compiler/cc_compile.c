@@ -9,6 +9,7 @@
 #include "cc_compat.h"
 #include "cc_emit.h"
 #include "cc_sidecar.h"
+#include "ps_progress.h"
 
 /* Distinct GEMMs of a run: each is mapped and emitted once, its block
  * kept and replayed for every op of the same shape (every layer's q, k,
@@ -37,6 +38,7 @@ struct compiler {
 	uint64_t w_base;
 	uint32_t op_index;
 	double w_bits[2];		/* stored bits per weight per phase */
+	struct ps_progress *bar;	/* progress_begin */
 };
 
 static enum ps_status writer_put(void *ctx, const struct trace_insn *in,
@@ -66,8 +68,10 @@ static struct map_entry *mapping(struct compiler *c, const struct cc_gemm *g,
 	e->have_body = false;
 	e->n_body = 0;
 	e->used = ++c->clock;
-	if (cc_map_gemm(c->r->arch, g, &e->m, err))
+	if (cc_map_gemm(c->r->arch, g, &e->m, err)) {
+		memset(&e->g, 0, sizeof e->g);	/* a failure is not cached */
 		return NULL;
+	}
 	c->s->mappings++;
 	return e;
 }
@@ -155,6 +159,83 @@ static enum ps_status compile_compat_op(struct compiler *c, const struct wl_op *
 	return PS_OK;
 }
 
+/* The mapper's view of an op (the cache key). */
+static void op_gemm(const struct compiler *c, const struct wl_op *op,
+		    struct cc_gemm *g)
+{
+	memset(g, 0, sizeof *g);
+	g->M = op->M;
+	g->K = op->K;
+	g->N = op->N;
+	g->phase = op->phase;
+	g->kind = op->kind;
+	g->model = c->r->plan->model ? c->r->plan->model->name : NULL;
+	g->w_bits = c->w_bits[op->phase ? 1 : 0];
+	g->prices = c->r->prices[op->phase ? 1 : 0];
+	g->repeat = op->repeat;
+}
+
+/* Progress. Compiling a trace file counts MACs as each op is done. A run
+ * counts the engine's stepped tiles (mm units, ps_progress_work "tiles"):
+ * identical blocks (every layer's q, k, v, ..., the heads of an attention
+ * op) replay from the engine's memo in next to no time, so the work to
+ * expect is about two stepped blocks of each distinct op shape (the first,
+ * and one more until the queues' relative state repeats): their tiles from
+ * the mapping, for the first MAP_CACHE / 2 shapes (which stay cached for
+ * the compile); further shapes by the tiles per MAC seen so far. An
+ * estimate: ps_progress raises it if the engine steps more. */
+static uint64_t progress_total(struct compiler *c)
+{
+	const struct wl_plan *p = c->r->plan;
+	struct cc_gemm seen[MAP_CACHE / 2];
+	size_t ns = 0;
+	uint64_t total = 0;
+	double tiles = 0, macs = 0, rest = 0;
+	for (size_t i = 0; i < p->n_phases; i++) {
+		struct wl_op *ops = NULL;
+		size_t n = 0;
+		if (wl_plan_ops(p, i, &ops, &n, NULL) != PS_OK)
+			continue;
+		for (size_t k = 0; k < n; k++) {
+			const struct wl_op *o = &ops[k];
+			const struct map_entry *e;
+			struct cc_gemm g;
+			size_t j = 0;
+			if (c->w) {
+				total += wl_op_macs(o) * p->phases[i].times;
+				continue;
+			}
+			op_gemm(c, o, &g);
+			while (j < ns && memcmp(&seen[j], &g, sizeof g))
+				j++;
+			if (j < ns)
+				continue;
+			if (ns == MAP_CACHE / 2) {
+				rest += (double)(o->M * o->K * o->N);
+				continue;
+			}
+			seen[ns++] = g;
+			e = mapping(c, &g, NULL);
+			if (e) {
+				tiles += 2.0 * (double)(e->m.tm * e->m.tk * e->m.tn);
+				macs += (double)(o->M * o->K * o->N);
+			}
+		}
+		free(ops);
+	}
+	if (c->w)
+		return total;
+	return (uint64_t)(tiles + (macs > 0 ? rest * tiles / macs : 0));
+}
+
+static struct ps_progress *progress_begin(struct compiler *c)
+{
+	if (c->r->compat)	/* the compat policy: one tile per op, fast */
+		return NULL;
+	return c->w ? ps_progress_begin("compile", "MACs", progress_total(c)) :
+		      ps_progress_begin("simulate", "tiles", progress_total(c));
+}
+
 static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 				 struct ps_err *err)
 {
@@ -165,16 +246,7 @@ static enum ps_status compile_op(struct compiler *c, const struct wl_op *op,
 	struct cc_emit_opts o = { .no_shortcut = c->r->no_shortcut };
 	enum ps_status st;
 
-	memset(&g, 0, sizeof g);
-	g.M = op->M;
-	g.K = op->K;
-	g.N = op->N;
-	g.phase = op->phase;
-	g.kind = op->kind;
-	g.model = c->r->plan->model ? c->r->plan->model->name : NULL;
-	g.w_bits = c->w_bits[op->phase ? 1 : 0];
-	g.prices = c->r->prices[op->phase ? 1 : 0];
-	g.repeat = op->repeat;
+	op_gemm(c, op, &g);
 	e = mapping(c, &g, err);
 	if (!e)
 		return PS_EINPUT;
@@ -237,6 +309,7 @@ static enum ps_status compile_plan(struct compiler *c, struct ps_err *err)
 {
 	const struct wl_plan *p = c->r->plan;
 	enum ps_status st = PS_OK;
+	c->bar = progress_begin(c);
 	for (size_t i = 0; i < p->n_phases && !st; i++) {
 		struct wl_op *ops = NULL;
 		size_t n = 0;
@@ -245,6 +318,8 @@ static enum ps_status compile_plan(struct compiler *c, struct ps_err *err)
 			const struct wl_op *op = &ops[k % n];
 			st = c->r->compat ? compile_compat_op(c, op, err) :
 					    compile_op(c, op, err);
+			if (c->w)
+				ps_progress_add(c->bar, wl_op_macs(op));
 			if (st && p->model)
 				ps_err_prefix(err, st, "%s %s op %zu (%s, layer %u)",
 					      p->model->name, p->text, k, op->name,
@@ -259,6 +334,7 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 			  struct cc_compile_stats *s, struct ps_err *err)
 {
 	struct compiler *c = calloc(1, sizeof *c);
+	struct cc_sidecar *sc = NULL;
 	enum ps_status st;
 	if (!c)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
@@ -288,15 +364,9 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 		const struct wl_op *g = &r->plan->gemm;
 		st = compile_plan(c, err);
 		if (!st && r->bit_true) {
-			struct cc_sidecar *sc;
 			st = cc_sidecar_open(&sc, r->out_path, r->arch, r->seed, err);
-			if (!st) {
+			if (!st)
 				st = cc_sidecar_gemm(sc, 0, g->M, g->K, g->N, g->phase, err);
-				if (st)
-					cc_sidecar_abort(sc);
-				else
-					st = cc_sidecar_close(sc, err);
-			}
 		}
 	}
 	if (!st && !c->w) {
@@ -304,15 +374,22 @@ enum ps_status cc_compile(const struct cc_compile_req *r,
 		st = c->out.put(c->out.ctx, &end, err);
 		s->insns++;
 	}
-	if (st) {
-		trace_writer_abort(c->w);
-		free_cache(c);
-		return st;
-	}
-	if (c->w) {
+	if (c->w && !st) {
 		s->insns = trace_writer_count(c->w) + 1;
-		st = trace_writer_close(c->w, err);
+		/* both files complete before either is renamed into place */
+		st = trace_writer_finish(c->w, err);
+		if (!st && sc) {
+			st = cc_sidecar_close(sc, err);
+			sc = NULL;
+		}
+		if (!st) {
+			st = trace_writer_close(c->w, err);
+			c->w = NULL;
+		}
 	}
+	ps_progress_end(c->bar);
+	cc_sidecar_abort(sc);
+	trace_writer_abort(c->w);
 	free_cache(c);
 	return st;
 }

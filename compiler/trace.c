@@ -215,22 +215,34 @@ uint64_t trace_writer_count(const struct trace_writer *w)
 	return w->h.count;
 }
 
-enum ps_status trace_writer_close(struct trace_writer *w, struct ps_err *err)
+enum ps_status trace_writer_finish(struct trace_writer *w, struct ps_err *err)
 {
 	struct trace_insn end = { .opcode = TRACE_END };
 	uint8_t hdr[TRACE_HEADER_SIZE];
-	enum ps_status st = trace_write(w, &end, err);
+	enum ps_status st;
+	if (w->out.finished)
+		return PS_OK;
+	st = trace_write(w, &end, err);
 	if (!st)
 		st = flush(w, err);
 	if (!st) {
 		header_bytes(&w->h, hdr);
 		if (fseek(w->out.fp, 0, SEEK_SET) != 0 ||
 		    fwrite(hdr, 1, sizeof hdr, w->out.fp) != sizeof hdr)
-			st = ps_errf(err, PS_EIO, "%s: cannot write header", w->out.path);
+			st = ps_errf(err, PS_EIO, "%s: cannot write header: %s", w->out.path,
+				     strerror(errno));
 	}
+	if (!st)
+		st = ps_out_finish(&w->out, err);
 	if (st)
 		ps_out_abort(&w->out);
-	else
+	return st;
+}
+
+enum ps_status trace_writer_close(struct trace_writer *w, struct ps_err *err)
+{
+	enum ps_status st = trace_writer_finish(w, err);
+	if (!st)
 		st = ps_out_commit(&w->out, err);
 	free(w);
 	return st;
@@ -312,17 +324,26 @@ enum ps_status trace_reader_open(struct trace_reader **rp, const char *path,
 	if (!r)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
 	snprintf(r->path, sizeof r->path, "%s", path);
+	if ((st = ps_in_check(path, err))) {
+		free(r);
+		return st;
+	}
 	r->fp = fopen(path, "rb");
 	if (!r->fp) {
 		free(r);
 		return ps_errf(err, PS_EINPUT, "%s: cannot open: %s", path, strerror(errno));
 	}
 	n = fread(hdr, 1, sizeof hdr, r->fp);
-	st = parse_header(hdr, n, path, &r->h, err);
+	if (n < sizeof hdr && ferror(r->fp))
+		st = ps_errf(err, PS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
+	else
+		st = parse_header(hdr, n, path, &r->h, err);
 	while (!st && (n = fread(r->buf, 1, sizeof r->buf, r->fp)) > 0) {
 		crc = trace_crc32(crc, r->buf, n);
 		body += n;
 	}
+	if (!st && ferror(r->fp))
+		st = ps_errf(err, PS_EINPUT, "%s: cannot read: %s", path, strerror(errno));
 	if (!st)
 		st = check_size(path, &r->h, body, err);
 	if (!st && crc != r->h.crc)

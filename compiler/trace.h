@@ -96,7 +96,10 @@ enum ps_status trace_writer_open(struct trace_writer **w, const char *path,
 				 uint32_t flags, struct ps_err *err);
 enum ps_status trace_write(struct trace_writer *w, const struct trace_insn *in,
 			   struct ps_err *err);
-/* Appends END, fills the header and renames into place. */
+/* finish: END, header, flush, fsync; the file stays under its temporary
+ * name (to commit files that belong together last). close: finish and
+ * rename into place, and free. */
+enum ps_status trace_writer_finish(struct trace_writer *w, struct ps_err *err);
 enum ps_status trace_writer_close(struct trace_writer *w, struct ps_err *err);
 void trace_writer_abort(struct trace_writer *w);
 uint64_t trace_writer_count(const struct trace_writer *w);

@@ -14,7 +14,6 @@ struct rpt_options {
 	const char *ref_dir;	/* published figures (reports/reference/) */
 	int compat_attn;	/* enum sim_compat_attn */
 	FILE *out;		/* the Markdown goes here too (stdout) */
-	bool progress;		/* progress line on stderr after 1 s */
 	/* --set overrides of every arch (and model.*: every model) the
 	 * recipe loads; NULL: none */
 	const struct cfg_sets *sets;

@@ -6,10 +6,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "pe.h"
 #include "ps_file.h"
+#include "ps_progress.h"
 #include "rpt_bitmod.h"
 #include "sim.h"
 
@@ -126,13 +126,6 @@ static enum ps_status add_row(void *ctx, const struct sim_op_stats *o, struct ps
 	return PS_OK;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 			       struct ps_err *err)
 {
@@ -141,10 +134,9 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 	struct wl_model *mod = calloc(BM_MODELS, sizeof *mod);
 	struct wl_scenario sc[BM_SCEN];
 	enum ps_status st = PS_OK;
-	double t0 = now();
-	int done = 0, total = 2 * BM_DESIGNS * BM_MODELS * BM_SCEN;
-	bool shown = false;
 	struct cfg_sets *sets = malloc(2 * sizeof *sets);
+	struct ps_progress *bar = ps_progress_begin("report bitmod", "runs",
+						    2 * BM_DESIGNS * BM_MODELS * BM_SCEN);
 
 	if (!arch || !en || !mod || !sets) {
 		st = ps_errf(err, PS_ENOMEM, "out of memory");
@@ -193,14 +185,9 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 					if (!mode)
 						g->area_um2[d] = r.array_area_um2;
 					sim_result_free(&r);
-					done++;
-					if (o->progress && now() - t0 > 1.0) {
-						fprintf(stderr, "\rreport bitmod: %d/%d runs", done, total);
-						shown = true;
-					}
+					ps_progress_add(bar, 1);
 				}
-	if (shown)
-		fputc('\n', stderr);
+	ps_progress_end(bar);
 out:
 	free(arch);
 	free(en);
@@ -220,35 +207,48 @@ enum ps_status bm_build(const struct rpt_options *o, struct bm_grid *g,
 	return st ? st : run_grid(o, g, err);
 }
 
+/* The four files are written into a staging directory and switched into
+ * place together (ps_outset): a kill leaves the old set or the new one. The
+ * set is begun before the work, so a bad --out fails at once. */
+static enum ps_status write_set(struct ps_outset *set, const struct bm_grid *g,
+				struct ps_err *err)
+{
+	struct ps_out md;
+	enum ps_status st = ps_out_open(&md, ps_outset_path(set, 0), err);
+	if (!st) {
+		bm_markdown(md.fp, g);
+		st = ps_out_commit(&md, err);
+	}
+	if (!st)
+		st = bm_write_csv(ps_outset_path(set, 1), g, err);
+	if (!st)
+		st = bm_write_h5(ps_outset_path(set, 2), g, err);
+	if (!st)
+		st = bm_write_png(ps_outset_path(set, 3), g, err);
+	return st;
+}
+
 enum ps_status rpt_bitmod(const struct rpt_options *o, struct ps_err *err)
 {
+	static const char *const files[] = { "bitmod.md", "bitmod.csv", "bitmod.h5",
+					     "bitmod.png", NULL };
 	struct bm_grid *g = calloc(1, sizeof *g);
-	char path[1024];
+	struct ps_outset *set = NULL;
 	enum ps_status st;
 
 	if (!g)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
-	st = bm_build(o, g, err);
+	st = o->out_dir ? ps_outset_begin(&set, o->out_dir, "bitmod", files, err) : PS_OK;
+	if (!st)
+		st = bm_build(o, g, err);
 	if (!st && o->out)
 		bm_markdown(o->out, g);
-	if (!st && o->out_dir) {
-		struct ps_out md;
-		st = ps_mkdirs(o->out_dir, err);
-		snprintf(path, sizeof path, "%s/bitmod.md", o->out_dir);
-		if (!st && !(st = ps_out_open(&md, path, err))) {
-			bm_markdown(md.fp, g);
-			st = ps_out_commit(&md, err);
-		}
-		snprintf(path, sizeof path, "%s/bitmod.csv", o->out_dir);
-		if (!st)
-			st = bm_write_csv(path, g, err);
-		snprintf(path, sizeof path, "%s/bitmod.h5", o->out_dir);
-		if (!st)
-			st = bm_write_h5(path, g, err);
-		snprintf(path, sizeof path, "%s/bitmod.png", o->out_dir);
-		if (!st)
-			st = bm_write_png(path, g, err);
-	}
+	if (!st && set)
+		st = write_set(set, g, err);
+	if (set && st)
+		ps_outset_abort(set);
+	else if (set)
+		st = ps_outset_commit(set, err);
 	free(g);
 	return st;
 }

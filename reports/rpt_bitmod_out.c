@@ -1,9 +1,12 @@
 /* rpt_bitmod_out.c - the BitMoD table as Markdown, CSV, HDF5 and PNG. */
 #include <math.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "ps_file.h"
+#include "ps_plot.h"
 #include "rpt_bitmod.h"
 #include "sim.h"
 #include "ps_h5.h"
@@ -315,92 +318,96 @@ void bm_markdown(FILE *fp, const struct bm_grid *g)
 	fputc('\n', fp);
 }
 
-enum ps_status bm_write_csv(const char *path, const struct bm_grid *g,
-			    struct ps_err *err)
+/* One row per scenario, model and design (compat mode): the columns of
+ * bitmod.csv and of bitmod.h5's /runs, named once. */
+struct run_row {
+	char scenario[24], model[24], design[24];
+	uint64_t cycles, compute_cycles;
+	double energy_total_pj, energy_onchip_pj, energy_compute_pj, energy_sram_pj,
+		energy_dram_pj, speedup_vs_fp16, energy_vs_fp16, area_um2;
+};
+
+struct cmp_row {
+	char metric[24], scenario[24], design[24], baseline[24];
+	double pesim, paper;	/* paper NaN when not published */
+};
+
+#define RC(f, t, u) PS_COL(struct run_row, f, t, u)
+static const struct ps_col run_cols[] = {
+	RC(scenario, PS_COL_STR, ""), RC(model, PS_COL_STR, ""), RC(design, PS_COL_STR, ""),
+	RC(cycles, PS_COL_U64, "cycle"), RC(compute_cycles, PS_COL_U64, "cycle"),
+	RC(energy_total_pj, PS_COL_F64, "pJ"), RC(energy_onchip_pj, PS_COL_F64, "pJ"),
+	RC(energy_compute_pj, PS_COL_F64, "pJ"), RC(energy_sram_pj, PS_COL_F64, "pJ"),
+	RC(energy_dram_pj, PS_COL_F64, "pJ"), RC(speedup_vs_fp16, PS_COL_F64, "x"),
+	RC(energy_vs_fp16, PS_COL_F64, "x"), RC(area_um2, PS_COL_F64, "um2"),
+};
+#define N_RUN_COLS (sizeof run_cols / sizeof *run_cols)
+#define CC(f, t, u) PS_COL(struct cmp_row, f, t, u)
+static const struct ps_col cmp_cols[] = {
+	CC(metric, PS_COL_STR, ""), CC(scenario, PS_COL_STR, ""),
+	CC(design, PS_COL_STR, ""), CC(baseline, PS_COL_STR, ""),
+	CC(pesim, PS_COL_F64, "x"), CC(paper, PS_COL_F64, "x"),
+};
+
+static size_t run_rows(const struct bm_grid *g, struct run_row *runs)
 {
-	struct ps_out o;
-	enum ps_status st = ps_out_open(&o, path, err);
-	if (st)
-		return st;
-	fprintf(o.fp, "scenario,model,design,cycles,compute_cycles,energy_total_pj,"
-		      "energy_onchip_pj,energy_compute_pj,energy_sram_pj,energy_dram_pj,"
-		      "speedup_vs_fp16,energy_vs_fp16,array_area_um2\n");
+	size_t nr = 0;
+	memset(runs, 0, BM_SCEN * BM_MODELS * BM_DESIGNS * sizeof *runs);
 	for (int s = 0; s < BM_SCEN; s++)
 		for (int m = 0; m < BM_MODELS; m++)
 			for (int d = 0; d < BM_DESIGNS; d++) {
 				const struct bm_cell *c = &g->c[s][m][d];
 				const struct bm_cell *f = &g->c[s][m][BM_FP16];
-				fprintf(o.fp, "%s,%s,%s,%llu,%llu,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%.17g\n",
-					bm_scenarios[s], bm_models[m], bm_designs[d],
-					(unsigned long long)c->cycles,
-					(unsigned long long)c->compute_cycles,
-					c->e_total, c->e_onchip, c->e_compute, c->e_sram,
-					c->e_dram, (double)f->cycles / (double)c->cycles,
-					c->e_total / f->e_total, g->area_um2[d]);
-			}
-	return ps_out_commit(&o, err);
-}
-
-struct h5_run_row {
-	char scenario[24], model[24], design[24];
-	uint64_t cycles, compute_cycles;
-	double e_total, e_onchip, e_compute, e_sram, e_dram, area_um2;
-};
-
-struct h5_cmp_row {
-	char metric[24], scenario[24], design[24], baseline[24];
-	double pesim, paper;	/* paper NaN when not published */
-};
-
-#define RC(f, t, u) { #f, t, offsetof(struct h5_run_row, f), sizeof(((struct h5_run_row *)0)->f), u }
-static const struct ps_h5_col run_cols[] = {
-	RC(scenario, PS_H5_STR, ""), RC(model, PS_H5_STR, ""), RC(design, PS_H5_STR, ""),
-	RC(cycles, PS_H5_U64, "cycle"), RC(compute_cycles, PS_H5_U64, "cycle"),
-	RC(e_total, PS_H5_F64, "pJ"), RC(e_onchip, PS_H5_F64, "pJ"),
-	RC(e_compute, PS_H5_F64, "pJ"), RC(e_sram, PS_H5_F64, "pJ"),
-	RC(e_dram, PS_H5_F64, "pJ"), RC(area_um2, PS_H5_F64, "um2"),
-};
-#define CC(f, t, u) { #f, t, offsetof(struct h5_cmp_row, f), sizeof(((struct h5_cmp_row *)0)->f), u }
-static const struct ps_h5_col cmp_cols[] = {
-	CC(metric, PS_H5_STR, ""), CC(scenario, PS_H5_STR, ""),
-	CC(design, PS_H5_STR, ""), CC(baseline, PS_H5_STR, ""),
-	CC(pesim, PS_H5_F64, "x"), CC(paper, PS_H5_F64, "x"),
-};
-
-enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
-			   struct ps_err *err)
-{
-	struct h5_run_row runs[BM_SCEN * BM_MODELS * BM_DESIGNS];
-	struct h5_cmp_row cmps[BM_SCEN * 16];
-	struct ps_h5_file *f;
-	size_t nr = 0, nc = 0;
-	enum ps_status st;
-
-	memset(runs, 0, sizeof runs);
-	memset(cmps, 0, sizeof cmps);
-	for (int s = 0; s < BM_SCEN; s++) {
-		for (int m = 0; m < BM_MODELS; m++)
-			for (int d = 0; d < BM_DESIGNS; d++) {
-				const struct bm_cell *c = &g->c[s][m][d];
-				struct h5_run_row *r = &runs[nr++];
+				struct run_row *r = &runs[nr++];
 				snprintf(r->scenario, sizeof r->scenario, "%s", bm_scenarios[s]);
 				snprintf(r->model, sizeof r->model, "%s", bm_models[m]);
 				snprintf(r->design, sizeof r->design, "%s", bm_designs[d]);
 				r->cycles = c->cycles;
 				r->compute_cycles = c->compute_cycles;
-				r->e_total = c->e_total;
-				r->e_onchip = c->e_onchip;
-				r->e_compute = c->e_compute;
-				r->e_sram = c->e_sram;
-				r->e_dram = c->e_dram;
+				r->energy_total_pj = c->e_total;
+				r->energy_onchip_pj = c->e_onchip;
+				r->energy_compute_pj = c->e_compute;
+				r->energy_sram_pj = c->e_sram;
+				r->energy_dram_pj = c->e_dram;
+				r->speedup_vs_fp16 = (double)f->cycles / (double)c->cycles;
+				r->energy_vs_fp16 = c->e_total / f->e_total;
 				r->area_um2 = g->area_um2[d];
 			}
+	return nr;
+}
+
+enum ps_status bm_write_csv(const char *path, const struct bm_grid *g,
+			    struct ps_err *err)
+{
+	struct run_row runs[BM_SCEN * BM_MODELS * BM_DESIGNS];
+	size_t nr = run_rows(g, runs);
+	struct ps_out o;
+	enum ps_status st = ps_out_open(&o, path, err);
+	if (st)
+		return st;
+	ps_csv_header(o.fp, run_cols, N_RUN_COLS);
+	for (size_t i = 0; i < nr; i++)
+		ps_csv_row(o.fp, run_cols, N_RUN_COLS, &runs[i]);
+	return ps_out_commit(&o, err);
+}
+
+enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
+			   struct ps_err *err)
+{
+	struct run_row runs[BM_SCEN * BM_MODELS * BM_DESIGNS];
+	struct cmp_row cmps[BM_SCEN * 16];
+	struct ps_h5_file *f;
+	size_t nr = run_rows(g, runs), nc = 0;
+	enum ps_status st;
+
+	memset(cmps, 0, sizeof cmps);
+	for (int s = 0; s < BM_SCEN; s++)
 		for (size_t i = 0; i < bm_n_cmps; i++) {
 			const struct bm_cmp *c = &bm_cmps[i];
 			const struct rpt_figure *pf = rpt_paper_find(
 				&g->paper, c->metric, bm_scen_keys[s],
 				bm_designs[c->design], bm_designs[c->baseline]);
-			struct h5_cmp_row *r = &cmps[nc++];
+			struct cmp_row *r = &cmps[nc++];
 			snprintf(r->metric, sizeof r->metric, "%s", c->metric);
 			snprintf(r->scenario, sizeof r->scenario, "%s", bm_scen_keys[s]);
 			snprintf(r->design, sizeof r->design, "%s", bm_designs[c->design]);
@@ -408,7 +415,6 @@ enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
 			r->pesim = bm_mean(g, c, s);
 			r->paper = pf ? pf->value : NAN;
 		}
-	}
 	st = ps_h5_create(&f, path, err);
 	if (st)
 		return st;
@@ -417,8 +423,7 @@ enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
 	    !(st = ps_h5_attr_str(f, "mode", "compat", err)) &&
 	    !(st = ps_h5_attr_str(f, "compat_attention",
 				   sim_compat_attn_names[g->compat_attn], err)) &&
-	    !(st = ps_h5_table(f, "runs", run_cols, sizeof run_cols / sizeof *run_cols,
-				runs, nr, sizeof *runs, err)))
+	    !(st = ps_h5_table(f, "runs", run_cols, N_RUN_COLS, runs, nr, sizeof *runs, err)))
 		st = ps_h5_table(f, "means", cmp_cols, sizeof cmp_cols / sizeof *cmp_cols,
 				  cmps, nc, sizeof *cmps, err);
 	if (st) {
@@ -468,24 +473,22 @@ static void png_data(FILE *gp, const struct bm_grid *g)
 enum ps_status bm_write_png(const char *path, const struct bm_grid *g,
 			    struct ps_err *err)
 {
-	char tmp[1100];
-	FILE *gp;
-	int rc;
+	char *script = NULL;
+	size_t len = 0;
+	FILE *gp = open_memstream(&script, &len);
+	enum ps_status st;
 
-	ps_tmp_name(tmp, sizeof tmp, path);
-	gp = popen("gnuplot > /dev/null 2>&1", "w");
 	if (!gp)
-		return ps_errf(err, PS_EIO, "%s: cannot run gnuplot", path);
+		return ps_errf(err, PS_ENOMEM, "out of memory");
 	png_data(gp, g);
+	/* the PNG goes to gnuplot's stdout: the output module's file */
 	fprintf(gp, "set terminal png size 1400,900 noenhanced\n"
-		    "set output '%s'\n"
 		    "set style data histograms\nset style fill solid 0.8 border -1\n"
 		    "set boxwidth 0.9\nset grid ytics\nset yrange [0:*]\n"
 		    "set xtics rotate by -30\nset key outside top center horizontal\n"
 		    "set multiplot layout 2,2 title 'BitMoD (HPCA 2025) regenerated by pesim, compat mode'\n"
 		    "set style histogram clustered gap 1\n"
-		    "set ylabel 'speedup of BitMoD-lossy (x)'\n",
-		tmp);
+		    "set ylabel 'speedup of BitMoD-lossy (x)'\n");
 	for (int s = 0; s < BM_SCEN; s++)
 		fprintf(gp, "set title '%s'\n"
 			    "plot $d%d using 2:xtic(1) title 'vs FP16', '' using 3 title 'vs ANT', "
@@ -499,11 +502,11 @@ enum ps_status bm_write_png(const char *path, const struct bm_grid *g,
 		    "set style histogram clustered gap 1\nunset key\n"
 		    "plot $a using 2:xtic(1)\n"
 		    "unset multiplot\nset output\n");
-	rc = pclose(gp);
-	if (rc != 0) {
-		remove(tmp);
-		return ps_errf(err, PS_EIO, "%s: gnuplot failed (status %d); is gnuplot installed?",
-			       path, rc);
+	if (fclose(gp) != 0) {
+		free(script);
+		return ps_errf(err, PS_ENOMEM, "out of memory");
 	}
-	return ps_rename(tmp, path, err);
+	st = ps_plot_png(path, script, len, err);
+	free(script);
+	return st;
 }

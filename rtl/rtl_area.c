@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cfg_arch.h"	/* cfg_fnv1a */
+#include "ps_progress.h"
 
 extern char **environ;
 
@@ -425,6 +426,7 @@ enum ps_status rtl_area_run(const struct rtl_design *const *designs, size_t n,
 	js = calloc(n, sizeof *js);
 	if (!js)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
+	struct ps_progress *bar = ps_progress_begin("area (yosys)", "designs", n);
 	/* jobs in flight: [done, started); they finish in order */
 	while (done < n) {
 		while (started < n && started - done < jobs) {
@@ -435,12 +437,15 @@ enum ps_status rtl_area_run(const struct rtl_design *const *designs, size_t n,
 		}
 		st = job_finish(&js[done], &areas[done], err);
 		done++;
+		ps_progress_add(bar, 1);
 		if (st)
 			goto fail;
 	}
+	ps_progress_end(bar);
 	free(js);
 	return PS_OK;
 fail:
+	ps_progress_end(bar);
 	/* a failed Yosys run keeps its directory (done - 1); reap the rest */
 	for (size_t i = done; i < started; i++)
 		job_abandon(&js[i]);

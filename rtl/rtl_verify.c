@@ -1,11 +1,18 @@
 /* rtl_verify.c - golden C model and Verilated RTL in lockstep (rtl_verify.h). */
 #include "rtl_verify.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "pe_bt.h"
+#include "ps_file.h"
+#include "ps_progress.h"
 
 /* The two port tables must agree entry by entry. */
 static bool ports_agree(const struct pe_bt_ops *g, const struct rtl_model_ops *r)
@@ -101,10 +108,12 @@ struct rec {
 	uint64_t *in, *exp, *act;
 };
 
-/* The recorded edges as a VCD, period 10: inputs change at 10k (clock
- * low), the clock rises at 10k + 5 and the outputs after edge k change
- * then. Signals: clk, rst, cycle, mismatch, the inputs, the RTL's
- * outputs, the model's (<port>_expected). */
+/* The recorded edges as a VCD on the FST re-run's time axis (the shim's
+ * step: two units of 1 ps per edge, from reset): edge c's inputs change at
+ * 2c with the clock low, the clock rises at 2c + 1 and the outputs after
+ * edge c change then, so the two waveforms overlay. Signals: clk, rst,
+ * cycle, mismatch, the inputs, the RTL's outputs, the model's
+ * (<port>_expected). Written through the output module. */
 static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 				const struct pe_bt_ops *g, const struct rec *rec,
 				size_t n, struct ps_err *err)
@@ -112,12 +121,14 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 	enum { CLK, RST, CYC, BAD, PORT0 };
 	const size_t ni = g->n_in, no = g->n_out, np = ni + no;
 	char id[8];
-	FILE *f = fopen(path, "w");
+	struct ps_out out;
+	enum ps_status st = ps_out_open(&out, path, err);
+	FILE *f = out.fp;
 
-	if (!f)
-		return ps_errf(err, PS_EIO, "%s: cannot write the VCD", path);
+	if (st)
+		return st;
 	fprintf(f, "$comment pesim verify: golden model %s vs RTL %s, edges %"
-		PRIu64 "..%" PRIu64 " $end\n$timescale 1ns $end\n"
+		PRIu64 "..%" PRIu64 " $end\n$timescale 1ps $end\n"
 		"$scope module %s $end\n", g->name, r->name, rec[0].cycle,
 		rec[n - 1].cycle, r->top);
 	static const char *const fixed[] = { "clk", "rst", "cycle", "mismatch" };
@@ -141,7 +152,7 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 		const struct rec *e = &rec[k];
 		bool bad = false;
 
-		fprintf(f, "#%" PRIu64 "\n", (uint64_t)k * 10);
+		fprintf(f, "#%" PRIu64 "\n", e->cycle * 2);
 		if (k == 0) {
 			fprintf(f, "$dumpvars\n");
 			put_value(f, 0, 1, BAD);
@@ -159,7 +170,7 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 			put_value(f, e->in[i], g->ports[i].width, PORT0 + i);
 		if (k == 0)
 			fprintf(f, "$end\n");
-		fprintf(f, "#%" PRIu64 "\n", (uint64_t)k * 10 + 5);
+		fprintf(f, "#%" PRIu64 "\n", e->cycle * 2 + 1);
 		put_value(f, 1, 1, CLK);
 		for (size_t o = 0; o < no; o++) {
 			unsigned w = g->ports[ni + o].width;
@@ -169,48 +180,90 @@ static enum ps_status write_vcd(const char *path, const struct rtl_model_ops *r,
 		}
 		put_value(f, bad, 1, BAD);
 	}
-	fprintf(f, "#%" PRIu64 "\n", (uint64_t)n * 10);
+	fprintf(f, "#%" PRIu64 "\n", rec[n - 1].cycle * 2 + 2);
 	put_value(f, 0, 1, CLK);
-	if (ferror(f) | fclose(f))
-		return ps_errf(err, PS_EIO, "%s: cannot write the VCD", path);
-	return PS_OK;
+	return ps_out_commit(&out, err);
 }
 
 /* Re-run the RTL alone from reset on the same stimulus with FST tracing,
- * dumping edges first..last (Verilator's own waveform: every signal). */
-static enum ps_status rerun_fst(const struct rtl_verify_pe *pe,
-				const struct rtl_model_ops *r,
-				const struct rtl_verify_opts *o, uint64_t first,
-				uint64_t last, struct ps_err *err)
+ * dumping edges first..last (Verilator's own waveform: every signal) into
+ * path. Returns an exit status for the child below: 0 written, 3 the
+ * writer could not open the file, 4 out of memory or bad stimulus. */
+static int fst_child(const struct rtl_verify_pe *pe, const struct rtl_model_ops *r,
+		     const struct rtl_verify_opts *o, uint64_t first, uint64_t last,
+		     const char *path)
 {
 	struct edges e = { 0 };
 	struct rtl_model *m = r->create();
 	uint64_t *in = calloc(r->n_in + r->n_out, sizeof *in);
-	enum ps_status st = PS_OK;
+	struct ps_err err;
+	int rc = 0;
 
-	if (!m || !in) {
-		st = ps_errf(err, PS_ENOMEM, "out of memory");
-		goto out;
-	}
-	if ((st = edges_init(&e, pe, o, err)) != PS_OK)
-		goto out;
-	if (!r->trace_open(m, o->fst_path)) {
-		st = ps_errf(err, PS_EIO, "%s: cannot write the FST", o->fst_path);
-		goto out;
-	}
-	for (uint64_t c = 0; c <= last; c++) {
+	if (!m || !in || edges_init(&e, pe, o, &err) != PS_OK)
+		rc = 4;
+	else if (!r->trace_open(m, path))
+		rc = 3;
+	for (uint64_t c = 0; !rc && c <= last; c++) {
 		bool rst = edges_next(&e, c, in, r->n_in);
 		r->trace_dump(m, c >= first);
 		r->set_reset(m, rst);
 		rtl_model_cycle(r, m, in, in + r->n_in);
 	}
-	r->trace_close(m);
-out:
+	if (!rc)
+		r->trace_close(m);
 	edges_free(&e);
 	if (m)
 		r->destroy(m);
 	free(in);
-	return st;
+	return rc;
+}
+
+/* The FST through the output module: Verilator's writer opens a file by
+ * name (the temporary one, renamed into place when whole) and writes a
+ * side file "<name>.hier" next to it. The writer maps its file and dies of
+ * SIGBUS when the disk is full, so it runs in a child process: the parent
+ * reports the failure and removes both files. */
+static enum ps_status rerun_fst(const struct rtl_verify_pe *pe,
+				const struct rtl_model_ops *r,
+				const struct rtl_verify_opts *o, uint64_t first,
+				uint64_t last, struct ps_err *err)
+{
+	struct ps_out fst;
+	char side[PATH_MAX + 8];
+	enum ps_status st = ps_out_open_name(&fst, o->fst_path, err);
+	int status = 0, slot;
+	pid_t pid;
+
+	if (st)
+		return st;
+	snprintf(side, sizeof side, "%s.hier", fst.tmp);
+	slot = ps_cleanup_add(side, false);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0)
+		_exit(fst_child(pe, r, o, first, last, fst.tmp));
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	unlink(side);
+	ps_cleanup_del(slot);
+	if (pid < 0)
+		st = ps_errf(err, PS_EIO, "%s: cannot fork for the FST writer: %s",
+			     o->fst_path, strerror(errno));
+	else if (WIFSIGNALED(status))
+		st = ps_errf(err, PS_EIO, "%s: Verilator's FST writer died of signal %d (%s); "
+			     "disk full?", o->fst_path, WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else if (WEXITSTATUS(status) == 3)
+		st = ps_errf(err, PS_EIO, "%s: cannot write the FST", o->fst_path);
+	else if (WEXITSTATUS(status) == 4)
+		st = ps_errf(err, PS_ENOMEM, "%s: out of memory re-running the RTL", o->fst_path);
+	else if (WEXITSTATUS(status))	/* a sanitizer's report of that signal */
+		st = ps_errf(err, PS_EIO, "%s: Verilator's FST writer failed (exit status %d); "
+			     "disk full?", o->fst_path, WEXITSTATUS(status));
+	if (st) {
+		ps_out_abort(&fst);
+		return st;
+	}
+	return ps_out_commit(&fst, err);
 }
 
 static void print_row(FILE *log, const struct pe_bt_ops *g, const struct rec *p)
@@ -307,9 +360,13 @@ enum ps_status rtl_verify(const struct rtl_verify_opts *o,
 	const size_t vp = valid_port(g);
 	const uint64_t total = 1 + ed.corners + o->random;
 	uint64_t stop = UINT64_MAX;	/* last edge to run */
+	struct ps_progress *bar = ps_progress_begin("verify", "edges", total);
 	for (uint64_t c = 0; c < total && c <= stop; c++) {
 		struct rec *e = &ring[c % ring_n];
 		bool rst = edges_next(&ed, c, e->in, ni);
+
+		if ((c & 4095) == 4095)
+			ps_progress_add(bar, 4096);
 
 		res->random_edges += c > ed.corners;
 		e->cycle = c;
@@ -342,6 +399,7 @@ enum ps_status rtl_verify(const struct rtl_verify_opts *o,
 				report(o->log, g, r, ring, ring_n, c);
 		}
 	}
+	ps_progress_end(bar);
 	if (!res->mismatch)
 		goto out;
 

@@ -10,6 +10,7 @@
 #include "fmt.h"
 #include "pe.h"
 #include "ps_h5.h"
+#include "ps_progress.h"
 #include "trace.h"
 #include "wl_tensor.h"
 
@@ -120,6 +121,7 @@ static enum ps_status run_compare(const struct cfg_arch *a, int phase,
 	}
 	pe_params_from_arch(a, NULL, phase, &pp);
 	st = pe->gemm_bt(&pp, &arr, g, out, &stepped, &closed, err);
+	ps_progress_work("MACs", M * K * N);
 	if (!st) {
 		r->gemms++;
 		r->macs += M * K * N;
@@ -252,12 +254,18 @@ enum ps_status sim_bittrue_layer(const struct cfg_arch *a,
 		return ps_errf(err, PS_EINPUT, "--layer %u: %s has %u layers", layer,
 			       m->name, m->layers);
 	st = wl_plan_ops(p, 0, &ops, &n, err);
+	uint64_t total = 0;	/* progress: MACs of the layer's linears */
+	for (size_t i = 0; i < n; i++)
+		if (ops[i].kind == WL_LINEAR && ops[i].layer == layer)
+			total += ops[i].M * ops[i].K * ops[i].N;
+	struct ps_progress *bar = ps_progress_begin("bit-true", "MACs", total);
 	for (size_t i = 0; i < n && !st; i++) {
 		if (ops[i].kind != WL_LINEAR || ops[i].layer != layer)
 			continue;
 		st = sim_bittrue_gemm(a, p->phases[0].kind, ops[i].M, ops[i].K,
 				      ops[i].N, seed, (uint32_t)i, r, err);
 	}
+	ps_progress_end(bar);
 	free(ops);
 	return st;
 }

@@ -2,7 +2,7 @@
  * PE family's stepped model, compared with an exact reference GEMM.
  *
  * Weights [N, K] come from wl_gen_weights(seed + 2 op) and are quantized
- * with the arch's quantizer for the phase (weight_bits.quant_*), activations
+ * with the arch's quantizer for the phase (weights.prefill or weights.decode), activations
  * [M, K] from wl_gen_acts(seed + 2 op + 1) rounded to FP16: the same data a
  * bit-true trace's sidecar holds (compiler/cc_sidecar.h). The reference is
  * the exact double-precision GEMM of the FP16 activations and the dequantized

@@ -43,6 +43,7 @@
 #include <string.h>
 
 #include "pe.h"
+#include "ps_progress.h"
 
 const char *const sim_queue_names[] = { "load", "compute", "store", NULL };
 const char *const sim_stall_names[] = { "data", "dram", "buffer", "output",
@@ -145,7 +146,16 @@ struct sim_engine {
 	struct memo memo[MEMO_N];
 	uint64_t memo_hits, memo_clock;
 	bool no_memo;
+	/* progress (ps_progress.h): mm units stepped (replayed blocks cost
+	 * next to nothing), reported between budgets of events */
+	uint64_t tiles_run, tiles_told, events;
 };
+
+static void tell_progress(struct sim_engine *e)
+{
+	ps_progress_work("tiles", e->tiles_run - e->tiles_told);
+	e->tiles_told = e->tiles_run;
+}
 
 static enum ps_status chan_push(struct chan *c, uint64_t t, struct ps_err *err)
 {
@@ -775,6 +785,10 @@ static enum ps_status run_block_events(struct sim_engine *e, struct ps_err *err)
 		st = execute(e, bq, it[bq].unit, best, &bw, err);
 		if (st)
 			return st;
+		if (it[bq].unit->opcode == TRACE_MM)
+			e->tiles_run++;
+		if ((++e->events & 0xffff) == 0)
+			tell_progress(e);
 		iter_next(e, &it[bq], bq);
 	}
 	e->cur.acts.n[ph(e)][SIM_ACT_PE_CYCLE] +=
@@ -830,6 +844,7 @@ static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
 		st = e->compat ? run_compat(e, err) : run_block_once(e, err);
 	if (st)
 		return st;
+	tell_progress(e);
 	s->cycles = e->end - e->prev_op_end;
 	e->prev_op_end = e->end;
 	s->op.M = e->op.addr;

@@ -1,7 +1,9 @@
-/* sim_out.c - human table and JSON of a result. */
+/* sim_out.c - a result as a human table and as JSON; the column tables
+ * shared with HDF5 (sim_out.h). */
 #include "sim_out.h"
 
 #include <inttypes.h>
+#include <string.h>
 
 #include "ps_json.h"
 
@@ -27,6 +29,7 @@ static void bittrue_json(FILE *fp, const struct sim_result *r)
 	struct ps_json j;
 	ps_json_init(&j, fp);
 	ps_json_obj_begin(&j, NULL);
+	ps_json_provenance(&j);
 	ps_json_str(&j, "arch", r->arch);
 	ps_json_str(&j, "mode", "bit-true");
 	ps_json_str(&j, "quant", b->quant);
@@ -132,6 +135,105 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 	}
 }
 
+#define SUM(f, t, u) PS_COL(struct sim_summary_row, f, t, u)
+const struct ps_col sim_summary_cols[] = {
+	SUM(cycles, PS_COL_U64, "cycle"), SUM(compute_cycles, PS_COL_U64, "cycle"),
+	SUM(seconds, PS_COL_F64, "s"), SUM(macs, PS_COL_U64, "MAC"),
+	SUM(dram_read_bytes, PS_COL_U64, "B"), SUM(dram_write_bytes, PS_COL_U64, "B"),
+	SUM(energy_total_pj, PS_COL_F64, "pJ"), SUM(energy_onchip_pj, PS_COL_F64, "pJ"),
+	SUM(energy_compute_pj, PS_COL_F64, "pJ"), SUM(energy_sram_pj, PS_COL_F64, "pJ"),
+	SUM(energy_dram_pj, PS_COL_F64, "pJ"), SUM(area_um2, PS_COL_F64, "um2"),
+	SUM(pes, PS_COL_U64, "PE"), SUM(pe_area_um2, PS_COL_F64, "um2"),
+	SUM(buffer_area_um2, PS_COL_F64, "um2"),
+};
+const size_t sim_n_summary_cols = sizeof sim_summary_cols / sizeof *sim_summary_cols;
+const struct ps_col sim_cycle_cols[] = {
+	SUM(utilization, PS_COL_F64, ""), SUM(dram_bw_bits_per_cycle, PS_COL_F64, "bit/cycle"),
+	SUM(busy_pe_cycles, PS_COL_U64, "PE-cycle"), SUM(instructions, PS_COL_U64, "record"),
+	SUM(units, PS_COL_U64, "unit"), SUM(bound_cycles, PS_COL_U64, "cycle"),
+	SUM(bound_hw_cycles, PS_COL_U64, "cycle"), SUM(bound_fraction, PS_COL_F64, ""),
+};
+const size_t sim_n_cycle_cols = sizeof sim_cycle_cols / sizeof *sim_cycle_cols;
+
+#define OPC(f, t, u) PS_COL(struct sim_op_row, f, t, u)
+const struct ps_col sim_op_cols[] = {
+	OPC(op, PS_COL_U64, ""), OPC(name, PS_COL_STR, ""), OPC(phase, PS_COL_STR, ""),
+	OPC(layer, PS_COL_U64, ""), OPC(layers, PS_COL_U64, ""), OPC(M, PS_COL_U64, ""),
+	OPC(K, PS_COL_U64, ""), OPC(N, PS_COL_U64, ""), OPC(repeat, PS_COL_U64, ""),
+	OPC(times, PS_COL_U64, ""),
+	OPC(cycles, PS_COL_U64, "cycle"), OPC(compute_cycles, PS_COL_U64, "cycle"),
+	OPC(dram_cycles, PS_COL_U64, "cycle"),
+	OPC(dram_read_bytes, PS_COL_U64, "B"), OPC(dram_write_bytes, PS_COL_U64, "B"),
+	OPC(energy_pj, PS_COL_F64, "pJ"),
+	/* cycle mode */
+	OPC(load_busy, PS_COL_U64, "cycle"), OPC(compute_busy, PS_COL_U64, "cycle"),
+	OPC(store_busy, PS_COL_U64, "cycle"), OPC(stall_data, PS_COL_U64, "cycle"),
+	OPC(stall_dram, PS_COL_U64, "cycle"), OPC(stall_buffer, PS_COL_U64, "cycle"),
+	OPC(stall_output, PS_COL_U64, "cycle"), OPC(stall_compute, PS_COL_U64, "cycle"),
+	OPC(stall_barrier, PS_COL_U64, "cycle"),
+	OPC(bound_compute_cycles, PS_COL_U64, "cycle"), OPC(bound_dram_cycles, PS_COL_U64, "cycle"),
+	OPC(bound_buffers_cycles, PS_COL_U64, "cycle"), OPC(bound_fraction, PS_COL_F64, ""),
+};
+const size_t sim_n_op_cols = sizeof sim_op_cols / sizeof *sim_op_cols;
+const size_t sim_n_op_cols_all_modes = 16;
+
+void sim_summary_row(const struct sim_result *r, struct sim_summary_row *s)
+{
+	*s = (struct sim_summary_row){
+		.cycles = r->cycles, .compute_cycles = r->compute_cycles,
+		.macs = r->macs, .dram_read_bytes = r->dram_read_bytes,
+		.dram_write_bytes = r->dram_write_bytes, .pes = r->pes,
+		.seconds = r->seconds, .energy_total_pj = r->energy.total,
+		.energy_onchip_pj = r->energy.onchip,
+		.energy_compute_pj = r->energy.compute,
+		.energy_sram_pj = r->energy.sram,
+		.energy_dram_pj = r->energy.dram, .area_um2 = r->array_area_um2,
+		.pe_area_um2 = r->pe_area_um2, .buffer_area_um2 = r->buffer_area_um2,
+		.utilization = r->utilization,
+		.dram_bw_bits_per_cycle = r->dram_bw_bits_per_cycle,
+		.busy_pe_cycles = r->busy_pe_cycles,
+		.instructions = r->instructions, .units = r->units,
+		.bound_cycles = r->bound_cycles, .bound_hw_cycles = r->bound_hw_cycles,
+		.bound_fraction = r->cycles ? (double)r->bound_cycles / (double)r->cycles : 0,
+	};
+}
+
+void sim_op_row(uint64_t index, const struct sim_op_stats *o, struct sim_op_row *w)
+{
+	memset(w, 0, sizeof *w);
+	w->op = index;
+	snprintf(w->name, sizeof w->name, "%s", o->op.name);
+	snprintf(w->phase, sizeof w->phase, "%s", wl_phase_name(o->op.phase));
+	w->layer = o->op.layer;
+	w->layers = o->layers;
+	w->M = o->op.M;
+	w->K = o->op.K;
+	w->N = o->op.N;
+	w->repeat = o->op.repeat;
+	w->times = o->times;
+	w->cycles = o->cycles;
+	w->compute_cycles = o->compute_cycles;
+	w->dram_cycles = o->dram_cycles;
+	w->dram_read_bytes = o->dram_read_bytes;
+	w->dram_write_bytes = o->dram_write_bytes;
+	w->energy_pj = o->energy_pj;
+	w->load_busy = o->q[SIM_Q_LOAD].busy;
+	w->compute_busy = o->q[SIM_Q_COMPUTE].busy;
+	w->store_busy = o->q[SIM_Q_STORE].busy;
+	for (int q = 0; q < SIM_Q_N; q++) {
+		w->stall_data += o->q[q].stall[SIM_STALL_DATA];
+		w->stall_dram += o->q[q].stall[SIM_STALL_DRAM];
+		w->stall_buffer += o->q[q].stall[SIM_STALL_BUFFER];
+		w->stall_output += o->q[q].stall[SIM_STALL_OUTPUT];
+		w->stall_compute += o->q[q].stall[SIM_STALL_COMPUTE];
+		w->stall_barrier += o->q[q].stall[SIM_STALL_BARRIER];
+	}
+	w->bound_compute_cycles = o->bound_compute;
+	w->bound_dram_cycles = o->bound_dram;
+	w->bound_buffers_cycles = o->bound_buffers;
+	w->bound_fraction = sim_row_fraction(o);
+}
+
 static void json_queues(struct ps_json *j, const struct sim_queue_stats *q)
 {
 	ps_json_obj_begin(j, "queues");
@@ -152,6 +254,7 @@ void sim_json_begin(struct ps_json *j, FILE *fp, const struct sim_result *r)
 {
 	ps_json_init(j, fp);
 	ps_json_obj_begin(j, NULL);
+	ps_json_provenance(j);
 	ps_json_str(j, "arch", r->arch);
 	ps_json_str(j, "model", r->model);
 	ps_json_str(j, "scenario", r->scenario);
@@ -160,75 +263,39 @@ void sim_json_begin(struct ps_json *j, FILE *fp, const struct sim_result *r)
 		ps_json_str(j, "compat_attention",
 			    sim_compat_attn_names[r->compat_attn]);
 	ps_json_str(j, "energy_table", r->energy_table);
+	ps_json_str(j, "pe_area_source", r->area_source);
 	ps_json_arr_begin(j, "ops");
 }
 
 /* One row, as it completes. */
-void sim_json_op(struct ps_json *j, const struct sim_result *r,
+void sim_json_op(struct ps_json *j, const struct sim_result *r, uint64_t index,
 		 const struct sim_op_stats *o)
 {
+	bool cyc = r->mode == SIM_MODE_CYCLE;
+	struct sim_op_row w;
+	sim_op_row(index, o, &w);
 	ps_json_obj_begin(j, NULL);
-	ps_json_str(j, "name", o->op.name);
-	ps_json_str(j, "phase", wl_phase_name(o->op.phase));
-	ps_json_u64(j, "layer", o->op.layer);
-	ps_json_u64(j, "layers", o->layers);
-	ps_json_u64(j, "M", o->op.M);
-	ps_json_u64(j, "K", o->op.K);
-	ps_json_u64(j, "N", o->op.N);
-	ps_json_u64(j, "repeat", o->op.repeat);
-	ps_json_u64(j, "times", o->times);
-	ps_json_u64(j, "cycles", o->cycles);
-	ps_json_u64(j, "compute_cycles", o->compute_cycles);
-	ps_json_u64(j, "dram_cycles", o->dram_cycles);
-	ps_json_num(j, "energy", o->energy_pj);
-	ps_json_u64(j, "dram_read_bytes", o->dram_read_bytes);
-	ps_json_u64(j, "dram_write_bytes", o->dram_write_bytes);
-	if (r->mode == SIM_MODE_CYCLE) {
-		ps_json_u64(j, "bound_compute_cycles", o->bound_compute);
-		ps_json_u64(j, "bound_dram_cycles", o->bound_dram);
-		ps_json_u64(j, "bound_buffers_cycles", o->bound_buffers);
-		ps_json_num(j, "bound_fraction", sim_row_fraction(o));
+	ps_json_row(j, sim_op_cols, cyc ? sim_n_op_cols : sim_n_op_cols_all_modes, &w);
+	if (cyc)
 		json_queues(j, o->q);
-	}
 	ps_json_obj_end(j);
 }
 
 /* The totals, after the rows. */
 void sim_json_end(struct ps_json *j, const struct sim_result *r)
 {
-	const struct energy_breakdown *e = &r->energy;
+	struct sim_summary_row s;
+	bool cyc = r->mode == SIM_MODE_CYCLE;
+	sim_summary_row(r, &s);
 	ps_json_arr_end(j);
-	ps_json_u64(j, "cycles", r->cycles);
-	ps_json_u64(j, "compute_cycles", r->compute_cycles);
-	ps_json_num(j, "seconds", r->seconds);
-	ps_json_u64(j, "macs", r->macs);
-	ps_json_u64(j, "dram_read_bytes", r->dram_read_bytes);
-	ps_json_u64(j, "dram_write_bytes", r->dram_write_bytes);
-	ps_json_obj_begin(j, "energy_pj");
-	ps_json_num(j, "total", e->total);
-	ps_json_num(j, "onchip", e->onchip);
-	ps_json_num(j, "compute", e->compute);
-	ps_json_num(j, "sram", e->sram);
-	ps_json_num(j, "dram", e->dram);
-	ps_json_obj_begin(j, "by_action");
+	ps_json_row(j, sim_summary_cols, sim_n_summary_cols, &s);
+	if (cyc)
+		ps_json_row(j, sim_cycle_cols, sim_n_cycle_cols, &s);
+	ps_json_obj_begin(j, "energy_by_action_pj");
 	for (int a = 0; a < SIM_ACT_N; a++)
-		ps_json_num(j, sim_action_names[a], e->by_action[a]);
+		ps_json_num(j, sim_action_names[a], r->energy.by_action[a]);
 	ps_json_obj_end(j);
-	ps_json_obj_end(j);
-	ps_json_num(j, "area_um2", r->array_area_um2);
-	ps_json_num(j, "buffer_area_um2", r->buffer_area_um2);
-	ps_json_u64(j, "pes", r->pes);
-	ps_json_num(j, "pe_area_um2", r->pe_area_um2);
-	ps_json_str(j, "pe_area_source", r->area_source);
-	if (r->mode == SIM_MODE_CYCLE) {
-		ps_json_num(j, "utilization", r->utilization);
-		ps_json_num(j, "dram_bw_bits_per_cycle", r->dram_bw_bits_per_cycle);
-		ps_json_u64(j, "busy_pe_cycles", r->busy_pe_cycles);
-		ps_json_u64(j, "bound_cycles", r->bound_cycles);
-		ps_json_u64(j, "bound_hw_cycles", r->bound_hw_cycles);
-		ps_json_num(j, "bound_fraction", r->cycles ? (double)r->bound_cycles / (double)r->cycles : 0);
-		ps_json_u64(j, "instructions", r->instructions);
-		ps_json_u64(j, "units", r->units);
+	if (cyc) {
 		json_queues(j, r->q);
 		ps_json_arr_begin(j, "sram_bytes");
 		for (int b = 0; b < 8; b++) {
@@ -254,6 +321,6 @@ void sim_print_json(FILE *fp, const struct sim_result *r)
 	}
 	sim_json_begin(&j, fp, r);
 	for (size_t i = 0; i < r->n_ops; i++)
-		sim_json_op(&j, r, &r->ops[i]);
+		sim_json_op(&j, r, i, &r->ops[i]);
 	sim_json_end(&j, r);
 }

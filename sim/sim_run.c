@@ -317,8 +317,8 @@ void sim_result_header(const struct sim_request *req, struct sim_result *res)
 	snprintf(res->arch, sizeof res->arch, "%s", a->name);
 	if (req->model)
 		snprintf(res->model, sizeof res->model, "%s", req->model->name);
-	else
-		snprintf(res->model, sizeof res->model, "gemm");
+	else	/* a trace records digests, not the model's name */
+		snprintf(res->model, sizeof res->model, "%s", req->trace_path ? "(trace)" : "gemm");
 	if (req->trace_path)
 		snprintf(res->scenario, sizeof res->scenario, "trace %s", req->trace_path);
 	else if (req->scenario)

@@ -1,4 +1,5 @@
 /* swp_pareto.c - Pareto fronts of sweep results (swp_pareto.h). */
+#include "ps_plot.h"
 #include "swp_pareto.h"
 
 #include <math.h>
@@ -159,17 +160,16 @@ enum ps_status swp_pareto_png(const struct swp_table *t,
 {
 	int stc = swp_table_col(t, "status");
 	int cx = obj[0].col, cy = nobj > 1 ? obj[1].col : -1;
-	char tmp[1100], lab[512], buf[16];
-	FILE *gp;
-	int rc;
+	char lab[512], buf[16], *script = NULL;
+	size_t len = 0;
+	FILE *gp = open_memstream(&script, &len);
+	enum ps_status st;
 
-	ps_tmp_name(tmp, sizeof tmp, path);
-	gp = popen("gnuplot > /dev/null 2>&1", "w");
 	if (!gp)
-		return ps_errf(err, PS_EIO, "%s: cannot run gnuplot", path);
-	fprintf(gp, "set terminal png size 1200,800 noenhanced\nset output ");
-	gp_str(gp, tmp);
-	fprintf(gp, "\nset title ");
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	/* the PNG goes to gnuplot's stdout: the output module's file */
+	fprintf(gp, "set terminal png size 1200,800 noenhanced\n");
+	fprintf(gp, "set title ");
 	snprintf(lab, sizeof lab, "%s: Pareto front of %llu points (%s %s%s%s)", t->sweep,
 		 (unsigned long long)t->nrows, obj[0].maximize ? "max" : "min",
 		 t->cols[cx].name, cy >= 0 ? (obj[1].maximize ? ", max " : ", min ") : "",
@@ -199,12 +199,12 @@ enum ps_status swp_pareto_png(const struct swp_table *t,
 	fprintf(gp, "EOD\n"
 		    "plot $all using 1:2 with points pt 7 ps 0.6 lc rgb '#b0b0b0' title 'all points', \\\n"
 		    "     $front using 1:2 with linespoints pt 7 ps 1.2 lw 2 lc rgb '#c03020' title 'Pareto front', \\\n"
-		    "     $front using 1:2:3 with labels offset 1,0.6 left font ',9' notitle\n"
-		    "set output\n");
-	rc = pclose(gp);
-	if (rc != 0) {
-		remove(tmp);
-		return ps_errf(err, PS_EIO, "%s: gnuplot failed (status %d); is gnuplot installed?", path, rc);
+		    "     $front using 1:2:3 with labels offset 1,0.6 left font ',9' notitle\n");
+	if (fclose(gp) != 0) {
+		free(script);
+		return ps_errf(err, PS_ENOMEM, "out of memory");
 	}
-	return ps_rename(tmp, path, err);
+	st = ps_plot_png(path, script, len, err);
+	free(script);
+	return st;
 }

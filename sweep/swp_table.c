@@ -358,26 +358,18 @@ static herr_t write_file(hid_t f, const struct swp_table *t)
 enum ps_status swp_table_write_h5(const struct swp_table *t, const char *path,
 				  struct ps_err *err)
 {
-	char tmp[1100];
-	hid_t fcpl, f;
-	herr_t rc;
+	struct ps_h5_file *pf;
+	enum ps_status st = ps_h5_create(&pf, path, err);
 
-	ps_tmp_name(tmp, sizeof tmp, path);
-	H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-	fcpl = H5Pcreate(H5P_FILE_CREATE);
-	H5Pset_obj_track_times(fcpl, 0);
-	f = H5Fcreate(tmp, H5F_ACC_TRUNC, fcpl, H5P_DEFAULT);
-	H5Pclose(fcpl);
-	if (f < 0)
-		return ps_errf(err, PS_EIO, "%s: cannot create HDF5 file", tmp);
-	rc = write_file(f, t);
-	if (H5Fclose(f) < 0)
-		rc = -1;
-	if (rc < 0) {
-		remove(tmp);
+	if (st)
+		return st;
+	/* the sweep's own layout into the file ps_h5 builds in memory and
+	 * writes through the output module */
+	if (write_file((hid_t)ps_h5_id(pf), t) < 0) {
+		ps_h5_abort(pf);
 		return ps_errf(err, PS_EIO, "%s: cannot write the sweep's HDF5 file", path);
 	}
-	return ps_rename(tmp, path, err);
+	return ps_h5_commit(pf, err);
 }
 
 static enum ps_status read_attr_str(hid_t f, const char *name, char *buf,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ps_file.h"
 #include "wl_tensor_io.h"
 
 void wl_tensor_free(struct wl_tensor *t)
@@ -106,12 +107,16 @@ void wl_io_set_name(struct wl_tensor *t, const char *name)
 enum ps_status wl_io_read_file(const char *path, unsigned char **buf,
 			       size_t *n, struct ps_err *err)
 {
-	FILE *fp = fopen(path, "rb");
+	FILE *fp;
 	size_t cap = 1 << 16, len = 0;
 	unsigned char *b;
+	enum ps_status st = ps_in_check(path, err);
 
 	*buf = NULL;
 	*n = 0;
+	if (st)
+		return st;
+	fp = fopen(path, "rb");
 	if (!fp)
 		return ps_errf(err, PS_EIO, "%s: %s", path, strerror(errno));
 	b = malloc(cap);

@@ -9,7 +9,7 @@
  * including the systolic pass-through and result-drain ports) and
  * "mixpe_array" (a 4x4 output-stationary composition of mixpe_pe). Ports,
  * pipeline, rounding and the array's timing: README.md in this folder.
- * Timing-level ops: pe_mixpe_timing.c (CFG_FAM_MIXPE). */
+ * Timing-level ops: pe_mixpe_timing.c (pe_family_mixpe). */
 #ifndef PE_MIXPE_H
 #define PE_MIXPE_H
 

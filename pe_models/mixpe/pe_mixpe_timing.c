@@ -1,4 +1,4 @@
-/* pe_mixpe_timing.c - timing-level ops of MixPE (CFG_FAM_MIXPE) and the
+/* pe_mixpe_timing.c - timing-level ops of MixPE (its pe_family descriptor) and the
  * closed form of the stepped array (README.md "Timing").
  *
  * The PE takes every bit of a weight in one cycle (a shift&add tree, not

@@ -3,7 +3,8 @@
 # (issue 10) and compared byte for byte since: `pesim report bitmod`,
 # `pesim run --json` of every preset on two models x two scenarios,
 # `pesim run --mode bit-true --json` of every preset on one GEMM, and the
-# cycle counts of `pesim verify` for every PE with RTL.
+# cycle counts of `pesim verify` for every PE with RTL. The JSON's
+# provenance fields are left out (they change with every commit).
 #
 #   golden.sh check   PESIM SRCDIR   compare with tests/golden/*.txt (exit 1 on a difference)
 #   golden.sh capture PESIM SRCDIR   rewrite them (only when a difference is a fix: say so in the commit)
@@ -48,7 +49,15 @@ if "$pesim" verify --list >/dev/null 2>&1; then
 	done >"$out/verify.txt" 2>&1
 fi
 
+# provenance (pesim_version, git_sha: git describe) changes with every
+# commit; the figures are what is recorded
+sed -i -E 's/"pesim_version":"[^"]*","git_sha":"[^"]*",//' "$out"/*.txt
+
 rc=0
+# provenance (pesim_version, git_sha: git describe) changes with every
+# commit; the figures are what is recorded
+sed -i -E 's/"pesim_version":"[^"]*","git_sha":"[^"]*",//' "$out"/*.txt
+
 rm -f "$out/j"
 for f in "$out"/*.txt; do
 	b=$(basename "$f")

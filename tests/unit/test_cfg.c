@@ -94,6 +94,10 @@ static const struct bad_case bad_arch[] = {
 	{ "arch-negative.yaml", ":6: pe.lanes: value out of range (allowed 1..64)" },
 	{ "arch-missing-field.yaml", ":13: array.prefill.cols: missing required field" },
 	{ "arch-bad-enum.yaml", ":5: pe.family: unknown value 'tpu'" },
+	/* libfyaml 0.7.12 loops forever on this one (fuzz_yaml found it) */
+	{ "arch-not-utf8.yaml", ":1: not UTF-8 text (byte 0xff at offset 1)" },
+	/* a broken second document is not ignored */
+	{ "arch-second-doc.yaml", ":24: syntax error: " },
 };
 
 static void test_bad_arch_messages(void **state)

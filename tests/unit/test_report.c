@@ -1,5 +1,6 @@
 /* test_report.c - the BitMoD recipe: its means equal the published means to
  * their printed precision, and two runs write byte-identical files. */
+#include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <hdf5.h>
 
 #include "rpt_bitmod.h"
 #include "sim.h"
@@ -82,6 +84,71 @@ static char *slurp(const char *path, size_t *n)
 	return buf;
 }
 
+/* After a report: the four names (links through .bitmod.pesim-set, removed
+ * above), the switch link and its generation, nothing else. Removes them. */
+static void check_set_dir(const char *d)
+{
+	char cur[256], p[512];
+	int gens = 0, other = 0;
+	ssize_t l;
+	DIR *dir;
+	struct dirent *e;
+	snprintf(p, sizeof p, "%s/.bitmod.pesim-set", d);
+	l = readlink(p, cur, sizeof cur - 1);
+	assert_true(l > 0);
+	cur[l] = '\0';
+	assert_int_equal(unlink(p), 0);
+	dir = opendir(d);
+	assert_non_null(dir);
+	while ((e = readdir(dir))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (!strcmp(e->d_name, cur))
+			gens++;
+		else
+			other++, printf("left behind: %s/%s\n", d, e->d_name);
+	}
+	closedir(dir);
+	assert_int_equal(gens, 1);
+	assert_int_equal(other, 0);
+	for (size_t i = 0; i < 4; i++) {
+		static const char *const f[] = { "bitmod.md", "bitmod.csv", "bitmod.h5", "bitmod.png" };
+		snprintf(p, sizeof p, "%s/%s/%s", d, cur, f[i]);
+		assert_int_equal(unlink(p), 0);
+	}
+	snprintf(p, sizeof p, "%s/%s", d, cur);
+	assert_int_equal(rmdir(p), 0);
+	assert_int_equal(rmdir(d), 0);
+}
+
+/* bitmod.csv's header names /runs' columns of bitmod.h5, in order. */
+static void same_columns(const char *d)
+{
+	char p[512], header[1024], names[1024] = "";
+	FILE *f;
+	hid_t h, ds, t;
+	snprintf(p, sizeof p, "%s/bitmod.csv", d);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(header, sizeof header, f));
+	fclose(f);
+	snprintf(p, sizeof p, "%s/bitmod.h5", d);
+	h = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
+	ds = H5Dopen2(h, "runs", H5P_DEFAULT);
+	t = H5Dget_type(ds);
+	for (int i = 0; i < H5Tget_nmembers(t); i++) {
+		char *n = H5Tget_member_name(t, (unsigned)i);
+		snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? "," : "", n);
+		H5free_memory(n);
+	}
+	H5Tclose(t);
+	H5Dclose(ds);
+	H5Fclose(h);
+	strcat(names, "\n");
+	assert_string_equal(header, names);
+	assert_non_null(strstr(header, "energy_total_pj"));
+}
+
 static void test_two_runs_identical(void **state)
 {
 	static const char *const files[] = { "bitmod.md", "bitmod.csv",
@@ -97,6 +164,7 @@ static void test_two_runs_identical(void **state)
 	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
 	o.out_dir = d2;
 	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
+	same_columns(d1);
 	for (size_t i = 0; i < 4; i++) {
 		char p1[256], p2[256];
 		size_t n1 = 0, n2 = 0;
@@ -115,9 +183,9 @@ static void test_two_runs_identical(void **state)
 		remove(p1);
 		remove(p2);
 	}
-	/* no temporary file left behind */
-	assert_int_equal(rmdir(d1), 0);
-	assert_int_equal(rmdir(d2), 0);
+	/* the set's switch link and one generation, no temporary file */
+	check_set_dir(d1);
+	check_set_dir(d2);
 }
 
 int main(void)

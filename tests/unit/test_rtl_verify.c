@@ -104,12 +104,18 @@ static void run_mutant(const char *pe, const char *port)
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);
 	char line[512];
-	int defs = 0, mismatch_var = 0, flagged = 0, times = 0;
+	int defs = 0, mismatch_var = 0, flagged = 0, times = 0, ps = 0;
+	unsigned long long t0 = 0, tn = 0;
 	while (fgets(line, sizeof line, f)) {
 		defs += !strcmp(line, "$enddefinitions $end\n");
 		mismatch_var += strstr(line, "$var wire 1 $ mismatch $end") != NULL;
 		flagged += !strcmp(line, "1$\n");
-		times += line[0] == '#';
+		ps += !strcmp(line, "$timescale 1ps $end\n");
+		if (line[0] == '#') {
+			tn = strtoull(line + 1, NULL, 10);
+			if (!times++)
+				t0 = tn;
+		}
 	}
 	fclose(f);
 	unlink(path);
@@ -117,12 +123,29 @@ static void run_mutant(const char *pe, const char *port)
 	assert_int_equal(mismatch_var, 1);
 	assert_true(flagged >= 1);
 	assert_int_equal(times, 2 * 22 + 1);
+	/* on the FST's time axis: 1 ps units, edge c at 2c (clock low) and
+	 * 2c + 1 (clock high), from reset */
+	assert_int_equal(ps, 1);
+	assert_int_equal(t0, 2 * r.vcd_first);
+	assert_int_equal(tn, 2 * r.vcd_last + 2);
 
-	/* the FST of the RTL re-run: Verilator's writer, header block 0 */
+	/* the FST of the RTL re-run: Verilator's writer, header block 0:
+	 * start and end time (big-endian u64 at 9 and 17), timescale (10^x s,
+	 * int8 at 73) - the VCD's axis */
 	assert_true(r.fst_written);
 	f = fopen(fst, "rb");
 	assert_non_null(f);
-	assert_int_equal(fgetc(f), 0);
+	unsigned char hdr[74];
+	assert_int_equal(fread(hdr, 1, sizeof hdr, f), sizeof hdr);
+	assert_int_equal(hdr[0], 0);
+	unsigned long long fs = 0, fe = 0;
+	for (int i = 0; i < 8; i++) {
+		fs = fs << 8 | hdr[9 + i];
+		fe = fe << 8 | hdr[17 + i];
+	}
+	assert_int_equal(fs, 2 * r.vcd_first);
+	assert_int_equal(fe, 2 * r.vcd_last + 1);
+	assert_int_equal((signed char)hdr[73], -12);
 	fseek(f, 0, SEEK_END);
 	long size = ftell(f);
 	fclose(f);

@@ -572,8 +572,8 @@ static void test_st_valid(void **state)
 		assert_true(t.data[i] == (float)i - 2.5f);
 	wl_tensor_free(&t);
 
-	assert_int_equal(wl_safetensors_load("/nonexistent/x.safetensors", NULL, &t, &err), PS_EIO);
-	assert_int_equal(wl_npy_load("/nonexistent/x.npy", &t, &err), PS_EIO);
+	assert_int_equal(wl_safetensors_load("/nonexistent/x.safetensors", NULL, &t, &err), PS_EINPUT);
+	assert_int_equal(wl_npy_load("/nonexistent/x.npy", &t, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "/nonexistent/x.npy"));
 }
 
