@@ -5,7 +5,7 @@
 
 PKGS := gcc g++ pkg-config meson ninja-build libfyaml-dev libhdf5-dev \
         libcmocka-dev gnuplot-nox verilator libsystemc-dev yosys iverilog \
-        zlib1g-dev slurm-wlm munge
+        zlib1g-dev slurm-wlm munge clang libclang-rt-14-dev
 BUILD := build
 ASAN := build-asan
 # the Verilated models both builds share (rtl/verilate.sh): each is
@@ -33,7 +33,7 @@ bench: build
 # readers and the YAML configs (arch, energy, model through their schemas),
 # FUZZ_SECONDS each (default 60).
 fuzz:
-	@$(MAKE) --no-print-directory deps PKGS="$(PKGS) clang libclang-rt-14-dev"
+	@$(MAKE) --no-print-directory deps
 	@bash tests/fuzz/run-fuzz.sh
 
 deps:
