@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ps_file.h"
+#include "ps_table.h"
 
 struct cand {
 	uint64_t row;
@@ -141,18 +142,6 @@ static const char *axis_label(const struct swp_table *t, int col)
 	return m >= 0 ? swp_metrics[m].label : t->cols[col].name;
 }
 
-/* gnuplot takes strings in single quotes; a quote doubles */
-static void gp_str(FILE *fp, const char *s)
-{
-	fputc('\'', fp);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', fp);
-		fputc(*s, fp);
-	}
-	fputc('\'', fp);
-}
-
 enum ps_status swp_pareto_png(const struct swp_table *t,
 			      const struct swp_objective *obj, size_t nobj,
 			      const uint64_t *front, uint64_t nf,
@@ -174,11 +163,11 @@ enum ps_status swp_pareto_png(const struct swp_table *t,
 		 (unsigned long long)t->nrows, obj[0].maximize ? "max" : "min",
 		 t->cols[cx].name, cy >= 0 ? (obj[1].maximize ? ", max " : ", min ") : "",
 		 cy >= 0 ? t->cols[cy].name : "");
-	gp_str(gp, lab);
+	ps_put_quoted(gp, lab, '\'');
 	fprintf(gp, "\nset xlabel ");
-	gp_str(gp, axis_label(t, cx));
+	ps_put_quoted(gp, axis_label(t, cx), '\'');
 	fprintf(gp, "\nset ylabel ");
-	gp_str(gp, cy >= 0 ? axis_label(t, cy) : "point");
+	ps_put_quoted(gp, cy >= 0 ? axis_label(t, cy) : "point", '\'');
 	fprintf(gp, "\nset grid\nset key top right\nset datafile separator '\\t'\n$all << EOD\n");
 	for (uint64_t r = 0; r < t->nrows; r++) {
 		double x = swp_table_f64(t, r, cx), y = cy >= 0 ? swp_table_f64(t, r, cy) : (double)r;
