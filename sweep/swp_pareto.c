@@ -149,10 +149,9 @@ enum ps_status swp_pareto_png(const struct swp_table *t,
 {
 	int stc = swp_table_col(t, "status");
 	int cx = obj[0].col, cy = nobj > 1 ? obj[1].col : -1;
-	char lab[512], buf[16], *script = NULL;
-	size_t len = 0;
-	FILE *gp = open_memstream(&script, &len);
-	enum ps_status st;
+	char lab[512], buf[16];
+	struct ps_plot plot;
+	FILE *gp = ps_plot_begin(&plot);
 
 	if (!gp)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
@@ -189,11 +188,5 @@ enum ps_status swp_pareto_png(const struct swp_table *t,
 		    "plot $all using 1:2 with points pt 7 ps 0.6 lc rgb '#b0b0b0' title 'all points', \\\n"
 		    "     $front using 1:2 with linespoints pt 7 ps 1.2 lw 2 lc rgb '#c03020' title 'Pareto front', \\\n"
 		    "     $front using 1:2:3 with labels offset 1,0.6 left font ',9' notitle\n");
-	if (fclose(gp) != 0) {
-		free(script);
-		return ps_errf(err, PS_ENOMEM, "out of memory");
-	}
-	st = ps_plot_png(path, script, len, err);
-	free(script);
-	return st;
+	return ps_plot_end(&plot, path, err);
 }
