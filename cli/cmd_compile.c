@@ -43,7 +43,6 @@ int cmd_compile(int argc, char **argv)
 		{ "seed", required_argument, NULL, 'S' },
 		{ "set", required_argument, NULL, 'E' },
 		{ "map-objective", required_argument, NULL, 'O' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *arch_path = NULL, *model = NULL, *scen = NULL, *gemm = NULL;
@@ -68,6 +67,7 @@ int cmd_compile(int argc, char **argv)
 	memset(&rq, 0, sizeof rq);
 	rq.seed = 1;
 	cli_opts_init(&p, "compile", opts, "ho:");
+	p.help = help;
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'E':
@@ -90,8 +90,7 @@ int cmd_compile(int argc, char **argv)
 			if (objective < 0)
 				return cli_usage_error("compile", "unknown --map-objective '%s' (cycles | traffic | energy)", optarg);
 			break;
-		case 'h': help(stdout); return 0;
-		default: return 2;
+		default: return cli_done(c);
 		}
 	}
 	if (optind < argc)

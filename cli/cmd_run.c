@@ -112,7 +112,6 @@ int cmd_run(int argc, char **argv)
 		{ "map-objective", required_argument, NULL, 'O' },
 		{ "h5", required_argument, NULL, 'H' },
 		{ "set", required_argument, NULL, 'E' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *arch_path = NULL, *model = NULL, *scen = NULL, *h5 = NULL;
@@ -134,6 +133,7 @@ int cmd_run(int argc, char **argv)
 
 	sets.n = 0;
 	cli_opts_init(&p, "run", opts, "h");
+	p.help = help;
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'E':
@@ -179,8 +179,7 @@ int cmd_run(int argc, char **argv)
 				return cli_usage_error("run", "unknown --map-objective '%s' (cycles | traffic | energy)", optarg);
 			break;
 		case 'H': h5 = optarg; break;
-		case 'h': help(stdout); return 0;
-		default: return 2;
+		default: return cli_done(c);
 		}
 	}
 	if (optind < argc)
