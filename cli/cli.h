@@ -47,6 +47,8 @@ struct cli_opts {
 void cli_opts_init(struct cli_opts *p, const char *cmd,
 		   const struct option *opts, const char *shortopts);
 int cli_getopt(struct cli_opts *p, int argc, char **argv);
+/* Add a shared group of options (NULL-terminated) after cli_opts_init. */
+void cli_opts_add(struct cli_opts *p, const struct option *more);
 
 /* The exit code of a command whose cli_getopt returned c, an option it
  * does not take: 0 after --help, else 2. */

@@ -31,6 +31,16 @@ void cli_opts_init(struct cli_opts *p, const char *cmd,
 	opterr = 0;
 }
 
+void cli_opts_add(struct cli_opts *p, const struct option *more)
+{
+	size_t n = 0;
+	while (p->all[n].name)
+		n++;
+	for (; more->name && n < 63; more++)
+		p->all[n++] = *more;
+	p->all[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
 static const struct option *find(const struct cli_opts *p, int val)
 {
 	for (const struct option *o = p->all; o->name; o++)
