@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pe.h"
+
 /* ---- shared pieces ---- */
 
 float cc_scale16(double s)
@@ -127,6 +129,25 @@ void cc_qtensor_free(struct cc_qtensor *t)
 	free(t->nm_meta);
 	free(t->nm_vals);
 	memset(t, 0, sizeof *t);
+}
+
+void cc_qtensor_weights(const struct cc_qtensor *t, const struct fmt_qspec *q,
+			struct pe_gemm *g)
+{
+	g->codes = t->codes;
+	g->fmt = t->fmt;
+	g->gfmt = t->gfmt;
+	g->group = (uint32_t)t->group;
+	g->n_groups = t->n_groups;
+	g->scale = t->scale;
+	g->zero = t->zero;
+	g->scale_q = t->scale_q;
+	g->chan_scale = t->chan_scale;
+	g->nm_meta = t->nm_meta;
+	g->nm_vals = t->nm_vals;
+	g->n_blocks = t->n_blocks;
+	g->nm_stride = t->nm_stride;
+	g->nm_m = (uint32_t)q->nm_m;
 }
 
 double cc_sqnr_db(double sum_w2, double sum_e2)

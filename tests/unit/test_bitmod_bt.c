@@ -1204,10 +1204,8 @@ static double bt_sqnr(const char *spec, double bits, const struct pe_array *arr,
 		a[i] = fmt_f16_from_f32(af[i]);
 	assert_int_equal(fmt_qspec_parse(spec, &q, &err), PS_OK);
 	assert_int_equal(cc_quantize(&q, wf, N, K, &t, &err), PS_OK);
-	g = (struct pe_gemm){ .M = M, .K = K, .N = N, .a = a, .codes = t.codes,
-			      .fmt = t.fmt, .gfmt = t.gfmt, .group = (uint32_t)t.group,
-			      .n_groups = t.n_groups, .scale = t.scale, .zero = t.zero,
-			      .scale_q = t.scale_q, .chan_scale = t.chan_scale };
+	g = (struct pe_gemm){ .M = M, .K = K, .N = N, .a = a };
+	cc_qtensor_weights(&t, &q, &g);
 	if (ops->gemm_bt(&p, arr, &g, out, &stepped, &closed, &err) != PS_OK)
 		fail_msg("%s: %s", spec, err.msg);
 	assert_int_equal(stepped, closed);

@@ -899,16 +899,8 @@ static void test_ops(void **state)
 	g.K = K;
 	g.N = N;
 	g.a = ah;
-	g.codes = qt.codes;
-	g.fmt = qt.fmt;
-	g.group = (uint32_t)qt.group;
-	g.n_groups = qt.n_groups;
-	g.scale = qt.scale;
-	g.nm_meta = qt.nm_meta;
-	g.nm_vals = qt.nm_vals;
-	g.n_blocks = qt.n_blocks;
-	g.nm_stride = qt.nm_stride;
-	g.nm_m = 16;
+	cc_qtensor_weights(&qt, &q, &g);
+	assert_int_equal(g.nm_m, 16);
 	assert_int_equal(ops->gemm_bt(&pp, &arr, &g, out, &stepped, &closed, &err), PS_OK);
 	assert_int_equal(stepped, closed);
 	assert_int_equal(closed, pe_flightllm_tile_cycles(16, 8, 2, M, N, K));
