@@ -768,23 +768,18 @@ static void test_latency(void **state)
 /* ------------------------------------------------- bt ports and the array */
 static void test_bt_pe_ports(void **state)
 {
-	const struct pe_bt_ops *ops = pe_bt_find("bitmod_pe");
+	const struct pe_bt_ops *ops;
 	struct pe_params p = { .lanes = 4, .scale_bits = 8 };
 	struct pe_bitmod_cfg pc;
 	struct pe_bitmod_pe ref;
 	struct ps_err err;
 	uint64_t s = 77, in[8], out[5];
-	void *st;
+	void *st = tu_bt_open("bitmod_pe", &p, 8, 5, &ops);
 	(void)state;
 
-	assert_non_null(ops);
-	assert_int_equal(ops->n_in, 8);
-	assert_int_equal(ops->n_out, 5);
 	assert_string_equal(ops->ports[7].name, "a");
 	assert_int_equal(ops->ports[7].width, 64);
 	assert_string_equal(ops->ports[9].name, "out_man");
-	st = malloc(ops->state_size);
-	assert_int_equal(ops->init(st, &p, &err), PS_OK);
 	pe_bitmod_cfg_default(&p, &pc);
 	assert_int_equal(pe_bitmod_pe_init(&ref, &pc, &err), PS_OK);
 	/* random port words, mostly well-formed groups of 8+ cycles */
@@ -828,25 +823,19 @@ static void test_bt_pe_ports(void **state)
  * columns, and checks every FP16 result against the reference. */
 static void test_bt_array_ports(void **state)
 {
-	const struct pe_bt_ops *ops = pe_bt_find("bitmod_array4x4");
+	const struct pe_bt_ops *ops;
 	struct pe_params p = { .lanes = 4, .scale_bits = 8 };
 	enum { K = 24, G = 12, T = 2, NT = G / 4 * T, SLOT = 8 };
 	uint16_t a[4][K], cs[4], y[4][4];
 	uint8_t w[4][K], sc[4][2];
 	int fm[4][2], seen = 0;
 	uint64_t s = 5, in[20], out[13];
-	struct ps_err err;
-	void *st;
+	void *st = tu_bt_open("bitmod_array4x4", &p, 20, 13, &ops);
 	(void)state;
 
-	assert_non_null(ops);
-	assert_int_equal(ops->n_in, 20);
-	assert_int_equal(ops->n_out, 13);
 	assert_string_equal(ops->ports[0].name, "w_ctl_0");
 	assert_string_equal(ops->ports[19].name, "a_3");
 	assert_string_equal(ops->ports[32].name, "err");
-	st = malloc(ops->state_size);
-	assert_int_equal(ops->init(st, &p, &err), PS_OK);
 	for (int i = 0; i < 4; i++) {
 		cs[i] = (uint16_t)(0x1000 + tu_rng_below(&s, 0x800));
 		for (int k = 0; k < K; k++) {

@@ -413,16 +413,14 @@ static uint16_t rand_act(void)
  * every output appears exactly PRE_DEPTH edges after its input. */
 static void test_pre_random(void **state)
 {
-	const struct pe_bt_ops *ops = pe_bt_find("lut_tc_precompute");
+	const struct pe_bt_ops *ops;
 	uint64_t out[5];
 	enum { Q = 8 };
 	uint16_t hist[Q][4];
 	bool hv[Q], hi8[Q];
-	void *st;
+	void *st = tu_bt_open("lut_tc_precompute", NULL, PE_LUT_TC_PRE_NIN,
+			      PE_LUT_TC_PRE_NPORTS - PE_LUT_TC_PRE_NIN, &ops);
 	(void)state;
-	assert_non_null(ops);
-	st = malloc(ops->state_size);
-	assert_int_equal(ops->init(st, NULL, NULL), PS_OK);
 	rng_state = 2;
 	memset(hv, 0, sizeof hv);
 	for (uint64_t t = 0; t < 2 * VECTORS + 2 * VECTORS / 8; t++) {
@@ -510,15 +508,10 @@ static void test_pre_corners(void **state)
  * after its last plane; rd_data follows one edge after rd_addr. */
 static void test_tile_ports(void **state)
 {
-	const struct pe_bt_ops *ops = pe_bt_find("lut_tc_tile");
+	const struct pe_bt_ops *ops;
 	uint64_t in[PE_LUT_TC_TILE_NIN], out[2], w = 0;
-	void *st;
+	void *st = tu_bt_open("lut_tc_tile", NULL, PE_LUT_TC_TILE_NIN, 2, &ops);
 	(void)state;
-	assert_non_null(ops);
-	assert_int_equal(ops->n_in, PE_LUT_TC_TILE_NIN);
-	assert_int_equal(ops->n_out, 2);
-	st = malloc(ops->state_size);
-	ops->init(st, NULL, NULL);
 	for (int n = 0; n < 16; n++)
 		w |= (uint64_t)pe_lut_tc_fold((uint8_t)n) << (4 * n);
 	for (int b = 0; b < 2; b++) {

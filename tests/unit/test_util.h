@@ -63,4 +63,12 @@ void tu_mkstemp(char *path);
 int tu_pesim(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 FILE *tu_pesim_open(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* ---- bit-true PE models (pe_bt.h; test_util_bt.c) ----
+ * The model called name, checked to have n_in input and n_out output
+ * ports, in a malloc'd state initialized with p (the caller frees it). */
+struct pe_bt_ops;
+struct pe_params;
+void *tu_bt_open(const char *name, const struct pe_params *p, size_t n_in,
+		 size_t n_out, const struct pe_bt_ops **ops);
+
 #endif
