@@ -395,9 +395,9 @@ static struct fy_diag *quiet_diag(void)
 	return d;
 }
 
-enum ps_status cfg_load_file_set(const char *path, const struct cfg_sets *ss,
-				 const struct cfg_field *fields, void *dst,
-				 struct ps_err *err)
+enum ps_status cfg_load_file_lines(const char *path, const struct cfg_sets *ss,
+				   const struct cfg_field *fields, void *dst,
+				   struct cfg_lines *lines, struct ps_err *err)
 {
 	struct cfg_doc *d;
 	enum ps_status st = cfg_doc_open(path, &d, err);
@@ -405,9 +405,16 @@ enum ps_status cfg_load_file_set(const char *path, const struct cfg_sets *ss,
 		return st;
 	st = cfg_doc_apply(d, ss, err);
 	if (!st)
-		st = cfg_doc_walk(d, fields, dst, NULL, err);
+		st = cfg_doc_walk(d, fields, dst, lines, err);
 	cfg_doc_close(d);
 	return st;
+}
+
+enum ps_status cfg_load_file_set(const char *path, const struct cfg_sets *ss,
+				 const struct cfg_field *fields, void *dst,
+				 struct ps_err *err)
+{
+	return cfg_load_file_lines(path, ss, fields, dst, NULL, err);
 }
 
 enum ps_status cfg_load_file(const char *path, const struct cfg_field *fields,

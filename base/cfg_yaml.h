@@ -135,7 +135,12 @@ int cfg_node_line(struct fy_node *n);
 char *cfg_node_text(struct fy_node *n);
 void cfg_doc_close(struct cfg_doc *d);
 
-/* Load file into the struct at dst according to fields. */
+/* Load file into the struct at dst according to fields (with --set
+ * overrides ss, may be NULL; lines, when not NULL, gets the line of each
+ * field as cfg_doc_walk gives it). */
+enum ps_status cfg_load_file_lines(const char *path, const struct cfg_sets *ss,
+				   const struct cfg_field *fields, void *dst,
+				   struct cfg_lines *lines, struct ps_err *err);
 enum ps_status cfg_load_file_set(const char *path, const struct cfg_sets *ss,
 				 const struct cfg_field *fields, void *dst,
 				 struct ps_err *err);

@@ -296,6 +296,30 @@ void ps_out_abort(struct ps_out *o)
 	o->finished = false;
 }
 
+static size_t xfer(int fd, char *p, size_t n, bool wr)
+{
+	size_t done = 0;
+	while (done < n) {
+		ssize_t k = wr ? write(fd, p + done, n - done) : read(fd, p + done, n - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			break;
+		done += (size_t)k;
+	}
+	return done;
+}
+
+size_t ps_read_full(int fd, void *buf, size_t n)
+{
+	return xfer(fd, buf, n, false);
+}
+
+size_t ps_write_full(int fd, const void *buf, size_t n)
+{
+	return xfer(fd, (char *)buf, n, true);
+}
+
 enum ps_status ps_out_run(struct ps_out *o, char *const argv[], const char *in,
 			  size_t n, struct ps_err *err)
 {
@@ -309,17 +333,11 @@ enum ps_status ps_out_run(struct ps_out *o, char *const argv[], const char *in,
 	if (fd < 0)
 		return ps_errf(err, PS_EIO, "%s: cannot hold %s's input: %s", o->path,
 			       argv[0], strerror(errno));
-	for (size_t done = 0; done < n;) {
-		ssize_t w = write(fd, in + done, n - done);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			int e = errno;
-			tf ? fclose(tf) : close(fd);
-			return ps_errf(err, PS_EIO, "%s: cannot hold %s's input: %s",
-				       o->path, argv[0], strerror(e));
-		}
-		done += (size_t)w;
+	if (ps_write_full(fd, in, n) != n) {
+		int e = errno;
+		tf ? fclose(tf) : close(fd);
+		return ps_errf(err, PS_EIO, "%s: cannot hold %s's input: %s",
+			       o->path, argv[0], strerror(e));
 	}
 	lseek(fd, 0, SEEK_SET);
 	fflush(o->fp);

@@ -68,6 +68,12 @@ enum ps_status ps_in_check(const char *path, struct ps_err *err);
 /* mkdir -p */
 enum ps_status ps_mkdirs(const char *dir, struct ps_err *err);
 
+/* All n bytes of buf from or to fd, across short transfers and EINTR:
+ * returns the count moved, n unless end of file or an error (errno) came
+ * first. */
+size_t ps_read_full(int fd, void *buf, size_t n);
+size_t ps_write_full(int fd, const void *buf, size_t n);
+
 /* Flush and close stdout; a write error anywhere on it is an error. */
 enum ps_status ps_stdout_close(struct ps_err *err);
 

@@ -68,30 +68,9 @@ static hid_t open_obj(struct ps_h5_file *f, const char *obj)
 	return H5Oopen(f->file, obj && *obj ? obj : "/", H5P_DEFAULT);
 }
 
-enum ps_status ps_h5_attr_str_at(struct ps_h5_file *f, const char *obj,
-				 const char *name, const char *value,
+static enum ps_status attr_write(struct ps_h5_file *f, const char *obj,
+				 const char *name, hid_t type, const void *v,
 				 struct ps_err *err)
-{
-	hid_t t = str_type(H5T_VARIABLE), s = H5Screate(H5S_SCALAR), a, o = open_obj(f, obj);
-	herr_t rc = -1;
-	a = o < 0 ? -1 : H5Acreate2(o, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
-	if (a >= 0) {
-		rc = H5Awrite(a, t, &value);
-		H5Aclose(a);
-	}
-	H5Sclose(s);
-	H5Tclose(t);
-	if (o >= 0)
-		H5Oclose(o);
-	if (rc < 0)
-		return ps_errf(err, PS_EIO, "%s: cannot write attribute %s",
-			       f->path, name);
-	return PS_OK;
-}
-
-static enum ps_status attr_num(struct ps_h5_file *f, const char *obj,
-			       const char *name, hid_t type, const void *v,
-			       struct ps_err *err)
 {
 	hid_t s = H5Screate(H5S_SCALAR), a, o = open_obj(f, obj);
 	herr_t rc = -1;
@@ -109,17 +88,27 @@ static enum ps_status attr_num(struct ps_h5_file *f, const char *obj,
 	return PS_OK;
 }
 
+enum ps_status ps_h5_attr_str_at(struct ps_h5_file *f, const char *obj,
+				 const char *name, const char *value,
+				 struct ps_err *err)
+{
+	hid_t t = str_type(H5T_VARIABLE);
+	enum ps_status st = attr_write(f, obj, name, t, &value, err);
+	H5Tclose(t);
+	return st;
+}
+
 enum ps_status ps_h5_attr_u64_at(struct ps_h5_file *f, const char *obj,
 				 const char *name, uint64_t v,
 				 struct ps_err *err)
 {
-	return attr_num(f, obj, name, H5T_NATIVE_UINT64, &v, err);
+	return attr_write(f, obj, name, H5T_NATIVE_UINT64, &v, err);
 }
 
 enum ps_status ps_h5_attr_f64_at(struct ps_h5_file *f, const char *obj,
 				 const char *name, double v, struct ps_err *err)
 {
-	return attr_num(f, obj, name, H5T_NATIVE_DOUBLE, &v, err);
+	return attr_write(f, obj, name, H5T_NATIVE_DOUBLE, &v, err);
 }
 
 enum ps_status ps_h5_attr_str(struct ps_h5_file *f, const char *name,

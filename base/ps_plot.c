@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ps_file.h"
@@ -40,4 +41,26 @@ enum ps_status ps_plot_png(const char *path, const char *script, size_t len,
 		return st;
 	}
 	return ps_out_commit(&o, err);
+}
+
+FILE *ps_plot_begin(struct ps_plot *p)
+{
+	p->script = NULL;
+	p->len = 0;
+	p->gp = open_memstream(&p->script, &p->len);
+	return p->gp;
+}
+
+enum ps_status ps_plot_end(struct ps_plot *p, const char *path, struct ps_err *err)
+{
+	enum ps_status st;
+
+	if (fclose(p->gp) != 0)
+		st = ps_errf(err, PS_ENOMEM, "out of memory");
+	else
+		st = ps_plot_png(path, p->script, p->len, err);
+	free(p->script);
+	p->gp = NULL;
+	p->script = NULL;
+	return st;
 }

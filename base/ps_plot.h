@@ -3,6 +3,7 @@
 #define PS_PLOT_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "ps_status.h"
 
@@ -13,5 +14,17 @@
  * nothing. */
 enum ps_status ps_plot_png(const char *path, const char *script, size_t len,
 			   struct ps_err *err);
+
+/* A script built in memory and rendered at the end: ps_plot_begin opens
+ * p->gp (NULL when out of memory); ps_plot_end closes it, runs
+ * ps_plot_png on what was written and frees the script, whatever the
+ * outcome. The script should start with a png terminal line. */
+struct ps_plot {
+	FILE *gp;
+	char *script;
+	size_t len;
+};
+FILE *ps_plot_begin(struct ps_plot *p);
+enum ps_status ps_plot_end(struct ps_plot *p, const char *path, struct ps_err *err);
 
 #endif

@@ -15,19 +15,23 @@ void ps_csv_header(FILE *fp, const struct ps_col *cols, size_t n)
 	fputc('\n', fp);
 }
 
-static void csv_str(FILE *fp, const char *s)
+void ps_put_quoted(FILE *fp, const char *s, char q)
 {
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
+	fputc(q, fp);
 	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
+		if (*s == q)
+			fputc(q, fp);
 		fputc(*s, fp);
 	}
-	fputc('"', fp);
+	fputc(q, fp);
+}
+
+void ps_csv_str(FILE *fp, const char *s)
+{
+	if (strpbrk(s, ",\"\n\r"))
+		ps_put_quoted(fp, s, '"');
+	else
+		fputs(s, fp);
 }
 
 void ps_csv_row(FILE *fp, const struct ps_col *cols, size_t n, const void *row)
@@ -38,7 +42,7 @@ void ps_csv_row(FILE *fp, const struct ps_col *cols, size_t n, const void *row)
 		if (i)
 			fputc(',', fp);
 		if (cols[i].type == PS_COL_STR) {
-			csv_str(fp, at);
+			ps_csv_str(fp, at);
 		} else if (cols[i].type == PS_COL_U64) {
 			uint64_t v;
 			memcpy(&v, at, sizeof v);

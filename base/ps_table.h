@@ -26,6 +26,11 @@ struct ps_col {
  * hold a comma, quote or newline; numbers as %.17g / integers). */
 void ps_csv_header(FILE *fp, const struct ps_col *cols, size_t n);
 void ps_csv_row(FILE *fp, const struct ps_col *cols, size_t n, const void *row);
+/* One CSV cell: s as is, or quoted as above when it needs to be. */
+void ps_csv_str(FILE *fp, const char *s);
+/* s between two q characters, each q inside doubled (CSV's "..." and
+ * gnuplot's '...' quoting). */
+void ps_put_quoted(FILE *fp, const char *s, char q);
 
 struct ps_json;
 /* The row's columns as members of the JSON object being written. */

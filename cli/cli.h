@@ -6,6 +6,7 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 int cmd_models(int argc, char **argv);
 int cmd_run(int argc, char **argv);
@@ -22,14 +23,21 @@ int cmd_pareto(int argc, char **argv);
 /* Option parsing shared by every command (cli_opt.c). cli_getopt is
  * getopt_long with pesim's rules: an unknown option, a missing or empty
  * value, and an option with a value given twice are errors printed as
- * "pesim CMD: ..." (the call returns CLI_ERR, exit 2); --progress and
+ * "pesim CMD: ..." (the call returns CLI_ERR, exit 2) unless `multi` names
+ * the option; --progress and
  * --quiet, accepted by every command, set the progress display
  * (ps_progress.h) and `quiet` and are not returned. */
 #define CLI_ERR (-2)
+#define CLI_HELP (-3)
 struct cli_opts {
 	const char *cmd;		/* "run" */
 	const struct option *opts;	/* the command's, NULL-terminated */
 	const char *shortopts;		/* the command's, e.g. "ho:" */
+	/* Set after cli_opts_init: --help and -h (accepted by every command)
+	 * print help(stdout) and cli_getopt returns CLI_HELP. NULL: 'h' is
+	 * returned like any option. */
+	void (*help)(FILE *fp);
+	const char *multi;		/* options that may be given again, "mM" */
 	bool quiet;			/* --quiet was given */
 	const char *name;		/* the option just returned, "--seed" */
 	unsigned char seen[256];
@@ -39,6 +47,15 @@ struct cli_opts {
 void cli_opts_init(struct cli_opts *p, const char *cmd,
 		   const struct option *opts, const char *shortopts);
 int cli_getopt(struct cli_opts *p, int argc, char **argv);
+/* Add a shared group of options (NULL-terminated) after cli_opts_init. */
+void cli_opts_add(struct cli_opts *p, const struct option *more);
+
+/* The exit code of a command whose cli_getopt returned c, an option it
+ * does not take: 0 after --help, else 2. */
+static inline int cli_done(int c)
+{
+	return c == CLI_HELP ? 0 : 2;
+}
 
 /* The lines every command's --help ends with. */
 #define CLI_HELP_COMMON \

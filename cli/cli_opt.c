@@ -22,11 +22,23 @@ void cli_opts_init(struct cli_opts *p, const char *cmd,
 		p->all[n] = opts[n];
 	p->all[n++] = (struct option){ "progress", no_argument, NULL, OPT_PROGRESS };
 	p->all[n++] = (struct option){ "quiet", no_argument, NULL, OPT_QUIET };
+	p->all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
 	p->all[n] = (struct option){ NULL, 0, NULL, 0 };
 	/* ':' first: a missing value comes back as ':' */
-	snprintf(p->sopts, sizeof p->sopts, ":%s", shortopts);
+	snprintf(p->sopts, sizeof p->sopts, ":%s%s", shortopts,
+		 strchr(shortopts, 'h') ? "" : "h");
 	optind = 1;
 	opterr = 0;
+}
+
+void cli_opts_add(struct cli_opts *p, const struct option *more)
+{
+	size_t n = 0;
+	while (p->all[n].name)
+		n++;
+	for (; more->name && n < 63; more++)
+		p->all[n++] = *more;
+	p->all[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
 static const struct option *find(const struct cli_opts *p, int val)
@@ -75,13 +87,17 @@ int cli_getopt(struct cli_opts *p, int argc, char **argv)
 				cli_usage_error(p->cmd, "--%s: empty value", p->name);
 				return CLI_ERR;
 			}
-			if (c >= 0 && c < 256 && p->seen[c]) {
+			if (c >= 0 && c < 256 && p->seen[c] && !(p->multi && strchr(p->multi, c))) {
 				cli_usage_error(p->cmd, "--%s given twice (the second: '%s')",
 						p->name, optarg);
 				return CLI_ERR;
 			}
 			if (c >= 0 && c < 256)
 				p->seen[c] = 1;
+		}
+		if (c == 'h' && p->help) {
+			p->help(stdout);
+			return CLI_HELP;
 		}
 		return c;
 	}

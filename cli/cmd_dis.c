@@ -24,7 +24,6 @@ int cmd_dis(int argc, char **argv)
 		{ "isa", no_argument, NULL, 'i' },
 		{ "header", no_argument, NULL, 'H' },
 		{ "summary", no_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct trace_reader *r;
@@ -35,13 +34,13 @@ int cmd_dis(int argc, char **argv)
 	struct cli_opts p;
 
 	cli_opts_init(&p, "dis", opts, "h");
+	p.help = help;
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'i': isa = 1; break;
 		case 'H': header = 1; break;
 		case 's': summary = 1; break;
-		case 'h': help(stdout); return 0;
-		default: return 2;
+		default: return cli_done(c);
 		}
 	}
 	if (isa) {

@@ -1,5 +1,4 @@
 /* cmd_merge.c - `pesim merge SHARD.h5... -o OUT.h5`: join a sweep's shards. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -18,7 +17,8 @@ static void help(FILE *fp)
 		"  -o FILE      the merged HDF5 file\n"
 		"  --csv FILE   also as CSV\n"
 		"  --resubmit   print the missing shards as an sbatch --array value\n"
-		"               (e.g. 3,5-7) on stdout\n");
+		"               (e.g. 3,5-7) on stdout\n"
+		CLI_HELP_COMMON);
 }
 
 int cmd_merge(int argc, char **argv)
@@ -26,7 +26,6 @@ int cmd_merge(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "csv", required_argument, NULL, 'c' },
 		{ "resubmit", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *csv = NULL;
@@ -35,15 +34,16 @@ int cmd_merge(int argc, char **argv)
 	struct swp_table t;
 	struct ps_err err;
 	enum ps_status st;
+	struct cli_opts p;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	cli_opts_init(&p, "merge", opts, "ho:");
+	p.help = help;
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'c': csv = optarg; break;
 		case 'r': resubmit = 1; break;
-		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("merge", "bad option");
+		default: return cli_done(c);
 		}
 	}
 	if (optind >= argc)

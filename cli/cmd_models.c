@@ -18,7 +18,6 @@ int cmd_models(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct wl_model *ms = NULL;
@@ -29,14 +28,12 @@ int cmd_models(int argc, char **argv)
 	struct cli_opts p;
 
 	cli_opts_init(&p, "models", opts, "h");
+	p.help = help;
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'j')
 			json = 1;
-		else if (c == 'h') {
-			help(stdout);
-			return 0;
-		} else
-			return 2;
+		else
+			return cli_done(c);
 	}
 	if (optind < argc)
 		return cli_usage_error("models", "unexpected argument '%s'", argv[optind]);

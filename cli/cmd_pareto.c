@@ -1,5 +1,4 @@
 /* cmd_pareto.c - `pesim pareto SWEEP.h5 --minimize a,b [--maximize c]`. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +15,8 @@ static void help(FILE *fp)
 		"(metrics such as cycles, energy_pj, area_um2, sqnr_db, tokens_per_s, or\n"
 		"numeric swept fields), one row per point with its swept fields. --png\n"
 		"plots every point and the front over the first two objectives (gnuplot),\n"
-		"the front labelled with its swept fields (the sweep's label: template).\n");
+		"the front labelled with its swept fields (the sweep's label: template).\n\n"
+		CLI_HELP_COMMON);
 }
 
 static int add_objs(const struct swp_table *t, const char *list, bool max,
@@ -43,7 +43,6 @@ int cmd_pareto(int argc, char **argv)
 		{ "maximize", required_argument, NULL, 'M' },
 		{ "png", required_argument, NULL, 'p' },
 		{ "csv", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *mins[SWP_MAX_OBJ], *maxs[SWP_MAX_OBJ], *png = NULL, *csv = NULL;
@@ -53,10 +52,13 @@ int cmd_pareto(int argc, char **argv)
 	struct ps_err err;
 	enum ps_status st;
 	uint64_t *front, nf;
+	struct cli_opts p;
 	int c;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	cli_opts_init(&p, "pareto", opts, "h");
+	p.help = help;
+	p.multi = "mM";
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'm':
 			if (nmin < SWP_MAX_OBJ)
@@ -68,8 +70,7 @@ int cmd_pareto(int argc, char **argv)
 			break;
 		case 'p': png = optarg; break;
 		case 'c': csv = optarg; break;
-		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("pareto", "bad option");
+		default: return cli_done(c);
 		}
 	}
 	if (optind != argc - 1)

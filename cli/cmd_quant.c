@@ -211,7 +211,6 @@ int cmd_quant(int argc, char **argv)
 		{ "formats", required_argument, NULL, 'f' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "list", no_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *model = NULL, *npy = NULL, *sft = NULL, *tname = NULL;
@@ -232,6 +231,7 @@ int cmd_quant(int argc, char **argv)
 
 	memset(&ft, 0, sizeof ft);
 	cli_opts_init(&p, "quant", opts, "h");
+	p.help = help;
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;
@@ -242,7 +242,6 @@ int cmd_quant(int argc, char **argv)
 		case 'f': formats = optarg; break;
 		case 'j': json = true; break;
 		case 'T': list_formats(); return 0;
-		case 'h': help(stdout); return 0;
 		case 'L':
 			if (cli_u64(&p, optarg, 0, UINT32_MAX - 1, &layer))
 				return 2;
@@ -256,7 +255,7 @@ int cmd_quant(int argc, char **argv)
 				return 2;
 			break;
 		default:
-			return 2;
+			return cli_done(c);
 		}
 	}
 	if (optind < argc)

@@ -8,6 +8,7 @@
 #include "pe.h"
 #include "cfg_yaml.h"
 #include "cli.h"
+#include "cli_work.h"
 #include "ps_file.h"
 #include "ps_progress.h"
 #include "sim.h"
@@ -93,56 +94,42 @@ static void help(FILE *fp)
 int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "arch", required_argument, NULL, 'a' },
-		{ "model", required_argument, NULL, 'm' },
-		{ "scenario", required_argument, NULL, 's' },
 		{ "mode", required_argument, NULL, 'M' },
 		{ "compat-attn", required_argument, NULL, 'A' },
 		{ "ops", no_argument, NULL, 'o' },
-		{ "gemm", required_argument, NULL, 'g' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "compat-assumptions", no_argument, NULL, 'C' },
-		{ "seed", required_argument, NULL, 'S' },
 		{ "layer", required_argument, NULL, 'L' },
-		{ "decode", no_argument, NULL, 'D' },
 		{ "weights", required_argument, NULL, 'W' },
 		{ "tensor", required_argument, NULL, 'T' },
 		{ "tokens", required_argument, NULL, 'K' },
 		{ "json", no_argument, NULL, 'j' },
-		{ "map-objective", required_argument, NULL, 'O' },
 		{ "h5", required_argument, NULL, 'H' },
-		{ "set", required_argument, NULL, 'E' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *arch_path = NULL, *model = NULL, *scen = NULL, *h5 = NULL;
-	const char *gemm = NULL, *trace = NULL, *weights = NULL, *tensor = NULL;
+	const char *h5 = NULL, *trace = NULL, *weights = NULL, *tensor = NULL;
 	int mode = SIM_MODE_CYCLE, attn = SIM_ATTN_PUBLISHED, c, compat_as = 0;
-	uint64_t M = 0, K = 0, N = 0, seed = 1, tokens = 16, layer = 0;
+	uint64_t M = 0, K = 0, N = 0, tokens = 16, layer = 0;
 	struct cli_opts p;
-	int decode = 0, have_t = 0;
-	int json = 0, ops = 0, code = 0, objective = -1;
+	int have_t = 0, taken, rc;
+	int json = 0, ops = 0, code = 0;
 	struct wl_tensor t;
-	struct cfg_arch arch;
-	struct wl_model m;
-	struct wl_scenario s;
+	static struct cli_work w;
 	struct sim_result r;
 	struct stream out = { 0 };
 	struct ps_err err;
 	enum ps_status st;
-	static struct cfg_sets sets, arch_sets, model_sets;
 
-	sets.n = 0;
 	cli_opts_init(&p, "run", opts, "h");
+	p.help = help;
+	cli_work_init(&w, &p);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
+		taken = cli_work_opt(&w, &p, c);
+		if (taken < 0)
+			return 2;
+		if (taken)
+			continue;
 		switch (c) {
-		case 'E':
-			if (cli_set_add("run", &sets, optarg))
-				return 2;
-			break;
-		case 'a': arch_path = optarg; break;
-		case 'm': model = optarg; break;
-		case 's': scen = optarg; break;
 		case 'M':
 			mode = cfg_enum_find(sim_mode_names, optarg);
 			if (mode < 0)
@@ -154,16 +141,10 @@ int cmd_run(int argc, char **argv)
 				return cli_usage_error("run", "unknown --compat-attn '%s' (published | kv-read)", optarg);
 			break;
 		case 'o': ops = 1; break;
-		case 'g': gemm = optarg; break;
 		case 't': trace = optarg; break;
 		case 'C': compat_as = 1; break;
-		case 'D': decode = 1; break;
 		case 'W': weights = optarg; break;
 		case 'T': tensor = optarg; break;
-		case 'S':
-			if (cli_u64(&p, optarg, 0, UINT64_MAX, &seed))
-				return 2;
-			break;
 		case 'K':
 			if (cli_u64(&p, optarg, 1, UINT32_MAX, &tokens))
 				return 2;
@@ -173,25 +154,19 @@ int cmd_run(int argc, char **argv)
 				return 2;
 			break;
 		case 'j': json = 1; break;
-		case 'O':
-			objective = cfg_enum_find(cfg_map_objective_names, optarg);
-			if (objective < 0)
-				return cli_usage_error("run", "unknown --map-objective '%s' (cycles | traffic | energy)", optarg);
-			break;
 		case 'H': h5 = optarg; break;
-		case 'h': help(stdout); return 0;
-		default: return 2;
+		default: return cli_done(c);
 		}
 	}
 	if (optind < argc)
 		return cli_usage_error("run", "unexpected argument '%s'", argv[optind]);
-	if (weights && (mode != SIM_MODE_BITTRUE || !arch_path || model || gemm || trace))
+	if (weights && (mode != SIM_MODE_BITTRUE || !w.arch_path || w.model || w.gemm || trace))
 		return cli_usage_error("run", "--weights runs in bit-true mode with --arch only");
-	if (!weights && (!arch_path || (!!model + !!gemm + !!trace) != 1 || (model && !scen)))
+	if (!weights && (!w.arch_path || (!!w.model + !!w.gemm + !!trace) != 1 || (w.model && !w.scen)))
 		return cli_usage_error("run", "--arch and one of --model with --scenario, --gemm or --trace are required");
 	if (trace && mode == SIM_MODE_COMPAT)
 		return cli_usage_error("run", "--trace runs in cycle or bit-true mode");
-	if (gemm && mode == SIM_MODE_COMPAT)
+	if (w.gemm && mode == SIM_MODE_COMPAT)
 		return cli_usage_error("run", "--gemm runs in cycle or bit-true mode");
 	if (mode == SIM_MODE_BITTRUE && (h5 || ops || compat_as))
 		return cli_usage_error("run", "%s applies to cycle and compat mode, not bit-true",
@@ -205,18 +180,12 @@ int cmd_run(int argc, char **argv)
 				   !strcmp(weights + strlen(weights) - 12, ".safetensors")))
 		return cli_usage_error("run", "--tensor names a tensor of a .safetensors file; %s is read as .npy",
 				       weights);
-	if (gemm && cli_gemm("run", gemm, &M, &K, &N))
-		return 2;
-	sim_sets_split(&sets, &arch_sets, &model_sets, NULL);
-	if ((st = pe_arch_load_set(arch_path, &arch_sets, &arch, &err)))
-		return cli_fail("run", st, &err);
-	if (objective >= 0)
-		arch.mapper.objective = objective;
-	if (model_sets.n && !model)
-		return cli_usage_error("run", "--set model.*: no --model to override");
-	if (model && ((st = wl_model_find_set(model, &model_sets, &m, &err)) ||
-		      (st = wl_scenario_parse(scen, &s, &err))))
-		return cli_fail("run", st, &err);
+	if ((rc = cli_work_gemm(&w, "run")) || (rc = cli_work_arch(&w, "run")) ||
+	    (rc = cli_work_model(&w, "run")))
+		return rc;
+	M = w.M;
+	K = w.K;
+	N = w.N;
 	if (weights) {
 		size_t n = strlen(weights);
 		st = n > 12 && !strcmp(weights + n - 12, ".safetensors") ?
@@ -239,13 +208,13 @@ int cmd_run(int argc, char **argv)
 	}
 	{
 		struct sim_request rq = {
-			.arch = &arch, .model = model ? &m : NULL,
-			.scenario = model ? &s : NULL, .M = M, .K = K, .N = N,
-			.gemm_phase = decode ? WL_DECODE : WL_PREFILL,
+			.arch = &w.arch, .model = w.model ? &w.m : NULL,
+			.scenario = w.model ? &w.s : NULL, .M = M, .K = K, .N = N,
+			.gemm_phase = w.decode ? WL_DECODE : WL_PREFILL,
 			.trace_path = trace, .mode = mode, .compat_attn = attn,
 			.compat_assumptions = compat_as,
 			.keep_ops = ops && !json,
-			.seed = seed, .layer = (uint32_t)layer,
+			.seed = w.seed, .layer = (uint32_t)layer,
 			.weights = have_t ? t.data : NULL,
 		};
 		/* --json and --h5 stream the rows as the run makes them */

@@ -1,6 +1,5 @@
 /* cmd_sweep.c - `pesim sweep FILE -o OUT.h5`: expand a sweep file and run
  * its points (or one shard of them) in worker processes, resumably. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,7 +126,6 @@ int cmd_sweep(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "every", required_argument, NULL, 'e' },
 		{ "list", no_argument, NULL, 'l' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct swp_exec_opts o = { .jobs = 1, .progress = SWP_PROGRESS_AUTO };
@@ -137,9 +135,13 @@ int cmd_sweep(int argc, char **argv)
 	enum ps_status st;
 	int c, list = 0;
 	double l0 = loadavg();
+	struct cli_opts p;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:j:", opts, NULL)) != -1) {
+	/* its own --progress and --quiet (before cli_opts' in the table):
+	 * the sweep's progress line, not the points' */
+	cli_opts_init(&p, "sweep", opts, "ho:j:");
+	p.help = help;
+	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		char *e;
 		switch (c) {
 		case 'o': o.out = optarg; break;
@@ -161,8 +163,7 @@ int cmd_sweep(int argc, char **argv)
 				return cli_usage_error("sweep", "--every wants a positive integer, got '%s'", optarg);
 			break;
 		case 'l': list = 1; break;
-		case 'h': help(stdout); return 0;
-		default: return cli_usage_error("sweep", "bad option");
+		default: return cli_done(c);
 		}
 	}
 	if (optind != argc - 1)

@@ -248,7 +248,6 @@ int cmd_verify(int argc, char **argv)
 		{ "level", required_argument, NULL, 'L' },
 		{ "rtl-pes", required_argument, NULL, 'R' },
 		{ "wave-dir", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rtl_verify_opts o = { .random = 100000, .seed = 1, .log = stdout };
@@ -264,6 +263,7 @@ int cmd_verify(int argc, char **argv)
 	int c, rc;
 
 	cli_opts_init(&p, "verify", opts, "h");
+	p.help = help;
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'p')
 			name = optarg;
@@ -300,11 +300,8 @@ int cmd_verify(int argc, char **argv)
 			pes = optarg;
 		else if (c == 'l') {
 			list = true;
-		} else if (c == 'h') {
-			help(stdout);
-			return 0;
 		} else
-			return 2;
+			return cli_done(c);
 	}
 	if (optind < argc)
 		return cli_usage_error("verify", "unexpected argument '%s'", argv[optind]);

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pe.h"
+
 /* ---- shared pieces ---- */
 
 float cc_scale16(double s)
@@ -129,6 +131,25 @@ void cc_qtensor_free(struct cc_qtensor *t)
 	memset(t, 0, sizeof *t);
 }
 
+void cc_qtensor_weights(const struct cc_qtensor *t, const struct fmt_qspec *q,
+			struct pe_gemm *g)
+{
+	g->codes = t->codes;
+	g->fmt = t->fmt;
+	g->gfmt = t->gfmt;
+	g->group = (uint32_t)t->group;
+	g->n_groups = t->n_groups;
+	g->scale = t->scale;
+	g->zero = t->zero;
+	g->scale_q = t->scale_q;
+	g->chan_scale = t->chan_scale;
+	g->nm_meta = t->nm_meta;
+	g->nm_vals = t->nm_vals;
+	g->n_blocks = t->n_blocks;
+	g->nm_stride = t->nm_stride;
+	g->nm_m = (uint32_t)q->nm_m;
+}
+
 double cc_sqnr_db(double sum_w2, double sum_e2)
 {
 	if (sum_e2 == 0)
@@ -206,6 +227,13 @@ void cc_qnote_add(struct cc_qnote *a, const struct cc_qtensor *t,
 	}
 }
 
+static cc_quantizer *const quantizers[FMT_QM_NONE] = {
+	[FMT_QM_GROUP] = cc_quant_group, [FMT_QM_CHANNEL] = cc_quant_channel,
+	[FMT_QM_ANT] = cc_quant_channel, [FMT_QM_BITMOD] = cc_quant_bitmod,
+	[FMT_QM_OLIVE] = cc_quant_olive, [FMT_QM_NM] = cc_quant_nm,
+	[FMT_QM_LUT] = cc_quant_lut, [FMT_QM_MIXPE] = cc_quant_mixpe,
+};
+
 enum ps_status cc_quantize(const struct fmt_qspec *q, const float *w,
 			   uint64_t n, uint64_t k, struct cc_qtensor *out,
 			   struct ps_err *err)
@@ -219,34 +247,11 @@ enum ps_status cc_quantize(const struct fmt_qspec *q, const float *w,
 			return ps_errf(err, PS_EINPUT, "%s: weight [%llu, %llu] is not finite",
 				       q->name, (unsigned long long)(i / k),
 				       (unsigned long long)(i % k));
-	switch (q->method) {
-	case FMT_QM_NONE:
+	if (q->method == FMT_QM_NONE)
 		return ps_errf(err, PS_EINPUT, "none: FP16 weights are not quantized");
-	case FMT_QM_GROUP:
-		st = cc_quant_group(q, w, n, k, out, err);
-		break;
-	case FMT_QM_CHANNEL:
-	case FMT_QM_ANT:
-		st = cc_quant_channel(q, w, n, k, out, err);
-		break;
-	case FMT_QM_BITMOD:
-		st = cc_quant_bitmod(q, w, n, k, out, err);
-		break;
-	case FMT_QM_OLIVE:
-		st = cc_quant_olive(q, w, n, k, out, err);
-		break;
-	case FMT_QM_NM:
-		st = cc_quant_nm(q, w, n, k, out, err);
-		break;
-	case FMT_QM_LUT:
-		st = cc_quant_lut(q, w, n, k, out, err);
-		break;
-	case FMT_QM_MIXPE:
-		st = cc_quant_mixpe(q, w, n, k, out, err);
-		break;
-	default:
+	if (q->method < 0 || q->method >= FMT_QM_NONE || !quantizers[q->method])
 		return ps_errf(err, PS_EINPUT, "%s: unknown method %d", q->name, q->method);
-	}
+	st = quantizers[q->method](q, w, n, k, out, err);
 	if (st != PS_OK) {
 		cc_qtensor_free(out);
 		return st;

@@ -123,6 +123,13 @@ enum ps_status cc_quantize(const struct fmt_qspec *q, const float *w,
 			   struct ps_err *err);
 void cc_qtensor_free(struct cc_qtensor *t);
 
+/* t (quantized with q) as the weight operand of a bit-true GEMM: codes,
+ * formats, group scales and zeros, BitMoD's scales, the N:M arrays. The
+ * other fields of g are left as they are. */
+struct pe_gemm;
+void cc_qtensor_weights(const struct cc_qtensor *t, const struct fmt_qspec *q,
+			struct pe_gemm *g);
+
 /* A one-line note of what a quantizer chose, over several tensors (a
  * layer's matrices): BitMoD's type shares, OliVe's outlier pairs, ANT's
  * type per matrix, else the last tensor's own note. Zero it, add every

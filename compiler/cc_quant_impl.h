@@ -51,26 +51,12 @@ static inline float cc_max_abs(const float *w, uint64_t len)
 	return m;
 }
 
-enum ps_status cc_quant_group(const struct fmt_qspec *q, const float *w,
-			      uint64_t n, uint64_t k, struct cc_qtensor *t,
-			      struct ps_err *err);
-enum ps_status cc_quant_mixpe(const struct fmt_qspec *q, const float *w,
-			      uint64_t n, uint64_t k, struct cc_qtensor *t,
-			      struct ps_err *err);
-enum ps_status cc_quant_lut(const struct fmt_qspec *q, const float *w,
-			    uint64_t n, uint64_t k, struct cc_qtensor *t,
-			    struct ps_err *err);
-enum ps_status cc_quant_channel(const struct fmt_qspec *q, const float *w,
-				uint64_t n, uint64_t k, struct cc_qtensor *t,
-				struct ps_err *err);
-enum ps_status cc_quant_olive(const struct fmt_qspec *q, const float *w,
-			      uint64_t n, uint64_t k, struct cc_qtensor *t,
-			      struct ps_err *err);
-enum ps_status cc_quant_bitmod(const struct fmt_qspec *q, const float *w,
-			       uint64_t n, uint64_t k, struct cc_qtensor *t,
-			       struct ps_err *err);
-enum ps_status cc_quant_nm(const struct fmt_qspec *q, const float *w,
-			   uint64_t n, uint64_t k, struct cc_qtensor *t,
-			   struct ps_err *err);
+/* The quantizer of each method (cc_quantize dispatches on q->method):
+ * quantize w [n, k] with q into t. */
+typedef enum ps_status cc_quantizer(const struct fmt_qspec *q, const float *w,
+				    uint64_t n, uint64_t k, struct cc_qtensor *t,
+				    struct ps_err *err);
+cc_quantizer cc_quant_group, cc_quant_mixpe, cc_quant_lut, cc_quant_channel,
+	cc_quant_olive, cc_quant_bitmod, cc_quant_nm;
 
 #endif

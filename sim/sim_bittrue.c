@@ -210,20 +210,7 @@ enum ps_status sim_bittrue_gemm_w(const struct cfg_arch *a, int phase,
 		if ((st = cc_quantize(&q, w, N, K, &t, err)))
 			goto out;
 		quantized = true;
-		g.codes = t.codes;
-		g.fmt = t.fmt;
-		g.gfmt = t.gfmt;
-		g.group = (uint32_t)t.group;
-		g.n_groups = t.n_groups;
-		g.scale = t.scale;
-		g.zero = t.zero;
-		g.scale_q = t.scale_q;
-		g.chan_scale = t.chan_scale;
-		g.nm_meta = t.nm_meta;
-		g.nm_vals = t.nm_vals;
-		g.n_blocks = t.n_blocks;
-		g.nm_stride = t.nm_stride;
-		g.nm_m = (uint32_t)q.nm_m;
+		cc_qtensor_weights(&t, &q, &g);
 		wdeq = t.deq;
 		snprintf(r->quant, sizeof r->quant, "%s", q.name);
 		r->w_sqnr_db = t.st.sqnr_db;

@@ -26,6 +26,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "ps_file.h"
 #include "swp_journal.h"
 #include "swp_progress.h"
 #include "swp_table.h"
@@ -56,21 +57,6 @@ struct run {
 	uint64_t resumed;
 };
 
-static int io_all(int fd, void *buf, size_t n, bool wr)
-{
-	char *p = buf;
-	while (n) {
-		ssize_t k = wr ? write(fd, p, n) : read(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return -1;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 0;
-}
-
 static void worker_main(const struct swp_sweep *s, int in, int out, pid_t parent)
 {
 	uint64_t p;
@@ -81,9 +67,9 @@ static void worker_main(const struct swp_sweep *s, int in, int out, pid_t parent
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() != parent)
 		_exit(0);
-	while (io_all(in, &p, sizeof p, false) == 0) {
+	while (ps_read_full(in, &p, sizeof p) == sizeof p) {
 		swp_point_run(s, p, &r);
-		if (io_all(out, &r, sizeof r, true))
+		if (ps_write_full(out, &r, sizeof r) != sizeof r)
 			break;
 	}
 	_exit(0);
@@ -198,7 +184,7 @@ static void dispatch(struct worker *w, struct queue *Q)
 {
 	while (Q->head < Q->n) {
 		uint64_t p = Q->q[Q->head];
-		if (io_all(w->to, &p, sizeof p, true) != 0)
+		if (ps_write_full(w->to, &p, sizeof p) != sizeof p)
 			break;	/* it died: its EOF comes next */
 		Q->head++;
 		w->point = (int64_t)p;

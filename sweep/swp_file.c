@@ -46,17 +46,9 @@ enum ps_status swp_doc_walk(const char *path, const struct cfg_sets *sets,
 			    struct swp_doc *d, struct cfg_lines *lines,
 			    struct ps_err *err)
 {
-	struct cfg_doc *doc;
-	enum ps_status st;
 	memset(d, 0, sizeof *d);
 	d->run.seed = 1;
-	if ((st = cfg_doc_open(path, &doc, err)))
-		return st;
-	st = cfg_doc_apply(doc, sets, err);
-	if (!st)
-		st = cfg_doc_walk(doc, swp_doc_fields, d, lines, err);
-	cfg_doc_close(doc);
-	return st;
+	return cfg_load_file_lines(path, sets, swp_doc_fields, d, lines, err);
 }
 
 void swp_resolve(const struct swp_sweep *s, const char *rel, char *buf,

@@ -8,6 +8,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "ps_file.h"
+
 #define J_MAGIC "PESIMSWJ"
 #define J_VERSION 1
 
@@ -27,36 +29,6 @@ struct jrec {
 static uint64_t sum_of(const struct swp_result *r)
 {
 	return cfg_fnv1a(r, sizeof *r, CFG_FNV_INIT);
-}
-
-static int write_all(int fd, const void *buf, size_t n)
-{
-	const char *p = buf;
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static ssize_t read_all(int fd, void *buf, size_t n)
-{
-	char *p = buf;
-	size_t got = 0;
-	while (got < n) {
-		ssize_t r = read(fd, p + got, n - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	return (ssize_t)got;
 }
 
 enum ps_status swp_journal_open(struct swp_journal *j, const char *out,
@@ -85,10 +57,10 @@ enum ps_status swp_journal_open(struct swp_journal *j, const char *out,
 		j->fd = -1;
 		return ps_errf(err, PS_EINPUT, "%s: another pesim sweep is writing this output", j->path);
 	}
-	if (read_all(j->fd, &h, sizeof h) != (ssize_t)sizeof h) {
+	if (ps_read_full(j->fd, &h, sizeof h) != sizeof h) {
 		/* new (or cut before its header was whole): start it */
 		if (ftruncate(j->fd, 0) || lseek(j->fd, 0, SEEK_SET) ||
-		    write_all(j->fd, &want, sizeof want) || fdatasync(j->fd))
+		    ps_write_full(j->fd, &want, sizeof want) != sizeof want || fdatasync(j->fd))
 			goto io;
 		return PS_OK;
 	}
@@ -108,7 +80,7 @@ enum ps_status swp_journal_open(struct swp_journal *j, const char *out,
 			       (unsigned long long)digest, shard, shards);
 	}
 	good = sizeof h;
-	while (read_all(j->fd, &rec, sizeof rec) == (ssize_t)sizeof rec &&
+	while (ps_read_full(j->fd, &rec, sizeof rec) == sizeof rec &&
 	       rec.sum == sum_of(&rec.r)) {
 		done(ctx, &rec.r);
 		good += (off_t)sizeof rec;
@@ -130,7 +102,7 @@ enum ps_status swp_journal_append(struct swp_journal *j,
 	memset(&rec, 0, sizeof rec);
 	rec.r = *r;
 	rec.sum = sum_of(&rec.r);
-	if (write_all(j->fd, &rec, sizeof rec) || fdatasync(j->fd))
+	if (ps_write_full(j->fd, &rec, sizeof rec) != sizeof rec || fdatasync(j->fd))
 		return ps_errf(err, PS_EIO, "%s: cannot commit point %llu: %s", j->path,
 			       (unsigned long long)r->index, strerror(errno));
 	return PS_OK;

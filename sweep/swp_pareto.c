@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ps_file.h"
+#include "ps_table.h"
 
 struct cand {
 	uint64_t row;
@@ -141,18 +142,6 @@ static const char *axis_label(const struct swp_table *t, int col)
 	return m >= 0 ? swp_metrics[m].label : t->cols[col].name;
 }
 
-/* gnuplot takes strings in single quotes; a quote doubles */
-static void gp_str(FILE *fp, const char *s)
-{
-	fputc('\'', fp);
-	for (; *s; s++) {
-		if (*s == '\'')
-			fputc('\'', fp);
-		fputc(*s, fp);
-	}
-	fputc('\'', fp);
-}
-
 enum ps_status swp_pareto_png(const struct swp_table *t,
 			      const struct swp_objective *obj, size_t nobj,
 			      const uint64_t *front, uint64_t nf,
@@ -160,10 +149,9 @@ enum ps_status swp_pareto_png(const struct swp_table *t,
 {
 	int stc = swp_table_col(t, "status");
 	int cx = obj[0].col, cy = nobj > 1 ? obj[1].col : -1;
-	char lab[512], buf[16], *script = NULL;
-	size_t len = 0;
-	FILE *gp = open_memstream(&script, &len);
-	enum ps_status st;
+	char lab[512], buf[16];
+	struct ps_plot plot;
+	FILE *gp = ps_plot_begin(&plot);
 
 	if (!gp)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
@@ -174,11 +162,11 @@ enum ps_status swp_pareto_png(const struct swp_table *t,
 		 (unsigned long long)t->nrows, obj[0].maximize ? "max" : "min",
 		 t->cols[cx].name, cy >= 0 ? (obj[1].maximize ? ", max " : ", min ") : "",
 		 cy >= 0 ? t->cols[cy].name : "");
-	gp_str(gp, lab);
+	ps_put_quoted(gp, lab, '\'');
 	fprintf(gp, "\nset xlabel ");
-	gp_str(gp, axis_label(t, cx));
+	ps_put_quoted(gp, axis_label(t, cx), '\'');
 	fprintf(gp, "\nset ylabel ");
-	gp_str(gp, cy >= 0 ? axis_label(t, cy) : "point");
+	ps_put_quoted(gp, cy >= 0 ? axis_label(t, cy) : "point", '\'');
 	fprintf(gp, "\nset grid\nset key top right\nset datafile separator '\\t'\n$all << EOD\n");
 	for (uint64_t r = 0; r < t->nrows; r++) {
 		double x = swp_table_f64(t, r, cx), y = cy >= 0 ? swp_table_f64(t, r, cy) : (double)r;
@@ -200,11 +188,5 @@ enum ps_status swp_pareto_png(const struct swp_table *t,
 		    "plot $all using 1:2 with points pt 7 ps 0.6 lc rgb '#b0b0b0' title 'all points', \\\n"
 		    "     $front using 1:2 with linespoints pt 7 ps 1.2 lw 2 lc rgb '#c03020' title 'Pareto front', \\\n"
 		    "     $front using 1:2:3 with labels offset 1,0.6 left font ',9' notitle\n");
-	if (fclose(gp) != 0) {
-		free(script);
-		return ps_errf(err, PS_ENOMEM, "out of memory");
-	}
-	st = ps_plot_png(path, script, len, err);
-	free(script);
-	return st;
+	return ps_plot_end(&plot, path, err);
 }

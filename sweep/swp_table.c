@@ -16,6 +16,7 @@
 
 #include "ps_file.h"
 #include "ps_h5.h"
+#include "ps_table.h"
 #include "ps_version.h"
 
 static enum ps_status add_col(struct swp_table *t, const char *name, int type,
@@ -496,21 +497,6 @@ enum ps_status swp_table_read_h5(const char *path, struct swp_table *t,
 
 /* ---- CSV ---- */
 
-static void csv_cell(FILE *fp, const char *s)
-{
-	if (!strpbrk(s, ",\"\n\r")) {
-		fputs(s, fp);
-		return;
-	}
-	fputc('"', fp);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', fp);
-		fputc(*s, fp);
-	}
-	fputc('"', fp);
-}
-
 enum ps_status swp_table_write_csv(const struct swp_table *t, const char *path,
 				   struct ps_err *err)
 {
@@ -522,7 +508,7 @@ enum ps_status swp_table_write_csv(const struct swp_table *t, const char *path,
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (c)
 			fputc(',', out.fp);
-		csv_cell(out.fp, t->cols[c].name);
+		ps_csv_str(out.fp, t->cols[c].name);
 	}
 	fputc('\n', out.fp);
 	for (uint64_t r = 0; r < t->nrows; r++) {
@@ -530,7 +516,7 @@ enum ps_status swp_table_write_csv(const struct swp_table *t, const char *path,
 			if (c)
 				fputc(',', out.fp);
 			swp_table_text(t, r, (int)c, buf, sizeof buf);
-			csv_cell(out.fp, buf);
+			ps_csv_str(out.fp, buf);
 		}
 		fputc('\n', out.fp);
 	}

@@ -224,16 +224,24 @@ static enum ps_status check_params(const struct wl_gen_params *p, bool acts,
 	return PS_OK;
 }
 
-/* Shared set-up: validate, size-check and choose outlier channels.
- * *mask (K bytes, 1 = outlier) is malloc'd; NULL when K == 0. */
+/* Shared set-up: the defaults for a NULL *pp (held in *def), validate,
+ * size-check and choose outlier channels. *mask (K bytes, 1 = outlier)
+ * is malloc'd; NULL when K == 0. */
 static enum ps_status prepare(uint64_t seed, uint64_t rows, uint64_t K,
-			      const struct wl_gen_params *p, bool acts,
-			      const float *out, unsigned char **mask,
+			      const struct wl_gen_params **pp, struct wl_gen_params *def,
+			      bool acts, const float *out, unsigned char **mask,
 			      struct ps_err *err)
 {
 	uint64_t numel, bytes;
-	enum ps_status st = check_params(p, acts, err);
+	enum ps_status st;
+	const struct wl_gen_params *p;
 
+	if (!*pp) {
+		wl_gen_params_default(def);
+		*pp = def;
+	}
+	p = *pp;
+	st = check_params(p, acts, err);
 	*mask = NULL;
 	if (st != PS_OK)
 		return st;
@@ -275,11 +283,7 @@ enum ps_status wl_gen_weights(uint64_t seed, uint64_t N, uint64_t K,
 	unsigned char *mask;
 	struct rng r;
 
-	if (!p) {
-		wl_gen_params_default(&def);
-		p = &def;
-	}
-	enum ps_status st = prepare(seed, N, K, p, false, out, &mask, err);
+	enum ps_status st = prepare(seed, N, K, &p, &def, false, out, &mask, err);
 	if (st != PS_OK)
 		return st;
 	rng_init(&r, seed, STREAM_VALUES);
@@ -308,11 +312,7 @@ enum ps_status wl_gen_acts(uint64_t seed, uint64_t M, uint64_t K,
 	double *scale = NULL;
 	struct rng r;
 
-	if (!p) {
-		wl_gen_params_default(&def);
-		p = &def;
-	}
-	enum ps_status st = prepare(seed, M, K, p, true, out, &mask, err);
+	enum ps_status st = prepare(seed, M, K, &p, &def, true, out, &mask, err);
 	if (st != PS_OK || K == 0)
 		return st;
 	scale = malloc((size_t)K * sizeof *scale);

@@ -12,7 +12,6 @@
  * tensor. Every error is PS_EINPUT "file: offset N: problem". */
 #include "wl_tensor.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,83 +19,44 @@
 
 #include "wl_tensor_io.h"
 
-struct hdr {
-	const unsigned char *b;	/* whole file */
-	size_t pos, end;	/* cursor and end of the header dict region */
-	const char *file;
-	struct ps_err *err;
-};
-
-static enum ps_status bad(const struct hdr *h, size_t off, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static enum ps_status bad(const struct hdr *h, size_t off, const char *fmt, ...)
-{
-	char what[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	return ps_errf(h->err, PS_EINPUT, "%s: offset %zu: %s", h->file, off, what);
-}
-
-static void skip_ws(struct hdr *h)
-{
-	while (h->pos < h->end && (h->b[h->pos] == ' ' || h->b[h->pos] == '\t' ||
-				   h->b[h->pos] == '\n' || h->b[h->pos] == '\r'))
-		h->pos++;
-}
-
-/* Consume c after optional whitespace. */
-static bool accept(struct hdr *h, char c)
-{
-	skip_ws(h);
-	if (h->pos < h->end && h->b[h->pos] == c) {
-		h->pos++;
-		return true;
-	}
-	return false;
-}
-
 /* A quoted Python string without escapes (numpy never writes any). */
-static enum ps_status str(struct hdr *h, char *out, size_t cap)
+static enum ps_status str(struct wl_cur *h, char *out, size_t cap)
 {
 	size_t start, len;
 	unsigned char q;
 
-	skip_ws(h);
+	wl_cur_ws(h);
 	start = h->pos;
 	if (h->pos >= h->end || (h->b[h->pos] != '\'' && h->b[h->pos] != '"'))
-		return bad(h, start, "expected a quoted string");
+		return wl_cur_bad(h, start, "expected a quoted string");
 	q = h->b[h->pos++];
 	while (h->pos < h->end && h->b[h->pos] != q) {
 		unsigned char c = h->b[h->pos];
 		if (c == '\\' || c < 0x20 || c > 0x7e)
-			return bad(h, h->pos, "unsupported character in header string");
+			return wl_cur_bad(h, h->pos, "unsupported character in header string");
 		h->pos++;
 	}
 	if (h->pos >= h->end)
-		return bad(h, start, "unterminated string in header");
+		return wl_cur_bad(h, start, "unterminated string in header");
 	len = h->pos - start - 1;
 	if (len >= cap)
-		return bad(h, start, "header string too long");
+		return wl_cur_bad(h, start, "header string too long");
 	memcpy(out, h->b + start + 1, len);
 	out[len] = '\0';
 	h->pos++;
 	return PS_OK;
 }
 
-static enum ps_status descr(struct hdr *h, enum wl_dtype *dt)
+static enum ps_status descr(struct wl_cur *h, enum wl_dtype *dt)
 {
 	char s[32];
 	size_t at;
 	enum ps_status st;
 
-	skip_ws(h);
+	wl_cur_ws(h);
 	at = h->pos;
 	if (h->pos < h->end && h->b[h->pos] == '[')
-		return bad(h, at, "structured dtypes not supported");
+		return wl_cur_bad(h, at, "structured dtypes not supported");
 	if ((st = str(h, s, sizeof s)) != PS_OK)
 		return st;
 	if (!strcmp(s, "<f4") || !strcmp(s, "<f2") || !strcmp(s, "<u2")) {
@@ -105,21 +65,21 @@ static enum ps_status descr(struct hdr *h, enum wl_dtype *dt)
 	}
 	if (s[0] == '>' && (!strcmp(s + 1, "f4") || !strcmp(s + 1, "f2") ||
 			    !strcmp(s + 1, "u2")))
-		return bad(h, at, "big-endian dtype '%s' not supported", s);
+		return wl_cur_bad(h, at, "big-endian dtype '%s' not supported", s);
 	/* '=' is the writer's native order and '|' means "not applicable":
 	 * for a multi-byte type neither says which byte comes first. */
 	if ((s[0] == '=' || s[0] == '|') && (!strcmp(s + 1, "f4") ||
 					     !strcmp(s + 1, "f2") || !strcmp(s + 1, "u2")))
-		return bad(h, at, "byte order '%c' is ambiguous in dtype '%s'; expected '<%s'",
+		return wl_cur_bad(h, at, "byte order '%c' is ambiguous in dtype '%s'; expected '<%s'",
 			   s[0], s, s + 1);
-	return bad(h, at, "dtype '%s' not supported (expected '<f4', '<f2' or '<u2' as bfloat16)", s);
+	return wl_cur_bad(h, at, "dtype '%s' not supported (expected '<f4', '<f2' or '<u2' as bfloat16)", s);
 }
 
-static enum ps_status fortran(struct hdr *h, bool *fo)
+static enum ps_status fortran(struct wl_cur *h, bool *fo)
 {
 	size_t at;
 
-	skip_ws(h);
+	wl_cur_ws(h);
 	at = h->pos;
 	if (h->end - h->pos >= 5 && !memcmp(h->b + h->pos, "False", 5)) {
 		h->pos += 5;
@@ -131,49 +91,42 @@ static enum ps_status fortran(struct hdr *h, bool *fo)
 		*fo = true;
 		return PS_OK;
 	}
-	return bad(h, at, "fortran_order must be True or False");
+	return wl_cur_bad(h, at, "fortran_order must be True or False");
 }
 
 /* A Python tuple of non-negative ints: (), (n,), (a, b), (a, b,). */
-static enum ps_status shape(struct hdr *h, struct wl_tensor *t)
+static enum ps_status shape(struct wl_cur *h, struct wl_tensor *t)
 {
+	static const char *const why[4] = { "negative dimension in shape",
+		"expected a dimension in shape", "dimension overflows 64 bits",
+		"leading zero in dimension" };
+	enum ps_status st;
+	uint64_t v;
 	size_t at;
 	int nd = 0;
 	bool comma = false;
 
-	skip_ws(h);
+	wl_cur_ws(h);
 	at = h->pos;
-	if (!accept(h, '('))
-		return bad(h, at, "shape must be a tuple");
+	if (!wl_cur_eat(h, '('))
+		return wl_cur_bad(h, at, "shape must be a tuple");
 	for (;;) {
-		skip_ws(h);
+		wl_cur_ws(h);
 		size_t d0 = h->pos;
-		if (accept(h, ')'))
+		if (wl_cur_eat(h, ')'))
 			break;
 		if (nd > 0 && !comma)
-			return bad(h, d0, "expected ',' or ')' in shape");
-		if (h->pos < h->end && h->b[h->pos] == '-')
-			return bad(h, d0, "negative dimension in shape");
-		if (h->pos >= h->end || h->b[h->pos] < '0' || h->b[h->pos] > '9')
-			return bad(h, d0, "expected a dimension in shape");
-		uint64_t v = 0;
-		while (h->pos < h->end && h->b[h->pos] >= '0' && h->b[h->pos] <= '9') {
-			unsigned d = h->b[h->pos] - '0';
-			if (v > (UINT64_MAX - d) / 10)
-				return bad(h, d0, "dimension overflows 64 bits");
-			v = v * 10 + d;
-			h->pos++;
-		}
-		if (h->pos - d0 > 1 && h->b[d0] == '0')
-			return bad(h, d0, "leading zero in dimension");
+			return wl_cur_bad(h, d0, "expected ',' or ')' in shape");
+		if ((st = wl_cur_uint(h, why, &v)) != PS_OK)
+			return st;
 		if (nd == WL_TENSOR_MAX_DIMS)
-			return bad(h, d0, "more than 4 dimensions");
+			return wl_cur_bad(h, d0, "more than 4 dimensions");
 		t->shape[nd++] = v;
-		comma = accept(h, ',');
+		comma = wl_cur_eat(h, ',');
 	}
 	/* Python reads "(3)" as the int 3, not a tuple. */
 	if (nd == 1 && !comma)
-		return bad(h, at, "shape (n) is not a tuple; expected (n,)");
+		return wl_cur_bad(h, at, "shape (n) is not a tuple; expected (n,)");
 	t->ndim = nd;
 	return PS_OK;
 }
@@ -181,7 +134,7 @@ static enum ps_status shape(struct hdr *h, struct wl_tensor *t)
 static enum ps_status parse(const void *buf, size_t n, const char *name,
 			    struct wl_tensor *t, struct ps_err *err)
 {
-	struct hdr h = { .b = buf, .file = name ? name : "<npy>", .err = err };
+	struct wl_cur h = { .b = buf, .file = name ? name : "<npy>", .err = err };
 	enum { K_DESCR = 1, K_FORTRAN = 2, K_SHAPE = 4 };
 	unsigned seen = 0;
 	enum wl_dtype dt = WL_F32;
@@ -191,32 +144,32 @@ static enum ps_status parse(const void *buf, size_t n, const char *name,
 	enum ps_status st;
 
 	if (n < 6 || memcmp(buf, "\x93NUMPY", 6))
-		return bad(&h, 0, "bad magic (not a .npy file)");
+		return wl_cur_bad(&h, 0, "bad magic (not a .npy file)");
 	if (n < 8)
-		return bad(&h, 6, "truncated before the version");
+		return wl_cur_bad(&h, 6, "truncated before the version");
 	if (h.b[6] < 1 || h.b[6] > 3 || h.b[7] != 0)
-		return bad(&h, 6, "unsupported .npy version %u.%u", h.b[6], h.b[7]);
+		return wl_cur_bad(&h, 6, "unsupported .npy version %u.%u", h.b[6], h.b[7]);
 	hstart = h.b[6] == 1 ? 10 : 12;
 	if (n < hstart)
-		return bad(&h, 8, "truncated in the header length");
+		return wl_cur_bad(&h, 8, "truncated in the header length");
 	hlen = (uint64_t)h.b[8] | (uint64_t)h.b[9] << 8;
 	if (hstart == 12)
 		hlen |= (uint64_t)h.b[10] << 16 | (uint64_t)h.b[11] << 24;
 	if (hlen > n - hstart)
-		return bad(&h, 8, "header length %llu beyond end of file (%zu bytes)",
+		return wl_cur_bad(&h, 8, "header length %llu beyond end of file (%zu bytes)",
 			   (unsigned long long)hlen, n);
 	h.pos = hstart;
 	h.end = hstart + (size_t)hlen;
 	data = h.end;
 
-	if (!accept(&h, '{'))
-		return bad(&h, h.pos, "header is not a dict");
-	while (!accept(&h, '}')) {
+	if (!wl_cur_eat(&h, '{'))
+		return wl_cur_bad(&h, h.pos, "header is not a dict");
+	while (!wl_cur_eat(&h, '}')) {
 		char key[32];
 		size_t at;
 		unsigned bit;
 
-		skip_ws(&h);
+		wl_cur_ws(&h);
 		at = h.pos;
 		if ((st = str(&h, key, sizeof key)) != PS_OK)
 			return st;
@@ -224,39 +177,39 @@ static enum ps_status parse(const void *buf, size_t n, const char *name,
 		      !strcmp(key, "fortran_order") ? K_FORTRAN :
 		      !strcmp(key, "shape") ? K_SHAPE : 0;
 		if (!bit)
-			return bad(&h, at, "unknown header key '%s'", key);
+			return wl_cur_bad(&h, at, "unknown header key '%s'", key);
 		if (seen & bit)
-			return bad(&h, at, "duplicate header key '%s'", key);
+			return wl_cur_bad(&h, at, "duplicate header key '%s'", key);
 		seen |= bit;
-		if (!accept(&h, ':'))
-			return bad(&h, h.pos, "expected ':' after header key");
+		if (!wl_cur_eat(&h, ':'))
+			return wl_cur_bad(&h, h.pos, "expected ':' after header key");
 		st = bit == K_DESCR ? descr(&h, &dt) :
 		     bit == K_FORTRAN ? fortran(&h, &fo) : shape(&h, t);
 		if (st != PS_OK)
 			return st;
 		if (fo)
-			return bad(&h, at, "fortran_order True not supported (write a C-order array)");
-		if (!accept(&h, ',')) {
-			if (accept(&h, '}'))
+			return wl_cur_bad(&h, at, "fortran_order True not supported (write a C-order array)");
+		if (!wl_cur_eat(&h, ',')) {
+			if (wl_cur_eat(&h, '}'))
 				break;
-			return bad(&h, h.pos, "expected ',' or '}' in header");
+			return wl_cur_bad(&h, h.pos, "expected ',' or '}' in header");
 		}
 	}
-	skip_ws(&h);
+	wl_cur_ws(&h);
 	if (h.pos != h.end)
-		return bad(&h, h.pos, "junk after the header dict");
+		return wl_cur_bad(&h, h.pos, "junk after the header dict");
 	if (seen != (K_DESCR | K_FORTRAN | K_SHAPE))
-		return bad(&h, hstart, "header lacks key '%s'",
+		return wl_cur_bad(&h, hstart, "header lacks key '%s'",
 			   !(seen & K_DESCR) ? "descr" : !(seen & K_FORTRAN) ?
 			   "fortran_order" : "shape");
 
 	for (int i = 0; i < t->ndim; i++)
 		if (!wl_io_mul_ok(numel, t->shape[i], &numel))
-			return bad(&h, hstart, "shape product overflows 64 bits");
+			return wl_cur_bad(&h, hstart, "shape product overflows 64 bits");
 	if (!wl_io_mul_ok(numel, wl_io_itemsize(dt), &bytes))
-		return bad(&h, hstart, "shape x itemsize overflows 64 bits");
+		return wl_cur_bad(&h, hstart, "shape x itemsize overflows 64 bits");
 	if (bytes != n - data)
-		return bad(&h, data, "shape needs %llu data bytes but the file has %zu",
+		return wl_cur_bad(&h, data, "shape needs %llu data bytes but the file has %zu",
 			   (unsigned long long)bytes, n - data);
 	if ((st = wl_io_decode(t, h.b + data, dt, numel, h.file, err)) != PS_OK)
 		return st;
@@ -278,17 +231,16 @@ enum ps_status wl_npy_parse(const void *buf, size_t n, const char *name,
 	return st;
 }
 
+/* wl_npy_parse as a wl_io_parse_fn: a .npy file holds one tensor. */
+static enum ps_status parse_file(const void *buf, size_t n, const char *file,
+				 const char *tensor, struct wl_tensor *t, struct ps_err *err)
+{
+	(void)tensor;
+	return wl_npy_parse(buf, n, file, t, err);
+}
+
 enum ps_status wl_npy_load(const char *path, struct wl_tensor *t,
 			   struct ps_err *err)
 {
-	unsigned char *buf;
-	size_t n;
-	enum ps_status st;
-
-	memset(t, 0, sizeof *t);
-	if ((st = wl_io_read_file(path, &buf, &n, err)) != PS_OK)
-		return st;
-	st = wl_npy_parse(buf, n, path, t, err);
-	free(buf);
-	return st;
+	return wl_io_load(path, NULL, parse_file, t, err);
 }

@@ -16,7 +16,6 @@
  * with N a byte offset in the file. */
 #include "wl_tensor.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,48 +47,14 @@ struct ent {
 };
 
 struct js {
-	const unsigned char *b;
-	size_t pos, end;
-	const char *file;
-	struct ps_err *err;
+	struct wl_cur c;	/* the header */
 	struct ent *ents;
 	size_t n_ents, cap_ents;
 };
 
-static enum ps_status bad(const struct js *j, size_t at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static enum ps_status bad(const struct js *j, size_t at, const char *fmt, ...)
-{
-	char what[400];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof what, fmt, ap);
-	va_end(ap);
-	return ps_errf(j->err, PS_EINPUT, "%s: offset %zu: %s", j->file, at, what);
-}
-
-static void ws(struct js *j)
-{
-	while (j->pos < j->end && (j->b[j->pos] == ' ' || j->b[j->pos] == '\t' ||
-				   j->b[j->pos] == '\n' || j->b[j->pos] == '\r'))
-		j->pos++;
-}
-
-static bool eat(struct js *j, char c)
-{
-	ws(j);
-	if (j->pos < j->end && j->b[j->pos] == c) {
-		j->pos++;
-		return true;
-	}
-	return false;
-}
-
 static enum ps_status expect(struct js *j, char c)
 {
-	return eat(j, c) ? PS_OK : bad(j, j->pos, "bad JSON: expected '%c'", c);
+	return wl_cur_eat(&j->c, c) ? PS_OK : wl_cur_bad(&j->c, j->c.pos, "bad JSON: expected '%c'", c);
 }
 
 static int hex4(const unsigned char *p)
@@ -159,31 +124,31 @@ static enum ps_status jstr(struct js *j, char **out)
 	char *s;
 
 	*out = NULL;
-	ws(j);
-	if (j->pos >= j->end || j->b[j->pos] != '"')
-		return bad(j, j->pos, "bad JSON: expected a string");
-	for (q = j->pos + 1; q < j->end && j->b[q] != '"'; q++)
-		if (j->b[q] == '\\')
+	wl_cur_ws(&j->c);
+	if (j->c.pos >= j->c.end || j->c.b[j->c.pos] != '"')
+		return wl_cur_bad(&j->c, j->c.pos, "bad JSON: expected a string");
+	for (q = j->c.pos + 1; q < j->c.end && j->c.b[q] != '"'; q++)
+		if (j->c.b[q] == '\\')
 			q++;
-	if (q >= j->end)
-		return bad(j, j->pos, "bad JSON: unterminated string");
-	if (!(s = malloc(q - j->pos)))
-		return ps_errf(j->err, PS_ENOMEM, "%s: out of memory", j->file);
-	for (i = j->pos + 1; i < q;) {
-		unsigned char c = j->b[i];
+	if (q >= j->c.end)
+		return wl_cur_bad(&j->c, j->c.pos, "bad JSON: unterminated string");
+	if (!(s = malloc(q - j->c.pos)))
+		return ps_errf(j->c.err, PS_ENOMEM, "%s: out of memory", j->c.file);
+	for (i = j->c.pos + 1; i < q;) {
+		unsigned char c = j->c.b[i];
 		uint32_t cp;
 		size_t l;
 
 		if (c < 0x20) {
 			free(s);
-			return bad(j, i, "bad JSON: control character in string");
+			return wl_cur_bad(&j->c, i, "bad JSON: control character in string");
 		}
 		if (c >= 0x80) {
-			if (!(l = utf8_len(j->b + i, q - i))) {
+			if (!(l = utf8_len(j->c.b + i, q - i))) {
 				free(s);
-				return bad(j, i, "bad JSON: invalid UTF-8 in string");
+				return wl_cur_bad(&j->c, i, "bad JSON: invalid UTF-8 in string");
 			}
-			memcpy(s + o, j->b + i, l);
+			memcpy(s + o, j->c.b + i, l);
 			o += l;
 			i += l;
 			continue;
@@ -194,7 +159,7 @@ static enum ps_status jstr(struct js *j, char **out)
 			continue;
 		}
 		/* i + 1 < q holds: the scan above skipped the escaped char. */
-		c = j->b[i + 1];
+		c = j->c.b[i + 1];
 		const char *from = "\"\\/bfnrt", *to = "\"\\/\b\f\n\r\t";
 		const char *e = c ? strchr(from, c) : NULL;
 		if (e) {
@@ -202,10 +167,10 @@ static enum ps_status jstr(struct js *j, char **out)
 			i += 2;
 			continue;
 		}
-		int h = c == 'u' && q - i >= 6 ? hex4(j->b + i + 2) : -1;
+		int h = c == 'u' && q - i >= 6 ? hex4(j->c.b + i + 2) : -1;
 		if (h >= 0xd800 && h <= 0xdbff) {	/* needs a low surrogate */
-			int lo = q - i >= 12 && j->b[i + 6] == '\\' && j->b[i + 7] == 'u' ?
-				 hex4(j->b + i + 8) : -1;
+			int lo = q - i >= 12 && j->c.b[i + 6] == '\\' && j->c.b[i + 7] == 'u' ?
+				 hex4(j->c.b + i + 8) : -1;
 			if (lo >= 0xdc00 && lo <= 0xdfff) {
 				cp = 0x10000 + ((uint32_t)(h - 0xd800) << 10) + (uint32_t)(lo - 0xdc00);
 				o += put_utf8(s + o, cp);
@@ -217,13 +182,13 @@ static enum ps_status jstr(struct js *j, char **out)
 		/* \u0000 would cut a C string short, so it is refused too. */
 		if (h <= 0 || (h >= 0xdc00 && h <= 0xdfff)) {
 			free(s);
-			return bad(j, i, "bad JSON: invalid escape in string");
+			return wl_cur_bad(&j->c, i, "bad JSON: invalid escape in string");
 		}
 		o += put_utf8(s + o, (uint32_t)h);
 		i += 6;
 	}
 	s[o] = '\0';
-	j->pos = q + 1;
+	j->c.pos = q + 1;
 	*out = s;
 	return PS_OK;
 }
@@ -231,27 +196,19 @@ static enum ps_status jstr(struct js *j, char **out)
 /* A non-negative JSON integer that fits in 64 bits. */
 static enum ps_status juint(struct js *j, uint64_t *v)
 {
+	static const char *const why[4] = { "negative number where a size is expected",
+		"bad JSON: expected an integer", "integer overflows 64 bits",
+		"bad JSON: leading zero in number" };
+	enum ps_status st;
 	size_t at;
 
-	ws(j);
-	at = j->pos;
-	*v = 0;
-	if (j->pos < j->end && j->b[j->pos] == '-')
-		return bad(j, at, "negative number where a size is expected");
-	if (j->pos >= j->end || j->b[j->pos] < '0' || j->b[j->pos] > '9')
-		return bad(j, at, "bad JSON: expected an integer");
-	while (j->pos < j->end && j->b[j->pos] >= '0' && j->b[j->pos] <= '9') {
-		unsigned d = j->b[j->pos] - '0';
-		if (*v > (UINT64_MAX - d) / 10)
-			return bad(j, at, "integer overflows 64 bits");
-		*v = *v * 10 + d;
-		j->pos++;
-	}
-	if (j->pos - at > 1 && j->b[at] == '0')
-		return bad(j, at, "bad JSON: leading zero in number");
-	if (j->pos < j->end && (j->b[j->pos] == '.' || j->b[j->pos] == 'e' ||
-				j->b[j->pos] == 'E'))
-		return bad(j, at, "expected an integer, not a fraction");
+	wl_cur_ws(&j->c);
+	at = j->c.pos;
+	if ((st = wl_cur_uint(&j->c, why, v)) != PS_OK)
+		return st;
+	if (j->c.pos < j->c.end && (j->c.b[j->c.pos] == '.' || j->c.b[j->c.pos] == 'e' ||
+				    j->c.b[j->c.pos] == 'E'))
+		return wl_cur_bad(&j->c, at, "expected an integer, not a fraction");
 	return PS_OK;
 }
 
@@ -260,7 +217,7 @@ static enum ps_status metadata(struct js *j)
 	enum ps_status st;
 	char *s;
 
-	if ((st = expect(j, '{')) != PS_OK || eat(j, '}'))
+	if ((st = expect(j, '{')) != PS_OK || wl_cur_eat(&j->c, '}'))
 		return st;
 	do {
 		if ((st = jstr(j, &s)) != PS_OK)
@@ -268,13 +225,13 @@ static enum ps_status metadata(struct js *j)
 		free(s);
 		if ((st = expect(j, ':')) != PS_OK)
 			return st;
-		ws(j);
-		if (j->pos < j->end && j->b[j->pos] != '"')
-			return bad(j, j->pos, "__metadata__ values must be strings");
+		wl_cur_ws(&j->c);
+		if (j->c.pos < j->c.end && j->c.b[j->c.pos] != '"')
+			return wl_cur_bad(&j->c, j->c.pos, "__metadata__ values must be strings");
 		if ((st = jstr(j, &s)) != PS_OK)
 			return st;
 		free(s);
-	} while (eat(j, ','));
+	} while (wl_cur_eat(&j->c, ','));
 	return expect(j, '}');
 }
 
@@ -286,8 +243,8 @@ static enum ps_status entry(struct js *j, struct ent *e)
 	enum ps_status st;
 	char *k = NULL;
 
-	ws(j);
-	obj_at = j->pos;
+	wl_cur_ws(&j->c);
+	obj_at = j->c.pos;
 	if ((st = expect(j, '{')) != PS_OK)
 		return st;
 	e->numel = 1;
@@ -295,14 +252,14 @@ static enum ps_status entry(struct js *j, struct ent *e)
 		size_t key_at, val_at;
 		unsigned bit;
 
-		ws(j);
-		key_at = j->pos;
+		wl_cur_ws(&j->c);
+		key_at = j->c.pos;
 		if ((st = jstr(j, &k)) != PS_OK)
 			return st;
 		bit = !strcmp(k, "dtype") ? F_DTYPE : !strcmp(k, "shape") ? F_SHAPE :
 		      !strcmp(k, "data_offsets") ? F_OFFS : 0;
 		if (!bit || (seen & bit)) {
-			st = bad(j, key_at, bit ? "duplicate tensor field '%s'" :
+			st = wl_cur_bad(&j->c, key_at, bit ? "duplicate tensor field '%s'" :
 				 "unknown tensor field '%s'", k);
 			free(k);
 			return st;
@@ -311,8 +268,8 @@ static enum ps_status entry(struct js *j, struct ent *e)
 		seen |= bit;
 		if ((st = expect(j, ':')) != PS_OK)
 			return st;
-		ws(j);
-		val_at = j->pos;
+		wl_cur_ws(&j->c);
+		val_at = j->c.pos;
 		if (bit == F_DTYPE) {
 			e->dtype_at = val_at;
 			if ((st = jstr(j, &k)) != PS_OK)
@@ -326,7 +283,7 @@ static enum ps_status entry(struct js *j, struct ent *e)
 		} else if (bit == F_SHAPE) {
 			if ((st = expect(j, '[')) != PS_OK)
 				return st;
-			if (!eat(j, ']')) {
+			if (!wl_cur_eat(&j->c, ']')) {
 				do {
 					uint64_t d;
 					if ((st = juint(j, &d)) != PS_OK)
@@ -334,11 +291,11 @@ static enum ps_status entry(struct js *j, struct ent *e)
 					if (e->ndim < WL_TENSOR_MAX_DIMS)
 						e->shape[e->ndim] = d;
 					if (e->ndim == 1000)
-						return bad(j, val_at, "shape has too many dimensions");
+						return wl_cur_bad(&j->c, val_at, "shape has too many dimensions");
 					e->ndim++;
 					if (!wl_io_mul_ok(e->numel, d, &e->numel))
-						return bad(j, val_at, "shape product overflows 64 bits");
-				} while (eat(j, ','));
+						return wl_cur_bad(&j->c, val_at, "shape product overflows 64 bits");
+				} while (wl_cur_eat(&j->c, ','));
 				if ((st = expect(j, ']')) != PS_OK)
 					return st;
 			}
@@ -349,14 +306,14 @@ static enum ps_status entry(struct js *j, struct ent *e)
 			    (st = expect(j, ',')) != PS_OK ||
 			    (st = juint(j, &e->end)) != PS_OK)
 				return st;
-			if (!eat(j, ']'))
-				return bad(j, val_at, "data_offsets must be [begin, end]");
+			if (!wl_cur_eat(&j->c, ']'))
+				return wl_cur_bad(&j->c, val_at, "data_offsets must be [begin, end]");
 		}
-	} while (eat(j, ','));
+	} while (wl_cur_eat(&j->c, ','));
 	if ((st = expect(j, '}')) != PS_OK)
 		return st;
 	if (seen != (F_DTYPE | F_SHAPE | F_OFFS))
-		return bad(j, obj_at, "tensor lacks field '%s'", !(seen & F_DTYPE) ? "dtype" :
+		return wl_cur_bad(&j->c, obj_at, "tensor lacks field '%s'", !(seen & F_DTYPE) ? "dtype" :
 			   !(seen & F_SHAPE) ? "shape" : "data_offsets");
 	return PS_OK;
 }
@@ -366,24 +323,24 @@ static enum ps_status header(struct js *j)
 	enum ps_status st;
 	bool meta = false;
 
-	ws(j);
-	if (j->pos >= j->end || j->b[j->pos] != '{')
-		return bad(j, j->pos, "bad JSON: header is not an object");
-	j->pos++;
-	if (eat(j, '}'))
+	wl_cur_ws(&j->c);
+	if (j->c.pos >= j->c.end || j->c.b[j->c.pos] != '{')
+		return wl_cur_bad(&j->c, j->c.pos, "bad JSON: header is not an object");
+	j->c.pos++;
+	if (wl_cur_eat(&j->c, '}'))
 		goto done;
 	do {
 		size_t at;
 		char *k;
 
-		ws(j);
-		at = j->pos;
+		wl_cur_ws(&j->c);
+		at = j->c.pos;
 		if ((st = jstr(j, &k)) != PS_OK)
 			return st;
 		if (!strcmp(k, "__metadata__")) {
 			free(k);
 			if (meta)
-				return bad(j, at, "duplicate __metadata__");
+				return wl_cur_bad(&j->c, at, "duplicate __metadata__");
 			meta = true;
 			if ((st = expect(j, ':')) != PS_OK || (st = metadata(j)) != PS_OK)
 				return st;
@@ -394,7 +351,7 @@ static enum ps_status header(struct js *j)
 			struct ent *ne = realloc(j->ents, cap * sizeof *ne);
 			if (!ne) {
 				free(k);
-				return ps_errf(j->err, PS_ENOMEM, "%s: out of memory", j->file);
+				return ps_errf(j->c.err, PS_ENOMEM, "%s: out of memory", j->c.file);
 			}
 			j->ents = ne;
 			j->cap_ents = cap;
@@ -405,13 +362,13 @@ static enum ps_status header(struct js *j)
 		e->name_at = at;
 		if ((st = expect(j, ':')) != PS_OK || (st = entry(j, e)) != PS_OK)
 			return st;
-	} while (eat(j, ','));
+	} while (wl_cur_eat(&j->c, ','));
 	if ((st = expect(j, '}')) != PS_OK)
 		return st;
 done:
-	ws(j);
-	if (j->pos != j->end)
-		return bad(j, j->pos, "bad JSON: junk after the header object");
+	wl_cur_ws(&j->c);
+	if (j->c.pos != j->c.end)
+		return wl_cur_bad(&j->c, j->c.pos, "bad JSON: junk after the header object");
 	return PS_OK;
 }
 
@@ -443,22 +400,22 @@ static enum ps_status check_layout(struct js *j, uint64_t data_len)
 		uint64_t bytes;
 
 		if (e->begin > e->end)
-			return bad(j, e->offs_at, "data_offsets [%llu, %llu] run backwards",
+			return wl_cur_bad(&j->c, e->offs_at, "data_offsets [%llu, %llu] run backwards",
 				   (unsigned long long)e->begin, (unsigned long long)e->end);
 		if (e->end > data_len)
-			return bad(j, e->offs_at, "data_offsets [%llu, %llu] outside the %llu-byte data region",
+			return wl_cur_bad(&j->c, e->offs_at, "data_offsets [%llu, %llu] outside the %llu-byte data region",
 				   (unsigned long long)e->begin, (unsigned long long)e->end,
 				   (unsigned long long)data_len);
 		if (e->dtype < 0)	/* a dtype newer than this reader */
 			continue;
 		if (!wl_io_mul_ok(e->numel, dtypes[e->dtype].size, &bytes))
-			return bad(j, e->offs_at, "shape x itemsize overflows 64 bits");
+			return wl_cur_bad(&j->c, e->offs_at, "shape x itemsize overflows 64 bits");
 		if (bytes != e->end - e->begin)
-			return bad(j, e->offs_at, "data_offsets span %llu bytes but shape x itemsize is %llu",
+			return wl_cur_bad(&j->c, e->offs_at, "data_offsets span %llu bytes but shape x itemsize is %llu",
 				   (unsigned long long)(e->end - e->begin), (unsigned long long)bytes);
 	}
 	if (!(v = malloc((j->n_ents ? j->n_ents : 1) * sizeof *v)))
-		return ps_errf(j->err, PS_ENOMEM, "%s: out of memory", j->file);
+		return ps_errf(j->c.err, PS_ENOMEM, "%s: out of memory", j->c.file);
 	/* Duplicate names by sorting, not pairwise: a hostile 100 MB header
 	 * can hold millions of entries. */
 	for (size_t i = 0; i < j->n_ents; i++)
@@ -466,7 +423,7 @@ static enum ps_status check_layout(struct js *j, uint64_t data_len)
 	qsort(v, j->n_ents, sizeof *v, by_name);
 	for (size_t i = 1; i < j->n_ents; i++)
 		if (!strcmp(v[i]->name, v[i - 1]->name)) {
-			enum ps_status st = bad(j, v[i]->name_at, "duplicate tensor '%.100s'",
+			enum ps_status st = wl_cur_bad(&j->c, v[i]->name_at, "duplicate tensor '%.100s'",
 						v[i]->name);
 			free(v);
 			return st;
@@ -477,7 +434,7 @@ static enum ps_status check_layout(struct js *j, uint64_t data_len)
 	qsort(v, nv, sizeof *v, by_begin);
 	for (size_t i = 1; i < nv; i++)
 		if (v[i]->begin < v[i - 1]->end) {
-			enum ps_status st = bad(j, v[i]->offs_at,
+			enum ps_status st = wl_cur_bad(&j->c, v[i]->offs_at,
 				"data_offsets of '%.60s' overlap those of '%.60s'",
 				v[i]->name, v[i - 1]->name);
 			free(v);
@@ -495,24 +452,24 @@ static enum ps_status parse(struct js *j, size_t n, const char *name,
 	enum ps_status st;
 
 	if (n < 8)
-		return bad(j, 0, "file too short for the 8-byte header length");
+		return wl_cur_bad(&j->c, 0, "file too short for the 8-byte header length");
 	for (int i = 7; i >= 0; i--)
-		hlen = hlen << 8 | j->b[i];
+		hlen = hlen << 8 | j->c.b[i];
 	if (hlen >= MAX_HEADER)
-		return bad(j, 0, "header length %llu over the 100 MB limit",
+		return wl_cur_bad(&j->c, 0, "header length %llu over the 100 MB limit",
 			   (unsigned long long)hlen);
 	if (hlen > n - 8)
-		return bad(j, 0, "header length %llu beyond end of file (%zu bytes)",
+		return wl_cur_bad(&j->c, 0, "header length %llu beyond end of file (%zu bytes)",
 			   (unsigned long long)hlen, n);
-	j->pos = 8;
-	j->end = 8 + (size_t)hlen;
+	j->c.pos = 8;
+	j->c.end = 8 + (size_t)hlen;
 	if ((st = header(j)) != PS_OK ||
-	    (st = check_layout(j, n - j->end)) != PS_OK)
+	    (st = check_layout(j, n - j->c.end)) != PS_OK)
 		return st;
 
 	if (!name) {
 		if (j->n_ents != 1)
-			return bad(j, 8, "file holds %zu tensors; name the one to load",
+			return wl_cur_bad(&j->c, 8, "file holds %zu tensors; name the one to load",
 				   j->n_ents);
 		e = &j->ents[0];
 	}
@@ -520,16 +477,16 @@ static enum ps_status parse(struct js *j, size_t n, const char *name,
 		if (!strcmp(j->ents[i].name, name))
 			e = &j->ents[i];
 	if (!e)
-		return bad(j, 8, "no tensor named '%.100s'", name);
+		return wl_cur_bad(&j->c, 8, "no tensor named '%.100s'", name);
 	if (e->dtype < 0 || dtypes[e->dtype].wl < 0)
-		return bad(j, e->dtype_at, "dtype %s not supported (expected F16, BF16 or F32)",
+		return wl_cur_bad(&j->c, e->dtype_at, "dtype %s not supported (expected F16, BF16 or F32)",
 			   e->dtype_name);
 	if (e->ndim > WL_TENSOR_MAX_DIMS)
-		return bad(j, e->name_at, "tensor has more than 4 dimensions");
+		return wl_cur_bad(&j->c, e->name_at, "tensor has more than 4 dimensions");
 	t->ndim = e->ndim;
 	memcpy(t->shape, e->shape, sizeof t->shape);
-	if ((st = wl_io_decode(t, j->b + j->end + e->begin, dtypes[e->dtype].wl,
-			       e->numel, j->file, j->err)) != PS_OK)
+	if ((st = wl_io_decode(t, j->c.b + j->c.end + e->begin, dtypes[e->dtype].wl,
+			       e->numel, j->c.file, j->c.err)) != PS_OK)
 		return st;
 	snprintf(t->name, sizeof t->name, "%s", e->name);
 	return PS_OK;
@@ -539,13 +496,13 @@ enum ps_status wl_safetensors_parse(const void *buf, size_t n,
 				    const char *file, const char *name,
 				    struct wl_tensor *t, struct ps_err *err)
 {
-	struct js j = { .b = buf ? buf : (const void *)"", .file = file ? file : "<safetensors>",
-			.err = err };
+	struct js j = { .c = { .b = buf ? buf : (const void *)"",
+			       .file = file ? file : "<safetensors>", .err = err } };
 	enum ps_status st;
 
 	memset(t, 0, sizeof *t);
 	if (!buf && n)
-		return ps_errf(err, PS_EINPUT, "%s: no buffer", j.file);
+		return ps_errf(err, PS_EINPUT, "%s: no buffer", j.c.file);
 	st = parse(&j, n, name, t);
 	for (size_t i = 0; i < j.n_ents; i++)
 		free(j.ents[i].name);
@@ -558,14 +515,5 @@ enum ps_status wl_safetensors_parse(const void *buf, size_t n,
 enum ps_status wl_safetensors_load(const char *path, const char *name,
 				   struct wl_tensor *t, struct ps_err *err)
 {
-	unsigned char *buf;
-	size_t n;
-	enum ps_status st;
-
-	memset(t, 0, sizeof *t);
-	if ((st = wl_io_read_file(path, &buf, &n, err)) != PS_OK)
-		return st;
-	st = wl_safetensors_parse(buf, n, path, name, t, err);
-	free(buf);
-	return st;
+	return wl_io_load(path, name, wl_safetensors_parse, t, err);
 }

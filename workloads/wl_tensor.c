@@ -8,6 +8,7 @@
 #include "wl_tensor.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,8 +105,10 @@ void wl_io_set_name(struct wl_tensor *t, const char *name)
 	snprintf(t->name, sizeof t->name, "%s", base);
 }
 
-enum ps_status wl_io_read_file(const char *path, unsigned char **buf,
-			       size_t *n, struct ps_err *err)
+/* A whole file in a malloc'd buffer (*buf is never NULL on success, even
+ * for an empty file). */
+static enum ps_status read_file(const char *path, unsigned char **buf,
+				size_t *n, struct ps_err *err)
 {
 	FILE *fp;
 	size_t cap = 1 << 16, len = 0;
@@ -151,5 +154,71 @@ enum ps_status wl_io_read_file(const char *path, unsigned char **buf,
 	fclose(fp);
 	*buf = b;
 	*n = len;
+	return PS_OK;
+}
+
+enum ps_status wl_io_load(const char *path, const char *tensor, wl_io_parse_fn parse,
+			  struct wl_tensor *t, struct ps_err *err)
+{
+	unsigned char *buf;
+	size_t n;
+	enum ps_status st;
+
+	memset(t, 0, sizeof *t);
+	if ((st = read_file(path, &buf, &n, err)) != PS_OK)
+		return st;
+	st = parse(buf, n, path, tensor, t, err);
+	free(buf);
+	return st;
+}
+
+/* ---- the header cursor (wl_tensor_io.h) ---- */
+
+enum ps_status wl_cur_bad(const struct wl_cur *c, size_t at, const char *fmt, ...)
+{
+	char what[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	return ps_errf(c->err, PS_EINPUT, "%s: offset %zu: %s", c->file, at, what);
+}
+
+void wl_cur_ws(struct wl_cur *c)
+{
+	while (c->pos < c->end && (c->b[c->pos] == ' ' || c->b[c->pos] == '\t' ||
+				   c->b[c->pos] == '\n' || c->b[c->pos] == '\r'))
+		c->pos++;
+}
+
+bool wl_cur_eat(struct wl_cur *c, char ch)
+{
+	wl_cur_ws(c);
+	if (c->pos < c->end && c->b[c->pos] == ch) {
+		c->pos++;
+		return true;
+	}
+	return false;
+}
+
+enum ps_status wl_cur_uint(struct wl_cur *c, const char *const why[4], uint64_t *v)
+{
+	size_t at = c->pos;
+
+	*v = 0;
+	if (c->pos < c->end && c->b[c->pos] == '-')
+		return wl_cur_bad(c, at, "%s", why[0]);
+	if (c->pos >= c->end || c->b[c->pos] < '0' || c->b[c->pos] > '9')
+		return wl_cur_bad(c, at, "%s", why[1]);
+	while (c->pos < c->end && c->b[c->pos] >= '0' && c->b[c->pos] <= '9') {
+		unsigned d = c->b[c->pos] - '0';
+		if (*v > (UINT64_MAX - d) / 10)
+			return wl_cur_bad(c, at, "%s", why[2]);
+		*v = *v * 10 + d;
+		c->pos++;
+	}
+	if (c->pos - at > 1 && c->b[at] == '0')
+		return wl_cur_bad(c, at, "%s", why[3]);
 	return PS_OK;
 }

@@ -13,10 +13,17 @@
 #include "ps_status.h"
 #include "wl_tensor.h"
 
-/* Read a whole file into a malloc'd buffer (*buf is never NULL on success,
- * even for an empty file). Errors are PS_EIO / PS_ENOMEM naming the path. */
-enum ps_status wl_io_read_file(const char *path, unsigned char **buf,
-			       size_t *n, struct ps_err *err);
+/* A reader's parse of a whole file's bytes: file names it in messages,
+ * tensor picks one tensor of a file that holds several (or NULL). */
+typedef enum ps_status (*wl_io_parse_fn)(const void *buf, size_t n, const char *file,
+					 const char *tensor, struct wl_tensor *t,
+					 struct ps_err *err);
+
+/* Every reader's *_load: read path whole (until EOF, so a file that
+ * changes underneath or a pipe still gives consistent bytes) and parse it.
+ * Read errors are PS_EIO / PS_ENOMEM naming the path. */
+enum ps_status wl_io_load(const char *path, const char *tensor, wl_io_parse_fn parse,
+			  struct wl_tensor *t, struct ps_err *err);
 
 /* Size in bytes of one element of a file dtype. */
 size_t wl_io_itemsize(enum wl_dtype dt);
@@ -30,6 +37,33 @@ enum ps_status wl_io_decode(struct wl_tensor *t, const unsigned char *src,
 
 /* Copy the last path component of name into t->name (truncated). */
 void wl_io_set_name(struct wl_tensor *t, const char *name);
+
+/* A cursor over the header of an untrusted file: b is the whole file, the
+ * header runs from pos to end, and no read passes end. Errors name the
+ * file and the byte offset. */
+struct wl_cur {
+	const unsigned char *b;
+	size_t pos, end;
+	const char *file;
+	struct ps_err *err;
+};
+
+/* PS_EINPUT "file: offset at: <message>". */
+enum ps_status wl_cur_bad(const struct wl_cur *c, size_t at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Skip spaces, tabs, CR and LF. */
+void wl_cur_ws(struct wl_cur *c);
+
+/* Consume ch after optional whitespace; false (nothing consumed but the
+ * whitespace) if it is not there. */
+bool wl_cur_eat(struct wl_cur *c, char ch);
+
+/* A non-negative decimal integer at the cursor (no whitespace skipped),
+ * as both headers write sizes: digits only, no leading zero, 64 bits. An
+ * error is reported at the cursor's offset with the caller's wording of
+ * why[]: a minus sign, no digit, overflow, a leading zero. */
+enum ps_status wl_cur_uint(struct wl_cur *c, const char *const why[4], uint64_t *v);
 
 /* Multiply with overflow detection: false if a * b does not fit. */
 static inline bool wl_io_mul_ok(uint64_t a, uint64_t b, uint64_t *r)

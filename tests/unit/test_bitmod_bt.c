@@ -29,6 +29,7 @@
 #include "cc_quant.h"
 #include "fmt.h"
 #include "pe_bt.h"
+#include "test_util.h"
 #include "wl_tensor.h"
 
 #define VECTORS 100000		/* lane-group vectors per configuration */
@@ -36,25 +37,12 @@
 #define RNDG 64			/* ... in the random PE streams */
 #define MAXNG 4			/* groups per output */
 
-/* ---------------------------------------------------------------- rng */
-static uint64_t rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static unsigned rng_below(uint64_t *s, unsigned n)
-{
-	return (unsigned)(rng_next(s) % n);
-}
-
+/* ------------------------------------ rng (test_util's tu_rng streams) */
 /* LLM-like FP16: a body around 1, subnormals, zeros, large exponents up to
  * 30, and (if special) rare Inf/NaN. */
 static uint16_t rnd_act(uint64_t *s, bool special)
 {
-	uint64_t r = rng_next(s);
+	uint64_t r = tu_rng(s);
 	unsigned sign = r & 1, kind = (unsigned)(r >> 1) % 2000;
 	unsigned frac = (unsigned)(r >> 12) & 0x3ff, ex;
 
@@ -73,7 +61,7 @@ static uint16_t rnd_act(uint64_t *s, bool special)
 
 static uint16_t rnd_cscale(uint64_t *s)
 {
-	unsigned k = rng_below(s, 100);
+	unsigned k = tu_rng_below(s, 100);
 	if (k == 0)
 		return 0x0000;
 	if (k == 1)
@@ -81,14 +69,14 @@ static uint16_t rnd_cscale(uint64_t *s)
 	if (k == 2)
 		return 0x7e00;
 	/* exponent field 0..16 (subnormal .. 2^1), either sign */
-	return (uint16_t)(rng_below(s, 2) << 15 | rng_below(s, 17) << 10 |
-			  rng_below(s, 1024));
+	return (uint16_t)(tu_rng_below(s, 2) << 15 | tu_rng_below(s, 17) << 10 |
+			  tu_rng_below(s, 1024));
 }
 
 static unsigned rnd_scale(uint64_t *s, unsigned sb)
 {
-	unsigned k = rng_below(s, 16), top = (1u << sb) - 1;
-	return k == 0 ? 0 : k == 1 ? top : k == 2 ? 1 : rng_below(s, top + 1);
+	unsigned k = tu_rng_below(s, 16), top = (1u << sb) - 1;
+	return k == 0 ? 0 : k == 1 ? top : k == 2 ? 1 : tu_rng_below(s, top + 1);
 }
 
 /* ---------------------------------------------------------- reference */
@@ -286,21 +274,9 @@ static void ref_output(const struct rcfg *c, const struct rgroup *gs,
 	if (nan) {
 		o->y = 0x7e00;
 	} else {
-		_Float16 h;
-		memcpy(&h, &cs, 2);
-		_Float16 y = (_Float16)(ldexp((double)om, oe - 28) * (double)h);
-		memcpy(&o->y, &y, 2);
+		_Float16 y = (_Float16)(ldexp((double)om, oe - 28) * (double)tu_f16(cs));
+		o->y = tu_f16_bits(y);
 	}
-}
-
-static bool f16_isnan(uint16_t h)
-{
-	return (h & 0x7c00) == 0x7c00 && (h & 0x3ff);
-}
-
-static bool same_y(uint16_t a, uint16_t b)
-{
-	return a == b || (f16_isnan(a) && f16_isnan(b));
 }
 
 /* ------------------------------------------------------ PE stream driver */
@@ -382,13 +358,13 @@ static void flush(struct pe_bitmod_pe *pe, int64_t (*got)[3], size_t *ngot,
 static void rnd_group(uint64_t *s, int fmt, unsigned n, unsigned sb,
 		      struct rgroup *g)
 {
-	unsigned ncodes = 1u << fmt_bits(fmt), zero = rng_below(s, 50) == 0;
+	unsigned ncodes = 1u << fmt_bits(fmt), zero = tu_rng_below(s, 50) == 0;
 	g->n = n;
 	g->fmt = fmt;
 	g->scale = rnd_scale(s, sb);
 	for (unsigned k = 0; k < n; k++) {
 		g->a[k] = rnd_act(s, true);
-		g->code[k] = zero ? 0 : (uint8_t)rng_below(s, ncodes);
+		g->code[k] = zero ? 0 : (uint8_t)tu_rng_below(s, ncodes);
 	}
 }
 
@@ -432,12 +408,12 @@ static void run_config(const struct config *cf, uint64_t seed,
 		for (; nb < BATCH; nb++) {
 			struct rcfg rc = { cf->lanes, cf->mw, cf->sb, 0 };
 			unsigned tmax = 0;
-			o->ng = 1 + rng_below(&s, MAXNG);
-			if (rng_below(&s, 3) == 0)
+			o->ng = 1 + tu_rng_below(&s, MAXNG);
+			if (tu_rng_below(&s, 3) == 0)
 				o->ng = 1;
 			for (unsigned g = 0; g < o->ng; g++) {
-				int f = cf->fmts[rng_below(&s, (unsigned)cf->nfmt)];
-				unsigned n = 1 + rng_below(&s, RNDG);
+				int f = cf->fmts[tu_rng_below(&s, (unsigned)cf->nfmt)];
+				unsigned n = 1 + tu_rng_below(&s, RNDG);
 				rnd_group(&s, f, n, cf->sb, &o->g[g]);
 				unsigned t = pe_bitmod_wtype_terms(
 					(unsigned)pe_bitmod_wtype_of_fmt(f));
@@ -446,7 +422,7 @@ static void run_config(const struct config *cf, uint64_t seed,
 				st->vectors += (n + cf->lanes - 1) / cf->lanes;
 			}
 			/* sometimes run slower than the types need: zero terms */
-			rc.T = tmax + (rng_below(&s, 4) == 0 && tmax < 4);
+			rc.T = tmax + (tu_rng_below(&s, 4) == 0 && tmax < 4);
 			o->cs = rnd_cscale(&s);
 			cs[nb] = o->cs;
 			ref_output(&rc, o->g, o->ng, o->cs, &ref[nb]);
@@ -485,7 +461,7 @@ static void run_config(const struct config *cf, uint64_t seed,
 		for (size_t i = 0; i < nb && i < ngot; i++) {
 			uint16_t y = pe_bitmod_edge_scale(got[i][0], (unsigned)got[i][1],
 							  got[i][2], cs[i]);
-			bool ok = got[i][2] == ref[i].nan && same_y(y, ref[i].y) &&
+			bool ok = got[i][2] == ref[i].nan && tu_f16_same(y, ref[i].y) &&
 				  (ref[i].nan || (got[i][0] == ref[i].m &&
 						  got[i][1] == ref[i].e));
 			st->outputs++;
@@ -645,7 +621,7 @@ static void check_one(const struct rcfg *rc, struct rout *o, bool expect_err)
 		assert_int_equal(got[0][0], ref.m);
 		assert_int_equal(got[0][1], ref.e);
 	}
-	assert_true(same_y(pe_bitmod_edge_scale(got[0][0], (unsigned)got[0][1],
+	assert_true(tu_f16_same(pe_bitmod_edge_scale(got[0][0], (unsigned)got[0][1],
 						got[0][2], o->cs), ref.y));
 }
 
@@ -792,23 +768,18 @@ static void test_latency(void **state)
 /* ------------------------------------------------- bt ports and the array */
 static void test_bt_pe_ports(void **state)
 {
-	const struct pe_bt_ops *ops = pe_bt_find("bitmod_pe");
+	const struct pe_bt_ops *ops;
 	struct pe_params p = { .lanes = 4, .scale_bits = 8 };
 	struct pe_bitmod_cfg pc;
 	struct pe_bitmod_pe ref;
 	struct ps_err err;
 	uint64_t s = 77, in[8], out[5];
-	void *st;
+	void *st = tu_bt_open("bitmod_pe", &p, 8, 5, &ops);
 	(void)state;
 
-	assert_non_null(ops);
-	assert_int_equal(ops->n_in, 8);
-	assert_int_equal(ops->n_out, 5);
 	assert_string_equal(ops->ports[7].name, "a");
 	assert_int_equal(ops->ports[7].width, 64);
 	assert_string_equal(ops->ports[9].name, "out_man");
-	st = malloc(ops->state_size);
-	assert_int_equal(ops->init(st, &p, &err), PS_OK);
 	pe_bitmod_cfg_default(&p, &pc);
 	assert_int_equal(pe_bitmod_pe_init(&ref, &pc, &err), PS_OK);
 	/* random port words, mostly well-formed groups of 8+ cycles */
@@ -818,10 +789,10 @@ static void test_bt_pe_ports(void **state)
 		in[0] = ph < 8;
 		in[1] = ph == 0;
 		in[2] = ph == 7;
-		in[3] = ph == 7 && rng_below(&s, 2);
-		in[4] = rng_below(&s, 8);
-		in[5] = rng_next(&s) & 0xffff;
-		in[6] = rng_next(&s) & 0xff;
+		in[3] = ph == 7 && tu_rng_below(&s, 2);
+		in[4] = tu_rng_below(&s, 8);
+		in[5] = tu_rng(&s) & 0xffff;
+		in[6] = tu_rng(&s) & 0xff;
 		in[7] = 0;
 		for (int l = 0; l < 4; l++)
 			in[7] |= (uint64_t)rnd_act(&s, false) << 16 * l;
@@ -852,33 +823,27 @@ static void test_bt_pe_ports(void **state)
  * columns, and checks every FP16 result against the reference. */
 static void test_bt_array_ports(void **state)
 {
-	const struct pe_bt_ops *ops = pe_bt_find("bitmod_array4x4");
+	const struct pe_bt_ops *ops;
 	struct pe_params p = { .lanes = 4, .scale_bits = 8 };
 	enum { K = 24, G = 12, T = 2, NT = G / 4 * T, SLOT = 8 };
 	uint16_t a[4][K], cs[4], y[4][4];
 	uint8_t w[4][K], sc[4][2];
 	int fm[4][2], seen = 0;
 	uint64_t s = 5, in[20], out[13];
-	struct ps_err err;
-	void *st;
+	void *st = tu_bt_open("bitmod_array4x4", &p, 20, 13, &ops);
 	(void)state;
 
-	assert_non_null(ops);
-	assert_int_equal(ops->n_in, 20);
-	assert_int_equal(ops->n_out, 13);
 	assert_string_equal(ops->ports[0].name, "w_ctl_0");
 	assert_string_equal(ops->ports[19].name, "a_3");
 	assert_string_equal(ops->ports[32].name, "err");
-	st = malloc(ops->state_size);
-	assert_int_equal(ops->init(st, &p, &err), PS_OK);
 	for (int i = 0; i < 4; i++) {
-		cs[i] = (uint16_t)(0x1000 + rng_below(&s, 0x800));
+		cs[i] = (uint16_t)(0x1000 + tu_rng_below(&s, 0x800));
 		for (int k = 0; k < K; k++) {
 			a[i][k] = rnd_act(&s, false);
-			w[i][k] = (uint8_t)rng_below(&s, 16);
+			w[i][k] = (uint8_t)tu_rng_below(&s, 16);
 		}
 		for (int g = 0; g < 2; g++) {
-			sc[i][g] = (uint8_t)rng_below(&s, 256);
+			sc[i][g] = (uint8_t)tu_rng_below(&s, 256);
 			fm[i][g] = g ? FMT_FP4_EA_NEG : FMT_INT4;
 		}
 	}
@@ -975,7 +940,7 @@ static void gemm_check_ref(const struct gemm_data *d, const struct rcfg *rc)
 			/* the reference handles MAXNG groups of MAXG at most */
 			assert_true(d->ng <= MAXNG && d->G <= MAXG);
 			ref_output(rc, gs, (unsigned)d->ng, d->cs[n], &ref);
-			if (!same_y(d->out[m * d->N + n], ref.y))
+			if (!tu_f16_same(d->out[m * d->N + n], ref.y))
 				fail_msg("out[%llu][%llu] = %04x, reference %04x",
 					 (unsigned long long)m, (unsigned long long)n,
 					 d->out[m * d->N + n], ref.y);
@@ -1021,11 +986,11 @@ static void closed_form_case(uint64_t *s, const struct pe_params *p,
 	for (uint64_t n = 0; n < d.N; n++) {
 		d.cs[n] = rnd_cscale(s);
 		for (uint64_t gi = 0; gi < d.ng; gi++) {
-			d.wfmt[n * d.ng + gi] = (uint8_t)wd->fmts[rng_below(s, 3)];
+			d.wfmt[n * d.ng + gi] = (uint8_t)wd->fmts[tu_rng_below(s, 3)];
 			d.sq[n * d.ng + gi] = (uint8_t)rnd_scale(s, p->scale_bits);
 		}
 		for (uint64_t k = 0; k < d.K; k++)
-			d.w[n * d.K + k] = (uint8_t)rng_below(s,
+			d.w[n * d.K + k] = (uint8_t)tu_rng_below(s,
 				1u << fmt_bits(d.wfmt[n * d.ng + k / d.G]));
 	}
 	g = (struct pe_bitmod_gemm){ .M = d.M, .N = d.N, .K = d.K, .a = d.a,
@@ -1051,23 +1016,23 @@ static void test_closed_form(void **state)
 	uint64_t s = 4242;
 	(void)state;
 	for (int it = 0; it < 250; it++) {
-		const struct width *wd = &widths[rng_below(&s, 5)];
+		const struct width *wd = &widths[tu_rng_below(&s, 5)];
 		struct pe_params p = {
-			.lanes = 1 + rng_below(&s, 4), .bit_serial = true,
+			.lanes = 1 + tu_rng_below(&s, 4), .bit_serial = true,
 			.weight_bits = wd->bits,
-			.scale_bits = 1 + rng_below(&s, 8),
+			.scale_bits = 1 + tu_rng_below(&s, 8),
 		};
-		struct pe_array arr = { .rows = 1 + rng_below(&s, 6),
-					.cols = 1 + rng_below(&s, 6),
+		struct pe_array arr = { .rows = 1 + tu_rng_below(&s, 6),
+					.cols = 1 + tu_rng_below(&s, 6),
 					.dataflow = CFG_DF_OS };
-		uint64_t M = 1 + rng_below(&s, 9), N = 1 + rng_below(&s, 9);
-		uint64_t G = 1 + rng_below(&s, RNDG);
-		uint64_t K = 1 + rng_below(&s, (unsigned)(G * MAXNG));
-		if (rng_below(&s, 4) == 0) {	/* one group of all K */
-			K = 1 + rng_below(&s, RNDG);
+		uint64_t M = 1 + tu_rng_below(&s, 9), N = 1 + tu_rng_below(&s, 9);
+		uint64_t G = 1 + tu_rng_below(&s, RNDG);
+		uint64_t K = 1 + tu_rng_below(&s, (unsigned)(G * MAXNG));
+		if (tu_rng_below(&s, 4) == 0) {	/* one group of all K */
+			K = 1 + tu_rng_below(&s, RNDG);
 			G = K;
 		}
-		p.group_size = (uint32_t)(G == K && rng_below(&s, 2) ? 0 : G);
+		p.group_size = (uint32_t)(G == K && tu_rng_below(&s, 2) ? 0 : G);
 		closed_form_case(&s, &p, &arr, wd, M, N, K, G);
 	}
 	struct pe_params p = { .lanes = 4, .bit_serial = true,
@@ -1228,10 +1193,8 @@ static double bt_sqnr(const char *spec, double bits, const struct pe_array *arr,
 		a[i] = fmt_f16_from_f32(af[i]);
 	assert_int_equal(fmt_qspec_parse(spec, &q, &err), PS_OK);
 	assert_int_equal(cc_quantize(&q, wf, N, K, &t, &err), PS_OK);
-	g = (struct pe_gemm){ .M = M, .K = K, .N = N, .a = a, .codes = t.codes,
-			      .fmt = t.fmt, .gfmt = t.gfmt, .group = (uint32_t)t.group,
-			      .n_groups = t.n_groups, .scale = t.scale, .zero = t.zero,
-			      .scale_q = t.scale_q, .chan_scale = t.chan_scale };
+	g = (struct pe_gemm){ .M = M, .K = K, .N = N, .a = a };
+	cc_qtensor_weights(&t, &q, &g);
 	if (ops->gemm_bt(&p, arr, &g, out, &stepped, &closed, &err) != PS_OK)
 		fail_msg("%s: %s", spec, err.msg);
 	assert_int_equal(stepped, closed);

@@ -17,6 +17,7 @@
 #include "cc_compile.h"
 #include "pe.h"
 #include "sim_bittrue.h"
+#include "test_util.h"
 
 struct fam_case {
 	const char *preset;
@@ -47,7 +48,6 @@ static void test_families(void **state)
 		struct cc_compile_req rq = { .arch = &a, .plan = &plan,
 					     .bit_true = true, .seed = 5 };
 		const struct pe_family *pe;
-		int fd;
 		snprintf(path, sizeof path, PESIM_SRCDIR "/configs/arch/%s.yaml", cases[i].preset);
 		assert_int_equal(pe_arch_load(path, &a, &err), PS_OK);
 		pe = pe_family_of(&a);
@@ -62,9 +62,7 @@ static void test_families(void **state)
 		if (!(g.sqnr_db >= cases[i].min_sqnr_db))
 			fail_msg("%s: SQNR %.2f dB < %.0f", cases[i].preset, g.sqnr_db,
 				 cases[i].min_sqnr_db);
-		fd = mkstemp(pest);
-		assert_true(fd >= 0);
-		close(fd);
+		tu_mkstemp(pest);
 		rq.out_path = pest;
 		assert_int_equal(wl_plan_gemm(8, 256, 48, WL_PREFILL, &plan, &err), PS_OK);
 		assert_int_equal(cc_compile(&rq, &cs, &err), PS_OK);

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -16,6 +15,7 @@
 #include "cfg_arch.h"
 #include "cfg_energy.h"
 #include "sim.h"
+#include "test_util.h"
 
 #define DATA PESIM_TEST_DATA
 #define CONFIGS PESIM_SRCDIR "/configs"
@@ -162,31 +162,20 @@ static void test_price_unit_check(void **state)
 	assert_non_null(strstr(err.msg, "no entry 'pe.cycle'"));
 }
 
-static int run_cli(const char *args)
-{
-	char cmd[1024];
-	int rc;
-	snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>&1", PESIM_EXE, args);
-	rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static void test_cli_exit_codes(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof bad_arch / sizeof *bad_arch; i++) {
-		char args[512];
-		snprintf(args, sizeof args, "run --arch %s/bad/%s --model llama-2-7b --scenario prefill:8",
-			 DATA, bad_arch[i].file);
-		assert_int_equal(run_cli(args), 2);
+		assert_int_equal(tu_pesim("run --arch %s/bad/%s --model llama-2-7b --scenario prefill:8",
+					  DATA, bad_arch[i].file), 2);
 	}
-	assert_int_equal(run_cli("run --arch " DATA "/arch/tiny.yaml --model no-such-model --scenario prefill:8"), 2);
-	assert_int_equal(run_cli("run --arch " DATA "/arch/tiny.yaml --model llama-2-7b --scenario prefill:0"), 2);
-	assert_int_equal(run_cli("run --model llama-2-7b"), 2);
-	assert_int_equal(run_cli("frobnicate"), 2);
-	assert_int_equal(run_cli("run --help"), 0);
-	assert_int_equal(run_cli("report nosuch"), 2);
-	assert_int_equal(run_cli("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --model llama-2-7b --scenario decode:64"), 0);
+	assert_int_equal(tu_pesim("run --arch " DATA "/arch/tiny.yaml --model no-such-model --scenario prefill:8"), 2);
+	assert_int_equal(tu_pesim("run --arch " DATA "/arch/tiny.yaml --model llama-2-7b --scenario prefill:0"), 2);
+	assert_int_equal(tu_pesim("run --model llama-2-7b"), 2);
+	assert_int_equal(tu_pesim("frobnicate"), 2);
+	assert_int_equal(tu_pesim("run --help"), 0);
+	assert_int_equal(tu_pesim("report nosuch"), 2);
+	assert_int_equal(tu_pesim("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --model llama-2-7b --scenario decode:64"), 0);
 }
 
 /* --set overrides go through the schema walker: values land in the
@@ -265,11 +254,11 @@ static void test_bad_overrides(void **state)
 		assert_int_equal(cfg_sets_add(&ss, "pe.lanes[x]=1", NULL, &err), PS_EINPUT);
 	}
 	/* the CLI: exit 2, the override named; a good one changes the result */
-	assert_int_equal(run_cli("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --model llama-2-7b --scenario decode:64 --set pe.lanes=x"), 2);
-	assert_int_equal(run_cli("compile --arch " CONFIGS "/arch/bitmod/fp16.yaml --gemm 8x8x8 -o /dev/null --set dram.bits_per_cycle=0"), 2);
-	assert_int_equal(run_cli("report bitmod --quiet --set buffers.nosuch.banks=2"), 2);
-	assert_int_equal(run_cli("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --gemm 8x8x8 --set model.layers=2"), 2);
-	assert_int_equal(run_cli("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --gemm 8x8x8 --set run.mode=compat"), 2);
+	assert_int_equal(tu_pesim("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --model llama-2-7b --scenario decode:64 --set pe.lanes=x"), 2);
+	assert_int_equal(tu_pesim("compile --arch " CONFIGS "/arch/bitmod/fp16.yaml --gemm 8x8x8 -o /dev/null --set dram.bits_per_cycle=0"), 2);
+	assert_int_equal(tu_pesim("report bitmod --quiet --set buffers.nosuch.banks=2"), 2);
+	assert_int_equal(tu_pesim("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --gemm 8x8x8 --set model.layers=2"), 2);
+	assert_int_equal(tu_pesim("run --arch " CONFIGS "/arch/bitmod/fp16.yaml --gemm 8x8x8 --set run.mode=compat"), 2);
 }
 
 /* An override changes what is simulated (a field that changes nothing is

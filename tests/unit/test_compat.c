@@ -50,6 +50,17 @@ static struct wl_op linear(uint64_t M, uint64_t K, uint64_t N, int phase)
 	return op;
 }
 
+/* One op in the compat model on arch a (the tiny model's shapes). */
+static struct sim_op_stats compat(const struct fix *f, const struct cfg_arch *a,
+				  const struct wl_op *op, int attn)
+{
+	struct sim_op_stats st;
+	struct ps_err err;
+	if (sim_compat_op(a, &f->m, op, attn, &st, &err))
+		fail_msg("%s", err.msg);
+	return st;
+}
+
 /* 4x8 input, 8->6 weights, 2x2 array, 1 lane, 8-bit weights, 64 bits/cycle:
  * tiles = 8 * ceil(6/2) * ceil(4/2) = 48 = compute cycles;
  * W = 8*6 = 48 B, I = 16*4 = 64 B, O = 12*4 = 48 B: DRAM 160*8/64 = 20. */
@@ -60,7 +71,7 @@ static void test_linear_compute_bound(void **state)
 	struct sim_op_stats st;
 	struct energy_breakdown eb;
 	struct ps_err err;
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
 	assert_int_equal(st.tiles, 48);
 	assert_int_equal(st.compute_cycles, 48);
 	assert_int_equal(st.dram_cycles, 20);
@@ -83,8 +94,7 @@ static void test_decode_shape(void **state)
 	struct fix *f = *state;
 	struct wl_op op = linear(4, 8, 6, WL_DECODE);
 	struct sim_op_stats st;
-	struct ps_err err;
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
 	assert_int_equal(st.tiles, 64);
 	assert_int_equal(st.cycles, 64);
 }
@@ -99,14 +109,13 @@ static void test_bit_serial(void **state)
 	struct fix *f = *state;
 	struct wl_op op = linear(1, 256, 64, WL_PREFILL);
 	struct sim_op_stats st;
-	struct ps_err err;
-	assert_int_equal(sim_compat_op(&f->as, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	st = compat(f, &f->as, &op, SIM_ATTN_PUBLISHED);
 	assert_int_equal(st.tiles, 2048);
 	assert_int_equal(st.compute_cycles, 4096);
 	assert_int_equal(st.dram_read_bytes, 8320 + 512);
 	assert_int_equal(st.dram_cycles, 1120);
 	op.phase = WL_DECODE;
-	assert_int_equal(sim_compat_op(&f->as, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	st = compat(f, &f->as, &op, SIM_ATTN_PUBLISHED);
 	/* decode 4x1 array: tiles = 64 * 16 * 1 = 1024, x 2 cycles */
 	assert_int_equal(st.compute_cycles, 2048);
 	assert_int_equal(st.dram_read_bytes, 6272 + 512);
@@ -123,17 +132,16 @@ static void test_refetch(void **state)
 	struct fix *f = *state;
 	struct wl_op op = linear(32, 64, 32, WL_PREFILL);
 	struct sim_op_stats st;
-	struct ps_err err;
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
 	assert_int_equal(st.input_fetches, 2);
 	assert_int_equal(st.weight_fetches, 1);
 	assert_int_equal(st.dram_read_bytes, 2048 + 8192);
 	op = linear(8, 64, 32, WL_PREFILL);
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
 	assert_int_equal(st.input_fetches, 1);
 	assert_int_equal(st.dram_read_bytes, 2048 + 1024);
 	op = linear(32, 32, 128, WL_PREFILL);
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
 	assert_int_equal(st.weight_fetches, 2);
 	assert_int_equal(st.input_fetches, 1);
 	assert_int_equal(st.dram_read_bytes, 2 * 4096 + 2048);
@@ -158,7 +166,7 @@ static void test_attention_shapes(void **state)
 	for (size_t i = 0; i < n; i++) {
 		if (ops[i].kind == WL_LINEAR)
 			continue;
-		assert_int_equal(sim_compat_op(&f->a, &f->m, &ops[i], SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+		st = compat(f, &f->a, &ops[i], SIM_ATTN_PUBLISHED);
 		if (ops[i].kind == WL_ATTN_QK) {
 			assert_int_equal(st.tiles, 64);
 			assert_int_equal(st.dram_read_bytes, 128);
@@ -186,8 +194,8 @@ static void test_kv_read_variant(void **state)
 	for (size_t i = 0; i < n; i++) {
 		if (ops[i].kind != WL_ATTN_QK)
 			continue;
-		assert_int_equal(sim_compat_op(&f->a, &f->m, &ops[i], SIM_ATTN_PUBLISHED, &pub, &err), PS_OK);
-		assert_int_equal(sim_compat_op(&f->a, &f->m, &ops[i], SIM_ATTN_KV_READ, &kv, &err), PS_OK);
+		pub = compat(f, &f->a, &ops[i], SIM_ATTN_PUBLISHED);
+		kv = compat(f, &f->a, &ops[i], SIM_ATTN_KV_READ);
 		/* W = ceil(8*16/8) * 1 = 16 B in both */
 		assert_int_equal(pub.dram_read_bytes, 16 + 16);
 		assert_int_equal(kv.dram_read_bytes, 16 + 512);

@@ -83,17 +83,26 @@ static enum ps_status run(struct fix *f, const struct trace_insn *ins, size_t n,
 	return st;
 }
 
+/* One tile: the op header, W w bytes, A a bytes, an MM of k steps, an
+ * 8-byte store; run in cycle (or compat) mode. */
+static struct sim_result run_tile(struct fix *f, uint32_t w, uint32_t a, uint32_t k,
+				  bool compat)
+{
+	struct trace_insn t[] = { OP(), LD(TRACE_LD_W, w, 0, 1, 1), LD(TRACE_LD_A, a, UN, 1, 1),
+				  MM(k, PP | UN, 1), ST(8, PP) };
+	struct sim_result r;
+	struct ps_err err;
+	if (run(f, t, 5, compat, &r, &err))
+		fail_msg("%s", err.msg);
+	return r;
+}
+
 /* DRAM-bound: W 64 B (cycles 0-8), A 64 B (8-16, data at 16 + 10 = 26),
  * MM k=8 from 26, results at 26 + 8 + 2 + 2 = 38, ST 8 B: 38-39; the
  * array issued for 8 cycles (compute). */
 static void test_dram_bound(void **state)
 {
-	struct fix *f = *state;
-	struct trace_insn t[] = { OP(), LD(TRACE_LD_W, 64, 0, 1, 1), LD(TRACE_LD_A, 64, UN, 1, 1),
-				  MM(8, PP | UN, 1), ST(8, PP) };
-	struct sim_result r;
-	struct ps_err err;
-	assert_int_equal(run(f, t, 5, false, &r, &err), PS_OK);
+	struct sim_result r = run_tile(*state, 64, 64, 8, false);
 	assert_int_equal(r.cycles, 39);
 	assert_int_equal(r.compute_cycles, 8);
 	assert_int_equal(r.q[SIM_Q_LOAD].busy, 16);
@@ -117,12 +126,9 @@ static void test_dram_bound(void **state)
 static void test_port_width(void **state)
 {
 	struct fix *f = *state;
-	struct trace_insn t[] = { OP(), LD(TRACE_LD_W, 64, 0, 1, 1), LD(TRACE_LD_A, 64, UN, 1, 1),
-				  MM(8, PP | UN, 1), ST(8, PP) };
 	struct sim_result r;
-	struct ps_err err;
 	f->a.buffers[0].port_bits = 16;
-	assert_int_equal(run(f, t, 5, false, &r, &err), PS_OK);
+	r = run_tile(f, 64, 64, 8, false);
 	f->a.buffers[0].port_bits = 0;
 	/* W 0-32, A 32-40 (data at 50), MM from 50, results at 50 + 12 + 8
 	 * = 70, ST 70-71 */
@@ -139,12 +145,7 @@ static void test_port_width(void **state)
  * (100 cycles of issue), results at 116, ST 116-117. */
 static void test_compute_bound(void **state)
 {
-	struct fix *f = *state;
-	struct trace_insn t[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1), LD(TRACE_LD_A, 8, UN, 1, 1),
-				  MM(100, PP | UN, 1), ST(8, PP) };
-	struct sim_result r;
-	struct ps_err err;
-	assert_int_equal(run(f, t, 5, false, &r, &err), PS_OK);
+	struct sim_result r = run_tile(*state, 8, 8, 100, false);
 	assert_int_equal(r.cycles, 117);
 	assert_int_equal(r.compute_cycles, 100);
 	assert_true(r.utilization > 0.85);	/* 400 busy PE-cycles / (4 x 117) */
@@ -232,12 +233,7 @@ static void test_errors(void **state)
  * the DRAM-bound op above: compute 8, DRAM 136 B * 8 / 64 = 17 -> 17. */
 static void test_compat_switch(void **state)
 {
-	struct fix *f = *state;
-	struct trace_insn t[] = { OP(), LD(TRACE_LD_W, 64, 0, 1, 1), LD(TRACE_LD_A, 64, UN, 1, 1),
-				  MM(8, PP | UN, 1), ST(8, PP) };
-	struct sim_result r;
-	struct ps_err err;
-	assert_int_equal(run(f, t, 5, true, &r, &err), PS_OK);
+	struct sim_result r = run_tile(*state, 64, 64, 8, true);
 	assert_int_equal(r.cycles, 17);
 	assert_int_equal(r.compute_cycles, 8);
 	free(r.ops);

@@ -30,24 +30,15 @@
 #include "cc_quant.h"
 #include "fmt.h"
 #include "flightllm/pe_flightllm.h"
+#include "test_util.h"
 #include "wl_tensor.h"
 
 #define VECTORS 100000
 
 static uint64_t rng_s;
 
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint32_t rndn(uint32_t n)
-{
-	return (uint32_t)(rnd() % n);
-}
+static uint64_t rnd(void) { return tu_rng(&rng_s); }
+static uint32_t rndn(uint32_t n) { return (uint32_t)tu_rng_below(&rng_s, n); }
 
 /* A symmetric INT-b weight code (value in +-(2^(b-1) - 1)). */
 static uint8_t sym_code(uint32_t b)
@@ -62,13 +53,6 @@ static int fmt_int(uint32_t b)
 	char nm[8];
 	snprintf(nm, sizeof nm, "int%u", b);
 	return fmt_find(nm);
-}
-
-static int64_t sx(uint64_t v, unsigned bits)
-{
-	uint64_t m = 1ull << (bits - 1);
-	v &= (m << 1) - 1;
-	return (int64_t)(v ^ m) - (int64_t)m;
 }
 
 #define M48 ((1ull << 48) - 1)
@@ -140,7 +124,7 @@ static void test_dsp_packed_pipeline(void **state)
 		if (e < 3)
 			assert_int_equal(out[PE_DSP_OUT_P], 0);
 	}
-	assert_int_equal(sx(out[PE_DSP_OUT_P], 48), x1 * w * (1 << 18) + x0 * w);
+	assert_int_equal(tu_sext(out[PE_DSP_OUT_P], 48), x1 * w * (1 << 18) + x0 * w);
 	assert_int_equal(out[PE_DSP_OUT_PCOUT], out[PE_DSP_OUT_P]);
 }
 
@@ -180,9 +164,9 @@ static uint64_t ref_alu(const struct dcfg *c, const struct dcyc *h, uint64_t pf,
 		const struct dcyc *qa = &h[j + adreg];
 		uint64_t a_alu2 = h[j + adreg + c->areg].a, a12 = c->areg ? h[j + adreg + 1].a : 0;
 		uint64_t a2a12 = (qa->inm & 2) ? 0 : ((qa->inm & 1) ? a12 : a_alu2) & ((1u << 27) - 1);
-		int64_t dd = (qa->inm & 4) ? sx(h[j + adreg + dreg].d, 27) : 0;
-		adv = sx((uint64_t)((qa->inm & 8) ? dd - sx(a2a12, 27) : dd + sx(a2a12, 27)), 27);
-		prod[j] = (ad_mode ? adv : sx(a2a1, 27)) * sx(bm, 18);
+		int64_t dd = (qa->inm & 4) ? tu_sext(h[j + adreg + dreg].d, 27) : 0;
+		adv = tu_sext((uint64_t)((qa->inm & 8) ? dd - tu_sext(a2a12, 27) : dd + tu_sext(a2a12, 27)), 27);
+		prod[j] = (ad_mode ? adv : tu_sext(a2a1, 27)) * tu_sext(bm, 18);
 	}
 	int64_t md = c->mreg ? prod[1] : prod[0];
 	*prod_out = md;
@@ -206,8 +190,8 @@ static uint64_t ref_alu(const struct dcfg *c, const struct dcyc *h, uint64_t pf,
 	case 1: z = n->pcin; break;
 	case 2: case 4: z = pf; break;
 	case 3: z = cd; break;
-	case 5: z = (uint64_t)(sx(n->pcin, 48) >> 17); break;
-	default: z = (uint64_t)(sx(pf, 48) >> 17); break;
+	case 5: z = (uint64_t)(tu_sext(n->pcin, 48) >> 17); break;
+	default: z = (uint64_t)(tu_sext(pf, 48) >> 17); break;
 	}
 	switch (n->opm >> 7) {
 	case 0: w = 0; break;
@@ -398,8 +382,8 @@ static void packing(uint32_t b, double *frac_wrong)
 		if (t >= 3) {
 			int o = (t - 3) & 3;
 			int32_t lo, hi, lo0, hi0;
-			pe_fl_extract(sx(out[PE_DSP_OUT_P], 48), true, &lo, &hi);
-			pe_fl_extract(sx(out[PE_DSP_OUT_P], 48), false, &lo0, &hi0);
+			pe_fl_extract(tu_sext(out[PE_DSP_OUT_P], 48), true, &lo, &hi);
+			pe_fl_extract(tu_sext(out[PE_DSP_OUT_P], 48), false, &lo0, &hi0);
 			bad_fixed += lo != x0[o] * w[o] || hi != x1[o] * w[o];
 			if (lo0 != x0[o] * w[o] || hi0 != x1[o] * w[o]) {
 				wrong++;
@@ -915,16 +899,8 @@ static void test_ops(void **state)
 	g.K = K;
 	g.N = N;
 	g.a = ah;
-	g.codes = qt.codes;
-	g.fmt = qt.fmt;
-	g.group = (uint32_t)qt.group;
-	g.n_groups = qt.n_groups;
-	g.scale = qt.scale;
-	g.nm_meta = qt.nm_meta;
-	g.nm_vals = qt.nm_vals;
-	g.n_blocks = qt.n_blocks;
-	g.nm_stride = qt.nm_stride;
-	g.nm_m = 16;
+	cc_qtensor_weights(&qt, &q, &g);
+	assert_int_equal(g.nm_m, 16);
 	assert_int_equal(ops->gemm_bt(&pp, &arr, &g, out, &stepped, &closed, &err), PS_OK);
 	assert_int_equal(stepped, closed);
 	assert_int_equal(closed, pe_flightllm_tile_cycles(16, 8, 2, M, N, K));

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "fmt.h"
+#include "test_util.h"
 
 #define MAXV 256
 
@@ -421,48 +422,13 @@ static void test_ties_and_nearest(void **state)
 
 /* ---- FP16 / BF16 ---- */
 
-static uint32_t f2u(float x)
-{
-	uint32_t u;
-	memcpy(&u, &x, 4);
-	return u;
-}
-
-static float u2f(uint32_t u)
-{
-	float x;
-	memcpy(&x, &u, 4);
-	return x;
-}
-
-static uint16_t gcc_f16_bits(_Float16 h)
-{
-	uint16_t u;
-	memcpy(&u, &h, 2);
-	return u;
-}
-
-static _Float16 gcc_f16(uint16_t u)
-{
-	_Float16 h;
-	memcpy(&h, &u, 2);
-	return h;
-}
-
 static uint64_t rng_state = 0x853c49e6748fea9bull;
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 /* A deliberately broken narrowing for normal halves: ties away from zero
  * instead of to even. The tie set below must catch it. */
 static uint16_t broken_f16(float x)
 {
-	uint32_t u = f2u(x), s = (u >> 16) & 0x8000;
+	uint32_t u = tu_f32_bits(x), s = (u >> 16) & 0x8000;
 	int e = (int)((u >> 23) & 0xff) - 127 + 15;
 	uint32_t m = u & 0x7fffff;
 	if (e < 1 || e > 30)
@@ -475,27 +441,27 @@ static uint16_t broken_f16(float x)
 
 static void check_f32_to_f16(float x)
 {
-	uint16_t want = gcc_f16_bits((_Float16)x), got = fmt_f16_from_f32(x);
+	uint16_t want = tu_f16_bits((_Float16)x), got = fmt_f16_from_f32(x);
 	if (isnan(x)) {
 		if ((got & 0x7c00) != 0x7c00 || !(got & 0x3ff))
-			fail_msg("f16(NaN %08x) = %04x is not a NaN", f2u(x), got);
+			fail_msg("f16(NaN %08x) = %04x is not a NaN", tu_f32_bits(x), got);
 		return;
 	}
 	if (got != want)
-		fail_msg("f16(%a = %08x) = %04x, GCC gives %04x", (double)x, f2u(x), got, want);
+		fail_msg("f16(%a = %08x) = %04x, GCC gives %04x", (double)x, tu_f32_bits(x), got, want);
 }
 
 static void test_f16_all_patterns(void **state)
 {
 	(void)state;
 	for (uint32_t h = 0; h < 65536; h++) {
-		float g = (float)gcc_f16((uint16_t)h), f = fmt_f16_to_f32((uint16_t)h);
+		float g = (float)tu_f16((uint16_t)h), f = fmt_f16_to_f32((uint16_t)h);
 		double fd = fmt_f16_to_f64((uint16_t)h);
 		bool nan = (h & 0x7c00) == 0x7c00 && (h & 0x3ff);
 		if (nan) {
 			assert_true(isnan(f) && isnan(fd));
 		} else {
-			if (f2u(f) != f2u(g))
+			if (tu_f32_bits(f) != tu_f32_bits(g))
 				fail_msg("f16 %04x -> %a, GCC gives %a", h, (double)f, (double)g);
 			assert_true(fd == (double)g && !signbit(fd) == !signbit(g));
 			assert_int_equal(fmt_encode(FMT_FP16, fmt_decode(FMT_FP16, h)), h);
@@ -512,19 +478,19 @@ static void test_f16_random(void **state)
 	(void)state;
 	/* random bit patterns: every exponent, NaNs and infinities too */
 	for (int i = 0; i < 2000000; i++)
-		check_f32_to_f16(u2f((uint32_t)rnd()));
+		check_f32_to_f16(tu_f32((uint32_t)tu_rng(&rng_state)));
 	/* the half range, subnormals and overflow edge densely */
 	for (int i = 0; i < 2000000; i++) {
-		uint32_t e = 100 + (uint32_t)(rnd() % 45);	/* 2^-27 .. 2^17 */
-		uint32_t u = ((uint32_t)rnd() & 0x807fffffu) | (e << 23);
-		check_f32_to_f16(u2f(u));
+		uint32_t e = 100 + (uint32_t)(tu_rng(&rng_state) % 45);	/* 2^-27 .. 2^17 */
+		uint32_t u = ((uint32_t)tu_rng(&rng_state) & 0x807fffffu) | (e << 23);
+		check_f32_to_f16(tu_f32(u));
 	}
 	/* exact halfway points between neighbouring halves: ties to even */
 	int broken_caught = 0;
 	for (uint32_t h = 0; h < 0x7c00; h++) {
 		float a = fmt_f16_to_f32((uint16_t)h), b = fmt_f16_to_f32((uint16_t)(h + 1));
 		float mid = (float)(((double)a + b) / 2);
-		broken_caught += broken_f16(mid) != gcc_f16_bits((_Float16)mid);
+		broken_caught += broken_f16(mid) != tu_f16_bits((_Float16)mid);
 		check_f32_to_f16(mid);
 		check_f32_to_f16(-mid);
 		check_f32_to_f16(nextafterf(mid, 0));
@@ -534,9 +500,9 @@ static void test_f16_random(void **state)
 	assert_true(broken_caught > 10000);
 	/* doubles: one rounding, straight from the double */
 	for (int i = 0; i < 1000000; i++) {
-		double x = ldexp((double)(rnd() >> 11), -53 - (int)(rnd() % 30)) *
-			   ((rnd() & 1) ? -1 : 1) * 65536.0;
-		uint16_t want = gcc_f16_bits((_Float16)x);
+		double x = ldexp((double)(tu_rng(&rng_state) >> 11), -53 - (int)(tu_rng(&rng_state) % 30)) *
+			   ((tu_rng(&rng_state) & 1) ? -1 : 1) * 65536.0;
+		uint16_t want = tu_f16_bits((_Float16)x);
 		if (fmt_f16_from_f64(x) != want)
 			fail_msg("f16(%a) = %04x, GCC gives %04x", x, fmt_f16_from_f64(x), want);
 	}
@@ -556,7 +522,7 @@ static void test_f16_random(void **state)
  * float, subnormals included, since bf16 is float's top half). */
 static uint16_t ref_bf16(float x)
 {
-	uint32_t u = f2u(x);
+	uint32_t u = tu_f32_bits(x);
 	return (uint16_t)((u + 0x7fffu + ((u >> 16) & 1)) >> 16);
 }
 
@@ -565,12 +531,12 @@ static void test_bf16(void **state)
 	(void)state;
 	for (uint32_t b = 0; b < 65536; b++) {
 		float f = fmt_bf16_to_f32((uint16_t)b);
-		assert_int_equal(f2u(f), b << 16);	/* exact widening, NaNs too */
+		assert_int_equal(tu_f32_bits(f), b << 16);	/* exact widening, NaNs too */
 		assert_int_equal(fmt_bf16_from_f32(f), b);
 		assert_int_equal(fmt_bf16_from_f64(fmt_bf16_to_f64((uint16_t)b)), b);
 	}
 	for (int i = 0; i < 4000000; i++) {
-		float x = u2f((uint32_t)rnd());
+		float x = tu_f32((uint32_t)tu_rng(&rng_state));
 		uint16_t got = fmt_bf16_from_f32(x);
 		if (isnan(x)) {
 			assert_true((got & 0x7f80) == 0x7f80 && (got & 0x7f));

@@ -17,18 +17,13 @@
 
 #include "fmt.h"
 #include "pe_fp16.h"
+#include "test_util.h"
 
 #define RANDOM_PAIRS 10000000u
 
 static uint64_t seed;
 
-static uint64_t rnd(void)
-{
-	uint64_t z = (seed += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
+static uint64_t rnd(void) { return tu_rng(&seed); }
 
 typedef uint16_t (*f16_op)(uint16_t, uint16_t);
 

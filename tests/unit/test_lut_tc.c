@@ -31,6 +31,7 @@
 #include "pe.h"
 #include "pe_bt.h"
 #include "pe_fp16.h"
+#include "test_util.h"
 #include "wl_tensor.h"
 
 #define VECTORS 100000	/* per configuration: the floor */
@@ -39,43 +40,8 @@
 
 static uint64_t rng_state;
 
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static uint64_t rndr(uint64_t lo, uint64_t hi)	/* [lo, hi] */
-{
-	return lo + rnd() % (hi - lo + 1);
-}
-
-static _Float16 H(uint16_t b)
-{
-	_Float16 x;
-	memcpy(&x, &b, sizeof x);
-	return x;
-}
-
-static uint16_t B(_Float16 x)
-{
-	uint16_t b;
-	memcpy(&b, &x, sizeof b);
-	return b;
-}
-
-static bool is_nan16(uint16_t h)
-{
-	return (h & 0x7c00) == 0x7c00 && (h & 0x3ff);
-}
-
-/* Bit-equal, or both NaN (payloads are not specified). */
-static bool same16(uint16_t a, uint16_t b)
-{
-	return a == b || (is_nan16(a) && is_nan16(b));
-}
+static uint64_t rnd(void) { return tu_rng(&rng_state); }
+static uint64_t rndr(uint64_t lo, uint64_t hi) { return lo + rnd() % (hi - lo + 1); }	/* [lo, hi] */
 
 /* The _Float16 operations, each rounded once: GCC evaluates them in float
  * and rounds to half, innocuous double rounding (24 >= 2*11 + 2). */
@@ -105,7 +71,7 @@ static void chunk_ref(const uint16_t *a4, unsigned W, struct chunk_ref *c)
 	float mx = 0;
 	bool bad = false;
 	for (int k = 0; k < 4; k++)
-		a[k] = H(a4[k]);
+		a[k] = tu_f16(a4[k]);
 	for (int x = 0; x < 16; x++) {
 		_Float16 t[4];
 		for (int k = 0; k < 4; k++)
@@ -121,13 +87,13 @@ static void chunk_ref(const uint16_t *a4, unsigned W, struct chunk_ref *c)
 		for (int x = 0; x < 16; x++)
 			c->vb[b][x] = hmul(c->v[x], (_Float16)(float)(1 << b));
 	if (bad)
-		c->s = H(0x7e00);
+		c->s = tu_f16(0x7e00);
 	else if (mx == 0)
 		c->s = 0;
 	else {
 		c->s = (_Float16)(mx / 127.0f);
 		if (c->s == 0)
-			c->s = H(1);
+			c->s = tu_f16(1);
 	}
 	for (int x = 0; x < 16; x++) {
 		float q = bad || mx == 0 ? 0 : rintf((float)c->v[x] / (float)c->s);
@@ -179,10 +145,10 @@ static void ref_gemm(const struct pe_lut_tc_gemm *g, uint16_t *out)
 				if (g->zero)
 					d = hadd(P, (_Float16)-hmul((_Float16)g->zero[n * ng + gi], S));
 				if (g->scale)
-					d = hmul(H(g->scale[n * ng + gi]), d);
+					d = hmul(tu_f16(g->scale[n * ng + gi]), d);
 				y = hadd(y, d);
 			}
-			out[r * g->n + n] = B(y);
+			out[r * g->n + n] = tu_f16_bits(y);
 		}
 	}
 	free(cr);
@@ -328,7 +294,7 @@ static void run_check(const struct pe_lut_tc_gemm *g, struct tally *t)
 		fail_msg("%s", err.msg);
 	ref_gemm(g, ref);
 	for (uint64_t i = 0; i < mn; i++) {
-		if (!same16(out[i], ref[i]))
+		if (!tu_f16_same(out[i], ref[i]))
 			t->mismatches++;
 		if ((ref[i] & 0x7c00) == 0x7c00)
 			finite = false;
@@ -369,9 +335,9 @@ static void test_fp16_ops(void **state)
 		int e = (int)rndr(0, 7);
 		if (i & 1)	/* finite, nearby exponents: real roundings */
 			b = (uint16_t)((a & 0x7c00) ^ (b & 0x83ff));
-		if (!same16(pe_f16_add(a, b), B(hadd(H(a), H(b)))) ||
-		    !same16(pe_f16_mul(a, b), B(hmul(H(a), H(b)))) ||
-		    !same16(pe_f16_ldexp(a, e), B(hmul(H(a), (_Float16)(float)(1 << e)))))
+		if (!tu_f16_same(pe_f16_add(a, b), tu_f16_bits(hadd(tu_f16(a), tu_f16(b)))) ||
+		    !tu_f16_same(pe_f16_mul(a, b), tu_f16_bits(hmul(tu_f16(a), tu_f16(b)))) ||
+		    !tu_f16_same(pe_f16_ldexp(a, e), tu_f16_bits(hmul(tu_f16(a), (_Float16)(float)(1 << e)))))
 			fail_msg("fp16 op differs at a=%04x b=%04x e=%d", a, b, e);
 	}
 }
@@ -399,20 +365,20 @@ static void pre_push(const struct pe_bt_ops *ops, void *st, uint64_t act,
 /* Check one precompute output against the documented construction. */
 static void pre_expect(const uint16_t *a, bool int8, const uint64_t *out)
 {
-	_Float16 up = hadd(H(a[3]), H(a[2])), um = hadd(H(a[3]), (_Float16)-H(a[2]));
-	_Float16 vp = hadd(H(a[1]), H(a[0])), vm = hadd(H(a[1]), (_Float16)-H(a[0]));
+	_Float16 up = hadd(tu_f16(a[3]), tu_f16(a[2])), um = hadd(tu_f16(a[3]), (_Float16)-tu_f16(a[2]));
+	_Float16 vp = hadd(tu_f16(a[1]), tu_f16(a[0])), vm = hadd(tu_f16(a[1]), (_Float16)-tu_f16(a[0]));
 	_Float16 v[4] = { (_Float16)-vp, (_Float16)-vm, vm, vp }, T[8];
 	for (int j = 0; j < 8; j++)
 		T[j] = hadd(j & 4 ? up : um, v[j & 3]);
 	assert_int_equal(out[0], 1);
-	if (!same16((uint16_t)out[4], B(T[7])))
-		fail_msg("asum %04llx want %04x", (unsigned long long)out[4], B(T[7]));
+	if (!tu_f16_same((uint16_t)out[4], tu_f16_bits(T[7])))
+		fail_msg("asum %04llx want %04x", (unsigned long long)out[4], tu_f16_bits(T[7]));
 	if (!int8) {
 		for (int j = 0; j < 8; j++) {
 			uint16_t got = (uint16_t)(out[1 + j / 4] >> (16 * (j % 4)));
-			if (!same16(got, B(T[j])))
+			if (!tu_f16_same(got, tu_f16_bits(T[j])))
 				fail_msg("entry %d: %04x want %04x (a %04x %04x %04x %04x)",
-					 j, got, B(T[j]), a[0], a[1], a[2], a[3]);
+					 j, got, tu_f16_bits(T[j]), a[0], a[1], a[2], a[3]);
 		}
 		assert_int_equal(out[3], 0);
 		return;
@@ -420,8 +386,8 @@ static void pre_expect(const uint16_t *a, bool int8, const uint64_t *out)
 	{
 		struct chunk_ref c;	/* the direct INT8 reference */
 		chunk_ref(a, 0, &c);
-		if (!same16((uint16_t)out[3], B(c.s)))
-			fail_msg("scale %04llx want %04x", (unsigned long long)out[3], B(c.s));
+		if (!tu_f16_same((uint16_t)out[3], tu_f16_bits(c.s)))
+			fail_msg("scale %04llx want %04x", (unsigned long long)out[3], tu_f16_bits(c.s));
 		for (int j = 0; j < 8; j++) {
 			int got = (int8_t)(uint8_t)(out[1] >> (8 * j));
 			assert_int_equal(got, c.q[8 | j]);	/* anchored: x3 = 1 */
@@ -447,16 +413,14 @@ static uint16_t rand_act(void)
  * every output appears exactly PRE_DEPTH edges after its input. */
 static void test_pre_random(void **state)
 {
-	const struct pe_bt_ops *ops = pe_bt_find("lut_tc_precompute");
+	const struct pe_bt_ops *ops;
 	uint64_t out[5];
 	enum { Q = 8 };
 	uint16_t hist[Q][4];
 	bool hv[Q], hi8[Q];
-	void *st;
+	void *st = tu_bt_open("lut_tc_precompute", NULL, PE_LUT_TC_PRE_NIN,
+			      PE_LUT_TC_PRE_NPORTS - PE_LUT_TC_PRE_NIN, &ops);
 	(void)state;
-	assert_non_null(ops);
-	st = malloc(ops->state_size);
-	assert_int_equal(ops->init(st, NULL, NULL), PS_OK);
 	rng_state = 2;
 	memset(hv, 0, sizeof hv);
 	for (uint64_t t = 0; t < 2 * VECTORS + 2 * VECTORS / 8; t++) {
@@ -544,15 +508,10 @@ static void test_pre_corners(void **state)
  * after its last plane; rd_data follows one edge after rd_addr. */
 static void test_tile_ports(void **state)
 {
-	const struct pe_bt_ops *ops = pe_bt_find("lut_tc_tile");
+	const struct pe_bt_ops *ops;
 	uint64_t in[PE_LUT_TC_TILE_NIN], out[2], w = 0;
-	void *st;
+	void *st = tu_bt_open("lut_tc_tile", NULL, PE_LUT_TC_TILE_NIN, 2, &ops);
 	(void)state;
-	assert_non_null(ops);
-	assert_int_equal(ops->n_in, PE_LUT_TC_TILE_NIN);
-	assert_int_equal(ops->n_out, 2);
-	st = malloc(ops->state_size);
-	ops->init(st, NULL, NULL);
 	for (int n = 0; n < 16; n++)
 		w |= (uint64_t)pe_lut_tc_fold((uint8_t)n) << (4 * n);
 	for (int b = 0; b < 2; b++) {

@@ -18,6 +18,7 @@
 #include "pe.h"
 #include "cc_compile.h"
 #include "cc_emit.h"
+#include "test_util.h"
 
 #define DATA PESIM_TEST_DATA
 
@@ -281,10 +282,8 @@ static void test_model_trace_totals(void **state)
 {
 	static const char *const models[] = { "opt-1.3b", "llama-2-7b", "llama-3-8b", "yi-6b" };
 	char path[] = "/tmp/pesim-map-XXXXXX";
-	int fd = mkstemp(path);
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
+	tu_mkstemp(path);
 	for (size_t i = 0; i < 4; i++) {
 		struct cfg_arch a;
 		struct wl_model m;

@@ -26,34 +26,9 @@
 #include "ps_progress.h"
 #include "ps_table.h"
 #include "sim_out.h"
+#include "test_util.h"
 
 #define DATA PESIM_TEST_DATA
-
-static char dir[64];
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/pesim-test-output-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static const char *at(const char *name)
-{
-	static char buf[4][PATH_MAX];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", dir, name);
-	return buf[k];
-}
 
 /* The entries of d, sorted, space-separated ("" when empty). */
 static const char *listing(const char *d)
@@ -80,52 +55,41 @@ static void write_file(const char *path, const char *text)
 	assert_int_equal(ps_out_commit(&o, &err), PS_OK);
 }
 
-static char *slurp(const char *path)
-{
-	static char buf[4096];
-	FILE *f = fopen(path, "rb");
-	size_t n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
-	buf[n] = '\0';
-	if (f)
-		fclose(f);
-	return f ? buf : NULL;
-}
-
 static void test_targets(void **state)
 {
 	char real[PATH_MAX], want[PATH_MAX];
 	struct ps_err err;
 	struct ps_out o;
 	(void)state;
-	mkdir(at("t"), 0777);
-	mkdir(at("t/sub"), 0777);
-	symlink("sub/f", at("t/link"));
-	symlink("link", at("t/chain"));
-	assert_int_equal(ps_out_target(at("t/chain"), real, sizeof real, &err), PS_OK);
-	snprintf(want, sizeof want, "%s/t/sub/f", dir);
+	mkdir(tu_at("t"), 0777);
+	mkdir(tu_at("t/sub"), 0777);
+	symlink("sub/f", tu_at("t/link"));
+	symlink("link", tu_at("t/chain"));
+	assert_int_equal(ps_out_target(tu_at("t/chain"), real, sizeof real, &err), PS_OK);
+	snprintf(want, sizeof want, "%s/t/sub/f", tu_dir());
 	assert_string_equal(real, want);	/* a dangling chain: where it points */
-	write_file(at("t/chain"), "through");
-	assert_string_equal(slurp(at("t/sub/f")), "through");
+	write_file(tu_at("t/chain"), "through");
+	assert_string_equal(tu_slurp(tu_at("t/sub/f")), "through");
 	struct stat sb;
-	assert_int_equal(lstat(at("t/chain"), &sb), 0);
+	assert_int_equal(lstat(tu_at("t/chain"), &sb), 0);
 	assert_true(S_ISLNK(sb.st_mode));
-	assert_string_equal(listing(at("t/sub")), "f ");
+	assert_string_equal(listing(tu_at("t/sub")), "f ");
 
-	mkfifo(at("t/fifo"), 0666);
-	assert_int_equal(ps_out_open(&o, at("t/fifo"), &err), PS_EINPUT);
+	mkfifo(tu_at("t/fifo"), 0666);
+	assert_int_equal(ps_out_open(&o, tu_at("t/fifo"), &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "exists and is a FIFO"));
-	assert_int_equal(ps_out_open(&o, at("t/sub"), &err), PS_EINPUT);
+	assert_int_equal(ps_out_open(&o, tu_at("t/sub"), &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "is a directory"));
-	assert_int_equal(ps_out_open(&o, at("t/sub/"), &err), PS_EINPUT);
+	assert_int_equal(ps_out_open(&o, tu_at("t/sub/"), &err), PS_EINPUT);
 	assert_int_equal(ps_out_open(&o, "", &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "empty"));
-	symlink("fifo", at("t/to-fifo"));
-	assert_int_equal(ps_out_open(&o, at("t/to-fifo"), &err), PS_EINPUT);
-	assert_int_equal(ps_out_open(&o, at("t/nodir/x"), &err), PS_EIO);
+	symlink("fifo", tu_at("t/to-fifo"));
+	assert_int_equal(ps_out_open(&o, tu_at("t/to-fifo"), &err), PS_EINPUT);
+	assert_int_equal(ps_out_open(&o, tu_at("t/nodir/x"), &err), PS_EIO);
 	assert_non_null(strstr(err.msg, "No such file or directory"));
-	assert_int_equal(ps_in_check(at("t/sub"), &err), PS_EINPUT);
+	assert_int_equal(ps_in_check(tu_at("t/sub"), &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "is a directory"));
-	assert_int_equal(ps_in_check(at("t/none"), &err), PS_EINPUT);
+	assert_int_equal(ps_in_check(tu_at("t/none"), &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "cannot open: No such file"));
 }
 
@@ -139,42 +103,42 @@ static void test_temporary_files(void **state)
 	if (dead == 0)
 		_exit(0);
 	waitpid(dead, NULL, 0);
-	mkdir(at("tmp"), 0777);
+	mkdir(tu_at("tmp"), 0777);
 	/* abort, at any point, leaves nothing */
-	assert_int_equal(ps_out_open(&o, at("tmp/a"), &err), PS_OK);
+	assert_int_equal(ps_out_open(&o, tu_at("tmp/a"), &err), PS_OK);
 	fputs("x", o.fp);
 	ps_out_abort(&o);
 	ps_out_abort(&o);
-	assert_string_equal(listing(at("tmp")), "");
+	assert_string_equal(listing(tu_at("tmp")), "");
 	/* a finished file stays under its temporary name until commit */
-	assert_int_equal(ps_out_open(&o, at("tmp/a"), &err), PS_OK);
+	assert_int_equal(ps_out_open(&o, tu_at("tmp/a"), &err), PS_OK);
 	fputs("x", o.fp);
 	assert_int_equal(ps_out_finish(&o, &err), PS_OK);
-	assert_null(slurp(at("tmp/a")));
+	assert_null(tu_slurp(tu_at("tmp/a")));
 	assert_int_equal(ps_out_commit(&o, &err), PS_OK);
-	assert_string_equal(slurp(at("tmp/a")), "x");
-	assert_string_equal(listing(at("tmp")), "a ");
+	assert_string_equal(tu_slurp(tu_at("tmp/a")), "x");
+	assert_string_equal(listing(tu_at("tmp")), "a ");
 	/* permissions of the replaced file are kept */
-	chmod(at("tmp/a"), 0640);
-	write_file(at("tmp/a"), "y");
+	chmod(tu_at("tmp/a"), 0640);
+	write_file(tu_at("tmp/a"), "y");
 	struct stat sb;
-	stat(at("tmp/a"), &sb);
+	stat(tu_at("tmp/a"), &sb);
 	assert_int_equal(sb.st_mode & 0777, 0640);
 	/* a dead process's temporary file of the same target goes, a live
 	 * one's and another target's stay */
-	snprintf(stale, sizeof stale, "%s/tmp/.a.%ld.pesim-tmp", dir, (long)dead);
-	snprintf(live, sizeof live, "%s/tmp/.a.%ld.pesim-tmp", dir, (long)getppid());
+	snprintf(stale, sizeof stale, "%s/tmp/.a.%ld.pesim-tmp", tu_dir(), (long)dead);
+	snprintf(live, sizeof live, "%s/tmp/.a.%ld.pesim-tmp", tu_dir(), (long)getppid());
 	fclose(fopen(stale, "w"));
 	fclose(fopen(live, "w"));
-	fclose(fopen(at("tmp/.b.1.pesim-tmp.hier"), "w"));
+	fclose(fopen(tu_at("tmp/.b.1.pesim-tmp.hier"), "w"));
 	snprintf(stale + strlen(stale), 8, ".hier");	/* a writer's side file */
 	fclose(fopen(stale, "w"));
-	write_file(at("tmp/a"), "z");
+	write_file(tu_at("tmp/a"), "z");
 	assert_int_equal(access(stale, F_OK), -1);
 	stale[strlen(stale) - 5] = '\0';
 	assert_int_equal(access(stale, F_OK), -1);
 	assert_int_equal(access(live, F_OK), 0);
-	assert_int_equal(access(at("tmp/.b.1.pesim-tmp.hier"), F_OK), 0);
+	assert_int_equal(access(tu_at("tmp/.b.1.pesim-tmp.hier"), F_OK), 0);
 	unlink(live);
 }
 
@@ -184,15 +148,15 @@ static void test_signals(void **state)
 {
 	static const int sigs[] = { SIGTERM, SIGHUP };
 	(void)state;
-	mkdir(at("sig"), 0777);
+	mkdir(tu_at("sig"), 0777);
 	for (size_t i = 0; i < 2; i++) {
 		int status;
 		pid_t pid = fork();
 		if (pid == 0) {
 			struct ps_out o, h;
 			struct ps_err err;
-			if (ps_out_open(&o, at("sig/a"), &err) ||
-			    ps_out_open_name(&h, at("sig/b"), &err))
+			if (ps_out_open(&o, tu_at("sig/a"), &err) ||
+			    ps_out_open_name(&h, tu_at("sig/b"), &err))
 				_exit(3);
 			fputs("partial", o.fp);
 			fflush(o.fp);
@@ -202,7 +166,7 @@ static void test_signals(void **state)
 		waitpid(pid, &status, 0);
 		assert_true(WIFSIGNALED(status));
 		assert_int_equal(WTERMSIG(status), sigs[i]);
-		assert_string_equal(listing(at("sig")), "");
+		assert_string_equal(listing(tu_at("sig")), "");
 	}
 }
 
@@ -214,46 +178,46 @@ static void test_sets(void **state)
 	char gen1[64], gen2[64];
 	ssize_t l;
 	(void)state;
-	mkdir(at("set"), 0777);
+	mkdir(tu_at("set"), 0777);
 	/* files an older pesim left as regular files */
-	write_file(at("set/r.md"), "md0");
-	write_file(at("set/r.csv"), "csv0");
-	assert_int_equal(ps_outset_begin(&s, at("set"), "r", files, &err), PS_OK);
+	write_file(tu_at("set/r.md"), "md0");
+	write_file(tu_at("set/r.csv"), "csv0");
+	assert_int_equal(ps_outset_begin(&s, tu_at("set"), "r", files, &err), PS_OK);
 	write_file(ps_outset_path(s, 0), "md1");
 	/* until the commit the old files are what the names show */
-	assert_string_equal(slurp(at("set/r.md")), "md0");
+	assert_string_equal(tu_slurp(tu_at("set/r.md")), "md0");
 	write_file(ps_outset_path(s, 1), "csv1");
 	assert_int_equal(ps_outset_commit(s, &err), PS_OK);
-	assert_string_equal(slurp(at("set/r.md")), "md1");
-	assert_string_equal(slurp(at("set/r.csv")), "csv1");
-	l = readlink(at("set/.r.pesim-set"), gen1, sizeof gen1 - 1);
+	assert_string_equal(tu_slurp(tu_at("set/r.md")), "md1");
+	assert_string_equal(tu_slurp(tu_at("set/r.csv")), "csv1");
+	l = readlink(tu_at("set/.r.pesim-set"), gen1, sizeof gen1 - 1);
 	assert_true(l > 0);
 	gen1[l] = '\0';
 	/* a set that fails half-way changes nothing and leaves nothing */
-	assert_int_equal(ps_outset_begin(&s, at("set"), "r", files, &err), PS_OK);
+	assert_int_equal(ps_outset_begin(&s, tu_at("set"), "r", files, &err), PS_OK);
 	write_file(ps_outset_path(s, 0), "md2");
 	ps_outset_abort(s);
-	assert_string_equal(slurp(at("set/r.md")), "md1");
+	assert_string_equal(tu_slurp(tu_at("set/r.md")), "md1");
 	/* a set with a file missing is refused at commit */
-	assert_int_equal(ps_outset_begin(&s, at("set"), "r", files, &err), PS_OK);
+	assert_int_equal(ps_outset_begin(&s, tu_at("set"), "r", files, &err), PS_OK);
 	write_file(ps_outset_path(s, 0), "md2");
 	assert_int_equal(ps_outset_commit(s, &err), PS_EIO);
-	assert_string_equal(slurp(at("set/r.csv")), "csv1");
+	assert_string_equal(tu_slurp(tu_at("set/r.csv")), "csv1");
 	/* the next set replaces the generation */
-	assert_int_equal(ps_outset_begin(&s, at("set"), "r", files, &err), PS_OK);
+	assert_int_equal(ps_outset_begin(&s, tu_at("set"), "r", files, &err), PS_OK);
 	write_file(ps_outset_path(s, 0), "md3");
 	write_file(ps_outset_path(s, 1), "csv3");
 	assert_int_equal(ps_outset_commit(s, &err), PS_OK);
-	l = readlink(at("set/.r.pesim-set"), gen2, sizeof gen2 - 1);
+	l = readlink(tu_at("set/.r.pesim-set"), gen2, sizeof gen2 - 1);
 	gen2[l] = '\0';
 	assert_string_not_equal(gen1, gen2);
 	char want[256];
 	snprintf(want, sizeof want, "%s .r.pesim-set r.csv r.md ", gen2);
-	assert_string_equal(listing(at("set")), want);
+	assert_string_equal(listing(tu_at("set")), want);
 	/* a foreign link at a set name is refused */
-	unlink(at("set/r.csv"));
-	symlink("elsewhere", at("set/r.csv"));
-	assert_int_equal(ps_outset_begin(&s, at("set"), "r", files, &err), PS_EINPUT);
+	unlink(tu_at("set/r.csv"));
+	symlink("elsewhere", tu_at("set/r.csv"));
+	assert_int_equal(ps_outset_begin(&s, tu_at("set"), "r", files, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "not pesim's"));
 }
 
@@ -355,8 +319,8 @@ static void test_run_files(void **state)
 	FILE *mf;
 	hid_t f, a, t;
 	(void)state;
-	assert_int_equal(sim_write_h5(at("run.h5"), &r, &err), PS_OK);
-	f = H5Fopen(at("run.h5"), H5F_ACC_RDONLY, H5P_DEFAULT);
+	assert_int_equal(sim_write_h5(tu_at("run.h5"), &r, &err), PS_OK);
+	f = H5Fopen(tu_at("run.h5"), H5F_ACC_RDONLY, H5P_DEFAULT);
 	assert_true(f >= 0);
 	/* attributes: variable-length UTF-8 strings (h5py gives str) */
 	static const char *const attrs[] = { "pesim_version", "git_sha", "arch", "model",
@@ -433,5 +397,5 @@ int main(void)
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_run_files),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -30,6 +30,7 @@
 #include "fmt.h"
 #include "pe_bt.h"
 #include "pe_fp16.h"
+#include "test_util.h"
 #include "wl_tensor.h"
 
 #define N_VECTORS 100000
@@ -82,26 +83,6 @@ static uint16_t ref_round(double x)
 	frexp(r, &e);
 	return s | (uint16_t)((e - 1 + 15) << 10) |
 	       (uint16_t)(ldexp(r, 11 - e) - 1024);
-}
-
-static _Float16 hf(uint16_t b)
-{
-	_Float16 h;
-	memcpy(&h, &b, sizeof h);
-	return h;
-}
-
-static uint16_t hb(_Float16 h)
-{
-	uint16_t b;
-	memcpy(&b, &h, sizeof b);
-	return b;
-}
-
-static bool f16_same(uint16_t x, uint16_t y)
-{
-	bool nx = (x & 0x7fff) > 0x7c00, ny = (y & 0x7fff) > 0x7c00;
-	return nx || ny ? nx && ny : x == y;
 }
 
 /* Special values: zeros, subnormal ends, normal ends, one and its
@@ -236,7 +217,7 @@ static uint64_t ref_result(struct ref *r, const struct fam *f,
 			   unsigned acc_bits)
 {
 	if (f->fp) {
-		if (!f16_same(r->h, hb(r->g)))
+		if (!tu_f16_same(r->h, tu_f16_bits(r->g)))
 			r->disagree++;
 		return r->h;
 	}
@@ -254,7 +235,7 @@ static void beat_fp16(struct ref *r, const struct pmap *pm, uint64_t *in)
 	in[pm->a] = a;
 	in[pm->w] = w;
 	fp16_acc(r, h2d(ref_round(h2d(a) * h2d(w))));
-	r->g = (_Float16)(r->g + (_Float16)(hf(a) * hf(w)));
+	r->g = (_Float16)(r->g + (_Float16)(tu_f16(a) * tu_f16(w)));
 }
 
 static void beat_int8(struct ref *r, const struct pmap *pm, uint64_t *in)
@@ -270,12 +251,6 @@ static void beat_int8(struct ref *r, const struct pmap *pm, uint64_t *in)
 	r->i += (int64_t)a * w;
 }
 
-static int64_t sext(uint64_t x, unsigned bits)
-{
-	x &= (1ull << bits) - 1;
-	return (int64_t)x - (int64_t)((x >> (bits - 1)) << bits);
-}
-
 static void beat_bf(struct ref *r, const struct pmap *pm, uint64_t *in)
 {
 	uint64_t x = rnd(&r->s);
@@ -287,8 +262,8 @@ static void beat_bf(struct ref *r, const struct pmap *pm, uint64_t *in)
 	in[pm->a] = x & 0xffff;		/* bits past the lanes: garbage */
 	in[pm->w] = (x >> 16) & 0xffff;
 	for (unsigned j = 0; j < lanes; j++)
-		r->i += sext(in[pm->a] >> (ab * j), ab) *
-			sext(in[pm->w] >> (wb * j), wb);
+		r->i += tu_sext(in[pm->a] >> (ab * j), ab) *
+			tu_sext(in[pm->w] >> (wb * j), wb);
 }
 
 /* ANT decode per the README: fmt_decode; int4's reserved 1000 is -8. */
@@ -309,7 +284,7 @@ static void beat_ant(struct ref *r, const struct pmap *pm, uint64_t *in)
 	in[pm->a] = a;
 	in[pm->w] = code;
 	fp16_acc(r, h2d(a) * v);
-	r->g = (_Float16)((double)r->g + (double)hf(a) * v);
+	r->g = (_Float16)((double)r->g + (double)tu_f16(a) * v);
 }
 
 /* OliVe decode per the README: fmt_ovp_decode, reserved pairs -> (0, 0). */
@@ -326,8 +301,8 @@ static void olive_ref(struct ref *r, uint16_t a0, uint16_t a1,
 		      const double v[2])
 {
 	fp16_acc(r, h2d(a0) * v[0] + h2d(a1) * v[1]);
-	r->g = (_Float16)((double)r->g + (double)hf(a0) * v[0] +
-			  (double)hf(a1) * v[1]);
+	r->g = (_Float16)((double)r->g + (double)tu_f16(a0) * v[0] +
+			  (double)tu_f16(a1) * v[1]);
 }
 
 static void beat_olive(struct ref *r, const struct pmap *pm, uint64_t *in)
@@ -415,7 +390,7 @@ static void stream_step(struct stream *s, const uint64_t *in)
 	}
 	if (s->f->fp)
 		s->t->cls[f16_class((uint16_t)s->want[s->rd % 4])]++;
-	if (s->f->fp ? !f16_same((uint16_t)got, (uint16_t)s->want[s->rd % 4])
+	if (s->f->fp ? !tu_f16_same((uint16_t)got, (uint16_t)s->want[s->rd % 4])
 		     : got != s->want[s->rd % 4])
 		miss(s->t, s->vec, "out_acc", got, s->want[s->rd % 4]);
 	s->rd++;
@@ -542,7 +517,7 @@ static void test_random_olive(void **state)
 static void expect(struct tally *t, uint64_t got, uint64_t want, bool fp)
 {
 	t->vectors++;
-	if (fp ? !f16_same((uint16_t)got, (uint16_t)want) : got != want)
+	if (fp ? !tu_f16_same((uint16_t)got, (uint16_t)want) : got != want)
 		miss(t, t->vectors - 1, "corner", got, want);
 }
 
@@ -558,10 +533,10 @@ static void corner_fp16(struct dut *d, struct tally *t)
 		uint16_t a = f16_special[i / N_SPECIAL % N_SPECIAL];
 		uint16_t w = f16_special[i / N_SPECIAL / N_SPECIAL];
 		uint16_t own = ref_round(0.0 + h2d(ref_round(h2d(p) * 1.0)));
-		_Float16 g = (_Float16)(0 + (_Float16)(hf(p) * hf(0x3c00)));
+		_Float16 g = (_Float16)(0 + (_Float16)(tu_f16(p) * tu_f16(0x3c00)));
 		own = ref_round(h2d(own) + h2d(ref_round(h2d(a) * h2d(w))));
-		g = (_Float16)(g + (_Float16)(hf(a) * hf(w)));
-		assert_true(f16_same(own, hb(g)));
+		g = (_Float16)(g + (_Float16)(tu_f16(a) * tu_f16(w)));
+		assert_true(tu_f16_same(own, tu_f16_bits(g)));
 		b[0][pm->a] = p;
 		b[0][pm->w] = 0x3c00;
 		b[1][pm->a] = a;
@@ -581,7 +556,7 @@ static void corner_int8(struct dut *d, struct tally *t)
 		b[1][pm->a] = x & 0xff;
 		b[1][pm->w] = x >> 8;
 		expect(t, dut_dot(d, b[0], 2, NULL),
-		       (uint64_t)(16384 + sext(x, 8) * sext(x >> 8, 8)) &
+		       (uint64_t)(16384 + tu_sext(x, 8) * tu_sext(x >> 8, 8)) &
 			       0xffffffffu, false);
 	}
 }
@@ -599,7 +574,7 @@ static void corner_bf(struct dut *d, struct tally *t)
 		for (unsigned j = 0; j < lanes; j++)
 			for (uint32_t x = 0; x < 1u << (ab + wb); x++) {
 				uint64_t av = x & ((1u << ab) - 1), wv = x >> ab;
-				int64_t want = sext(av, ab) * sext(wv, wb);
+				int64_t want = tu_sext(av, ab) * tu_sext(wv, wb);
 				memset(b, 0, sizeof b);
 				b[pm->a_mode] = mode & 1;
 				b[pm->w_mode] = (mode >> 1) & 1;
@@ -631,10 +606,10 @@ static void corner_ant(struct dut *d, struct tally *t)
 				struct ref r = { 0 };
 				double v = ant_value(fmt, c);
 				fp16_acc(&r, h2d(p));
-				r.g = (_Float16)(0.0 + (double)hf(p));
+				r.g = (_Float16)(0.0 + (double)tu_f16(p));
 				fp16_acc(&r, h2d(a) * v);
-				r.g = (_Float16)((double)r.g + (double)hf(a) * v);
-				assert_true(f16_same(r.h, hb(r.g)));
+				r.g = (_Float16)((double)r.g + (double)tu_f16(a) * v);
+				assert_true(tu_f16_same(r.h, tu_f16_bits(r.g)));
 				b[0][pm->w_fmt] = b[1][pm->w_fmt] = (uint64_t)fmt;
 				b[0][pm->a] = p;
 				b[0][pm->w] = fmt_encode(fmt ? FMT_FLINT4 : FMT_INT4, 1);
@@ -664,7 +639,7 @@ static void corner_olive(struct dut *d, struct tally *t)
 				olive_values(fmt, pair, v);
 				olive_ref(&r, p0, 0x3c00, vp);
 				olive_ref(&r, a0, a1, v);
-				assert_true(f16_same(r.h, hb(r.g)));
+				assert_true(tu_f16_same(r.h, tu_f16_bits(r.g)));
 				b[0][pm->w_fmt] = b[1][pm->w_fmt] = (uint64_t)fmt;
 				b[0][pm->a] = p0 | 0x3c00u << 16;
 				b[0][pm->w] = pp;
@@ -1174,12 +1149,12 @@ static void fused_step(void *st, const uint64_t *in, uint64_t *out)
 /* INT8 MAC with a 16-bit accumulator (sign-extended onto out_acc). */
 static uint64_t narrow_s1(const uint64_t *in)
 {
-	return (uint64_t)(sext(in[2], 8) * sext(in[3], 8));
+	return (uint64_t)(tu_sext(in[2], 8) * tu_sext(in[3], 8));
 }
 
 static uint64_t narrow_s2(uint64_t acc, uint64_t p)
 {
-	return (uint64_t)sext(acc + p, 16) & 0xffffffffu;
+	return (uint64_t)tu_sext(acc + p, 16) & 0xffffffffu;
 }
 
 static void narrow_step(void *st, const uint64_t *in, uint64_t *out)

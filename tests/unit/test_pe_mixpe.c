@@ -29,50 +29,14 @@
 #include "fmt.h"
 #include "pe.h"
 #include "mixpe/pe_mixpe.h"
+#include "test_util.h"
 #include "wl_tensor.h"
 
-/* ---- FP16 through GCC ---- */
-
-static _Float16 hf(uint16_t b)
-{
-	_Float16 h;
-	memcpy(&h, &b, 2);
-	return h;
-}
-
-static uint16_t hb(_Float16 h)
-{
-	uint16_t b;
-	memcpy(&b, &h, 2);
-	return b;
-}
-
-static int is_nan16(uint16_t b)
-{
-	return (b & 0x7c00) == 0x7c00 && (b & 0x3ff);
-}
-
-static int same16(uint16_t ref, uint16_t got)
-{
-	return is_nan16(ref) ? is_nan16(got) : ref == got;
-}
-
-/* ---- deterministic PRNG (splitmix64) ---- */
+/* ---- deterministic PRNG (test_util's splitmix64) ---- */
 
 static uint64_t rng_state;
-
-static uint64_t rnd(void)
-{
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static unsigned rn(unsigned n)
-{
-	return (unsigned)(rnd() % n);
-}
+static uint64_t rnd(void) { return tu_rng(&rng_state); }
+static unsigned rn(unsigned n) { return (unsigned)tu_rng_below(&rng_state, n); }
 
 /* ---- one output vector: groups of lane-groups ---- */
 
@@ -93,11 +57,6 @@ struct vec {
 	uint64_t *a;			/* per lane-group: the a_in word */
 	uint16_t *w;			/* per lane-group: the w_in word */
 };
-
-static int sext(unsigned v, unsigned bits)
-{
-	return (int)(v & ((1u << bits) - 1)) - (int)(((v >> (bits - 1)) & 1) << bits);
-}
 
 static _Float16 tree16(const _Float16 *v, unsigned L)
 {
@@ -153,22 +112,22 @@ static uint16_t ref_output(const struct tcfg *c, const struct vec *v)
 			int64_t acc = 0, sa = 0, d;
 			for (unsigned j = 0; j < v->len[g]; j++, lg++)
 				for (unsigned i = 0; i < c->lanes; i++) {
-					int a = sext((unsigned)(v->a[lg] >> (16 * i)), 8);
-					int w = sext(v->w[lg] >> (4 * i), c->wbits);
+					int a = tu_sext((unsigned)(v->a[lg] >> (16 * i)), 8);
+					int w = tu_sext(v->w[lg] >> (4 * i), c->wbits);
 					acc += a * w;
 					sa += a;
 				}
 			acc = wrap_ref(acc, acc_bits(c));
 			sa = wrap_ref(sa, sa_bits(c));
 			d = acc - (int64_t)v->zero[g] * sa;
-			_Float16 y = (_Float16)((double)hf(v->scale[g]) * (double)d);
+			_Float16 y = (_Float16)((double)tu_f16(v->scale[g]) * (double)d);
 			out = g == 0 ? y : (_Float16)(out + y);
 		} else {
 			_Float16 acc = 0, sa = 0, p[4], a[4], t, s, m, d, y;
 			for (unsigned j = 0; j < v->len[g]; j++, lg++) {
 				for (unsigned i = 0; i < c->lanes; i++) {
-					a[i] = hf((uint16_t)(v->a[lg] >> (16 * i)));
-					int w = sext(v->w[lg] >> (4 * i), c->wbits);
+					a[i] = tu_f16((uint16_t)(v->a[lg] >> (16 * i)));
+					int w = tu_sext(v->w[lg] >> (4 * i), c->wbits);
 					p[i] = (_Float16)((double)a[i] * (double)w);
 				}
 				t = tree16(p, c->lanes);
@@ -178,11 +137,11 @@ static uint16_t ref_output(const struct tcfg *c, const struct vec *v)
 			}
 			m = (_Float16)((double)v->zero[g] * (double)sa);
 			d = acc - m;
-			y = hf(v->scale[g]) * d;
+			y = tu_f16(v->scale[g]) * d;
 			out = g == 0 ? y : (_Float16)(out + y);
 		}
 	}
-	return hb(out);
+	return tu_f16_bits(out);
 }
 
 /* ---- random stimulus ---- */
@@ -232,7 +191,7 @@ static void gen_vec(const struct tcfg *c, struct vec *v, int specials)
 		unsigned len = rn(16) == 0 ? maxlen : 1 + rn(8);
 		v->len[g] = len < maxlen ? len : maxlen;
 		v->scale[g] = rand_scale(specials);
-		v->zero[g] = rn(2) ? (int8_t)sext(rn(1u << c->wbits), c->wbits)
+		v->zero[g] = rn(2) ? (int8_t)tu_sext(rn(1u << c->wbits), c->wbits)
 				   : (int8_t)rnd();
 		for (unsigned j = 0; j < v->len[g]; j++, v->n++) {
 			/* unused lanes, the high byte of an INT8 slot and the
@@ -297,7 +256,7 @@ static void edge(struct stream *s)
 		assert_true(s->qn > 0);
 		assert_int_equal(s->t, e->due);
 		assert_int_equal(s->out[O_RES_VALID], 1);
-		if (!same16(e->ref, (uint16_t)s->out[O_RES])) {
+		if (!tu_f16_same(e->ref, (uint16_t)s->out[O_RES])) {
 			if (!s->st.cfg.bugs && s->bad < 5)
 				printf("mismatch W%u %s L%u, vector %llu: ref %04x got %04x\n",
 				       s->c->wbits, s->c->fp16 ? "FP16" : "INT8",
@@ -492,7 +451,7 @@ static void test_int8_bounds(void **state)
 	/* zero -128: D = 2^17 - (-128)(-16384) = -1966080, x 2^-10 = -1920 */
 	z[0] = -128;
 	assert_int_equal(one_output(&W4A8, 1, 64, neg128, 0x8888, sc, z, 0), 0xe780);
-	assert_int_equal(hb((_Float16)-1920.0), 0xe780);
+	assert_int_equal(tu_f16_bits((_Float16)-1920.0), 0xe780);
 	/* INT2: -128 x -2 = 256 per product, 2^15 over the group, x 2^-10 = 32 */
 	z[0] = 0;
 	assert_int_equal(one_output(&W2A8, 1, 64, neg128, 0x2222, sc, z, 0), 0x5000);
@@ -503,7 +462,7 @@ static void test_int8_bounds(void **state)
 	/* the most negative group: 127 x -8 x 128 = -130048, x 2^-10 = -127 */
 	sc[0] = 0x1400;
 	assert_int_equal(one_output(&W4A8, 1, 64, 0x007f007f007f007full, 0x8888, sc, z, 0),
-			 hb((_Float16)-127.0));
+			 tu_f16_bits((_Float16)-127.0));
 }
 
 /* All-zero groups, signed zeros, subnormal and special scales (INT8). */
@@ -522,7 +481,7 @@ static void test_int8_zeros_specials(void **state)
 	/* w = 0, a = 5: acc 0, sum a = 5 x 2 lanes x 2 = 20, D = -3 x 20 */
 	sc[0] = 0x3c00;
 	assert_int_equal(one_output(&W4A8, 1, 2, 0x0005000500050005ull, 0, sc, z, 0),
-			 hb((_Float16)-60.0));
+			 tu_f16_bits((_Float16)-60.0));
 	/* subnormal scale 2^-24 x D: w = 1, a = 1, zero 0, 2 lane-groups of 2 */
 	z[0] = 0;
 	sc[0] = 0x0001;
@@ -530,11 +489,11 @@ static void test_int8_zeros_specials(void **state)
 			 0x0004);
 	/* scale inf: x 0 is NaN, x 4 is inf; scale NaN is NaN */
 	sc[0] = 0x7c00;
-	assert_true(is_nan16(one_output(&W4A8, 1, 2, 0, 0x1111, sc, z, 0)));
+	assert_true(tu_f16_nan(one_output(&W4A8, 1, 2, 0, 0x1111, sc, z, 0)));
 	assert_int_equal(one_output(&W4A8, 1, 2, 0x0001000100010001ull, 0x1111, sc, z, 0),
 			 0x7c00);
 	sc[0] = 0x7e00;
-	assert_true(is_nan16(one_output(&W4A8, 1, 2, 0x0001000100010001ull, 0x1111, sc, z, 0)));
+	assert_true(tu_f16_nan(one_output(&W4A8, 1, 2, 0x0001000100010001ull, 0x1111, sc, z, 0)));
 	/* overflow of s x D to inf: D = 2^17, s = 1 */
 	sc[0] = 0x3c00;
 	assert_int_equal(one_output(&W4A8, 1, 64, 0x0080008000800080ull, 0x8888, sc, z, 0),
@@ -551,8 +510,8 @@ static void test_fp16_products_exhaustive(void **state)
 	for (unsigned b = 2; b <= 4; b++)
 		for (unsigned a = 0; a < 65536; a++)
 			for (int w = -(1 << (b - 1)); w < (1 << (b - 1)); w++) {
-				uint16_t ref = hb((_Float16)((double)hf((uint16_t)a) * w));
-				if (!same16(ref, pe_mixpe_fp_product((uint16_t)a, w, b, 0)))
+				uint16_t ref = tu_f16_bits((_Float16)((double)tu_f16((uint16_t)a) * w));
+				if (!tu_f16_same(ref, pe_mixpe_fp_product((uint16_t)a, w, b, 0)))
 					bad++;
 			}
 	assert_int_equal(bad, 0);
@@ -566,7 +525,7 @@ static void test_fp16_products_exhaustive(void **state)
 	assert_int_equal(pe_mixpe_fp_product(0x0001, 7, 4, 0), 0x0007);
 	assert_int_equal(pe_mixpe_fp_product(0x0001, -8, 4, 0), 0x8008);
 	/* specials */
-	assert_true(is_nan16(pe_mixpe_fp_product(0x7c00, 0, 4, 0)));
+	assert_true(tu_f16_nan(pe_mixpe_fp_product(0x7c00, 0, 4, 0)));
 	assert_int_equal(pe_mixpe_fp_product(0x7c00, -3, 4, 0), 0xfc00);
 	assert_int_equal(pe_mixpe_fp_product(0x8000, 3, 4, 0), 0x8000);
 	assert_int_equal(pe_mixpe_fp_product(0x0000, -3, 4, 0), 0x8000);
@@ -601,8 +560,8 @@ static void test_int8_products_exhaustive(void **state)
 							ww |= (uint16_t)(0xf << (4 * o));
 						}
 						r = pe_mixpe_int_lanes(&c, aw, ww, &sa, NULL);
-						assert_int_equal(r, sext(a, 8) * sext(w, b));
-						assert_int_equal(sa, sext(a, 8));
+						assert_int_equal(r, tu_sext(a, 8) * tu_sext(w, b));
+						assert_int_equal(sa, tu_sext(a, 8));
 					}
 		}
 	}
@@ -628,9 +587,9 @@ static void test_fp16_group_corners(void **state)
 	assert_int_equal(one_output(&W4A16, 1, 1, 0x3c003c00, 0x0011, sc, z, 0), 0xc400);
 	/* accumulation overflow: 65504 + 65504 in the lane tree is inf, and
 	 * then inf - zero x inf (zero 3) is NaN */
-	assert_true(is_nan16(one_output(&W4A16, 1, 1, 0x7bff7bff, 0x0011, sc, z, 0)));
+	assert_true(tu_f16_nan(one_output(&W4A16, 1, 1, 0x7bff7bff, 0x0011, sc, z, 0)));
 	z[0] = 0;	/* 0 x inf = NaN too: still NaN */
-	assert_true(is_nan16(one_output(&W4A16, 1, 1, 0x7bff7bff, 0x0011, sc, z, 0)));
+	assert_true(tu_f16_nan(one_output(&W4A16, 1, 1, 0x7bff7bff, 0x0011, sc, z, 0)));
 }
 
 /* The deliberately broken variants: the random check catches both, in
@@ -689,10 +648,10 @@ static void gemm_random(struct tgemm *t, const struct tcfg *c)
 	for (uint64_t i = 0; i < g->m * g->k; i++)
 		t->a[i] = c->fp16 ? rand_f16(0) : rand_int8();
 	for (uint64_t i = 0; i < g->n * g->k; i++)
-		t->w[i] = (int8_t)sext(rn(1u << c->wbits), c->wbits);
+		t->w[i] = (int8_t)tu_sext(rn(1u << c->wbits), c->wbits);
 	for (uint64_t i = 0; i < g->n * t->groups; i++) {
 		t->scale[i] = rand_scale(0);
-		t->zero[i] = (int8_t)sext(rn(1u << c->wbits), c->wbits);
+		t->zero[i] = (int8_t)tu_sext(rn(1u << c->wbits), c->wbits);
 	}
 }
 
@@ -746,7 +705,7 @@ static uint64_t gemm_mismatches(const struct tcfg *c, const struct tgemm *t)
 	uint64_t bad = 0;
 	for (uint64_t m = 0; m < t->g.m; m++)
 		for (uint64_t n = 0; n < t->g.n; n++)
-			if (!same16(ref_gemm_out(c, t, m, n), t->out[m * t->g.n + n]))
+			if (!tu_f16_same(ref_gemm_out(c, t, m, n), t->out[m * t->g.n + n]))
 				bad++;
 	return bad;
 }

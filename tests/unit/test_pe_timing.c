@@ -49,99 +49,75 @@ static void check(const struct pe_array *a, uint64_t m, uint64_t n,
 	assert_int_equal(c.busy_pe_cycles, e->busy);
 }
 
-/* OS, m=4 n=4 k=8, 1 lane, 1 cycle per step. One pass (M fits the 4
- * columns, N the 4 rows), 8 steps. PE (r,c) computes at cycles r+c ..
- * r+c+7; PE (3,3) computes last at 6+7 = 13. Then the shadow chain shifts
- * the 4 rows of results out in cycles 14..17: 18 cycles.
- * fill = 3+3 = 6, drain = 4, busy = 16 PEs x 8 = 128, compat = 8. */
-static void test_os_4x4_full(void **state)
-{
-	(void)state;
-	check(&os4, 4, 4, 8, 1, 1, &(struct expect){ 18, 8, 6, 4, 128 });
-}
+/* The hand-counted tiles: each one a CMocka test of its own (main). */
+static const struct tile_case {
+	const char *name;
+	const struct pe_array *a;
+	uint64_t m, n, k;
+	uint32_t lanes, step;
+	struct expect e;
+} tile_cases[] = {
+	/* OS, m=4 n=4 k=8, 1 lane, 1 cycle per step. One pass (M fits the 4
+	 * columns, N the 4 rows), 8 steps. PE (r,c) computes at cycles r+c ..
+	 * r+c+7; PE (3,3) computes last at 6+7 = 13. Then the shadow chain shifts
+	 * the 4 rows of results out in cycles 14..17: 18 cycles.
+	 * fill = 3+3 = 6, drain = 4, busy = 16 PEs x 8 = 128, compat = 8. */
+	{ "test_os_4x4_full", &os4, 4, 4, 8, 1, 1, { 18, 8, 6, 4, 128 } },
+	/* OS, m=5 n=3 k=9 (edges), 1 lane, step 1. Passes: M in 2 column chunks
+	 * (4 + 1), N in one row chunk (3 of 4 rows): 2 passes of 9 steps, 18 steps.
+	 * Pass 0 computes at r+c .. r+c+8, pass 1 follows at r+c+9 .. r+c+17 (its
+	 * operands enter right behind pass 0's; pass 0's results drain from the
+	 * shadow chain meanwhile, 4 <= 9 cycles). Padded to the full 4x4 wavefront,
+	 * the last step is PE (3,3) at 6+17 = 23, drain 24..27: 28 cycles.
+	 * busy: pass 0 uses 4x3 PEs x 9, pass 1 1x3 PEs x 9: 108 + 27 = 135. */
+	{ "test_os_4x4_edges", &os4, 5, 3, 9, 1, 1, { 28, 18, 6, 4, 135 } },
+	/* OS bit-serial: 4 lanes, 2 cycles per step, m=4 n=8 k=18. ceil(18/4) = 5
+	 * steps per pass, N in 2 row chunks: 2 passes, 10 steps, 10 cycles each.
+	 * PE (r,c) runs pass 0 at r+c .. r+c+9, pass 1 at r+c+10 .. r+c+19; the
+	 * last cycle of PE (3,3) is 6+19 = 25, drain 26..29: 30 cycles.
+	 * busy = 32 outputs x 5 steps x 2 = 320; compat = 10 x 2 = 20. */
+	{ "test_os_4x4_serial", &os4, 4, 8, 18, 4, 2, { 30, 10, 6, 4, 320 } },
+	/* OS, a pass shorter than the drain: m=8 n=4 k=2, lane 1, step 1. 2 passes
+	 * of 2 steps. Pass 0 at r+c .. r+c+1; its results enter the shadow chain
+	 * and need 4 cycles to leave, so pass 1 (which would end at r+c+3) can hand
+	 * its results over only 4 cycles after pass 0 did: pass 1 runs at
+	 * r+c+4 .. r+c+5 (2 stall cycles). PE (3,3) last at 6+5 = 11, drain
+	 * 12..15: 16 cycles = 4 steps + fill 6 + drain 4 + stall 2. busy = 64. */
+	{ "test_os_4x4_drain_bound", &os4, 8, 4, 2, 1, 1, { 16, 4, 6, 4, 64 } },
+	/* WS, m=4 n=4 k=8, lane 1, step 1. K = 8 needs 2 row chunks of 4: 2
+	 * passes, each streaming 4 activation vectors: 8 steps. Cycles 0..3 shift
+	 * pass 0's weights in (one row per cycle). Activation i of pass 0 reaches
+	 * PE (r,c) at 4+i+r+c; pass 1's weights shift into the shadow registers in
+	 * cycles 4..7 (4 >= m*step = 4: hidden), its activations reach PE (r,c) at
+	 * 8+i+r+c. Last: i=3, r=c=3: 8+3+6 = 17, 18 cycles.
+	 * fill = 4 (load) + 3 (partial-sum chain) = 7, drain = 3 (last column),
+	 * busy = 16 PEs x 4 vectors x 2 passes = 128; compat = 8. */
+	{ "test_ws_4x4_full", &ws4, 4, 4, 8, 1, 1, { 18, 8, 7, 3, 128 } },
+	/* WS, m=5 n=3 k=9 (edges). K in 3 row chunks (4, 4, 1), N in one column
+	 * chunk (3 of 4): 3 passes x 5 vectors = 15 steps. Load 0..3; pass p's
+	 * vector i reaches PE (r,c) at 4+5p+i+r+c (next loads of 4 cycles hide
+	 * behind 5-cycle passes). Last: p=2, i=4, r=c=3: 4+10+4+6 = 24, 25 cycles.
+	 * busy: 4x3 PEs x 5 + 4x3 x 5 + 1x3 x 5 = 60 + 60 + 15 = 135; compat 15. */
+	{ "test_ws_4x4_edges", &ws4, 5, 3, 9, 1, 1, { 25, 15, 7, 3, 135 } },
+	/* WS bit-serial: 4 lanes, 2 cycles per step, m=3 n=4 k=40. A column holds
+	 * 4 rows x 4 lanes = 16 k-values: 3 passes (16, 16, 8) x 3 vectors = 9
+	 * steps, 6 cycles per pass (>= 4-cycle loads). Load 0..3; pass p's vector
+	 * i reaches PE (r,c) at 4+6p+2i+r+c for 2 cycles. Last: p=2, i=2, r=c=3:
+	 * 4+12+4+6 = 26, busy through 27: 28 cycles.
+	 * busy: 4x4 PEs x 6 + 16 x 6 + (2 rows x 4) x 6 = 96+96+48 = 240;
+	 * compat = 9 x 2 = 18. */
+	{ "test_ws_4x4_serial", &ws4, 3, 4, 40, 4, 2, { 28, 9, 7, 3, 240 } },
+	/* WS decode: m=1 n=8 k=4. 2 passes (N in 2 column chunks) of 1 vector.
+	 * Load 0..3, pass 0's vector at 4+r+c; pass 1's weights load in 4..7 and
+	 * are needed at 8 (load-bound: 3 stall cycles), vector at 8+r+c. Last:
+	 * 8+6 = 14, 15 cycles = 2 steps + fill 7 + drain 3 + stall 3; busy 32. */
+	{ "test_ws_4x4_load_bound", &ws4, 1, 8, 4, 1, 1, { 15, 2, 7, 3, 32 } },
+};
 
-/* OS, m=5 n=3 k=9 (edges), 1 lane, step 1. Passes: M in 2 column chunks
- * (4 + 1), N in one row chunk (3 of 4 rows): 2 passes of 9 steps, 18 steps.
- * Pass 0 computes at r+c .. r+c+8, pass 1 follows at r+c+9 .. r+c+17 (its
- * operands enter right behind pass 0's; pass 0's results drain from the
- * shadow chain meanwhile, 4 <= 9 cycles). Padded to the full 4x4 wavefront,
- * the last step is PE (3,3) at 6+17 = 23, drain 24..27: 28 cycles.
- * busy: pass 0 uses 4x3 PEs x 9, pass 1 1x3 PEs x 9: 108 + 27 = 135. */
-static void test_os_4x4_edges(void **state)
+static void test_tile_case(void **state)
 {
-	(void)state;
-	check(&os4, 5, 3, 9, 1, 1, &(struct expect){ 28, 18, 6, 4, 135 });
-}
-
-/* OS bit-serial: 4 lanes, 2 cycles per step, m=4 n=8 k=18. ceil(18/4) = 5
- * steps per pass, N in 2 row chunks: 2 passes, 10 steps, 10 cycles each.
- * PE (r,c) runs pass 0 at r+c .. r+c+9, pass 1 at r+c+10 .. r+c+19; the
- * last cycle of PE (3,3) is 6+19 = 25, drain 26..29: 30 cycles.
- * busy = 32 outputs x 5 steps x 2 = 320; compat = 10 x 2 = 20. */
-static void test_os_4x4_serial(void **state)
-{
-	(void)state;
-	check(&os4, 4, 8, 18, 4, 2, &(struct expect){ 30, 10, 6, 4, 320 });
-}
-
-/* OS, a pass shorter than the drain: m=8 n=4 k=2, lane 1, step 1. 2 passes
- * of 2 steps. Pass 0 at r+c .. r+c+1; its results enter the shadow chain
- * and need 4 cycles to leave, so pass 1 (which would end at r+c+3) can hand
- * its results over only 4 cycles after pass 0 did: pass 1 runs at
- * r+c+4 .. r+c+5 (2 stall cycles). PE (3,3) last at 6+5 = 11, drain
- * 12..15: 16 cycles = 4 steps + fill 6 + drain 4 + stall 2. busy = 64. */
-static void test_os_4x4_drain_bound(void **state)
-{
-	(void)state;
-	check(&os4, 8, 4, 2, 1, 1, &(struct expect){ 16, 4, 6, 4, 64 });
-}
-
-/* WS, m=4 n=4 k=8, lane 1, step 1. K = 8 needs 2 row chunks of 4: 2
- * passes, each streaming 4 activation vectors: 8 steps. Cycles 0..3 shift
- * pass 0's weights in (one row per cycle). Activation i of pass 0 reaches
- * PE (r,c) at 4+i+r+c; pass 1's weights shift into the shadow registers in
- * cycles 4..7 (4 >= m*step = 4: hidden), its activations reach PE (r,c) at
- * 8+i+r+c. Last: i=3, r=c=3: 8+3+6 = 17, 18 cycles.
- * fill = 4 (load) + 3 (partial-sum chain) = 7, drain = 3 (last column),
- * busy = 16 PEs x 4 vectors x 2 passes = 128; compat = 8. */
-static void test_ws_4x4_full(void **state)
-{
-	(void)state;
-	check(&ws4, 4, 4, 8, 1, 1, &(struct expect){ 18, 8, 7, 3, 128 });
-}
-
-/* WS, m=5 n=3 k=9 (edges). K in 3 row chunks (4, 4, 1), N in one column
- * chunk (3 of 4): 3 passes x 5 vectors = 15 steps. Load 0..3; pass p's
- * vector i reaches PE (r,c) at 4+5p+i+r+c (next loads of 4 cycles hide
- * behind 5-cycle passes). Last: p=2, i=4, r=c=3: 4+10+4+6 = 24, 25 cycles.
- * busy: 4x3 PEs x 5 + 4x3 x 5 + 1x3 x 5 = 60 + 60 + 15 = 135; compat 15. */
-static void test_ws_4x4_edges(void **state)
-{
-	(void)state;
-	check(&ws4, 5, 3, 9, 1, 1, &(struct expect){ 25, 15, 7, 3, 135 });
-}
-
-/* WS bit-serial: 4 lanes, 2 cycles per step, m=3 n=4 k=40. A column holds
- * 4 rows x 4 lanes = 16 k-values: 3 passes (16, 16, 8) x 3 vectors = 9
- * steps, 6 cycles per pass (>= 4-cycle loads). Load 0..3; pass p's vector
- * i reaches PE (r,c) at 4+6p+2i+r+c for 2 cycles. Last: p=2, i=2, r=c=3:
- * 4+12+4+6 = 26, busy through 27: 28 cycles.
- * busy: 4x4 PEs x 6 + 16 x 6 + (2 rows x 4) x 6 = 96+96+48 = 240;
- * compat = 9 x 2 = 18. */
-static void test_ws_4x4_serial(void **state)
-{
-	(void)state;
-	check(&ws4, 3, 4, 40, 4, 2, &(struct expect){ 28, 9, 7, 3, 240 });
-}
-
-/* WS decode: m=1 n=8 k=4. 2 passes (N in 2 column chunks) of 1 vector.
- * Load 0..3, pass 0's vector at 4+r+c; pass 1's weights load in 4..7 and
- * are needed at 8 (load-bound: 3 stall cycles), vector at 8+r+c. Last:
- * 8+6 = 14, 15 cycles = 2 steps + fill 7 + drain 3 + stall 3; busy 32. */
-static void test_ws_4x4_load_bound(void **state)
-{
-	(void)state;
-	check(&ws4, 1, 8, 4, 1, 1, &(struct expect){ 15, 2, 7, 3, 32 });
+	const struct tile_case *c = *state;
+	check(c->a, c->m, c->n, c->k, c->lanes, c->step, &c->e);
 }
 
 static void test_empty_tile(void **state)
@@ -441,19 +417,16 @@ int main(void)
 		cmocka_unit_test(test_stepped_catches_mutant),
 		cmocka_unit_test(test_tiles_back_to_back),
 		cmocka_unit_test(test_scalesim_folds),
-		cmocka_unit_test(test_os_4x4_full),
-		cmocka_unit_test(test_os_4x4_edges),
-		cmocka_unit_test(test_os_4x4_serial),
-		cmocka_unit_test(test_os_4x4_drain_bound),
-		cmocka_unit_test(test_ws_4x4_full),
-		cmocka_unit_test(test_ws_4x4_edges),
-		cmocka_unit_test(test_ws_4x4_serial),
-		cmocka_unit_test(test_ws_4x4_load_bound),
 		cmocka_unit_test(test_empty_tile),
 		cmocka_unit_test(test_bitfusion_fusion),
 		cmocka_unit_test(test_bitmod),
 		cmocka_unit_test(test_mac_families),
 		cmocka_unit_test(test_registry),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	struct CMUnitTest tiles[sizeof tile_cases / sizeof *tile_cases];
+	for (size_t i = 0; i < sizeof tiles / sizeof *tiles; i++)
+		tiles[i] = (struct CMUnitTest){ tile_cases[i].name, test_tile_case, NULL, NULL,
+						(void *)&tile_cases[i] };
+	return cmocka_run_group_tests_name("hand-counted tiles", tiles, NULL, NULL) +
+	       cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,65 +29,10 @@
 #include "swp_merge.h"
 #include "swp_pareto.h"
 #include "swp_table.h"
+#include "test_util.h"
 
 #define DATA PESIM_TEST_DATA
 #define CONFIGS PESIM_SRCDIR "/configs"
-
-static char tmp[256];
-
-static void put(const char *name, const char *text)
-{
-	char path[512];
-	FILE *fp;
-	snprintf(path, sizeof path, "%s/%s", tmp, name);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-}
-
-static const char *at(const char *name)
-{
-	static char buf[4][512];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(buf[k], sizeof buf[k], "%s/%s", tmp, name);
-	return buf[k];
-}
-
-static bool same_file(const char *a, const char *b)
-{
-	FILE *x = fopen(a, "rb"), *y = fopen(b, "rb");
-	int c, d;
-	bool same = x && y;
-	while (same) {
-		c = getc(x);
-		d = getc(y);
-		same = c == d;
-		if (c == EOF || d == EOF)
-			break;
-	}
-	if (x)
-		fclose(x);
-	if (y)
-		fclose(y);
-	return same;
-}
-
-static int setup(void **state)
-{
-	(void)state;
-	snprintf(tmp, sizeof tmp, "/tmp/pesim-test-sweep-XXXXXX");
-	return mkdtemp(tmp) ? 0 : -1;
-}
-
-static int teardown(void **state)
-{
-	char cmd[300];
-	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
-	return system(cmd);
-}
 
 #define TINY_RUN "run:\n  arch: " DATA "/arch/tiny.yaml\n  model: " DATA "/models/tiny.yaml\n  scenario: prefill:4\n"
 
@@ -96,7 +41,7 @@ static void test_expand(void **state)
 	struct swp_sweep s;
 	struct ps_err err = { "" };
 	(void)state;
-	put("e.yaml", "name: e\n" TINY_RUN
+	tu_put(tu_at("e.yaml"), "name: e\n" TINY_RUN
 		      "vary:\n"
 		      "  - array.prefill.rows: {pow2: [1, 8]}\n"
 		      "  - zip:\n"
@@ -104,7 +49,7 @@ static void test_expand(void **state)
 		      "      dram.bits_per_cycle: {range: [32, 64, 32]}\n"
 		      "  - product:\n"
 		      "      pe.area_um2: {range: [0.5, 1.5, 0.5]}\n");
-	assert_int_equal(swp_load(at("e.yaml"), &s, &err), PS_OK);
+	assert_int_equal(swp_load(tu_at("e.yaml"), &s, &err), PS_OK);
 	assert_int_equal(s.n_fields, 4);
 	assert_int_equal(s.n_points, 4 * 2 * 3);
 	assert_int_equal(s.fields[0].type, SWP_V_INT);
@@ -129,7 +74,7 @@ static void test_constraints(void **state)
 	struct swp_sweep s;
 	struct ps_err err = { "" };
 	(void)state;
-	put("c.yaml", "name: c\n" TINY_RUN
+	tu_put(tu_at("c.yaml"), "name: c\n" TINY_RUN
 		      "set:\n  dram.latency_cycles: 7\n"
 		      "vary:\n"
 		      "  array.prefill.rows: {pow2: [1, 16]}\n"
@@ -140,7 +85,7 @@ static void test_constraints(void **state)
 		      "  - array.prefill.rows >= array.prefill.cols and dram.latency_cycles == 7\n"
 		      "  - run.scenario != 'decode:8' or model.layers == 1\n"
 		      "  - not (pe.family == 'int8' && pe.acc_bits != 32)\n");
-	assert_int_equal(swp_load(at("c.yaml"), &s, &err), PS_OK);
+	assert_int_equal(swp_load(tu_at("c.yaml"), &s, &err), PS_OK);
 	assert_int_equal(s.n_expanded, 5 * 5 * 2);
 	/* rows >= cols and rows * cols <= 16: (1,1) (2,1) (4,1) (8,1) (16,1)
 	 * (2,2) (4,2) (8,2) (4,4): 9 shapes, both scenarios */
@@ -198,8 +143,8 @@ static void test_bad_sweeps(void **state)
 		struct swp_sweep s;
 		struct ps_err err = { "" };
 		const char *m;
-		put("b.yaml", bad[i].text);
-		assert_int_equal(swp_load(at("b.yaml"), &s, &err), PS_EINPUT);
+		tu_put(tu_at("b.yaml"), bad[i].text);
+		assert_int_equal(swp_load(tu_at("b.yaml"), &s, &err), PS_EINPUT);
 		m = strstr(err.msg, bad[i].msg);
 		if (!m)
 			fail_msg("case %zu: got '%s', want '%s'", i, err.msg, bad[i].msg);
@@ -235,19 +180,19 @@ static void test_run_merge(void **state)
 	const char *shards[3];
 	int cyc, st, er, rows;
 	(void)state;
-	put("small.yaml", SMALL);
-	run_sweep(at("small.yaml"), at("j2.h5"), 2, 0, 0, &x);
+	tu_put(tu_at("small.yaml"), SMALL);
+	run_sweep(tu_at("small.yaml"), tu_at("j2.h5"), 2, 0, 0, &x);
 	assert_int_equal(x.total, 12);
 	assert_int_equal(x.ran, 12);
 	assert_int_equal(x.failed, 6);	/* a 1-byte weight buffer fits no tile */
-	run_sweep(at("small.yaml"), at("j1.h5"), 1, 0, 0, &x);
-	assert_true(same_file(at("j1.h5"), at("j2.h5")));
+	run_sweep(tu_at("small.yaml"), tu_at("j1.h5"), 1, 0, 0, &x);
+	assert_true(tu_same_file(tu_at("j1.h5"), tu_at("j2.h5")));
 	for (uint32_t i = 0; i < 3; i++) {
 		char name[32];
 		snprintf(name, sizeof name, "s%u.h5", i);
-		run_sweep(at("small.yaml"), at(name), 2, i, 3, &x);
+		run_sweep(tu_at("small.yaml"), tu_at(name), 2, i, 3, &x);
 		assert_int_equal(x.total, 4);
-		shards[i] = strdup(at(name));
+		shards[i] = strdup(tu_at(name));
 	}
 	/* two of three shards: the third's points are missing */
 	assert_int_equal(swp_merge(shards, 2, &m, &rep, &err), PS_OK);
@@ -257,13 +202,13 @@ static void test_run_merge(void **state)
 	swp_table_free(&m);
 	assert_int_equal(swp_merge(shards, 3, &m, &rep, &err), PS_OK);
 	assert_int_equal(rep.missing, 0);
-	assert_int_equal(swp_table_write_h5(&m, at("merged.h5"), &err), PS_OK);
+	assert_int_equal(swp_table_write_h5(&m, tu_at("merged.h5"), &err), PS_OK);
 	swp_table_free(&m);
-	assert_true(same_file(at("merged.h5"), at("j2.h5")));
-	assert_false(same_file(shards[0], at("j2.h5")));
+	assert_true(tu_same_file(tu_at("merged.h5"), tu_at("j2.h5")));
+	assert_false(tu_same_file(shards[0], tu_at("j2.h5")));
 
 	/* the numbers are sim_run's for the same configuration */
-	assert_int_equal(swp_table_read_h5(at("j2.h5"), &t, &err), PS_OK);
+	assert_int_equal(swp_table_read_h5(tu_at("j2.h5"), &t, &err), PS_OK);
 	cyc = swp_table_col(&t, "cycles");
 	st = swp_table_col(&t, "status");
 	er = swp_table_col(&t, "error");
@@ -316,12 +261,12 @@ static void test_merge_other_sweep(void **state)
 	struct ps_err err = { "" };
 	const char *in[2];
 	(void)state;
-	put("small.yaml", SMALL);
-	put("other.yaml", SMALL "  pe.lanes: [1]\n");
-	run_sweep(at("small.yaml"), at("a0.h5"), 1, 0, 2, &x);
-	run_sweep(at("other.yaml"), at("b1.h5"), 1, 1, 2, &x);
-	in[0] = at("a0.h5");
-	in[1] = at("b1.h5");
+	tu_put(tu_at("small.yaml"), SMALL);
+	tu_put(tu_at("other.yaml"), SMALL "  pe.lanes: [1]\n");
+	run_sweep(tu_at("small.yaml"), tu_at("a0.h5"), 1, 0, 2, &x);
+	run_sweep(tu_at("other.yaml"), tu_at("b1.h5"), 1, 1, 2, &x);
+	in[0] = tu_at("a0.h5");
+	in[1] = tu_at("b1.h5");
 	assert_int_equal(swp_merge(in, 2, &m, &rep, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "from another sweep"));
 }
@@ -342,37 +287,37 @@ static void test_journal(void **state)
 	int n = 0;
 	FILE *fp;
 	(void)state;
-	unlink(at("jr.h5.journal"));
-	assert_int_equal(swp_journal_open(&j, at("jr.h5"), 42, 0, 0, count_cb, &n, &err), PS_OK);
+	unlink(tu_at("jr.h5.journal"));
+	assert_int_equal(swp_journal_open(&j, tu_at("jr.h5"), 42, 0, 0, count_cb, &n, &err), PS_OK);
 	for (int i = 0; i < 3; i++) {
 		memset(&r, 0, sizeof r);
 		r.index = (uint64_t)i;
 		assert_int_equal(swp_journal_append(&j, &r, &err), PS_OK);
 	}
 	swp_journal_close(&j);
-	fp = fopen(at("jr.h5.journal"), "ab");
+	fp = fopen(tu_at("jr.h5.journal"), "ab");
 	fwrite("torn record", 1, 11, fp);
 	fclose(fp);
-	assert_int_equal(swp_journal_open(&j, at("jr.h5"), 42, 0, 0, count_cb, &n, &err), PS_OK);
+	assert_int_equal(swp_journal_open(&j, tu_at("jr.h5"), 42, 0, 0, count_cb, &n, &err), PS_OK);
 	assert_int_equal(n, 3);
 	memset(&r, 0, sizeof r);
 	r.index = 3;
 	assert_int_equal(swp_journal_append(&j, &r, &err), PS_OK);
 	swp_journal_close(&j);
 	n = 0;
-	assert_int_equal(swp_journal_open(&j, at("jr.h5"), 42, 0, 0, count_cb, &n, &err), PS_OK);
+	assert_int_equal(swp_journal_open(&j, tu_at("jr.h5"), 42, 0, 0, count_cb, &n, &err), PS_OK);
 	assert_int_equal(n, 4);
 	swp_journal_close(&j);
 	/* a flipped byte in a record: that record and the rest are dropped */
-	fp = fopen(at("jr.h5.journal"), "r+b");
+	fp = fopen(tu_at("jr.h5.journal"), "r+b");
 	fseek(fp, 64 + 100, SEEK_SET);
 	fputc(0x5a, fp);
 	fclose(fp);
 	n = 0;
-	assert_int_equal(swp_journal_open(&j, at("jr.h5"), 42, 0, 0, count_cb, &n, &err), PS_OK);
+	assert_int_equal(swp_journal_open(&j, tu_at("jr.h5"), 42, 0, 0, count_cb, &n, &err), PS_OK);
 	assert_int_equal(n, 0);
 	swp_journal_close(&j);
-	assert_int_equal(swp_journal_open(&j, at("jr.h5"), 43, 0, 0, count_cb, &n, &err), PS_EINPUT);
+	assert_int_equal(swp_journal_open(&j, tu_at("jr.h5"), 43, 0, 0, count_cb, &n, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "another sweep"));
 }
 
@@ -433,50 +378,50 @@ static void test_kill_resume(void **state)
 	int ws;
 	long before;
 	(void)state;
-	put("slow.yaml", SLOW);
-	run_sweep(at("slow.yaml"), at("ref.h5"), 2, 0, 0, &x);
+	tu_put(tu_at("slow.yaml"), SLOW);
+	run_sweep(tu_at("slow.yaml"), tu_at("ref.h5"), 2, 0, 0, &x);
 	assert_int_equal(x.total, 96);
 
 	/* a worker killed mid-sweep: its point runs again, the sweep ends whole */
-	pid = start_sweep(at("slow.yaml"), at("kw.h5"));
-	wait_records(at("kw.h5"), 5);
+	pid = start_sweep(tu_at("slow.yaml"), tu_at("kw.h5"));
+	wait_records(tu_at("kw.h5"), 5);
 	w = child_of(pid);
 	assert_true(w > 0);
 	kill(w, SIGKILL);
 	assert_int_equal(waitpid(pid, &ws, 0), pid);
 	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
-	assert_true(same_file(at("kw.h5"), at("ref.h5")));
-	assert_int_equal(access(at("kw.h5.journal"), F_OK), -1);
+	assert_true(tu_same_file(tu_at("kw.h5"), tu_at("ref.h5")));
+	assert_int_equal(access(tu_at("kw.h5.journal"), F_OK), -1);
 
 	/* the whole sweep killed: the rerun skips what was committed */
-	pid = start_sweep(at("slow.yaml"), at("k9.h5"));
-	wait_records(at("k9.h5"), 10);
+	pid = start_sweep(tu_at("slow.yaml"), tu_at("k9.h5"));
+	wait_records(tu_at("k9.h5"), 10);
 	kill(pid, SIGKILL);
 	waitpid(pid, &ws, 0);
 	usleep(200000);	/* the workers follow their parent (PDEATHSIG) */
-	assert_int_equal(access(at("k9.h5"), F_OK), -1);
-	before = journal_records(at("k9.h5"));
+	assert_int_equal(access(tu_at("k9.h5"), F_OK), -1);
+	before = journal_records(tu_at("k9.h5"));
 	assert_true(before >= 10 && before < 96);
-	run_sweep(at("slow.yaml"), at("k9.h5"), 2, 0, 0, &x);
+	run_sweep(tu_at("slow.yaml"), tu_at("k9.h5"), 2, 0, 0, &x);
 	assert_true(x.resumed >= (uint64_t)before);
 	assert_int_equal(x.resumed + x.ran, 96);
-	assert_true(same_file(at("k9.h5"), at("ref.h5")));
+	assert_true(tu_same_file(tu_at("k9.h5"), tu_at("ref.h5")));
 	/* and a rerun over the finished file recomputes nothing */
-	run_sweep(at("slow.yaml"), at("k9.h5"), 2, 0, 0, &x);
+	run_sweep(tu_at("slow.yaml"), tu_at("k9.h5"), 2, 0, 0, &x);
 	assert_int_equal(x.resumed, 96);
 	assert_int_equal(x.ran, 0);
-	assert_true(same_file(at("k9.h5"), at("ref.h5")));
+	assert_true(tu_same_file(tu_at("k9.h5"), tu_at("ref.h5")));
 
 	/* SIGINT (Ctrl-C): exit 130, finished points kept, rerun completes */
-	pid = start_sweep(at("slow.yaml"), at("ci.h5"));
-	wait_records(at("ci.h5"), 5);
+	pid = start_sweep(tu_at("slow.yaml"), tu_at("ci.h5"));
+	wait_records(tu_at("ci.h5"), 5);
 	kill(pid, SIGINT);
 	waitpid(pid, &ws, 0);
 	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 130);
-	assert_true(journal_records(at("ci.h5")) >= 5);
-	run_sweep(at("slow.yaml"), at("ci.h5"), 1, 0, 0, &x);
+	assert_true(journal_records(tu_at("ci.h5")) >= 5);
+	run_sweep(tu_at("slow.yaml"), tu_at("ci.h5"), 1, 0, 0, &x);
 	assert_true(x.resumed >= 5);
-	assert_true(same_file(at("ci.h5"), at("ref.h5")));
+	assert_true(tu_same_file(tu_at("ci.h5"), tu_at("ref.h5")));
 }
 
 /* ---- Pareto ---- */
@@ -515,8 +460,8 @@ static void test_pareto(void **state)
 	uint64_t *front, nf;
 	unsigned seed = 7;
 	(void)state;
-	put("p.yaml", "name: p\n" TINY_RUN "vary:\n  pe.lanes: {range: [1, 60]}\n");
-	assert_int_equal(swp_load(at("p.yaml"), &s, &err), PS_OK);
+	tu_put(tu_at("p.yaml"), "name: p\n" TINY_RUN "vary:\n  pe.lanes: {range: [1, 60]}\n");
+	assert_int_equal(swp_load(tu_at("p.yaml"), &s, &err), PS_OK);
 	assert_int_equal(swp_table_init(&t, &s, 0, 0, &err), PS_OK);
 	for (uint64_t p = 0; p < s.n_points; p++) {
 		struct swp_result r = { .index = p, .status = SWP_OK };
@@ -547,44 +492,25 @@ static void test_pareto(void **state)
 	swp_free(&s);
 }
 
-static int run_cli(const char *args)
-{
-	char cmd[2048];
-	int rc;
-	snprintf(cmd, sizeof cmd, "%s %s >/dev/null 2>&1", PESIM_EXE, args);
-	rc = system(cmd);
-	return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 static void test_cli(void **state)
 {
-	char a[1024];
 	(void)state;
-	put("small.yaml", SMALL);
-	put("b.yaml", "name: b\n" TINY_RUN "vary:\n  pe.lanez: [1]\n");
-	snprintf(a, sizeof a, "sweep %s -o %s", at("b.yaml"), at("b.h5"));
-	assert_int_equal(run_cli(a), 2);
-	snprintf(a, sizeof a, "sweep %s -o %s --shard 3/3", at("small.yaml"), at("c.h5"));
-	assert_int_equal(run_cli(a), 2);
-	snprintf(a, sizeof a, "sweep %s -o %s --shard slurm", at("small.yaml"), at("c.h5"));
-	assert_int_equal(run_cli(a), 2);	/* not in a job array */
-	snprintf(a, sizeof a, "sweep %s --list", at("small.yaml"));
-	assert_int_equal(run_cli(a), 0);
-	snprintf(a, sizeof a, "sweep %s -o %s -j 2 --csv %s", at("small.yaml"), at("c.h5"), at("c.csv"));
-	assert_int_equal(run_cli(a), 0);
-	assert_int_equal(access(at("c.csv"), F_OK), 0);
-	snprintf(a, sizeof a, "pareto %s --minimize cycles,energy_pj --png %s", at("c.h5"), at("f.png"));
-	assert_int_equal(run_cli(a), 0);
-	assert_int_equal(access(at("f.png"), F_OK), 0);
-	snprintf(a, sizeof a, "pareto %s --minimize weights.prefill", at("c.h5"));
-	assert_int_equal(run_cli(a), 2);
-	snprintf(a, sizeof a, "merge %s -o %s", at("c.h5"), at("m.h5"));
-	assert_int_equal(run_cli(a), 0);
-	assert_true(same_file(at("c.h5"), at("m.h5")));
+	tu_put(tu_at("small.yaml"), SMALL);
+	tu_put(tu_at("b.yaml"), "name: b\n" TINY_RUN "vary:\n  pe.lanez: [1]\n");
+	assert_int_equal(tu_pesim("sweep %s -o %s", tu_at("b.yaml"), tu_at("b.h5")), 2);
+	assert_int_equal(tu_pesim("sweep %s -o %s --shard 3/3", tu_at("small.yaml"), tu_at("c.h5")), 2);
+	assert_int_equal(tu_pesim("sweep %s -o %s --shard slurm", tu_at("small.yaml"), tu_at("c.h5")), 2);	/* not in a job array */
+	assert_int_equal(tu_pesim("sweep %s --list", tu_at("small.yaml")), 0);
+	assert_int_equal(tu_pesim("sweep %s -o %s -j 2 --csv %s", tu_at("small.yaml"), tu_at("c.h5"), tu_at("c.csv")), 0);
+	assert_int_equal(access(tu_at("c.csv"), F_OK), 0);
+	assert_int_equal(tu_pesim("pareto %s --minimize cycles,energy_pj --png %s", tu_at("c.h5"), tu_at("f.png")), 0);
+	assert_int_equal(access(tu_at("f.png"), F_OK), 0);
+	assert_int_equal(tu_pesim("pareto %s --minimize weights.prefill", tu_at("c.h5")), 2);
+	assert_int_equal(tu_pesim("merge %s -o %s", tu_at("c.h5"), tu_at("m.h5")), 0);
+	assert_true(tu_same_file(tu_at("c.h5"), tu_at("m.h5")));
 	/* another sweep's output is not overwritten by resuming into it */
-	put("other.yaml", SMALL "  pe.lanes: [1]\n");
-	snprintf(a, sizeof a, "sweep %s -o %s", at("other.yaml"), at("c.h5"));
-	assert_int_equal(run_cli(a), 2);
+	tu_put(tu_at("other.yaml"), SMALL "  pe.lanes: [1]\n");
+	assert_int_equal(tu_pesim("sweep %s -o %s", tu_at("other.yaml"), tu_at("c.h5")), 2);
 }
 
 int main(void)
@@ -600,5 +526,5 @@ int main(void)
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_kill_resume),
 	};
-	return cmocka_run_group_tests_name("sweep", tests, setup, teardown);
+	return cmocka_run_group_tests_name("sweep", tests, tu_dir_setup, tu_dir_teardown);
 }

@@ -8,12 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "cc_compile.h"
+#include "test_util.h"
 #include "trace.h"
 
 #define DATA PESIM_TEST_DATA
@@ -80,10 +79,9 @@ static void test_file_round_trip(void **state)
 	struct trace_reader *r;
 	struct trace_insn ins[500], in;
 	struct ps_err err;
-	int fd = mkstemp(path), got, n = 0;
+	int got, n = 0;
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
+	tu_mkstemp(path);
 	assert_int_equal(trace_writer_open(&w, path, 0x1234, 0x5678, TRACE_FLAG_BIT_TRUE, &err), PS_OK);
 	for (int i = 0; i < 500; i++) {
 		do
@@ -111,22 +109,19 @@ static void test_file_round_trip(void **state)
 /* compile -> dis -> parse gives back the very records of the file */
 static void test_compile_dis_parse(void **state)
 {
-	char pest[] = "/tmp/pesim-cdp-XXXXXX", cmd[512], line[512];
+	char pest[] = "/tmp/pesim-cdp-XXXXXX", line[512];
 	struct trace_reader *r;
 	struct trace_insn in, parsed;
 	struct ps_err err;
 	FILE *fp;
-	int fd = mkstemp(pest), got;
+	int got;
 	uint64_t lines = 0;
 	(void)state;
-	assert_true(fd >= 0);
-	close(fd);
-	snprintf(cmd, sizeof cmd, "%s compile --arch %s/configs/arch/bitmod/bitmod-lossy.yaml "
-		 "--model llama-2-7b --scenario generate:64+3 -o %s >/dev/null", PESIM_EXE,
-		 PESIM_SRCDIR, pest);
-	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof cmd, "%s dis %s", PESIM_EXE, pest);
-	fp = popen(cmd, "r");
+	tu_mkstemp(pest);
+	assert_int_equal(tu_pesim("compile --arch %s/configs/arch/bitmod/bitmod-lossy.yaml "
+				  "--model llama-2-7b --scenario generate:64+3 -o %s",
+				  PESIM_SRCDIR, pest), 0);
+	fp = tu_pesim_open("dis %s", pest);
 	assert_non_null(fp);
 	assert_int_equal(trace_reader_open(&r, pest, &err), PS_OK);
 	while (fgets(line, sizeof line, fp)) {
@@ -171,7 +166,7 @@ static void test_bad_traces(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		char path[512], want[600], cmd[700];
+		char path[512], want[600];
 		struct trace_reader *r = NULL;
 		struct trace_insn in;
 		struct ps_err err = { "" };
@@ -180,7 +175,6 @@ static void test_bad_traces(void **state)
 		long n;
 		uint8_t *buf;
 		uint64_t count;
-		int rc;
 
 		snprintf(path, sizeof path, DATA "/bad/traces/%s", bad[i].file);
 		snprintf(want, sizeof want, "%s%s", path, bad[i].msg);
@@ -206,10 +200,7 @@ static void test_bad_traces(void **state)
 		assert_int_equal(trace_parse_buffer(buf, (size_t)n, path, &count, &err), PS_EINPUT);
 		free(buf);
 		/* and the CLI exits 2 */
-		snprintf(cmd, sizeof cmd, "%s dis %s >/dev/null 2>&1", PESIM_EXE, path);
-		rc = system(cmd);
-		assert_true(WIFEXITED(rc));
-		assert_int_equal(WEXITSTATUS(rc), 2);
+		assert_int_equal(tu_pesim("dis %s", path), 2);
 	}
 }
 

@@ -9,12 +9,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "test_util.h"
 #include "wl_model.h"
 
 struct target {
@@ -170,37 +170,15 @@ static void test_find_by_path(void **state)
 	assert_non_null(strstr(err.msg, "/nonexistent/x.yaml"));
 }
 
-/* Writes text to <dir>/<stem>.yaml and loads it. */
-static enum ps_status load_text(const char *dir, const char *stem,
-				const char *text, struct wl_model *m,
-				struct ps_err *err)
+/* Writes text to <scratch dir>/<stem>.yaml and loads it. */
+static enum ps_status load_text(const char *stem, const char *text,
+				struct wl_model *m, struct ps_err *err)
 {
-	char path[4096];
-	FILE *fp;
+	char name[256];
 
-	snprintf(path, sizeof path, "%s/%s.yaml", dir, stem);
-	fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return wl_model_load(path, m, err);
-}
-
-static void remove_dir(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char path[4096];
-
-	assert_non_null(d);
-	while ((de = readdir(d))) {
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		assert_int_equal(unlink(path), 0);
-	}
-	closedir(d);
-	assert_int_equal(rmdir(dir), 0);
+	snprintf(name, sizeof name, "%s.yaml", stem);
+	tu_put(tu_at(name), text);
+	return wl_model_load(tu_at(name), m, err);
 }
 
 #define DEC_HEAD "display: T\nsource: test\nkind: decoder\nhidden: 64\n" \
@@ -209,14 +187,12 @@ static void remove_dir(const char *dir)
 
 static void test_bad_models(void **state)
 {
-	char dir[] = "/tmp/test_wl_zoo.XXXXXX";
 	struct wl_model m;
 	struct ps_err err = { "" };
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
 
-	assert_int_equal(load_text(dir, "ok", DEC_HEAD "kv_heads: 2\n" DEC_TAIL,
+	assert_int_equal(load_text("ok", DEC_HEAD "kv_heads: 2\n" DEC_TAIL,
 				   &m, &err), PS_OK);
 	assert_string_equal(m.name, "ok");
 	/* 2 layers x (4*64*64 + 3*64*128 + 2*64) + 64 + 2*100*64 */
@@ -225,29 +201,29 @@ static void test_bad_models(void **state)
 			 64 + 2 * 100 * 64);
 
 	/* heads not a multiple of kv_heads: reported on kv_heads' line */
-	assert_int_equal(load_text(dir, "gqa", DEC_HEAD "kv_heads: 3\n" DEC_TAIL,
+	assert_int_equal(load_text("gqa", DEC_HEAD "kv_heads: 3\n" DEC_TAIL,
 				   &m, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "gqa.yaml:7: kv_heads:"));
 	assert_non_null(strstr(err.msg, "multiple"));
 
-	assert_int_equal(load_text(dir, "zero", DEC_HEAD "kv_heads: 0\n" DEC_TAIL,
+	assert_int_equal(load_text("zero", DEC_HEAD "kv_heads: 0\n" DEC_TAIL,
 				   &m, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "zero.yaml:7: kv_heads: value out of range"));
 
-	assert_int_equal(load_text(dir, "novocab",
+	assert_int_equal(load_text("novocab",
 				   DEC_HEAD "kv_heads: 4\nhead_dim: 16\nffn: 1\n"
 				   "ffn_kind: plain\n", &m, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "vocab: missing required field for decoders"));
 
-	assert_int_equal(load_text(dir, "name", DEC_HEAD "kv_heads: 4\n" DEC_TAIL
+	assert_int_equal(load_text("name", DEC_HEAD "kv_heads: 4\n" DEC_TAIL
 				   "name: x\n", &m, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "name: unknown key"));
 
-	assert_int_equal(load_text(dir, "seq", DEC_HEAD "kv_heads: 4\n" DEC_TAIL
+	assert_int_equal(load_text("seq", DEC_HEAD "kv_heads: 4\n" DEC_TAIL
 				   "seq_len: 5\n", &m, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "seq.yaml:12: seq_len: only for encoders"));
 
-	assert_int_equal(load_text(dir, "enc",
+	assert_int_equal(load_text("enc",
 				   "display: E\nsource: t\nkind: encoder\n"
 				   "hidden: 64\nlayers: 1\nheads: 4\nkv_heads: 4\n"
 				   "head_dim: 16\nffn: 128\nffn_kind: plain\n"
@@ -255,14 +231,14 @@ static void test_bad_models(void **state)
 				   "classes: 10\n", &m, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "seq_len: missing required field for encoders"));
 
-	assert_int_equal(load_text(dir, "kind2",
+	assert_int_equal(load_text("kind2",
 				   "display: T\nsource: s\nkind: decodr\n", &m,
 				   &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "kind2.yaml:3: kind: unknown value 'decodr'"));
 
 	/* PESIM_ZOO redirects the zoo; every *.yaml in it must load. */
-	setenv("PESIM_ZOO", dir, 1);
-	assert_string_equal(wl_zoo_dir(), dir);
+	setenv("PESIM_ZOO", tu_dir(), 1);
+	assert_string_equal(wl_zoo_dir(), tu_dir());
 	{
 		struct wl_model *ms;
 		size_t n;
@@ -271,8 +247,6 @@ static void test_bad_models(void **state)
 		assert_int_equal(m.hidden, 64);
 	}
 	unsetenv("PESIM_ZOO");
-
-	remove_dir(dir);
 }
 
 int main(void)
@@ -286,5 +260,5 @@ int main(void)
 		cmocka_unit_test(test_find_by_path),
 		cmocka_unit_test(test_bad_models),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, tu_dir_setup, tu_dir_teardown);
 }
