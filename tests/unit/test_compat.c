@@ -11,6 +11,7 @@
 
 #include "pe.h"
 #include "sim.h"
+#include "sim_compat.h"
 
 #define DATA PESIM_TEST_DATA
 
@@ -60,7 +61,7 @@ static void test_linear_compute_bound(void **state)
 	struct sim_op_stats st;
 	struct energy_breakdown eb;
 	struct ps_err err;
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	assert_int_equal(sim_compat_bitmod_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
 	assert_int_equal(st.tiles, 48);
 	assert_int_equal(st.compute_cycles, 48);
 	assert_int_equal(st.dram_cycles, 20);
@@ -84,7 +85,7 @@ static void test_decode_shape(void **state)
 	struct wl_op op = linear(4, 8, 6, WL_DECODE);
 	struct sim_op_stats st;
 	struct ps_err err;
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	assert_int_equal(sim_compat_bitmod_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
 	assert_int_equal(st.tiles, 64);
 	assert_int_equal(st.cycles, 64);
 }
@@ -100,13 +101,13 @@ static void test_bit_serial(void **state)
 	struct wl_op op = linear(1, 256, 64, WL_PREFILL);
 	struct sim_op_stats st;
 	struct ps_err err;
-	assert_int_equal(sim_compat_op(&f->as, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	assert_int_equal(sim_compat_bitmod_op(&f->as, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
 	assert_int_equal(st.tiles, 2048);
 	assert_int_equal(st.compute_cycles, 4096);
 	assert_int_equal(st.dram_read_bytes, 8320 + 512);
 	assert_int_equal(st.dram_cycles, 1120);
 	op.phase = WL_DECODE;
-	assert_int_equal(sim_compat_op(&f->as, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	assert_int_equal(sim_compat_bitmod_op(&f->as, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
 	/* decode 4x1 array: tiles = 64 * 16 * 1 = 1024, x 2 cycles */
 	assert_int_equal(st.compute_cycles, 2048);
 	assert_int_equal(st.dram_read_bytes, 6272 + 512);
@@ -124,16 +125,16 @@ static void test_refetch(void **state)
 	struct wl_op op = linear(32, 64, 32, WL_PREFILL);
 	struct sim_op_stats st;
 	struct ps_err err;
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	assert_int_equal(sim_compat_bitmod_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
 	assert_int_equal(st.input_fetches, 2);
 	assert_int_equal(st.weight_fetches, 1);
 	assert_int_equal(st.dram_read_bytes, 2048 + 8192);
 	op = linear(8, 64, 32, WL_PREFILL);
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	assert_int_equal(sim_compat_bitmod_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
 	assert_int_equal(st.input_fetches, 1);
 	assert_int_equal(st.dram_read_bytes, 2048 + 1024);
 	op = linear(32, 32, 128, WL_PREFILL);
-	assert_int_equal(sim_compat_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+	assert_int_equal(sim_compat_bitmod_op(&f->a, &f->m, &op, SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
 	assert_int_equal(st.weight_fetches, 2);
 	assert_int_equal(st.input_fetches, 1);
 	assert_int_equal(st.dram_read_bytes, 2 * 4096 + 2048);
@@ -158,7 +159,7 @@ static void test_attention_shapes(void **state)
 	for (size_t i = 0; i < n; i++) {
 		if (ops[i].kind == WL_LINEAR)
 			continue;
-		assert_int_equal(sim_compat_op(&f->a, &f->m, &ops[i], SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
+		assert_int_equal(sim_compat_bitmod_op(&f->a, &f->m, &ops[i], SIM_ATTN_PUBLISHED, &st, &err), PS_OK);
 		if (ops[i].kind == WL_ATTN_QK) {
 			assert_int_equal(st.tiles, 64);
 			assert_int_equal(st.dram_read_bytes, 128);
@@ -186,8 +187,8 @@ static void test_kv_read_variant(void **state)
 	for (size_t i = 0; i < n; i++) {
 		if (ops[i].kind != WL_ATTN_QK)
 			continue;
-		assert_int_equal(sim_compat_op(&f->a, &f->m, &ops[i], SIM_ATTN_PUBLISHED, &pub, &err), PS_OK);
-		assert_int_equal(sim_compat_op(&f->a, &f->m, &ops[i], SIM_ATTN_KV_READ, &kv, &err), PS_OK);
+		assert_int_equal(sim_compat_bitmod_op(&f->a, &f->m, &ops[i], SIM_ATTN_PUBLISHED, &pub, &err), PS_OK);
+		assert_int_equal(sim_compat_bitmod_op(&f->a, &f->m, &ops[i], SIM_ATTN_KV_READ, &kv, &err), PS_OK);
 		/* W = ceil(8*16/8) * 1 = 16 B in both */
 		assert_int_equal(pub.dram_read_bytes, 16 + 16);
 		assert_int_equal(kv.dram_read_bytes, 16 + 512);
