@@ -161,9 +161,9 @@ static void test_two_runs_identical(void **state)
 	assert_non_null(mkdtemp(d1));
 	assert_non_null(mkdtemp(d2));
 	o.out_dir = d1;
-	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
+	assert_int_equal(rpt_bitmod(rpt_find("bitmod"), &o, &err), PS_OK);
 	o.out_dir = d2;
-	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
+	assert_int_equal(rpt_bitmod(rpt_find("bitmod"), &o, &err), PS_OK);
 	same_columns(d1);
 	for (size_t i = 0; i < 4; i++) {
 		char p1[256], p2[256];
