@@ -21,7 +21,7 @@
 #define RPT_MAX_COLS 24
 #define RPT_MAX_TABLES 24
 #define RPT_MAX_ATTRS 12
-#define RPT_STR 48		/* bytes of a string cell */
+#define RPT_STR 160		/* bytes of a string cell */
 
 struct rpt_tab {
 	char name[32];		/* HDF5 dataset, CSV when csv */

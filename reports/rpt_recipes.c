@@ -34,6 +34,29 @@ static const char *const mixpe_models[] = { "vit-b-16", "vit-h-14", "opt-6.7b",
 					    "llama-2-13b", NULL };
 static const char *const mixpe_scenarios[] = { "prefill:1,batch:64", NULL };
 
+/* LUT Tensor Core: the W1 and W2 tiles, and the MAC tiles built the same
+ * way (the report's design indexes follow this order). */
+static const struct rpt_design lut_tc_designs[] = {
+	{ "lut-w1", "LUT tile W1", "lut_tc/m2n64k4-w1a16.yaml", { NULL } },
+	{ "lut-w2", "LUT tile W2", "lut_tc/m2n64k4-w2a16.yaml", { NULL } },
+	{ "mac-fp16", "FP16 DP4 MAC tile", "lut_tc/mac-fp16-dp4-64x2.yaml", { NULL } },
+	{ "mac-int8", "INT8 DP4 MAC tile", "lut_tc/mac-int8-dp4-64x2.yaml", { NULL } },
+	{ NULL, NULL, NULL, { NULL } },
+};
+static const char *const lut_tc_models[] = { "llama-2-7b", NULL };
+static const char *const lut_tc_scenarios[] = { "prefill:512", "decode:2048", NULL };
+
+/* FlightLLM: the U280 preset (variants are the report's overrides) and the
+ * VHK158 of the authors' profiler. */
+static const struct rpt_design flightllm_designs[] = {
+	{ "u280", "U280", "flightllm/u280.yaml", { NULL } },
+	{ "vhk158", "VHK158", "flightllm/vhk158.yaml", { NULL } },
+	{ NULL, NULL, NULL, { NULL } },
+};
+static const char *const flightllm_models[] = { "llama-2-7b", "opt-6.7b", NULL };
+static const char *const flightllm_scenarios[] = { "generate:128+512", "generate:512+512",
+						   "generate:512+1536", NULL };
+
 const struct rpt_recipe rpt_recipes[] = {
 	{ "bitmod", "BitMoD (HPCA 2025): speedup, energy and area of 5 designs on 6 LLMs",
 	  "bitmod-paper.yaml", bitmod_designs, bitmod_models, bitmod_scenarios,
@@ -41,5 +64,11 @@ const struct rpt_recipe rpt_recipes[] = {
 	{ "mixpe", "MixPE (2024): time and energy vs FP16 of 6 designs on ViT-B/H, OPT-6.7B, Llama-2-13B",
 	  "mixpe-paper.yaml", mixpe_designs, mixpe_models, mixpe_scenarios,
 	  "compat (mixpe), cycle", "mixpe", rpt_mixpe },
+	{ "lut-tc", "LUT Tensor Core (ISCA 2025): DP4 density and energy, table size, ablation, Llama-2-7B at equal area",
+	  "lut-tc-paper.yaml", lut_tc_designs, lut_tc_models, lut_tc_scenarios,
+	  "cycle", NULL, rpt_lut_tc },
+	{ "flightllm", "FlightLLM (FPGA 2024): U280 decode tokens/s and prefill latency, variants, length buckets, VHK158",
+	  "flightllm-paper.yaml", flightllm_designs, flightllm_models, flightllm_scenarios,
+	  "cycle", NULL, rpt_flightllm },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
