@@ -57,6 +57,25 @@ static const char *const flightllm_models[] = { "llama-2-7b", "opt-6.7b", NULL }
 static const char *const flightllm_scenarios[] = { "generate:128+512", "generate:512+512",
 						   "generate:512+1536", NULL };
 
+/* The shootout: one design per family (MixPE's two PEs both), each
+ * preset cut to one area on one memory system by the report
+ * (rpt_shootout.c: its format table follows this order). */
+static const struct rpt_design shootout_designs[] = {
+	{ "fp16", "FP16 MAC", "baseline/fp16-os-32x32.yaml", { NULL } },
+	{ "int8", "INT8 MAC", "baseline/int8-os-32x32.yaml", { NULL } },
+	{ "bitfusion", "BitFusion", "baseline/bitfusion-os-32x32.yaml", { NULL } },
+	{ "ant", "ANT", "bitmod/ant.yaml", { NULL } },
+	{ "olive", "OliVe", "bitmod/olive.yaml", { NULL } },
+	{ "bitmod", "BitMoD", "bitmod/bitmod-lossy.yaml", { NULL } },
+	{ "mixpe-w4a8", "MixPE W4A8", "mixpe/w4a8-64x64.yaml", { NULL } },
+	{ "mixpe-w4a16", "MixPE W4A16", "mixpe/w4a16-32x32.yaml", { NULL } },
+	{ "lut-tc", "LUT Tensor Core", "lut_tc/m2n64k4-w2a16.yaml", { NULL } },
+	{ "flightllm", "FlightLLM", "flightllm/u280.yaml", { NULL } },
+	{ NULL, NULL, NULL, { NULL } },
+};
+static const char *const shootout_models[] = { "llama-2-7b", "llama-3-8b", NULL };
+static const char *const shootout_scenarios[] = { "prefill:512", "decode:2048", NULL };
+
 const struct rpt_recipe rpt_recipes[] = {
 	{ "bitmod", "BitMoD (HPCA 2025): speedup, energy and area of 5 designs on 6 LLMs",
 	  "bitmod-paper.yaml", bitmod_designs, bitmod_models, bitmod_scenarios,
@@ -70,5 +89,8 @@ const struct rpt_recipe rpt_recipes[] = {
 	{ "flightllm", "FlightLLM (FPGA 2024): U280 decode tokens/s and prefill latency, variants, length buckets, VHK158",
 	  "flightllm-paper.yaml", flightllm_designs, flightllm_models, flightllm_scenarios,
 	  "cycle", NULL, rpt_flightllm },
+	{ "shootout", "every PE family at one PE-array area on one memory system: Llama-2-7B, Llama-3-8B",
+	  NULL, shootout_designs, shootout_models, shootout_scenarios,
+	  "cycle, bit-true", NULL, rpt_shootout },
 	{ NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL },
 };
