@@ -53,6 +53,9 @@ struct rpt_recipe {
 	const char *const *scenarios;	/* NULL-ended */
 	const char *modes;		/* "compat, cycle", for --help */
 	const char *compat_method;	/* compat mode's paper method */
+	/* relative run time, a scheduling hint: report all starts the
+	 * costliest first so the workers finish together */
+	unsigned cost;
 	enum ps_status (*run)(const struct rpt_recipe *r,
 			      const struct rpt_options *o, struct ps_err *err);
 };

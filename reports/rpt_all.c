@@ -110,6 +110,7 @@ static struct job *reap(struct job *jobs, size_t n)
 enum ps_status rpt_all(const struct rpt_options *o, int jobs, struct ps_err *err)
 {
 	size_t n = 0, next = 0, running = 0, failed = 0;
+	size_t *order;
 	struct job *js;
 	struct ps_progress *bar;
 	enum ps_status st = PS_OK;
@@ -120,14 +121,28 @@ enum ps_status rpt_all(const struct rpt_options *o, int jobs, struct ps_err *err
 	while (rpt_recipes[n].name)
 		n++;
 	js = calloc(n, sizeof *js);
-	if (!js)
+	order = calloc(n, sizeof *order);
+	if (!js || !order) {
+		free(js);
+		free(order);
 		return ps_errf(err, PS_ENOMEM, "out of memory");
+	}
 	if (jobs < 1)
 		jobs = 1;
+	/* costliest first (a stable order of the recipes by cost) */
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && rpt_recipes[order[j]].cost > rpt_recipes[order[j - 1]].cost; j--) {
+			size_t t = order[j];
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
 	bar = ps_progress_begin("report all", "reports", n);
 	while ((next < n || running) && !st) {
 		while (next < n && running < (size_t)jobs && !st) {
-			st = start(&js[next], &rpt_recipes[next], o, err);
+			size_t i = order[next];
+			st = start(&js[i], &rpt_recipes[i], o, err);
 			next++;
 			running += !st;
 		}
@@ -167,5 +182,6 @@ enum ps_status rpt_all(const struct rpt_options *o, int jobs, struct ps_err *err
 			}
 	}
 	free(js);
+	free(order);
 	return st;
 }
