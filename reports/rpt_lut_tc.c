@@ -171,11 +171,13 @@ static enum ps_status density(const struct rpt_recipe *r, const struct rpt_optio
 			"what our tile RTL holds per output: an FP16 accumulator, a shadow "
 			"bank and its read port, the pipeline registers, and 1/64 of the "
 			"table registers and precompute; our FP16 DP4 is composed from our "
-			"FP16 multiplier and adder (four each). The paper's 61.55 implies "
-			"about 183 um2 per LUT DP4 unit, 18 times smaller than ours: the "
-			"difference is in the per-output circuitry (issue 13's RTL "
-			"restructuring follows the paper's design there).\n\n",
-			dens[0] / dens[6], pr);
+			"FP16 multiplier and adder (four each). The paper's %.2f implies "
+			"about %.0f um2 per LUT DP4 unit at 1.41 GHz, %.1f times smaller "
+			"than ours: the difference is in the per-output circuitry, which "
+			"the RTL restructuring of issue 13 takes up.\n\n",
+			dens[0] / dens[6], pr, paper(p, "density_tflops_per_mm2", "lut-w1-fp16"),
+			8 * 1.41e9 / (paper(p, "density_tflops_per_mm2", "lut-w1-fp16") * 1e12) * 1e6,
+			paper(p, "density_tflops_per_mm2", "lut-w1-fp16") / dens[0]);
 	}
 	return st;
 }

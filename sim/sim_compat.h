@@ -36,6 +36,8 @@ struct sim_compat_method {
 	/* the compiler has a mapping policy for it (cycle mode under its
 	 * assumptions, `--compat-assumptions`) */
 	bool cycle_policy;
+	/* it models attention and honours sim_request.compat_attn */
+	bool attention;
 	/* Run phase i of the plan: add its ops (sim_compat_put) and return its
 	 * cycles and compute cycles (one execution) in *ps. */
 	enum ps_status (*run_phase)(const struct sim_compat_run *r, size_t i,

@@ -84,5 +84,6 @@ const struct sim_compat_method sim_compat_bitmod = {
 		"(no fill/drain, per-op max(compute, DRAM), no overlap across ops)",
 	.decode_at_prompt = true,
 	.cycle_policy = true,
+	.attention = true,
 	.run_phase = bitmod_phase,
 };

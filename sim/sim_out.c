@@ -53,16 +53,19 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 		bittrue_table(fp, r);
 		return;
 	}
-	fprintf(fp, "arch %s  model %s  scenario %s  mode %s%s\n", r->arch,
-		r->model, r->scenario, sim_mode_names[r->mode],
-		r->mode == SIM_MODE_COMPAT ?
-			(r->compat_attn == SIM_ATTN_KV_READ ?
-				 " (attention: kv-read)" :
-				 " (attention: published)") : "");
-	if (r->mode == SIM_MODE_COMPAT) {
-		const struct sim_compat_method *m = sim_compat_find(r->compat_method);
+	const struct sim_compat_method *m = r->mode == SIM_MODE_COMPAT ?
+					     sim_compat_find(r->compat_method) : NULL;
+	fprintf(fp, "arch %s  model %s  scenario %s  mode %s", r->arch,
+		r->model, r->scenario, sim_mode_names[r->mode]);
+	if (m && m != &sim_compat_bitmod)
+		fprintf(fp, " (method: %s)", m->name);
+	if (m && m->attention)
+		fprintf(fp, " (attention: %s)", r->compat_attn == SIM_ATTN_KV_READ ?
+						 "kv-read" : "published");
+	fputc('\n', fp);
+	if (r->mode == SIM_MODE_COMPAT)
 		fprintf(fp, "note: %s\n", m ? m->note : r->compat_method);
-	} else
+	else
 		fprintf(fp, "note: cycle mode; PE timing is the family's closed form (README "
 			    "\"Systolic timing\"), DRAM a bandwidth + latency channel\n");
 	fprintf(fp, "%-22s %18" PRIu64 "\n", "cycles", r->cycles);
