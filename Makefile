@@ -17,7 +17,7 @@ MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled -Drtl=ena
 .PHONY: run test fuzz bench deps build build-asan clean
 
 run: build
-	./$(BUILD)/cli/pesim report bitmod --out reports/out
+	./$(BUILD)/cli/pesim report all --out reports/out
 
 test: build build-asan
 	@bash tests/run-tests.sh $(BUILD) $(ASAN)

@@ -2,6 +2,7 @@
 #include "cfg_arch.h"
 
 #include <stdarg.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ static const struct cfg_field dram_fields[] = {
 	{ .key = "bits_per_cycle", .type = CFG_UINT, .offset = DR(bits_per_cycle), .required = true, RANGE(1, 1 << 20) },
 	{ .key = "latency_cycles", .type = CFG_UINT, .offset = DR(latency_cycles), RANGE(0, 1000000) },
 	{ .key = "burst_bytes", .type = CFG_UINT, .offset = DR(burst_bytes), RANGE(0, 1 << 20) },
+	{ .key = "efficiency", .type = CFG_DOUBLE, .offset = DR(efficiency), RANGE(0.001, 1) },
 	{ 0 }
 };
 
@@ -190,6 +192,15 @@ enum ps_status cfg_arch_parse(const char *path,
 	return cfg_arch_parse_set(path, NULL, fams, n_fams, a, err);
 }
 
+uint64_t cfg_arch_dram_bits(const struct cfg_arch *a)
+{
+	double bpc;
+	if (a->dram.efficiency <= 0 || a->dram.efficiency >= 1)
+		return a->dram.bits_per_cycle;
+	bpc = floor((double)a->dram.bits_per_cycle * a->dram.efficiency);
+	return bpc < 1 ? 1 : (uint64_t)bpc;
+}
+
 enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
 				  const struct cfg_family_schema *const *fams,
 				  size_t n_fams, struct cfg_arch *a,
@@ -205,6 +216,7 @@ enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
 	a->pe.kv_bits = 16;
 	a->pe.acc_bits = 32;
 	a->array.dataflow = CFG_DF_WS;
+	a->dram.efficiency = 1.0;
 	if ((st = cfg_doc_open(path, &d, err)))
 		return st;
 	st = cfg_doc_apply(d, sets, err);
@@ -284,7 +296,7 @@ uint64_t cfg_arch_xfer_cycles(const struct cfg_arch *a, const struct cfg_buffer 
 {
 	uint64_t x, burst = a->dram.burst_bytes, pb = b ? cfg_buffer_slot_bits(b, slots) : 0;
 	uint64_t moved = burst ? (bytes + burst - 1) / burst * burst : bytes;
-	x = (moved * 8 + a->dram.bits_per_cycle - 1) / a->dram.bits_per_cycle;
+	x = (moved * 8 + cfg_arch_dram_bits(a) - 1) / cfg_arch_dram_bits(a);
 	if (pb && (bytes * 8 + pb - 1) / pb > x)
 		x = (bytes * 8 + pb - 1) / pb;
 	return x;

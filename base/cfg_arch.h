@@ -103,7 +103,10 @@ struct cfg_arch {
 	struct cfg_buffer buffers[CFG_MAX_BUFFERS];
 	size_t n_buffers;
 	struct {
-		uint32_t bits_per_cycle;
+		uint32_t bits_per_cycle;	/* the interface's peak */
+		/* the fraction of the peak the channel achieves (default 1):
+		 * every transfer is timed by cfg_arch_dram_bits */
+		double efficiency;
 		uint32_t latency_cycles;
 		uint32_t burst_bytes;	/* 0: no burst rounding */
 	} dram;
@@ -130,6 +133,10 @@ enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
 				  const struct cfg_family_schema *const *fams,
 				  size_t n_fams, struct cfg_arch *a,
 				  struct ps_err *err);
+
+/* The DRAM channel's achieved bits per cycle: floor(bits_per_cycle x
+ * efficiency), at least 1; what every transfer is timed by. */
+uint64_t cfg_arch_dram_bits(const struct cfg_arch *a);
 
 /* A field of a parsed arch by its path (cfg_value), fam the schema of its
  * family: "array.prefill.rows", "buffers.weight.size_kib", "pe.lut_k". */

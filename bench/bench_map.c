@@ -38,7 +38,7 @@ static void explain(const struct cfg_arch *a, const struct sim_op_stats *o, char
 		    size_t n)
 {
 	uint64_t comp = o->dram_read_bytes + o->dram_write_bytes;
-	uint64_t need = o->bound_dram * a->dram.bits_per_cycle / 8;
+	uint64_t need = o->bound_dram * cfg_arch_dram_bits(a) / 8;
 	uint64_t data = o->q[SIM_Q_COMPUTE].stall[SIM_STALL_DATA];
 	uint64_t outs = o->q[SIM_Q_COMPUTE].stall[SIM_STALL_OUTPUT];
 	size_t l = 0;

@@ -87,7 +87,10 @@ int cli_getopt(struct cli_opts *p, int argc, char **argv)
 				cli_usage_error(p->cmd, "--%s: empty value", p->name);
 				return CLI_ERR;
 			}
-			if (c >= 0 && c < 256 && p->seen[c] && !(p->multi && strchr(p->multi, c))) {
+			/* --set is a list (README "Overrides"), and so is
+			 * what `multi` names; every other option takes one value */
+			if (c >= 0 && c < 256 && p->seen[c] && strcmp(p->name, "set") &&
+			    !(p->multi && strchr(p->multi, c))) {
 				cli_usage_error(p->cmd, "--%s given twice (the second: '%s')",
 						p->name, optarg);
 				return CLI_ERR;

@@ -1,5 +1,7 @@
-/* cmd_report.c - `pesim report NAME`: regenerate a published table. */
+/* cmd_report.c - `pesim report NAME|all`: regenerate published tables. */
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "cfg_yaml.h"
 #include "cli.h"
@@ -9,19 +11,22 @@
 
 static void help(FILE *fp)
 {
-	fprintf(fp, "usage: pesim report NAME [--out DIR] [--compat-attn A] [--quiet]\n"
-		    "                   [--set PATH=VALUE ...]\n\n"
+	fprintf(fp, "usage: pesim report NAME|all [--out DIR] [--models A,B] [--jobs N]\n"
+		    "                   [--compat-attn A] [--quiet] [--set PATH=VALUE ...]\n\n"
 		    "Regenerates a published table through the simulator and prints it\n"
 		    "(Markdown) with the paper's numbers beside ours. With --out, also\n"
-		    "writes NAME.md, NAME.csv, NAME.h5 and NAME.png into DIR.\n\n"
-		    "  --compat-attn A   published (default) | kv-read\n"
+		    "writes NAME.md, NAME.csv, NAME.h5 and NAME.png into DIR, replaced\n"
+		    "together. `all` runs every report in forked workers (--out required).\n\n"
+		    "  --models A,B      the recipe's models replaced (zoo keys)\n"
+		    "  --jobs N          report all: workers (default: the online CPUs)\n"
+		    "  --compat-attn A   published (default) | kv-read (the BitMoD method)\n"
 		    "  --quiet           print nothing on stdout and no progress\n"
 		    "  --progress        progress (rate, ETA) on stderr even when it is not\n"
 		    "                    a terminal\n"
 		    "  --set PATH=VALUE  override a field of every arch the report loads\n"
 		    "                    (model.KEY: of every model); the paper columns stay\n\nreports:\n");
 	for (const struct rpt_recipe *r = rpt_recipes; r->name; r++)
-		fprintf(fp, "  %-8s %s\n", r->name, r->summary);
+		fprintf(fp, "  %-9s %s\n", r->name, r->summary);
 }
 
 int cmd_report(int argc, char **argv)
@@ -29,27 +34,35 @@ int cmd_report(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "out", required_argument, NULL, 'o' },
 		{ "compat-attn", required_argument, NULL, 'A' },
+		{ "models", required_argument, NULL, 'm' },
+		{ "jobs", required_argument, NULL, 'j' },
 		{ "set", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct rpt_options o = { .out = stdout, .compat_attn = SIM_ATTN_PUBLISHED };
-	const struct rpt_recipe *r;
+	const struct rpt_recipe *r = NULL;
 	struct cli_opts p;
 	struct ps_err err;
 	enum ps_status st;
+	uint64_t jobs = 0;
 	int c;
 	static struct cfg_sets sets;
 
 	sets.n = 0;
 	rpt_default_dirs(&o);
-	cli_opts_init(&p, "report", opts, "ho:q");
+	cli_opts_init(&p, "report", opts, "ho:qj:");
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': o.out_dir = optarg; break;
 		case 'q':
 			p.quiet = true;
 			ps_progress_mode(PS_PROGRESS_OFF);
+			break;
+		case 'm': o.models = optarg; break;
+		case 'j':
+			if (cli_u64(&p, optarg, 1, 256, &jobs))
+				return 2;
 			break;
 		case 'E':
 			if (cli_set_add("report", &sets, optarg))
@@ -68,14 +81,22 @@ int cmd_report(int argc, char **argv)
 	if (p.quiet)
 		o.out = NULL;
 	if (optind != argc - 1)
-		return cli_usage_error("report", "expected one report name");
-	r = rpt_find(argv[optind]);
-	if (!r)
-		return cli_usage_error("report", "unknown report '%s'", argv[optind]);
-	st = r->run(&o, &err);
+		return cli_usage_error("report", "expected one report name (or all)");
+	if (strcmp(argv[optind], "all")) {
+		r = rpt_find(argv[optind]);
+		if (!r)
+			return cli_usage_error("report", "unknown report '%s'", argv[optind]);
+	} else if (!o.out_dir) {
+		return cli_usage_error("report", "report all needs --out DIR");
+	}
+	if (!jobs) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = n > 0 ? (uint64_t)n : 1;
+	}
+	st = r ? r->run(r, &o, &err) : rpt_all(&o, (int)jobs, &err);
 	if (st)
 		return cli_fail("report", st, &err);
-	if (o.out_dir && !p.quiet)
+	if (r && o.out_dir && !p.quiet)
 		fprintf(stderr, "pesim report: wrote %s/%s.{md,csv,h5,png}\n",
 			o.out_dir, r->name);
 	return 0;

@@ -12,6 +12,7 @@
 #include "ps_file.h"
 #include "ps_progress.h"
 #include "sim.h"
+#include "sim_compat.h"
 #include "ps_json.h"
 #include "sim_out.h"
 #include "wl_tensor.h"
@@ -65,7 +66,8 @@ static void help(FILE *fp)
 		"  --gemm MxKxN         one GEMM instead of a model (cycle mode)\n"
 		"  --trace FILE         replay a compiled trace (cycle mode)\n"
 		"  --mode MODE          cycle (default): compile and run the cycle-level\n"
-		"                       engine; compat: the BitMoD paper's analytical method;\n"
+		"                       engine; compat: a paper's analytical method\n"
+		"                       (--compat-method, default the BitMoD paper's);\n"
 		"                       bit-true: generated data through the PE family's\n"
 		"                       stepped model against an exact reference GEMM\n"
 		"                       (--gemm, --model --layer L --scenario S, or\n"
@@ -78,6 +80,8 @@ static void help(FILE *fp)
 		"  --compat-assumptions cycle mode under the compat method's assumptions\n"
 		"                       (one tile per op with its bytes, no fill/drain,\n"
 		"                       per-op max(compute, DRAM), no overlap across ops)\n"
+		"  --compat-method NAME bitmod (default) | mixpe: whose method compat mode\n"
+		"                       runs (README \"Compat methods\")\n"
 		"  --compat-attn A      published (default; decode reads no KV cache) |\n"
 		"                       kv-read (decode attention streams the KV cache)\n"
 		"  --map-objective O    cycles | traffic | energy: what the mapper\n"
@@ -96,6 +100,7 @@ int cmd_run(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, 'M' },
 		{ "compat-attn", required_argument, NULL, 'A' },
+		{ "compat-method", required_argument, NULL, 'P' },
 		{ "ops", no_argument, NULL, 'o' },
 		{ "trace", required_argument, NULL, 't' },
 		{ "compat-assumptions", no_argument, NULL, 'C' },
@@ -108,6 +113,7 @@ int cmd_run(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *h5 = NULL, *trace = NULL, *weights = NULL, *tensor = NULL;
+	const char *method = NULL;
 	int mode = SIM_MODE_CYCLE, attn = SIM_ATTN_PUBLISHED, c, compat_as = 0;
 	uint64_t M = 0, K = 0, N = 0, tokens = 16, layer = 0;
 	struct cli_opts p;
@@ -139,6 +145,12 @@ int cmd_run(int argc, char **argv)
 			attn = cfg_enum_find(sim_compat_attn_names, optarg);
 			if (attn < 0)
 				return cli_usage_error("run", "unknown --compat-attn '%s' (published | kv-read)", optarg);
+			break;
+		case 'P':
+			if (!sim_compat_find(optarg))
+				return cli_usage_error("run", "unknown --compat-method '%s' (%s)",
+						       optarg, sim_compat_method_list());
+			method = optarg;
 			break;
 		case 'o': ops = 1; break;
 		case 't': trace = optarg; break;
@@ -212,6 +224,7 @@ int cmd_run(int argc, char **argv)
 			.scenario = w.model ? &w.s : NULL, .M = M, .K = K, .N = N,
 			.gemm_phase = w.decode ? WL_DECODE : WL_PREFILL,
 			.trace_path = trace, .mode = mode, .compat_attn = attn,
+			.compat_method = method,
 			.compat_assumptions = compat_as,
 			.keep_ops = ops && !json,
 			.seed = w.seed, .layer = (uint32_t)layer,

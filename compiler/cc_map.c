@@ -506,7 +506,7 @@ static bool hopeless(const struct cfg_arch *a, const struct cands *cs,
 	if (a->mapper.objective == CFG_MAP_TRAFFIC)
 		return t > cs->min_traffic;
 	if (a->mapper.objective == CFG_MAP_CYCLES)
-		return !within(cdiv(t * 8, a->dram.bits_per_cycle), cs->min_est);
+		return !within(cdiv(t * 8, cfg_arch_dram_bits(a)), cs->min_est);
 	return false;
 }
 
@@ -695,5 +695,5 @@ void cc_gemm_bound(const struct cfg_arch *a, const struct cc_gemm *g,
 		cc_bits_to_bytes((double)g->K * g->N, l.side_bits) +
 		cc_bits_to_bytes((double)g->M * g->K, l.a_bits) +
 		cc_bits_to_bytes((double)g->M * g->N, l.out_bits);
-	*dram = cdiv(bytes * repeat * 8, a->dram.bits_per_cycle);
+	*dram = cdiv(bytes * repeat * 8, cfg_arch_dram_bits(a));
 }

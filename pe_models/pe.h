@@ -171,6 +171,13 @@ struct pe_family {
 	/* Exposed cycles of dequantizing one output tile after its last group
 	 * (NULL: the family has no dequantizer). */
 	uint32_t (*dq_cycles)(const struct pe_params *p);
+	/* A BitFusion-style fusible PE: the widest and the narrowest operand
+	 * its multipliers take; a b-bit operand runs at floor(pmax / max(b,
+	 * pmin)) products per cycle along its dimension (mixpe.md). NULL: one
+	 * product per cycle of act_bits operands (pmax = pmin = act_bits).
+	 * The MixPE compat method's PE model (sim/sim_compat_mixpe.c). */
+	void (*fusion)(const struct pe_params *p, uint32_t *pmax,
+		       uint32_t *pmin);
 
 	/* ---- bit-true ---- */
 	/* Run the GEMM through the family's stepped model in its array
@@ -243,6 +250,10 @@ double pe_weight_bits(const struct cfg_arch *a, const char *model, int phase);
 
 void pe_params_from_arch(const struct cfg_arch *a, const char *model,
 			 int phase, struct pe_params *p);
+
+/* The family's fusion range (pe_family.fusion, or act_bits for both). */
+void pe_fusion(const struct cfg_arch *a, const struct pe_params *p,
+	       uint32_t *pmax, uint32_t *pmin);
 
 /* The array of a phase as the timing sees it. */
 void pe_array_of(const struct cfg_arch *a, int phase, struct pe_array *arr);

@@ -161,6 +161,17 @@ void pe_params_from_arch(const struct cfg_arch *a, const char *model,
 		f->params(a, p);
 }
 
+void pe_fusion(const struct cfg_arch *a, const struct pe_params *p,
+	       uint32_t *pmax, uint32_t *pmin)
+{
+	const struct pe_family *f = pe_family_of(a);
+	if (f->fusion) {
+		f->fusion(p, pmax, pmin);
+		return;
+	}
+	*pmax = *pmin = p->act_bits ? p->act_bits : 16;
+}
+
 void pe_array_of(const struct cfg_arch *a, int phase, struct pe_array *arr)
 {
 	const struct cfg_shape *sh = cfg_arch_shape(a, phase);

@@ -228,7 +228,8 @@ static enum ps_status write_set(struct ps_outset *set, const struct bm_grid *g,
 	return st;
 }
 
-enum ps_status rpt_bitmod(const struct rpt_options *o, struct ps_err *err)
+enum ps_status rpt_bitmod(const struct rpt_recipe *r, const struct rpt_options *o,
+			  struct ps_err *err)
 {
 	static const char *const files[] = { "bitmod.md", "bitmod.csv", "bitmod.h5",
 					     "bitmod.png", NULL };
@@ -236,6 +237,7 @@ enum ps_status rpt_bitmod(const struct rpt_options *o, struct ps_err *err)
 	struct ps_outset *set = NULL;
 	enum ps_status st;
 
+	(void)r;
 	if (!g)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
 	st = o->out_dir ? ps_outset_begin(&set, o->out_dir, "bitmod", files, err) : PS_OK;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 const char *const sim_action_names[] = {
-#define X(id, name, unit, cat) name,
+#define X(id, name, unit, cat, opt) name,
 	SIM_ACTIONS(X)
 #undef X
 	NULL
@@ -14,13 +14,19 @@ const char *const sim_action_names[] = {
 const char *const sim_category_names[] = { "compute", "sram", "dram", NULL };
 
 static const int action_unit[] = {
-#define X(id, name, unit, cat) unit,
+#define X(id, name, unit, cat, opt) unit,
 	SIM_ACTIONS(X)
 #undef X
 };
 
 static const int action_cat[] = {
-#define X(id, name, unit, cat) cat,
+#define X(id, name, unit, cat, opt) cat,
+	SIM_ACTIONS(X)
+#undef X
+};
+
+const unsigned char sim_action_optional[] = {
+#define X(id, name, unit, cat, opt) opt,
 	SIM_ACTIONS(X)
 #undef X
 };
@@ -54,6 +60,8 @@ enum ps_status energy_price(const struct cfg_energy *e,
 			if (count == 0)
 				continue;
 			x = cfg_energy_find(e, sim_action_names[a], ph);
+			if (!x && sim_action_optional[a])
+				continue;
 			if (!x)
 				return ps_errf(err, PS_EINPUT,
 					       "%s: no entry '%s' for %s (energy table '%s')",

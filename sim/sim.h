@@ -6,7 +6,8 @@
  *   cycle    - the compiler maps and emits the trace straight into the
  *              cycle-level engine (sim_engine.c), or a trace file is
  *              replayed; actions are priced once at the end (energy.c).
- *   compat   - the BitMoD paper's analytical method (sim_compat.c), exactly.
+ *   compat   - a paper's own analytical method, exactly (sim_compat.h:
+ *              the request's compat_method; BitMoD's by default).
  *   bit-true - generated (or given) operand data through the PE family's
  *              stepped model against an exact reference GEMM
  *              (sim_bittrue.c): the linears of one layer of the plan's first
@@ -67,6 +68,9 @@ struct sim_request {
 	int gemm_phase;			/* enum wl_phase_kind of that GEMM */
 	int mode;			/* enum sim_mode */
 	int compat_attn;		/* enum sim_compat_attn */
+	/* compat mode: the paper method by name (sim_compat.h); NULL or ""
+	 * the BitMoD paper's */
+	const char *compat_method;
 	bool keep_ops;			/* fill result->ops */
 	/* or: rows go here as they complete (keep_ops ignored; res->ops
 	 * stays empty) */
@@ -174,6 +178,7 @@ struct sim_result {
 	char arch[64], model[64], scenario[128], energy_table[64];
 	char area_source[160];		/* the arch's pe.area_source ("" unknown) */
 	int mode, compat_attn;
+	char compat_method[16];		/* compat mode: the method run */
 	uint64_t arch_digest;
 	uint64_t cycles;		/* totals over all phases and times */
 	uint64_t compute_cycles;
@@ -232,11 +237,5 @@ void sim_map_prices(const struct cfg_energy *e, struct cc_prices *pr);
 /* Load the energy table an arch names. */
 enum ps_status sim_load_energy(const struct cfg_arch *a, struct cfg_energy *e,
 			       struct ps_err *err);
-
-/* compat model of one op (sim_compat.c). */
-enum ps_status sim_compat_op(const struct cfg_arch *a,
-			     const struct wl_model *m, const struct wl_op *op,
-			     int compat_attn, struct sim_op_stats *st,
-			     struct ps_err *err);
 
 #endif

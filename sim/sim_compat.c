@@ -1,51 +1,51 @@
-/* sim_compat.c - the BitMoD paper's analytical method (bitmod.md, "The
- * paper's evaluation method"), re-implemented exactly so that its published
- * figures come out of our inputs. Shapes, bytes and the re-fetch rule:
- * compiler/cc_compat.c.
- *
- * Timing: tiles = ceil(cin_w/lanes) * ceil(cout/rows) * ceil(rows_out/cols);
- * compute = tiles * step cycles of the PE family; DRAM cycles =
- * floor(bytes * 8 / bits_per_cycle); the op takes max(compute, DRAM). No
- * pipeline fill, no overlap across ops. */
+/* sim_compat.c - the compat methods' registry and what they share. */
+#include "sim_compat.h"
+
+#include <stdio.h>
 #include <string.h>
 
-#include "cc_compat.h"
-#include "pe.h"
-#include "sim.h"
+const struct sim_compat_method *const sim_compat_methods[] = {
+	&sim_compat_bitmod,
+	&sim_compat_mixpe,
+	NULL,
+};
 
-enum ps_status sim_compat_op(const struct cfg_arch *a,
-			     const struct wl_model *m, const struct wl_op *op,
-			     int compat_attn, struct sim_op_stats *st,
-			     struct ps_err *err)
+const struct sim_compat_method *sim_compat_find(const char *name)
 {
-	const struct pe_family *pe = pe_family_of(a);
-	struct cc_compat_op c;
-	struct pe_params pp;
-	enum ps_status s;
-	int ph = op->phase;
+	if (!name || !*name)
+		return &sim_compat_bitmod;
+	for (size_t i = 0; sim_compat_methods[i]; i++)
+		if (!strcmp(sim_compat_methods[i]->name, name))
+			return sim_compat_methods[i];
+	return NULL;
+}
 
-	s = cc_compat_op(a, m, op, compat_attn, &c, err);
-	if (s)
-		return s;
-	pe_params_from_arch(a, m->name, ph, &pp);
+const char *sim_compat_method_list(void)
+{
+	static char buf[128];
+	size_t n = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; sim_compat_methods[i] && n < sizeof buf; i++)
+		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s%s", i ? " | " : "",
+				      sim_compat_methods[i]->name);
+	return buf;
+}
 
-	memset(st, 0, sizeof *st);
-	st->op = *op;
-	st->tiles = c.tiles * c.copies;
-	st->compute_cycles = c.tiles * pe->step_cycles(&pp) * c.copies;
-	st->dram_cycles = (c.read + c.write) * 8 / a->dram.bits_per_cycle * c.copies;
-	st->cycles = st->compute_cycles > st->dram_cycles ? st->compute_cycles :
-							   st->dram_cycles;
-	st->dram_read_bytes = c.read * c.copies;
-	st->dram_write_bytes = c.write * c.copies;
-	st->weight_fetches = (uint32_t)c.fw;
-	st->input_fetches = (uint32_t)c.fi;
-	st->acts.n[ph][SIM_ACT_PE_CYCLE] =
-		(double)cfg_arch_pes(a, ph) * (double)st->compute_cycles;
-	st->acts.n[ph][SIM_ACT_SRAM_TILE_READ] = (double)st->tiles;
-	st->acts.n[ph][SIM_ACT_SRAM_WEIGHT_WRITE64] = (double)(c.w_wr64 * c.copies);
-	st->acts.n[ph][SIM_ACT_SRAM_INPUT_WRITE64] = (double)(c.i_wr64 * c.copies);
-	st->acts.n[ph][SIM_ACT_DRAM_READ_BIT] = (double)st->dram_read_bytes * 8;
-	st->acts.n[ph][SIM_ACT_DRAM_WRITE_BIT] = (double)st->dram_write_bytes * 8;
-	return PS_OK;
+enum ps_status sim_compat_put(const struct sim_compat_run *r,
+			      const struct sim_op_stats *os, uint64_t macs,
+			      uint32_t times, struct ps_err *err)
+{
+	struct sim_result *res = r->res;
+	struct sim_op_stats row = *os;
+	res->dram_read_bytes += os->dram_read_bytes * times;
+	res->dram_write_bytes += os->dram_write_bytes * times;
+	res->macs += macs * times;
+	for (int p = 0; p < 2; p++)
+		for (int a = 0; a < SIM_ACT_N; a++)
+			res->acts.n[p][a] += os->acts.n[p][a] * times;
+	if (!r->rows)
+		return PS_OK;
+	row.times = times;
+	row.layers = 1;
+	return sim_rows_put(r->rows, &row, err);
 }

@@ -569,7 +569,7 @@ static enum ps_status run_compat(struct sim_engine *e, struct ps_err *err)
 				count_transfer(e, u);
 		}
 	}
-	dram = bytes * 8 / e->a->dram.bits_per_cycle;
+	dram = bytes * 8 / cfg_arch_dram_bits(e->a);
 	e->cur.compute_cycles += compute;
 	e->cur.dram_cycles += dram;
 	e->cur.q[SIM_Q_COMPUTE].busy += compute;
@@ -847,6 +847,11 @@ static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
 	tell_progress(e);
 	s->cycles = e->end - e->prev_op_end;
 	e->prev_op_end = e->end;
+	/* leakage and static power run every cycle of the op, idle or not
+	 * (optional actions: priced only where the table has them) */
+	s->acts.n[ph(e)][SIM_ACT_PE_LEAK_CYCLE] +=
+		(double)cfg_arch_pes(e->a, ph(e)) * (double)s->cycles;
+	s->acts.n[ph(e)][SIM_ACT_DRAM_STATIC_CYCLE] += (double)s->cycles;
 	s->op.M = e->op.addr;
 	e->r.macs += s->op.M * s->op.K * s->op.N * s->op.repeat;
 	e->r.compute_cycles += s->compute_cycles;

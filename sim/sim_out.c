@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ps_json.h"
+#include "sim_compat.h"
 
 /* Bit-true mode: the stepped model against the exact reference. */
 static void bittrue_table(FILE *fp, const struct sim_result *r)
@@ -52,15 +53,18 @@ void sim_print_table(FILE *fp, const struct sim_result *r)
 		bittrue_table(fp, r);
 		return;
 	}
-	fprintf(fp, "arch %s  model %s  scenario %s  mode %s%s\n", r->arch,
-		r->model, r->scenario, sim_mode_names[r->mode],
-		r->mode == SIM_MODE_COMPAT ?
-			(r->compat_attn == SIM_ATTN_KV_READ ?
-				 " (attention: kv-read)" :
-				 " (attention: published)") : "");
+	const struct sim_compat_method *m = r->mode == SIM_MODE_COMPAT ?
+					     sim_compat_find(r->compat_method) : NULL;
+	fprintf(fp, "arch %s  model %s  scenario %s  mode %s", r->arch,
+		r->model, r->scenario, sim_mode_names[r->mode]);
+	if (m && m != &sim_compat_bitmod)
+		fprintf(fp, " (method: %s)", m->name);
+	if (m && m->attention)
+		fprintf(fp, " (attention: %s)", r->compat_attn == SIM_ATTN_KV_READ ?
+						 "kv-read" : "published");
+	fputc('\n', fp);
 	if (r->mode == SIM_MODE_COMPAT)
-		fprintf(fp, "note: compat mode is the BitMoD paper's analytical method "
-			    "(no fill/drain, per-op max(compute, DRAM), no overlap across ops)\n");
+		fprintf(fp, "note: %s\n", m ? m->note : r->compat_method);
 	else
 		fprintf(fp, "note: cycle mode; PE timing is the family's closed form (README "
 			    "\"Systolic timing\"), DRAM a bandwidth + latency channel\n");
@@ -259,9 +263,11 @@ void sim_json_begin(struct ps_json *j, FILE *fp, const struct sim_result *r)
 	ps_json_str(j, "model", r->model);
 	ps_json_str(j, "scenario", r->scenario);
 	ps_json_str(j, "mode", sim_mode_names[r->mode]);
-	if (r->mode == SIM_MODE_COMPAT)
+	if (r->mode == SIM_MODE_COMPAT) {
+		ps_json_str(j, "compat_method", r->compat_method);
 		ps_json_str(j, "compat_attention",
 			    sim_compat_attn_names[r->compat_attn]);
+	}
 	ps_json_str(j, "energy_table", r->energy_table);
 	ps_json_str(j, "pe_area_source", r->area_source);
 	ps_json_arr_begin(j, "ops");
@@ -293,7 +299,8 @@ void sim_json_end(struct ps_json *j, const struct sim_result *r)
 		ps_json_row(j, sim_cycle_cols, sim_n_cycle_cols, &s);
 	ps_json_obj_begin(j, "energy_by_action_pj");
 	for (int a = 0; a < SIM_ACT_N; a++)
-		ps_json_num(j, sim_action_names[a], r->energy.by_action[a]);
+		if (!sim_action_optional[a] || r->energy.by_action[a] != 0)
+			ps_json_num(j, sim_action_names[a], r->energy.by_action[a]);
 	ps_json_obj_end(j);
 	if (cyc) {
 		json_queues(j, r->q);

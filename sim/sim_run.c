@@ -7,6 +7,7 @@
 
 #include "cc_compile.h"
 #include "sim.h"
+#include "sim_compat.h"
 #include "sim_bittrue.h"
 #include "sim_engine.h"
 
@@ -39,14 +40,6 @@ void sim_sets_split(const struct cfg_sets *all, struct cfg_sets *arch,
 		cfg_sets_select(all, "model", NULL, model);
 	if (run)
 		cfg_sets_select(all, "run", NULL, run);
-}
-
-static void add_acts(struct sim_actions *dst, const struct sim_actions *src,
-		     double times)
-{
-	for (int p = 0; p < 2; p++)
-		for (int a = 0; a < SIM_ACT_N; a++)
-			dst->n[p][a] += src->n[p][a] * times;
 }
 
 /* Where a run's rows go: the caller's stream, or held for res->ops. */
@@ -97,44 +90,6 @@ double sim_row_fraction(const struct sim_op_stats *s)
 {
 	uint64_t b = sim_row_bound(s);
 	return s->cycles && b ? (double)b / (double)s->cycles : 0;
-}
-
-static enum ps_status run_phase(const struct sim_request *req,
-				const struct wl_plan *plan, size_t pi,
-				struct sim_phase_stats *ps,
-				struct sim_result *res, struct sim_rows *rows,
-				struct ps_err *err)
-{
-	const struct wl_phase *ph = &plan->phases[pi];
-	struct wl_op *ops = NULL;
-	size_t n = 0;
-	enum ps_status st = wl_plan_ops(plan, pi, &ops, &n, err);
-	if (st)
-		return st;
-	ps->phase = *ph;
-	for (size_t i = 0; i < n; i++) {
-		struct sim_op_stats os;
-		st = sim_compat_op(req->arch, req->model, &ops[i],
-				   req->compat_attn, &os, err);
-		if (st)
-			break;
-		os.times = ph->times;
-		os.layers = 1;
-		ps->cycles += os.cycles;
-		ps->compute_cycles += os.compute_cycles;
-		res->dram_read_bytes += os.dram_read_bytes * ph->times;
-		res->dram_write_bytes += os.dram_write_bytes * ph->times;
-		res->macs += wl_op_macs(&ops[i]) * ph->times;
-		add_acts(&res->acts, &os.acts, ph->times);
-		if ((req->keep_ops || req->on_row) && (st = sim_rows_put(rows, &os, err)))
-			break;
-	}
-	free(ops);
-	if (st)
-		return st;
-	res->cycles += ps->cycles * ph->times;
-	res->compute_cycles += ps->compute_cycles * ph->times;
-	return PS_OK;
 }
 
 static enum ps_status replay(const char *path, const struct cfg_arch *a,
@@ -271,8 +226,9 @@ static enum ps_status run_bittrue(const struct sim_request *req,
 	return st;
 }
 
-/* compat mode: the paper's method op by op, then price. */
+/* compat mode: the request's paper method phase by phase, then price. */
 static enum ps_status run_compat(const struct sim_request *req,
+				 const struct sim_compat_method *method,
 				 const struct cfg_energy *energy,
 				 const struct wl_plan *plan,
 				 struct sim_result *res, struct ps_err *err)
@@ -280,6 +236,7 @@ static enum ps_status run_compat(const struct sim_request *req,
 	const struct cfg_arch *a = req->arch;
 	struct row_out ro = { req, NULL, 0, 0, 0, 0 };
 	struct sim_rows rows;
+	struct sim_compat_run run = { req, energy, plan, res, NULL };
 	enum ps_status st = PS_OK;
 
 	if (!req->model)
@@ -288,12 +245,18 @@ static enum ps_status run_compat(const struct sim_request *req,
 	if (!res->phases)
 		return ps_errf(err, PS_ENOMEM, "out of memory");
 	sim_rows_init(&rows, a, energy, req->model->name, false, row_out, &ro);
+	if (req->keep_ops || req->on_row)
+		run.rows = &rows;
 	res->n_phases = plan->n_phases;
 	for (size_t i = 0; i < plan->n_phases && !st; i++) {
+		struct sim_phase_stats *ps = &res->phases[i];
 		uint64_t pes = cfg_arch_pes(a, plan->phases[i].kind);
 		if (pes > res->pes)
 			res->pes = pes;
-		st = run_phase(req, plan, i, &res->phases[i], res, &rows, err);
+		ps->phase = plan->phases[i];
+		st = method->run_phase(&run, i, ps, err);
+		res->cycles += ps->cycles * plan->phases[i].times;
+		res->compute_cycles += ps->compute_cycles * plan->phases[i].times;
 	}
 	if (!st)
 		st = sim_rows_finish(&rows, err);
@@ -329,6 +292,9 @@ void sim_result_header(const struct sim_request *req, struct sim_result *res)
 			 (unsigned long long)req->N);
 	res->mode = req->mode;
 	res->compat_attn = req->compat_attn;
+	if (req->mode == SIM_MODE_COMPAT || req->compat_assumptions)
+		snprintf(res->compat_method, sizeof res->compat_method, "%s",
+			 req->compat_method && *req->compat_method ? req->compat_method : "bitmod");
 	res->arch_digest = a->digest;
 	snprintf(res->energy_table, sizeof res->energy_table, "%s",
 		 req->energy ? req->energy->id : a->energy_table);
@@ -342,9 +308,17 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 	struct cfg_energy own;
 	const struct cfg_energy *energy = req->energy;
 	const struct cfg_arch *a = req->arch;
+	const struct sim_compat_method *method = sim_compat_find(req->compat_method);
 	enum ps_status st;
 
 	sim_result_header(req, res);
+	if (!method)
+		return ps_errf(err, PS_EINPUT, "unknown compat method '%s' (%s)",
+			       req->compat_method, sim_compat_method_list());
+	if (req->compat_assumptions && !method->cycle_policy)
+		return ps_errf(err, PS_EINPUT,
+			       "compat method '%s' has no cycle-mode policy (--compat-assumptions runs %s)",
+			       method->name, sim_compat_bitmod.name);
 	if (!energy) {
 		st = sim_load_energy(a, &own, err);
 		if (st)
@@ -357,7 +331,8 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 	 * at the prompt's context under the compat method's assumptions */
 	if (req->model && req->scenario)
 		st = wl_plan_model(req->model, req->scenario,
-				   req->mode == SIM_MODE_COMPAT || req->compat_assumptions,
+				   (req->mode == SIM_MODE_COMPAT && method->decode_at_prompt) ||
+				   req->compat_assumptions,
 				   &plan, err);
 	else if (!req->trace_path)
 		st = wl_plan_gemm(req->M, req->K, req->N, req->gemm_phase, &plan, err);
@@ -369,7 +344,7 @@ enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,
 			st = run_cycle(req, energy, &plan, res, err);
 			break;
 		case SIM_MODE_COMPAT:
-			st = run_compat(req, energy, &plan, res, err);
+			st = run_compat(req, method, energy, &plan, res, err);
 			break;
 		case SIM_MODE_BITTRUE:
 			st = run_bittrue(req, &plan, res, err);

@@ -59,6 +59,7 @@ struct swp_run {
 	int64_t seed;		/* bit-true data */
 	uint32_t layer;		/* bit-true: the layer whose linears run */
 	int compat_attn;	/* enum sim_compat_attn */
+	char compat_method[16];	/* sim_request.compat_method ("" bitmod) */
 	bool compat_assumptions;
 };
 

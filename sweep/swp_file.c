@@ -26,6 +26,7 @@ const struct cfg_field swp_run_fields[] = {
 	{ .key = "layer", .type = CFG_UINT, .offset = R(layer), .min = 0, .max = 100000 },
 	{ .key = "compat_attn", .type = CFG_ENUM, .offset = R(compat_attn), .names = sim_compat_attn_names },
 	{ .key = "compat_assumptions", .type = CFG_BOOL, .offset = R(compat_assumptions) },
+	RSTR("compat_method", compat_method),
 	{ 0 }
 };
 
@@ -251,7 +252,7 @@ static enum ps_status field_node(struct loader *L, struct fy_node *key,
 	if (t < 0 || strlen(path) >= CFG_SET_PATH || path[0] == '[')
 		st = bad(L, line, "vary", "'%s' is not a field path (keys joined by '.', items as [i] or by name)", path);
 	else if (!strncmp(path, "run.", 4) && !is_run_key(path + 4))
-		st = bad(L, line, path, "unknown key (run: takes arch, model, scenario, gemm, mode, decode, seed, layer, compat_attn, compat_assumptions)%s", "");
+		st = bad(L, line, path, "unknown key (run: takes arch, model, scenario, gemm, mode, decode, seed, layer, compat_attn, compat_assumptions, compat_method)%s", "");
 	for (size_t i = 0; !st && i < s->n_fields; i++)
 		if (!strcmp(s->fields[i].path, path)) {
 			char first[32];

@@ -131,6 +131,7 @@ void swp_point_run(const struct swp_sweep *s, uint64_t p,
 			.M = c->M, .K = c->K, .N = c->N,
 			.gemm_phase = c->run.decode ? WL_DECODE : WL_PREFILL,
 			.mode = c->run.mode, .compat_attn = c->run.compat_attn,
+			.compat_method = c->run.compat_method,
 			.compat_assumptions = c->run.compat_assumptions,
 			.seed = (uint64_t)c->run.seed, .layer = c->run.layer,
 		};

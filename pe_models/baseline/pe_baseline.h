@@ -111,6 +111,7 @@ struct pe_bl_gemm {
 	double a_scale;
 	int8_t *w8;		/* INT weights per row (pe_bl_gemm_w8) */
 	uint8_t *pairs;		/* OliVe pair codes per row */
+	uint16_t *wf16;		/* FP16 weights dequantized from codes */
 	int fmt;		/* the PE's w_fmt */
 };
 

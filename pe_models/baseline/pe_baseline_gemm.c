@@ -95,5 +95,6 @@ out:
 	free(c.a8);
 	free(c.w8);
 	free(c.pairs);
+	free(c.wf16);
 	return st;
 }

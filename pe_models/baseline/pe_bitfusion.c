@@ -77,6 +77,14 @@ static void bitfusion_tile_timing(const struct pe_params *p,
 	pe_systolic_timing(a, t, lanes, bitfusion_step_cycles(p), compat, out);
 }
 
+static void bitfusion_fusion(const struct pe_params *p, uint32_t *pmax,
+			     uint32_t *pmin)
+{
+	(void)p;
+	*pmax = BF_PMAX;
+	*pmin = BF_PMIN;
+}
+
 static const struct pe_bt_ops *const bitfusion_bt[] = { &pe_bitfusion_mac_bt, NULL };
 
 const struct pe_family pe_family_bitfusion = {
@@ -88,6 +96,7 @@ const struct pe_family pe_family_bitfusion = {
 	.array_modes = PE_SYSTOLIC_MODES,
 	.step_cycles = bitfusion_step_cycles,
 	.tile_timing = bitfusion_tile_timing,
+	.fusion = bitfusion_fusion,
 	.gemm_bt = pe_bitfusion_gemm_bt,
 	.bt_models = bitfusion_bt,
 };

@@ -9,6 +9,8 @@
  *
  * Pipeline (README.md, pe_bl_mac.inc): stage 1 multiplies and registers
  * the rounded product; stage 2 adds it into the accumulator. */
+#include <stdlib.h>
+
 #include "pe_baseline.h"
 
 #include "fmt.h"
@@ -70,10 +72,26 @@ uint16_t pe_fp16_mac_run_dot(const uint16_t *a, const uint16_t *w, size_t k,
 
 /* ---- bit-true GEMM (pe_baseline_gemm.c): weights stay FP16 ---- */
 
+/* FP16 weights as given, or per-group INT codes dequantized to FP16 (round
+ * to nearest even) at the array's edge: (code - zero) x scale. */
 static enum ps_status gemm_prepare(struct pe_bl_gemm *c, struct ps_err *err)
 {
-	if (!c->g->w_f16)
-		return ps_errf(err, PS_EINPUT, "fp16 PE: bit-true weights must stay FP16 (quant none)");
+	const struct pe_gemm *g = c->g;
+	if (g->w_f16)
+		return PS_OK;
+	if (!g->codes || g->fmt < 0 || !g->scale || !g->group)
+		return ps_errf(err, PS_EINPUT, "fp16 PE: bit-true weights must be FP16 (quant none) or per-group INT (int4-g128)");
+	c->wf16 = malloc(g->N * g->K * sizeof *c->wf16);
+	if (!c->wf16)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	for (uint64_t n = 0; n < g->N; n++)
+		for (uint64_t k = 0; k < g->K; k++) {
+			uint64_t gi = n * g->n_groups + k / g->group;
+			double v = fmt_decode(g->fmt, g->codes[n * g->K + k]);
+			if (g->zero)
+				v -= g->zero[gi];
+			c->wf16[n * g->K + k] = fmt_f16_from_f64(v * g->scale[gi]);
+		}
 	return PS_OK;
 }
 
@@ -81,7 +99,8 @@ static double gemm_dot(const struct pe_bl_gemm *c, uint64_t m, uint64_t n,
 		       uint64_t *cyc)
 {
 	const struct pe_gemm *g = c->g;
-	return fmt_f16_to_f64(pe_fp16_mac_run_dot(g->a + m * g->K, g->w_f16 + n * g->K,
+	const uint16_t *w = g->w_f16 ? g->w_f16 : c->wf16;
+	return fmt_f16_to_f64(pe_fp16_mac_run_dot(g->a + m * g->K, w + n * g->K,
 						  g->K, cyc, NULL));
 }
 

@@ -28,11 +28,14 @@ static void mac_tile_timing(const struct pe_params *p,
 	pe_systolic_timing(a, t, p->lanes, one_cycle(p), compat, out);
 }
 
+/* FP16 weights, or per-group INT codes that the array's edge dequantizes
+ * to FP16 before the MACs (how a MAC tensor core runs mpGEMM: the LUT
+ * Tensor Core paper's baseline); stored bits are the format's. */
 static bool runs_fp16(const struct fmt_qspec *q, char *why, size_t n)
 {
-	if (!fmt_qspec_quantized(q))
+	if (!fmt_qspec_quantized(q) || (q->method == FMT_QM_GROUP && !q->avg_bits))
 		return true;
-	snprintf(why, n, "the FP16 MAC multiplies FP16 weights (weights: none)");
+	snprintf(why, n, "the FP16 MAC multiplies FP16 weights (none) or per-group INT codes dequantized to FP16 (int4-g128, int2a-g128)");
 	return false;
 }
 

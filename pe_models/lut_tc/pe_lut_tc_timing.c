@@ -162,6 +162,10 @@ static void lut_tc_tile_timing(const struct pe_params *p,
 struct pe_lut_tc_arch {
 	uint32_t lut_k;		/* activations per table (K of the DP unit) */
 	uint32_t table_bits;	/* bits per table entry (16 FP16, 8 INT8) */
+	/* the paper's operator fusion: the tables are built by the
+	 * preceding element-wise operator and arrive with the activations,
+	 * so no `pre` runs on the tile */
+	bool fused_precompute;
 };
 
 static const struct pe_lut_tc_arch lut_tc_defaults = { .lut_k = 4, .table_bits = 16 };
@@ -171,6 +175,8 @@ static const struct cfg_field lut_tc_fields[] = {
 	  .min = 1, .max = 8, .help = "activations per lookup table: 2^(lut_k-1) entries (symmetrized)" },
 	{ .key = "table_bits", .type = CFG_UINT, .offset = offsetof(struct pe_lut_tc_arch, table_bits),
 	  .min = 1, .max = 32, .help = "bits per table entry: 16 FP16 tables, 8 INT8 tables" },
+	{ .key = "fused_precompute", .type = CFG_BOOL, .offset = offsetof(struct pe_lut_tc_arch, fused_precompute),
+	  .help = "tables built by the preceding element-wise operator: no precompute on the tile" },
 	{ 0 }
 };
 
@@ -196,7 +202,9 @@ static void lut_tc_layout(const struct cfg_arch *a, const struct pe_params *p,
 	const struct pe_lut_tc_arch *c = pe_family_cfg(a);
 	uint32_t entries = 1u << (c->lut_k - 1);
 	(void)p;
-	l->precompute = true;
+	/* fused: the tables still travel with the activations (buffer and
+	 * DRAM bytes), but no `pre` runs on the tile */
+	l->precompute = !c->fused_precompute;
 	l->table_entries = entries;
 	l->table_bits_per_a = (double)entries * c->table_bits / c->lut_k;
 	l->tables_per_k = c->lut_k;

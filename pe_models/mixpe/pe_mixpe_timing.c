@@ -82,6 +82,15 @@ static uint32_t mixpe_dq_cycles(const struct pe_params *p)
 	return PE_MIXPE_DQ_LATENCY;
 }
 
+/* The 8/4-bit PE beside INT8 activations, the 16/8-bit one beside FP16
+ * (mixpe.md: pmax the activation width, pmin half of it). */
+static void mixpe_fusion(const struct pe_params *p, uint32_t *pmax,
+			 uint32_t *pmin)
+{
+	*pmax = mixpe_abits(p) > 8 ? 16 : 8;
+	*pmin = *pmax / 2;
+}
+
 uint64_t pe_mixpe_tile_cycles(const struct pe_params *p,
 			      const struct pe_array *arr, uint64_t m,
 			      uint64_t n, uint64_t k)
@@ -132,6 +141,7 @@ const struct pe_family pe_family_mixpe = {
 	.step_cycles = mixpe_step_cycles,
 	.tile_timing = mixpe_tile_timing,
 	.dq_cycles = mixpe_dq_cycles,
+	.fusion = mixpe_fusion,
 	.gemm_bt = pe_mixpe_gemm_bt,
 	.bt_models = mixpe_bt,
 };

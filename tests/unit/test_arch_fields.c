@@ -54,8 +54,10 @@ static bool run(const struct cfg_arch *a, const char *model, struct outcome *o)
 	struct wl_model m;
 	struct wl_scenario s;
 	struct ps_err err;
-	if (sim_load_energy(a, &en, &err) || wl_model_find(model, &m, &err) ||
-	    wl_scenario_parse("generate:64+1", &s, &err))
+	if (sim_load_energy(a, &en, &err) || wl_model_find(model, &m, &err))
+		return false;
+	/* an encoder (a per-model entry of a ViT) has no decode phase */
+	if (wl_scenario_parse(m.kind == WL_ENCODER ? "prefill:64" : "generate:64+1", &s, &err))
 		return false;
 	for (int w = 0; w < 3; w++) {
 		struct sim_result r;
@@ -208,7 +210,19 @@ static void field(struct ctx *c, const struct cfg_field *f, size_t off, const ch
 	struct cfg_arch *a = malloc(sizeof *a);
 	size_t n;
 	bool changed = false, all_refused = true;
+	struct wl_model wm;
+	struct ps_err me;
 	assert_non_null(a);
+	/* an encoder's per-model entry has no decode phase to act on */
+	if (strstr(path, "per_model[") && strstr(path, "].decode") &&
+	    !wl_model_find(c->model, &wm, &me) && wm.kind == WL_ENCODER) {
+		c->checked++;
+		c->refused++;
+		snprintf(c->refused_list + strlen(c->refused_list),
+			 sizeof c->refused_list - strlen(c->refused_list), " %s(encoder)", path);
+		free(a);
+		return;
+	}
 	*a = *c->base;
 	n = candidates(f, (const char *)a + off, path, a, vals, 24);
 	for (size_t pass = 0; pass < 2 && !changed; pass++)

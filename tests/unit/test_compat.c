@@ -11,6 +11,7 @@
 
 #include "pe.h"
 #include "sim.h"
+#include "sim_compat.h"
 
 #define DATA PESIM_TEST_DATA
 
@@ -56,7 +57,7 @@ static struct sim_op_stats compat(const struct fix *f, const struct cfg_arch *a,
 {
 	struct sim_op_stats st;
 	struct ps_err err;
-	if (sim_compat_op(a, &f->m, op, attn, &st, &err))
+	if (sim_compat_bitmod_op(a, &f->m, op, attn, &st, &err))
 		fail_msg("%s", err.msg);
 	return st;
 }

@@ -15,6 +15,7 @@
 #include <hdf5.h>
 
 #include "rpt_bitmod.h"
+#include "rpt_paper.h"
 #include "sim.h"
 
 static void test_means_equal_paper(void **state)
@@ -161,9 +162,9 @@ static void test_two_runs_identical(void **state)
 	assert_non_null(mkdtemp(d1));
 	assert_non_null(mkdtemp(d2));
 	o.out_dir = d1;
-	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
+	assert_int_equal(rpt_bitmod(rpt_find("bitmod"), &o, &err), PS_OK);
 	o.out_dir = d2;
-	assert_int_equal(rpt_bitmod(&o, &err), PS_OK);
+	assert_int_equal(rpt_bitmod(rpt_find("bitmod"), &o, &err), PS_OK);
 	same_columns(d1);
 	for (size_t i = 0; i < 4; i++) {
 		char p1[256], p2[256];
@@ -188,9 +189,113 @@ static void test_two_runs_identical(void **state)
 	check_set_dir(d2);
 }
 
+/* Every recipe: its reference file loads and every design's preset with
+ * its overrides loads, with its energy table; the designs' keys differ. */
+static void test_recipes_load(void **state)
+{
+	struct rpt_options o = { .compat_attn = SIM_ATTN_PUBLISHED };
+	struct cfg_arch *a = malloc(sizeof *a);
+	struct cfg_energy *e = malloc(sizeof *e);
+	struct rpt_paper *p = malloc(sizeof *p);
+	struct ps_err err;
+	size_t n = 0;
+	(void)state;
+	rpt_default_dirs(&o);
+	for (const struct rpt_recipe *r = rpt_recipes; r->name; r++, n++) {
+		if (r->reference) {
+			char path[1024];
+			snprintf(path, sizeof path, "%s/%s", o.ref_dir, r->reference);
+			if (rpt_paper_load(path, p, &err))
+				fail_msg("%s: %s", r->name, err.msg);
+			assert_true(p->n > 0);
+		}
+		for (size_t d = 0; r->designs[d].key; d++) {
+			if (rpt_load_design(&o, &r->designs[d], NULL, a, e, &err))
+				fail_msg("%s: %s", r->name, err.msg);
+			for (size_t k = 0; k < d; k++)
+				assert_string_not_equal(r->designs[k].key, r->designs[d].key);
+		}
+		assert_non_null(r->models[0]);
+		assert_non_null(r->scenarios[0]);
+		assert_ptr_equal(rpt_find(r->name), r);
+	}
+	assert_int_equal(n, 5);
+	assert_null(rpt_find("all"));
+	free(a);
+	free(e);
+	free(p);
+}
+
+/* MixPE's acceptance: from the report's own CSV (per model, compat), each
+ * design's mean time normalized to FP16 within 10% of the published mean,
+ * and the method's cycles on two anchors (integers: any change shows). */
+static void test_mixpe_means(void **state)
+{
+	static const char *const designs[] = { "INT8", "BitFusion", "ANT", "MixPE-W4A8",
+					       "MixPE-W4A16" };
+	static const char *const keys[] = { "int8", "bitfusion", "ant", "mixpe-w4a8",
+					    "mixpe-w4a16" };
+	char d[] = "/tmp/pesim-rptmx-XXXXXX", path[512], line[512];
+	struct rpt_options o = { .compat_attn = SIM_ATTN_PUBLISHED };
+	struct rpt_paper *pp = malloc(sizeof *pp);
+	double sum[5] = { 0 };
+	int cnt[5] = { 0 }, anchors = 0;
+	struct ps_err err;
+	FILE *f;
+	(void)state;
+	rpt_default_dirs(&o);
+	assert_non_null(mkdtemp(d));
+	o.out_dir = d;
+	assert_int_equal(rpt_mixpe(rpt_find("mixpe"), &o, &err), PS_OK);
+	snprintf(path, sizeof path, "%s/mixpe.csv", d);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(line, sizeof line, f));
+	assert_string_equal(line, "model,design,cycles,time_vs_fp16,paper,deviation_pct,"
+				  "cycle_mode_time_vs_fp16\n");
+	while (fgets(line, sizeof line, f)) {
+		char model[64], design[64];
+		unsigned long long cycles;
+		double t;
+		assert_int_equal(sscanf(line, "%63[^,],%63[^,],%llu,%lf", model, design, &cycles, &t), 4);
+		for (int i = 0; i < 5; i++)
+			if (!strcmp(design, designs[i])) {
+				sum[i] += t;
+				cnt[i]++;
+			}
+		if (!strcmp(model, "OPT-6.7B") && !strcmp(design, "MixPE-W4A8")) {
+			assert_true(cycles == 50671104ull);
+			anchors++;
+		}
+		if (!strcmp(model, "Llama-2-13B") && !strcmp(design, "INT8")) {
+			assert_true(cycles == 884741120ull);
+			anchors++;
+		}
+	}
+	fclose(f);
+	assert_int_equal(anchors, 2);
+	snprintf(path, sizeof path, "%s/mixpe-paper.yaml", o.ref_dir);
+	assert_int_equal(rpt_paper_load(path, pp, &err), PS_OK);
+	for (int i = 0; i < 5; i++) {
+		const struct rpt_figure *fg = rpt_paper_find(pp, "time_vs_fp16", "batch64",
+							     keys[i], "fp16");
+		double mean;
+		assert_int_equal(cnt[i], 4);
+		assert_non_null(fg);
+		mean = sum[i] / cnt[i];
+		if (fabs(mean - fg->value) > 0.1 * fg->value)
+			fail_msg("%s: pesim %.4f paper %.2f", designs[i], mean, fg->value);
+	}
+	free(pp);
+	snprintf(line, sizeof line, "rm -rf '%s'", d);
+	assert_int_equal(system(line), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_recipes_load),
+		cmocka_unit_test(test_mixpe_means),
 		cmocka_unit_test(test_means_equal_paper),
 		cmocka_unit_test(test_kv_read_changes_decode_only),
 		cmocka_unit_test(test_two_runs_identical),
