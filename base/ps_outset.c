@@ -1,11 +1,11 @@
 /* ps_outset.c - a set of output files replaced together (ps_file.h).
  *
- * Layout in the output directory D, for the set "bitmod":
- *   bitmod.md -> .bitmod.pesim-set/bitmod.md     one link per file, made once
- *   .bitmod.pesim-set -> .bitmod.<pid>-<n>.pesim-gen   the switch
- *   .bitmod.<pid>-<n>.pesim-gen/bitmod.md ...    a generation: the files
+ * Layout in the output directory D, for the set "tables":
+ *   tables.md -> .tables.pesim-set/tables.md     one link per file, made once
+ *   .tables.pesim-set -> .tables.<pid>-<n>.pesim-gen   the switch
+ *   .tables.<pid>-<n>.pesim-gen/tables.md ...    a generation: the files
  * A run writes a new generation (the staging directory), then renames a
- * new ".bitmod.pesim-set" link over the old one: that one rename makes the
+ * new ".tables.pesim-set" link over the old one: that one rename makes the
  * whole new set visible; the old generation is removed after. Killed before
  * the rename, the old set stays (and the half-written generation is removed
  * by the next run); killed after, the new set is there (and the old
@@ -30,8 +30,8 @@
 
 struct ps_outset {
 	char dir[PATH_MAX];		/* D, resolved */
-	char name[NAME_MAX + 1];	/* "bitmod" */
-	char ptr[NAME_MAX + 1];		/* ".bitmod.pesim-set" */
+	char name[NAME_MAX + 1];	/* "tables" */
+	char ptr[NAME_MAX + 1];		/* ".tables.pesim-set" */
 	char gen[NAME_MAX + 1];		/* the new generation's name */
 	char stage[PATH_MAX];		/* D/gen */
 	size_t n;
