@@ -86,7 +86,7 @@ int cmd_report(int argc, char **argv)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n > 0 ? (uint64_t)n : 1;
 	}
-	st = r ? r->run(r, &o, &err) : rpt_all(&o, (int)jobs, &err);
+	st = r ? rpt_recipe_run(r, &o, &err) : rpt_all(&o, (int)jobs, &err);
 	if (st)
 		return cli_fail("report", st, &err);
 	if (r && o.out_dir && !p.quiet)

@@ -422,19 +422,18 @@ static void plot(struct rpt_doc *d)
 		    "unset multiplot\nset output\n");
 }
 
-static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct rpt_doc *d, struct ps_err *err)
+enum ps_status rpt_flightllm_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+				 struct rpt_doc *d, struct ps_err *err)
 {
 	struct rpt_paper *p = calloc(1, sizeof *p);
-	char path[1024], buf[512];
+	char buf[512];
 	const char *models[8];
 	size_t nm = 0;
 	double dev = 0;
 	struct ps_progress *bar = NULL;
 	enum ps_status st = p ? PS_OK : ps_errf(err, PS_ENOMEM, "out of memory");
-	snprintf(path, sizeof path, "%s/%s", o->ref_dir, r->reference);
 	if (!st)
-		st = rpt_paper_load(path, p, err);
+		st = rpt_paper_recipe(r, o, p, err);
 	if (!st)
 		st = rpt_models(r, o, buf, sizeof buf, models, 8, &nm, err);
 	if (st) {
@@ -461,10 +460,4 @@ static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options
 	}
 	free(p);
 	return st;
-}
-
-enum ps_status rpt_flightllm(const struct rpt_recipe *r, const struct rpt_options *o,
-			     struct ps_err *err)
-{
-	return rpt_doc_report(r, o, build, err);
 }

@@ -30,18 +30,23 @@ struct lt_run {
 	char area_source[160];
 };
 
-static enum ps_status gemm(const struct rpt_options *o, const struct rpt_design *d,
-			   const char *const *sets, uint64_t M, uint64_t K, uint64_t N,
-			   int phase, struct lt_run *out, struct ps_err *err)
+/* One design (with extra overrides) in cycle mode: the model scenario, or
+ * without a model the 512x4096x4096 prefill GEMM. */
+static enum ps_status run(const struct rpt_options *o, const struct rpt_design *d,
+			  const char *const *sets, const struct wl_model *m,
+			  const char *scen, struct lt_run *out, struct ps_err *err)
 {
 	struct cfg_arch *a = calloc(1, sizeof *a);
 	struct cfg_energy *e = calloc(1, sizeof *e);
 	struct sim_result r;
 	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
 				       rpt_load_design(o, d, sets, a, e, err);
-	if (!st) {
-		struct sim_request rq = { .arch = a, .energy = e, .M = M, .K = K, .N = N,
-					  .gemm_phase = phase, .mode = SIM_MODE_CYCLE };
+	if (!st && m) {
+		st = rpt_run(a, e, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
+	} else if (!st) {
+		struct sim_request rq = { .arch = a, .energy = e, .M = 512, .K = 4096,
+					  .N = 4096, .gemm_phase = WL_PREFILL,
+					  .mode = SIM_MODE_CYCLE };
 		st = sim_run(&rq, &r, err);
 	}
 	if (!st) {
@@ -55,34 +60,6 @@ static enum ps_status gemm(const struct rpt_options *o, const struct rpt_design 
 		out->area_um2 = r.array_area_um2;
 		out->pe_area = a->pe.area_um2;
 		snprintf(out->area_source, sizeof out->area_source, "%s", a->pe.area_source);
-		sim_result_free(&r);
-	}
-	free(a);
-	free(e);
-	return st;
-}
-
-static enum ps_status model_run(const struct rpt_options *o, const struct rpt_design *d,
-				const char *const *sets, const struct wl_model *m,
-				const char *scen, struct lt_run *out, struct ps_err *err)
-{
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
-	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
-	if (!st)
-		st = rpt_run(a, e, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
-	if (!st) {
-		out->cycles = r.cycles;
-		out->macs = r.macs;
-		out->pes = r.pes;
-		out->seconds = r.seconds;
-		out->e_total = r.energy.total;
-		out->e_compute = r.energy.compute;
-		out->e_onchip = r.energy.onchip;
-		out->area_um2 = r.array_area_um2;
-		out->pe_area = a->pe.area_um2;
 		sim_result_free(&r);
 	}
 	free(a);
@@ -146,7 +123,7 @@ static enum ps_status density(const struct rpt_recipe *r, const struct rpt_optio
 		struct lt_run x;
 		void *row;
 		double mpc;
-		st = gemm(o, &r->designs[v->design], v->sets, 512, 4096, 4096, WL_PREFILL, &x, err);
+		st = run(o, &r->designs[v->design], v->sets, NULL, NULL, &x, err);
 		if (st)
 			break;
 		mpc = v->wbits ? 4.0 / v->wbits : 4.0;
@@ -225,7 +202,7 @@ static enum ps_status ksweep(const struct rpt_recipe *r, const struct rpt_option
 		snprintf(s2, sizeof s2, "pe.lanes=%u", k);
 		snprintf(s3, sizeof s3, "array.prefill.rows=%u", n);
 		snprintf(s4, sizeof s4, "array.decode.rows=%u", n);
-		st = gemm(o, w1, sets, 512, 4096, 4096, WL_PREFILL, &x, err);
+		st = run(o, w1, sets, NULL, NULL, &x, err);
 		if (st)
 			break;
 		lt_area_k(unit_area, k, 2, n, 16, &ak);
@@ -353,9 +330,9 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 		static const char *const fused[] = { "pe.fused_precompute=true", NULL };
 		struct lt_run a0, a1;
 		void *row;
-		st = model_run(o, &r->designs[D_LUT_W2], NULL, m, r->scenarios[s], &a0, err);
+		st = run(o, &r->designs[D_LUT_W2], NULL, m, r->scenarios[s], &a0, err);
 		if (!st)
-			st = model_run(o, &r->designs[D_LUT_W2], fused, m, r->scenarios[s], &a1, err);
+			st = run(o, &r->designs[D_LUT_W2], fused, m, r->scenarios[s], &a1, err);
 		if (st)
 			break;
 		ps_progress_add(bar, 2);
@@ -403,11 +380,11 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 			snprintf(rs2, sizeof rs2, "array.decode.rows=%s", rows_set);
 			st = wl_scenario_parse(r->scenarios[s], &sc, err);
 			if (!st)
-				st = model_run(o, &r->designs[w == 1 ? D_LUT_W1 : D_LUT_W2],
-					       NULL, m, r->scenarios[s], &lu, err);
+				st = run(o, &r->designs[w == 1 ? D_LUT_W1 : D_LUT_W2],
+					 NULL, m, r->scenarios[s], &lu, err);
 			if (!st)
-				st = model_run(o, &r->designs[D_MAC_FP16], msets, m,
-					       r->scenarios[s], &mc, err);
+				st = run(o, &r->designs[D_MAC_FP16], msets, m,
+					 r->scenarios[s], &mc, err);
 			if (st)
 				break;
 			ps_progress_add(bar, 2);
@@ -479,16 +456,14 @@ static void plot(struct rpt_doc *d, const struct rpt_paper *p, const double dens
 		    "unset multiplot\nset output\n", paper(p, "k_optimum", "lut"));
 }
 
-static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct rpt_doc *d, struct ps_err *err)
+enum ps_status rpt_lut_tc_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+			      struct rpt_doc *d, struct ps_err *err)
 {
 	struct rpt_paper *p = calloc(1, sizeof *p);
 	double dens[N_VAR];
-	char path[1024];
 	enum ps_status st = p ? PS_OK : ps_errf(err, PS_ENOMEM, "out of memory");
-	snprintf(path, sizeof path, "%s/%s", o->ref_dir, r->reference);
 	if (!st)
-		st = rpt_paper_load(path, p, err);
+		st = rpt_paper_recipe(r, o, p, err);
 	if (st) {
 		free(p);
 		return st;
@@ -509,10 +484,4 @@ static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options
 		plot(d, p, dens);
 	free(p);
 	return st;
-}
-
-enum ps_status rpt_lut_tc(const struct rpt_recipe *r, const struct rpt_options *o,
-			  struct ps_err *err)
-{
-	return rpt_doc_report(r, o, build, err);
 }

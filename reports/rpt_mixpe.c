@@ -73,7 +73,7 @@ static void fill(struct mx_cell *c, const struct sim_result *r)
 static enum ps_status build_grid(const struct rpt_recipe *r, const struct rpt_options *o,
 				 struct mx_grid *g, struct ps_err *err)
 {
-	char buf[512], path[1024];
+	char buf[512];
 	struct cfg_arch *arch = calloc(1, sizeof *arch);
 	struct cfg_energy *en = calloc(1, sizeof *en);
 	struct wl_model *m = calloc(1, sizeof *m);
@@ -84,8 +84,7 @@ static enum ps_status build_grid(const struct rpt_recipe *r, const struct rpt_op
 		st = ps_errf(err, PS_ENOMEM, "out of memory");
 		goto out;
 	}
-	snprintf(path, sizeof path, "%s/%s", o->ref_dir, r->reference);
-	st = rpt_paper_load(path, &g->paper, err);
+	st = rpt_paper_recipe(r, o, &g->paper, err);
 	if (!st)
 		st = rpt_models(r, o, buf, sizeof buf, g->models, MX_M, &g->nm, err);
 	for (g->nd = 0; r->designs[g->nd].key; g->nd++)
@@ -391,8 +390,8 @@ static void plot(struct rpt_doc *d, const struct rpt_recipe *r, const struct mx_
 		    "unset multiplot\nset output\n");
 }
 
-static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct rpt_doc *d, struct ps_err *err)
+enum ps_status rpt_mixpe_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+			     struct rpt_doc *d, struct ps_err *err)
 {
 	struct mx_grid *g = calloc(1, sizeof *g);
 	enum ps_status st;
@@ -433,5 +432,5 @@ static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options
 enum ps_status rpt_mixpe(const struct rpt_recipe *r, const struct rpt_options *o,
 			 struct ps_err *err)
 {
-	return rpt_doc_report(r, o, build, err);
+	return rpt_recipe_run(r, o, err);
 }

@@ -404,8 +404,8 @@ static void pareto(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 	fprintf(gp, "unset multiplot\nset output\n");
 }
 
-static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct rpt_doc *d, struct ps_err *err)
+enum ps_status rpt_shootout_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+				struct rpt_doc *d, struct ps_err *err)
 {
 	struct so_grid *g = calloc(1, sizeof *g);
 	enum ps_status st = g ? grid(r, o, g, err) : ps_errf(err, PS_ENOMEM, "out of memory");
@@ -435,10 +435,4 @@ static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options
 	pareto(d, r, g);
 	free(g);
 	return PS_OK;
-}
-
-enum ps_status rpt_shootout(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct ps_err *err)
-{
-	return rpt_doc_report(r, o, build, err);
 }
