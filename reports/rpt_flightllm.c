@@ -116,12 +116,9 @@ static enum ps_status u280(const struct rpt_recipe *r, const struct rpt_options 
 		"of 16 (INT4 + group scale, 4.125 bits), 396 chains on one output slot "
 		"each. Decode tokens/s: the scenario's decode tokens over its decode "
 		"time (every step at its own context).\n\n");
-	rpt_tab_col(t, "model", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "prefill_decode", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "variant", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "prefill_ms", PS_COL_F64, "ms", 2);
-	rpt_tab_col(t, "decode_tokens_per_s", PS_COL_F64, "token/s", 1);
-	rpt_tab_col(t, "paper_decode_tokens_per_s", PS_COL_F64, "token/s", 0);
+	rpt_tab_cols(t, "model %s, prefill_decode %s, variant %s, prefill_ms ms %.2f, "
+		     "decode_tokens_per_s token/s %.1f, "
+		     "paper_decode_tokens_per_s token/s %.0f");
 	for (size_t k = 0; k < nm && !st; k++) {
 		st = rpt_load_model(o, models[k], m, err);
 		for (size_t s = 0; r->scenarios[s] && !st; s++)
@@ -173,11 +170,9 @@ static enum ps_status assumptions(const struct rpt_recipe *r, const struct rpt_o
 		"beside the paper's %.0f tokens/s. Decode reads every weight once per "
 		"token, so its rate follows bytes per weight over the achieved "
 		"bandwidth; the DSPs are far from busy.\n\n", paper);
-	rpt_tab_col(t, "weights", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "dram_efficiency", PS_COL_F64, "", 2);
-	rpt_tab_col(t, "decode_tokens_per_s", PS_COL_F64, "token/s", 1);
-	rpt_tab_col(t, "paper", PS_COL_F64, "token/s", 0);
-	rpt_tab_col(t, "deviation_pct", PS_COL_F64, "%", 0);
+	rpt_tab_cols(t, "weights %s, dram_efficiency %.2f, "
+		     "decode_tokens_per_s token/s %.1f, paper token/s %.0f, "
+		     "deviation_pct % %.0f");
 	for (size_t f = 0; f < sizeof fmts / sizeof *fmts && !st; f++)
 		for (size_t e = 0; e < sizeof effs / sizeof *effs && !st; e++) {
 			char s[8][48];
@@ -283,12 +278,9 @@ static enum ps_status buckets(const struct rpt_recipe *r, const struct rpt_optio
 		"records (`pesim compile`) for Llama-2-7B on the U280 preset, every "
 		"length 1..%d counted: a stream per length against a stream per "
 		"bucket (each compiled for its bucket's largest length).\n\n", LMAX);
-	rpt_tab_col(t, "phase", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "bucket", PS_COL_U64, "token", 0);
-	rpt_tab_col(t, "lengths", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "per_length_instructions", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "bucketed_instructions", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "saving", PS_COL_F64, "x", 1);
+	rpt_tab_cols(t, "phase %s, bucket token %u, lengths %u, "
+		     "per_length_instructions %u, bucketed_instructions %u, "
+		     "saving x %.1f");
 	for (size_t k = 0; k < 2 && !st; k++) {
 		uint64_t per = 0, bkt = 0;
 		void *row;
@@ -344,14 +336,10 @@ static enum ps_status vhk158(const struct rpt_recipe *r, const struct rpt_option
 		"cycle, HBM 819.2 GB/s at 0.7, INT8 weights) on the profiler's six "
 		"Llama-2-7B cases, beside its printed estimates (README of "
 		"FlightLLM/flightllm_test_demo).\n\n");
-	rpt_tab_col(t, "case", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "prefill_ms", PS_COL_F64, "ms", 1);
-	rpt_tab_col(t, "artifact_prefill_ms", PS_COL_F64, "ms", 1);
-	rpt_tab_col(t, "decode_ms", PS_COL_F64, "ms", 1);
-	rpt_tab_col(t, "artifact_decode_ms", PS_COL_F64, "ms", 1);
-	rpt_tab_col(t, "avg_tokens_per_s", PS_COL_F64, "token/s", 1);
-	rpt_tab_col(t, "artifact_avg_tokens_per_s", PS_COL_F64, "token/s", 1);
-	rpt_tab_col(t, "deviation_pct", PS_COL_F64, "%", 1);
+	rpt_tab_cols(t, "case %s, prefill_ms ms %.1f, artifact_prefill_ms ms %.1f, "
+		     "decode_ms ms %.1f, artifact_decode_ms ms %.1f, "
+		     "avg_tokens_per_s token/s %.1f, "
+		     "artifact_avg_tokens_per_s token/s %.1f, deviation_pct % %.1f");
 	for (size_t c = 0; c < sizeof cases / sizeof *cases && !st; c++) {
 		struct fl_out x;
 		const char *key = cases[c] + strlen("generate:");

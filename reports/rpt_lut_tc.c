@@ -109,15 +109,12 @@ static enum ps_status density(const struct rpt_recipe *r, const struct rpt_optio
 		"the PE energy and the on-chip energy (PE + SRAM) of a 512x4096x4096 "
 		"GEMM in cycle mode over its MACs, priced by each preset's energy "
 		"table.\n\n");
-	rpt_tab_col(t, "unit", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "unit_um2", PS_COL_F64, "um2", 1);
-	rpt_tab_col(t, "tile_um2", PS_COL_F64, "um2", 0);
-	rpt_tab_col(t, "macs_per_cycle", PS_COL_F64, "MAC/cycle", 2);
-	rpt_tab_col(t, "tflops_per_mm2", PS_COL_F64, "TFLOP/s/mm2", 3);
-	rpt_tab_col(t, "paper_tflops_per_mm2", PS_COL_F64, "TFLOP/s/mm2", 2);
-	rpt_tab_col(t, "pe_pj_per_mac", PS_COL_F64, "pJ/MAC", 3);
-	rpt_tab_col(t, "onchip_pj_per_mac", PS_COL_F64, "pJ/MAC", 3);
-	rpt_tab_col(t, "area_source", PS_COL_STR, "", 0);
+	rpt_tab_cols(t, "unit %s, unit_um2 um2 %.1f, tile_um2 um2 %.0f, "
+		     "macs_per_cycle MAC/cycle %.2f, "
+		     "tflops_per_mm2 TFLOP/s/mm2 %.3f, "
+		     "paper_tflops_per_mm2 TFLOP/s/mm2 %.2f, "
+		     "pe_pj_per_mac pJ/MAC %.3f, onchip_pj_per_mac pJ/MAC %.3f, "
+		     "area_source %s");
 	for (size_t i = 0; i < N_VAR && !st; i++) {
 		const struct variant *v = &variants[i];
 		struct lt_run x;
@@ -181,14 +178,9 @@ static enum ps_status ksweep(const struct rpt_recipe *r, const struct rpt_option
 		"(`rpt_lut_tc_area.c`); throughput: a 512x4096x4096 GEMM in cycle mode "
 		"with `pe.lut_k = pe.lanes = K`, `array.*.rows = N`, table precompute "
 		"included.\n\n");
-	rpt_tab_col(t, "K", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "N", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "MNK", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "tile_um2", PS_COL_F64, "um2", 0);
-	rpt_tab_col(t, "lut_share", PS_COL_F64, "", 3);
-	rpt_tab_col(t, "macs_per_cycle", PS_COL_F64, "MAC/cycle", 1);
-	rpt_tab_col(t, "tflops_per_mm2", PS_COL_F64, "TFLOP/s/mm2", 3);
-	rpt_tab_col(t, "vs_k4", PS_COL_F64, "x", 3);
+	rpt_tab_cols(t, "K %u, N %u, MNK %u, tile_um2 um2 %.0f, lut_share %.3f, "
+		     "macs_per_cycle MAC/cycle %.1f, "
+		     "tflops_per_mm2 TFLOP/s/mm2 %.3f, vs_k4 x %.3f");
 	lt_area_k(unit_area, 4, 2, 64, 16, &ref);
 	for (uint32_t k = 2; k <= 6 && !st; k++) {
 		uint32_t n = (uint32_t)lround(256.0 / k);
@@ -262,11 +254,8 @@ static void ablation(struct rpt_doc *d, const struct rpt_paper *p)
 		"carry-in); fused precompute (the tables come with the activations, "
 		"no adders in the tile). Throughput is the same in every step, so "
 		"density is the inverse of area.\n\n");
-	rpt_tab_col(t, "step", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "area_units", PS_COL_F64, "", 0);
-	rpt_tab_col(t, "density_vs_unpu", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "paper", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "deviation_pct", PS_COL_F64, "%", 1);
+	rpt_tab_cols(t, "step %s, area_units %.0f, density_vs_unpu x %.3f, "
+		     "paper x %.3f, deviation_pct % %.1f");
 	for (int i = 0; i < LT_ABL_N; i++) {
 		void *row = rpt_tab_row(t);
 		double v = ab[0].area / ab[i].area, pv = i ? paper(p, "ablation_density", keys[i]) : 1;
@@ -320,12 +309,9 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 		"false`, a `pre` per activation tile) against fused into the "
 		"preceding element-wise operator (`true`: the tables arrive with the "
 		"activations).\n\n");
-	rpt_tab_col(pt, "scenario", PS_COL_STR, "", 0);
-	rpt_tab_col(pt, "cycles_on_tile", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(pt, "cycles_fused", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(pt, "precompute_share", PS_COL_F64, "", 4);
-	rpt_tab_col(pt, "paper_unfused_share", PS_COL_F64, "", 3);
-	rpt_tab_col(pt, "paper_fused_share", PS_COL_F64, "", 3);
+	rpt_tab_cols(pt, "scenario %s, cycles_on_tile cycle %u, cycles_fused cycle %u, "
+		     "precompute_share %.4f, paper_unfused_share %.3f, "
+		     "paper_fused_share %.3f");
 	for (size_t s = 0; r->scenarios[s] && !st; s++) {
 		static const char *const fused[] = { "pe.fused_precompute=true", NULL };
 		struct lt_run a0, a1;
@@ -359,14 +345,9 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 			"them to FP16 at its edge), both at 1.41 GHz with the same buffers "
 			"and DRAM.\n\n", r->designs[D_MAC_FP16].arch, lut_area, mac_unit, rows_set);
 	}
-	rpt_tab_col(t, "scenario", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "weights", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "area_mm2", PS_COL_F64, "mm2", 4);
-	rpt_tab_col(t, "cycles", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(t, "tokens_per_s", PS_COL_F64, "token/s", 3);
-	rpt_tab_col(t, "pj_per_token", PS_COL_F64, "pJ/token", -1);
-	rpt_tab_col(t, "lut_speedup", PS_COL_F64, "x", 3);
+	rpt_tab_cols(t, "scenario %s, weights %s, design %s, area_mm2 mm2 %.4f, "
+		     "cycles cycle %u, tokens_per_s token/s %.3f, "
+		     "pj_per_token pJ/token %.4g, lut_speedup x %.3f");
 	for (size_t s = 0; r->scenarios[s] && !st; s++)
 		for (int w = 1; w <= 2 && !st; w++) {
 			char wm[40], wmd[40], rs1[80], rs2[80];

@@ -180,13 +180,9 @@ static void time_tables(struct rpt_doc *d, const struct rpt_recipe *r, const str
 	struct rpt_tab *t = rpt_doc_table(d, "time", true);
 	struct rpt_tab *mt = rpt_doc_table(d, "means", false);
 	fprintf(d->md, "## Execution time normalized to FP16, per model (compat: MixPE's method)\n\n");
-	rpt_tab_col(t, "model", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "cycles", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(t, "time_vs_fp16", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "paper", PS_COL_F64, "x", 2);
-	rpt_tab_col(t, "deviation_pct", PS_COL_F64, "%", 1);
-	rpt_tab_col(t, "cycle_mode_time_vs_fp16", PS_COL_F64, "x", 3);
+	rpt_tab_cols(t, "model %s, design %s, cycles cycle %u, time_vs_fp16 x %.3f, "
+		     "paper x %.2f, deviation_pct % %.1f, "
+		     "cycle_mode_time_vs_fp16 x %.3f");
 	for (size_t k = 0; k < g->nm; k++)
 		for (size_t i = 1; i < g->nd; i++) {
 			void *row = rpt_tab_row(t);
@@ -202,13 +198,9 @@ static void time_tables(struct rpt_doc *d, const struct rpt_recipe *r, const str
 	rpt_tab_markdown(d, t);
 
 	fprintf(d->md, "## Means over the models beside the published means\n\n");
-	rpt_tab_col(mt, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(mt, "paper", PS_COL_F64, "x", 2);
-	rpt_tab_col(mt, "pesim_compat", PS_COL_F64, "x", 3);
-	rpt_tab_col(mt, "deviation_pct", PS_COL_F64, "%", 1);
-	rpt_tab_col(mt, "within_10pct", PS_COL_STR, "", 0);
-	rpt_tab_col(mt, "pesim_cycle", PS_COL_F64, "x", 3);
-	rpt_tab_col(mt, "cycle_vs_paper_pct", PS_COL_F64, "%", 1);
+	rpt_tab_cols(mt, "design %s, paper x %.2f, pesim_compat x %.3f, "
+		     "deviation_pct % %.1f, within_10pct %s, pesim_cycle x %.3f, "
+		     "cycle_vs_paper_pct % %.1f");
 	for (size_t i = 1; i < g->nd; i++) {
 		void *row = rpt_tab_row(mt);
 		double p = paper_time(g, r->designs[i].key, ""), ours = tmean(g, 0, i);
@@ -233,8 +225,7 @@ static void energy_table(struct rpt_doc *d, const struct rpt_recipe *r, const st
 		    "and dynamic energy. \"paper\" is the artifact's per-model result "
 		    "(its printed means index the wrong columns, so the mean rows here "
 		    "average its per-model values).\n\n");
-	rpt_tab_col(t, "model", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
+	rpt_tab_cols(t, "model %s, design %s");
 	for (int c = 0; c < C_N; c++) {
 		char n[40];
 		snprintf(n, sizeof n, "%s", comp_names[c]);
@@ -242,8 +233,7 @@ static void energy_table(struct rpt_doc *d, const struct rpt_recipe *r, const st
 		snprintf(n, sizeof n, "%s_paper", comp_names[c]);
 		rpt_tab_col(t, n, PS_COL_F64, "x", 2);
 	}
-	rpt_tab_col(t, "total", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "total_paper", PS_COL_F64, "x", 2);
+	rpt_tab_cols(t, "total x %.3f, total_paper x %.2f");
 	for (size_t k = 0; k <= g->nm; k++)
 		for (size_t i = 0; i < g->nd; i++) {
 			void *row = rpt_tab_row(t);
@@ -286,14 +276,10 @@ static void cycle_section(struct rpt_doc *d, const struct rpt_recipe *r, const s
 		"scaling is not a GEMM on their arrays. Fusion runs along K (lanes), "
 		"not over the array's rows and columns. Per design, the mean over the "
 		"models of:\n\n");
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "compat_vs_fp16", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "cycle_vs_fp16", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "cycle_over_compat", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "compat_dequant_share", PS_COL_F64, "", 3);
-	rpt_tab_col(t, "cycle_attention_head_share", PS_COL_F64, "", 3);
-	rpt_tab_col(t, "paper_macs_per_pe_cycle", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "cycle_macs_per_busy_pe_cycle", PS_COL_F64, "", 2);
+	rpt_tab_cols(t, "design %s, compat_vs_fp16 x %.3f, cycle_vs_fp16 x %.3f, "
+		     "cycle_over_compat x %.3f, compat_dequant_share %.3f, "
+		     "cycle_attention_head_share %.3f, paper_macs_per_pe_cycle %u, "
+		     "cycle_macs_per_busy_pe_cycle %.2f");
 	for (size_t i = 0; i < g->nd; i++) {
 		void *row = rpt_tab_row(t);
 		double ratio = 0, dq = 0, ex = 0, lm = 0, lb = 0;

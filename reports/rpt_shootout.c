@@ -273,15 +273,9 @@ static void tables(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 	struct rpt_tab *sh = rpt_doc_table(d, "designs", false);
 	struct rpt_tab *t = rpt_doc_table(d, "runs", true);
 	fprintf(d->md, "## The designs at %.4f mm^2 of PEs\n\n", SO_AREA_UM2 * 1e-6);
-	rpt_tab_col(sh, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(sh, "family", PS_COL_STR, "", 0);
-	rpt_tab_col(sh, "weights", PS_COL_STR, "", 0);
-	rpt_tab_col(sh, "stored_bits", PS_COL_F64, "bit", 3);
-	rpt_tab_col(sh, "array", PS_COL_STR, "", 0);
-	rpt_tab_col(sh, "pes", PS_COL_U64, "", 0);
-	rpt_tab_col(sh, "area_mm2", PS_COL_F64, "mm2", 4);
-	rpt_tab_col(sh, "weight_sqnr_db", PS_COL_F64, "dB", 2);
-	rpt_tab_col(sh, "gemm_sqnr_db", PS_COL_F64, "dB", 2);
+	rpt_tab_cols(sh, "design %s, family %s, weights %s, stored_bits bit %.3f, "
+		     "array %s, pes %u, area_mm2 mm2 %.4f, weight_sqnr_db dB %.2f, "
+		     "gemm_sqnr_db dB %.2f");
 	for (size_t i = 0; i < g->nd; i++)
 		for (int w = 0; w < 2; w++) {
 			const struct so_cell *c = &g->c[i][w][0][0];
@@ -309,15 +303,9 @@ static void tables(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 		"exact GEMM of the dequantized weights (the datapath's own rounding; "
 		"INT8-activation PEs include the activations' INT8 step).\n\n"
 		"## Cycles, tokens/s and energy per token\n\n");
-	rpt_tab_col(t, "model", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "scenario", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "weights", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "cycles", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(t, "tokens_per_s", PS_COL_F64, "token/s", 2);
-	rpt_tab_col(t, "energy_per_token_pj", PS_COL_F64, "pJ/token", -1);
-	rpt_tab_col(t, "area_mm2", PS_COL_F64, "mm2", 4);
-	rpt_tab_col(t, "weight_sqnr_db", PS_COL_F64, "dB", 2);
+	rpt_tab_cols(t, "model %s, scenario %s, design %s, weights %s, cycles cycle %u, "
+		     "tokens_per_s token/s %.2f, energy_per_token_pj pJ/token %.4g, "
+		     "area_mm2 mm2 %.4f, weight_sqnr_db dB %.2f");
 	for (size_t k = 0; k < g->nm; k++)
 		for (size_t s = 0; s < g->ns; s++)
 			for (size_t i = 0; i < g->nd; i++)
