@@ -56,8 +56,7 @@ static void ratio_table(FILE *fp, const struct bm_grid *g, const char *metric,
 		const struct rpt_figure *f;
 		if (strcmp(c->metric, metric))
 			continue;
-		f = rpt_paper_find(&g->paper, metric, bm_scen_keys[s],
-				   bm_designs[c->design], bm_designs[c->baseline]);
+		f = bm_paper(g, c, s);
 		if (f)
 			fprintf(fp, " %.*f |", (int)f->digits, f->value);
 		else
@@ -207,9 +206,7 @@ static void cycle_section(FILE *fp, const struct bm_grid *g)
 	for (int s = 0; s < BM_SCEN; s++)
 		for (size_t i = 0; i < bm_n_cmps; i++) {
 			const struct bm_cmp *c = &bm_cmps[i];
-			const struct rpt_figure *f = rpt_paper_find(
-				&g->paper, c->metric, bm_scen_keys[s],
-				bm_designs[c->design], bm_designs[c->baseline]);
+			const struct rpt_figure *f = bm_paper(g, c, s);
 			fprintf(fp, "| %s | %s | %s | ", c->metric, bm_scen_keys[s],
 				cmp_label(c, lab, sizeof lab));
 			if (f)
@@ -303,9 +300,7 @@ void bm_markdown(FILE *fp, const struct bm_grid *g)
 	for (int s = 0; s < BM_SCEN; s++)
 		for (size_t i = 0; i < bm_n_cmps; i++) {
 			const struct bm_cmp *c = &bm_cmps[i];
-			const struct rpt_figure *f = rpt_paper_find(
-				&g->paper, c->metric, bm_scen_keys[s],
-				bm_designs[c->design], bm_designs[c->baseline]);
+			const struct rpt_figure *f = bm_paper(g, c, s);
 			double ours = bm_mean(g, c, s);
 			if (!f)
 				continue;
@@ -404,9 +399,7 @@ enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
 	for (int s = 0; s < BM_SCEN; s++)
 		for (size_t i = 0; i < bm_n_cmps; i++) {
 			const struct bm_cmp *c = &bm_cmps[i];
-			const struct rpt_figure *pf = rpt_paper_find(
-				&g->paper, c->metric, bm_scen_keys[s],
-				bm_designs[c->design], bm_designs[c->baseline]);
+			const struct rpt_figure *pf = bm_paper(g, c, s);
 			struct cmp_row *r = &cmps[nc++];
 			snprintf(r->metric, sizeof r->metric, "%s", c->metric);
 			snprintf(r->scenario, sizeof r->scenario, "%s", bm_scen_keys[s]);
