@@ -31,9 +31,9 @@ int cmd_pareto(int argc, char **argv);
 #define CLI_HELP (-3)
 struct cli_opts {
 	const char *cmd;		/* "run" */
-	/* Set after cli_opts_init: --help and -h (accepted by every command)
-	 * print help(stdout) and cli_getopt returns CLI_HELP. NULL: 'h' is
-	 * returned like any option. */
+	/* --help and -h (accepted by every command) print help(stdout) and
+	 * cli_getopt returns CLI_HELP. NULL: 'h' is returned like any
+	 * option. */
 	void (*help)(FILE *fp);
 	const char *multi;		/* options that may be given again, "mM" */
 	bool quiet;			/* --quiet was given */
@@ -46,9 +46,9 @@ struct cli_opts {
 };
 /* A command's long options, one spec string: space-separated entries
  * "NAME,C" (--NAME returns C) or "NAME,C:" (--NAME takes a value), as in
- * "pe,p: json,j". shortopts are getopt's, e.g. "ho:". */
+ * "pe,p: json,j". shortopts are getopt's, e.g. "ho:"; help as above. */
 void cli_opts_init(struct cli_opts *p, const char *cmd, const char *spec,
-		   const char *shortopts);
+		   const char *shortopts, void (*help)(FILE *fp));
 int cli_getopt(struct cli_opts *p, int argc, char **argv);
 /* Add a shared group of options (a spec as above) after cli_opts_init. */
 void cli_opts_add(struct cli_opts *p, const char *spec);

@@ -35,11 +35,12 @@ void cli_opts_add(struct cli_opts *p, const char *spec)
 }
 
 void cli_opts_init(struct cli_opts *p, const char *cmd, const char *spec,
-		   const char *shortopts)
+		   const char *shortopts, void (*help)(FILE *fp))
 {
 	size_t n = 0;
 	memset(p, 0, sizeof *p);
 	p->cmd = cmd;
+	p->help = help;
 	cli_opts_add(p, spec);
 	while (p->all[n].name)
 		n++;

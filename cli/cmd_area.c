@@ -182,7 +182,7 @@ int cmd_area(int argc, char **argv)
 	struct cli_opts p;
 	uint64_t nj;
 
-	cli_opts_init(&p, "area", "pe,p: json,j ref,r: jobs,J:", "h");
+	cli_opts_init(&p, "area", "pe,p: json,j ref,r: jobs,J:", "h", NULL);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'p')
 			pe = optarg;

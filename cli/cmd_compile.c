@@ -48,8 +48,7 @@ int cmd_compile(int argc, char **argv)
 	struct cc_prices pr[2];
 
 	memset(&rq, 0, sizeof rq);
-	cli_opts_init(&p, "compile", "bit-true,b", "ho:");
-	p.help = help;
+	cli_opts_init(&p, "compile", "bit-true,b", "ho:", help);
 	cli_work_init(&w, &p);
 	while ((c = cli_work_getopt(&w, &p, argc, argv)) != -1) {
 		switch (c) {

@@ -27,8 +27,7 @@ int cmd_dis(int argc, char **argv)
 	int c, isa = 0, header = 0, summary = 0, got;
 	struct cli_opts p;
 
-	cli_opts_init(&p, "dis", "isa,i header,H summary,s", "h");
-	p.help = help;
+	cli_opts_init(&p, "dis", "isa,i header,H summary,s", "h", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'i': isa = 1; break;

@@ -31,8 +31,7 @@ int cmd_merge(int argc, char **argv)
 	enum ps_status st;
 	struct cli_opts p;
 
-	cli_opts_init(&p, "merge", "csv,c: resubmit,r", "ho:");
-	p.help = help;
+	cli_opts_init(&p, "merge", "csv,c: resubmit,r", "ho:", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;

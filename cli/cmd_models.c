@@ -23,8 +23,7 @@ int cmd_models(int argc, char **argv)
 	enum ps_status st;
 	struct cli_opts p;
 
-	cli_opts_init(&p, "models", "json,j", "h");
-	p.help = help;
+	cli_opts_init(&p, "models", "json,j", "h", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'j')
 			json = 1;

@@ -48,8 +48,7 @@ int cmd_pareto(int argc, char **argv)
 	struct cli_opts p;
 	int c;
 
-	cli_opts_init(&p, "pareto", "minimize,m: maximize,M: png,p: csv,c:", "h");
-	p.help = help;
+	cli_opts_init(&p, "pareto", "minimize,m: maximize,M: png,p: csv,c:", "h", help);
 	p.multi = "mM";
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {

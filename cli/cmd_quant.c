@@ -220,8 +220,7 @@ int cmd_quant(int argc, char **argv)
 		      "model,m: layer,L: linear,l: seed,S: npy,n: "
 		      "safetensors,s: tensor,t: bits,b: formats,f: json,j "
 		      "list,T",
-		      "h");
-	p.help = help;
+		      "h", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;

@@ -44,7 +44,7 @@ int cmd_report(int argc, char **argv)
 	rpt_default_dirs(&o);
 	cli_opts_init(&p, "report",
 		      "out,o: compat-attn,A: models,m: jobs,j: set,E:",
-		      "ho:qj:");
+		      "ho:qj:", NULL);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': o.out_dir = optarg; break;

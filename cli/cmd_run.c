@@ -115,8 +115,7 @@ int cmd_run(int argc, char **argv)
 		      "mode,M: compat-attn,A: compat-method,P: ops,o "
 		      "trace,t: compat-assumptions,C layer,L: weights,W: "
 		      "tensor,T: tokens,K: json,j h5,H:",
-		      "h");
-	p.help = help;
+		      "h", help);
 	cli_work_init(&w, &p);
 	while ((c = cli_work_getopt(&w, &p, argc, argv)) != -1) {
 		switch (c) {

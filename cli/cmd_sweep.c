@@ -132,8 +132,7 @@ int cmd_sweep(int argc, char **argv)
 	 * the sweep's progress line, not the points' */
 	cli_opts_init(&p, "sweep",
 		      "shard,s: csv,c: progress,p quiet,q every,e: list,l",
-		      "ho:j:");
-	p.help = help;
+		      "ho:j:", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		char *e;
 		switch (c) {

@@ -249,8 +249,7 @@ int cmd_verify(int argc, char **argv)
 		      "pe,p: config,c: mutant,m random,n: seed,s: trace,t: "
 		      "op,o: vcd,v: fst,f: window,w: list,l level,L: "
 		      "rtl-pes,R: wave-dir,D:",
-		      "h");
-	p.help = help;
+		      "h", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'p')
 			name = optarg;
