@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cfg_arch.h"
+#include "cfg_energy.h"
 #include "ps_status.h"
 
 struct cfg_arch;
@@ -83,6 +85,15 @@ enum ps_status rpt_load_design(const struct rpt_options *o,
 			       const struct rpt_design *d,
 			       const char *const *extra, struct cfg_arch *a,
 			       struct cfg_energy *e, struct ps_err *err);
+/* A design and its energy table in one allocation: rpt_design_new loads
+ * them as rpt_load_design does into *out (free() it; NULL on error). */
+struct rpt_loaded {
+	struct cfg_arch arch;
+	struct cfg_energy energy;
+};
+enum ps_status rpt_design_new(const struct rpt_options *o, const struct rpt_design *d,
+			      const char *const *extra, struct rpt_loaded **out,
+			      struct ps_err *err);
 /* A zoo model with the --set model.* overrides. */
 enum ps_status rpt_load_model(const struct rpt_options *o, const char *name,
 			      struct wl_model *m, struct ps_err *err);

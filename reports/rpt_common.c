@@ -55,6 +55,22 @@ enum ps_status rpt_models(const struct rpt_recipe *r, const struct rpt_options *
 	return PS_OK;
 }
 
+enum ps_status rpt_design_new(const struct rpt_options *o, const struct rpt_design *d,
+			      const char *const *extra, struct rpt_loaded **out,
+			      struct ps_err *err)
+{
+	enum ps_status st;
+	*out = calloc(1, sizeof **out);
+	if (!*out)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	st = rpt_load_design(o, d, extra, &(*out)->arch, &(*out)->energy, err);
+	if (st) {
+		free(*out);
+		*out = NULL;
+	}
+	return st;
+}
+
 enum ps_status rpt_load_design(const struct rpt_options *o,
 			       const struct rpt_design *d,
 			       const char *const *extra, struct cfg_arch *a,

@@ -58,25 +58,24 @@ static enum ps_status run(const struct rpt_options *o, const struct rpt_design *
 			  const char *const *sets, const struct wl_model *m,
 			  const char *scen, struct fl_out *out, struct ps_err *err)
 {
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
+	struct rpt_loaded *ld;
 	struct phase_cycles pc = { { 0 } };
 	struct wl_scenario s;
 	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
+	enum ps_status st = rpt_design_new(o, d, sets, &ld, err);
 	if (!st)
 		st = wl_scenario_parse(scen, &s, err);
 	if (!st) {
-		struct sim_request rq = { .arch = a, .energy = e, .model = m, .scenario = &s,
-					  .mode = SIM_MODE_CYCLE, .on_row = on_row, .row_ctx = &pc };
+		struct sim_request rq = { .arch = &ld->arch, .energy = &ld->energy, .model = m,
+					  .scenario = &s, .mode = SIM_MODE_CYCLE,
+					  .on_row = on_row, .row_ctx = &pc };
 		st = sim_run(&rq, &r, err);
 		if (st)
-			ps_err_prefix(err, st, "%s on %s, %s", a->name, m->name, scen);
+			ps_err_prefix(err, st, "%s on %s, %s", ld->arch.name, m->name, scen);
 	}
 	if (!st) {
-		double hz = a->clock_mhz * 1e6;
-		out->clock_mhz = a->clock_mhz;
+		double hz = ld->arch.clock_mhz * 1e6;
+		out->clock_mhz = ld->arch.clock_mhz;
 		out->prefill_ms = 1e3 * (double)pc.c[WL_PREFILL] / hz;
 		out->decode_ms = 1e3 * (double)pc.c[WL_DECODE] / hz;
 		out->decode_tokens = s.base == WL_DECODE ? 1 : s.gen;
@@ -84,8 +83,7 @@ static enum ps_status run(const struct rpt_options *o, const struct rpt_design *
 			(double)out->decode_tokens * s.batch / (out->decode_ms * 1e-3) : NAN;
 		sim_result_free(&r);
 	}
-	free(a);
-	free(e);
+	free(ld);
 	return st;
 }
 

@@ -36,16 +36,14 @@ static enum ps_status run(const struct rpt_options *o, const struct rpt_design *
 			  const char *const *sets, const struct wl_model *m,
 			  const char *scen, struct lt_run *out, struct ps_err *err)
 {
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
+	struct rpt_loaded *ld;
 	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
+	enum ps_status st = rpt_design_new(o, d, sets, &ld, err);
 	if (!st && m) {
-		st = rpt_run(a, e, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
+		st = rpt_run(&ld->arch, &ld->energy, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
 	} else if (!st) {
-		struct sim_request rq = { .arch = a, .energy = e, .M = 512, .K = 4096,
-					  .N = 4096, .gemm_phase = WL_PREFILL,
+		struct sim_request rq = { .arch = &ld->arch, .energy = &ld->energy, .M = 512,
+					  .K = 4096, .N = 4096, .gemm_phase = WL_PREFILL,
 					  .mode = SIM_MODE_CYCLE };
 		st = sim_run(&rq, &r, err);
 	}
@@ -58,12 +56,11 @@ static enum ps_status run(const struct rpt_options *o, const struct rpt_design *
 		out->e_compute = r.energy.compute;
 		out->e_onchip = r.energy.onchip;
 		out->area_um2 = r.array_area_um2;
-		out->pe_area = a->pe.area_um2;
-		snprintf(out->area_source, sizeof out->area_source, "%s", a->pe.area_source);
+		out->pe_area = ld->arch.pe.area_um2;
+		snprintf(out->area_source, sizeof out->area_source, "%s", ld->arch.pe.area_source);
 		sim_result_free(&r);
 	}
-	free(a);
-	free(e);
+	free(ld);
 	return st;
 }
 

@@ -156,16 +156,14 @@ static enum ps_status one(const struct rpt_options *o, const struct rpt_design *
 			  const char *const *sets, const struct wl_model *m, const char *scen,
 			  double preset_step_bits, struct so_cell *c, struct ps_err *err)
 {
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
+	struct rpt_loaded *ld;
 	struct wl_scenario sc;
 	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
+	enum ps_status st = rpt_design_new(o, d, sets, &ld, err);
 	if (!st)
 		st = wl_scenario_parse(scen, &sc, err);
 	if (!st)
-		st = rpt_run(a, e, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
+		st = rpt_run(&ld->arch, &ld->energy, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
 	if (!st) {
 		const double *x = r.energy.by_action;
 		double tok = sc.base == WL_PREFILL ? (double)sc.prompt * sc.batch : (double)sc.batch;
@@ -176,44 +174,41 @@ static enum ps_status one(const struct rpt_options *o, const struct rpt_design *
 		/* the table's per-step read energy is the preset array's step:
 		 * rescale it to this array's step (operand bits read) */
 		if (preset_step_bits > 0)
-			e_pj += x[SIM_ACT_SRAM_TILE_READ] * (step_bits(a) / preset_step_bits - 1);
+			e_pj += x[SIM_ACT_SRAM_TILE_READ] * (step_bits(&ld->arch) / preset_step_bits - 1);
 		c->cycles = r.cycles;
 		c->pes = r.pes;
-		c->rows = cfg_arch_shape(a, WL_PREFILL)->rows;
-		c->cols = cfg_arch_shape(a, WL_PREFILL)->cols;
+		c->rows = cfg_arch_shape(&ld->arch, WL_PREFILL)->rows;
+		c->cols = cfg_arch_shape(&ld->arch, WL_PREFILL)->cols;
 		c->tok_s = tok / r.seconds;
 		c->pj_tok = e_pj / tok;
 		c->area_mm2 = r.array_area_um2 * 1e-6;
-		c->stored_bits = pe_weight_bits(a, m->name, sc.base);
+		c->stored_bits = pe_weight_bits(&ld->arch, m->name, sc.base);
 		sim_result_free(&r);
 	}
-	free(a);
-	free(e);
+	free(ld);
 	return st;
 }
 
 static enum ps_status bt_sqnr(const struct rpt_options *o, const struct rpt_design *d,
 			      const char *const *sets, double *sqnr, struct ps_err *err)
 {
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
+	struct rpt_loaded *ld;
 	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
+	enum ps_status st = rpt_design_new(o, d, sets, &ld, err);
 	if (!st) {
-		struct sim_request rq = { .arch = a, .energy = e, .M = 8, .K = 512, .N = 128,
-					  .mode = SIM_MODE_BITTRUE, .seed = 1 };
+		struct sim_request rq = { .arch = &ld->arch, .energy = &ld->energy, .M = 8,
+					  .K = 512, .N = 128, .mode = SIM_MODE_BITTRUE,
+					  .seed = 1 };
 		st = sim_run(&rq, &r, err);
 		if (st == PS_ECHECK)
 			st = ps_errf(err, PS_ECHECK, "%s: bit-true stepping and the closed form disagree",
-				     a->name);
+				     ld->arch.name);
 		if (!st) {
 			*sqnr = r.bt.sqnr_db;
 			sim_result_free(&r);
 		}
 	}
-	free(a);
-	free(e);
+	free(ld);
 	return st;
 }
 
