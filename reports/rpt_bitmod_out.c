@@ -194,6 +194,19 @@ static void design_section(FILE *fp, const struct bm_grid *g)
 	fputc('\n', fp);
 }
 
+/* A Markdown table header: the lead columns, then a right-aligned column
+ * per design (lead_rule: the lead columns' part of the rule). */
+static void design_header(FILE *fp, const char *lead, const char *lead_rule)
+{
+	fputs(lead, fp);
+	for (int d = 0; d < BM_DESIGNS; d++)
+		fprintf(fp, " %s |", bm_design_labels[d]);
+	fprintf(fp, "\n%s", lead_rule);
+	for (int d = 0; d < BM_DESIGNS; d++)
+		fprintf(fp, "---:|");
+	fputc('\n', fp);
+}
+
 static void cycle_section(FILE *fp, const struct bm_grid *g)
 {
 	char lab[96];
@@ -215,13 +228,8 @@ static void cycle_section(FILE *fp, const struct bm_grid *g)
 				fprintf(fp, "—");
 			fprintf(fp, " | %.3f | %.3f |\n", bm_mean(g, c, s), bm_mean_cyc(g, c, s));
 		}
-	fprintf(fp, "\nCycles per model and design (cycle mode):\n\n| scenario | model |");
-	for (int d = 0; d < BM_DESIGNS; d++)
-		fprintf(fp, " %s |", bm_design_labels[d]);
-	fprintf(fp, "\n|---|---|");
-	for (int d = 0; d < BM_DESIGNS; d++)
-		fprintf(fp, "---:|");
-	fputc('\n', fp);
+	fprintf(fp, "\nCycles per model and design (cycle mode):\n\n");
+	design_header(fp, "| scenario | model |", "|---|---|");
 	for (int s = 0; s < BM_SCEN; s++)
 		for (int m = 0; m < BM_MODELS; m++) {
 			fprintf(fp, "| %s | %s |", bm_scenarios[s], g->model_display[m]);
@@ -267,13 +275,7 @@ void bm_markdown(FILE *fp, const struct bm_grid *g)
 	for (int s = 0; s < BM_SCEN; s++) {
 		fprintf(fp, "## Energy normalized to FP16, %s (total = on-chip + DRAM)\n\n",
 			bm_scenarios[s]);
-		fprintf(fp, "| model |");
-		for (int d = 0; d < BM_DESIGNS; d++)
-			fprintf(fp, " %s |", bm_design_labels[d]);
-		fprintf(fp, "\n|---|");
-		for (int d = 0; d < BM_DESIGNS; d++)
-			fprintf(fp, "---:|");
-		fputc('\n', fp);
+		design_header(fp, "| model |", "|---|");
 		for (int m = 0; m < BM_MODELS; m++) {
 			double base = g->c[s][m][BM_FP16].e_total;
 			fprintf(fp, "| %s |", g->model_display[m]);
