@@ -31,11 +31,9 @@ int cmd_pareto(int argc, char **argv);
 #define CLI_HELP (-3)
 struct cli_opts {
 	const char *cmd;		/* "run" */
-	const struct option *opts;	/* the command's, NULL-terminated */
-	const char *shortopts;		/* the command's, e.g. "ho:" */
-	/* Set after cli_opts_init: --help and -h (accepted by every command)
-	 * print help(stdout) and cli_getopt returns CLI_HELP. NULL: 'h' is
-	 * returned like any option. */
+	/* --help and -h (accepted by every command) print help(stdout) and
+	 * cli_getopt returns CLI_HELP. NULL: 'h' is returned like any
+	 * option. */
 	void (*help)(FILE *fp);
 	const char *multi;		/* options that may be given again, "mM" */
 	bool quiet;			/* --quiet was given */
@@ -43,12 +41,17 @@ struct cli_opts {
 	unsigned char seen[256];
 	struct option all[64];
 	char sopts[64];
+	char names[768];		/* the long names of all[] */
+	size_t names_len;
 };
-void cli_opts_init(struct cli_opts *p, const char *cmd,
-		   const struct option *opts, const char *shortopts);
+/* A command's long options, one spec string: space-separated entries
+ * "NAME,C" (--NAME returns C) or "NAME,C:" (--NAME takes a value), as in
+ * "pe,p: json,j". shortopts are getopt's, e.g. "ho:"; help as above. */
+void cli_opts_init(struct cli_opts *p, const char *cmd, const char *spec,
+		   const char *shortopts, void (*help)(FILE *fp));
 int cli_getopt(struct cli_opts *p, int argc, char **argv);
-/* Add a shared group of options (NULL-terminated) after cli_opts_init. */
-void cli_opts_add(struct cli_opts *p, const struct option *more);
+/* Add a shared group of options (a spec as above) after cli_opts_init. */
+void cli_opts_add(struct cli_opts *p, const char *spec);
 
 /* The exit code of a command whose cli_getopt returned c, an option it
  * does not take: 0 after --help, else 2. */

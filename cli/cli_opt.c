@@ -1,4 +1,5 @@
 /* cli_opt.c - option parsing shared by every command (cli.h). */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -10,16 +11,40 @@
 
 enum { OPT_PROGRESS = 0x200, OPT_QUIET };
 
-void cli_opts_init(struct cli_opts *p, const char *cmd,
-		   const struct option *opts, const char *shortopts)
+void cli_opts_add(struct cli_opts *p, const char *spec)
+{
+	size_t n = 0;
+	while (p->all[n].name)
+		n++;
+	for (spec += strspn(spec, " "); *spec; spec += strspn(spec, " ")) {
+		size_t len = strcspn(spec, ",");
+		char *name = p->names + p->names_len;
+		assert(spec[len] == ',' && spec[len + 1] && n < 63 &&
+		       p->names_len + len < sizeof p->names);
+		memcpy(name, spec, len);
+		name[len] = '\0';
+		p->names_len += len + 1;
+		spec += len + 1;
+		p->all[n].name = name;
+		p->all[n].has_arg = spec[1] == ':' ? required_argument : no_argument;
+		p->all[n].flag = NULL;
+		p->all[n++].val = (unsigned char)*spec;
+		spec += spec[1] == ':' ? 2 : 1;
+	}
+	p->all[n] = (struct option){ NULL, 0, NULL, 0 };
+}
+
+void cli_opts_init(struct cli_opts *p, const char *cmd, const char *spec,
+		   const char *shortopts, void (*help)(FILE *fp))
 {
 	size_t n = 0;
 	memset(p, 0, sizeof *p);
 	p->cmd = cmd;
-	p->opts = opts;
-	p->shortopts = shortopts;
-	for (; opts[n].name && n < 60; n++)
-		p->all[n] = opts[n];
+	p->help = help;
+	cli_opts_add(p, spec);
+	while (p->all[n].name)
+		n++;
+	assert(n + 3 < sizeof p->all / sizeof *p->all);
 	p->all[n++] = (struct option){ "progress", no_argument, NULL, OPT_PROGRESS };
 	p->all[n++] = (struct option){ "quiet", no_argument, NULL, OPT_QUIET };
 	p->all[n++] = (struct option){ "help", no_argument, NULL, 'h' };
@@ -29,16 +54,6 @@ void cli_opts_init(struct cli_opts *p, const char *cmd,
 		 strchr(shortopts, 'h') ? "" : "h");
 	optind = 1;
 	opterr = 0;
-}
-
-void cli_opts_add(struct cli_opts *p, const struct option *more)
-{
-	size_t n = 0;
-	while (p->all[n].name)
-		n++;
-	for (; more->name && n < 63; more++)
-		p->all[n++] = *more;
-	p->all[n] = (struct option){ NULL, 0, NULL, 0 };
 }
 
 static const struct option *find(const struct cli_opts *p, int val)

@@ -5,17 +5,8 @@
 
 #include "sim.h"
 
-static const struct option work_opts[] = {
-	{ "arch", required_argument, NULL, 'a' },
-	{ "model", required_argument, NULL, 'm' },
-	{ "scenario", required_argument, NULL, 's' },
-	{ "gemm", required_argument, NULL, 'g' },
-	{ "decode", no_argument, NULL, 'D' },
-	{ "seed", required_argument, NULL, 'S' },
-	{ "set", required_argument, NULL, 'E' },
-	{ "map-objective", required_argument, NULL, 'O' },
-	{ NULL, 0, NULL, 0 },
-};
+static const char work_opts[] =
+	"arch,a: model,m: scenario,s: gemm,g: decode,D seed,S: set,E: map-objective,O:";
 
 void cli_work_init(struct cli_work *w, struct cli_opts *p)
 {
@@ -25,7 +16,7 @@ void cli_work_init(struct cli_work *w, struct cli_opts *p)
 	cli_opts_add(p, work_opts);
 }
 
-int cli_work_opt(struct cli_work *w, const struct cli_opts *p, int c)
+static int work_opt(struct cli_work *w, const struct cli_opts *p, int c)
 {
 	switch (c) {
 	case 'a': w->arch_path = optarg; return 1;
@@ -48,6 +39,14 @@ int cli_work_opt(struct cli_work *w, const struct cli_opts *p, int c)
 	default:
 		return 0;
 	}
+}
+
+int cli_work_getopt(struct cli_work *w, struct cli_opts *p, int argc, char **argv)
+{
+	int c, taken = 0;
+	while ((c = cli_getopt(p, argc, argv)) >= 0 && (taken = work_opt(w, p, c)) > 0)
+		;
+	return taken < 0 ? CLI_ERR : c;
 }
 
 int cli_work_gemm(struct cli_work *w, const char *cmd)

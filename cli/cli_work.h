@@ -31,9 +31,10 @@ struct cli_work {
  * cli_opts_init). */
 void cli_work_init(struct cli_work *w, struct cli_opts *p);
 
-/* Option c (just returned by cli_getopt) if it is a shared one: 1 taken,
- * 0 not a shared option, CLI_ERR a bad value (printed). */
-int cli_work_opt(struct cli_work *w, const struct cli_opts *p, int c);
+/* cli_getopt that takes the shared options itself: returns the next
+ * option that is not a shared one, or what cli_getopt returns (-1 at the
+ * end); CLI_ERR after printing a bad value of a shared option. */
+int cli_work_getopt(struct cli_work *w, struct cli_opts *p, int argc, char **argv);
 
 /* The loading steps, in the order a command needs them; each returns 0
  * or the exit code after printing "pesim CMD: ...". cli_work_gemm parses

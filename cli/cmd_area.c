@@ -164,14 +164,6 @@ static void print_text(const struct row *rows, size_t n, const struct row *ref,
 
 int cmd_area(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pe", required_argument, NULL, 'p' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "ref", required_argument, NULL, 'r' },
-		{ "jobs", required_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *pe = "all", *ref_path = NULL;
 	const struct rtl_design *sel[MAX_DESIGNS];
 	struct row rows[MAX_DESIGNS];
@@ -190,7 +182,7 @@ int cmd_area(int argc, char **argv)
 	struct cli_opts p;
 	uint64_t nj;
 
-	cli_opts_init(&p, "area", opts, "h");
+	cli_opts_init(&p, "area", "pe,p: json,j ref,r: jobs,J:", "h", NULL);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'p')
 			pe = optarg;

@@ -34,10 +34,6 @@ static void help(FILE *fp)
 
 int cmd_compile(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "bit-true", no_argument, NULL, 'b' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct cc_compile_req rq;
 	struct cc_compile_stats cs;
 	struct wl_plan plan;
@@ -46,21 +42,15 @@ int cmd_compile(int argc, char **argv)
 	struct stat sb;
 	enum ps_status st;
 	char real[PATH_MAX], side[PATH_MAX + 4];
-	int c, taken, rc;
+	int c, rc;
 	static struct cli_work w;
 	struct cfg_energy en;
 	struct cc_prices pr[2];
 
 	memset(&rq, 0, sizeof rq);
-	cli_opts_init(&p, "compile", opts, "ho:");
-	p.help = help;
+	cli_opts_init(&p, "compile", "bit-true,b", "ho:", help);
 	cli_work_init(&w, &p);
-	while ((c = cli_getopt(&p, argc, argv)) != -1) {
-		taken = cli_work_opt(&w, &p, c);
-		if (taken < 0)
-			return 2;
-		if (taken)
-			continue;
+	while ((c = cli_work_getopt(&w, &p, argc, argv)) != -1) {
 		switch (c) {
 		case 'b': rq.bit_true = true; break;
 		case 'o': rq.out_path = optarg; break;

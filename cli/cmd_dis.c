@@ -20,12 +20,6 @@ static void help(FILE *fp)
 
 int cmd_dis(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "isa", no_argument, NULL, 'i' },
-		{ "header", no_argument, NULL, 'H' },
-		{ "summary", no_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct trace_reader *r;
 	struct trace_insn in;
 	struct ps_err err;
@@ -33,8 +27,7 @@ int cmd_dis(int argc, char **argv)
 	int c, isa = 0, header = 0, summary = 0, got;
 	struct cli_opts p;
 
-	cli_opts_init(&p, "dis", opts, "h");
-	p.help = help;
+	cli_opts_init(&p, "dis", "isa,i header,H summary,s", "h", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'i': isa = 1; break;

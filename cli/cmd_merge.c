@@ -23,11 +23,6 @@ static void help(FILE *fp)
 
 int cmd_merge(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "csv", required_argument, NULL, 'c' },
-		{ "resubmit", no_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *out = NULL, *csv = NULL;
 	int c, resubmit = 0;
 	static struct swp_merge_report rep;
@@ -36,8 +31,7 @@ int cmd_merge(int argc, char **argv)
 	enum ps_status st;
 	struct cli_opts p;
 
-	cli_opts_init(&p, "merge", opts, "ho:");
-	p.help = help;
+	cli_opts_init(&p, "merge", "csv,c: resubmit,r", "ho:", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;

@@ -16,10 +16,6 @@ static void help(FILE *fp)
 
 int cmd_models(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct wl_model *ms = NULL;
 	struct ps_err err;
 	size_t n = 0;
@@ -27,8 +23,7 @@ int cmd_models(int argc, char **argv)
 	enum ps_status st;
 	struct cli_opts p;
 
-	cli_opts_init(&p, "models", opts, "h");
-	p.help = help;
+	cli_opts_init(&p, "models", "json,j", "h", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'j')
 			json = 1;

@@ -38,13 +38,6 @@ static int add_objs(const struct swp_table *t, const char *list, bool max,
 
 int cmd_pareto(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "minimize", required_argument, NULL, 'm' },
-		{ "maximize", required_argument, NULL, 'M' },
-		{ "png", required_argument, NULL, 'p' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *mins[SWP_MAX_OBJ], *maxs[SWP_MAX_OBJ], *png = NULL, *csv = NULL;
 	size_t nmin = 0, nmax = 0, nobj = 0;
 	struct swp_objective obj[SWP_MAX_OBJ];
@@ -55,8 +48,7 @@ int cmd_pareto(int argc, char **argv)
 	struct cli_opts p;
 	int c;
 
-	cli_opts_init(&p, "pareto", opts, "h");
-	p.help = help;
+	cli_opts_init(&p, "pareto", "minimize,m: maximize,M: png,p: csv,c:", "h", help);
 	p.multi = "mM";
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {

@@ -199,20 +199,6 @@ static void print_results(bool json, const char *src, const struct mat *mats,
 
 int cmd_quant(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "model", required_argument, NULL, 'm' },
-		{ "layer", required_argument, NULL, 'L' },
-		{ "linear", required_argument, NULL, 'l' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "npy", required_argument, NULL, 'n' },
-		{ "safetensors", required_argument, NULL, 's' },
-		{ "tensor", required_argument, NULL, 't' },
-		{ "bits", required_argument, NULL, 'b' },
-		{ "formats", required_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "list", no_argument, NULL, 'T' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *model = NULL, *npy = NULL, *sft = NULL, *tname = NULL;
 	const char *formats = NULL, *lin = "all";
 	uint64_t layer = UINT64_MAX, seed = 1, bits = 0, total = 0;
@@ -230,8 +216,11 @@ int cmd_quant(int argc, char **argv)
 	uint64_t work = 0;
 
 	memset(&ft, 0, sizeof ft);
-	cli_opts_init(&p, "quant", opts, "h");
-	p.help = help;
+	cli_opts_init(&p, "quant",
+		      "model,m: layer,L: linear,l: seed,S: npy,n: "
+		      "safetensors,s: tensor,t: bits,b: formats,f: json,j "
+		      "list,T",
+		      "h", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'm': model = optarg; break;

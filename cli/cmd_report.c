@@ -31,15 +31,6 @@ static void help(FILE *fp)
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "compat-attn", required_argument, NULL, 'A' },
-		{ "models", required_argument, NULL, 'm' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "set", required_argument, NULL, 'E' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct rpt_options o = { .out = stdout, .compat_attn = SIM_ATTN_PUBLISHED };
 	const struct rpt_recipe *r = NULL;
 	struct cli_opts p;
@@ -51,7 +42,9 @@ int cmd_report(int argc, char **argv)
 
 	sets.n = 0;
 	rpt_default_dirs(&o);
-	cli_opts_init(&p, "report", opts, "ho:qj:");
+	cli_opts_init(&p, "report",
+		      "out,o: compat-attn,A: models,m: jobs,j: set,E:",
+		      "ho:qj:", NULL);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		switch (c) {
 		case 'o': o.out_dir = optarg; break;
@@ -93,7 +86,7 @@ int cmd_report(int argc, char **argv)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		jobs = n > 0 ? (uint64_t)n : 1;
 	}
-	st = r ? r->run(r, &o, &err) : rpt_all(&o, (int)jobs, &err);
+	st = r ? rpt_recipe_run(r, &o, &err) : rpt_all(&o, (int)jobs, &err);
 	if (st)
 		return cli_fail("report", st, &err);
 	if (r && o.out_dir && !p.quiet)

@@ -97,27 +97,12 @@ static void help(FILE *fp)
 
 int cmd_run(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "mode", required_argument, NULL, 'M' },
-		{ "compat-attn", required_argument, NULL, 'A' },
-		{ "compat-method", required_argument, NULL, 'P' },
-		{ "ops", no_argument, NULL, 'o' },
-		{ "trace", required_argument, NULL, 't' },
-		{ "compat-assumptions", no_argument, NULL, 'C' },
-		{ "layer", required_argument, NULL, 'L' },
-		{ "weights", required_argument, NULL, 'W' },
-		{ "tensor", required_argument, NULL, 'T' },
-		{ "tokens", required_argument, NULL, 'K' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "h5", required_argument, NULL, 'H' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *h5 = NULL, *trace = NULL, *weights = NULL, *tensor = NULL;
 	const char *method = NULL;
 	int mode = SIM_MODE_CYCLE, attn = SIM_ATTN_PUBLISHED, c, compat_as = 0;
 	uint64_t M = 0, K = 0, N = 0, tokens = 16, layer = 0;
 	struct cli_opts p;
-	int have_t = 0, taken, rc;
+	int have_t = 0, rc;
 	int json = 0, ops = 0, code = 0;
 	struct wl_tensor t;
 	static struct cli_work w;
@@ -126,15 +111,13 @@ int cmd_run(int argc, char **argv)
 	struct ps_err err;
 	enum ps_status st;
 
-	cli_opts_init(&p, "run", opts, "h");
-	p.help = help;
+	cli_opts_init(&p, "run",
+		      "mode,M: compat-attn,A: compat-method,P: ops,o "
+		      "trace,t: compat-assumptions,C layer,L: weights,W: "
+		      "tensor,T: tokens,K: json,j h5,H:",
+		      "h", help);
 	cli_work_init(&w, &p);
-	while ((c = cli_getopt(&p, argc, argv)) != -1) {
-		taken = cli_work_opt(&w, &p, c);
-		if (taken < 0)
-			return 2;
-		if (taken)
-			continue;
+	while ((c = cli_work_getopt(&w, &p, argc, argv)) != -1) {
 		switch (c) {
 		case 'M':
 			mode = cfg_enum_find(sim_mode_names, optarg);

@@ -119,15 +119,6 @@ static double loadavg(void)
 
 int cmd_sweep(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "shard", required_argument, NULL, 's' },
-		{ "csv", required_argument, NULL, 'c' },
-		{ "progress", no_argument, NULL, 'p' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "every", required_argument, NULL, 'e' },
-		{ "list", no_argument, NULL, 'l' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct swp_exec_opts o = { .jobs = 1, .progress = SWP_PROGRESS_AUTO };
 	struct swp_exec_stats x;
 	static struct swp_sweep s;
@@ -139,8 +130,9 @@ int cmd_sweep(int argc, char **argv)
 
 	/* its own --progress and --quiet (before cli_opts' in the table):
 	 * the sweep's progress line, not the points' */
-	cli_opts_init(&p, "sweep", opts, "ho:j:");
-	p.help = help;
+	cli_opts_init(&p, "sweep",
+		      "shard,s: csv,c: progress,p quiet,q every,e: list,l",
+		      "ho:j:", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		char *e;
 		switch (c) {

@@ -233,23 +233,6 @@ static const char *waveform(const char *opt, const char *dflt_ext,
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "pe", required_argument, NULL, 'p' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "mutant", no_argument, NULL, 'm' },
-		{ "random", required_argument, NULL, 'n' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "trace", required_argument, NULL, 't' },
-		{ "op", required_argument, NULL, 'o' },
-		{ "vcd", required_argument, NULL, 'v' },
-		{ "fst", required_argument, NULL, 'f' },
-		{ "window", required_argument, NULL, 'w' },
-		{ "list", no_argument, NULL, 'l' },
-		{ "level", required_argument, NULL, 'L' },
-		{ "rtl-pes", required_argument, NULL, 'R' },
-		{ "wave-dir", required_argument, NULL, 'D' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct rtl_verify_opts o = { .random = 100000, .seed = 1, .log = stdout };
 	struct rtl_verify_result res;
 	struct sim_trace_gemm tg = { 0 };
@@ -262,8 +245,11 @@ int cmd_verify(int argc, char **argv)
 	struct cli_opts p;
 	int c, rc;
 
-	cli_opts_init(&p, "verify", opts, "h");
-	p.help = help;
+	cli_opts_init(&p, "verify",
+		      "pe,p: config,c: mutant,m random,n: seed,s: trace,t: "
+		      "op,o: vcd,v: fst,f: window,w: list,l level,L: "
+		      "rtl-pes,R: wave-dir,D:",
+		      "h", help);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
 		if (c == 'p')
 			name = optarg;

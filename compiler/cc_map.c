@@ -326,15 +326,8 @@ static bool fits(const struct cfg_arch *a, const struct cc_gemm *g,
 	const struct cfg_shape *sh = cfg_arch_shape(a, g->phase);
 	uint64_t trips[3], wcap, acap, ocap;
 
-	memset(m, 0, sizeof *m);
-	m->layout = *l;
-	m->Mt = Mt;
-	m->Kt = Kt;
-	m->Nt = Nt;
-	m->order = order;
-	m->slots_w = sw;
-	m->slots_a = sa;
-	m->slots_o = so;
+	*m = (struct cc_mapping){ .layout = *l, .Mt = Mt, .Kt = Kt, .Nt = Nt, .order = order,
+				  .slots_w = sw, .slots_a = sa, .slots_o = so };
 	m->tm = trips[0] = cdiv(g->M, Mt);
 	m->tn = trips[1] = cdiv(g->N, Nt);
 	m->tk = trips[2] = cdiv(g->K, Kt);

@@ -220,6 +220,10 @@ size_t pe_family_count(void);
 const struct pe_family *pe_family_find(const char *name);
 /* The family of a loaded arch. */
 const struct pe_family *pe_family_of(const struct cfg_arch *a);
+/* A layout hook: the weights are dequantized after each group (codes go
+ * to the PEs as they are stored; BitMoD, MixPE). */
+void pe_layout_dequant(const struct cfg_arch *a, const struct pe_params *p,
+		       struct pe_layout *l);
 /* The family's own config struct of an arch (its pe: keys). */
 static inline const void *pe_family_cfg(const struct cfg_arch *a)
 {

@@ -130,6 +130,14 @@ enum ps_status pe_arch_check(const struct cfg_arch *a, struct ps_err *err)
 	return f->check ? f->check(a, err) : PS_OK;
 }
 
+void pe_layout_dequant(const struct cfg_arch *a, const struct pe_params *p,
+		       struct pe_layout *l)
+{
+	(void)a;
+	(void)p;
+	l->dequant = true;
+}
+
 void pe_weight_format(const struct cfg_arch *a, const char *model, int phase,
 		      struct fmt_qspec *q)
 {

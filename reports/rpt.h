@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "cfg_arch.h"
+#include "cfg_energy.h"
 #include "ps_status.h"
 
 struct cfg_arch;
@@ -56,6 +58,12 @@ struct rpt_recipe {
 	/* relative run time, a scheduling hint: report all starts the
 	 * costliest first so the workers finish together */
 	unsigned cost;
+	/* The report's tables and text into the doc (rpt_doc.h), which
+	 * rpt_recipe_run writes as the set; or NULL and run: a report that
+	 * writes its own set. */
+	enum ps_status (*build)(const struct rpt_recipe *r,
+				const struct rpt_options *o, struct rpt_doc *d,
+				struct ps_err *err);
 	enum ps_status (*run)(const struct rpt_recipe *r,
 			      const struct rpt_options *o, struct ps_err *err);
 };
@@ -77,6 +85,15 @@ enum ps_status rpt_load_design(const struct rpt_options *o,
 			       const struct rpt_design *d,
 			       const char *const *extra, struct cfg_arch *a,
 			       struct cfg_energy *e, struct ps_err *err);
+/* A design and its energy table in one allocation: rpt_design_new loads
+ * them as rpt_load_design does into *out (free() it; NULL on error). */
+struct rpt_loaded {
+	struct cfg_arch arch;
+	struct cfg_energy energy;
+};
+enum ps_status rpt_design_new(const struct rpt_options *o, const struct rpt_design *d,
+			      const char *const *extra, struct rpt_loaded **out,
+			      struct ps_err *err);
 /* A zoo model with the --set model.* overrides. */
 enum ps_status rpt_load_model(const struct rpt_options *o, const char *name,
 			      struct wl_model *m, struct ps_err *err);
@@ -87,27 +104,33 @@ enum ps_status rpt_run(const struct cfg_arch *a, const struct cfg_energy *e,
 		       const char *method, struct sim_result *res,
 		       struct ps_err *err);
 
-/* The shared flow of a report written through rpt_doc: begin the file set
- * (a bad --out fails before any work), build the doc, print its Markdown
- * on o->out, write the set and switch it into place. */
-enum ps_status rpt_doc_report(const struct rpt_recipe *r,
-			      const struct rpt_options *o,
-			      enum ps_status (*build)(const struct rpt_recipe *r,
-						      const struct rpt_options *o,
-						      struct rpt_doc *d,
-						      struct ps_err *err),
-			      struct ps_err *err);
+/* Run one recipe: its run, or the shared flow of a report built through
+ * rpt_doc: begin the file set (a bad --out fails before any work), build
+ * the doc, print its Markdown on o->out, write the set and switch it into
+ * place. */
+enum ps_status rpt_recipe_run(const struct rpt_recipe *r,
+			      const struct rpt_options *o, struct ps_err *err);
 
+/* The recipe's published figures: o->ref_dir/r->reference. */
+struct rpt_paper;
+enum ps_status rpt_paper_recipe(const struct rpt_recipe *r,
+				const struct rpt_options *o, struct rpt_paper *p,
+				struct ps_err *err);
+
+/* The reports' builders and runs (the recipe table's). */
 enum ps_status rpt_bitmod(const struct rpt_recipe *r, const struct rpt_options *o,
 			  struct ps_err *err);
+enum ps_status rpt_mixpe_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+			     struct rpt_doc *d, struct ps_err *err);
+enum ps_status rpt_lut_tc_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+			      struct rpt_doc *d, struct ps_err *err);
+enum ps_status rpt_flightllm_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+				 struct rpt_doc *d, struct ps_err *err);
+enum ps_status rpt_shootout_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+				struct rpt_doc *d, struct ps_err *err);
+/* rpt_recipe_run of the mixpe recipe (test_report.c calls it by name). */
 enum ps_status rpt_mixpe(const struct rpt_recipe *r, const struct rpt_options *o,
 			 struct ps_err *err);
-enum ps_status rpt_lut_tc(const struct rpt_recipe *r, const struct rpt_options *o,
-			  struct ps_err *err);
-enum ps_status rpt_flightllm(const struct rpt_recipe *r, const struct rpt_options *o,
-			     struct ps_err *err);
-enum ps_status rpt_shootout(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct ps_err *err);
 
 /* Run every recipe, each in a forked worker (at most jobs at once), each
  * writing its set into o->out_dir; progress on stderr; one line per report

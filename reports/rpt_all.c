@@ -48,7 +48,7 @@ static void worker(const struct rpt_recipe *r, const struct rpt_options *o, int 
 	w.out = NULL;
 	ps_progress_mode(PS_PROGRESS_OFF);
 	memset(&m, 0, sizeof m);
-	m.status = (int)r->run(r, &w, &err);
+	m.status = (int)rpt_recipe_run(r, &w, &err);
 	m.secs = now() - t0;
 	snprintf(m.text, sizeof m.text, "%s", m.status ? err.msg : "");
 	n = write(fd, &m, sizeof m);

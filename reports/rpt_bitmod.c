@@ -73,6 +73,12 @@ double bm_mean_cyc(const struct bm_grid *g, const struct bm_cmp *c, int s)
 	return sum / BM_MODELS;
 }
 
+const struct rpt_figure *bm_paper(const struct bm_grid *g, const struct bm_cmp *c, int s)
+{
+	return rpt_paper_find(&g->paper, c->metric, bm_scen_keys[s],
+			      bm_designs[c->design], bm_designs[c->baseline]);
+}
+
 static void fill_cell(struct bm_cell *c, const struct sim_result *r)
 {
 	c->cycles = r->cycles;

@@ -71,6 +71,8 @@ double bm_ratio(const struct bm_grid *g, const struct bm_cmp *c, int s, int m);
 double bm_mean(const struct bm_grid *g, const struct bm_cmp *c, int s);
 double bm_ratio_cyc(const struct bm_grid *g, const struct bm_cmp *c, int s, int m);
 double bm_mean_cyc(const struct bm_grid *g, const struct bm_cmp *c, int s);
+/* The paper's mean of comparison c in scenario s, NULL if not printed. */
+const struct rpt_figure *bm_paper(const struct bm_grid *g, const struct bm_cmp *c, int s);
 
 void bm_markdown(FILE *fp, const struct bm_grid *g);
 enum ps_status bm_write_csv(const char *path, const struct bm_grid *g,

@@ -56,8 +56,7 @@ static void ratio_table(FILE *fp, const struct bm_grid *g, const char *metric,
 		const struct rpt_figure *f;
 		if (strcmp(c->metric, metric))
 			continue;
-		f = rpt_paper_find(&g->paper, metric, bm_scen_keys[s],
-				   bm_designs[c->design], bm_designs[c->baseline]);
+		f = bm_paper(g, c, s);
 		if (f)
 			fprintf(fp, " %.*f |", (int)f->digits, f->value);
 		else
@@ -195,6 +194,19 @@ static void design_section(FILE *fp, const struct bm_grid *g)
 	fputc('\n', fp);
 }
 
+/* A Markdown table header: the lead columns, then a right-aligned column
+ * per design (lead_rule: the lead columns' part of the rule). */
+static void design_header(FILE *fp, const char *lead, const char *lead_rule)
+{
+	fputs(lead, fp);
+	for (int d = 0; d < BM_DESIGNS; d++)
+		fprintf(fp, " %s |", bm_design_labels[d]);
+	fprintf(fp, "\n%s", lead_rule);
+	for (int d = 0; d < BM_DESIGNS; d++)
+		fprintf(fp, "---:|");
+	fputc('\n', fp);
+}
+
 static void cycle_section(FILE *fp, const struct bm_grid *g)
 {
 	char lab[96];
@@ -207,9 +219,7 @@ static void cycle_section(FILE *fp, const struct bm_grid *g)
 	for (int s = 0; s < BM_SCEN; s++)
 		for (size_t i = 0; i < bm_n_cmps; i++) {
 			const struct bm_cmp *c = &bm_cmps[i];
-			const struct rpt_figure *f = rpt_paper_find(
-				&g->paper, c->metric, bm_scen_keys[s],
-				bm_designs[c->design], bm_designs[c->baseline]);
+			const struct rpt_figure *f = bm_paper(g, c, s);
 			fprintf(fp, "| %s | %s | %s | ", c->metric, bm_scen_keys[s],
 				cmp_label(c, lab, sizeof lab));
 			if (f)
@@ -218,13 +228,8 @@ static void cycle_section(FILE *fp, const struct bm_grid *g)
 				fprintf(fp, "—");
 			fprintf(fp, " | %.3f | %.3f |\n", bm_mean(g, c, s), bm_mean_cyc(g, c, s));
 		}
-	fprintf(fp, "\nCycles per model and design (cycle mode):\n\n| scenario | model |");
-	for (int d = 0; d < BM_DESIGNS; d++)
-		fprintf(fp, " %s |", bm_design_labels[d]);
-	fprintf(fp, "\n|---|---|");
-	for (int d = 0; d < BM_DESIGNS; d++)
-		fprintf(fp, "---:|");
-	fputc('\n', fp);
+	fprintf(fp, "\nCycles per model and design (cycle mode):\n\n");
+	design_header(fp, "| scenario | model |", "|---|---|");
 	for (int s = 0; s < BM_SCEN; s++)
 		for (int m = 0; m < BM_MODELS; m++) {
 			fprintf(fp, "| %s | %s |", bm_scenarios[s], g->model_display[m]);
@@ -270,13 +275,7 @@ void bm_markdown(FILE *fp, const struct bm_grid *g)
 	for (int s = 0; s < BM_SCEN; s++) {
 		fprintf(fp, "## Energy normalized to FP16, %s (total = on-chip + DRAM)\n\n",
 			bm_scenarios[s]);
-		fprintf(fp, "| model |");
-		for (int d = 0; d < BM_DESIGNS; d++)
-			fprintf(fp, " %s |", bm_design_labels[d]);
-		fprintf(fp, "\n|---|");
-		for (int d = 0; d < BM_DESIGNS; d++)
-			fprintf(fp, "---:|");
-		fputc('\n', fp);
+		design_header(fp, "| model |", "|---|");
 		for (int m = 0; m < BM_MODELS; m++) {
 			double base = g->c[s][m][BM_FP16].e_total;
 			fprintf(fp, "| %s |", g->model_display[m]);
@@ -303,9 +302,7 @@ void bm_markdown(FILE *fp, const struct bm_grid *g)
 	for (int s = 0; s < BM_SCEN; s++)
 		for (size_t i = 0; i < bm_n_cmps; i++) {
 			const struct bm_cmp *c = &bm_cmps[i];
-			const struct rpt_figure *f = rpt_paper_find(
-				&g->paper, c->metric, bm_scen_keys[s],
-				bm_designs[c->design], bm_designs[c->baseline]);
+			const struct rpt_figure *f = bm_paper(g, c, s);
 			double ours = bm_mean(g, c, s);
 			if (!f)
 				continue;
@@ -404,9 +401,7 @@ enum ps_status bm_write_h5(const char *path, const struct bm_grid *g,
 	for (int s = 0; s < BM_SCEN; s++)
 		for (size_t i = 0; i < bm_n_cmps; i++) {
 			const struct bm_cmp *c = &bm_cmps[i];
-			const struct rpt_figure *pf = rpt_paper_find(
-				&g->paper, c->metric, bm_scen_keys[s],
-				bm_designs[c->design], bm_designs[c->baseline]);
+			const struct rpt_figure *pf = bm_paper(g, c, s);
 			struct cmp_row *r = &cmps[nc++];
 			snprintf(r->metric, sizeof r->metric, "%s", c->metric);
 			snprintf(r->scenario, sizeof r->scenario, "%s", bm_scen_keys[s]);

@@ -8,6 +8,7 @@
 #include "ps_path.h"
 #include "rpt.h"
 #include "rpt_doc.h"
+#include "rpt_paper.h"
 #include "sim.h"
 
 const struct rpt_recipe *rpt_find(const char *name)
@@ -52,6 +53,22 @@ enum ps_status rpt_models(const struct rpt_recipe *r, const struct rpt_options *
 		names[(*n)++] = s;
 	}
 	return PS_OK;
+}
+
+enum ps_status rpt_design_new(const struct rpt_options *o, const struct rpt_design *d,
+			      const char *const *extra, struct rpt_loaded **out,
+			      struct ps_err *err)
+{
+	enum ps_status st;
+	*out = calloc(1, sizeof **out);
+	if (!*out)
+		return ps_errf(err, PS_ENOMEM, "out of memory");
+	st = rpt_load_design(o, d, extra, &(*out)->arch, &(*out)->energy, err);
+	if (st) {
+		free(*out);
+		*out = NULL;
+	}
+	return st;
 }
 
 enum ps_status rpt_load_design(const struct rpt_options *o,
@@ -113,21 +130,27 @@ enum ps_status rpt_run(const struct cfg_arch *a, const struct cfg_energy *e,
 	return PS_OK;
 }
 
-enum ps_status rpt_doc_report(const struct rpt_recipe *r,
-			      const struct rpt_options *o,
-			      enum ps_status (*build)(const struct rpt_recipe *r,
-						      const struct rpt_options *o,
-						      struct rpt_doc *d,
-						      struct ps_err *err),
-			      struct ps_err *err)
+enum ps_status rpt_paper_recipe(const struct rpt_recipe *r,
+				const struct rpt_options *o, struct rpt_paper *p,
+				struct ps_err *err)
+{
+	char path[1024];
+	snprintf(path, sizeof path, "%s/%s", o->ref_dir, r->reference);
+	return rpt_paper_load(path, p, err);
+}
+
+enum ps_status rpt_recipe_run(const struct rpt_recipe *r,
+			      const struct rpt_options *o, struct ps_err *err)
 {
 	char names[4][64];
 	const char *files[5], *paths[4];
 	struct ps_outset *set = NULL;
-	struct rpt_doc *d = calloc(1, sizeof *d);
+	struct rpt_doc *d;
 	enum ps_status st;
 
-	if (!d)
+	if (r->run)
+		return r->run(r, o, err);
+	if (!(d = calloc(1, sizeof *d)))
 		return ps_errf(err, PS_ENOMEM, "out of memory");
 	for (int i = 0; i < 4; i++) {
 		snprintf(names[i], sizeof names[i], "%s.%s", r->name, rpt_doc_suffixes[i]);
@@ -138,7 +161,7 @@ enum ps_status rpt_doc_report(const struct rpt_recipe *r,
 	if (!st)
 		st = rpt_doc_init(d, r->name, err);
 	if (!st)
-		st = build(r, o, d, err);
+		st = r->build(r, o, d, err);
 	if (!st && fflush(d->md))
 		st = ps_errf(err, PS_ENOMEM, "out of memory");
 	if (!st && o->out && d->md_len && fwrite(d->md_buf, 1, d->md_len, o->out) != d->md_len)

@@ -2,6 +2,7 @@
  * (rpt_doc.h). */
 #include "rpt_doc.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -79,6 +80,31 @@ void rpt_tab_col(struct rpt_tab *t, const char *name, int type,
 	t->decimals[i] = decimals;
 	t->row_size += sz;
 	t->ncols++;
+}
+
+void rpt_tab_cols(struct rpt_tab *t, const char *spec)
+{
+	while (*spec) {
+		char ent[96], *name, *units, *fmt, *save;
+		size_t n = strcspn(spec, ",");
+		snprintf(ent, sizeof ent, "%.*s", (int)n, spec);
+		spec += n + (spec[n] == ',');
+		name = strtok_r(ent, " ", &save);
+		units = strtok_r(NULL, " ", &save);
+		fmt = strtok_r(NULL, " ", &save);
+		if (!fmt) {
+			fmt = units;
+			units = "";
+		}
+		assert(name && fmt && fmt[0] == '%');
+		if (!strcmp(fmt, "%s"))
+			rpt_tab_col(t, name, PS_COL_STR, units, 0);
+		else if (!strcmp(fmt, "%u"))
+			rpt_tab_col(t, name, PS_COL_U64, units, 0);
+		else
+			rpt_tab_col(t, name, PS_COL_F64, units,
+				    !strcmp(fmt, "%.4g") ? -1 : atoi(fmt + 2));
+	}
 }
 
 void *rpt_tab_row(struct rpt_tab *t)

@@ -61,6 +61,10 @@ struct rpt_tab *rpt_doc_table(struct rpt_doc *d, const char *name, bool csv);
  * PS_COL_F64; decimals for Markdown (-1: %.4g). */
 void rpt_tab_col(struct rpt_tab *t, const char *name, int type,
 		 const char *units, int decimals);
+/* Columns from a spec: comma-separated "NAME [UNITS] FORMAT", FORMAT %s
+ * (string), %u (integer), %.Nf or %.4g (float, as Markdown prints it):
+ * "model %s, cycles cycle %u, speedup x %.2f". */
+void rpt_tab_cols(struct rpt_tab *t, const char *spec);
 /* Append a row (zeroed, NaN in float columns); NULL when out of memory. */
 void *rpt_tab_row(struct rpt_tab *t);
 void rpt_tab_str(struct rpt_tab *t, void *row, size_t col, const char *s);

@@ -58,25 +58,24 @@ static enum ps_status run(const struct rpt_options *o, const struct rpt_design *
 			  const char *const *sets, const struct wl_model *m,
 			  const char *scen, struct fl_out *out, struct ps_err *err)
 {
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
+	struct rpt_loaded *ld;
 	struct phase_cycles pc = { { 0 } };
 	struct wl_scenario s;
 	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
+	enum ps_status st = rpt_design_new(o, d, sets, &ld, err);
 	if (!st)
 		st = wl_scenario_parse(scen, &s, err);
 	if (!st) {
-		struct sim_request rq = { .arch = a, .energy = e, .model = m, .scenario = &s,
-					  .mode = SIM_MODE_CYCLE, .on_row = on_row, .row_ctx = &pc };
+		struct sim_request rq = { .arch = &ld->arch, .energy = &ld->energy, .model = m,
+					  .scenario = &s, .mode = SIM_MODE_CYCLE,
+					  .on_row = on_row, .row_ctx = &pc };
 		st = sim_run(&rq, &r, err);
 		if (st)
-			ps_err_prefix(err, st, "%s on %s, %s", a->name, m->name, scen);
+			ps_err_prefix(err, st, "%s on %s, %s", ld->arch.name, m->name, scen);
 	}
 	if (!st) {
-		double hz = a->clock_mhz * 1e6;
-		out->clock_mhz = a->clock_mhz;
+		double hz = ld->arch.clock_mhz * 1e6;
+		out->clock_mhz = ld->arch.clock_mhz;
 		out->prefill_ms = 1e3 * (double)pc.c[WL_PREFILL] / hz;
 		out->decode_ms = 1e3 * (double)pc.c[WL_DECODE] / hz;
 		out->decode_tokens = s.base == WL_DECODE ? 1 : s.gen;
@@ -84,8 +83,7 @@ static enum ps_status run(const struct rpt_options *o, const struct rpt_design *
 			(double)out->decode_tokens * s.batch / (out->decode_ms * 1e-3) : NAN;
 		sim_result_free(&r);
 	}
-	free(a);
-	free(e);
+	free(ld);
 	return st;
 }
 
@@ -116,12 +114,9 @@ static enum ps_status u280(const struct rpt_recipe *r, const struct rpt_options 
 		"of 16 (INT4 + group scale, 4.125 bits), 396 chains on one output slot "
 		"each. Decode tokens/s: the scenario's decode tokens over its decode "
 		"time (every step at its own context).\n\n");
-	rpt_tab_col(t, "model", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "prefill_decode", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "variant", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "prefill_ms", PS_COL_F64, "ms", 2);
-	rpt_tab_col(t, "decode_tokens_per_s", PS_COL_F64, "token/s", 1);
-	rpt_tab_col(t, "paper_decode_tokens_per_s", PS_COL_F64, "token/s", 0);
+	rpt_tab_cols(t, "model %s, prefill_decode %s, variant %s, prefill_ms ms %.2f, "
+		     "decode_tokens_per_s token/s %.1f, "
+		     "paper_decode_tokens_per_s token/s %.0f");
 	for (size_t k = 0; k < nm && !st; k++) {
 		st = rpt_load_model(o, models[k], m, err);
 		for (size_t s = 0; r->scenarios[s] && !st; s++)
@@ -173,11 +168,9 @@ static enum ps_status assumptions(const struct rpt_recipe *r, const struct rpt_o
 		"beside the paper's %.0f tokens/s. Decode reads every weight once per "
 		"token, so its rate follows bytes per weight over the achieved "
 		"bandwidth; the DSPs are far from busy.\n\n", paper);
-	rpt_tab_col(t, "weights", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "dram_efficiency", PS_COL_F64, "", 2);
-	rpt_tab_col(t, "decode_tokens_per_s", PS_COL_F64, "token/s", 1);
-	rpt_tab_col(t, "paper", PS_COL_F64, "token/s", 0);
-	rpt_tab_col(t, "deviation_pct", PS_COL_F64, "%", 0);
+	rpt_tab_cols(t, "weights %s, dram_efficiency %.2f, "
+		     "decode_tokens_per_s token/s %.1f, paper token/s %.0f, "
+		     "deviation_pct % %.0f");
 	for (size_t f = 0; f < sizeof fmts / sizeof *fmts && !st; f++)
 		for (size_t e = 0; e < sizeof effs / sizeof *effs && !st; e++) {
 			char s[8][48];
@@ -283,12 +276,9 @@ static enum ps_status buckets(const struct rpt_recipe *r, const struct rpt_optio
 		"records (`pesim compile`) for Llama-2-7B on the U280 preset, every "
 		"length 1..%d counted: a stream per length against a stream per "
 		"bucket (each compiled for its bucket's largest length).\n\n", LMAX);
-	rpt_tab_col(t, "phase", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "bucket", PS_COL_U64, "token", 0);
-	rpt_tab_col(t, "lengths", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "per_length_instructions", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "bucketed_instructions", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "saving", PS_COL_F64, "x", 1);
+	rpt_tab_cols(t, "phase %s, bucket token %u, lengths %u, "
+		     "per_length_instructions %u, bucketed_instructions %u, "
+		     "saving x %.1f");
 	for (size_t k = 0; k < 2 && !st; k++) {
 		uint64_t per = 0, bkt = 0;
 		void *row;
@@ -344,14 +334,10 @@ static enum ps_status vhk158(const struct rpt_recipe *r, const struct rpt_option
 		"cycle, HBM 819.2 GB/s at 0.7, INT8 weights) on the profiler's six "
 		"Llama-2-7B cases, beside its printed estimates (README of "
 		"FlightLLM/flightllm_test_demo).\n\n");
-	rpt_tab_col(t, "case", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "prefill_ms", PS_COL_F64, "ms", 1);
-	rpt_tab_col(t, "artifact_prefill_ms", PS_COL_F64, "ms", 1);
-	rpt_tab_col(t, "decode_ms", PS_COL_F64, "ms", 1);
-	rpt_tab_col(t, "artifact_decode_ms", PS_COL_F64, "ms", 1);
-	rpt_tab_col(t, "avg_tokens_per_s", PS_COL_F64, "token/s", 1);
-	rpt_tab_col(t, "artifact_avg_tokens_per_s", PS_COL_F64, "token/s", 1);
-	rpt_tab_col(t, "deviation_pct", PS_COL_F64, "%", 1);
+	rpt_tab_cols(t, "case %s, prefill_ms ms %.1f, artifact_prefill_ms ms %.1f, "
+		     "decode_ms ms %.1f, artifact_decode_ms ms %.1f, "
+		     "avg_tokens_per_s token/s %.1f, "
+		     "artifact_avg_tokens_per_s token/s %.1f, deviation_pct % %.1f");
 	for (size_t c = 0; c < sizeof cases / sizeof *cases && !st; c++) {
 		struct fl_out x;
 		const char *key = cases[c] + strlen("generate:");
@@ -422,19 +408,18 @@ static void plot(struct rpt_doc *d)
 		    "unset multiplot\nset output\n");
 }
 
-static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct rpt_doc *d, struct ps_err *err)
+enum ps_status rpt_flightllm_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+				 struct rpt_doc *d, struct ps_err *err)
 {
 	struct rpt_paper *p = calloc(1, sizeof *p);
-	char path[1024], buf[512];
+	char buf[512];
 	const char *models[8];
 	size_t nm = 0;
 	double dev = 0;
 	struct ps_progress *bar = NULL;
 	enum ps_status st = p ? PS_OK : ps_errf(err, PS_ENOMEM, "out of memory");
-	snprintf(path, sizeof path, "%s/%s", o->ref_dir, r->reference);
 	if (!st)
-		st = rpt_paper_load(path, p, err);
+		st = rpt_paper_recipe(r, o, p, err);
 	if (!st)
 		st = rpt_models(r, o, buf, sizeof buf, models, 8, &nm, err);
 	if (st) {
@@ -461,10 +446,4 @@ static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options
 	}
 	free(p);
 	return st;
-}
-
-enum ps_status rpt_flightllm(const struct rpt_recipe *r, const struct rpt_options *o,
-			     struct ps_err *err)
-{
-	return rpt_doc_report(r, o, build, err);
 }

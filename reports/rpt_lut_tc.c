@@ -30,18 +30,21 @@ struct lt_run {
 	char area_source[160];
 };
 
-static enum ps_status gemm(const struct rpt_options *o, const struct rpt_design *d,
-			   const char *const *sets, uint64_t M, uint64_t K, uint64_t N,
-			   int phase, struct lt_run *out, struct ps_err *err)
+/* One design (with extra overrides) in cycle mode: the model scenario, or
+ * without a model the 512x4096x4096 prefill GEMM. */
+static enum ps_status run(const struct rpt_options *o, const struct rpt_design *d,
+			  const char *const *sets, const struct wl_model *m,
+			  const char *scen, struct lt_run *out, struct ps_err *err)
 {
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
+	struct rpt_loaded *ld;
 	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
-	if (!st) {
-		struct sim_request rq = { .arch = a, .energy = e, .M = M, .K = K, .N = N,
-					  .gemm_phase = phase, .mode = SIM_MODE_CYCLE };
+	enum ps_status st = rpt_design_new(o, d, sets, &ld, err);
+	if (!st && m) {
+		st = rpt_run(&ld->arch, &ld->energy, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
+	} else if (!st) {
+		struct sim_request rq = { .arch = &ld->arch, .energy = &ld->energy, .M = 512,
+					  .K = 4096, .N = 4096, .gemm_phase = WL_PREFILL,
+					  .mode = SIM_MODE_CYCLE };
 		st = sim_run(&rq, &r, err);
 	}
 	if (!st) {
@@ -53,40 +56,11 @@ static enum ps_status gemm(const struct rpt_options *o, const struct rpt_design 
 		out->e_compute = r.energy.compute;
 		out->e_onchip = r.energy.onchip;
 		out->area_um2 = r.array_area_um2;
-		out->pe_area = a->pe.area_um2;
-		snprintf(out->area_source, sizeof out->area_source, "%s", a->pe.area_source);
+		out->pe_area = ld->arch.pe.area_um2;
+		snprintf(out->area_source, sizeof out->area_source, "%s", ld->arch.pe.area_source);
 		sim_result_free(&r);
 	}
-	free(a);
-	free(e);
-	return st;
-}
-
-static enum ps_status model_run(const struct rpt_options *o, const struct rpt_design *d,
-				const char *const *sets, const struct wl_model *m,
-				const char *scen, struct lt_run *out, struct ps_err *err)
-{
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
-	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
-	if (!st)
-		st = rpt_run(a, e, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
-	if (!st) {
-		out->cycles = r.cycles;
-		out->macs = r.macs;
-		out->pes = r.pes;
-		out->seconds = r.seconds;
-		out->e_total = r.energy.total;
-		out->e_compute = r.energy.compute;
-		out->e_onchip = r.energy.onchip;
-		out->area_um2 = r.array_area_um2;
-		out->pe_area = a->pe.area_um2;
-		sim_result_free(&r);
-	}
-	free(a);
-	free(e);
+	free(ld);
 	return st;
 }
 
@@ -132,21 +106,18 @@ static enum ps_status density(const struct rpt_recipe *r, const struct rpt_optio
 		"the PE energy and the on-chip energy (PE + SRAM) of a 512x4096x4096 "
 		"GEMM in cycle mode over its MACs, priced by each preset's energy "
 		"table.\n\n");
-	rpt_tab_col(t, "unit", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "unit_um2", PS_COL_F64, "um2", 1);
-	rpt_tab_col(t, "tile_um2", PS_COL_F64, "um2", 0);
-	rpt_tab_col(t, "macs_per_cycle", PS_COL_F64, "MAC/cycle", 2);
-	rpt_tab_col(t, "tflops_per_mm2", PS_COL_F64, "TFLOP/s/mm2", 3);
-	rpt_tab_col(t, "paper_tflops_per_mm2", PS_COL_F64, "TFLOP/s/mm2", 2);
-	rpt_tab_col(t, "pe_pj_per_mac", PS_COL_F64, "pJ/MAC", 3);
-	rpt_tab_col(t, "onchip_pj_per_mac", PS_COL_F64, "pJ/MAC", 3);
-	rpt_tab_col(t, "area_source", PS_COL_STR, "", 0);
+	rpt_tab_cols(t, "unit %s, unit_um2 um2 %.1f, tile_um2 um2 %.0f, "
+		     "macs_per_cycle MAC/cycle %.2f, "
+		     "tflops_per_mm2 TFLOP/s/mm2 %.3f, "
+		     "paper_tflops_per_mm2 TFLOP/s/mm2 %.2f, "
+		     "pe_pj_per_mac pJ/MAC %.3f, onchip_pj_per_mac pJ/MAC %.3f, "
+		     "area_source %s");
 	for (size_t i = 0; i < N_VAR && !st; i++) {
 		const struct variant *v = &variants[i];
 		struct lt_run x;
 		void *row;
 		double mpc;
-		st = gemm(o, &r->designs[v->design], v->sets, 512, 4096, 4096, WL_PREFILL, &x, err);
+		st = run(o, &r->designs[v->design], v->sets, NULL, NULL, &x, err);
 		if (st)
 			break;
 		mpc = v->wbits ? 4.0 / v->wbits : 4.0;
@@ -204,14 +175,9 @@ static enum ps_status ksweep(const struct rpt_recipe *r, const struct rpt_option
 		"(`rpt_lut_tc_area.c`); throughput: a 512x4096x4096 GEMM in cycle mode "
 		"with `pe.lut_k = pe.lanes = K`, `array.*.rows = N`, table precompute "
 		"included.\n\n");
-	rpt_tab_col(t, "K", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "N", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "MNK", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "tile_um2", PS_COL_F64, "um2", 0);
-	rpt_tab_col(t, "lut_share", PS_COL_F64, "", 3);
-	rpt_tab_col(t, "macs_per_cycle", PS_COL_F64, "MAC/cycle", 1);
-	rpt_tab_col(t, "tflops_per_mm2", PS_COL_F64, "TFLOP/s/mm2", 3);
-	rpt_tab_col(t, "vs_k4", PS_COL_F64, "x", 3);
+	rpt_tab_cols(t, "K %u, N %u, MNK %u, tile_um2 um2 %.0f, lut_share %.3f, "
+		     "macs_per_cycle MAC/cycle %.1f, "
+		     "tflops_per_mm2 TFLOP/s/mm2 %.3f, vs_k4 x %.3f");
 	lt_area_k(unit_area, 4, 2, 64, 16, &ref);
 	for (uint32_t k = 2; k <= 6 && !st; k++) {
 		uint32_t n = (uint32_t)lround(256.0 / k);
@@ -225,7 +191,7 @@ static enum ps_status ksweep(const struct rpt_recipe *r, const struct rpt_option
 		snprintf(s2, sizeof s2, "pe.lanes=%u", k);
 		snprintf(s3, sizeof s3, "array.prefill.rows=%u", n);
 		snprintf(s4, sizeof s4, "array.decode.rows=%u", n);
-		st = gemm(o, w1, sets, 512, 4096, 4096, WL_PREFILL, &x, err);
+		st = run(o, w1, sets, NULL, NULL, &x, err);
 		if (st)
 			break;
 		lt_area_k(unit_area, k, 2, n, 16, &ak);
@@ -285,11 +251,8 @@ static void ablation(struct rpt_doc *d, const struct rpt_paper *p)
 		"carry-in); fused precompute (the tables come with the activations, "
 		"no adders in the tile). Throughput is the same in every step, so "
 		"density is the inverse of area.\n\n");
-	rpt_tab_col(t, "step", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "area_units", PS_COL_F64, "", 0);
-	rpt_tab_col(t, "density_vs_unpu", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "paper", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "deviation_pct", PS_COL_F64, "%", 1);
+	rpt_tab_cols(t, "step %s, area_units %.0f, density_vs_unpu x %.3f, "
+		     "paper x %.3f, deviation_pct % %.1f");
 	for (int i = 0; i < LT_ABL_N; i++) {
 		void *row = rpt_tab_row(t);
 		double v = ab[0].area / ab[i].area, pv = i ? paper(p, "ablation_density", keys[i]) : 1;
@@ -343,19 +306,16 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 		"false`, a `pre` per activation tile) against fused into the "
 		"preceding element-wise operator (`true`: the tables arrive with the "
 		"activations).\n\n");
-	rpt_tab_col(pt, "scenario", PS_COL_STR, "", 0);
-	rpt_tab_col(pt, "cycles_on_tile", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(pt, "cycles_fused", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(pt, "precompute_share", PS_COL_F64, "", 4);
-	rpt_tab_col(pt, "paper_unfused_share", PS_COL_F64, "", 3);
-	rpt_tab_col(pt, "paper_fused_share", PS_COL_F64, "", 3);
+	rpt_tab_cols(pt, "scenario %s, cycles_on_tile cycle %u, cycles_fused cycle %u, "
+		     "precompute_share %.4f, paper_unfused_share %.3f, "
+		     "paper_fused_share %.3f");
 	for (size_t s = 0; r->scenarios[s] && !st; s++) {
 		static const char *const fused[] = { "pe.fused_precompute=true", NULL };
 		struct lt_run a0, a1;
 		void *row;
-		st = model_run(o, &r->designs[D_LUT_W2], NULL, m, r->scenarios[s], &a0, err);
+		st = run(o, &r->designs[D_LUT_W2], NULL, m, r->scenarios[s], &a0, err);
 		if (!st)
-			st = model_run(o, &r->designs[D_LUT_W2], fused, m, r->scenarios[s], &a1, err);
+			st = run(o, &r->designs[D_LUT_W2], fused, m, r->scenarios[s], &a1, err);
 		if (st)
 			break;
 		ps_progress_add(bar, 2);
@@ -382,14 +342,9 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 			"them to FP16 at its edge), both at 1.41 GHz with the same buffers "
 			"and DRAM.\n\n", r->designs[D_MAC_FP16].arch, lut_area, mac_unit, rows_set);
 	}
-	rpt_tab_col(t, "scenario", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "weights", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "area_mm2", PS_COL_F64, "mm2", 4);
-	rpt_tab_col(t, "cycles", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(t, "tokens_per_s", PS_COL_F64, "token/s", 3);
-	rpt_tab_col(t, "pj_per_token", PS_COL_F64, "pJ/token", -1);
-	rpt_tab_col(t, "lut_speedup", PS_COL_F64, "x", 3);
+	rpt_tab_cols(t, "scenario %s, weights %s, design %s, area_mm2 mm2 %.4f, "
+		     "cycles cycle %u, tokens_per_s token/s %.3f, "
+		     "pj_per_token pJ/token %.4g, lut_speedup x %.3f");
 	for (size_t s = 0; r->scenarios[s] && !st; s++)
 		for (int w = 1; w <= 2 && !st; w++) {
 			char wm[40], wmd[40], rs1[80], rs2[80];
@@ -403,11 +358,11 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 			snprintf(rs2, sizeof rs2, "array.decode.rows=%s", rows_set);
 			st = wl_scenario_parse(r->scenarios[s], &sc, err);
 			if (!st)
-				st = model_run(o, &r->designs[w == 1 ? D_LUT_W1 : D_LUT_W2],
-					       NULL, m, r->scenarios[s], &lu, err);
+				st = run(o, &r->designs[w == 1 ? D_LUT_W1 : D_LUT_W2],
+					 NULL, m, r->scenarios[s], &lu, err);
 			if (!st)
-				st = model_run(o, &r->designs[D_MAC_FP16], msets, m,
-					       r->scenarios[s], &mc, err);
+				st = run(o, &r->designs[D_MAC_FP16], msets, m,
+					 r->scenarios[s], &mc, err);
 			if (st)
 				break;
 			ps_progress_add(bar, 2);
@@ -479,16 +434,14 @@ static void plot(struct rpt_doc *d, const struct rpt_paper *p, const double dens
 		    "unset multiplot\nset output\n", paper(p, "k_optimum", "lut"));
 }
 
-static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct rpt_doc *d, struct ps_err *err)
+enum ps_status rpt_lut_tc_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+			      struct rpt_doc *d, struct ps_err *err)
 {
 	struct rpt_paper *p = calloc(1, sizeof *p);
 	double dens[N_VAR];
-	char path[1024];
 	enum ps_status st = p ? PS_OK : ps_errf(err, PS_ENOMEM, "out of memory");
-	snprintf(path, sizeof path, "%s/%s", o->ref_dir, r->reference);
 	if (!st)
-		st = rpt_paper_load(path, p, err);
+		st = rpt_paper_recipe(r, o, p, err);
 	if (st) {
 		free(p);
 		return st;
@@ -509,10 +462,4 @@ static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options
 		plot(d, p, dens);
 	free(p);
 	return st;
-}
-
-enum ps_status rpt_lut_tc(const struct rpt_recipe *r, const struct rpt_options *o,
-			  struct ps_err *err)
-{
-	return rpt_doc_report(r, o, build, err);
 }

@@ -73,7 +73,7 @@ static void fill(struct mx_cell *c, const struct sim_result *r)
 static enum ps_status build_grid(const struct rpt_recipe *r, const struct rpt_options *o,
 				 struct mx_grid *g, struct ps_err *err)
 {
-	char buf[512], path[1024];
+	char buf[512];
 	struct cfg_arch *arch = calloc(1, sizeof *arch);
 	struct cfg_energy *en = calloc(1, sizeof *en);
 	struct wl_model *m = calloc(1, sizeof *m);
@@ -84,8 +84,7 @@ static enum ps_status build_grid(const struct rpt_recipe *r, const struct rpt_op
 		st = ps_errf(err, PS_ENOMEM, "out of memory");
 		goto out;
 	}
-	snprintf(path, sizeof path, "%s/%s", o->ref_dir, r->reference);
-	st = rpt_paper_load(path, &g->paper, err);
+	st = rpt_paper_recipe(r, o, &g->paper, err);
 	if (!st)
 		st = rpt_models(r, o, buf, sizeof buf, g->models, MX_M, &g->nm, err);
 	for (g->nd = 0; r->designs[g->nd].key; g->nd++)
@@ -181,13 +180,9 @@ static void time_tables(struct rpt_doc *d, const struct rpt_recipe *r, const str
 	struct rpt_tab *t = rpt_doc_table(d, "time", true);
 	struct rpt_tab *mt = rpt_doc_table(d, "means", false);
 	fprintf(d->md, "## Execution time normalized to FP16, per model (compat: MixPE's method)\n\n");
-	rpt_tab_col(t, "model", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "cycles", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(t, "time_vs_fp16", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "paper", PS_COL_F64, "x", 2);
-	rpt_tab_col(t, "deviation_pct", PS_COL_F64, "%", 1);
-	rpt_tab_col(t, "cycle_mode_time_vs_fp16", PS_COL_F64, "x", 3);
+	rpt_tab_cols(t, "model %s, design %s, cycles cycle %u, time_vs_fp16 x %.3f, "
+		     "paper x %.2f, deviation_pct % %.1f, "
+		     "cycle_mode_time_vs_fp16 x %.3f");
 	for (size_t k = 0; k < g->nm; k++)
 		for (size_t i = 1; i < g->nd; i++) {
 			void *row = rpt_tab_row(t);
@@ -203,13 +198,9 @@ static void time_tables(struct rpt_doc *d, const struct rpt_recipe *r, const str
 	rpt_tab_markdown(d, t);
 
 	fprintf(d->md, "## Means over the models beside the published means\n\n");
-	rpt_tab_col(mt, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(mt, "paper", PS_COL_F64, "x", 2);
-	rpt_tab_col(mt, "pesim_compat", PS_COL_F64, "x", 3);
-	rpt_tab_col(mt, "deviation_pct", PS_COL_F64, "%", 1);
-	rpt_tab_col(mt, "within_10pct", PS_COL_STR, "", 0);
-	rpt_tab_col(mt, "pesim_cycle", PS_COL_F64, "x", 3);
-	rpt_tab_col(mt, "cycle_vs_paper_pct", PS_COL_F64, "%", 1);
+	rpt_tab_cols(mt, "design %s, paper x %.2f, pesim_compat x %.3f, "
+		     "deviation_pct % %.1f, within_10pct %s, pesim_cycle x %.3f, "
+		     "cycle_vs_paper_pct % %.1f");
 	for (size_t i = 1; i < g->nd; i++) {
 		void *row = rpt_tab_row(mt);
 		double p = paper_time(g, r->designs[i].key, ""), ours = tmean(g, 0, i);
@@ -234,8 +225,7 @@ static void energy_table(struct rpt_doc *d, const struct rpt_recipe *r, const st
 		    "and dynamic energy. \"paper\" is the artifact's per-model result "
 		    "(its printed means index the wrong columns, so the mean rows here "
 		    "average its per-model values).\n\n");
-	rpt_tab_col(t, "model", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
+	rpt_tab_cols(t, "model %s, design %s");
 	for (int c = 0; c < C_N; c++) {
 		char n[40];
 		snprintf(n, sizeof n, "%s", comp_names[c]);
@@ -243,8 +233,7 @@ static void energy_table(struct rpt_doc *d, const struct rpt_recipe *r, const st
 		snprintf(n, sizeof n, "%s_paper", comp_names[c]);
 		rpt_tab_col(t, n, PS_COL_F64, "x", 2);
 	}
-	rpt_tab_col(t, "total", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "total_paper", PS_COL_F64, "x", 2);
+	rpt_tab_cols(t, "total x %.3f, total_paper x %.2f");
 	for (size_t k = 0; k <= g->nm; k++)
 		for (size_t i = 0; i < g->nd; i++) {
 			void *row = rpt_tab_row(t);
@@ -287,14 +276,10 @@ static void cycle_section(struct rpt_doc *d, const struct rpt_recipe *r, const s
 		"scaling is not a GEMM on their arrays. Fusion runs along K (lanes), "
 		"not over the array's rows and columns. Per design, the mean over the "
 		"models of:\n\n");
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "compat_vs_fp16", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "cycle_vs_fp16", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "cycle_over_compat", PS_COL_F64, "x", 3);
-	rpt_tab_col(t, "compat_dequant_share", PS_COL_F64, "", 3);
-	rpt_tab_col(t, "cycle_attention_head_share", PS_COL_F64, "", 3);
-	rpt_tab_col(t, "paper_macs_per_pe_cycle", PS_COL_U64, "", 0);
-	rpt_tab_col(t, "cycle_macs_per_busy_pe_cycle", PS_COL_F64, "", 2);
+	rpt_tab_cols(t, "design %s, compat_vs_fp16 x %.3f, cycle_vs_fp16 x %.3f, "
+		     "cycle_over_compat x %.3f, compat_dequant_share %.3f, "
+		     "cycle_attention_head_share %.3f, paper_macs_per_pe_cycle %u, "
+		     "cycle_macs_per_busy_pe_cycle %.2f");
 	for (size_t i = 0; i < g->nd; i++) {
 		void *row = rpt_tab_row(t);
 		double ratio = 0, dq = 0, ex = 0, lm = 0, lb = 0;
@@ -391,8 +376,8 @@ static void plot(struct rpt_doc *d, const struct rpt_recipe *r, const struct mx_
 		    "unset multiplot\nset output\n");
 }
 
-static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct rpt_doc *d, struct ps_err *err)
+enum ps_status rpt_mixpe_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+			     struct rpt_doc *d, struct ps_err *err)
 {
 	struct mx_grid *g = calloc(1, sizeof *g);
 	enum ps_status st;
@@ -433,5 +418,5 @@ static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options
 enum ps_status rpt_mixpe(const struct rpt_recipe *r, const struct rpt_options *o,
 			 struct ps_err *err)
 {
-	return rpt_doc_report(r, o, build, err);
+	return rpt_recipe_run(r, o, err);
 }

@@ -156,16 +156,14 @@ static enum ps_status one(const struct rpt_options *o, const struct rpt_design *
 			  const char *const *sets, const struct wl_model *m, const char *scen,
 			  double preset_step_bits, struct so_cell *c, struct ps_err *err)
 {
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
+	struct rpt_loaded *ld;
 	struct wl_scenario sc;
 	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
+	enum ps_status st = rpt_design_new(o, d, sets, &ld, err);
 	if (!st)
 		st = wl_scenario_parse(scen, &sc, err);
 	if (!st)
-		st = rpt_run(a, e, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
+		st = rpt_run(&ld->arch, &ld->energy, m, scen, SIM_MODE_CYCLE, NULL, &r, err);
 	if (!st) {
 		const double *x = r.energy.by_action;
 		double tok = sc.base == WL_PREFILL ? (double)sc.prompt * sc.batch : (double)sc.batch;
@@ -176,44 +174,41 @@ static enum ps_status one(const struct rpt_options *o, const struct rpt_design *
 		/* the table's per-step read energy is the preset array's step:
 		 * rescale it to this array's step (operand bits read) */
 		if (preset_step_bits > 0)
-			e_pj += x[SIM_ACT_SRAM_TILE_READ] * (step_bits(a) / preset_step_bits - 1);
+			e_pj += x[SIM_ACT_SRAM_TILE_READ] * (step_bits(&ld->arch) / preset_step_bits - 1);
 		c->cycles = r.cycles;
 		c->pes = r.pes;
-		c->rows = cfg_arch_shape(a, WL_PREFILL)->rows;
-		c->cols = cfg_arch_shape(a, WL_PREFILL)->cols;
+		c->rows = cfg_arch_shape(&ld->arch, WL_PREFILL)->rows;
+		c->cols = cfg_arch_shape(&ld->arch, WL_PREFILL)->cols;
 		c->tok_s = tok / r.seconds;
 		c->pj_tok = e_pj / tok;
 		c->area_mm2 = r.array_area_um2 * 1e-6;
-		c->stored_bits = pe_weight_bits(a, m->name, sc.base);
+		c->stored_bits = pe_weight_bits(&ld->arch, m->name, sc.base);
 		sim_result_free(&r);
 	}
-	free(a);
-	free(e);
+	free(ld);
 	return st;
 }
 
 static enum ps_status bt_sqnr(const struct rpt_options *o, const struct rpt_design *d,
 			      const char *const *sets, double *sqnr, struct ps_err *err)
 {
-	struct cfg_arch *a = calloc(1, sizeof *a);
-	struct cfg_energy *e = calloc(1, sizeof *e);
+	struct rpt_loaded *ld;
 	struct sim_result r;
-	enum ps_status st = !a || !e ? ps_errf(err, PS_ENOMEM, "out of memory") :
-				       rpt_load_design(o, d, sets, a, e, err);
+	enum ps_status st = rpt_design_new(o, d, sets, &ld, err);
 	if (!st) {
-		struct sim_request rq = { .arch = a, .energy = e, .M = 8, .K = 512, .N = 128,
-					  .mode = SIM_MODE_BITTRUE, .seed = 1 };
+		struct sim_request rq = { .arch = &ld->arch, .energy = &ld->energy, .M = 8,
+					  .K = 512, .N = 128, .mode = SIM_MODE_BITTRUE,
+					  .seed = 1 };
 		st = sim_run(&rq, &r, err);
 		if (st == PS_ECHECK)
 			st = ps_errf(err, PS_ECHECK, "%s: bit-true stepping and the closed form disagree",
-				     a->name);
+				     ld->arch.name);
 		if (!st) {
 			*sqnr = r.bt.sqnr_db;
 			sim_result_free(&r);
 		}
 	}
-	free(a);
-	free(e);
+	free(ld);
 	return st;
 }
 
@@ -273,15 +268,9 @@ static void tables(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 	struct rpt_tab *sh = rpt_doc_table(d, "designs", false);
 	struct rpt_tab *t = rpt_doc_table(d, "runs", true);
 	fprintf(d->md, "## The designs at %.4f mm^2 of PEs\n\n", SO_AREA_UM2 * 1e-6);
-	rpt_tab_col(sh, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(sh, "family", PS_COL_STR, "", 0);
-	rpt_tab_col(sh, "weights", PS_COL_STR, "", 0);
-	rpt_tab_col(sh, "stored_bits", PS_COL_F64, "bit", 3);
-	rpt_tab_col(sh, "array", PS_COL_STR, "", 0);
-	rpt_tab_col(sh, "pes", PS_COL_U64, "", 0);
-	rpt_tab_col(sh, "area_mm2", PS_COL_F64, "mm2", 4);
-	rpt_tab_col(sh, "weight_sqnr_db", PS_COL_F64, "dB", 2);
-	rpt_tab_col(sh, "gemm_sqnr_db", PS_COL_F64, "dB", 2);
+	rpt_tab_cols(sh, "design %s, family %s, weights %s, stored_bits bit %.3f, "
+		     "array %s, pes %u, area_mm2 mm2 %.4f, weight_sqnr_db dB %.2f, "
+		     "gemm_sqnr_db dB %.2f");
 	for (size_t i = 0; i < g->nd; i++)
 		for (int w = 0; w < 2; w++) {
 			const struct so_cell *c = &g->c[i][w][0][0];
@@ -309,15 +298,9 @@ static void tables(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 		"exact GEMM of the dequantized weights (the datapath's own rounding; "
 		"INT8-activation PEs include the activations' INT8 step).\n\n"
 		"## Cycles, tokens/s and energy per token\n\n");
-	rpt_tab_col(t, "model", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "scenario", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "design", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "weights", PS_COL_STR, "", 0);
-	rpt_tab_col(t, "cycles", PS_COL_U64, "cycle", 0);
-	rpt_tab_col(t, "tokens_per_s", PS_COL_F64, "token/s", 2);
-	rpt_tab_col(t, "energy_per_token_pj", PS_COL_F64, "pJ/token", -1);
-	rpt_tab_col(t, "area_mm2", PS_COL_F64, "mm2", 4);
-	rpt_tab_col(t, "weight_sqnr_db", PS_COL_F64, "dB", 2);
+	rpt_tab_cols(t, "model %s, scenario %s, design %s, weights %s, cycles cycle %u, "
+		     "tokens_per_s token/s %.2f, energy_per_token_pj pJ/token %.4g, "
+		     "area_mm2 mm2 %.4f, weight_sqnr_db dB %.2f");
 	for (size_t k = 0; k < g->nm; k++)
 		for (size_t s = 0; s < g->ns; s++)
 			for (size_t i = 0; i < g->nd; i++)
@@ -404,8 +387,8 @@ static void pareto(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 	fprintf(gp, "unset multiplot\nset output\n");
 }
 
-static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct rpt_doc *d, struct ps_err *err)
+enum ps_status rpt_shootout_doc(const struct rpt_recipe *r, const struct rpt_options *o,
+				struct rpt_doc *d, struct ps_err *err)
 {
 	struct so_grid *g = calloc(1, sizeof *g);
 	enum ps_status st = g ? grid(r, o, g, err) : ps_errf(err, PS_ENOMEM, "out of memory");
@@ -435,10 +418,4 @@ static enum ps_status build(const struct rpt_recipe *r, const struct rpt_options
 	pareto(d, r, g);
 	free(g);
 	return PS_OK;
-}
-
-enum ps_status rpt_shootout(const struct rpt_recipe *r, const struct rpt_options *o,
-			    struct ps_err *err)
-{
-	return rpt_doc_report(r, o, build, err);
 }

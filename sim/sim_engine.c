@@ -347,6 +347,19 @@ static int load_kind(const struct trace_insn *u)
 
 /* Earliest start of unit u of queue q, or UINT64_MAX if a token it pops
  * does not exist yet; w gets the constraints that were binding. */
+/* A pop from channel ch (which queue q has when `has`): its head's time
+ * joins the waits, as stall `why`; false when there is nothing to pop. */
+static inline bool wait_pop(const struct sim_engine *e, int ch, bool has, int why,
+			    struct waits *w)
+{
+	const struct chan *c = &e->ch[ch];
+	if (!has || !c->n)
+		return false;
+	w->t[w->n] = c->t[c->head];
+	w->why[w->n++] = why;
+	return true;
+}
+
 static uint64_t start_time(struct sim_engine *e, int q,
 			   const struct trace_insn *u, struct waits *w)
 {
@@ -354,20 +367,14 @@ static uint64_t start_time(struct sim_engine *e, int q,
 	int in_prev = q == SIM_Q_COMPUTE ? CH_DATA : CH_RESULT;
 	int in_next = q == SIM_Q_LOAD ? CH_SLOT : CH_OSLOT;
 	w->n = 0;
-	if (u->flags & TRACE_POP_PREV) {
-		const struct chan *c = &e->ch[in_prev];
-		if (q == SIM_Q_LOAD || !c->n)
-			return UINT64_MAX;
-		w->t[w->n] = c->t[c->head];
-		w->why[w->n++] = q == SIM_Q_COMPUTE ? SIM_STALL_DATA : SIM_STALL_COMPUTE;
-	}
-	if (u->flags & TRACE_POP_NEXT) {
-		const struct chan *c = &e->ch[in_next];
-		if (q == SIM_Q_STORE || !c->n)
-			return UINT64_MAX;
-		w->t[w->n] = c->t[c->head];
-		w->why[w->n++] = q == SIM_Q_LOAD ? SIM_STALL_BUFFER : SIM_STALL_OUTPUT;
-	}
+	if ((u->flags & TRACE_POP_PREV) &&
+	    !wait_pop(e, in_prev, q != SIM_Q_LOAD,
+		      q == SIM_Q_COMPUTE ? SIM_STALL_DATA : SIM_STALL_COMPUTE, w))
+		return UINT64_MAX;
+	if ((u->flags & TRACE_POP_NEXT) &&
+	    !wait_pop(e, in_next, q != SIM_Q_STORE,
+		      q == SIM_Q_LOAD ? SIM_STALL_BUFFER : SIM_STALL_OUTPUT, w))
+		return UINT64_MAX;
 	if (q == SIM_Q_LOAD && u->buf < CFG_MAX_BUFFERS) {
 		int k = load_kind(u);
 		uint32_t i = k < 0 ? 0 : e->nld[u->buf][k], sl = k < 0 ? 1 : e->kslots[u->buf][k];

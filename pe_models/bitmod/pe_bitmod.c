@@ -106,16 +106,6 @@ static void bitmod_params(const struct cfg_arch *a, struct pe_params *p)
 	p->scale_bits = 8;	/* the integer group scale (bitmod.md) */
 }
 
-/* Codes are fed term by term (bit planes for INT via Booth); the
- * bit-serial dequantizer runs once per group. */
-static void bitmod_layout(const struct cfg_arch *a, const struct pe_params *p,
-			  struct pe_layout *l)
-{
-	(void)a;
-	(void)p;
-	l->dequant = true;
-}
-
 static const struct pe_bt_ops *const bitmod_bt[] = {
 	&pe_bitmod_pe_bt, &pe_bitmod_array4x4_bt, NULL
 };
@@ -133,7 +123,9 @@ const struct pe_family pe_family_bitmod = {
 		       PE_FOLDS(CFG_FOLDS_SCALESIM),
 	.runs = bitmod_runs,
 	.params = bitmod_params,
-	.layout = bitmod_layout,
+	/* codes are fed term by term (bit planes for INT via Booth); the
+	 * bit-serial dequantizer runs once per group */
+	.layout = pe_layout_dequant,
 	.step_cycles = bitmod_step_cycles,
 	.tile_timing = bitmod_tile_timing,
 	.dq_cycles = bitmod_dq_cycles,

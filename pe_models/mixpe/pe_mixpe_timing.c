@@ -115,15 +115,6 @@ static bool mixpe_runs(const struct fmt_qspec *q, char *why, size_t n)
 	return false;
 }
 
-/* Dequantize after the group: scale x (sum a.q - zero x sum a). */
-static void mixpe_layout(const struct cfg_arch *a, const struct pe_params *p,
-			 struct pe_layout *l)
-{
-	(void)a;
-	(void)p;
-	l->dequant = true;
-}
-
 static const struct pe_bt_ops *const mixpe_bt[] = {
 	&pe_mixpe_pe_bt, &pe_mixpe_array_bt, NULL
 };
@@ -137,7 +128,8 @@ const struct pe_family pe_family_mixpe = {
 	.array_modes = PE_DF(CFG_DF_OS) | PE_FOLDS(CFG_FOLDS_OVERLAPPED) |
 		       PE_FOLDS(CFG_FOLDS_SCALESIM),
 	.runs = mixpe_runs,
-	.layout = mixpe_layout,
+	/* dequantize after the group: scale x (sum a.q - zero x sum a) */
+	.layout = pe_layout_dequant,
 	.step_cycles = mixpe_step_cycles,
 	.tile_timing = mixpe_tile_timing,
 	.dq_cycles = mixpe_dq_cycles,
