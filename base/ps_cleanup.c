@@ -72,3 +72,17 @@ void ps_cleanup_del(int slot)
 	if (slot >= 0 && slot < SLOTS)
 		reg_kind[slot] = 0;
 }
+
+void ps_cleanup_hold(sigset_t *saved)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < NSIG_CLEAN; i++)
+		sigaddset(&set, cleanup_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, saved);
+}
+
+void ps_cleanup_release(const sigset_t *saved)
+{
+	sigprocmask(SIG_SETMASK, saved, NULL);
+}

@@ -23,6 +23,7 @@
 #define PS_FILE_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -92,5 +93,10 @@ void ps_outset_abort(struct ps_outset *s);
  * removed when the process is interrupted. dir: rmdir after the files. */
 int ps_cleanup_add(const char *path, bool dir);
 void ps_cleanup_del(int slot);
+/* Hold the signals the cleanup handles (their delivery waits) across a
+ * step that must finish once begun, e.g. switching a set and removing the
+ * old generation; release restores the mask hold saved in *saved. */
+void ps_cleanup_hold(sigset_t *saved);
+void ps_cleanup_release(const sigset_t *saved);
 
 #endif

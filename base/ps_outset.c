@@ -279,6 +279,7 @@ enum ps_status ps_outset_commit(struct ps_outset *s, struct ps_err *err)
 	enum ps_status st = PS_OK;
 	bool any_regular = false;
 	struct stat sb;
+	sigset_t mask;
 
 	for (size_t i = 0; i < s->n; i++)
 		if (stat(s->paths[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
@@ -306,17 +307,24 @@ enum ps_status ps_outset_commit(struct ps_outset *s, struct ps_err *err)
 	}
 	if (st)
 		goto out;
-	/* from here the generation is the set: no signal may remove it */
+	/* from here the generation is the set: no signal may remove it, and
+	 * a SIGINT or SIGTERM waits until the old generation is gone, so an
+	 * interrupted run leaves one generation (kill -9 may leave the old
+	 * one to the next run) */
 	for (size_t i = 0; i < SET_MAX + 1; i++) {
 		ps_cleanup_del(s->slots[i]);
 		s->slots[i] = -1;
 	}
-	if ((st = link_at(s, s->gen, s->ptr, true, err)))
+	ps_cleanup_hold(&mask);
+	if ((st = link_at(s, s->gen, s->ptr, true, err))) {
+		ps_cleanup_release(&mask);
 		goto out;
+	}
 	ps_sync_dir(s->dir);
 	if (old[0] && strcmp(old, s->gen) && is_gen(s, old))
 		rm_gen(s->dir, old);
 	s->gen[0] = '\0';	/* nothing to remove */
+	ps_cleanup_release(&mask);
 out:
 	ps_outset_abort(s);
 	return st;
