@@ -24,6 +24,7 @@
 #include "rtl_area.h"
 #include "rtl_design.h"
 #include "rtl_family.h"
+#include "test_util.h"
 
 /* Yosys 0.23 on pe_fp16_mac, as rtl_area_script asks for it */
 static const char stat_all[] =
@@ -285,27 +286,28 @@ static void test_cache(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
-static void test_cli(void **state)
+/* `pesim area --pe pe --json`'s output in out (it must succeed). */
+static void area_json(const char *pe, char *out, size_t size)
 {
-	char cmd[1400], out[8192];
-	const char *p;
+	FILE *fp = tu_pesim_open("area --pe %s --json", pe);
 	size_t n;
-	FILE *fp;
-	int rc;
-	(void)state;
 
-	snprintf(cmd, sizeof cmd, "%s area --pe nosuch >/dev/null 2>&1", PESIM_EXE);
-	rc = system(cmd);
-	assert_true(WIFEXITED(rc));
-	assert_int_equal(WEXITSTATUS(rc), 2);
-	if (!have_yosys())
-		skip();
-	snprintf(cmd, sizeof cmd, "%s area --pe fp16_mac --json", PESIM_EXE);
-	fp = popen(cmd, "r");
 	assert_non_null(fp);
-	n = fread(out, 1, sizeof out - 1, fp);
+	n = fread(out, 1, size - 1, fp);
 	out[n] = '\0';
 	assert_int_equal(pclose(fp), 0);
+}
+
+static void test_cli(void **state)
+{
+	char out[8192];
+	const char *p;
+	(void)state;
+
+	assert_int_equal(tu_pesim("area --pe nosuch"), 2);
+	if (!have_yosys())
+		skip();
+	area_json("fp16_mac", out, sizeof out);
 	/* the FP16 MAC is the unit and the calibration point */
 	p = strstr(out, "\"rel_fp16_mac\":");
 	assert_non_null(p);
@@ -321,12 +323,7 @@ static void test_cli(void **state)
 
 	/* an arch whose PE area comes from pesim area carries today's figure */
 	static const char *const archs[] = { "int8-os-32x32", "int8-ws-32x32" };
-	snprintf(cmd, sizeof cmd, "%s area --pe int8_mac --json", PESIM_EXE);
-	fp = popen(cmd, "r");
-	assert_non_null(fp);
-	n = fread(out, 1, sizeof out - 1, fp);
-	out[n] = '\0';
-	assert_int_equal(pclose(fp), 0);
+	area_json("int8_mac", out, sizeof out);
 	p = strstr(out, "\"name\":\"int8_mac\"");
 	assert_non_null(p);
 	p = strstr(p, "\"est_um2\":");

@@ -22,6 +22,7 @@
 #include "fmt.h"
 #include "pe_fp16.h"
 #include "rtl_models.h"
+#include "test_util.h"
 
 #define RANDOM_PAIRS (1u << 17)
 
@@ -29,10 +30,7 @@ static uint64_t rng_s;
 
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng_s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return tu_rng(&rng_s);
 }
 
 static const uint16_t corners[] = {
@@ -132,86 +130,82 @@ static void run(const struct rtl_model_ops *ops, golden_fn golden,
 	printf("\n");
 }
 
-static void test_add(void **state)
+/* The rules pe_fp16.h states, case by case ({a, b, result}), through the
+ * RTL and the C. */
+static const uint16_t add_cases[][3] = {
+	{ 0x3c00, 0xbc00, 0x0000 },	/* x + (-x) = +0 */
+	{ 0x8000, 0x8000, 0x8000 },	/* -0 + -0 = -0 */
+	{ 0x8000, 0x0000, 0x0000 },
+	{ 0x7c00, 0xfc00, 0x7e00 },	/* inf - inf: default NaN */
+	{ 0x7c01, 0x3c00, 0x7e00 },	/* NaN in: 0x7e00 out */
+	{ 0xfe00, 0x3c00, 0x7e00 },
+	{ 0x3c00, 0x1000, 0x3c00 },	/* 1 + 2^-11: tie to even (down) */
+	{ 0x3c01, 0x1000, 0x3c02 },	/* tie to even (up) */
+	{ 0x7bff, 0x4c00, 0x7c00 },	/* 65504 + 16 = 65520: the tie past
+					 * the largest finite, to even: inf */
+	{ 0x7bff, 0x4bff, 0x7bff },	/* 65504 + 15.99: below it */
+	{ 0x0001, 0x8001, 0x0000 },
+	{ 0x03ff, 0x0001, 0x0400 },	/* subnormal into normal */
+};
+
+static const uint16_t mul_cases[][3] = {
+	{ 0x7c00, 0x0000, 0x7e00 },	/* inf x 0 */
+	{ 0x8000, 0x3c00, 0x8000 },	/* -0 x 1 = -0 */
+	{ 0xfc00, 0xbc00, 0x7c00 },	/* -inf x -1 = inf */
+	{ 0x0001, 0x3800, 0x0000 },	/* 2^-25: tie to even 0 */
+	{ 0x0003, 0x3800, 0x0002 },	/* 1.5 ulp: tie to even 2 */
+	{ 0x0001, 0x3c01, 0x0001 },
+	{ 0x5bff, 0x5bff, 0x7bfe },	/* 255.9^2 */
+	{ 0x7bff, 0x3c01, 0x7c00 },	/* overflow */
+	{ 0x0400, 0x3800, 0x0200 },	/* normal into subnormal, exact */
+	{ 0x7e00, 0x0000, 0x7e00 },
+};
+
+struct specials {
+	const struct rtl_model_ops *ops;
+	golden_fn golden;
+	const char *op;
+	const uint16_t (*cases)[3];
+	size_t n;
+};
+
+static const struct specials add_specials = {
+	&rtl_fp16_add_ops, pe_f16_add, "+", add_cases,
+	sizeof add_cases / sizeof add_cases[0]
+};
+static const struct specials mul_specials = {
+	&rtl_fp16_mul_ops, pe_f16_mul, "x", mul_cases,
+	sizeof mul_cases / sizeof mul_cases[0]
+};
+
+static void test_specials(void **state)
 {
+	const struct specials *t = *state;
+	struct rtl_model *m = t->ops->create();
+	uint64_t in[2], out[1];
+
+	assert_non_null(m);
+	for (size_t i = 0; i < t->n; i++) {
+		uint16_t a = t->cases[i][0], b = t->cases[i][1], want = t->cases[i][2];
+		in[0] = a;
+		in[1] = b;
+		rtl_model_cycle(t->ops, m, in, out);
+		if (out[0] != want || t->golden(a, b) != want)
+			fail_msg("0x%04x %s 0x%04x: RTL 0x%04x, C 0x%04x, want 0x%04x",
+				 a, t->op, b, (unsigned)out[0], t->golden(a, b), want);
+	}
+	t->ops->destroy(m);
+}
+
+/* The adder or the multiplier (state: its specials row) on every vector:
+ * no mismatch. */
+static void test_vectors(void **state)
+{
+	const struct specials *t = *state;
 	struct result r;
-	(void)state;
-	run(&rtl_fp16_add_ops, pe_f16_add, &r);
+	run(t->ops, t->golden, &r);
 	assert_true(r.vectors >= 100000);
 	assert_int_equal(r.mismatches, 0);
-}
-
-static void test_mul(void **state)
-{
-	struct result r;
-	(void)state;
-	run(&rtl_fp16_mul_ops, pe_f16_mul, &r);
-	assert_true(r.vectors >= 100000);
-	assert_int_equal(r.mismatches, 0);
-}
-
-/* The rules pe_fp16.h states, case by case, through the RTL and the C. */
-static void test_add_specials(void **state)
-{
-	static const uint16_t cases[][3] = {
-		{ 0x3c00, 0xbc00, 0x0000 },	/* x + (-x) = +0 */
-		{ 0x8000, 0x8000, 0x8000 },	/* -0 + -0 = -0 */
-		{ 0x8000, 0x0000, 0x0000 },
-		{ 0x7c00, 0xfc00, 0x7e00 },	/* inf - inf: default NaN */
-		{ 0x7c01, 0x3c00, 0x7e00 },	/* NaN in: 0x7e00 out */
-		{ 0xfe00, 0x3c00, 0x7e00 },
-		{ 0x3c00, 0x1000, 0x3c00 },	/* 1 + 2^-11: tie to even (down) */
-		{ 0x3c01, 0x1000, 0x3c02 },	/* tie to even (up) */
-		{ 0x7bff, 0x4c00, 0x7c00 },	/* 65504 + 16 = 65520: the tie past
-						 * the largest finite, to even: inf */
-		{ 0x7bff, 0x4bff, 0x7bff },	/* 65504 + 15.99: below it */
-		{ 0x0001, 0x8001, 0x0000 },
-		{ 0x03ff, 0x0001, 0x0400 },	/* subnormal into normal */
-	};
-	struct rtl_model *m = rtl_fp16_add_create();
-	uint64_t in[2], out[1];
-	(void)state;
-	assert_non_null(m);
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		in[0] = cases[i][0];
-		in[1] = cases[i][1];
-		rtl_model_cycle(&rtl_fp16_add_ops, m, in, out);
-		if (out[0] != cases[i][2] || pe_f16_add(cases[i][0], cases[i][1]) != cases[i][2])
-			fail_msg("0x%04x + 0x%04x: RTL 0x%04x, C 0x%04x, want 0x%04x",
-				 cases[i][0], cases[i][1], (unsigned)out[0],
-				 pe_f16_add(cases[i][0], cases[i][1]), cases[i][2]);
-	}
-	rtl_fp16_add_destroy(m);
-}
-
-static void test_mul_specials(void **state)
-{
-	static const uint16_t cases[][3] = {
-		{ 0x7c00, 0x0000, 0x7e00 },	/* inf x 0 */
-		{ 0x8000, 0x3c00, 0x8000 },	/* -0 x 1 = -0 */
-		{ 0xfc00, 0xbc00, 0x7c00 },	/* -inf x -1 = inf */
-		{ 0x0001, 0x3800, 0x0000 },	/* 2^-25: tie to even 0 */
-		{ 0x0003, 0x3800, 0x0002 },	/* 1.5 ulp: tie to even 2 */
-		{ 0x0001, 0x3c01, 0x0001 },
-		{ 0x5bff, 0x5bff, 0x7bfe },	/* 255.9^2 */
-		{ 0x7bff, 0x3c01, 0x7c00 },	/* overflow */
-		{ 0x0400, 0x3800, 0x0200 },	/* normal into subnormal, exact */
-		{ 0x7e00, 0x0000, 0x7e00 },
-	};
-	struct rtl_model *m = rtl_fp16_mul_create();
-	uint64_t in[2], out[1];
-	(void)state;
-	assert_non_null(m);
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		in[0] = cases[i][0];
-		in[1] = cases[i][1];
-		rtl_model_cycle(&rtl_fp16_mul_ops, m, in, out);
-		if (out[0] != cases[i][2] || pe_f16_mul(cases[i][0], cases[i][1]) != cases[i][2])
-			fail_msg("0x%04x x 0x%04x: RTL 0x%04x, C 0x%04x, want 0x%04x",
-				 cases[i][0], cases[i][1], (unsigned)out[0],
-				 pe_f16_mul(cases[i][0], cases[i][1]), cases[i][2]);
-	}
-	rtl_fp16_mul_destroy(m);
 }
 
 /* binary16 neighbours of h, for finite h */
@@ -281,10 +275,10 @@ static void test_mutant_caught(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_specials),
-		cmocka_unit_test(test_mul_specials),
-		cmocka_unit_test(test_add),
-		cmocka_unit_test(test_mul),
+		TU_TEST_ARG("test_add_specials", test_specials, &add_specials),
+		TU_TEST_ARG("test_mul_specials", test_specials, &mul_specials),
+		TU_TEST_ARG("test_add", test_vectors, &add_specials),
+		TU_TEST_ARG("test_mul", test_vectors, &mul_specials),
 		cmocka_unit_test(test_mutant_caught),
 	};
 	return cmocka_run_group_tests_name("rtl_fp16", tests, NULL, NULL);

@@ -25,6 +25,7 @@
 #include "pe_bt.h"
 #include "rtl_family.h"
 #include "rtl_verify.h"
+#include "test_util.h"
 
 #define RANDOM_EDGES 100000u
 
@@ -33,51 +34,31 @@ static void run_real(const char *pe, uint64_t seed)
 	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .random = RANDOM_EDGES,
 				     .seed = seed, .log = stdout };
 	struct rtl_verify_result r;
-	struct ps_err err = { "" };
 
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	if (st != PS_OK)
-		print_error("%s: %s\n", pe, err.msg);
-	assert_int_equal(st, PS_OK);
-	assert_false(r.mismatch);
-	assert_int_equal(r.random_edges, RANDOM_EDGES);
-	assert_int_equal(r.cycles, 1 + r.corner_edges + RANDOM_EDGES);
+	tu_verify_ok(&o, &r);
 	assert_true(r.cycles >= 100000);
 	assert_int_equal(r.values, 2 * r.cycles);
 	assert_true(r.beats > r.cycles / 2);
 	assert_true(r.changes > 1000);
 	assert_true(r.resets >= 1);
-	printf("%s seed %llu: %llu cycles, %llu values compared, 0 mismatches "
-	       "(%llu beats, %llu output changes, %llu resets)\n", pe,
-	       (unsigned long long)seed, (unsigned long long)r.cycles,
-	       (unsigned long long)r.values, (unsigned long long)r.beats,
-	       (unsigned long long)r.changes, (unsigned long long)r.resets);
 }
 
-static void test_fp16_mac(void **state)
+/* A PE (fp16_mac, int8_mac), seeds 1 and 2. */
+static void test_pe(void **state)
 {
-	(void)state;
-	run_real("fp16_mac", 1);
-	run_real("fp16_mac", 2);
+	run_real(*state, 1);
+	run_real(*state, 2);
 }
 
-static void test_int8_mac(void **state)
+/* A PE's mutant (its output out_acc wrong), with the VCD and FST around
+ * the mismatch. */
+static void test_mutant(void **state)
 {
-	(void)state;
-	run_real("int8_mac", 1);
-	run_real("int8_mac", 2);
-}
-
-static void run_mutant(const char *pe, const char *port)
-{
+	const char *pe = *state;
 	char path[] = "/tmp/pesim-test-verify-XXXXXX";
 	char fst[] = "/tmp/pesim-test-verify-fst-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-	fd = mkstemp(fst);
-	assert_true(fd >= 0);
-	close(fd);
+	tu_mkstemp(path);
+	tu_mkstemp(fst);
 
 	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .mutant = true,
 				     .random = RANDOM_EDGES, .seed = 1,
@@ -86,16 +67,7 @@ static void run_mutant(const char *pe, const char *port)
 	struct rtl_verify_result r;
 	struct ps_err err = { "" };
 
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	printf("%s mutant: %s\n", pe, err.msg);
-	assert_int_equal(st, PS_ECHECK);
-	assert_int_equal(ps_exit_code(st), 1);
-	assert_true(r.mismatch);
-	assert_string_equal(r.port, port);
-	assert_true(r.expected != r.actual);
-	assert_non_null(strstr(err.msg, "mismatch at cycle"));
-	/* the run stops a few edges after the mismatch */
-	assert_int_equal(r.cycles, r.cycle + 1 + 16 / 4 + 1);
+	tu_verify_mutant(&o, "out_acc", &r, &err);
 
 	/* the VCD: 16 edges before, the mismatch, 5 after */
 	assert_true(r.vcd_written);
@@ -154,18 +126,6 @@ static void run_mutant(const char *pe, const char *port)
 	assert_true(size > 200);
 }
 
-static void test_fp16_mac_mutant(void **state)
-{
-	(void)state;
-	run_mutant("fp16_mac", "out_acc");
-}
-
-static void test_int8_mac_mutant(void **state)
-{
-	(void)state;
-	run_mutant("int8_mac", "out_acc");
-}
-
 /* Trace operands: a small GEMM's rows as the dots (FP16 weights for
  * fp16_mac, INT8 codes for int8_mac); the run must match and use them. */
 static void test_gemm_operands(void **state)
@@ -197,33 +157,21 @@ static void test_gemm_operands(void **state)
 					     .random = 20000, .seed = 5,
 					     .gemm = runs[i].g };
 		struct rtl_verify_result r;
-		struct ps_err err = { "" };
-		enum ps_status st = rtl_verify(&o, &r, &err);
-		if (st)
-			print_error("%s: %s\n", runs[i].pe, err.msg);
-		assert_int_equal(st, PS_OK);
+		tu_verify_ok(&o, &r);
 		assert_true(r.beats > 10000);
-		printf("%s on GEMM operands: %llu cycles, 0 mismatches\n",
-		       runs[i].pe, (unsigned long long)r.cycles);
 	}
 	/* FP16 weights are required for fp16_mac */
 	struct rtl_verify_opts o = { .pe = rtl_verify_find("fp16_mac"),
 				     .random = 10, .gemm = &g8 };
-	struct rtl_verify_result r;
-	struct ps_err err = { "" };
-	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, "FP16"));
+	tu_verify_refused(&o, "FP16");
 }
 
 static void test_registry(void **state)
 {
 	(void)state;
 	struct rtl_verify_opts o = { .pe = NULL, .random = 10 };
-	struct rtl_verify_result r;
-	struct ps_err err = { "" };
 
-	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
-	assert_int_equal(ps_exit_code(PS_EINPUT), 2);
+	tu_verify_refused(&o, NULL);
 	assert_null(rtl_verify_find("no_such_pe"));
 	assert_null(rtl_verify_find(NULL));
 	const struct rtl_verify_pe *p = rtl_verify_find("int8_mac");
@@ -241,8 +189,7 @@ static void test_registry(void **state)
 	struct rtl_verify_pe bad = *p;
 	bad.rtl = rtl_verify_find("fp16_mac")->rtl;
 	o.pe = &bad;
-	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, "differ"));
+	tu_verify_refused(&o, "differ");
 }
 
 struct walk {
@@ -290,10 +237,10 @@ static void test_families(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fp16_mac),
-		cmocka_unit_test(test_int8_mac),
-		cmocka_unit_test(test_fp16_mac_mutant),
-		cmocka_unit_test(test_int8_mac_mutant),
+		TU_TEST_ARG("test_fp16_mac", test_pe, "fp16_mac"),
+		TU_TEST_ARG("test_int8_mac", test_pe, "int8_mac"),
+		TU_TEST_ARG("test_fp16_mac_mutant", test_mutant, "fp16_mac"),
+		TU_TEST_ARG("test_int8_mac_mutant", test_mutant, "int8_mac"),
 		cmocka_unit_test(test_gemm_operands),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_families),

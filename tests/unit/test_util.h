@@ -71,4 +71,35 @@ struct pe_params;
 void *tu_bt_open(const char *name, const struct pe_params *p, size_t n_in,
 		 size_t n_out, const struct pe_bt_ops **ops);
 
+/* ---- `pesim verify` runs (rtl_verify.h; test_util_rtl.c, -Drtl) ----
+ * tu_verify_ok: rtl_verify(o) must pass: PS_OK (else err is printed), no
+ * mismatch, o->random random edges after 1 reset edge and the corners;
+ * prints the run's counts, r holds them for the caller's own checks.
+ * tu_verify_mutant: rtl_verify(o) of a mutant (o->mutant) must be caught:
+ * PS_ECHECK (exit code 1), the first mismatch on port (or, if port ends
+ * in '_', on a port named port...) with expected != actual, err saying
+ * "mismatch at cycle", and the run stopped o->window / 4 + 1 edges after
+ * it; r and err hold the result for the caller's own checks.
+ * tu_verify_refused: rtl_verify(o) must refuse its input: PS_EINPUT (exit
+ * code 2) with an error containing msg (NULL: any).
+ * tu_verify_config: `pesim verify --pe family --config path`: the arch at
+ * path (of pe's family) gives, in both phases, pe_params (pp[0], pp[1])
+ * that rtl_verify_match(family) resolves to pe. */
+struct rtl_verify_opts;
+struct rtl_verify_result;
+struct ps_err;
+void tu_verify_ok(const struct rtl_verify_opts *o, struct rtl_verify_result *r);
+void tu_verify_mutant(const struct rtl_verify_opts *o, const char *port,
+		      struct rtl_verify_result *r, struct ps_err *err);
+void tu_verify_refused(const struct rtl_verify_opts *o, const char *msg);
+struct rtl_verify_pe;
+void tu_verify_config(const char *path, const char *family,
+		      const struct rtl_verify_pe *pe, struct pe_params *pp);
+
+/* ---- table-driven tests ----
+ * A CMocka test called name (a string) running fn with *state = arg: one
+ * function, one row per case, each case keeping its own name. */
+#define TU_TEST_ARG(name, fn, arg) \
+	{ (name), (fn), NULL, NULL, (void *)(uintptr_t)(arg) }
+
 #endif

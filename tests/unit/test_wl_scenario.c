@@ -202,20 +202,35 @@ static void test_phases_single(void **state)
 			 PS_EINPUT);
 }
 
-static void check_op(const struct wl_op *op, const char *name, int cls,
-		     int kind, uint64_t M, uint64_t K, uint64_t N,
-		     uint64_t repeat)
+/* An op a list must hold: its index (negative: from the end), name,
+ * class, kind, shape and repeat. */
+struct want_op {
+	long i;
+	const char *name;
+	int cls, kind;
+	uint64_t M, K, N, repeat;
+};
+
+static void check_ops(const struct wl_op *ops, size_t n, const struct want_op *w,
+		      size_t n_want)
 {
-	assert_string_equal(op->name, name);
-	assert_int_equal(op->cls, cls);
-	assert_int_equal(op->kind, kind);
-	assert_int_equal(op->M, M);
-	assert_int_equal(op->K, K);
-	assert_int_equal(op->N, N);
-	assert_int_equal(op->repeat, repeat);
-	assert_int_equal(op->a_kind, WL_ACT);
-	assert_int_equal(op->b_kind, kind == WL_LINEAR ? WL_WEIGHT : WL_KV);
+	for (size_t j = 0; j < n_want; j++, w++) {
+		const struct wl_op *op = &ops[w->i < 0 ? (long)n + w->i : w->i];
+		assert_string_equal(op->name, w->name);
+		assert_int_equal(op->cls, w->cls);
+		assert_int_equal(op->kind, w->kind);
+		assert_int_equal(op->M, w->M);
+		assert_int_equal(op->K, w->K);
+		assert_int_equal(op->N, w->N);
+		assert_int_equal(op->repeat, w->repeat);
+		assert_int_equal(op->a_kind, WL_ACT);
+		assert_int_equal(op->b_kind, w->kind == WL_LINEAR ? WL_WEIGHT : WL_KV);
+	}
 }
+#define CHECK_OPS(ops, n, ...) do {						\
+	static const struct want_op want_[] = { __VA_ARGS__ };			\
+	check_ops(ops, n, want_, sizeof want_ / sizeof want_[0]);		\
+} while (0)
 
 static void test_ops_llama7b_prefill(void **state)
 {
@@ -233,17 +248,18 @@ static void test_ops_llama7b_prefill(void **state)
 	assert_int_equal(wl_phase_ops(&m, &ph, &ops, &n, &err), PS_OK);
 	assert_int_equal(n, 32 * 9 + 1);
 
-	check_op(&ops[0], "q", WL_OP_QKV, WL_LINEAR, 256, 4096, 4096, 1);
-	check_op(&ops[1], "k", WL_OP_QKV, WL_LINEAR, 256, 4096, 4096, 1);
-	check_op(&ops[2], "v", WL_OP_QKV, WL_LINEAR, 256, 4096, 4096, 1);
-	check_op(&ops[3], "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 256, 128, 256, 32);
-	check_op(&ops[4], "attn_pv", WL_OP_ATTN, WL_ATTN_PV, 256, 256, 128, 32);
-	check_op(&ops[5], "o", WL_OP_O, WL_LINEAR, 256, 4096, 4096, 1);
-	check_op(&ops[6], "gate", WL_OP_FFN, WL_LINEAR, 256, 4096, 11008, 1);
-	check_op(&ops[7], "up", WL_OP_FFN, WL_LINEAR, 256, 4096, 11008, 1);
-	check_op(&ops[8], "down", WL_OP_FFN, WL_LINEAR, 256, 11008, 4096, 1);
-	check_op(&ops[n - 1], "lm_head", WL_OP_LM_HEAD, WL_LINEAR, 256, 4096,
-		 32000, 1);
+	CHECK_OPS(ops, n,
+		{ 0, "q", WL_OP_QKV, WL_LINEAR, 256, 4096, 4096, 1 },
+		{ 1, "k", WL_OP_QKV, WL_LINEAR, 256, 4096, 4096, 1 },
+		{ 2, "v", WL_OP_QKV, WL_LINEAR, 256, 4096, 4096, 1 },
+		{ 3, "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 256, 128, 256, 32 },
+		{ 4, "attn_pv", WL_OP_ATTN, WL_ATTN_PV, 256, 256, 128, 32 },
+		{ 5, "o", WL_OP_O, WL_LINEAR, 256, 4096, 4096, 1 },
+		{ 6, "gate", WL_OP_FFN, WL_LINEAR, 256, 4096, 11008, 1 },
+		{ 7, "up", WL_OP_FFN, WL_LINEAR, 256, 4096, 11008, 1 },
+		{ 8, "down", WL_OP_FFN, WL_LINEAR, 256, 11008, 4096, 1 },
+		{ -1, "lm_head", WL_OP_LM_HEAD, WL_LINEAR, 256, 4096, 32000, 1 },
+	);
 	assert_int_equal(ops[n - 1].layer, 32);
 	assert_int_equal(ops[9].layer, 1);
 	assert_string_equal(ops[9].name, "q");
@@ -286,16 +302,17 @@ static void test_ops_llama70b_decode_gqa(void **state)
 			 PS_OK);
 	assert_int_equal(wl_phase_ops(&m, &ph[0], &ops, &n, &err), PS_OK);
 	assert_int_equal(n, 80 * 9 + 1);
-	check_op(&ops[0], "q", WL_OP_QKV, WL_LINEAR, 1, 8192, 8192, 1);
-	check_op(&ops[1], "k", WL_OP_QKV, WL_LINEAR, 1, 8192, 1024, 1);
-	check_op(&ops[2], "v", WL_OP_QKV, WL_LINEAR, 1, 8192, 1024, 1);
-	/* 8 query heads share each of the 8 KV heads: they stack into M */
-	check_op(&ops[3], "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 8, 128, 1024, 8);
-	check_op(&ops[4], "attn_pv", WL_OP_ATTN, WL_ATTN_PV, 8, 1024, 128, 8);
-	check_op(&ops[5], "o", WL_OP_O, WL_LINEAR, 1, 8192, 8192, 1);
-	check_op(&ops[8], "down", WL_OP_FFN, WL_LINEAR, 1, 28672, 8192, 1);
-	check_op(&ops[n - 1], "lm_head", WL_OP_LM_HEAD, WL_LINEAR, 1, 8192,
-		 32000, 1);
+	CHECK_OPS(ops, n,
+		{ 0, "q", WL_OP_QKV, WL_LINEAR, 1, 8192, 8192, 1 },
+		{ 1, "k", WL_OP_QKV, WL_LINEAR, 1, 8192, 1024, 1 },
+		{ 2, "v", WL_OP_QKV, WL_LINEAR, 1, 8192, 1024, 1 },
+		/* 8 query heads share each of the 8 KV heads: they stack into M */
+		{ 3, "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 8, 128, 1024, 8 },
+		{ 4, "attn_pv", WL_OP_ATTN, WL_ATTN_PV, 8, 1024, 128, 8 },
+		{ 5, "o", WL_OP_O, WL_LINEAR, 1, 8192, 8192, 1 },
+		{ 8, "down", WL_OP_FFN, WL_LINEAR, 1, 28672, 8192, 1 },
+		{ -1, "lm_head", WL_OP_LM_HEAD, WL_LINEAR, 1, 8192, 32000, 1 },
+	);
 	assert_int_equal(ops[3].heads, 64);
 	assert_int_equal(ops[3].kv_heads, 8);
 	assert_int_equal(ops[3].ctx, 1024);
@@ -320,29 +337,34 @@ static void test_ops_batch_plain_encoder(void **state)
 	load("opt-1.3b", &m);
 	assert_int_equal(wl_phase_ops(&m, &dec, &ops, &n, &err), PS_OK);
 	assert_int_equal(n, 24 * 8 + 1);
-	check_op(&ops[0], "q", WL_OP_QKV, WL_LINEAR, 16, 2048, 2048, 1);
-	check_op(&ops[3], "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 1, 64, 300, 32 * 16);
-	check_op(&ops[4], "attn_pv", WL_OP_ATTN, WL_ATTN_PV, 1, 300, 64, 32 * 16);
-	check_op(&ops[6], "fc1", WL_OP_FFN, WL_LINEAR, 16, 2048, 8192, 1);
-	check_op(&ops[7], "fc2", WL_OP_FFN, WL_LINEAR, 16, 8192, 2048, 1);
-	check_op(&ops[n - 1], "lm_head", WL_OP_LM_HEAD, WL_LINEAR, 16, 2048,
-		 50272, 1);
+	CHECK_OPS(ops, n,
+		{ 0, "q", WL_OP_QKV, WL_LINEAR, 16, 2048, 2048, 1 },
+		{ 3, "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 1, 64, 300, 32 * 16 },
+		{ 4, "attn_pv", WL_OP_ATTN, WL_ATTN_PV, 1, 300, 64, 32 * 16 },
+		{ 6, "fc1", WL_OP_FFN, WL_LINEAR, 16, 2048, 8192, 1 },
+		{ 7, "fc2", WL_OP_FFN, WL_LINEAR, 16, 8192, 2048, 1 },
+		{ -1, "lm_head", WL_OP_LM_HEAD, WL_LINEAR, 16, 2048, 50272, 1 },
+	);
 	free(ops);
 
 	/* Phi-2: q width 32 x 80 = hidden */
 	load("phi-2", &m);
 	assert_int_equal(wl_phase_ops(&m, &dec, &ops, &n, &err), PS_OK);
-	check_op(&ops[3], "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 1, 80, 300, 32 * 16);
-	check_op(&ops[5], "o", WL_OP_O, WL_LINEAR, 16, 2560, 2560, 1);
+	CHECK_OPS(ops, n,
+		{ 3, "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 1, 80, 300, 32 * 16 },
+		{ 5, "o", WL_OP_O, WL_LINEAR, 16, 2560, 2560, 1 },
+	);
 	free(ops);
 
 	/* ViT: classifier on the class token only */
 	load("vit-b-16", &m);
 	assert_int_equal(wl_phase_ops(&m, &pre, &ops, &n, &err), PS_OK);
 	assert_int_equal(n, 12 * 8 + 1);
-	check_op(&ops[0], "q", WL_OP_QKV, WL_LINEAR, 197 * 4, 768, 768, 1);
-	check_op(&ops[3], "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 197, 64, 197, 12 * 4);
-	check_op(&ops[n - 1], "head", WL_OP_LM_HEAD, WL_LINEAR, 4, 768, 1000, 1);
+	CHECK_OPS(ops, n,
+		{ 0, "q", WL_OP_QKV, WL_LINEAR, 197 * 4, 768, 768, 1 },
+		{ 3, "attn_qk", WL_OP_ATTN, WL_ATTN_QK, 197, 64, 197, 12 * 4 },
+		{ -1, "head", WL_OP_LM_HEAD, WL_LINEAR, 4, 768, 1000, 1 },
+	);
 	assert_int_equal(ops[n - 1].layer, 12);
 	free(ops);
 

@@ -102,6 +102,19 @@ static void col_std(const float *v, uint64_t R, uint64_t K, double *sd)
 	}
 }
 
+/* The columns whose std (sd[], col_std's) is above thresh: marked in
+ * is_out; returns how many. */
+static uint64_t mark_outliers(const double *sd, uint64_t K, double thresh,
+			      unsigned char *is_out)
+{
+	uint64_t n = 0;
+	for (uint64_t k = 0; k < K; k++) {
+		is_out[k] = sd[k] > thresh;
+		n += is_out[k];
+	}
+	return n;
+}
+
 /* Pooled std over the columns with (want_out) or without outliers. */
 static double pooled(const float *v, uint64_t R, uint64_t K,
 		     const unsigned char *is_out, int want_out)
@@ -130,12 +143,10 @@ static void test_gen_weight_stats(void **state)
 	float *w = gen(0, 7, R, K, &p);
 	col_std(w, R, K, sd);
 	/* Body and outlier columns sit 20x apart; 5 sigma splits them. */
+	n_out = mark_outliers(sd, K, 5 * p.sigma, is_out);
 	for (uint64_t k = 0; k < K; k++)
-		if (sd[k] > 5 * p.sigma) {
-			is_out[k] = 1;
-			n_out++;
+		if (is_out[k])
 			assert_true(fabs(sd[k] / (p.outlier_scale * p.sigma) - 1) < 0.25);
-		}
 	assert_int_equal(n_out, (uint64_t)llround(p.outlier_frac * K));	/* 20 */
 	assert_true(fabs(pooled(w, R, K, is_out, 0) / p.sigma - 1) < 0.05);
 	assert_true(fabs(pooled(w, R, K, is_out, 1) / (p.outlier_scale * p.sigma) - 1) < 0.05);
@@ -187,11 +198,7 @@ static void test_gen_act_stats(void **state)
 	p.act_channel_spread = 0;
 	float *x = gen(1, 11, R, K, &p);
 	col_std(x, R, K, sd);
-	for (uint64_t k = 0; k < K; k++)
-		if (sd[k] > 10 * p.act_sigma) {
-			is_out[k] = 1;
-			n_out++;
-		}
+	n_out = (int)mark_outliers(sd, K, 10 * p.act_sigma, is_out);
 	assert_int_equal(n_out, (int)llround(p.outlier_frac * K));	/* 5 */
 	/* dof 4 is rescaled to unit variance, so act_sigma is the body std. */
 	assert_true(fabs(pooled(x, R, K, is_out, 0) / p.act_sigma - 1) < 0.05);

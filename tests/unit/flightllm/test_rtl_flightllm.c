@@ -18,7 +18,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -27,107 +26,53 @@
 #include "pe.h"
 #include "ps_status.h"
 #include "rtl_verify.h"
+#include "test_util.h"
 
 #define RANDOM_EDGES 100000u
 
-static double now(void)
+/* A configuration ("flightllm", "flightllm_d8w8", "flightllm_d32w8"),
+ * seed 1. */
+static void test_chain(void **state)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static void run_real(const char *pe, uint64_t seed)
-{
-	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .random = RANDOM_EDGES,
-				     .seed = seed, .log = stdout };
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(*state), .random = RANDOM_EDGES,
+				     .seed = 1, .log = stdout };
 	struct rtl_verify_result r;
-	struct ps_err err = { "" };
-	double t0 = now();
 
-	assert_non_null(o.pe);
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	if (st != PS_OK)
-		print_error("%s: %s\n", pe, err.msg);
-	assert_int_equal(st, PS_OK);
-	assert_false(r.mismatch);
-	assert_int_equal(r.random_edges, RANDOM_EDGES);
+	tu_verify_ok(&o, &r);
 	assert_true(r.corner_edges >= 300);
-	assert_int_equal(r.cycles, 1 + r.corner_edges + RANDOM_EDGES);
 	assert_int_equal(r.values, 17 * r.cycles);	/* y_0..y_15, out_valid */
 	assert_true(r.beats > r.cycles / 2);
 	assert_true(r.changes > r.cycles / 2);
 	assert_true(r.resets >= 5);
-	printf("%s seed %llu: %llu cycles (%llu corner), %llu values compared, "
-	       "0 mismatches (%llu valid waves, %llu output changes, %llu resets), "
-	       "%.1f s\n", pe, (unsigned long long)seed,
-	       (unsigned long long)r.cycles, (unsigned long long)r.corner_edges,
-	       (unsigned long long)r.values, (unsigned long long)r.beats,
-	       (unsigned long long)r.changes, (unsigned long long)r.resets,
-	       now() - t0);
 }
 
-static void test_chain_d16w4(void **state)
-{
-	(void)state;
-	run_real("flightllm", 1);
-}
+/* The mutants: the configuration, its define, where the corners catch it
+ * (MUTANT_NO_P17: the high lane one too small whenever the low lane is
+ * negative, e.g. the first triple corner with x0 w < 0; MUTANT_SMUX_IDX3:
+ * indices 8..15 pick pairs 0..7; MUTANT_NO_OAU: a 32-deep group's low lane
+ * passes 2^17, the overflow corners: products of (-128)(-128)). */
+static const struct mutant {
+	const char *pe, *define;
+} mutants[] = {
+	{ "flightllm", "MUTANT_NO_P17" },
+	{ "flightllm_d8w8", "MUTANT_SMUX_IDX3" },
+	{ "flightllm_d32w8", "MUTANT_NO_OAU" },
+};
 
-static void test_chain_d8w8(void **state)
+static void test_mutant(void **state)
 {
-	(void)state;
-	run_real("flightllm_d8w8", 1);
-}
-
-static void test_chain_d32w8(void **state)
-{
-	(void)state;
-	run_real("flightllm_d32w8", 1);
-}
-
-static void run_mutant(const char *pe, const char *define)
-{
-	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .mutant = true,
+	const struct mutant *m = *state;
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(m->pe), .mutant = true,
 				     .random = RANDOM_EDGES, .seed = 1,
 				     .window = 16 };
 	struct rtl_verify_result r;
 	struct ps_err err = { "" };
 
 	assert_non_null(o.pe);
-	assert_string_equal(o.pe->mutant_define, define);
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	printf("%s mutant %s: %s\n", pe, define, err.msg);
-	assert_int_equal(st, PS_ECHECK);
-	assert_true(r.mismatch);
-	assert_true(!strncmp(r.port, "y_", 2));
-	assert_true(r.expected != r.actual);
-	assert_non_null(strstr(err.msg, "mismatch at cycle"));
+	assert_string_equal(o.pe->mutant_define, m->define);
+	tu_verify_mutant(&o, "y_", &r, &err);
 	/* caught by the corners, and the run stops a few edges later */
 	assert_true(r.cycle <= r.corner_edges);
-	assert_int_equal(r.cycles, r.cycle + 1 + 16 / 4 + 1);
-}
-
-/* MUTANT_NO_P17: the high lane one too small whenever the low lane is
- * negative (e.g. the first triple corner with x0 w < 0). */
-static void test_mutant_no_p17(void **state)
-{
-	(void)state;
-	run_mutant("flightllm", "MUTANT_NO_P17");
-}
-
-/* MUTANT_SMUX_IDX3: indices 8..15 pick pairs 0..7. */
-static void test_mutant_smux(void **state)
-{
-	(void)state;
-	run_mutant("flightllm_d8w8", "MUTANT_SMUX_IDX3");
-}
-
-/* MUTANT_NO_OAU: a 32-deep group's low lane passes 2^17 (the overflow
- * corners: products of (-128)(-128)). */
-static void test_mutant_no_oau(void **state)
-{
-	(void)state;
-	run_mutant("flightllm_d32w8", "MUTANT_NO_OAU");
 }
 
 /* --config configs/arch/flightllm/csd-2of16.yaml: the parameters
@@ -135,37 +80,30 @@ static void test_mutant_no_oau(void **state)
 static void test_config_match(void **state)
 {
 	(void)state;
-	struct cfg_arch a;
-	struct pe_params pp;
-	struct ps_err err = { "" };
+	struct pe_params pp[2];
 	const struct rtl_verify_pe *pe = rtl_verify_find("flightllm");
 
 	assert_non_null(pe);
 	assert_ptr_equal(rtl_verify_find("flightllm_d8w8"), pe + 1);
-	assert_int_equal(pe_arch_load(PESIM_SRCDIR
-				       "/configs/arch/flightllm/csd-2of16.yaml",
-				       &a, &err), PS_OK);
-	assert_string_equal(a.pe.family_name, pe->family);
+	tu_verify_config(PESIM_SRCDIR "/configs/arch/flightllm/csd-2of16.yaml",
+			 "flightllm", pe, pp);
 	for (int ph = 0; ph < 2; ph++) {
-		memset(&pp, 0, sizeof pp);
-		pe_params_from_arch(&a, NULL, ph, &pp);
-		assert_ptr_equal(rtl_verify_match("flightllm", &pp), pe);
 		/* every field, not only the ones the entry sets */
-		assert_int_equal(pp.lanes, pe->params.lanes);
-		assert_true(pp.weight_bits == pe->params.weight_bits);
-		assert_int_equal(pp.act_bits, pe->params.act_bits);
-		assert_int_equal(pp.group_size, pe->params.group_size);
-		assert_int_equal(pp.a_bits, pe->params.a_bits);
-		assert_int_equal(pp.scale_bits, pe->params.scale_bits);
-		assert_int_equal(pp.table_bits, pe->params.table_bits);
-		assert_int_equal(pp.bit_serial, pe->params.bit_serial);
+		assert_int_equal(pp[ph].lanes, pe->params.lanes);
+		assert_true(pp[ph].weight_bits == pe->params.weight_bits);
+		assert_int_equal(pp[ph].act_bits, pe->params.act_bits);
+		assert_int_equal(pp[ph].group_size, pe->params.group_size);
+		assert_int_equal(pp[ph].a_bits, pe->params.a_bits);
+		assert_int_equal(pp[ph].scale_bits, pe->params.scale_bits);
+		assert_int_equal(pp[ph].table_bits, pe->params.table_bits);
+		assert_int_equal(pp[ph].bit_serial, pe->params.bit_serial);
 	}
 	/* a depth without an RTL build */
-	pp.lanes = 12;
-	assert_null(rtl_verify_match("flightllm", &pp));
-	pp.lanes = 8;
-	pp.weight_bits = 8;
-	assert_ptr_equal(rtl_verify_match("flightllm", &pp), pe + 1);
+	pp[1].lanes = 12;
+	assert_null(rtl_verify_match("flightllm", &pp[1]));
+	pp[1].lanes = 8;
+	pp[1].weight_bits = 8;
+	assert_ptr_equal(rtl_verify_match("flightllm", &pp[1]), pe + 1);
 }
 
 /* GEMM operands: N:M 2:16 INT4 on "flightllm" (cpw = 8 channels per
@@ -221,35 +159,27 @@ static void test_gemm_operands(void **state)
 					     .random = 20000, .seed = 5,
 					     .gemm = runs[i].g };
 		struct rtl_verify_result r;
-		struct ps_err err = { "" };
-		enum ps_status st = rtl_verify(&o, &r, &err);
-		if (st)
-			print_error("%s: %s\n", runs[i].pe, err.msg);
-		assert_int_equal(st, PS_OK);
+		printf("%s on GEMM operands (%s)\n", runs[i].pe,
+		       runs[i].g->nm_meta ? "2:16 int4" : "dense int8");
+		tu_verify_ok(&o, &r);
 		assert_true(r.beats > 10000);
-		printf("%s on GEMM operands (%s): %llu cycles, 0 mismatches\n",
-		       runs[i].pe, runs[i].g->nm_meta ? "2:16 int4" : "dense int8",
-		       (unsigned long long)r.cycles);
 	}
 	/* INT8 codes do not fit the 4-bit decode unit */
 	struct rtl_verify_opts o = { .pe = rtl_verify_find("flightllm"),
 				     .random = 10, .gemm = &g8 };
-	struct rtl_verify_result r;
-	struct ps_err err = { "" };
-	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, "do not fit"));
+	tu_verify_refused(&o, "do not fit");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_match),
-		cmocka_unit_test(test_chain_d16w4),
-		cmocka_unit_test(test_chain_d8w8),
-		cmocka_unit_test(test_chain_d32w8),
-		cmocka_unit_test(test_mutant_no_p17),
-		cmocka_unit_test(test_mutant_smux),
-		cmocka_unit_test(test_mutant_no_oau),
+		TU_TEST_ARG("test_chain_d16w4", test_chain, "flightllm"),
+		TU_TEST_ARG("test_chain_d8w8", test_chain, "flightllm_d8w8"),
+		TU_TEST_ARG("test_chain_d32w8", test_chain, "flightllm_d32w8"),
+		TU_TEST_ARG("test_mutant_no_p17", test_mutant, &mutants[0]),
+		TU_TEST_ARG("test_mutant_smux", test_mutant, &mutants[1]),
+		TU_TEST_ARG("test_mutant_no_oau", test_mutant, &mutants[2]),
 		cmocka_unit_test(test_gemm_operands),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -286,6 +286,19 @@ struct rout {
 	uint16_t cs;
 };
 
+/* One PE step; an out_valid result goes to got[] (up to cap). */
+static void step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in,
+		 int64_t (*got)[3], size_t *ngot, size_t cap)
+{
+	pe_bitmod_pe_step(pe, in);
+	if (pe->out_valid && *ngot < cap) {
+		got[*ngot][0] = pe->out_m;
+		got[*ngot][1] = pe->out_e;
+		got[*ngot][2] = pe->out_nan;
+		(*ngot)++;
+	}
+}
+
 /* Feeds one output's groups: each group idle cycles, then its lane-groups
  * x T term cycles, max(terms, sb) cycles in all (pe_bitmod_gemm.c's
  * schedule). Records every out_valid into got[]. */
@@ -299,13 +312,7 @@ static void feed(struct pe_bitmod_pe *pe, const struct rcfg *c,
 		unsigned nlg = (G->n + c->lanes - 1) / c->lanes;
 		for (unsigned cyc = nlg * c->T; cyc < c->sb; cyc++) {
 			struct pe_bitmod_in idle = { 0 };
-			pe_bitmod_pe_step(pe, &idle);
-			if (pe->out_valid && *ngot < cap) {
-				got[*ngot][0] = pe->out_m;
-				got[*ngot][1] = pe->out_e;
-				got[*ngot][2] = pe->out_nan;
-				(*ngot)++;
-			}
+			step(pe, &idle, got, ngot, cap);
 		}
 		for (unsigned j = 0; j < nlg; j++) {
 			for (unsigned t = 0; t < c->T; t++) {
@@ -328,13 +335,7 @@ static void feed(struct pe_bitmod_pe *pe, const struct rcfg *c,
 							      << 4 * l);
 					in.a |= (uint64_t)G->a[k] << 16 * l;
 				}
-				pe_bitmod_pe_step(pe, &in);
-				if (pe->out_valid && *ngot < cap) {
-					got[*ngot][0] = pe->out_m;
-					got[*ngot][1] = pe->out_e;
-					got[*ngot][2] = pe->out_nan;
-					(*ngot)++;
-				}
+				step(pe, &in, got, ngot, cap);
 			}
 		}
 	}
@@ -345,13 +346,7 @@ static void flush(struct pe_bitmod_pe *pe, int64_t (*got)[3], size_t *ngot,
 {
 	struct pe_bitmod_in idle = { 0 };
 	for (int i = 0; i < 40; i++) {
-		pe_bitmod_pe_step(pe, &idle);
-		if (pe->out_valid && *ngot < cap) {
-			got[*ngot][0] = pe->out_m;
-			got[*ngot][1] = pe->out_e;
-			got[*ngot][2] = pe->out_nan;
-			(*ngot)++;
-		}
+		step(pe, &idle, got, ngot, cap);
 	}
 }
 

@@ -19,7 +19,6 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -28,16 +27,10 @@
 #include "pe.h"
 #include "ps_status.h"
 #include "rtl_verify.h"
+#include "test_util.h"
 
 #define RANDOM_EDGES 100000u
 #define CORNER_EDGES (2u * 24 * 24 * 32)
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static void test_ant_mac(void **state)
 {
@@ -46,32 +39,18 @@ static void test_ant_mac(void **state)
 				     .random = RANDOM_EDGES, .seed = 1,
 				     .log = stdout };
 	struct rtl_verify_result r;
-	struct ps_err err = { "" };
-	double t0 = now();
 
 	assert_non_null(o.pe);
 	assert_string_equal(o.pe->family, "ant");
 	assert_string_equal(o.pe->golden, "ant_mac");
 	assert_string_equal(o.pe->rtl->top, "pe_ant_mac");
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	if (st != PS_OK)
-		print_error("ant_mac: %s\n", err.msg);
-	assert_int_equal(st, PS_OK);
-	assert_false(r.mismatch);
+	tu_verify_ok(&o, &r);
 	assert_int_equal(r.corner_edges, CORNER_EDGES);
-	assert_int_equal(r.random_edges, RANDOM_EDGES);
-	assert_int_equal(r.cycles, 1 + r.corner_edges + RANDOM_EDGES);
 	assert_int_equal(r.values, 2 * r.cycles);	/* out_valid, out_acc */
 	/* every corner edge is a beat, most random ones too */
 	assert_true(r.beats > r.corner_edges + RANDOM_EDGES / 2);
 	assert_true(r.changes > r.cycles / 3);
 	assert_true(r.resets >= 2);
-	printf("ant_mac seed 1: %llu cycles (%llu corner), %llu values "
-	       "compared, 0 mismatches (%llu beats, %llu output changes, %llu "
-	       "resets), %.1f s\n", (unsigned long long)r.cycles,
-	       (unsigned long long)r.corner_edges, (unsigned long long)r.values,
-	       (unsigned long long)r.beats, (unsigned long long)r.changes,
-	       (unsigned long long)r.resets, now() - t0);
 }
 
 /* MUTANT_ANT_FLINT_16: the first corner dot with flint4 code 0111 (+16)
@@ -87,41 +66,27 @@ static void test_mutant_flint_16(void **state)
 
 	assert_non_null(o.pe);
 	assert_string_equal(o.pe->mutant_define, "MUTANT_ANT_FLINT_16");
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	printf("ant_mac mutant MUTANT_ANT_FLINT_16: %s\n", err.msg);
-	assert_int_equal(st, PS_ECHECK);
-	assert_true(r.mismatch);
-	assert_string_equal(r.port, "out_acc");
-	assert_true(r.expected != r.actual);
-	assert_non_null(strstr(err.msg, "mismatch at cycle"));
+	tu_verify_mutant(&o, "out_acc", &r, &err);
 	assert_true(r.cycle <= r.corner_edges);
-	assert_int_equal(r.cycles, r.cycle + 1 + 16 / 4 + 1);
 }
 
 /* --config configs/arch/bitmod/ant.yaml picks "ant_mac". */
 static void test_config_match(void **state)
 {
 	(void)state;
-	struct cfg_arch a;
-	struct pe_params pp;
-	struct ps_err err = { "" };
+	struct pe_params pp[2];
 	const struct rtl_verify_pe *pe = rtl_verify_find("ant_mac");
 
 	assert_non_null(pe);
 	assert_ptr_equal(rtl_verify_find("ant"), pe);
-	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/ant.yaml",
-				       &a, &err), PS_OK);
-	assert_string_equal(a.pe.family_name, pe->family);
+	tu_verify_config(PESIM_SRCDIR "/configs/arch/bitmod/ant.yaml", "ant", pe, pp);
 	for (int ph = 0; ph < 2; ph++) {
-		memset(&pp, 0, sizeof pp);
-		pe_params_from_arch(&a, NULL, ph, &pp);
-		assert_ptr_equal(rtl_verify_match("ant", &pp), pe);
-		assert_int_equal(pp.lanes, pe->params.lanes);
-		assert_int_equal(pp.act_bits, pe->params.act_bits);
-		assert_int_equal(pp.a_bits, pe->params.a_bits);
+		assert_int_equal(pp[ph].lanes, pe->params.lanes);
+		assert_int_equal(pp[ph].act_bits, pe->params.act_bits);
+		assert_int_equal(pp[ph].a_bits, pe->params.a_bits);
 	}
-	pp.lanes = 2;	/* an array of PEs, no RTL build */
-	assert_null(rtl_verify_match("ant", &pp));
+	pp[1].lanes = 2;	/* an array of PEs, no RTL build */
+	assert_null(rtl_verify_match("ant", &pp[1]));
 }
 
 /* A small GEMM as a bit-true trace's sidecar holds it: FP16 activations,
@@ -177,26 +142,17 @@ static void test_gemm_operands(void **state)
 					     .random = 20000, .seed = 5,
 					     .gemm = gs[i], .log = stdout };
 		struct rtl_verify_result r;
-		struct ps_err err = { "" };
-		enum ps_status st = rtl_verify(&o, &r, &err);
-		if (st)
-			print_error("ant_mac: %s\n", err.msg);
-		assert_int_equal(st, PS_OK);
-		assert_false(r.mismatch);
+		printf("ant_mac on GEMM operands (%s %dx%dx%d)\n",
+		       gs[i]->fmt == FMT_FLINT4 ? "flint4" : "int4", M, K, N);
+		tu_verify_ok(&o, &r);
 		assert_true(r.beats > r.corner_edges + 10000);
-		printf("ant_mac on GEMM operands (%s %dx%dx%d): %llu cycles, "
-		       "0 mismatches\n", gs[i]->fmt == FMT_FLINT4 ? "flint4" : "int4",
-		       M, K, N, (unsigned long long)r.cycles);
 	}
 	/* INT8 codes: not the PE's formats */
 	struct pe_gemm g8 = { .M = M, .K = K, .N = N, .a = a, .codes = c_int8,
 			      .fmt = FMT_INT8, .n_groups = 1, .scale = scale_i };
 	struct rtl_verify_opts o = { .pe = rtl_verify_find("ant_mac"),
 				     .random = 10, .gemm = &g8 };
-	struct rtl_verify_result r;
-	struct ps_err err = { "" };
-	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, "int4 or flint4"));
+	tu_verify_refused(&o, "int4 or flint4");
 }
 
 int main(void)

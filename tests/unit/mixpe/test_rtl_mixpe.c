@@ -29,6 +29,7 @@
 #include "pe_bt.h"
 #include "ps_status.h"
 #include "rtl_verify.h"
+#include "test_util.h"
 #include "wl_tensor.h"
 
 /* Random edges of each run: 10^5; under ASan+UBSan (make test's second
@@ -58,73 +59,25 @@ static const struct cfg {
 };
 #define N_CONFIGS (sizeof configs / sizeof configs[0])
 
-static void run_real(const char *name, uint64_t seed)
+/* A configuration (state: its name), seed 1. */
+static void test_real(void **state)
 {
+	const char *name = *state;
 	const struct rtl_verify_pe *pe = rtl_verify_find(name);
-	struct rtl_verify_opts o = { .pe = pe, .random = RANDOM_EDGES, .seed = seed,
+	struct rtl_verify_opts o = { .pe = pe, .random = RANDOM_EDGES, .seed = 1,
 				     .log = stdout };
 	struct rtl_verify_result r;
-	struct ps_err err = { "" };
-	enum ps_status st;
 
 	assert_non_null(pe);
 	assert_string_equal(pe->name, name);
-	st = rtl_verify(&o, &r, &err);
-	if (st != PS_OK)
-		print_error("%s: %s\n", name, err.msg);
-	assert_int_equal(st, PS_OK);
-	assert_false(r.mismatch);
-	assert_int_equal(r.random_edges, RANDOM_EDGES);
+	tu_verify_ok(&o, &r);
 	assert_true(r.corner_edges > (strstr(name, "array") ? 400u : 1000u));
-	assert_int_equal(r.cycles, 1 + r.corner_edges + RANDOM_EDGES);
 	assert_int_equal(r.values, r.cycles * (strstr(name, "array") ? 2 : 12));
 	assert_true(r.beats > r.cycles / 3);
 	/* the array's outputs change when results leave it; the PE's
 	 * pass-through outputs on nearly every edge */
 	assert_true(r.changes > r.cycles / (strstr(name, "array") ? 20 : 2));
 	assert_true(r.resets >= MIN_RESETS);	/* edge 0 and random ones */
-	printf("%s seed %llu: %llu cycles (%llu corner), %llu values compared, "
-	       "0 mismatches (%llu beats, %llu output changes, %llu resets)\n", name,
-	       (unsigned long long)seed, (unsigned long long)r.cycles,
-	       (unsigned long long)r.corner_edges, (unsigned long long)r.values,
-	       (unsigned long long)r.beats, (unsigned long long)r.changes,
-	       (unsigned long long)r.resets);
-}
-
-static void test_pe_w4a8(void **state)
-{
-	(void)state;
-	run_real("mixpe", 1);
-}
-
-static void test_pe_w4a16(void **state)
-{
-	(void)state;
-	run_real("mixpe_w4a16", 1);
-}
-
-static void test_pe_w2a16_l4(void **state)
-{
-	(void)state;
-	run_real("mixpe_w2a16_l4", 1);
-}
-
-static void test_pe_w3a8_l3(void **state)
-{
-	(void)state;
-	run_real("mixpe_w3a8_l3", 1);
-}
-
-static void test_array_w4a8(void **state)
-{
-	(void)state;
-	run_real("mixpe_array", 1);
-}
-
-static void test_array_w4a16(void **state)
-{
-	(void)state;
-	run_real("mixpe_array_w4a16", 1);
 }
 
 /* The mutant on the same stimulus: caught, with where. */
@@ -133,22 +86,14 @@ static void test_mutants(void **state)
 	(void)state;
 	for (size_t i = 0; i < N_CONFIGS; i++) {
 		const char *name = configs[i].name;
-		const struct rtl_verify_pe *pe = rtl_verify_find(name);
-		struct rtl_verify_opts o = { .pe = pe, .mutant = true,
+		struct rtl_verify_opts o = { .pe = rtl_verify_find(name), .mutant = true,
 					     .random = RANDOM_EDGES, .seed = 1,
 					     .window = 16 };
 		struct rtl_verify_result r;
 		struct ps_err err = { "" };
-		enum ps_status st = rtl_verify(&o, &r, &err);
 
-		printf("%s mutant (%s): %s\n", name, pe->mutant_define, err.msg);
-		assert_int_equal(st, PS_ECHECK);
-		assert_true(r.mismatch);
-		assert_non_null(r.port);
-		assert_string_equal(r.port, strstr(name, "array") ? "out_data" : "res");
-		assert_true(r.expected != r.actual);
+		tu_verify_mutant(&o, strstr(name, "array") ? "out_data" : "res", &r, &err);
 		assert_true(r.cycle > 0);
-		assert_int_equal(r.cycles, r.cycle + 1 + 16 / 4 + 1);
 	}
 }
 
@@ -179,12 +124,7 @@ static void run_gemm(const struct cfg *c)
 	struct rtl_verify_opts o = { .pe = rtl_verify_find(c->name), .random = 50000,
 				     .seed = 3, .gemm = &g, .log = stdout };
 	struct rtl_verify_result r;
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	if (st != PS_OK)
-		print_error("%s: %s\n", c->name, err.msg);
-	assert_int_equal(st, PS_OK);
-	assert_false(r.mismatch);
-	assert_int_equal(r.cycles, 1 + r.corner_edges + 50000);
+	tu_verify_ok(&o, &r);
 	assert_true(r.beats > 20000);
 	printf("%s, operands of a %dx%dx%d %s GEMM: %llu cycles, 0 mismatches "
 	       "(%llu beats, %llu output changes)\n", c->name, M, N, K, qt.spec.name,
@@ -196,7 +136,7 @@ static void run_gemm(const struct cfg *c)
 	bad.zero = NULL;
 	o.gemm = &bad;
 	o.random = 10;
-	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
+	tu_verify_refused(&o, NULL);
 	/* wider codes than the PE's weights */
 	if (strcmp(c->quant, "mixpe-int4")) {
 		struct cc_qtensor q4;
@@ -205,8 +145,7 @@ static void run_gemm(const struct cfg *c)
 		bad = g;
 		bad.codes = q4.codes;
 		bad.fmt = q4.fmt;
-		assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
-		printf("  4-bit codes: %s\n", err.msg);
+		tu_verify_refused(&o, NULL);
 		cc_qtensor_free(&q4);
 	}
 	cc_qtensor_free(&qt);
@@ -310,12 +249,12 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_match),
-		cmocka_unit_test(test_pe_w4a8),
-		cmocka_unit_test(test_pe_w4a16),
-		cmocka_unit_test(test_pe_w2a16_l4),
-		cmocka_unit_test(test_pe_w3a8_l3),
-		cmocka_unit_test(test_array_w4a8),
-		cmocka_unit_test(test_array_w4a16),
+		TU_TEST_ARG("test_pe_w4a8", test_real, "mixpe"),
+		TU_TEST_ARG("test_pe_w4a16", test_real, "mixpe_w4a16"),
+		TU_TEST_ARG("test_pe_w2a16_l4", test_real, "mixpe_w2a16_l4"),
+		TU_TEST_ARG("test_pe_w3a8_l3", test_real, "mixpe_w3a8_l3"),
+		TU_TEST_ARG("test_array_w4a8", test_real, "mixpe_array"),
+		TU_TEST_ARG("test_array_w4a16", test_real, "mixpe_array_w4a16"),
 		cmocka_unit_test(test_mutants),
 		cmocka_unit_test(test_mutant_is_bug),
 		cmocka_unit_test(test_gemm_operands),

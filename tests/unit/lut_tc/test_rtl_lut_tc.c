@@ -27,6 +27,7 @@
 #include "fmt.h"
 #include "ps_status.h"
 #include "rtl_verify.h"
+#include "test_util.h"
 
 /* Random edges of each run: 10^5; under ASan+UBSan (make test's second
  * build, where the C models and the stimulus run several times slower)
@@ -43,82 +44,52 @@ static void run_real(const char *pe, uint64_t seed)
 	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .random = RANDOM_EDGES,
 				     .seed = seed, .log = stdout };
 	struct rtl_verify_result r;
-	struct ps_err err = { "" };
 
-	assert_non_null(o.pe);
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	if (st != PS_OK)
-		print_error("%s: %s\n", pe, err.msg);
-	assert_int_equal(st, PS_OK);
-	assert_false(r.mismatch);
-	assert_int_equal(r.random_edges, RANDOM_EDGES);
+	tu_verify_ok(&o, &r);
 	assert_true(r.corner_edges > 2000);
-	assert_int_equal(r.cycles, 1 + r.corner_edges + RANDOM_EDGES);
 	assert_true(r.beats > r.cycles / 2);
 	assert_true(r.changes > r.cycles / 2);
 	assert_true(r.resets >= 2);
-	printf("%s seed %llu: %llu cycles (%llu corner), %llu values compared, "
-	       "0 mismatches (%llu beats, %llu output changes, %llu resets)\n",
-	       pe, (unsigned long long)seed, (unsigned long long)r.cycles,
-	       (unsigned long long)r.corner_edges, (unsigned long long)r.values,
-	       (unsigned long long)r.beats, (unsigned long long)r.changes,
-	       (unsigned long long)r.resets);
 }
 
-static void test_tile(void **state)
+/* A PE ("lut_tc": the tile, "lut_tc_pre": the precompute unit), seeds 1
+ * and 2. */
+static void test_pe(void **state)
 {
-	(void)state;
-	run_real("lut_tc", 1);
-	run_real("lut_tc", 2);
+	run_real(*state, 1);
+	run_real(*state, 2);
 }
 
-static void test_pre(void **state)
-{
-	(void)state;
-	run_real("lut_tc_pre", 1);
-	run_real("lut_tc_pre", 2);
-}
+/* A PE's mutant (state: its row) caught by the directed corners, with its
+ * VCD. */
+static const struct mutant {
+	const char *pe, *port;
+} mutants[] = {
+	{ "lut_tc", "rd_data" },
+	{ "lut_tc_pre", "tbl_0" },
+};
 
-static void run_mutant(const char *pe, const char *port)
+static void test_mutant(void **state)
 {
+	const struct mutant *m = *state;
 	char path[] = "/tmp/pesim-test-luttc-XXXXXX";
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
+	tu_mkstemp(path);
 
-	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .mutant = true,
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(m->pe), .mutant = true,
 				     .random = RANDOM_EDGES, .seed = 1,
 				     .vcd_path = path, .window = 16, .log = stdout };
 	struct rtl_verify_result r;
 	struct ps_err err = { "" };
 
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	printf("%s mutant (%s): %s\n", pe, o.pe->mutant_define, err.msg);
-	assert_int_equal(st, PS_ECHECK);
-	assert_true(r.mismatch);
-	assert_string_equal(r.port, port);
-	assert_true(r.expected != r.actual);
+	tu_verify_mutant(&o, m->port, &r, &err);
 	/* the directed corners find it */
 	assert_true(r.cycle >= 1 && r.cycle <= r.corner_edges);
-	assert_int_equal(r.cycles, r.cycle + 1 + 16 / 4 + 1);
 	assert_true(r.vcd_written);
 	assert_int_equal(r.vcd_last, r.cycle + 5);
 	FILE *f = fopen(path, "r");
 	assert_non_null(f);
 	fclose(f);
 	unlink(path);
-}
-
-static void test_tile_mutant(void **state)
-{
-	(void)state;
-	run_mutant("lut_tc", "rd_data");
-}
-
-static void test_pre_mutant(void **state)
-{
-	(void)state;
-	run_mutant("lut_tc_pre", "tbl_0");
 }
 
 /* A GEMM as a bit-true trace's sidecar holds it: FP16 activations,
@@ -157,18 +128,10 @@ static void test_gemm_operands(void **state)
 						     .random = 30000, .seed = 5,
 						     .gemm = &g, .log = stdout };
 			struct rtl_verify_result r;
-			struct ps_err err = { "" };
-			enum ps_status st = rtl_verify(&o, &r, &err);
-			if (st)
-				print_error("%s: %s\n", pe, err.msg);
-			assert_int_equal(st, PS_OK);
-			assert_false(r.mismatch);
+			printf("%s on a %dx%dx%d GEMM of %s codes\n", pe, M, K, N, fname);
+			tu_verify_ok(&o, &r);
 			assert_true(r.beats > 15000);
 			assert_true(r.changes > 10000);
-			printf("%s on a %dx%dx%d GEMM of %s codes: %llu cycles, "
-			       "%llu beats, 0 mismatches\n", pe, M, K, N, fname,
-			       (unsigned long long)r.cycles,
-			       (unsigned long long)r.beats);
 		}
 	}
 
@@ -177,10 +140,7 @@ static void test_gemm_operands(void **state)
 			     .fmt = FMT_FP16 };
 	struct rtl_verify_opts o = { .pe = rtl_verify_find("lut_tc"), .random = 10,
 				     .gemm = &g };
-	struct rtl_verify_result r;
-	struct ps_err err = { "" };
-	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, "bit planes"));
+	tu_verify_refused(&o, "bit planes");
 }
 
 /* The family and its configurations: --pe lut_tc is the tile, and an
@@ -207,10 +167,10 @@ static void test_registry(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tile),
-		cmocka_unit_test(test_pre),
-		cmocka_unit_test(test_tile_mutant),
-		cmocka_unit_test(test_pre_mutant),
+		TU_TEST_ARG("test_tile", test_pe, "lut_tc"),
+		TU_TEST_ARG("test_pre", test_pe, "lut_tc_pre"),
+		TU_TEST_ARG("test_tile_mutant", test_mutant, &mutants[0]),
+		TU_TEST_ARG("test_pre_mutant", test_mutant, &mutants[1]),
 		cmocka_unit_test(test_gemm_operands),
 		cmocka_unit_test(test_registry),
 	};

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <cmocka.h>
 
@@ -30,15 +29,9 @@
 #include "pe.h"
 #include "ps_status.h"
 #include "rtl_verify.h"
+#include "test_util.h"
 
 #define RANDOM_EDGES 100000u
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Output ports: the PE 5, the array 3 per row + err. */
 static size_t n_out(const char *pe)
@@ -46,62 +39,35 @@ static size_t n_out(const char *pe)
 	return strstr(pe, "array") ? 13 : 5;
 }
 
-static void run_real(const char *pe, uint64_t random, uint64_t seed)
+/* A configuration's run: its name, random edges, seed. */
+static const struct real {
+	const char *pe;
+	uint64_t random, seed;
+} reals[] = {
+	{ "bitmod", 200000, 7 },	/* the issue's `pesim verify --pe bitmod
+					 * --random 200000 --seed 7` */
+	{ "bitmod_array", RANDOM_EDGES, 1 },
+	{ "bitmod_l2_sb2", RANDOM_EDGES, 1 },
+	{ "bitmod_array_l2_sb2", RANDOM_EDGES, 1 },
+};
+
+static void test_real(void **state)
 {
-	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .random = random,
-				     .seed = seed, .log = stdout };
+	const struct real *c = *state;
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(c->pe), .random = c->random,
+				     .seed = c->seed, .log = stdout };
 	struct rtl_verify_result r;
-	struct ps_err err = { "" };
-	double t0 = now();
 
 	assert_non_null(o.pe);
-	assert_string_equal(o.pe->name, pe);
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	if (st != PS_OK)
-		print_error("%s: %s\n", pe, err.msg);
-	assert_int_equal(st, PS_OK);
-	assert_false(r.mismatch);
-	assert_int_equal(r.random_edges, random);
+	assert_string_equal(o.pe->name, c->pe);
+	tu_verify_ok(&o, &r);
 	assert_true(r.corner_edges >= 9000);
-	assert_int_equal(r.cycles, 1 + r.corner_edges + random);
-	assert_int_equal(r.values, n_out(pe) * r.cycles);
+	assert_int_equal(r.values, n_out(c->pe) * r.cycles);
 	assert_true(r.beats > r.cycles / 2);
 	/* outputs are a pulse per result (the PE) or a result every other
 	 * edge per row (the array) */
-	assert_true(r.changes > r.cycles / (strstr(pe, "array") ? 10 : 100));
+	assert_true(r.changes > r.cycles / (strstr(c->pe, "array") ? 10 : 100));
 	assert_true(r.resets >= 10);
-	printf("%s seed %llu: %llu cycles (%llu corner), %llu values compared, "
-	       "0 mismatches (%llu valid edges, %llu output changes, %llu "
-	       "resets), %.1f s\n", pe, (unsigned long long)seed,
-	       (unsigned long long)r.cycles, (unsigned long long)r.corner_edges,
-	       (unsigned long long)r.values, (unsigned long long)r.beats,
-	       (unsigned long long)r.changes, (unsigned long long)r.resets,
-	       now() - t0);
-}
-
-/* The issue's `pesim verify --pe bitmod --random 200000 --seed 7`. */
-static void test_pe(void **state)
-{
-	(void)state;
-	run_real("bitmod", 200000, 7);
-}
-
-static void test_array(void **state)
-{
-	(void)state;
-	run_real("bitmod_array", RANDOM_EDGES, 1);
-}
-
-static void test_pe_l2_sb2(void **state)
-{
-	(void)state;
-	run_real("bitmod_l2_sb2", RANDOM_EDGES, 1);
-}
-
-static void test_array_l2_sb2(void **state)
-{
-	(void)state;
-	run_real("bitmod_array_l2_sb2", RANDOM_EDGES, 1);
 }
 
 /* One mutant run; corners false: the random edges alone. Returns the
@@ -123,18 +89,10 @@ static uint64_t mutant_once(const char *pe, const char *define, bool corners,
 		no_corners.corner_edges = NULL;
 		entry.stim = &no_corners;
 	}
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	printf("%s mutant %s (%s, seed %llu): %s\n", pe, define,
-	       corners ? "corners + random" : "random only",
-	       (unsigned long long)seed, err.msg);
-	assert_int_equal(st, PS_ECHECK);
-	assert_true(r.mismatch);
-	assert_true(!strncmp(r.port, port_prefix, strlen(port_prefix)));
-	assert_true(r.expected != r.actual);
-	assert_non_null(strstr(err.msg, "mismatch at cycle"));
+	printf("%s mutant %s (%s, seed %llu)\n", pe, define,
+	       corners ? "corners + random" : "random only", (unsigned long long)seed);
+	tu_verify_mutant(&o, port_prefix, &r, &err);
 	assert_true(r.cycle < 1 + r.corner_edges + RANDOM_EDGES);
-	/* the run stops a few edges after the mismatch */
-	assert_int_equal(r.cycles, r.cycle + 1 + 16 / 4 + 1);
 	*corner_edges = r.corner_edges;
 	return r.cycle;
 }
@@ -152,35 +110,28 @@ static void run_mutant(const char *pe, const char *define, const char *port,
 	}
 }
 
-/* MUTANT_GRP_NOALIGN (the authors' grp_accum.v): the saturation corner
- * (signs alternating: the accumulator's exponent above the sum's). */
-static void test_mutant_grp_noalign(void **state)
-{
-	(void)state;
-	run_mutant("bitmod", "MUTANT_GRP_NOALIGN", "out_", true);
-}
+/* The mutants: the configuration, its define, the port that shows it,
+ * caught within the corners. MUTANT_GRP_NOALIGN (the authors'
+ * grp_accum.v): the saturation corner (signs alternating: the
+ * accumulator's exponent above the sum's). MUTANT_EDGE_RTZ: the first
+ * inexact channel-scale product. MUTANT_DQ_NOCLEAR (the authors'
+ * dequant.v): the second output. MUTANT_NO_COLLIDE: only tight outputs
+ * (2, 4 or 6 edges apart, legal with SB = 2) collide without an overrun:
+ * the random edges' tight runs; err is the port that shows it. */
+static const struct mutant {
+	const char *pe, *define, *port;
+	bool in_corners;
+} mutants[] = {
+	{ "bitmod", "MUTANT_GRP_NOALIGN", "out_", true },
+	{ "bitmod_array", "MUTANT_EDGE_RTZ", "y_", true },
+	{ "bitmod_l2_sb2", "MUTANT_DQ_NOCLEAR", "out_", true },
+	{ "bitmod_array_l2_sb2", "MUTANT_NO_COLLIDE", "err", false },
+};
 
-/* MUTANT_EDGE_RTZ: the first inexact channel-scale product. */
-static void test_mutant_edge_rtz(void **state)
+static void test_mutant(void **state)
 {
-	(void)state;
-	run_mutant("bitmod_array", "MUTANT_EDGE_RTZ", "y_", true);
-}
-
-/* MUTANT_DQ_NOCLEAR (the authors' dequant.v): the second output. */
-static void test_mutant_dq_noclear(void **state)
-{
-	(void)state;
-	run_mutant("bitmod_l2_sb2", "MUTANT_DQ_NOCLEAR", "out_", true);
-}
-
-/* MUTANT_NO_COLLIDE: only tight outputs (2, 4 or 6 edges apart, legal
- * with SB = 2) collide without an overrun: the random edges' tight runs;
- * err is the port that shows it. */
-static void test_mutant_no_collide(void **state)
-{
-	(void)state;
-	run_mutant("bitmod_array_l2_sb2", "MUTANT_NO_COLLIDE", "err", false);
+	const struct mutant *m = *state;
+	run_mutant(m->pe, m->define, m->port, m->in_corners);
 }
 
 /* --config: both BitMoD configurations, both phases, pick "bitmod". */
@@ -197,17 +148,10 @@ static void test_config_match(void **state)
 	assert_string_equal(pe->golden, "bitmod_pe");
 	assert_string_equal(rtl_verify_find("bitmod_array")->golden,
 			    "bitmod_array4x4");
+	assert_string_equal(pe->family, "bitmod");
 	for (int k = 0; k < 2; k++) {
-		struct cfg_arch a;
-		struct ps_err err = { "" };
-		assert_int_equal(pe_arch_load(cfgs[k], &a, &err), PS_OK);
-		assert_string_equal(a.pe.family_name, "bitmod");
-		for (int ph = 0; ph < 2; ph++) {
-			struct pe_params pp;
-			memset(&pp, 0, sizeof pp);
-			pe_params_from_arch(&a, NULL, ph, &pp);
-			assert_ptr_equal(rtl_verify_match("bitmod", &pp), pe);
-		}
+		struct pe_params pp[2];
+		tu_verify_config(cfgs[k], "bitmod", pe, pp);
 	}
 }
 
@@ -290,16 +234,10 @@ static void run_gemm(const char *pe, bool bitmod)
 	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .random = 60000,
 				     .seed = 3, .log = stdout };
 	struct rtl_verify_result r;
-	struct ps_err err = { "" };
 
 	gemm_make(&d, bitmod, 11);
 	o.gemm = &d.g;
-	enum ps_status st = rtl_verify(&o, &r, &err);
-	if (st != PS_OK)
-		print_error("%s: %s\n", pe, err.msg);
-	assert_int_equal(st, PS_OK);
-	assert_false(r.mismatch);
-	assert_int_equal(r.random_edges, 60000);
+	tu_verify_ok(&o, &r);
 	assert_true(r.changes > 1000);
 	printf("%s, GEMM operands (%s 6x300x7): %llu cycles, %llu output "
 	       "changes, 0 mismatches\n", pe, bitmod ? "bitmod types" : "int6-g128",
@@ -327,29 +265,26 @@ static void test_gemm_bad_format(void **state)
 	struct gemm_data d;
 	struct rtl_verify_opts o = { .pe = rtl_verify_find("bitmod_array"),
 				     .random = 100, .seed = 1 };
-	struct rtl_verify_result r;
-	struct ps_err err = { "" };
 	(void)state;
 
 	gemm_make(&d, false, 5);
 	d.g.fmt = FMT_FP6_E2M3;
 	o.gemm = &d.g;
-	assert_int_equal(rtl_verify(&o, &r, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, "not a BitMoD type"));
+	tu_verify_refused(&o, "not a BitMoD type");
 	gemm_free(&d);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_pe),
-		cmocka_unit_test(test_array),
-		cmocka_unit_test(test_pe_l2_sb2),
-		cmocka_unit_test(test_array_l2_sb2),
-		cmocka_unit_test(test_mutant_grp_noalign),
-		cmocka_unit_test(test_mutant_edge_rtz),
-		cmocka_unit_test(test_mutant_dq_noclear),
-		cmocka_unit_test(test_mutant_no_collide),
+		TU_TEST_ARG("test_pe", test_real, &reals[0]),
+		TU_TEST_ARG("test_array", test_real, &reals[1]),
+		TU_TEST_ARG("test_pe_l2_sb2", test_real, &reals[2]),
+		TU_TEST_ARG("test_array_l2_sb2", test_real, &reals[3]),
+		TU_TEST_ARG("test_mutant_grp_noalign", test_mutant, &mutants[0]),
+		TU_TEST_ARG("test_mutant_edge_rtz", test_mutant, &mutants[1]),
+		TU_TEST_ARG("test_mutant_dq_noclear", test_mutant, &mutants[2]),
+		TU_TEST_ARG("test_mutant_no_collide", test_mutant, &mutants[3]),
 		cmocka_unit_test(test_config_match),
 		cmocka_unit_test(test_gemm_pe),
 		cmocka_unit_test(test_gemm_array),

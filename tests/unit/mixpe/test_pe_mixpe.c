@@ -350,28 +350,18 @@ static const struct tcfg W4A8 = { 4, 2, 0, 128 }, W2A8 = { 2, 2, 0, 128 },
 			 W4A16 = { 4, 2, 1, 128 }, W2A16 = { 2, 2, 1, 128 };
 
 
-static void test_random_w4a8(void **state)
-{
-	(void)state;
-	assert_int_equal(run_stream(&W4A8, NVEC, 0x4a8, 0, 0), 0);
-}
+/* NVEC random output vectors of one configuration, its own seed. */
+static const struct random_cfg {
+	const struct tcfg *c;
+	uint64_t seed;
+} random_cfgs[] = {
+	{ &W4A8, 0x4a8 }, { &W2A8, 0x2a8 }, { &W4A16, 0x4a16 }, { &W2A16, 0x2a16 },
+};
 
-static void test_random_w2a8(void **state)
+static void test_random(void **state)
 {
-	(void)state;
-	assert_int_equal(run_stream(&W2A8, NVEC, 0x2a8, 0, 0), 0);
-}
-
-static void test_random_w4a16(void **state)
-{
-	(void)state;
-	assert_int_equal(run_stream(&W4A16, NVEC, 0x4a16, 0, 0), 0);
-}
-
-static void test_random_w2a16(void **state)
-{
-	(void)state;
-	assert_int_equal(run_stream(&W2A16, NVEC, 0x2a16, 0, 0), 0);
+	const struct random_cfg *t = *state;
+	assert_int_equal(run_stream(t->c, NVEC, t->seed, 0, 0), 0);
 }
 
 /* Other lane counts and 3-bit weights; inf, NaN and signed zeros among
@@ -1025,10 +1015,10 @@ int main(void)
 		cmocka_unit_test(test_int8_bounds),
 		cmocka_unit_test(test_int8_zeros_specials),
 		cmocka_unit_test(test_fp16_group_corners),
-		cmocka_unit_test(test_random_w4a8),
-		cmocka_unit_test(test_random_w2a8),
-		cmocka_unit_test(test_random_w4a16),
-		cmocka_unit_test(test_random_w2a16),
+		TU_TEST_ARG("test_random_w4a8", test_random, &random_cfgs[0]),
+		TU_TEST_ARG("test_random_w2a8", test_random, &random_cfgs[1]),
+		TU_TEST_ARG("test_random_w4a16", test_random, &random_cfgs[2]),
+		TU_TEST_ARG("test_random_w2a16", test_random, &random_cfgs[3]),
 		cmocka_unit_test(test_random_lanes_specials),
 		cmocka_unit_test(test_broken_variants),
 		cmocka_unit_test(test_closed_form),

@@ -26,6 +26,7 @@
 
 #include "flightllm/pe_dsp48e2.h"
 #include "rtl_models.h"
+#include "test_util.h"
 
 #define LOCKSTEP_CYCLES 100000
 #define M48 ((1ull << 48) - 1)
@@ -34,17 +35,7 @@ static uint64_t rng_s;
 
 static uint64_t rnd(void)
 {
-	uint64_t z = (rng_s += 0x9e3779b97f4a7c15ull);
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static int64_t sx(uint64_t v, unsigned bits)
-{
-	uint64_t m = 1ull << (bits - 1);
-	v &= (m << 1) - 1;
-	return (int64_t)(v ^ m) - (int64_t)m;
+	return tu_rng(&rng_s);
 }
 
 static int8_t rnd_i8(void)
@@ -127,8 +118,8 @@ static void test_packed_int8x2(void **state)
 				 j, x0[j], x1[j], w[j], (unsigned long long)out[0],
 				 (unsigned long long)out[1], (unsigned long long)want);
 		/* the lanes, with the borrow of the low lane added back */
-		assert_int_equal(sx(out[0], 18), p0);
-		assert_int_equal(sx(out[0] >> 18, 30) + (int64_t)((out[0] >> 17) & 1), p1);
+		assert_int_equal(tu_sext(out[0], 18), p0);
+		assert_int_equal(tu_sext(out[0] >> 18, 30) + (int64_t)((out[0] >> 17) & 1), p1);
 		checked++;
 	}
 	ops->destroy(m);
