@@ -23,6 +23,18 @@
 #include "ps_status.h"
 #include "rtl_design.h"
 
+/* One module of the hierarchical run (rtl_area_script: designs with
+ * parts synthesize a second time without -flatten, so each submodule is
+ * counted on its own). */
+#define RTL_AREA_MAX_MODS 24
+struct rtl_area_mod {
+	char name[64];		/* the Verilog module, parameters stripped */
+	uint64_t instances;	/* in the whole design (the top: 1) */
+	uint64_t transistors;	/* combinational, per instance, its own cells */
+	uint64_t reg_bits;	/* flip-flops, per instance */
+	bool top;
+};
+
 struct rtl_area {
 	uint64_t transistors;	/* combinational logic */
 	uint64_t transistors_all;	/* + the flip-flops as Yosys prices them */
@@ -32,6 +44,10 @@ struct rtl_area {
 	 * flip-flop, ...): the counts are lower bounds */
 	bool uncosted;
 	double seconds;		/* wall time of the Yosys run */
+	/* the hierarchical run (designs with parts; else n_mods = 0) */
+	struct rtl_area_mod mods[RTL_AREA_MAX_MODS];
+	size_t n_mods;
+	uint64_t hier_transistors_all;	/* its total, flip-flops at 16 */
 };
 
 /* Fill a from the text of the three reports (all cells, all but the
@@ -39,6 +55,30 @@ struct rtl_area {
 enum ps_status rtl_area_parse(const char *stat_all, const char *stat_comb,
 			      const char *stat_regs, struct rtl_area *a,
 			      struct ps_err *err);
+
+/* The modules of the hierarchical run from its two reports (stat -tech
+ * cmos of everything but the flip-flops, stat of the flip-flops), each
+ * module's instances counted from `top` down, into a->mods. */
+enum ps_status rtl_area_parse_hier(const char *stat_comb, const char *stat_regs,
+				   const char *top, struct rtl_area *a,
+				   struct ps_err *err);
+
+/* A design's area by component (rtl_design.h enum rtl_component), from
+ * its hierarchical run: each module's combinational transistors x its
+ * instances go to the component its parts entry names (the top's own
+ * logic: control), every flip-flop to registers (16 transistors a bit,
+ * as Yosys prices a plain DFF). */
+struct rtl_area_comp {
+	uint64_t transistors;
+	uint64_t reg_bits;		/* registers only */
+	char modules[200];		/* "bitmod_bfp_add x1, ..." */
+};
+
+/* out[RTL_C_COUNT]; returns the first module of a that d's parts do not
+ * name (counted as control), or NULL when every module is named. */
+const char *rtl_area_breakdown(const struct rtl_design *d,
+			       const struct rtl_area *a,
+			       struct rtl_area_comp *out);
 
 /* The Yosys script for design d with its files under dir, the reports
  * written to outdir/{all,comb,regs}.txt. */
@@ -68,6 +108,16 @@ const char *rtl_yosys(void);
 
 enum rtl_ref_kind { RTL_REF_AREA, RTL_REF_RATIO };
 
+/* One component of a paper's design, in the paper's words, and the
+ * component of our breakdown it corresponds to. */
+#define RTL_REF_MAX_COMPS 10
+struct rtl_ref_comp {
+	char name[120];		/* the paper's component */
+	int ours;		/* enum rtl_component (rtl_design.h) */
+	double um2;		/* its published area, NaN if not published */
+	char note[160];		/* where ours differs, or "" */
+};
+
 struct rtl_ref_entry {
 	char id[48];
 	char label[160];
@@ -77,6 +127,9 @@ struct rtl_ref_entry {
 	double power_mw;	/* NaN if not published */
 	double ratio;		/* RTL_REF_RATIO: the published ratio */
 	char source[200];
+	/* the design's component list (what is inside the paper's PE) */
+	struct rtl_ref_comp comps[RTL_REF_MAX_COMPS];
+	size_t n_comps;
 };
 
 struct rtl_area_cal {

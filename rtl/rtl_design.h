@@ -11,6 +11,37 @@
 
 #define RTL_MAX_FILES 8
 
+/* What a part of a design is, for `pesim area`'s breakdown per component
+ * (beside the papers' component lists, area-reference.yaml). The top
+ * module's own logic is RTL_C_CONTROL (control, and the load and reset
+ * logic of the registers dfflegalize makes explicit); every flip-flop of
+ * every module is RTL_C_REGISTERS. Keep rtl_component_names in order. */
+enum rtl_component {
+	RTL_C_DECODER,		/* weight / code decoders, ROMs */
+	RTL_C_ALIGNER,		/* exponent compare, alignment shifts */
+	RTL_C_MULTIPLIER,	/* multipliers, AND arrays, shifters by weight */
+	RTL_C_TREE,		/* adder trees of the lanes */
+	RTL_C_ACCUMULATOR,	/* accumulator adders */
+	RTL_C_DEQUANT,		/* dequantizers (x scale) */
+	RTL_C_NORMALIZE,	/* normalization and rounding */
+	RTL_C_SELECT,		/* table lookups, MUXes, operand forwarding */
+	RTL_C_CONTROL,		/* the top's own logic */
+	RTL_C_REGISTERS,	/* flip-flops */
+	RTL_C_COUNT
+};
+
+/* "decoder", "aligner", ... (the names area-reference.yaml uses). */
+extern const char *const rtl_component_names[RTL_C_COUNT + 1];
+/* enum rtl_component of a name, or -1. */
+int rtl_component_find(const char *name);
+
+/* A submodule of a design and the component it is. */
+struct rtl_part {
+	const char *module;	/* Verilog module name (without parameters) */
+	int component;		/* enum rtl_component */
+};
+#define RTL_MAX_PARTS 12
+
 struct rtl_design {
 	const char *name;		/* "fp16_add", "dsp48e2_packed", ... */
 	const char *top;		/* the Verilog module */
@@ -25,6 +56,10 @@ struct rtl_design {
 	const char *synth_opts;
 	/* minutes of Yosys: left out of --pe all, run by name */
 	int slow;
+	/* the breakdown per component: every submodule the top instantiates
+	 * (directly or not) and its component, ending in a NULL module; an
+	 * empty table (no parts): no breakdown, no hierarchical run */
+	struct rtl_part parts[RTL_MAX_PARTS];
 };
 
 /* rtl/common/'s building blocks; the table ends with a NULL name. */

@@ -13,7 +13,9 @@ static const struct rtl_design fp16_designs[] = {
 	{ .name = "fp16_mac", .top = "pe_fp16_mac", .paper = "bitmod_fp16_mac",
 	  .files = { "baseline/pe_fp16_mac.v", "common/fp16_mul.v",
 		     "common/fp16_add.v" },
-	  .what = "FP16 MAC baseline PE: fp16_mul, fp16_add, 2 register stages" },
+	  .what = "FP16 MAC baseline PE: fp16_mul, fp16_add, 2 register stages",
+	  .parts = { { "fp16_mul", RTL_C_MULTIPLIER },
+		     { "fp16_add", RTL_C_ACCUMULATOR } } },
 	{ .name = NULL },
 };
 
@@ -27,8 +29,18 @@ static const struct rtl_design int8_designs[] = {
 static const struct rtl_design ant_designs[] = {
 	{ .name = "ant_mac", .top = "pe_ant_mac", .paper = "bitmod_fp16_int8_fma",
 	  .files = { "baseline/pe_ant_mac.v", "baseline/ant_fma.v",
+		     "baseline/ant_fma_mul.v", "baseline/ant_fma_align.v",
+		     "baseline/ant_fma_add.v", "baseline/ant_fma_round.v",
 		     "baseline/ant_decode.v" },
-	  .what = "ANT baseline PE: int4/flint4 ROM, FP16xINT8 FMA, 2 register stages" },
+	  .what = "ANT baseline PE: int4/flint4 ROM, FP16xINT8 FMA (sticky-bit "
+		  "alignment), 2 register stages",
+	  .parts = { { "ant_decode", RTL_C_DECODER },
+		     { "ant_fma_mul", RTL_C_MULTIPLIER },
+		     { "ant_fma_align", RTL_C_ALIGNER },
+		     { "ant_fma_add", RTL_C_ACCUMULATOR },
+		     { "ant_fma_round", RTL_C_NORMALIZE },
+		     /* operand classes, specials, the result's sign */
+		     { "ant_fma", RTL_C_CONTROL } } },
 	{ .name = NULL },
 };
 
