@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define RTL_MAX_FILES 8
+#define RTL_MAX_FILES 12
 
 /* What a part of a design is, for `pesim area`'s breakdown per component
  * (beside the papers' component lists, area-reference.yaml). The top

@@ -40,10 +40,10 @@ static double now(void)
 	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-/* Output ports: the PE 5, the array 3 per row + err. */
+/* Output ports: the PE 6, the array 3 per row + err. */
 static size_t n_out(const char *pe)
 {
-	return strstr(pe, "array") ? 13 : 5;
+	return strstr(pe, "array") ? 13 : 6;
 }
 
 static void run_real(const char *pe, uint64_t random, uint64_t seed)
@@ -102,6 +102,38 @@ static void test_array_l2_sb2(void **state)
 {
 	(void)state;
 	run_real("bitmod_array_l2_sb2", RANDOM_EDGES, 1);
+}
+
+/* The paper's exponent match (EMAX_ALL = 1, pe.emax_all): 0 mismatches
+ * against its golden model; and each behaviour's RTL against the other's
+ * golden model mismatches, so the option is real on both sides. */
+static void test_emax_all(void **state)
+{
+	const struct rtl_verify_pe *all = rtl_verify_find("bitmod_emax_all");
+	struct rtl_verify_pe cross[2] = { *all, *rtl_verify_find("bitmod") };
+	(void)state;
+
+	run_real("bitmod_emax_all", RANDOM_EDGES, 1);
+	assert_true(all->params.emax_all);
+	assert_false(cross[1].params.emax_all);
+	cross[0].params.emax_all = false;	/* EMAX_ALL RTL, default model */
+	cross[1].params.emax_all = true;	/* default RTL, EMAX_ALL model */
+	for (int k = 0; k < 2; k++) {
+		struct rtl_verify_opts o = { .pe = &cross[k], .random = RANDOM_EDGES,
+					     .seed = 1, .window = 16 };
+		struct rtl_verify_result r;
+		struct ps_err err = { "" };
+		assert_int_equal(rtl_verify(&o, &r, &err), PS_ECHECK);
+		printf("%s RTL against the %s exponent match: %s\n", cross[k].name,
+		       k ? "paper's" : "default", err.msg);
+		assert_true(r.mismatch);
+	}
+	/* an arch's pe.emax_all picks the build */
+	struct pe_params pp = { .lanes = 4, .scale_bits = 8, .bit_serial = true,
+				.emax_all = true };
+	assert_ptr_equal(rtl_verify_match("bitmod", &pp), all);
+	pp.emax_all = false;
+	assert_ptr_equal(rtl_verify_match("bitmod", &pp), rtl_verify_find("bitmod"));
 }
 
 /* One mutant run; corners false: the random edges alone. Returns the
@@ -172,6 +204,13 @@ static void test_mutant_dq_noclear(void **state)
 {
 	(void)state;
 	run_mutant("bitmod_l2_sb2", "MUTANT_DQ_NOCLEAR", "out_", true);
+}
+
+/* MUTANT_DQ_NOCLEAR on the paper's exponent match's build. */
+static void test_mutant_emax_all(void **state)
+{
+	(void)state;
+	run_mutant("bitmod_emax_all", "MUTANT_DQ_NOCLEAR", "out_", true);
 }
 
 /* MUTANT_NO_COLLIDE: only tight outputs (2, 4 or 6 edges apart, legal
@@ -350,6 +389,8 @@ int main(void)
 		cmocka_unit_test(test_mutant_edge_rtz),
 		cmocka_unit_test(test_mutant_dq_noclear),
 		cmocka_unit_test(test_mutant_no_collide),
+		cmocka_unit_test(test_emax_all),
+		cmocka_unit_test(test_mutant_emax_all),
 		cmocka_unit_test(test_config_match),
 		cmocka_unit_test(test_gemm_pe),
 		cmocka_unit_test(test_gemm_array),
