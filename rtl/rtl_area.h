@@ -35,6 +35,13 @@ struct rtl_area_mod {
 	bool top;
 };
 
+/* Module `parent` instantiates `child` `count` times (indices into mods). */
+#define RTL_AREA_MAX_EDGES 32
+struct rtl_area_edge {
+	uint8_t parent, child;
+	uint64_t count;
+};
+
 struct rtl_area {
 	uint64_t transistors;	/* combinational logic */
 	uint64_t transistors_all;	/* + the flip-flops as Yosys prices them */
@@ -47,6 +54,8 @@ struct rtl_area {
 	/* the hierarchical run (designs with parts; else n_mods = 0) */
 	struct rtl_area_mod mods[RTL_AREA_MAX_MODS];
 	size_t n_mods;
+	struct rtl_area_edge edges[RTL_AREA_MAX_EDGES];
+	size_t n_edges;
 	uint64_t hier_transistors_all;	/* its total, flip-flops at 16 */
 };
 
@@ -64,14 +73,17 @@ enum ps_status rtl_area_parse_hier(const char *stat_comb, const char *stat_regs,
 				   struct ps_err *err);
 
 /* A design's area by component (rtl_design.h enum rtl_component), from
- * its hierarchical run: each module's combinational transistors x its
- * instances go to the component its parts entry names (the top's own
- * logic: control), every flip-flop to registers (16 transistors a bit,
- * as Yosys prices a plain DFF). */
+ * its hierarchical run, walking the instances from the top: an instance's
+ * own combinational transistors go to the component its module's parts
+ * entry names (RTL_C_INHERIT: its parent instance's; the top's own logic:
+ * control), every flip-flop to registers (16 transistors a bit, as Yosys
+ * prices a plain DFF). */
 struct rtl_area_comp {
 	uint64_t transistors;
 	uint64_t reg_bits;		/* registers only */
 	char modules[200];		/* "bitmod_bfp_add x1, ..." */
+	/* the instances counted, per module of the run */
+	uint64_t inst[RTL_AREA_MAX_MODS];
 };
 
 /* out[RTL_C_COUNT]; returns the first module of a that d's parts do not

@@ -162,11 +162,15 @@ enum ps_status rtl_area_parse_hier(const char *stat_comb, const char *stat_regs,
 					m += mult[j] * instances_in(&c[j], &c[i]);
 			mult[i] = m;
 		}
+	int idx[MAX_SECTIONS];		/* section -> mods index */
+	a->n_edges = 0;
 	for (size_t i = 0; i < nc; i++) {
 		struct rtl_area_mod *m = &a->mods[a->n_mods];
 		const struct section *rs = find(r, nr, c[i].name, c[i].name_len);
+		idx[i] = -1;
 		if (!mult[i])
 			continue;	/* not below the top */
+		idx[i] = (int)a->n_mods;
 		plain_name(&c[i], m->name, sizeof m->name);
 		m->instances = mult[i];
 		m->transistors = count_in(&c[i], "Estimated number of transistors:");
@@ -175,43 +179,84 @@ enum ps_status rtl_area_parse_hier(const char *stat_comb, const char *stat_regs,
 		a->hier_transistors_all += m->instances * (m->transistors + 16 * m->reg_bits);
 		a->n_mods++;
 	}
+	for (size_t j = 0; j < nc; j++)
+		for (size_t i = 0; i < nc; i++) {
+			uint64_t k = i != j && idx[j] >= 0 && idx[i] >= 0 ?
+				     instances_in(&c[j], &c[i]) : 0;
+			if (!k)
+				continue;
+			if (a->n_edges == RTL_AREA_MAX_EDGES)
+				return ps_errf(err, PS_EINPUT,
+					       "yosys hierarchical report: more than "
+					       "%d module instantiations",
+					       RTL_AREA_MAX_EDGES);
+			a->edges[a->n_edges++] = (struct rtl_area_edge){
+				.parent = (uint8_t)idx[j], .child = (uint8_t)idx[i],
+				.count = k };
+		}
 	return PS_OK;
 }
 
-static void add_module(struct rtl_area_comp *c, const struct rtl_area_mod *m)
+struct walk {
+	const struct rtl_design *d;
+	const struct rtl_area *a;
+	struct rtl_area_comp *out;
+	const char *unmapped;
+};
+
+/* Instance(s) of module m, `mult` of them, counted as component comp;
+ * then what they instantiate. */
+static void visit(struct walk *w, size_t m, int comp, uint64_t mult,
+		  unsigned depth)
 {
-	size_t len = strlen(c->modules);
-	snprintf(c->modules + len, sizeof c->modules - len, "%s%s x%" PRIu64,
-		 len ? ", " : "", m->name, m->instances);
+	const struct rtl_area_mod *mod = &w->a->mods[m];
+
+	w->out[comp].transistors += mult * mod->transistors;
+	w->out[comp].inst[m] += mult;
+	if (mod->reg_bits) {
+		w->out[RTL_C_REGISTERS].reg_bits += mult * mod->reg_bits;
+		w->out[RTL_C_REGISTERS].transistors += mult * mod->reg_bits * 16;
+		w->out[RTL_C_REGISTERS].inst[m] += mult;
+	}
+	if (depth > RTL_AREA_MAX_MODS)
+		return;		/* not a DAG: a broken report */
+	for (size_t e = 0; e < w->a->n_edges; e++) {
+		const struct rtl_area_edge *x = &w->a->edges[e];
+		const char *name = w->a->mods[x->child].name;
+		int cc = comp;
+		size_t k = 0;
+		if (x->parent != m)
+			continue;
+		while (k < RTL_MAX_PARTS && w->d->parts[k].module &&
+		       strcmp(w->d->parts[k].module, name))
+			k++;
+		if (k < RTL_MAX_PARTS && w->d->parts[k].module) {
+			if (w->d->parts[k].component != RTL_C_INHERIT)
+				cc = w->d->parts[k].component;
+		} else if (!w->unmapped) {
+			w->unmapped = name;
+		}
+		visit(w, x->child, cc, mult * x->count, depth + 1);
+	}
 }
 
 const char *rtl_area_breakdown(const struct rtl_design *d,
 			       const struct rtl_area *a,
 			       struct rtl_area_comp *out)
 {
-	const char *unmapped = NULL;
+	struct walk w = { .d = d, .a = a, .out = out };
 
 	memset(out, 0, RTL_C_COUNT * sizeof *out);
-	for (size_t i = 0; i < a->n_mods; i++) {
-		const struct rtl_area_mod *m = &a->mods[i];
-		int comp = RTL_C_CONTROL;
-		if (!m->top) {
-			size_t k = 0;
-			while (k < RTL_MAX_PARTS && d->parts[k].module &&
-			       strcmp(d->parts[k].module, m->name))
-				k++;
-			if (k < RTL_MAX_PARTS && d->parts[k].module)
-				comp = d->parts[k].component;
-			else if (!unmapped)
-				unmapped = m->name;
+	for (size_t i = 0; i < a->n_mods; i++)
+		if (a->mods[i].top)
+			visit(&w, i, RTL_C_CONTROL, 1, 0);
+	for (int c = 0; c < RTL_C_COUNT; c++)
+		for (size_t i = 0; i < a->n_mods; i++) {
+			size_t len = strlen(out[c].modules);
+			if (out[c].inst[i])
+				snprintf(out[c].modules + len, sizeof out[c].modules - len,
+					 "%s%s x%" PRIu64, len ? ", " : "",
+					 a->mods[i].name, out[c].inst[i]);
 		}
-		out[comp].transistors += m->instances * m->transistors;
-		add_module(&out[comp], m);
-		if (m->reg_bits) {
-			out[RTL_C_REGISTERS].reg_bits += m->instances * m->reg_bits;
-			out[RTL_C_REGISTERS].transistors += m->instances * m->reg_bits * 16;
-			add_module(&out[RTL_C_REGISTERS], m);
-		}
-	}
-	return unmapped;
+	return w.unmapped;
 }

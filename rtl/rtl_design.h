@@ -38,8 +38,12 @@ int rtl_component_find(const char *name);
 /* A submodule of a design and the component it is. */
 struct rtl_part {
 	const char *module;	/* Verilog module name (without parameters) */
-	int component;		/* enum rtl_component */
+	int component;		/* enum rtl_component, or RTL_C_INHERIT */
 };
+/* The instance counts as the instance that holds it (a building block
+ * used in two roles, such as fp16_add in an adder tree and as the
+ * accumulator's adder). */
+#define RTL_C_INHERIT (-1)
 #define RTL_MAX_PARTS 12
 
 struct rtl_design {

@@ -155,9 +155,21 @@ static void test_parse_hier(void **state)
 	assert_int_equal(bd[RTL_C_REGISTERS].reg_bits, 11);
 	assert_int_equal(bd[RTL_C_REGISTERS].transistors, 11 * 16);
 	assert_non_null(strstr(bd[RTL_C_MULTIPLIER].modules, "leaf x5"));
-	/* a module no part names: control, and said */
+	/* a module no part names: its parent's component, and said */
 	assert_string_equal(rtl_area_breakdown(&d_half, &a, bd), "mid");
 	assert_int_equal(bd[RTL_C_CONTROL].transistors, 8 + 12);
+	/* a building block in two roles: leaf inside mid counts as mid's
+	 * adder tree, leaf in the top as the top's control */
+	static const struct rtl_design d_inh = {
+		.name = "t", .top = "top",
+		.parts = { { "leaf", RTL_C_INHERIT }, { "mid", RTL_C_TREE } },
+	};
+	assert_null(rtl_area_breakdown(&d_inh, &a, bd));
+	assert_int_equal(bd[RTL_C_TREE].transistors, 12 + 4 * 120);
+	assert_int_equal(bd[RTL_C_CONTROL].transistors, 8 + 120);
+	assert_non_null(strstr(bd[RTL_C_TREE].modules, "leaf x4"));
+	assert_non_null(strstr(bd[RTL_C_CONTROL].modules, "leaf x1"));
+	assert_int_equal(a.n_edges, 3);
 	/* no such top; not a report */
 	assert_int_equal(rtl_area_parse_hier(hier_comb, hier_regs, "nosuch", &a, &err),
 			 PS_EINPUT);
@@ -224,7 +236,7 @@ static void test_table(void **state)
 	for (const struct rtl_design *d = rtl_design_next(NULL); d; d = rtl_design_next(d)) {
 		assert_ptr_equal(rtl_design_find(d->name), d);
 		for (size_t k = 0; k < RTL_MAX_PARTS && d->parts[k].module; k++)
-			assert_true(d->parts[k].component >= 0 &&
+			assert_true(d->parts[k].component >= RTL_C_INHERIT &&
 				    d->parts[k].component < RTL_C_REGISTERS);
 		if (d->paper && !rtl_area_ref_find(r, d->paper))
 			fail_msg("%s: paper entry '%s' not in %s", d->name, d->paper, path);
