@@ -154,6 +154,21 @@ static void run_mutant(const char *pe, const char *port)
 	assert_true(size > 200);
 }
 
+/* The DP4 units (4 lanes a beat) the LUT Tensor Core is compared with. */
+static void test_dp4(void **state)
+{
+	(void)state;
+	run_real("fp16_dp4", 1);
+	run_real("int8_dp4", 1);
+}
+
+static void test_dp4_mutant(void **state)
+{
+	(void)state;
+	run_mutant("fp16_dp4", "out_acc");
+	run_mutant("int8_dp4", "out_acc");
+}
+
 static void test_fp16_mac_mutant(void **state)
 {
 	(void)state;
@@ -191,8 +206,10 @@ static void test_gemm_operands(void **state)
 			      .fmt = FMT_INT8, .n_groups = 1, .scale = scale };
 	const struct { const char *pe; const struct pe_gemm *g; } runs[] = {
 		{ "fp16_mac", &g16 }, { "int8_mac", &g8 },
+		/* K = 37: the last beat of a dot has one element, 3 zeros */
+		{ "fp16_dp4", &g16 }, { "int8_dp4", &g8 },
 	};
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		struct rtl_verify_opts o = { .pe = rtl_verify_find(runs[i].pe),
 					     .random = 20000, .seed = 5,
 					     .gemm = runs[i].g };
@@ -202,7 +219,7 @@ static void test_gemm_operands(void **state)
 		if (st)
 			print_error("%s: %s\n", runs[i].pe, err.msg);
 		assert_int_equal(st, PS_OK);
-		assert_true(r.beats > 10000);
+		assert_true(r.beats > (i < 2 ? 10000 : 2500));
 		printf("%s on GEMM operands: %llu cycles, 0 mismatches\n",
 		       runs[i].pe, (unsigned long long)r.cycles);
 	}
@@ -234,6 +251,12 @@ static void test_registry(void **state)
 	/* by parameters: a_bits 8 matches, 16 does not */
 	struct pe_params pp = { .a_bits = 8, .lanes = 1 };
 	assert_ptr_equal(rtl_verify_match("int8", &pp), p);
+	/* 4 lanes: the DP4 unit */
+	pp.lanes = 4;
+	assert_ptr_equal(rtl_verify_match("int8", &pp), rtl_verify_find("int8_dp4"));
+	pp.lanes = 2;
+	assert_null(rtl_verify_match("int8", &pp));
+	pp.lanes = 1;
 	pp.a_bits = 16;
 	assert_null(rtl_verify_match("int8", &pp));
 
@@ -294,6 +317,8 @@ int main(void)
 		cmocka_unit_test(test_int8_mac),
 		cmocka_unit_test(test_fp16_mac_mutant),
 		cmocka_unit_test(test_int8_mac_mutant),
+		cmocka_unit_test(test_dp4),
+		cmocka_unit_test(test_dp4_mutant),
 		cmocka_unit_test(test_gemm_operands),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_families),
