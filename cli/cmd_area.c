@@ -27,7 +27,9 @@ static void help(FILE *fp)
 		"28 nm), beside the papers' figures and ratios. The FP16 MAC is\n"
 		"%s (rtl/baseline/pe_fp16_mac.v).\n\n"
 		"  --pe all|NAME  every design but the slow ones (default), or one\n"
-		"                 (with the reference)\n"
+		"                 (with the reference, and the unit a design's\n"
+		"                 compute density is compared with: lut_tc_tile\n"
+		"                 brings fp16_dp4_mac)\n"
 		"  --json         one JSON object\n"
 		"  --ref FILE     published figures (default <rtl>/area-reference.yaml)\n"
 		"  --jobs N       Yosys runs at a time (default: online CPUs)\n"
@@ -139,6 +141,16 @@ static void print_breakdown(const struct row *w, const struct row *ref, double k
 		       unmapped, w->d->name);
 }
 
+/* The row of design d->density_vs, or NULL. */
+static const struct row *density_vs(const struct row *rows, size_t n,
+				    const struct row *w)
+{
+	for (size_t i = 0; w->d->density_vs && i < n; i++)
+		if (!strcmp(rows[i].d->name, w->d->density_vs))
+			return &rows[i];
+	return NULL;
+}
+
 static void print_json(const struct row *rows, size_t n, const struct row *ref,
 		       const struct rtl_area_ref *r, const struct rtl_ref_entry *cal,
 		       double k)
@@ -172,6 +184,16 @@ static void print_json(const struct row *rows, size_t n, const struct row *ref,
 			    (double)w->a.transistors_all / (double)ref->a.transistors_all);
 		ps_json_num(&j, "est_um2", k * (double)w->a.transistors_all);
 		ps_json_num(&j, "est_um2_no_regs", k * (double)w->a.transistors);
+		if (w->d->macs)
+			ps_json_u64(&j, "macs_per_cycle", w->d->macs);
+		if (density_vs(rows, n, w)) {
+			const struct row *v = density_vs(rows, n, w);
+			ps_json_str(&j, "density_vs", v->d->name);
+			ps_json_num(&j, "density_ratio",
+				    rtl_area_density(w->d->macs, &w->a, v->d->macs, &v->a));
+			if (w->d->density_paper)
+				ps_json_str(&j, "density_paper_entry", w->d->density_paper);
+		}
 		if (w->paper) {
 			ps_json_str(&j, "paper_entry", w->paper->id);
 			ps_json_num(&j, "paper_um2", w->paper->um2);
@@ -241,6 +263,22 @@ static void print_text(const struct row *rows, size_t n, const struct row *ref,
 	if (!isnan(cal->um2_no_regs))
 		printf("Without registers that scale gives it %.1f um2; published: %.1f.\n",
 		       k * (double)ref->a.transistors, cal->um2_no_regs);
+	for (size_t i = 0; i < n; i++) {
+		const struct row *w = &rows[i], *v = density_vs(rows, n, w);
+		const struct rtl_ref_entry *e = w->d->density_paper ?
+			rtl_area_ref_find(r, w->d->density_paper) : NULL;
+		if (!v)
+			continue;
+		printf("\ncompute density of %s over %s (MACs a cycle per transistor,\n"
+		       "with registers): %u / %llu over %u / %llu = %.3fx",
+		       w->d->name, v->d->name,
+		       w->d->macs, (unsigned long long)w->a.transistors_all,
+		       v->d->macs, (unsigned long long)v->a.transistors_all,
+		       rtl_area_density(w->d->macs, &w->a, v->d->macs, &v->a));
+		if (e)
+			printf("; paper %.3fx\n(%s, %s)", e->ratio, e->label, e->source);
+		printf(".\n");
+	}
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].a.n_mods)
 			print_breakdown(&rows[i], ref, k);
@@ -329,6 +367,17 @@ int cmd_area(int argc, char **argv)
 			return cli_usage_error("area", "--pe: no design '%s' (the list is in --help)", pe);
 		if (d != sel[0])
 			sel[n++] = d;
+	}
+
+	/* a design compared for density brings its comparison unit */
+	for (size_t i = 0, n0 = n; i < n0; i++) {
+		const struct rtl_design *v = sel[i]->density_vs ?
+					     rtl_design_find(sel[i]->density_vs) : NULL;
+		size_t j = 0;
+		while (v && j < n && sel[j] != v)
+			j++;
+		if (v && j == n && n < MAX_DESIGNS)
+			sel[n++] = v;
 	}
 
 	h = calloc(1, sizeof *h);

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -471,4 +472,13 @@ fail:
 		job_abandon(&js[i]);
 	free(js);
 	return st;
+}
+
+double rtl_area_density(unsigned macs_a, const struct rtl_area *a,
+			unsigned macs_b, const struct rtl_area *b)
+{
+	if (!macs_a || !macs_b || !a->transistors_all || !b->transistors_all)
+		return NAN;
+	return (double)macs_a / (double)a->transistors_all /
+	       ((double)macs_b / (double)b->transistors_all);
 }

@@ -111,6 +111,11 @@ enum ps_status rtl_area_run(const struct rtl_design *const *designs, size_t n,
 			    const char *dir, const char *yosys, unsigned jobs,
 			    struct rtl_area *areas, struct ps_err *err);
 
+/* Compute density of a over b: (macs_a / a's transistors with registers)
+ * / (macs_b / b's); NaN if a count is 0. */
+double rtl_area_density(unsigned macs_a, const struct rtl_area *a,
+			unsigned macs_b, const struct rtl_area *b);
+
 /* The yosys found at configure time (or "yosys"), unless $PESIM_YOSYS. */
 const char *rtl_yosys(void);
 

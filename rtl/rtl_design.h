@@ -64,6 +64,12 @@ struct rtl_design {
 	 * (directly or not) and its component, ending in a NULL module; an
 	 * empty table (no parts): no breakdown, no hierarchical run */
 	struct rtl_part parts[RTL_MAX_PARTS];
+	/* compute density: MACs per cycle (at the lowest weight bits it
+	 * runs); with density_vs, `pesim area` prints this design's MACs per
+	 * transistor over design density_vs's (which it synthesizes too)
+	 * beside density_paper, an area-reference.yaml ratio entry */
+	unsigned macs;
+	const char *density_vs, *density_paper;
 };
 
 /* rtl/common/'s building blocks; the table ends with a NULL name. */

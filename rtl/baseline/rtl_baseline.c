@@ -18,7 +18,8 @@ static const struct rtl_design fp16_designs[] = {
 	  .parts = { { "fp16_mul", RTL_C_MULTIPLIER },
 		     { "fp16_add", RTL_C_ACCUMULATOR } } },
 	/* the LUT Tensor Core's FP16 DP4 comparison unit (no published
-	 * area: lut_tc_dp4_density is a ratio of densities) */
+	 * area: lut_tc_dp4_density is a ratio of densities, lut_tc_tile's
+	 * density_vs) */
 	{ .name = "fp16_dp4_mac", .top = "pe_fp16_dp4_mac",
 	  .files = { "baseline/pe_fp16_dp4_mac.v", "baseline/pe_bl_pipe.v",
 		     "baseline/fp16_tree4.v", "baseline/fp16_accum.v",
@@ -29,7 +30,8 @@ static const struct rtl_design fp16_designs[] = {
 		     { "fp16_tree4", RTL_C_TREE },
 		     { "fp16_accum", RTL_C_ACCUMULATOR },
 		     { "fp16_add", RTL_C_INHERIT },
-		     { "pe_bl_pipe", RTL_C_CONTROL } } },
+		     { "pe_bl_pipe", RTL_C_CONTROL } },
+	  .macs = 4 },
 	{ .name = NULL },
 };
 
@@ -46,7 +48,8 @@ static const struct rtl_design int8_designs[] = {
 	  .parts = { { "int8_dp4_mul", RTL_C_MULTIPLIER },
 		     { "int8_dp4_tree", RTL_C_TREE },
 		     { "int32_accum", RTL_C_ACCUMULATOR },
-		     { "pe_bl_pipe", RTL_C_CONTROL } } },
+		     { "pe_bl_pipe", RTL_C_CONTROL } },
+	  .macs = 4 },
 	{ .name = NULL },
 };
 

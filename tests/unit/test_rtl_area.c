@@ -206,6 +206,27 @@ static void test_script(void **state)
 	assert_int_equal(rtl_area_script(d, "/r", "/tmp/x", buf, 64, &err), PS_EINPUT);
 }
 
+/* Compute density: MACs per transistor (registers included) over the
+ * other design's. */
+static void test_density(void **state)
+{
+	struct rtl_area a = { .transistors_all = 3000000 }, b = { .transistors_all = 50000 };
+	(void)state;
+	/* (512 / 3e6) / (4 / 5e4) = 2.1333 */
+	assert_float_equal(rtl_area_density(512, &a, 4, &b), 512.0 * 50000 / (4.0 * 3000000), 1e-12);
+	assert_float_equal(rtl_area_density(4, &b, 512, &a), 4.0 * 3000000 / (512.0 * 50000), 1e-12);
+	assert_true(isnan(rtl_area_density(0, &a, 4, &b)));
+	b.transistors_all = 0;
+	assert_true(isnan(rtl_area_density(512, &a, 4, &b)));
+	/* the LUT tile is compared with the FP16 DP4 unit, as the paper */
+	const struct rtl_design *t = rtl_design_find("lut_tc_tile");
+	assert_non_null(t);
+	assert_int_equal(t->macs, 2 * 64 * 4);
+	assert_string_equal(t->density_vs, "fp16_dp4_mac");
+	assert_int_equal(rtl_design_find("fp16_dp4_mac")->macs, 4);
+	assert_int_equal(rtl_design_find("int8_dp4_mac")->macs, 4);
+}
+
 static void test_table(void **state)
 {
 	struct rtl_area_ref *r = malloc(sizeof *r);
@@ -240,6 +261,15 @@ static void test_table(void **state)
 				    d->parts[k].component < RTL_C_REGISTERS);
 		if (d->paper && !rtl_area_ref_find(r, d->paper))
 			fail_msg("%s: paper entry '%s' not in %s", d->name, d->paper, path);
+		/* a density comparison names a unit with its MACs, a ratio */
+		if (d->density_vs) {
+			const struct rtl_design *v = rtl_design_find(d->density_vs);
+			const struct rtl_ref_entry *e = rtl_area_ref_find(r, d->density_paper);
+			assert_non_null(v);
+			assert_true(d->macs > 0 && v->macs > 0);
+			assert_non_null(e);
+			assert_int_equal(e->kind, RTL_REF_RATIO);
+		}
 		for (size_t i = 0; i < RTL_MAX_FILES && d->files[i]; i++) {
 			snprintf(path, sizeof path, "%s/%s", rtl_dir(), d->files[i]);
 			if (stat(path, &sb))
@@ -510,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_parse_hier),
 		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_density),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_ref_errors),
 		cmocka_unit_test(test_yosys),
