@@ -55,27 +55,16 @@ static void new_dot(struct stim *st)
 		st->regime = "0000001112334555"[(r >> 24) % 16] - '0';
 }
 
-/* lanes values from gen, packed (lane i at bits [bits*i +: bits]). */
-static uint64_t pack(const struct stim *st, uint64_t (*gen)(struct stim *, unsigned),
-		     struct stim *g)
+/* st->lanes random operands, packed (lane i at bits [bits*i +: bits]):
+ * FP16 of `regime` (rtl_stim_f16), or INT8. */
+static uint64_t pack(struct stim *st, int regime)
 {
 	unsigned bits = st->fp16 ? 16 : 8;
 	uint64_t v = 0;
 	for (unsigned i = 0; i < st->lanes; i++)
-		v |= gen(g, i) << bits * i;
+		v |= (uint64_t)(st->fp16 ? rtl_stim_f16(&st->s, regime) :
+					   (uint8_t)rtl_stim_i8(&st->s)) << bits * i;
 	return v;
-}
-
-static uint64_t gen_regime(struct stim *st, unsigned i)
-{
-	(void)i;
-	return st->fp16 ? rtl_stim_f16(&st->s, st->regime) : (uint8_t)rtl_stim_i8(&st->s);
-}
-
-static uint64_t gen_mixed(struct stim *st, unsigned i)
-{
-	(void)i;
-	return st->fp16 ? rtl_stim_f16(&st->s, 5) : (uint8_t)rtl_stim_i8(&st->s);
 }
 
 static uint64_t corner_edges(const struct stim *st)
@@ -130,8 +119,8 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 		st->d.chaos--;
 		in[IN_VALID] = (r >> 20) & 1;
 		in[IN_LAST] = (r >> 21) & 1;
-		in[IN_A] = pack(st, gen_mixed, st);
-		in[IN_W] = pack(st, gen_mixed, st);
+		in[IN_A] = pack(st, 5);
+		in[IN_W] = pack(st, 5);
 		return false;
 	}
 	if ((r >> 24) % 100 < st->d.bubble_pct) {	/* bubble: garbage elsewhere */
@@ -147,8 +136,8 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 		in[IN_A] = st->a_mask & 0x8080808080808080ull;
 		in[IN_W] = st->w_mask & 0x8080808080808080ull;
 	} else {
-		in[IN_A] = pack(st, gen_regime, st);
-		in[IN_W] = pack(st, gen_regime, st);
+		in[IN_A] = pack(st, st->regime);
+		in[IN_W] = pack(st, st->regime);
 	}
 	return false;
 }
