@@ -27,7 +27,9 @@ static void help(FILE *fp)
 		"28 nm), beside the papers' figures and ratios. The FP16 MAC is\n"
 		"%s (rtl/baseline/pe_fp16_mac.v).\n\n"
 		"  --pe all|NAME  every design but the slow ones (default), or one\n"
-		"                 (with the reference)\n"
+		"                 (with the reference, and the unit a design's\n"
+		"                 compute density is compared with: lut_tc_tile\n"
+		"                 brings fp16_dp4_mac)\n"
 		"  --json         one JSON object\n"
 		"  --ref FILE     published figures (default <rtl>/area-reference.yaml)\n"
 		"  --jobs N       Yosys runs at a time (default: online CPUs)\n"
@@ -46,6 +48,108 @@ struct row {
 	struct rtl_area a;
 	const struct rtl_ref_entry *paper;
 };
+
+/* The paper's components that correspond to our component c. */
+static size_t paper_comps(const struct row *w, int c,
+			  const struct rtl_ref_comp **out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; w->paper && i < w->paper->n_comps && n < max; i++)
+		if (w->paper->comps[i].ours == c)
+			out[n++] = &w->paper->comps[i];
+	return n;
+}
+
+static void json_breakdown(struct ps_json *j, const struct row *w, double k)
+{
+	struct rtl_area_comp bd[RTL_C_COUNT];
+	const char *unmapped = rtl_area_breakdown(w->d, &w->a, bd);
+
+	ps_json_u64(j, "hier_transistors_with_regs", w->a.hier_transistors_all);
+	if (unmapped)
+		ps_json_str(j, "unmapped_module", unmapped);
+	ps_json_arr_begin(j, "breakdown");
+	for (int c = 0; c < RTL_C_COUNT; c++) {
+		const struct rtl_ref_comp *pc[RTL_REF_MAX_COMPS];
+		size_t np = paper_comps(w, c, pc, RTL_REF_MAX_COMPS);
+		if (!bd[c].transistors && !np)
+			continue;
+		ps_json_obj_begin(j, NULL);
+		ps_json_str(j, "component", rtl_component_names[c]);
+		ps_json_u64(j, "transistors", bd[c].transistors);
+		if (c == RTL_C_REGISTERS)
+			ps_json_u64(j, "reg_bits", bd[c].reg_bits);
+		ps_json_num(j, "est_um2", k * (double)bd[c].transistors);
+		ps_json_str(j, "modules", bd[c].modules);
+		ps_json_arr_begin(j, "paper");
+		for (size_t i = 0; i < np; i++) {
+			ps_json_obj_begin(j, NULL);
+			ps_json_str(j, "name", pc[i]->name);
+			if (!isnan(pc[i]->um2))
+				ps_json_num(j, "um2", pc[i]->um2);
+			if (pc[i]->note[0])
+				ps_json_str(j, "note", pc[i]->note);
+			ps_json_obj_end(j);
+		}
+		ps_json_arr_end(j);
+		ps_json_obj_end(j);
+	}
+	ps_json_arr_end(j);
+}
+
+/* Per design with parts: its components (hierarchical run) beside the
+ * paper's component list. */
+static void print_breakdown(const struct row *w, const struct row *ref, double k)
+{
+	struct rtl_area_comp bd[RTL_C_COUNT];
+	const char *unmapped = rtl_area_breakdown(w->d, &w->a, bd);
+	uint64_t tot = w->a.hier_transistors_all;
+
+	printf("\n%s by component (each module synthesized alone: %llu transistors with\n"
+	       "registers, %.3fx the FP16 MAC; flattened %llu)%s%s%s:\n", w->d->name,
+	       (unsigned long long)tot, (double)tot / (double)ref->a.transistors_all,
+	       (unsigned long long)w->a.transistors_all,
+	       w->paper ? "; the paper's " : "", w->paper ? w->paper->id : "",
+	       w->paper ? " beside" : "");
+	printf("  %-20s %11s %8s %6s  %s\n", "component", "transistors", "est. um2",
+	       "share", "ours (module x instances) | paper");
+	for (int c = 0; c < RTL_C_COUNT; c++) {
+		const struct rtl_ref_comp *pc[RTL_REF_MAX_COMPS];
+		size_t np = paper_comps(w, c, pc, RTL_REF_MAX_COMPS);
+		char label[48];
+		if (!bd[c].transistors && !np)
+			continue;
+		if (c == RTL_C_REGISTERS)
+			snprintf(label, sizeof label, "registers (%llu b)",
+				 (unsigned long long)bd[c].reg_bits);
+		else
+			snprintf(label, sizeof label, "%s", rtl_component_names[c]);
+		printf("  %-20s %11llu %8.1f %5.1f%%  %s\n", label,
+		       (unsigned long long)bd[c].transistors, k * (double)bd[c].transistors,
+		       tot ? 100.0 * (double)bd[c].transistors / (double)tot : 0.0,
+		       bd[c].transistors ? bd[c].modules : "-");
+		for (size_t i = 0; i < np; i++) {
+			char um2[32] = "";
+			if (!isnan(pc[i]->um2))
+				snprintf(um2, sizeof um2, " %.1f um2", pc[i]->um2);
+			printf("  %-20s %11s %8s %6s  | %s%s%s%s\n", "", "", "", "",
+			       pc[i]->name, um2, pc[i]->note[0] ? ": " : "", pc[i]->note);
+		}
+	}
+	if (unmapped)
+		printf("  (module %s is in no parts entry of %s: counted as control)\n",
+		       unmapped, w->d->name);
+}
+
+/* The row of design d->density_vs, or NULL. */
+static const struct row *density_vs(const struct row *rows, size_t n,
+				    const struct row *w)
+{
+	for (size_t i = 0; w->d->density_vs && i < n; i++)
+		if (!strcmp(rows[i].d->name, w->d->density_vs))
+			return &rows[i];
+	return NULL;
+}
 
 static void print_json(const struct row *rows, size_t n, const struct row *ref,
 		       const struct rtl_area_ref *r, const struct rtl_ref_entry *cal,
@@ -80,6 +184,16 @@ static void print_json(const struct row *rows, size_t n, const struct row *ref,
 			    (double)w->a.transistors_all / (double)ref->a.transistors_all);
 		ps_json_num(&j, "est_um2", k * (double)w->a.transistors_all);
 		ps_json_num(&j, "est_um2_no_regs", k * (double)w->a.transistors);
+		if (w->d->macs)
+			ps_json_u64(&j, "macs_per_cycle", w->d->macs);
+		if (density_vs(rows, n, w)) {
+			const struct row *v = density_vs(rows, n, w);
+			ps_json_str(&j, "density_vs", v->d->name);
+			ps_json_num(&j, "density_ratio",
+				    rtl_area_density(w->d->macs, &w->a, v->d->macs, &v->a));
+			if (w->d->density_paper)
+				ps_json_str(&j, "density_paper_entry", w->d->density_paper);
+		}
 		if (w->paper) {
 			ps_json_str(&j, "paper_entry", w->paper->id);
 			ps_json_num(&j, "paper_um2", w->paper->um2);
@@ -87,6 +201,8 @@ static void print_json(const struct row *rows, size_t n, const struct row *ref,
 				ps_json_num(&j, "paper_um2_no_regs", w->paper->um2_no_regs);
 			ps_json_num(&j, "paper_rel_fp16_mac", w->paper->um2 / cal->um2);
 		}
+		if (w->a.n_mods)
+			json_breakdown(&j, w, k);
 		ps_json_obj_end(&j);
 	}
 	ps_json_arr_end(&j);
@@ -147,6 +263,25 @@ static void print_text(const struct row *rows, size_t n, const struct row *ref,
 	if (!isnan(cal->um2_no_regs))
 		printf("Without registers that scale gives it %.1f um2; published: %.1f.\n",
 		       k * (double)ref->a.transistors, cal->um2_no_regs);
+	for (size_t i = 0; i < n; i++) {
+		const struct row *w = &rows[i], *v = density_vs(rows, n, w);
+		const struct rtl_ref_entry *e = w->d->density_paper ?
+			rtl_area_ref_find(r, w->d->density_paper) : NULL;
+		if (!v)
+			continue;
+		printf("\ncompute density of %s over %s (MACs a cycle per transistor,\n"
+		       "with registers): %u / %llu over %u / %llu = %.3fx",
+		       w->d->name, v->d->name,
+		       w->d->macs, (unsigned long long)w->a.transistors_all,
+		       v->d->macs, (unsigned long long)v->a.transistors_all,
+		       rtl_area_density(w->d->macs, &w->a, v->d->macs, &v->a));
+		if (e)
+			printf("; paper %.3fx\n(%s, %s)", e->ratio, e->label, e->source);
+		printf(".\n");
+	}
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].a.n_mods)
+			print_breakdown(&rows[i], ref, k);
 	printf("\npublished figures (%s):\n", r->path);
 	for (size_t i = 0; i < r->n_entries; i++) {
 		const struct rtl_ref_entry *e = &r->entries[i];
@@ -166,9 +301,15 @@ int cmd_area(int argc, char **argv)
 {
 	const char *pe = "all", *ref_path = NULL;
 	const struct rtl_design *sel[MAX_DESIGNS];
-	struct row rows[MAX_DESIGNS];
-	struct rtl_area areas[MAX_DESIGNS];
+	/* on the heap: each area carries its modules */
+	struct heap {
+		struct rtl_area_ref r;
+		struct row rows[MAX_DESIGNS];
+		struct rtl_area areas[MAX_DESIGNS];
+	} *h;
 	struct rtl_area_ref *r;
+	struct row *rows;
+	struct rtl_area *areas;
 	const struct rtl_ref_entry *cal;
 	const struct row *ref = NULL;
 	char path[1100];
@@ -220,11 +361,25 @@ int cmd_area(int argc, char **argv)
 			sel[n++] = d;
 	}
 
-	r = malloc(sizeof *r);
-	if (!r) {
+	/* a design compared for density brings its comparison unit */
+	for (size_t i = 0, n0 = n; i < n0; i++) {
+		const struct rtl_design *v = sel[i]->density_vs ?
+					     rtl_design_find(sel[i]->density_vs) : NULL;
+		size_t j = 0;
+		while (v && j < n && sel[j] != v)
+			j++;
+		if (v && j == n && n < MAX_DESIGNS)
+			sel[n++] = v;
+	}
+
+	h = calloc(1, sizeof *h);
+	if (!h) {
 		ps_errf(&err, PS_ENOMEM, "out of memory");
 		return cli_fail("area", PS_ENOMEM, &err);
 	}
+	r = &h->r;
+	rows = h->rows;
+	areas = h->areas;
 	if (!ref_path) {
 		snprintf(path, sizeof path, "%s/area-reference.yaml", rtl_dir());
 		ref_path = path;
@@ -235,7 +390,7 @@ int cmd_area(int argc, char **argv)
 			     "%s: calibration.design: '%s', but the FP16 MAC design is '%s'",
 			     ref_path, r->cal.design, RTL_REFERENCE_DESIGN);
 	if (st) {
-		free(r);
+		free(h);
 		return cli_fail("area", st, &err);
 	}
 	cal = rtl_area_ref_find(r, r->cal.entry);
@@ -244,7 +399,7 @@ int cmd_area(int argc, char **argv)
 	st = rtl_area_run(sel, n, rtl_dir(), rtl_yosys(), (unsigned)jobs, areas, &err);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (st) {
-		free(r);
+		free(h);
 		return cli_fail("area", st, &err);
 	}
 	secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
@@ -255,8 +410,8 @@ int cmd_area(int argc, char **argv)
 	}
 	ref = &rows[0];
 	if (!ref->a.transistors_all) {
-		free(r);
 		ps_errf(&err, PS_ECHECK, "%s synthesized to nothing", ref->d->name);
+		free(h);
 		return cli_fail("area", PS_ECHECK, &err);
 	}
 	k = cal->um2 / (double)ref->a.transistors_all;
@@ -264,6 +419,6 @@ int cmd_area(int argc, char **argv)
 		print_json(rows, n, ref, r, cal, k);
 	else
 		print_text(rows, n, ref, r, cal, k, secs);
-	free(r);
+	free(h);
 	return 0;
 }

@@ -31,6 +31,7 @@ struct pe_params {
 	uint32_t group_size;	/* quantization group along K (0: none) */
 	uint32_t a_bits;	/* activation operand bits of this op (FP16: 16) */
 	uint32_t scale_bits;	/* integer group-scale bits (BitMoD's dequantizer: 8) */
+	bool emax_all;		/* BitMoD: exponent max over every lane (the paper's) */
 	uint32_t table_bits;	/* LUT-TC table entry bits (16 FP16, 8 INT8) */
 	struct fmt_qspec wq;	/* the weight format (fmt_qspec.h) */
 };

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,23 +124,34 @@ enum ps_status rtl_area_script(const struct rtl_design *d, const char *dir,
 		k += (size_t)w;                                           \
 	} while (0)
 
-	PUT("read_verilog -sv");
-	for (size_t i = 0; i < RTL_MAX_FILES && d->files[i]; i++)
-		PUT(" \"%s/%s\"", dir, d->files[i]);
-	PUT("\n");
-	if (d->chparam)
-		PUT("chparam %s %s\n", d->chparam, d->top);
-	PUT("synth -flatten -noabc%s%s -top %s\n", d->synth_opts ? " " : "",
-	    d->synth_opts ? d->synth_opts : "", d->top);
-	/* enables and synchronous resets into logic, so registers of every
-	 * design count alike; asynchronous ones stay (and are uncosted) */
-	PUT("dfflegalize -cell $_DFF_P_ x -cell $_DFF_N_ x "
-	    "-cell $_DFF_P??_ x -cell $_DFF_N??_ x\n");
-	PUT("abc\nopt_clean\n");
-	/* tee takes its file name verbatim: no quotes, so no blanks */
-	PUT("tee -q -o %s/all.txt stat -tech cmos\n", outdir);
-	PUT("tee -q -o %s/comb.txt stat -tech cmos %s %%n\n", outdir, ffs);
-	PUT("tee -q -o %s/regs.txt stat %s\n", outdir, ffs);
+	for (int hier = 0; hier < 1 + (d->parts[0].module != NULL); hier++) {
+		/* the second run keeps the modules: the breakdown. It reads
+		 * the files again (a `design -save` copy changes what abc
+		 * makes of the first run) */
+		const char *o = hier ? "h" : "";
+		if (hier)
+			PUT("design -reset\n");
+		PUT("read_verilog -sv");
+		for (size_t i = 0; i < RTL_MAX_FILES && d->files[i]; i++)
+			PUT(" \"%s/%s\"", dir, d->files[i]);
+		PUT("\n");
+		if (d->chparam)
+			PUT("chparam %s %s\n", d->chparam, d->top);
+		PUT("synth%s -noabc%s%s -top %s\n", hier ? "" : " -flatten",
+		    d->synth_opts ? " " : "", d->synth_opts ? d->synth_opts : "",
+		    d->top);
+		/* enables and synchronous resets into logic, so registers of
+		 * every design count alike; asynchronous ones stay (and are
+		 * uncosted) */
+		PUT("dfflegalize -cell $_DFF_P_ x -cell $_DFF_N_ x "
+		    "-cell $_DFF_P??_ x -cell $_DFF_N??_ x\n");
+		PUT("abc\nopt_clean\n");
+		/* tee takes its file name verbatim: no quotes, so no blanks */
+		if (!hier)
+			PUT("tee -q -o %s/all.txt stat -tech cmos\n", outdir);
+		PUT("tee -q -o %s/%scomb.txt stat -tech cmos %s %%n\n", outdir, o, ffs);
+		PUT("tee -q -o %s/%sregs.txt stat %s\n", outdir, o, ffs);
+	}
 #undef PUT
 	return PS_OK;
 }
@@ -214,7 +226,14 @@ struct job {
 	bool hit;
 };
 
-static const char *const reports[] = { "all.txt", "comb.txt", "regs.txt" };
+/* the flat run's, then the hierarchical run's (designs with parts) */
+static const char *const reports[] = { "all.txt", "comb.txt", "regs.txt",
+				       "hcomb.txt", "hregs.txt" };
+
+static size_t n_reports(const struct rtl_design *d)
+{
+	return d->parts[0].module ? 5 : 3;
+}
 
 /* The cache entry of design d under $PESIM_AREA_CACHE: a digest of Yosys's
  * path, the script (without its directories) and every Verilog file's
@@ -245,12 +264,12 @@ static void cache_entry(const struct rtl_design *d, const char *dir,
 	snprintf(buf, n, "%s/%s-%016llx", cache, d->name, (unsigned long long)h);
 }
 
-static bool cache_has(const char *entry)
+static bool cache_has(const struct rtl_design *d, const char *entry)
 {
 	char path[700];
 	struct stat sb;
 
-	snprintf(path, sizeof path, "%s/%s", entry, reports[2]);
+	snprintf(path, sizeof path, "%s/%s", entry, reports[n_reports(d) - 1]);
 	return entry[0] && stat(path, &sb) == 0;
 }
 
@@ -266,7 +285,7 @@ static void cache_store(const struct job *j)
 	if (!j->cached[0] || !mkdtemp(tmp))
 		return;
 	ok = true;
-	for (size_t i = 0; ok && i < 3; i++) {
+	for (size_t i = 0; ok && i < n_reports(j->d); i++) {
 		char *text;
 		FILE *fp;
 		snprintf(from, sizeof from, "%s/%s", j->dir, reports[i]);
@@ -306,7 +325,7 @@ static enum ps_status job_start(struct job *j, const struct rtl_design *d,
 	j->pid = -1;
 	clock_gettime(CLOCK_MONOTONIC, &j->t0);
 	cache_entry(d, dir, yosys, j->cached, sizeof j->cached);
-	if ((j->hit = cache_has(j->cached)))
+	if ((j->hit = cache_has(d, j->cached)))
 		return PS_OK;
 	snprintf(j->dir, sizeof j->dir, "%s/pesim-area-XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
@@ -344,19 +363,21 @@ static enum ps_status job_start(struct job *j, const struct rtl_design *d,
 static enum ps_status read_reports(const struct job *j, const char *dir,
 				   struct rtl_area *a, struct ps_err *err)
 {
-	char path[700], *text[3];
-	enum ps_status st;
+	char path[700], *text[5] = { NULL };
+	size_t n = n_reports(j->d);
+	enum ps_status st = PS_OK;
 
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, reports[i]);
-		text[i] = slurp(path);
+		if (!(text[i] = slurp(path)))
+			st = ps_errf(err, PS_EIO, "%s: yosys wrote no %s in %s",
+				     j->d->name, reports[i], dir);
 	}
-	if (!text[0] || !text[1] || !text[2])
-		st = ps_errf(err, PS_EIO, "%s: yosys wrote no report in %s",
-			     j->d->name, dir);
-	else
+	if (!st)
 		st = rtl_area_parse(text[0], text[1], text[2], a, err);
-	for (size_t i = 0; i < 3; i++)
+	if (!st && n == 5)
+		st = rtl_area_parse_hier(text[3], text[4], j->d->top, a, err);
+	for (size_t i = 0; i < n; i++)
 		free(text[i]);
 	if (st)
 		return ps_err_prefix(err, st, "%s (reports in %s)", j->d->name, dir);
@@ -451,4 +472,13 @@ fail:
 		job_abandon(&js[i]);
 	free(js);
 	return st;
+}
+
+double rtl_area_density(unsigned macs_a, const struct rtl_area *a,
+			unsigned macs_b, const struct rtl_area *b)
+{
+	if (!macs_a || !macs_b || !a->transistors_all || !b->transistors_all)
+		return NAN;
+	return (double)macs_a / (double)a->transistors_all /
+	       ((double)macs_b / (double)b->transistors_all);
 }

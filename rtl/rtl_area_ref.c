@@ -5,8 +5,19 @@
 
 #include "cfg_yaml.h"
 #include "rtl_area.h"
+#include "rtl_design.h"
 
 static const char *const kind_names[] = { "area", "ratio", NULL };
+
+#define RP(f) offsetof(struct rtl_ref_comp, f)
+#define RPS(f) sizeof(((struct rtl_ref_comp *)0)->f)
+static const struct cfg_field comp_fields[] = {
+	{ .key = "name", .type = CFG_STR, .offset = RP(name), .size = RPS(name), .required = true },
+	{ .key = "ours", .type = CFG_ENUM, .offset = RP(ours), .names = rtl_component_names, .required = true },
+	{ .key = "um2", .type = CFG_DOUBLE, .offset = RP(um2), .min = 0, .max = 1e12 },
+	{ .key = "note", .type = CFG_STR, .offset = RP(note), .size = RPS(note) },
+	{ 0 }
+};
 
 #define RE(f) offsetof(struct rtl_ref_entry, f)
 #define RS(f) sizeof(((struct rtl_ref_entry *)0)->f)
@@ -19,6 +30,9 @@ static const struct cfg_field entry_fields[] = {
 	{ .key = "power_mw", .type = CFG_DOUBLE, .offset = RE(power_mw), .min = 0, .max = 1e9 },
 	{ .key = "ratio", .type = CFG_DOUBLE, .offset = RE(ratio), .min = 0, .max = 1e9 },
 	{ .key = "source", .type = CFG_STR, .offset = RE(source), .size = RS(source), .required = true },
+	{ .key = "components", .type = CFG_SEQ, .offset = RE(comps), .size = sizeof(struct rtl_ref_comp),
+	  .item = CFG_MAP, .fields = comp_fields, .count_offset = RE(n_comps),
+	  .max_items = RTL_REF_MAX_COMPS },
 	{ 0 }
 };
 
@@ -59,6 +73,8 @@ enum ps_status rtl_area_ref_load(const char *path, struct rtl_area_ref *r,
 	for (size_t i = 0; i < RTL_REF_MAX; i++) {
 		struct rtl_ref_entry *e = &r->entries[i];
 		e->um2 = e->um2_no_regs = e->power_mw = e->ratio = NAN;
+		for (size_t k = 0; k < RTL_REF_MAX_COMPS; k++)
+			e->comps[k].um2 = NAN;
 	}
 	st = cfg_load_file(path, ref_fields, r, err);
 	if (st)

@@ -63,6 +63,28 @@ const struct rtl_design *rtl_design_find(const char *name)
 	return NULL;
 }
 
+const char *const rtl_component_names[RTL_C_COUNT + 1] = {
+	[RTL_C_DECODER] = "decoder",
+	[RTL_C_ALIGNER] = "aligner",
+	[RTL_C_MULTIPLIER] = "multiplier/shifter",
+	[RTL_C_TREE] = "adder tree",
+	[RTL_C_ACCUMULATOR] = "accumulator",
+	[RTL_C_DEQUANT] = "dequantizer",
+	[RTL_C_NORMALIZE] = "normalize/round",
+	[RTL_C_SELECT] = "select/forward",
+	[RTL_C_CONTROL] = "control",
+	[RTL_C_REGISTERS] = "registers",
+	[RTL_C_COUNT] = NULL,
+};
+
+int rtl_component_find(const char *name)
+{
+	for (int i = 0; i < RTL_C_COUNT; i++)
+		if (!strcmp(rtl_component_names[i], name))
+			return i;
+	return -1;
+}
+
 const char *rtl_dir(void)
 {
 	static char buf[4096];

@@ -19,13 +19,14 @@ struct find {
 	const struct rtl_verify_pe *by_name, *by_family;
 };
 
-/* Every field the PE sets (nonzero) equals p's. */
+/* Every field the PE sets (nonzero) equals p's; BitMoD's exponent match
+ * (emax_all) either way. */
 static bool params_match(const struct pe_params *pe, const struct pe_params *p)
 {
 #define F(x) (!pe->x || pe->x == p->x)
 	return F(lanes) && F(weight_bits) && F(code_bits) && F(act_bits) && F(group_size) &&
 	       F(a_bits) && F(scale_bits) && F(table_bits) &&
-	       (!pe->bit_serial || p->bit_serial);
+	       (!pe->bit_serial || p->bit_serial) && pe->emax_all == p->emax_all;
 #undef F
 }
 

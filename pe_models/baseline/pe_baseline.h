@@ -47,6 +47,10 @@ extern const struct pe_bt_ops pe_int8_mac_bt;		/* "int8_mac" */
 extern const struct pe_bt_ops pe_bitfusion_mac_bt;	/* "bitfusion_mac" */
 extern const struct pe_bt_ops pe_ant_mac_bt;		/* "ant_mac" */
 extern const struct pe_bt_ops pe_olive_mac_bt;		/* "olive_mac" */
+/* four-lane DP4 units of the FP16 and INT8 MACs: one tree-summed beat of
+ * 4 products per edge (the LUT Tensor Core's comparison units) */
+extern const struct pe_bt_ops pe_fp16_dp4_mac_bt;	/* "fp16_dp4_mac" */
+extern const struct pe_bt_ops pe_int8_dp4_mac_bt;	/* "int8_dp4_mac" */
 
 /* Weight format select (the w_fmt input port). */
 enum pe_ant_fmt { PE_ANT_INT4 = 0, PE_ANT_FLINT4 = 1 };
@@ -73,6 +77,11 @@ uint64_t pe_olive_mac_cycles(uint64_t m, uint64_t n, uint64_t k);
 uint16_t pe_fp16_mac_run_dot(const uint16_t *a, const uint16_t *w, size_t k,
 			     uint64_t *cycles, struct pe_bl_actions *act);
 int32_t pe_int8_mac_run_dot(const int8_t *a, const int8_t *w, size_t k,
+			    uint64_t *cycles, struct pe_bl_actions *act);
+/* The DP4 units: `beats` beats of 4 elements each (a[4b .. 4b+3]). */
+uint16_t pe_fp16_dp4_run_dot(const uint16_t *a, const uint16_t *w, size_t beats,
+			     uint64_t *cycles, struct pe_bl_actions *act);
+int32_t pe_int8_dp4_run_dot(const int8_t *a, const int8_t *w, size_t beats,
 			    uint64_t *cycles, struct pe_bl_actions *act);
 /* a_bits, w_bits in {4, 8}: a 4-bit operand is the low nibble of its
  * int8_t, read as signed (-8..7). */

@@ -73,8 +73,10 @@ static bool runs_olive(const struct fmt_qspec *q, char *why, size_t n)
 	return false;
 }
 
-static const struct pe_bt_ops *const fp16_bt[] = { &pe_fp16_mac_bt, NULL };
-static const struct pe_bt_ops *const int8_bt[] = { &pe_int8_mac_bt, NULL };
+/* the MACs, and the DP4 units built from them that the LUT Tensor Core's
+ * density is compared with (verify and area only: gemm_bt runs the MACs) */
+static const struct pe_bt_ops *const fp16_bt[] = { &pe_fp16_mac_bt, &pe_fp16_dp4_mac_bt, NULL };
+static const struct pe_bt_ops *const int8_bt[] = { &pe_int8_mac_bt, &pe_int8_dp4_mac_bt, NULL };
 static const struct pe_bt_ops *const ant_bt[] = { &pe_ant_mac_bt, NULL };
 static const struct pe_bt_ops *const olive_bt[] = { &pe_olive_mac_bt, NULL };
 

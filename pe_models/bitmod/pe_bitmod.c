@@ -76,6 +76,7 @@ static uint32_t bitmod_dq_cycles(const struct pe_params *p)
 /* The keys BitMoD adds to the arch's pe: block. */
 struct pe_bitmod_arch {
 	bool bit_serial;	/* weights a term per lane per cycle */
+	bool emax_all;		/* exponent max over every lane (the paper's) */
 };
 
 static const struct pe_bitmod_arch bitmod_defaults = { .bit_serial = true };
@@ -83,6 +84,9 @@ static const struct pe_bitmod_arch bitmod_defaults = { .bit_serial = true };
 static const struct cfg_field bitmod_fields[] = {
 	{ .key = "bit_serial", .type = CFG_BOOL, .offset = offsetof(struct pe_bitmod_arch, bit_serial),
 	  .help = "weights enter a term (2 bits, Booth) per lane per cycle; false: a whole weight per cycle" },
+	{ .key = "emax_all", .type = CFG_BOOL, .offset = offsetof(struct pe_bitmod_arch, emax_all),
+	  .help = "bit-true: the exponent match takes the maximum over every lane, as the paper and its RTL; "
+		  "false (default): over the lanes with a nonzero product" },
 	{ 0 }
 };
 
@@ -103,6 +107,7 @@ static void bitmod_params(const struct cfg_arch *a, struct pe_params *p)
 {
 	const struct pe_bitmod_arch *c = pe_family_cfg(a);
 	p->bit_serial = c->bit_serial;
+	p->emax_all = c->emax_all;
 	p->scale_bits = 8;	/* the integer group scale (bitmod.md) */
 }
 

@@ -8,15 +8,22 @@
  * the top and move down one PE per cycle. The driver skews row r by r
  * cycles and column c by c, so PE (r,c) sees matching operands.
  *
- * Results leave through a shadow chain per row that shifts toward the left
- * edge: a PE drops its result into its slot the edge after out_valid, and
- * a slot otherwise takes its right neighbour's. At the left edge the
- * row's channel-scale unit multiplies by the FP16 channel scale of output
- * channel n = r and rounds once to FP16 (pe_bitmod_edge_scale). The channel
- * scale arrives on w_cscale with the output's last term (OLAST) and waits
- * in a 4-entry FIFO per row until column cols-1's result of that pass has
- * left. Results of one row leave every other cycle (the chain runs against
- * the skew); passes at least 2*cols-1 cycles apart never collide. */
+ * Each group's dequantized sum leaves its PE through a shadow chain per
+ * row that shifts toward the left edge: a PE drops its sum into its slot
+ * the edge after out_valid, and a slot otherwise takes its right
+ * neighbour's. At the left edge the row's output accumulator (one
+ * block-FP adder per row, an accumulator per column: the paper's PE has
+ * none) adds it into the column's output (pe_bitmod_bfp_add, MW + SB + 1
+ * bits); an output's last group loads the row's result register, and on
+ * the next edge the row's channel-scale unit multiplies it by the FP16
+ * channel scale of output channel n = r and rounds once to FP16
+ * (pe_bitmod_edge_scale). The channel scale arrives on w_cscale with the
+ * output's last term (OLAST) and waits in a 4-entry FIFO per row until
+ * column cols-1's result of that pass has left. The group scale arrives a
+ * bit per edge on w_sbit (the serializer is outside, with the skew
+ * buffers) and hops right with the terms. Sums of one row leave every
+ * other cycle (the chain runs against the skew); groups at least
+ * 2*cols-1 cycles apart never collide. */
 #include "pe_bitmod_bt.h"
 
 #include <stdlib.h>
@@ -27,8 +34,14 @@
 
 struct slot {
 	uint8_t valid, nan, e;
-	uint8_t col;
+	uint8_t col, olast;
 	int64_t m;
+};
+
+/* A column's output accumulator at its row's edge. */
+struct oacc {
+	int64_t m;
+	uint8_t e, nan;
 };
 
 struct csfifo {
@@ -39,12 +52,13 @@ struct csfifo {
 /* Everything but the per-PE registers and the delay lines. */
 struct arr_com {
 	uint8_t err;
-	uint8_t lanes, mw, sb, bug;
+	uint8_t lanes, mw, sb, bug, emax_all;
 	uint8_t bank;		/* S1/S2 bank (pe_bitmod_regs.h) */
 	uint32_t busy;
 	uint32_t pc, pr;	/* edge number mod cols, mod rows */
 	uint32_t outs;		/* PEs with out_valid after the last edge */
 	uint32_t slots;		/* valid shadow slots */
+	uint32_t results;	/* valid result registers */
 	uint64_t edge_muls, hops;
 	struct pe_bitmod_actions act;	/* summed over the PEs */
 };
@@ -65,6 +79,8 @@ struct arr_view {
 	uint32_t *tw;			/* [rows][2*cols] */
 	uint32_t *ta;			/* [rows][4][cols] */
 	struct slot *sh;		/* [rows*cols] shadow chain */
+	struct oacc *oa;		/* [rows*cols] output accumulators */
+	struct slot *res;		/* [rows] result registers */
 	struct csfifo *fifo;		/* [rows] */
 	struct pe_bitmod_row_out *y;	/* [rows] */
 };
@@ -96,7 +112,7 @@ static uint32_t decode_row(const struct pe_bitmod_row_in *w, unsigned lanes,
 		*err = 1;
 	for (unsigned l = 0; l < lanes; l++)
 		term |= (unsigned)lut[w->code >> 8 * l & 0xff] << 4 * l;
-	return bm_word(w->ctl, bitpos_lut[wt][t], w->scale, term);
+	return bm_word(w->ctl, bitpos_lut[wt][t], w->sbit, term);
 }
 
 static struct bm_ctx arr_ctx(const struct arr_view *v)
@@ -104,7 +120,59 @@ static struct bm_ctx arr_ctx(const struct arr_view *v)
 	struct arr_com *com = v->com;
 	return (struct bm_ctx){ .lanes = com->lanes, .mw = com->mw,
 				.sb = com->sb, .bug = com->bug,
+				.emax_all = com->emax_all,
 				.act = &com->act, .busy = &com->busy };
+}
+
+/* Row r's edge, from its pre-edge registers: the result register through
+ * the channel-scale unit to y (popping the channel scale after column
+ * cols-1), and slot 0 into its column's output accumulator (an output's
+ * last group into the result register). */
+static void arr_edge(const struct arr_view *v, uint32_t r)
+{
+	uint32_t C = v->cols;
+	struct arr_com *com = v->com;
+	struct slot *s0 = &v->sh[(size_t)r * C], *res = &v->res[r];
+	struct csfifo *f = &v->fifo[r];
+	struct pe_bitmod_row_out *y = &v->y[r];
+
+	y->valid = 0;
+	if (res->valid) {
+		uint16_t cs = 0x7e00;
+		if (f->n)
+			cs = f->v[f->head];
+		else
+			com->err = 1;
+		y->valid = 1;
+		y->y = pe_bitmod_edge_scale(res->m, res->e, res->nan, cs);
+		y->col = res->col;
+		com->edge_muls++;
+		if (res->col == C - 1 && f->n) {
+			f->head = (uint8_t)((f->head + 1) % PE_BITMOD_CS_FIFO);
+			f->n--;
+		}
+		res->valid = 0;
+		com->results--;
+	}
+	if (s0->valid) {
+		struct oacc *o = &v->oa[(size_t)r * C + s0->col];
+		int64_t m = o->m;
+		unsigned e = o->e;
+		uint8_t nan = o->nan | s0->nan;
+		pe_bitmod_bfp_add(&m, &e, s0->m, s0->e, com->mw + com->sb + 1u, NULL);
+		if (e > 255)
+			com->err = 1;
+		com->act.out_adds++;
+		if (s0->olast) {
+			*res = (struct slot){ .valid = 1, .nan = nan, .e = (uint8_t)e,
+					      .col = s0->col, .m = m };
+			*o = (struct oacc){ 0 };
+			com->results++;
+			com->act.outputs++;
+		} else {
+			*o = (struct oacc){ .m = m, .e = (uint8_t)e, .nan = nan };
+		}
+	}
 }
 
 /* Exits and shadow chains, from the PEs' pre-edge outputs; the channel
@@ -115,30 +183,17 @@ static void arr_chains(const struct arr_view *v, const struct pe_bitmod_row_in *
 	struct arr_com *com = v->com;
 	const unsigned ctl_end = PE_BITMOD_W_VALID | PE_BITMOD_W_LAST |
 				 PE_BITMOD_W_OLAST;
-	bool idle = !com->outs && !com->slots;
+	bool idle = !com->outs && !com->slots && !com->results;
 
 	for (uint32_t r = 0; r < R; r++) {
 		struct slot *sh = v->sh + (size_t)r * C;
 		struct csfifo *f = &v->fifo[r];
-		struct pe_bitmod_row_out *y = &v->y[r];
 		uint32_t i0 = r * C;
 
-		y->valid = 0;
-		if (!idle && sh[0].valid) {
-			uint16_t cs = 0x7e00;
-			if (f->n)
-				cs = f->v[f->head];
-			else
-				com->err = 1;
-			y->valid = 1;
-			y->y = pe_bitmod_edge_scale(sh[0].m, sh[0].e, sh[0].nan, cs);
-			y->col = sh[0].col;
-			com->edge_muls++;
-			if (sh[0].col == C - 1 && f->n) {
-				f->head = (uint8_t)((f->head + 1) % PE_BITMOD_CS_FIFO);
-				f->n--;
-			}
-		}
+		if (idle)
+			v->y[r].valid = 0;
+		else
+			arr_edge(v, r);
 		for (uint32_t c = 0; !idle && c < C; c++) {
 			struct slot nx = { 0 };
 			if (c + 1 < C)
@@ -151,7 +206,8 @@ static void arr_chains(const struct arr_view *v, const struct pe_bitmod_row_in *
 						       .nan = v->r.out_nan[i0 + c],
 						       .e = v->r.out_e[i0 + c],
 						       .col = (uint8_t)c,
-						       .m = v->r.out_m[i0 + c] };
+						       .olast = v->r.out_olast[i0 + c],
+						       .m = v->r.dq_acc[i0 + c] };
 			} else {
 				sh[c] = nx;
 			}
@@ -212,13 +268,16 @@ static void arr_reset(const struct arr_view *v)
 	size_t n = (size_t)v->rows * v->cols;
 	struct arr_com *com = v->com;
 	struct arr_com keep = { .lanes = com->lanes, .mw = com->mw,
-				.sb = com->sb, .bug = com->bug };
+				.sb = com->sb, .bug = com->bug,
+				.emax_all = com->emax_all };
 
 	bm_regs_clear(&v->r, (uint32_t)n);
 	*com = keep;
 	memset(v->tw, 0, 2 * n * sizeof *v->tw);
 	memset(v->ta, 0, 4 * n * sizeof *v->ta);
 	memset(v->sh, 0, n * sizeof *v->sh);
+	memset(v->oa, 0, n * sizeof *v->oa);
+	memset(v->res, 0, v->rows * sizeof *v->res);
 	memset(v->fifo, 0, v->rows * sizeof *v->fifo);
 	memset(v->y, 0, v->rows * sizeof *v->y);
 }
@@ -234,6 +293,7 @@ static enum ps_status arr_init(const struct arr_view *v,
 	v->com->mw = (uint8_t)c->mant_bits;
 	v->com->sb = (uint8_t)c->scale_bits;
 	v->com->bug = c->bug_dq_noclear;
+	v->com->emax_all = c->emax_all;
 	arr_reset(v);
 	return PS_OK;
 }
@@ -276,13 +336,16 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 		.tw = calloc(2 * n, sizeof *a->v.tw),
 		.ta = calloc(4 * n, sizeof *a->v.ta),
 		.sh = calloc(n, sizeof *a->v.sh),
+		.oa = calloc(n, sizeof *a->v.oa),
+		.res = calloc(rows, sizeof *a->v.res),
 		.fifo = calloc(rows, sizeof *a->v.fifo),
 		.y = calloc(rows, sizeof *a->v.y),
 	};
 #define BM_ALLOC(type, name) ok &= (a->v.r.name = calloc(n, sizeof(type))) != NULL;
 	PE_BITMOD_REG_FIELDS(BM_ALLOC)
 #undef BM_ALLOC
-	if (!ok || !a->v.tw || !a->v.ta || !a->v.sh || !a->v.fifo || !a->v.y) {
+	if (!ok || !a->v.tw || !a->v.ta || !a->v.sh || !a->v.oa || !a->v.res ||
+	    !a->v.fifo || !a->v.y) {
 		pe_bitmod_array_free(a);
 		return ps_errf(err, PS_ENOMEM, "bitmod: out of memory");
 	}
@@ -305,6 +368,8 @@ void pe_bitmod_array_free(struct pe_bitmod_array *a)
 	free(a->v.tw);
 	free(a->v.ta);
 	free(a->v.sh);
+	free(a->v.oa);
+	free(a->v.res);
 	free(a->v.fifo);
 	free(a->v.y);
 	free(a);
@@ -343,6 +408,8 @@ struct arr4 {
 	uint32_t tw[4 * 2 * 4];
 	uint32_t ta[4 * 4 * 4];
 	struct slot sh[16];
+	struct oacc oa[16];
+	struct slot res[4];
 	struct csfifo fifo[4];
 	struct pe_bitmod_row_out y[4];
 };
@@ -351,11 +418,12 @@ static struct arr_view view4(struct arr4 *s)
 {
 	return (struct arr_view){ .rows = 4, .cols = 4, .com = &s->com,
 				  .r = BM_VIEW(&s->r), .tw = s->tw, .ta = s->ta,
-				  .sh = s->sh, .fifo = s->fifo, .y = s->y };
+				  .sh = s->sh, .oa = s->oa, .res = s->res,
+				  .fifo = s->fifo, .y = s->y };
 }
 
 #define ROW_PORTS(r) { "w_ctl_" #r, 11 }, { "w_code_" #r, 32 },	\
-		     { "w_scale_" #r, 8 }, { "w_cscale_" #r, 16 }
+		     { "w_sbit_" #r, 1 }, { "w_cscale_" #r, 16 }
 #define OUT_PORTS(r) { "y_valid_" #r, 1 }, { "y_" #r, 16 }, { "y_col_" #r, 2 }
 static const struct pe_port arr4_ports[] = {
 	ROW_PORTS(0), ROW_PORTS(1), ROW_PORTS(2), ROW_PORTS(3),
@@ -393,7 +461,7 @@ static void bt_arr4_step(void *state, const uint64_t *in, uint64_t *out)
 		w[r] = (struct pe_bitmod_row_in){
 			.ctl = (uint16_t)(in[4 * r] & 0x7ff),
 			.code = (uint32_t)in[4 * r + 1],
-			.scale = (uint8_t)in[4 * r + 2],
+			.sbit = (uint8_t)(in[4 * r + 2] & 1),
 			.cscale = (uint16_t)in[4 * r + 3],
 		};
 	for (int c = 0; c < 4; c++)

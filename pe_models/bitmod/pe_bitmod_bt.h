@@ -23,10 +23,10 @@
 #define PE_BITMOD_MW_MIN 4
 #define PE_BITMOD_MW_MAX 23	/* MW + scale_bits + 1 <= 32 (out_man port) */
 #define PE_BITMOD_SB_DEFAULT 8	/* integer group scale bits */
-/* Edges from a term's input edge to out_valid: the input edge itself
- * (exponent match -> S1), adder tree (S2), group accumulate / hand-off,
- * scale_bits dequantizer edges, output register: 3 + scale_bits. */
-#define PE_BITMOD_PIPE 3
+/* Edges from a group's last term's input edge to out_valid: the input
+ * edge itself (exponent match -> S1), adder tree (S2), group accumulate /
+ * hand-off, then scale_bits dequantizer edges: 2 + scale_bits. */
+#define PE_BITMOD_PIPE 2
 #define PE_BITMOD_CS_FIFO 4	/* channel scales in flight per array row */
 
 extern const struct pe_bt_ops pe_bitmod_pe_bt;		/* "bitmod_pe" */
@@ -62,14 +62,18 @@ struct pe_bitmod_cfg {
 	uint32_t lanes;		/* 1..4 */
 	uint32_t mant_bits;	/* group accumulator mantissa MW, 4..23 */
 	uint32_t scale_bits;	/* integer group scale bits, 1..8 */
+	/* the exponent match's maximum over every lane in use (the paper's
+	 * and the authors' exp_match.v), not only the lanes with a nonzero
+	 * product (README "PE pipeline") */
+	bool emax_all;
 	/* Broken variant for the cross-check tests: the dequantizer keeps its
 	 * old accumulator on start (the public RTL's bug). Never set it
 	 * outside tests. */
 	bool bug_dq_noclear;
 };
 
-/* Defaults from the arch parameters: lanes and scale_bits from p (0 -> 4
- * and 8), MW 15. */
+/* Defaults from the arch parameters: lanes, scale_bits and emax_all from
+ * p (0 -> 4 and 8), MW 15. */
 void pe_bitmod_cfg_default(const struct pe_params *p, struct pe_bitmod_cfg *c);
 enum ps_status pe_bitmod_cfg_check(const struct pe_bitmod_cfg *c,
 				   struct ps_err *err);
@@ -83,8 +87,10 @@ struct pe_bitmod_actions {
 	uint64_t acc_norm;	/* group accumulations that renormalized */
 	uint64_t dq_cycles;	/* bit-serial dequantizer steps */
 	uint64_t dq_adds;	/* ... of which added the group sum (bit = 1) */
-	uint64_t out_adds;	/* dequantized groups added to the output */
-	uint64_t outputs;	/* outputs completed (out_valid pulses) */
+	uint64_t out_adds;	/* dequantized groups added to an output (at
+				 * the array's row edge) */
+	uint64_t outputs;	/* outputs completed (array: results leaving;
+				 * one PE: out_valid pulses, one per group) */
 	uint64_t edge_muls;	/* channel-scale multiplies at the array edge */
 	uint64_t hops;		/* operand moves between neighbouring PEs */
 };
@@ -100,40 +106,38 @@ struct pe_bitmod_in {
 	uint8_t ctl;		/* PE_BITMOD_C_* */
 	uint8_t bitpos;		/* w_bitpos, 3 bits */
 	uint16_t term;		/* w_term: 4 bits per lane */
-	uint8_t scale;		/* w_scale: the group's integer scale */
+	uint8_t sbit;		/* w_sbit: a group scale bit (README "PE ports") */
 	uint64_t a;		/* 4 FP16 activations, lane i in bits 16i.. */
 };
 
 /* The registers of a PE, X(type, name) each: S1 (the adder tree's sum)
- * and S2 (control, sum, exponent, NaN, scale), the group accumulator, the
- * group result register, the bit-serial dequantizer, the output
- * accumulator and the output register. Arrays of PEs keep one array per
- * register (structure of arrays: rows of PEs step in loops the compiler
- * vectorises); private to pe_models/bitmod/ (pe_bitmod_regs.h). */
+ * and S2 (control and w_sbit, sum, exponent, NaN), the group
+ * accumulator, the group result register, the bit-serial dequantizer
+ * (its accumulator is out_man) and the output registers. Arrays of PEs
+ * keep one array per register (structure of arrays: rows of PEs step in
+ * loops the compiler vectorises); private to pe_models/bitmod/
+ * (pe_bitmod_regs.h). */
 #define PE_BITMOD_REG_FIELDS(X)                                               \
 	X(int32_t, ctl1) X(int32_t, t1) X(int32_t, e1) X(int32_t, nan1)       \
-	X(int32_t, sc1) X(int32_t, ctl2) X(int32_t, t2) X(int32_t, e2)        \
-	X(int32_t, nan2) X(int32_t, sc2)                                      \
+	X(int32_t, ctl2) X(int32_t, t2) X(int32_t, e2) X(int32_t, nan2)       \
 	X(int32_t, gm) X(int32_t, ge) X(int32_t, gnan)                        \
 	X(int32_t, gr_valid) X(int32_t, gr_olast) X(int32_t, gr_nan)          \
-	X(int32_t, gr_scale) X(int32_t, gr_e) X(int32_t, gr_m)                \
-	X(uint8_t, dq_cnt) X(uint8_t, dq_done) X(uint8_t, dq_olast)           \
-	X(uint8_t, dq_nan) X(uint8_t, dq_e) X(int64_t, dq_acc)                \
-	X(uint8_t, oe) X(uint8_t, onan) X(int64_t, om)                        \
+	X(int32_t, gr_e) X(int32_t, gr_m)                                     \
+	X(uint8_t, dq_cnt) X(int64_t, dq_acc)                                 \
 	X(uint8_t, out_valid) X(uint8_t, out_nan) X(uint8_t, out_e)           \
-	X(uint8_t, err) X(int64_t, out_m)
+	X(uint8_t, out_olast) X(uint8_t, err)
 #define PE_BITMOD_REG1(type, name) type name[1];
 
 /* State of one PE, advanced by pe_bitmod_pe_step. Registers are private
  * to pe_bitmod_*.c; read the outputs through the out_* and err fields
  * (copies of the output registers after the last step). */
 struct pe_bitmod_pe {
-	uint8_t lanes, mw, sb, bug;
+	uint8_t lanes, mw, sb, bug, emax_all;
 	uint8_t bank;		/* S1/S2 bank swap (pe_bitmod_regs.h) */
 	uint32_t busy;
 	struct { PE_BITMOD_REG_FIELDS(PE_BITMOD_REG1) } r;
-	uint8_t out_valid, out_nan, out_e, err;
-	int64_t out_m;
+	uint8_t out_valid, out_nan, out_e, out_olast, err;
+	int64_t out_m;		/* a group's dequantized sum, MW + SB bits */
 	struct pe_bitmod_actions act;
 };
 
@@ -165,7 +169,7 @@ uint16_t pe_bitmod_edge_scale(int64_t m, unsigned e, bool nan, uint16_t cs);
 struct pe_bitmod_row_in {
 	uint16_t ctl;		/* w_ctl: PE_BITMOD_W_* */
 	uint32_t code;		/* w_code: 8 bits per lane */
-	uint8_t scale;		/* w_scale: integer group scale (with LAST) */
+	uint8_t sbit;		/* w_sbit: the group scale a bit per edge */
 	uint16_t cscale;	/* w_cscale: FP16 channel scale (with OLAST) */
 };
 
@@ -189,7 +193,8 @@ void pe_bitmod_array_step(struct pe_bitmod_array *a,
 			  const struct pe_bitmod_row_in *w,
 			  const uint64_t *act, struct pe_bitmod_row_out *out);
 /* Sticky: a schedule rule was broken (dequantizer overrun, shadow-chain
- * collision, channel-scale FIFO over/underflow, reserved w_type). */
+ * collision, channel-scale FIFO over/underflow, reserved w_type) or an
+ * output's exponent passed 255. */
 bool pe_bitmod_array_err(const struct pe_bitmod_array *a);
 void pe_bitmod_array_actions(const struct pe_bitmod_array *a,
 			     struct pe_bitmod_actions *sum);

@@ -8,11 +8,15 @@
  *             timing model; every group of the GEMM runs T terms per
  *             lane-group (a type needing fewer gets zero terms)
  *   group g = idle cycles, then ceil(G_g/lanes) * T term cycles: a slot
- *             of max(terms, scale_bits) cycles, as the dequantizer takes
- *             scale_bits cycles per group (the idle cycles come first so
- *             that consecutive LAST terms are a slot apart)
- *   pass    = idle cycles up to 2*cols-1 (so the shadow chains never
- *             collide), then its groups back to back (P0 cycles)
+ *             of max(terms, scale_bits, 2*cols-1) cycles, as the
+ *             dequantizer takes scale_bits cycles per group and a row's
+ *             groups leave through its shadow chain to the row's output
+ *             accumulator, which they reach 2 cycles apart (the idle
+ *             cycles come first so that consecutive LAST terms are a slot
+ *             apart)
+ *   pass    = its groups back to back (P cycles)
+ *   w_sbit  = the group's scale, MSB first, on the 2nd .. (SB+1)th edges
+ *             after its last term (README "PE ports")
  * The stream of a row is the passes back to back; row r runs it r cycles
  * behind row 0, column c's activations c cycles behind column 0. */
 #include "pe_bitmod_bt.h"
@@ -56,10 +60,9 @@ static void sched_init(const struct pe_params *p, const struct pe_array *a,
 	s->ng = cdiv(K, s->G);
 	s->nt_full = cdiv(s->G, s->L) * s->T;
 	s->nt_last = cdiv(K - (s->ng - 1) * s->G, s->L) * s->T;
-	s->slot_full = max64(s->nt_full, s->SB);
-	s->slot_last = max64(s->nt_last, s->SB);
-	s->P0 = (s->ng - 1) * s->slot_full + s->slot_last;
-	s->P = max64(s->P0, 2 * s->C - 1);
+	s->slot_full = max64(max64(s->nt_full, s->SB), 2 * s->C - 1);
+	s->slot_last = max64(max64(s->nt_last, s->SB), 2 * s->C - 1);
+	s->P = s->P0 = (s->ng - 1) * s->slot_full + s->slot_last;
 	s->mblocks = cdiv(M, s->C);
 	s->passes = s->mblocks * cdiv(N, s->R);
 	/* up to and including the last term of the last pass */
@@ -67,9 +70,11 @@ static void sched_init(const struct pe_params *p, const struct pe_array *a,
 }
 
 /* The last term enters PE (R-1, C-1) R+C-2 edges after row 0 column 0
- * sees it; 3 + SB edges later the PE's out_valid rises; its slot loads on
- * the next edge, shifts C-1 times to the left edge and leaves on the edge
- * after: stream + (R-1) + (C-1) + (3 + SB) + 1 + (C-1) + 1 edges. */
+ * sees it; PIPE + SB edges later the PE's out_valid rises; its slot loads
+ * on the next edge, shifts C-1 times to the left edge, the row's output
+ * accumulator takes it into the result register on the edge after, and y
+ * shows it one edge later:
+ * stream + (R-1) + (C-1) + (PIPE + SB) + 1 + (C-1) + 1 + 1 edges. */
 uint64_t pe_bitmod_tile_cycles(const struct pe_params *p,
 			       const struct pe_array *a,
 			       const struct pe_tile *t)
@@ -78,7 +83,7 @@ uint64_t pe_bitmod_tile_cycles(const struct pe_params *p,
 	sched_init(p, a, t->m, t->n, t->k, &s);
 	if (!s.passes)
 		return 0;
-	return s.stream + (s.R - 1) + 2 * (s.C - 1) + PE_BITMOD_PIPE + s.SB + 2;
+	return s.stream + (s.R - 1) + 2 * (s.C - 1) + PE_BITMOD_PIPE + s.SB + 3;
 }
 
 uint64_t pe_bitmod_tile_stream(const struct pe_params *p,
@@ -105,9 +110,8 @@ static void locate(const struct sched *s, uint64_t i, struct at *x)
 	memset(x, 0, sizeof *x);
 	x->pass = i / s->P;
 	o = i % s->P;
-	if (x->pass >= s->passes || o < s->P - s->P0)
+	if (x->pass >= s->passes)
 		return;
-	o -= s->P - s->P0;
 	if (o < full) {
 		x->g = o / s->slot_full;
 		og = o % s->slot_full;
@@ -139,6 +143,41 @@ struct run {
 	uint64_t *exits;		/* [R] */
 };
 
+/* Row r's scale bit at its stream index i: scale bit SB-1-k of the group
+ * whose last term is at i - 2 - k, k < SB. Slots end with their last term
+ * and are at least SB long, so i - 1 is within SB after at most one slot
+ * end: the nearest one at or before it. */
+static unsigned sbit_at(const struct run *u, uint64_t r, uint64_t i)
+{
+	const struct sched *s = u->s;
+	uint64_t q, pass, o, b, gi, k, n;
+
+	if (i < 2)
+		return 0;
+	q = i - 1;
+	pass = q / s->P;
+	o = q % s->P;
+	b = o / s->slot_full;		/* slot ends of this pass at or before o */
+	if (b > s->ng - 1)
+		b = s->ng - 1;
+	if (b == 0) {			/* the end of the previous pass */
+		if (pass == 0)
+			return 0;
+		pass--;
+		gi = s->ng - 1;
+		k = o;
+	} else {
+		gi = b - 1;
+		k = o - b * s->slot_full;
+	}
+	if (k >= s->SB || pass >= s->passes)
+		return 0;
+	n = pass / s->mblocks * s->R + r;
+	if (n >= s->N)
+		return 0;
+	return u->g->scale_q[n * s->ng + gi] >> (s->SB - 1 - k) & 1;
+}
+
 static void row_input(const struct run *u, uint64_t r, uint64_t tau,
 		      struct pe_bitmod_row_in *w)
 {
@@ -151,6 +190,7 @@ static void row_input(const struct run *u, uint64_t r, uint64_t tau,
 	memset(w, 0, sizeof *w);
 	if (tau < r)
 		return;
+	w->sbit = (uint8_t)sbit_at(u, r, tau - r);
 	locate(s, tau - r, &x);
 	if (!x.term)
 		return;
@@ -158,7 +198,6 @@ static void row_input(const struct run *u, uint64_t r, uint64_t tau,
 	if (n < s->N) {
 		size_t gi = n * s->ng + x.g;
 		wt = u->wt[gi];
-		w->scale = g->scale_q[gi];
 		w->cscale = g->cscale[n];
 		for (uint64_t l = 0; l < s->L; l++) {
 			uint64_t kk = x.j * s->L + l;

@@ -3,8 +3,11 @@
  *
  *   in --> S1 exponent match --> S2 AND, align, negate, adder tree -->
  *   group accumulator (block FP, MW bits) --> group result register -->
- *   bit-serial dequantizer (scale_bits edges, MSB first) -->
- *   output accumulator (block FP, MW + scale_bits + 1 bits) --> out
+ *   bit-serial dequantizer (scale_bits edges, a scale bit per edge from
+ *   w_sbit, MSB first) --> out (a group's dequantized sum)
+ *
+ * The sum over an output's groups is the array's (one output accumulator
+ * per row, pe_bitmod_array.c), as the paper's PE has none.
  *
  * step() updates the stages from the output end backwards, so every stage
  * reads its predecessor's registers as they were before the edge, as
@@ -25,6 +28,7 @@ void pe_bitmod_cfg_default(const struct pe_params *p, struct pe_bitmod_cfg *c)
 	c->lanes = p && p->lanes ? p->lanes : PE_BITMOD_MAX_LANES;
 	c->scale_bits = p && p->scale_bits ? p->scale_bits : PE_BITMOD_SB_DEFAULT;
 	c->mant_bits = PE_BITMOD_MW_DEFAULT;
+	c->emax_all = p && p->emax_all;
 }
 
 enum ps_status pe_bitmod_cfg_check(const struct pe_bitmod_cfg *c,
@@ -109,17 +113,20 @@ enum ps_status pe_bitmod_pe_init(struct pe_bitmod_pe *pe,
 	pe->mw = (uint8_t)c->mant_bits;
 	pe->sb = (uint8_t)c->scale_bits;
 	pe->bug = c->bug_dq_noclear;
+	pe->emax_all = c->emax_all;
 	return PS_OK;
 }
 
 void pe_bitmod_pe_reset(struct pe_bitmod_pe *pe)
 {
 	uint8_t lanes = pe->lanes, mw = pe->mw, sb = pe->sb, bug = pe->bug;
+	uint8_t emax_all = pe->emax_all;
 	memset(pe, 0, sizeof *pe);
 	pe->lanes = lanes;
 	pe->mw = mw;
 	pe->sb = sb;
 	pe->bug = bug;
+	pe->emax_all = emax_all;
 }
 
 /* floor(x / 2^n) of a 32-bit register, n <= 31 */
@@ -130,68 +137,35 @@ static inline int32_t asr32(int32_t x, int32_t n)
 
 /* ---- the stages, over n PEs (pe_bitmod_regs.h) ---- */
 
-/* Output accumulator and output register: one edge after the dequantizer's
- * last bit. */
-static inline __attribute__((always_inline)) void stage_out(const struct bm_ctx *x, const struct bm_regs *r,
-			     uint32_t i)
-{
-	int64_t m = r->om[i];
-	unsigned e = r->oe[i];
-
-	r->out_valid[i] = 0;
-	if (!r->dq_done[i])
-		return;
-	bfp_add(&m, &e, r->dq_acc[i], r->dq_e[i], x->mw + x->sb + 1u, NULL);
-	if (e > 255)
-		r->err[i] = 1;
-	x->act->out_adds++;
-	if (r->dq_olast[i]) {
-		r->out_m[i] = m;
-		r->out_e[i] = (uint8_t)e;
-		r->out_nan[i] = r->onan[i] | r->dq_nan[i];
-		r->out_valid[i] = 1;
-		r->om[i] = 0;
-		r->oe[i] = 0;
-		r->onan[i] = 0;
-		x->act->outputs++;
-	} else {
-		r->om[i] = m;
-		r->oe[i] = (uint8_t)e;
-		r->onan[i] |= r->dq_nan[i];
-	}
-}
-
-/* acc = (acc << 1) + (bit ? M : 0), scale bits MSB first; start (the edge
- * after the group result register loads) clears acc. */
+/* acc = (acc << 1) + (bit ? M : 0), scale bits MSB first, the bit from
+ * S1's w_sbit (sbit: the w_sbit of the edge before); start (the edge
+ * after the group result register loads) clears acc. The last bit's edge
+ * raises out_valid: the accumulator is out_man. */
 static inline __attribute__((always_inline)) void stage_dq(const struct bm_ctx *x, const struct bm_regs *r,
-			    uint32_t i)
+			    uint32_t i, unsigned bit)
 {
-	unsigned w = x->mw + x->sb, bit;
-	uint8_t done = 0;
+	unsigned w = x->mw + x->sb;
 
 	if (r->gr_valid[i]) {
 		int64_t acc = x->bug ? r->dq_acc[i] * 2 : 0;
 		if (r->dq_cnt[i])
 			r->err[i] = 1;	/* overrun: groups too short */
-		bit = (unsigned)r->gr_scale[i] >> (x->sb - 1) & 1;
 		r->dq_acc[i] = wrap(acc + (bit ? r->gr_m[i] : 0), w);
 		r->dq_cnt[i] = (uint8_t)(x->sb - 1);
-		r->dq_e[i] = (uint8_t)r->gr_e[i];
-		r->dq_olast[i] = (uint8_t)r->gr_olast[i];
-		r->dq_nan[i] = (uint8_t)r->gr_nan[i];
+		r->out_e[i] = (uint8_t)r->gr_e[i];
+		r->out_olast[i] = (uint8_t)r->gr_olast[i];
+		r->out_nan[i] = (uint8_t)r->gr_nan[i];
 		r->gr_valid[i] = 0;
-		done = r->dq_cnt[i] == 0;
+		r->out_valid[i] = r->dq_cnt[i] == 0;
 	} else if (r->dq_cnt[i]) {
-		bit = (unsigned)r->gr_scale[i] >> (r->dq_cnt[i] - 1) & 1;
 		r->dq_acc[i] = wrap(r->dq_acc[i] * 2 + (bit ? r->gr_m[i] : 0), w);
-		done = --r->dq_cnt[i] == 0;
+		r->out_valid[i] = --r->dq_cnt[i] == 0;
 	} else {
-		r->dq_done[i] = 0;
+		r->out_valid[i] = 0;
 		return;
 	}
 	x->act->dq_cycles++;
 	x->act->dq_adds += bit;
-	r->dq_done[i] = done;
 }
 
 /* Group accumulator (bfp_add with MW bits, in 32-bit lanes: the sum of an
@@ -203,11 +177,11 @@ static inline __attribute__((always_inline)) void stage_dq(const struct bm_ctx *
  * adds; *loads gets the groups handed to the result register. */
 static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t mw1, const int32_t *restrict ctl2,
 			 const int32_t *restrict t2, const int32_t *restrict e2,
-			 const int32_t *restrict nan2, const int32_t *restrict sc2,
+			 const int32_t *restrict nan2,
 			 int32_t *restrict gm, int32_t *restrict ge,
 			 int32_t *restrict gnan, int32_t *restrict gr_valid,
 			 int32_t *restrict gr_olast, int32_t *restrict gr_nan,
-			 int32_t *restrict gr_scale, int32_t *restrict gr_e,
+			 int32_t *restrict gr_e,
 			 int32_t *restrict gr_m, uint32_t *restrict loads)
 {
 	uint32_t norm = 0, lds = 0;
@@ -230,7 +204,6 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 		lds += (uint32_t)ld;
 		gr_m[i] = ld ? m : gr_m[i];
 		gr_e[i] = ld ? e : gr_e[i];
-		gr_scale[i] = ld ? sc2[i] : gr_scale[i];
 		gr_olast[i] = ld ? c >> 3 & 1 : gr_olast[i];
 		gr_nan[i] = ld ? nan : gr_nan[i];
 		gr_valid[i] = ld ? 1 : gr_valid[i];
@@ -247,14 +220,14 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 static __attribute__((noinline)) uint32_t acc_vec(uint32_t n, int32_t mw1,
 	const int32_t *restrict ctl2, const int32_t *restrict t2,
 	const int32_t *restrict e2, const int32_t *restrict nan2,
-	const int32_t *restrict sc2, int32_t *restrict gm, int32_t *restrict ge,
+	int32_t *restrict gm, int32_t *restrict ge,
 	int32_t *restrict gnan, int32_t *restrict gr_valid,
 	int32_t *restrict gr_olast, int32_t *restrict gr_nan,
-	int32_t *restrict gr_scale, int32_t *restrict gr_e,
+	int32_t *restrict gr_e,
 	int32_t *restrict gr_m, uint32_t *restrict loads)
 {
-	return acc_n(n, mw1, ctl2, t2, e2, nan2, sc2, gm, ge, gnan, gr_valid,
-		     gr_olast, gr_nan, gr_scale, gr_e, gr_m, loads);
+	return acc_n(n, mw1, ctl2, t2, e2, nan2, gm, ge, gnan, gr_valid,
+		     gr_olast, gr_nan, gr_e, gr_m, loads);
 }
 
 /* Every stage but S1; vec: through the vectorised loop (a row of PEs),
@@ -263,32 +236,28 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 	const struct bm_ctx *x, const struct bm_regs *r, unsigned bank,
 	uint32_t n, bool vec)
 {
-	struct bm_bank s2 = bm_s2(r, bank);
+	struct bm_bank s1 = bm_s1(r, bank), s2 = bm_s2(r, bank);
 	uint32_t outs = 0, busy = 0, lds = 0;
-	/* output register and dequantizer: busy a few edges per group, and
-	 * only after a group result was loaded (*x->busy counts the PEs that
-	 * may be) */
+	/* the dequantizer: busy a few edges per group, and only after a group
+	 * result was loaded (*x->busy counts the PEs that may be) */
 	for (uint32_t i = 0; *x->busy && i < n; i++) {
-		if (!(r->gr_valid[i] | r->dq_cnt[i] | r->dq_done[i] |
-		      r->out_valid[i]))
-			continue;	/* both stages would keep every register */
-		stage_out(x, r, i);
-		stage_dq(x, r, i);
+		if (!(r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]))
+			continue;	/* it would keep every register */
+		stage_dq(x, r, i, (unsigned)s1.ctl[i] >> 4 & 1);
 		outs += r->out_valid[i];
-		busy += (r->gr_valid[i] | r->dq_cnt[i] | r->dq_done[i] |
-			 r->out_valid[i]) != 0;
+		busy += (r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]) != 0;
 	}
 	if (vec)
 		x->act->acc_norm += acc_vec(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
-					    s2.e, s2.nan, s2.sc, r->gm, r->ge,
+					    s2.e, s2.nan, r->gm, r->ge,
 					    r->gnan, r->gr_valid, r->gr_olast,
-					    r->gr_nan, r->gr_scale, r->gr_e,
+					    r->gr_nan, r->gr_e,
 					    r->gr_m, &lds);
 	else if (s2.ctl[0] & PE_BITMOD_C_VALID)	/* one PE: skip a bubble */
 		x->act->acc_norm += acc_n(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
-					  s2.e, s2.nan, s2.sc, r->gm, r->ge,
+					  s2.e, s2.nan, r->gm, r->ge,
 					  r->gnan, r->gr_valid, r->gr_olast,
-					  r->gr_nan, r->gr_scale, r->gr_e,
+					  r->gr_nan, r->gr_e,
 					  r->gr_m, &lds);
 	*x->busy = busy + lds;
 	x->act->cycles += n;
@@ -307,9 +276,10 @@ uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
 /* S1: exponent match, AND-multiply, right-align keeping GUARD bits (lower
  * bits drop: magnitude truncation), two's complement by sign, 4-input
  * adder tree (17 bits signed). Lane exponent x = max(Ea, 1) + e, emax
- * over the lanes whose AND product is nonzero; the shared bit position
- * joins the sum's exponent. An Inf/NaN activation (Ea = 31) contributes no
- * product and marks the output NaN.
+ * over the lanes whose AND product is nonzero, or with emax_all over every
+ * lane in use (the paper's); the shared bit position joins the sum's
+ * exponent (0 when no lane takes part). An Inf/NaN activation (Ea = 31)
+ * contributes no product and marks the output NaN.
  *
  * Two forms of the same logic, each the fastest where it runs (both are
  * held to the RTL edge by edge by pesim verify, and to the tests' own
@@ -321,11 +291,10 @@ uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
  *    branches that the compiler vectorises (8 PEs per AVX2 register; the
  *    SWAR form vectorised runs 3x slower, 4 PEs per register). */
 static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
-	uint64_t lmask, const uint32_t *restrict word,
+	uint64_t lmask, bool emax_all, const uint32_t *restrict word,
 	const uint64_t *restrict act, int32_t *restrict ctl1,
 	int32_t *restrict t1, int32_t *restrict e1, int32_t *restrict nan1,
-	int32_t *restrict sc1, uint32_t *restrict valid,
-	uint32_t *restrict terms)
+	uint32_t *restrict valid, uint32_t *restrict terms)
 {
 	uint32_t tc = 0, lt = 0;
 	for (uint32_t i = 0; i < n; i++) {
@@ -340,14 +309,16 @@ static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
 		uint64_t mag = ((a & L16(0x3ff)) | hid << 5) & ((on << 11) - on) & lmask;
 		uint64_t x = (ef | ((hid ^ L16(0x20)) >> 5)) + (tw >> 1 & L16(3));
 		uint64_t nzb = ((mag + L16(0x7fff)) & L16(0x8000)) >> 15;	/* product != 0 */
-		uint64_t nzmask = (nzb << 16) - nzb;
-		uint64_t xz = x & nzmask;
+		/* the lanes that take part in the maximum */
+		uint64_t pb = emax_all ? lmask & L16(1) : nzb;
+		uint64_t pmask = (pb << 16) - pb;
+		uint64_t xz = x & pmask;
 		uint64_t x0 = xz & 0xffff, x1 = xz >> 16 & 0xffff;
 		uint64_t x2 = xz >> 32 & 0xffff, x3 = xz >> 48;
 		uint64_t e01 = x0 > x1 ? x0 : x1, e23 = x2 > x3 ? x2 : x3;
 		uint64_t emax = e01 > e23 ? e01 : e23;
 		uint64_t nz = (nzb + (nzb >> 16) + (nzb >> 32) + (nzb >> 48)) & 7;
-		uint64_t sh = ((emax | emax << 16 | emax << 32 | emax << 48) - xz) & nzmask;
+		uint64_t sh = ((emax | emax << 16 | emax << 32 | emax << 48) - xz) & pmask;
 		uint64_t neg = ((a >> 15) ^ (tw >> 3)) & L16(1);
 		int64_t sum = 0;
 #pragma GCC unroll 4
@@ -358,11 +329,10 @@ static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
 					      (sl < 15 ? sl : 15));
 			sum += (v ^ -ng) + ng;
 		}
-		ctl1[i] = (int32_t)(w & 15);
+		ctl1[i] = BM_CTL1(w);
 		t1[i] = (int32_t)sum;
-		e1[i] = nz ? (int32_t)emax + (int32_t)(w >> 4 & 7) : 0;
+		e1[i] = pb ? (int32_t)emax + (int32_t)(w >> 5 & 7) : 0;
 		nan1[i] = nanw != 0;
-		sc1[i] = (int32_t)(w >> 8 & 255);
 		tc += (uint32_t)(w & 1);
 		lt += (w & 1) ? (uint32_t)nz : 0;
 	}
@@ -370,43 +340,45 @@ static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
 	*terms = lt;
 }
 
-static __attribute__((noinline)) void s1_lanes(uint32_t n,
+static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
 	const uint32_t *restrict word, const uint32_t *restrict a0,
 	const uint32_t *restrict a1, const uint32_t *restrict a2,
 	const uint32_t *restrict a3, int32_t *restrict ctl1,
 	int32_t *restrict t1, int32_t *restrict e1, int32_t *restrict nan1,
-	int32_t *restrict sc1, uint32_t *restrict valid,
-	uint32_t *restrict terms)
+	uint32_t *restrict valid, uint32_t *restrict terms)
 {
 	uint32_t tc = 0, lt = 0;
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t w = word[i], av[4] = { a0[i], a1[i], a2[i], a3[i] };
-		int32_t mag[4], xl[4], nz[4], neg[4];
-		int32_t emax = 0, nzc = 0, nan = 0, t = 0;
+		int32_t mag[4], xl[4], pt[4], neg[4];
+		int32_t emax = 0, nzc = 0, ptc = 0, nan = 0, t = 0;
 #pragma GCC unroll 4
 		for (int l = 0; l < 4; l++) {
 			uint32_t tn = w >> (16 + 4 * l) & 15;
-			int32_t xz;
+			int32_t xz, nz;
 			mag[l] = (tn & 1) ? (int32_t)(av[l] & 0x7ff) : 0;
 			xl[l] = (int32_t)(av[l] >> 11 & 31) + (int32_t)(tn >> 1 & 3);
-			nz[l] = mag[l] != 0;
-			xz = nz[l] ? xl[l] : 0;
+			nz = mag[l] != 0;
+			/* takes part in the maximum: a product, or (emax_all)
+			 * a lane in use */
+			pt[l] = nz | (int32_t)(allmask >> l & 1);
+			xz = pt[l] ? xl[l] : 0;
 			emax = emax > xz ? emax : xz;
-			nzc += nz[l];
+			nzc += nz;
+			ptc += pt[l];
 			nan |= (int32_t)(av[l] >> 16 & 1);
 			neg[l] = (int32_t)((av[l] >> 17 ^ tn >> 3) & 1);
 		}
 #pragma GCC unroll 4
 		for (int l = 0; l < 4; l++) {
-			int32_t sh = nz[l] ? emax - xl[l] : 0;
+			int32_t sh = pt[l] ? emax - xl[l] : 0;
 			int32_t v = (mag[l] << PE_BITMOD_GUARD) >> (sh < 15 ? sh : 15);
 			t += (v ^ -neg[l]) + neg[l];
 		}
-		ctl1[i] = (int32_t)(w & 15);
+		ctl1[i] = BM_CTL1(w);
 		t1[i] = t;
-		e1[i] = nzc ? emax + (int32_t)(w >> 4 & 7) : 0;
+		e1[i] = ptc ? emax + (int32_t)(w >> 5 & 7) : 0;
 		nan1[i] = nan;
-		sc1[i] = (int32_t)(w >> 8 & 255);
 		tc += w & 1;
 		lt += (w & 1) ? (uint32_t)nzc : 0;
 	}
@@ -427,8 +399,9 @@ uint32_t bm_step_s1(const struct bm_ctx *x, const struct bm_regs *r,
 {
 	struct bm_bank s1 = bm_s1(r, bank);
 	uint32_t tc, lt;
-	s1_lanes(n, word, act[0], act[1], act[2], act[3], s1.ctl + i0,
-		 s1.t + i0, s1.e + i0, s1.nan + i0, s1.sc + i0, &tc, &lt);
+	uint32_t allmask = x->emax_all ? (1u << x->lanes) - 1 : 0;
+	s1_lanes(n, allmask, word, act[0], act[1], act[2], act[3], s1.ctl + i0,
+		 s1.t + i0, s1.e + i0, s1.nan + i0, &tc, &lt);
 	count_s1(x, tc, lt);
 	return tc;
 }
@@ -445,8 +418,8 @@ void bm_regs_clear(const struct bm_regs *r, uint32_t n)
 static struct bm_ctx pe_ctx(struct pe_bitmod_pe *pe)
 {
 	return (struct bm_ctx){ .lanes = pe->lanes, .mw = pe->mw, .sb = pe->sb,
-				.bug = pe->bug, .act = &pe->act,
-				.busy = &pe->busy };
+				.bug = pe->bug, .emax_all = pe->emax_all,
+				.act = &pe->act, .busy = &pe->busy };
 }
 
 void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
@@ -454,32 +427,34 @@ void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
 	struct bm_ctx x = pe_ctx(pe);
 	struct bm_regs r = BM_VIEW(&pe->r);
 	struct bm_bank s1;
-	uint32_t word = bm_word(in->ctl, in->bitpos, in->scale, in->term);
+	uint32_t word = bm_word(in->ctl, in->bitpos, in->sbit, in->term);
 	uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
 	uint32_t tc = 0, lt = 0;
 
 	step_back(&x, &r, pe->bank, 1, false);
 	s1 = bm_s1(&r, pe->bank ^= 1);
 	if (word & PE_BITMOD_C_VALID)
-		s1_swar(1, lmask, &word, &in->a, s1.ctl, s1.t, s1.e, s1.nan,
-			s1.sc, &tc, &lt);
+		s1_swar(1, lmask, pe->emax_all, &word, &in->a, s1.ctl, s1.t,
+			s1.e, s1.nan, &tc, &lt);
 	else	/* a bubble: S1's other registers are not read */
-		s1.ctl[0] = (int32_t)(word & 15);
+		s1.ctl[0] = BM_CTL1(word);
 	count_s1(&x, tc, lt);
 	pe->out_valid = pe->r.out_valid[0];
-	pe->out_m = pe->r.out_m[0];
+	pe->out_m = pe->r.dq_acc[0];
 	pe->out_e = pe->r.out_e[0];
 	pe->out_nan = pe->r.out_nan[0];
+	pe->out_olast = pe->r.out_olast[0];
 	pe->err = pe->r.err[0];
+	pe->act.outputs += pe->out_valid;
 }
 
 /* ---- the registered model "bitmod_pe" ---- */
 static const struct pe_port pe_ports[] = {
 	{ "in_valid", 1 }, { "in_first", 1 }, { "in_last", 1 },
 	{ "in_olast", 1 }, { "w_bitpos", 3 }, { "w_term", 16 },
-	{ "w_scale", 8 }, { "a", 64 },
+	{ "w_sbit", 1 }, { "a", 64 },
 	{ "out_valid", 1 }, { "out_man", 32 }, { "out_exp", 8 },
-	{ "out_nan", 1 }, { "err", 1 },
+	{ "out_nan", 1 }, { "out_olast", 1 }, { "err", 1 },
 };
 
 static enum ps_status bt_pe_init(void *state, const struct pe_params *p,
@@ -503,7 +478,7 @@ static void bt_pe_step(void *state, const uint64_t *in, uint64_t *out)
 				 (in[2] & 1) << 2 | (in[3] & 1) << 3),
 		.bitpos = (uint8_t)(in[4] & 7),
 		.term = (uint16_t)in[5],
-		.scale = (uint8_t)in[6],
+		.sbit = (uint8_t)(in[6] & 1),
 		.a = in[7],
 	};
 	pe_bitmod_pe_step(pe, &x);
@@ -511,7 +486,8 @@ static void bt_pe_step(void *state, const uint64_t *in, uint64_t *out)
 	out[1] = (uint32_t)pe->out_m;
 	out[2] = pe->out_e;
 	out[3] = pe->out_nan;
-	out[4] = pe->err;
+	out[4] = pe->out_olast;
+	out[5] = pe->err;
 }
 
 const struct pe_bt_ops pe_bitmod_pe_bt = {
@@ -519,7 +495,7 @@ const struct pe_bt_ops pe_bitmod_pe_bt = {
 	.rtl_top = "bitmod_pe",
 	.ports = pe_ports,
 	.n_in = 8,
-	.n_out = 5,
+	.n_out = 6,
 	.state_size = sizeof(struct pe_bitmod_pe),
 	.init = bt_pe_init,
 	.reset = bt_pe_reset,

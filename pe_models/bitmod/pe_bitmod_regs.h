@@ -31,17 +31,21 @@ struct bm_regs {
 })
 
 /* Per PE and per edge the inputs of S1, packed for the loops:
- *   word   ctl[3:0] | bitpos[6:4] | scale[15:8] | w_term[31:16]
+ *   word   ctl[3:0] | w_sbit[4] | bitpos[7:5] | w_term[31:16]
  *   act[l] (rows of PEs) lane l's FP16 activation, decoded once where it
  *          enters the array: sig[10:0] (0 for Inf/NaN and for lanes
  *          beyond the PE's lanes), ea = max(Ea, 1) [15:11], Inf/NaN [16],
  *          sign [17]. */
-static inline uint32_t bm_word(unsigned ctl, unsigned bitpos, unsigned scale,
+static inline uint32_t bm_word(unsigned ctl, unsigned bitpos, unsigned sbit,
 			       unsigned term)
 {
-	return (ctl & 15u) | (bitpos & 7u) << 4 | (scale & 255u) << 8 |
+	return (ctl & 15u) | (sbit & 1u) << 4 | (bitpos & 7u) << 5 |
 	       (term & 0xffffu) << 16;
 }
+
+/* S1's control register: the word's control bits and w_sbit at bit 4
+ * (the dequantizer's scale bit of the next edge). */
+#define BM_CTL1(w) ((int32_t)((w) & 31u))
 
 static inline uint32_t bm_act_lane(uint16_t a, bool live)
 {
@@ -57,7 +61,7 @@ static inline uint32_t bm_act_lane(uint16_t a, bool live)
  * PEs add to (summed over the PEs). */
 struct bm_ctx {
 	unsigned lanes, mw, sb;
-	bool bug;
+	bool bug, emax_all;
 	struct pe_bitmod_actions *act;
 	uint32_t *busy;		/* PEs whose dequantizer or output stage may
 				 * work at the next edge (0 after reset) */
@@ -68,13 +72,13 @@ struct bm_ctx {
  * with bank 1 the other way round. An edge runs bm_step_back with bank b,
  * then S1 with bank b ^ 1, which it keeps for the next edge. */
 struct bm_bank {
-	int32_t *ctl, *t, *e, *nan, *sc;
+	int32_t *ctl, *t, *e, *nan;
 };
 
 static inline struct bm_bank bm_s1(const struct bm_regs *r, unsigned bank)
 {
-	return bank & 1 ? (struct bm_bank){ r->ctl2, r->t2, r->e2, r->nan2, r->sc2 }
-			: (struct bm_bank){ r->ctl1, r->t1, r->e1, r->nan1, r->sc1 };
+	return bank & 1 ? (struct bm_bank){ r->ctl2, r->t2, r->e2, r->nan2 }
+			: (struct bm_bank){ r->ctl1, r->t1, r->e1, r->nan1 };
 }
 
 static inline struct bm_bank bm_s2(const struct bm_regs *r, unsigned bank)
@@ -82,9 +86,10 @@ static inline struct bm_bank bm_s2(const struct bm_regs *r, unsigned bank)
 	return bm_s1(r, bank ^ 1);
 }
 
-/* Every stage but S1 for PEs 0..n-1, output end first: output register,
- * dequantizer, group accumulator (reading S2 of `bank`). Returns how many
- * PEs show out_valid after it. */
+/* Every stage but S1 for PEs 0..n-1, output end first: the dequantizer
+ * (its scale bit from S1 of `bank`: the w_sbit of the edge before), the
+ * group accumulator (reading S2 of `bank`). Returns how many PEs show
+ * out_valid after it. */
 uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
 		      unsigned bank, uint32_t n);
 /* S1 (exponent match and adder tree) of PEs i0..i0+n-1 (in S1 of `bank`)

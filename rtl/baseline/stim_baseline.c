@@ -1,5 +1,8 @@
 /* stim_baseline.c - `pesim verify` stimulus of the baseline MAC PEs
- * (rtl/baseline/, golden models fp16_mac and int8_mac): one reset edge,
+ * (rtl/baseline/, golden models fp16_mac and int8_mac, and their
+ * four-lane DP4 units fp16_dp4_mac and int8_dp4_mac, pe_params.lanes = 4:
+ * every lane of a beat drawn alike, the corner pair rotated over the
+ * lanes, the GEMM's K four elements a beat): one reset edge,
  * directed corners, two beats per dot (FP16: every special as accumulator,
  * then every special pair as a x w, 27,648 edges; INT8: -128 x -128, then
  * every (a, w) pair, 131,072 edges); then random edges: dots of random
@@ -27,7 +30,8 @@ struct stim {
 	int8_t *a8, *w8;		/* INT8: quantized activations, weights */
 	struct rtl_stim_walk w;
 	bool fp16;
-	uint64_t a_mask, w_mask;
+	unsigned lanes;		/* elements per beat: 1, or 4 (a DP4) */
+	uint64_t a_mask, w_mask;	/* one port */
 	struct rtl_stim_dots d;
 	int regime;
 	bool long_dot;		/* the INT8 wrap dot is running */
@@ -51,6 +55,18 @@ static void new_dot(struct stim *st)
 		st->regime = "0000001112334555"[(r >> 24) % 16] - '0';
 }
 
+/* st->lanes random operands, packed (lane i at bits [bits*i +: bits]):
+ * FP16 of `regime` (rtl_stim_f16), or INT8. */
+static uint64_t pack(struct stim *st, int regime)
+{
+	unsigned bits = st->fp16 ? 16 : 8;
+	uint64_t v = 0;
+	for (unsigned i = 0; i < st->lanes; i++)
+		v |= (uint64_t)(st->fp16 ? rtl_stim_f16(&st->s, regime) :
+					   (uint8_t)rtl_stim_i8(&st->s)) << bits * i;
+	return v;
+}
+
 static uint64_t corner_edges(const struct stim *st)
 {
 	return st->fp16 ? 2ull * RTL_STIM_N_F16_SPECIAL * RTL_STIM_N_F16_SPECIAL * RTL_STIM_N_F16_SPECIAL : 2ull << 16;
@@ -62,14 +78,26 @@ static void corner_inputs(const struct stim *st, uint64_t i, uint64_t *in)
 
 	in[IN_VALID] = 1;
 	in[IN_LAST] = i & 1;
-	if (st->fp16) {
-		uint64_t ia = dot % RTL_STIM_N_F16_SPECIAL, iw = dot / RTL_STIM_N_F16_SPECIAL % RTL_STIM_N_F16_SPECIAL,
-			 ic = dot / RTL_STIM_N_F16_SPECIAL / RTL_STIM_N_F16_SPECIAL;
-		in[IN_A] = i & 1 ? rtl_stim_f16_special[ia] : rtl_stim_f16_special[ic];
-		in[IN_W] = i & 1 ? rtl_stim_f16_special[iw] : 0x3c00;
-	} else {
-		in[IN_A] = i & 1 ? dot & 0xff : 0x80;
-		in[IN_W] = i & 1 ? dot >> 8 : 0x80;
+	in[IN_A] = in[IN_W] = 0;
+	/* lane l of a DP4 takes the pair l steps on, so every lane sees
+	 * every pair; the first beat puts the accumulator's value in lane 0
+	 * (x 1.0, or -128 x -128), the other lanes' products 0 */
+	for (unsigned l = 0; l < st->lanes; l++) {
+		uint64_t d = (dot + 7 * l) % (corner_edges(st) / 2);
+		uint64_t a, w;
+		if (st->fp16) {
+			uint64_t n = RTL_STIM_N_F16_SPECIAL, ia = d % n, iw = d / n % n,
+				 ic = d / n / n;
+			a = i & 1 ? rtl_stim_f16_special[ia] : l ? 0 : rtl_stim_f16_special[ic];
+			w = i & 1 ? rtl_stim_f16_special[iw] : 0x3c00;
+			in[IN_A] |= a << 16 * l;
+			in[IN_W] |= w << 16 * l;
+		} else {
+			a = i & 1 ? d & 0xff : l ? 0 : 0x80;
+			w = i & 1 ? d >> 8 & 0xff : 0x80;
+			in[IN_A] |= a << 8 * l;
+			in[IN_W] |= w << 8 * l;
+		}
 	}
 }
 
@@ -91,8 +119,8 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 		st->d.chaos--;
 		in[IN_VALID] = (r >> 20) & 1;
 		in[IN_LAST] = (r >> 21) & 1;
-		in[IN_A] = st->fp16 ? rtl_stim_f16(&st->s, 5) : rtl_stim_i8(&st->s);
-		in[IN_W] = st->fp16 ? rtl_stim_f16(&st->s, 5) : rtl_stim_i8(&st->s);
+		in[IN_A] = pack(st, 5);
+		in[IN_W] = pack(st, 5);
 		return false;
 	}
 	if ((r >> 24) % 100 < st->d.bubble_pct) {	/* bubble: garbage elsewhere */
@@ -105,27 +133,30 @@ static bool next_inputs(struct stim *st, uint64_t *in)
 	in[IN_VALID] = 1;
 	in[IN_LAST] = --st->d.left == 0;
 	if (st->long_dot) {
-		in[IN_A] = 0x80;
-		in[IN_W] = 0x80;
-	} else if (st->fp16) {
-		in[IN_A] = rtl_stim_f16(&st->s, st->regime);
-		in[IN_W] = rtl_stim_f16(&st->s, st->regime);
+		in[IN_A] = st->a_mask & 0x8080808080808080ull;
+		in[IN_W] = st->w_mask & 0x8080808080808080ull;
 	} else {
-		in[IN_A] = rtl_stim_i8(&st->s);
-		in[IN_W] = rtl_stim_i8(&st->s);
+		in[IN_A] = pack(st, st->regime);
+		in[IN_W] = pack(st, st->regime);
 	}
 	return false;
 }
 
-/* The next trace operands (a, w) and whether the dot ends. */
+/* The next trace operands (a, w), `lanes` elements of a dot (zeros past
+ * its end), and whether the dot ends. */
 static bool gemm_operands(struct stim *st, uint64_t *a, uint64_t *w)
 {
 	const struct pe_gemm *g = st->g;
-	uint64_t ia, iw;
-	bool end = rtl_stim_gemm_next(&st->w, g, &ia, &iw);
+	unsigned bits = st->fp16 ? 16 : 8;
+	bool end = false;
 
-	*a = st->fp16 ? g->a[ia] : (uint8_t)st->a8[ia];
-	*w = st->fp16 ? g->w_f16[iw] : (uint8_t)st->w8[iw];
+	*a = *w = 0;
+	for (unsigned l = 0; l < st->lanes && !end; l++) {
+		uint64_t ia, iw;
+		end = rtl_stim_gemm_next(&st->w, g, &ia, &iw);
+		*a |= (st->fp16 ? g->a[ia] : (uint64_t)(uint8_t)st->a8[ia]) << bits * l;
+		*w |= (st->fp16 ? g->w_f16[iw] : (uint64_t)(uint8_t)st->w8[iw]) << bits * l;
+	}
 	return end;
 }
 
@@ -136,7 +167,9 @@ static enum ps_status stim_init(void *s, const struct pe_params *p,
 	(void)err;
 	st->s = seed;
 	st->fp16 = p->a_bits == 16;
-	st->a_mask = st->w_mask = st->fp16 ? 0xffff : 0xff;
+	st->lanes = p->lanes == 4 ? 4 : 1;
+	st->a_mask = st->w_mask = st->lanes == 4 ? (st->fp16 ? ~0ull : 0xffffffffull) :
+				  st->fp16 ? 0xffff : 0xff;
 	return PS_OK;
 }
 

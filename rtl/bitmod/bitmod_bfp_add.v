@@ -1,7 +1,8 @@
 // bitmod_bfp_add.v - the block-floating-point add of both BitMoD
-// accumulators (the group accumulator and the output accumulator), as
-// pe_bitmod_bfp_add in pe_models/bitmod/pe_bitmod_pe.c (README "Block-FP
-// add"). Combinational.
+// accumulators (the group accumulator in each PE, the output accumulator
+// at each row's edge of the array), as pe_bitmod_bfp_add in
+// pe_models/bitmod/pe_bitmod_pe.c (README "Block-FP add").
+// Combinational.
 //
 // A number is an integer mantissa with an exponent: M * 2^(E - 28). With
 // the accumulator (m, e) and the input (x, ex):
@@ -35,18 +36,20 @@ module bitmod_bfp_add #(
     // the sum of two operands of at most max(AW, XW) bits
     localparam integer SW = (AW > XW ? AW : XW) + 1;
 
+    // only the operand with the smaller exponent is shifted (floor toward
+    // -inf, as C's asr64; a shift of SW or more leaves its sign): one
+    // shifter behind a swap
     wire       e_big = e > ex;
     wire [7:0] en = e_big ? e : ex;
-    wire [7:0] dm = en - e;
-    wire [7:0] dx = en - ex;
+    wire [7:0] d  = e_big ? e - ex : ex - e;
 
     wire signed [SW-1:0] m_ext = $signed({{(SW-AW){m[AW-1]}}, m});
     wire signed [SW-1:0] x_ext = $signed({{(SW-XW){x[XW-1]}}, x});
-    // a shift of SW or more leaves the sign: floor toward -inf, as C's
-    // asr64 (which clamps at 63, beyond every width here)
-    wire signed [SW-1:0] am = m_ext >>> dm;
-    wire signed [SW-1:0] ax = ALIGN_X != 0 ? x_ext >>> dx : x_ext;
-    wire signed [SW-1:0] s = am + ax;   // exact: both fit SW-1 bits
+    wire signed [SW-1:0] bg  = e_big ? m_ext : x_ext;    // the larger exponent's
+    wire signed [SW-1:0] sml = e_big ? x_ext : m_ext;    // the other
+    // ALIGN_X = 0: x enters unshifted when it is the smaller one
+    wire signed [SW-1:0] al  = (ALIGN_X == 0 && e_big) ? sml : sml >>> d;
+    wire signed [SW-1:0] s   = bg + al;     // exact: both fit SW-1 bits
 
     // bit length of the magnitude field (s, or ~s if negative): the sum
     // fits W signed bits iff that length is at most W-1

@@ -1,58 +1,68 @@
-// bitmod_pe.v - the BitMoD processing element: four FP16 activations times
-// four weight *terms* per cycle, a block-floating-point group accumulator,
-// a bit-serial dequantizer by the group's integer scale and a block-FP
-// output accumulator. Golden model: pe_models/bitmod/pe_bitmod_pe.c
-// ("bitmod_pe", README there: ports, pipeline, every rounding rule); every
-// output bit after every rising edge equals its `step`.
+// bitmod_pe.v - the BitMoD processing element as the paper has it: four
+// FP16 activations times four weight *terms* per cycle (exponent match,
+// bit-serial multiplier, adder tree), a block-floating-point group
+// accumulator and a bit-serial dequantizer by the group's integer scale,
+// fed one scale bit per edge. Each group's dequantized sum leaves the PE;
+// the sum over an output's groups is the row's job (bitmod_array4x4.v: one
+// output accumulator per row, shared by its PEs). Golden model:
+// pe_models/bitmod/pe_bitmod_pe.c ("bitmod_pe", README there: ports,
+// pipeline, every rounding rule); every output bit after every rising edge
+// equals its `step`.
 //
 // Ports (pe_bt.h order, inputs then outputs; lane i of `a` is bits
 // [16i+15:16i], of `w_term` bits [4i+3:4i]; lanes >= LANES are ignored):
 //   in_valid   1  a term cycle
 //   in_first   1  first term cycle of a group: the group accumulator restarts
 //   in_last    1  last term cycle of a group: its sum goes to the dequantizer
-//   in_olast   1  with in_last: the output's last group
+//   in_olast   1  with in_last: the output's last group (carried to out_olast)
 //   w_bitpos   3  the cycle's bit position (shared by the lanes)
 //   w_term    16  4 x {s, e[1:0], m}: the term (-1)^s * m * 2^(e + bitpos)
-//   w_scale    8  the group's integer scale (its low SB bits), with in_last
+//   w_sbit     1  the group scale, one bit per edge, MSB first: for a group
+//                 whose last term enters at edge t, scale bit SB-1-k at edge
+//                 t + 2 + k (k = 0 .. SB-1); ignored at other edges
 //   a         64  4 x FP16 activation
-//   out_valid  1  one-cycle pulse: an output is complete
-//   out_man   32  its mantissa, two's complement, OW = MW+SB+1 bits
-//                 sign-extended; value = out_man * 2^(out_exp - 28)
+//   out_valid  1  one-cycle pulse: a group's dequantized sum is on out_*
+//   out_man   32  the sum, two's complement, DW = MW+SB bits sign-extended;
+//                 value = out_man * 2^(out_exp - 28); the dequantizer's
+//                 register: between pulses it shows its partial sums
 //   out_exp    8
-//   out_nan    1  an Inf/NaN activation went into it
+//   out_nan    1  an Inf/NaN activation went into the group
+//   out_olast  1  the group was its output's last
 //   err        1  sticky: dequantizer overrun (in_last closer than SB
-//                 cycles) or output exponent overflow
-// rst is synchronous and active high: the edge that samples it clears
-// every register, as the model's reset() (a memset) does.
+//                 cycles)
+// rst is synchronous and active high: the edge that samples it clears the
+// control, accumulator and output registers, as the model's reset() (a
+// memset) does; the data registers behind a valid bit (S1, S2 and the
+// group result) have no reset and no enable: nothing reads them until a
+// valid bit that reset cleared says so.
 //
-// Pipeline (edges from a term's input edge; PE_BITMOD_PIPE = 3):
-//   0       S1  exponent match: sig = 11-bit significand (hidden bit unless
-//               subnormal), ea = max(Ea, 1); a lane has a product iff
-//               m = 1, sig != 0 and Ea != 31; x = ea + e; emax over the
-//               lanes with a product; delta = emax - x; the group exponent
-//               of the cycle is emax + bitpos (0 without any product).
-//               Inf/NaN in any lane marks the output NaN.
-//   1       S2  AND-multiply (sig & m), (p << 3) >> delta (the 3 guard bits
-//               are kept, lower bits drop: truncation toward 0), negate if
-//               s ^ sign(a), 4-input adder tree, 17 bits signed
+// Pipeline (edges from a term's input edge; PE_BITMOD_PIPE = 2):
+//   0       S1  exponent match (bitmod_exp_match, EMAX_ALL: which lanes
+//               take part in the maximum); w_sbit into s1_sbit
+//   1       S2  AND, align by delta keeping 3 guard bits, negate
+//               (bitmod_bs_mul), 4-input adder tree (bitmod_tree)
 //   2       GA  group accumulator (bitmod_bfp_add, MW bits); in_first adds
-//               to zero; in_last hands the sum and the scale to the group
-//               result register and clears the accumulator
-//   3..2+SB DQ  bit-serial dequantizer: acc = (acc << 1) + (bit ? M : 0),
-//               scale bits MSB first, MW+SB bits; the first edge clears acc
-//               (the authors' dequant.v never clears it: bitmod.md)
-//   3+SB    OA  output accumulator (bitmod_bfp_add, OW bits); with olast
-//               the sum goes to out_* (out_valid) and the accumulator clears
-// So an output whose last term enters at edge t is on the ports after edge
-// t + 3 + SB. A new group may hand over while the dequantizer still works
+//               to zero; in_last hands the sum to the group result register
+//               and clears the accumulator
+//   3..2+SB DQ  bit-serial dequantizer (bitmod_dequant): the first edge
+//               clears, acc = (acc << 1) + (s1_sbit ? M : 0), MW+SB bits;
+//               the last edge pulses out_valid
+// So a group whose last term enters at edge t is on the ports after edge
+// t + 2 + SB. A new group may hand over while the dequantizer still works
 // (in_last less than SB cycles apart): err, and the dequantizer restarts
 // on the new group while finishing bits read the new group's registers,
 // exactly as the model.
 //
 // The widths: an aligned lane value < 2^14, the tree sum < 2^16 (17 bits
 // signed); lane exponents x <= 30 + 3 + 1 (6 bits), the cycle's exponent
-// <= 41; accumulator exponents are 8-bit registers (the model's uint8_t),
-// an output exponent above 255 sets err.
+// <= 41; the group exponent is an 8-bit register (the model's uint8_t).
+//
+// Until 2026-12 the PE also held the output accumulator (a second
+// block-FP adder over the groups of an output, 24 bits), an output
+// register, the scale's 8 bits in three ranks and enables and resets on
+// every register: 292 flip-flops, 2.0x the FP16 MAC's area. The paper's PE
+// (bitmod.md; the authors' exp_match, bs_mul, grp_accum, dequant) has none
+// of those (README.md "Area").
 //
 // Mutants (wrong on purpose, same ports; the lockstep check must catch
 // them):
@@ -68,7 +78,8 @@
 module bitmod_pe #(
     parameter integer LANES = 4,    // 1..4: pe_params.lanes
     parameter integer SB = 8,       // 1..8: pe_params.scale_bits
-    parameter integer MW = 15       // 4..23: pe_bitmod_cfg.mant_bits
+    parameter integer MW = 15,      // 4..23: pe_bitmod_cfg.mant_bits
+    parameter integer EMAX_ALL = 0  // 0/1: pe_bitmod_cfg.emax_all
 ) (
     input  wire        clk,
     input  wire        rst,
@@ -78,16 +89,16 @@ module bitmod_pe #(
     input  wire        in_olast,
     input  wire [2:0]  w_bitpos,
     input  wire [15:0] w_term,
-    input  wire [7:0]  w_scale,
+    input  wire        w_sbit,
     input  wire [63:0] a,
     output reg         out_valid,
     output wire [31:0] out_man,
     output reg  [7:0]  out_exp,
     output reg         out_nan,
+    output reg         out_olast,
     output reg         err
 );
-    localparam integer DW = MW + SB;        // dequantized product
-    localparam integer OW = MW + SB + 1;    // output accumulator
+    localparam integer DW = MW + SB;        // dequantized group sum
     localparam integer TW = 17;             // adder tree sum
 
 `ifndef SYNTHESIS
@@ -98,97 +109,60 @@ module bitmod_pe #(
             $fatal(1, "bitmod_pe: SB = %0d: 1..8", SB);
         if (MW < 4 || MW > 23)
             $fatal(1, "bitmod_pe: MW = %0d: 4..23", MW);
+        if (EMAX_ALL < 0 || EMAX_ALL > 1)
+            $fatal(1, "bitmod_pe: EMAX_ALL = %0d: 0 or 1", EMAX_ALL);
     end
 `endif
 
     // ================= S1: exponent match (edge 0) =================
-    wire [3:0]  ln_prod;            // the lane has a nonzero AND product
-    wire [3:0]  ln_nan;             // Inf/NaN activation in a used lane
-    wire [43:0] ln_mag;             // 4 x 11: sig, or 0 without a product
-    wire [23:0] ln_x;               // 4 x 6: ea + e, 0 without a product
+    wire [43:0] em_mag;
+    wire [15:0] em_sh;
+    wire [3:0]  em_neg;
+    wire [7:0]  em_e;
+    wire        em_nan;
+    bitmod_exp_match #(.LANES(LANES), .EMAX_ALL(EMAX_ALL)) u_em (
+        .a(a), .w_term(w_term), .w_bitpos(w_bitpos),
+        .mag(em_mag), .sh(em_sh), .neg(em_neg), .e(em_e), .nan(em_nan));
 
-    genvar i;
-    generate
-        for (i = 0; i < 4; i = i + 1) begin : g_s1
-            wire [4:0]  ef  = a[16*i+14 : 16*i+10];
-            wire        hid = ef != 5'd0;
-            wire        on  = i < LANES;
-            wire        inf = on && ef == 5'd31;
-            wire        tm  = w_term[4*i];
-            wire [1:0]  te  = w_term[4*i+2 : 4*i+1];
-            wire [10:0] sig = {hid, a[16*i+9 : 16*i]};
-            wire [10:0] mag = (on && tm && !inf) ? sig : 11'd0;
-            wire [5:0]  x   = {1'b0, ef[4:1], ef[0] | ~hid} + {4'd0, te};
-            assign ln_prod[i]              = mag != 11'd0;
-            assign ln_nan[i]               = inf;
-            assign ln_mag[11*i+10 : 11*i]  = mag;
-            assign ln_x[6*i+5 : 6*i]       = ln_prod[i] ? x : 6'd0;
-        end
-    endgenerate
-
-    wire [5:0] x0 = ln_x[5:0], x1 = ln_x[11:6], x2 = ln_x[17:12], x3 = ln_x[23:18];
-    wire [5:0] m01  = x0 > x1 ? x0 : x1;
-    wire [5:0] m23  = x2 > x3 ? x2 : x3;
-    wire [5:0] emax = m01 > m23 ? m01 : m23;
-
-    reg        s1_valid, s1_first, s1_last, s1_olast;
+    reg        s1_valid, s1_first, s1_last, s1_olast, s1_sbit;
     reg [43:0] s1_mag;
-    reg [23:0] s1_sh;               // 4 x 6: delta = emax - x
+    reg [15:0] s1_sh;               // 4 x 4: min(delta, 15)
     reg [3:0]  s1_neg;
     reg [7:0]  s1_e;
     reg        s1_nan;
-    reg [7:0]  s1_scale;
 
-    integer l;
     always @(posedge clk) begin
         if (rst) begin
             s1_valid <= 1'b0;
             s1_first <= 1'b0;
             s1_last  <= 1'b0;
             s1_olast <= 1'b0;
-            s1_mag   <= 44'd0;
-            s1_sh    <= 24'd0;
-            s1_neg   <= 4'd0;
-            s1_e     <= 8'd0;
-            s1_nan   <= 1'b0;
-            s1_scale <= 8'd0;
+            s1_sbit  <= 1'b0;
         end else begin
-            // the control is loaded every edge, the data with in_valid
             s1_valid <= in_valid;
             s1_first <= in_first;
             s1_last  <= in_last;
             s1_olast <= in_olast;
-            if (in_valid) begin
-                s1_mag <= ln_mag;
-                for (l = 0; l < 4; l = l + 1) begin
-                    s1_sh[6*l +: 6] <= ln_prod[l] ? emax - ln_x[6*l +: 6] : 6'd0;
-                    s1_neg[l]       <= a[16*l+15] ^ w_term[4*l+3];
-                end
-                s1_e     <= ln_prod != 4'd0 ? {2'b0, emax} + {5'd0, w_bitpos} : 8'd0;
-                s1_nan   <= ln_nan != 4'd0;
-                s1_scale <= w_scale;
-            end
+            s1_sbit  <= w_sbit;
         end
+        // data: read only behind s1_valid
+        s1_mag <= em_mag;
+        s1_sh  <= em_sh;
+        s1_neg <= em_neg;
+        s1_e   <= em_e;
+        s1_nan <= em_nan;
     end
 
     // ====== S2: AND-multiply, align, negate, adder tree (edge 1) ======
-    wire [4*TW-1:0] ln_v;           // 4 x 17: the signed aligned lane value
-    generate
-        for (i = 0; i < 4; i = i + 1) begin : g_s2
-            // 11 bits << 3 = 14 bits; a delta of 14 or more leaves 0
-            wire [13:0]   al = {s1_mag[11*i+10 : 11*i], 3'b000} >> s1_sh[6*i+5 : 6*i];
-            wire [TW-1:0] v  = {3'b000, al};
-            assign ln_v[TW*i+TW-1 : TW*i] = s1_neg[i] ? -v : v;
-        end
-    endgenerate
-    wire [TW-1:0] tree = (ln_v[TW-1:0] + ln_v[2*TW-1:TW]) +
-                         (ln_v[3*TW-1:2*TW] + ln_v[4*TW-1:3*TW]);
+    wire [4*TW-1:0] ln_v;
+    wire [TW-1:0]   tree;
+    bitmod_bs_mul u_mul (.mag(s1_mag), .sh(s1_sh), .neg(s1_neg), .v(ln_v));
+    bitmod_tree u_tree (.v(ln_v), .t(tree));
 
     reg          s2_valid, s2_first, s2_last, s2_olast;
     reg [TW-1:0] s2_t;
     reg [7:0]    s2_e;
     reg          s2_nan;
-    reg [7:0]    s2_scale;
 
     always @(posedge clk) begin
         if (rst) begin
@@ -196,22 +170,16 @@ module bitmod_pe #(
             s2_first <= 1'b0;
             s2_last  <= 1'b0;
             s2_olast <= 1'b0;
-            s2_t     <= {TW{1'b0}};
-            s2_e     <= 8'd0;
-            s2_nan   <= 1'b0;
-            s2_scale <= 8'd0;
         end else begin
             s2_valid <= s1_valid;
             s2_first <= s1_first;
             s2_last  <= s1_last;
             s2_olast <= s1_olast;
-            if (s1_valid) begin
-                s2_t     <= tree;
-                s2_e     <= s1_e;
-                s2_nan   <= s1_nan;
-                s2_scale <= s1_scale;
-            end
         end
+        // data: read only behind s2_valid
+        s2_t   <= tree;
+        s2_e   <= s1_e;
+        s2_nan <= s1_nan;
     end
 
     // ============ GA: group accumulator (edge 2) ============
@@ -242,7 +210,7 @@ module bitmod_pe #(
 
     // group result register: the dequantizer's operand
     reg          gr_valid, gr_olast, gr_nan;
-    reg [7:0]    gr_scale, gr_e;
+    reg [7:0]    gr_e;
     reg [MW-1:0] gr_m;
 
     always @(posedge clk) begin
@@ -251,127 +219,76 @@ module bitmod_pe #(
             ge       <= 8'd0;
             gnan     <= 1'b0;
             gr_valid <= 1'b0;
-            gr_olast <= 1'b0;
-            gr_nan   <= 1'b0;
-            gr_scale <= 8'd0;
-            gr_e     <= 8'd0;
-            gr_m     <= {MW{1'b0}};
         end else begin
             // the dequantizer takes a handed-over group on the next edge
             gr_valid <= s2_valid & s2_last;
             if (s2_valid) begin
                 if (s2_last) begin
-                    gr_m     <= ga_sum;
-                    gr_e     <= ga_esum[7:0];   // an 8-bit register
-                    gr_scale <= s2_scale;
-                    gr_olast <= s2_olast;
-                    gr_nan   <= ga_nan;
-                    gm       <= {MW{1'b0}};
-                    ge       <= 8'd0;
-                    gnan     <= 1'b0;
+                    gm   <= {MW{1'b0}};
+                    ge   <= 8'd0;
+                    gnan <= 1'b0;
                 end else begin
-                    gm       <= ga_sum;
-                    ge       <= ga_esum[7:0];
-                    gnan     <= ga_nan;
+                    gm   <= ga_sum;
+                    ge   <= ga_esum[7:0];
+                    gnan <= ga_nan;
                 end
             end
         end
+        // data: read only behind gr_valid, held until the next hand-over
+        if (s2_valid & s2_last) begin
+            gr_m     <= ga_sum;
+            gr_e     <= ga_esum[7:0];   // an 8-bit register
+            gr_olast <= s2_olast;
+            gr_nan   <= ga_nan;
+        end
     end
 
-    // ========== DQ: bit-serial dequantizer (edges 3 .. 2+SB) ==========
-    reg          dq_done, dq_olast, dq_nan;
+    // ====== DQ: bit-serial dequantizer (edges 3 .. 2+SB), the output ======
     reg [2:0]    dq_cnt;            // scale bits left after this one
-    reg [7:0]    dq_e;
     reg [DW-1:0] dq_acc;
 
     localparam integer SBM1 = SB - 1;
     localparam [2:0] SB_TOP = SBM1[2:0];
-    wire [2:0]    dq_bit_ix = gr_valid ? SB_TOP : dq_cnt - 3'd1;
-    wire          dq_bit    = gr_scale[dq_bit_ix];
-    wire [DW-1:0] dq_add    = dq_bit ? {{SB{gr_m[MW-1]}}, gr_m} : {DW{1'b0}};
-`ifdef MUTANT_DQ_NOCLEAR
-    wire [DW-1:0] dq_base   = {dq_acc[DW-2:0], 1'b0};
-`else
-    wire [DW-1:0] dq_base   = gr_valid ? {DW{1'b0}} : {dq_acc[DW-2:0], 1'b0};
-`endif
-    wire [DW-1:0] dq_next   = dq_base + dq_add;     // wraps at DW bits
-
-    // ========== OA: output accumulator and output register ==========
-    reg [OW-1:0] om;
-    reg [7:0]    oe;
-    reg          onan;
-    reg [OW-1:0] out_m;
-    wire [OW-1:0] oa_sum;
-    wire [8:0]    oa_esum;
-    /* verilator lint_off PINCONNECTEMPTY */
-    bitmod_bfp_add #(.AW(OW), .XW(DW), .W(OW)) u_oa (
-        .m(om), .e(oe), .x(dq_acc), .ex(dq_e),
-        .m_out(oa_sum), .e_out(oa_esum), .renorm());
-    /* verilator lint_on PINCONNECTEMPTY */
+    wire [DW-1:0] dq_next;
+    bitmod_dequant #(.MW(MW), .DW(DW)) u_dq (
+        .start(gr_valid), .bit_in(s1_sbit), .acc(dq_acc[DW-2:0]), .m(gr_m),
+        .next(dq_next));
 
     generate
-        if (OW < 32) begin : g_sext
-            assign out_man = {{(32-OW){out_m[OW-1]}}, out_m};
+        if (DW < 32) begin : g_sext
+            assign out_man = {{(32-DW){dq_acc[DW-1]}}, dq_acc};
         end else begin : g_full
-            assign out_man = out_m;
+            assign out_man = dq_acc;
         end
     endgenerate
 
     always @(posedge clk) begin
         if (rst) begin
-            dq_done   <= 1'b0;
-            dq_olast  <= 1'b0;
-            dq_nan    <= 1'b0;
             dq_cnt    <= 3'd0;
-            dq_e      <= 8'd0;
             dq_acc    <= {DW{1'b0}};
-            om        <= {OW{1'b0}};
-            oe        <= 8'd0;
-            onan      <= 1'b0;
             out_valid <= 1'b0;
-            out_m     <= {OW{1'b0}};
             out_exp   <= 8'd0;
             out_nan   <= 1'b0;
+            out_olast <= 1'b0;
             err       <= 1'b0;
         end else begin
-            // ---- dequantizer ----
             if (gr_valid) begin
                 // start: the first (most significant) scale bit; a group
                 // still in progress is an overrun
                 if (dq_cnt != 3'd0)
                     err <= 1'b1;
-                dq_acc   <= dq_next;
-                dq_cnt   <= SB_TOP;
-                dq_e     <= gr_e;
-                dq_olast <= gr_olast;
-                dq_nan   <= gr_nan;
-                dq_done  <= SB_TOP == 3'd0;
+                dq_acc    <= dq_next;
+                dq_cnt    <= SB_TOP;
+                out_exp   <= gr_e;
+                out_olast <= gr_olast;
+                out_nan   <= gr_nan;
+                out_valid <= SB_TOP == 3'd0;
             end else if (dq_cnt != 3'd0) begin
-                dq_acc   <= dq_next;
-                dq_cnt   <= dq_cnt - 3'd1;
-                dq_done  <= dq_cnt == 3'd1;
+                dq_acc    <= dq_next;
+                dq_cnt    <= dq_cnt - 3'd1;
+                out_valid <= dq_cnt == 3'd1;
             end else begin
-                dq_done  <= 1'b0;
-            end
-
-            // ---- output accumulator: the edge after the last scale bit ----
-            out_valid <= 1'b0;
-            if (dq_done) begin
-                if (oa_esum[8])
-                    err <= 1'b1;
-                if (dq_olast) begin
-                    out_m     <= oa_sum;
-                    out_exp   <= oa_esum[7:0];
-                    out_nan   <= onan | dq_nan;
-                    out_valid <= 1'b1;
-                    om        <= {OW{1'b0}};
-                    oe        <= 8'd0;
-                    onan      <= 1'b0;
-                end else begin
-                    om        <= oa_sum;
-                    oe        <= oa_esum[7:0];
-                    onan      <= onan | dq_nan;
-                end
+                out_valid <= 1'b0;
             end
         end
     end

@@ -12,17 +12,35 @@
 #include "stim_bitmod.h"
 #endif
 
+#define BITMOD_PE_FILES "bitmod/bitmod_pe.v", "bitmod/bitmod_exp_match.v", \
+	"bitmod/bitmod_bs_mul.v", "bitmod/bitmod_tree.v",                     \
+	"bitmod/bitmod_bfp_add.v", "bitmod/bitmod_dequant.v"
+#define BITMOD_PE_PARTS { "bitmod_exp_match", RTL_C_ALIGNER },                 \
+	{ "bitmod_bs_mul", RTL_C_MULTIPLIER }, { "bitmod_tree", RTL_C_TREE },  \
+	{ "bitmod_bfp_add", RTL_C_ACCUMULATOR },                               \
+	{ "bitmod_dequant", RTL_C_DEQUANT }
+
 static const struct rtl_design designs[] = {
 	{ .name = "bitmod_pe", .top = "bitmod_pe", .paper = "bitmod_pe",
-	  .files = { "bitmod/bitmod_pe.v", "bitmod/bitmod_bfp_add.v" },
+	  .files = { BITMOD_PE_FILES },
 	  .chparam = "-set LANES 4 -set SB 8 -set MW 15",
-	  .what = "BitMoD PE, 4 lanes, bit-serial terms, group + dequant accumulators" },
+	  .what = "BitMoD PE, 4 lanes, bit-serial terms, group accumulator, "
+		  "bit-serial dequantizer",
+	  .parts = { BITMOD_PE_PARTS } },
+	{ .name = "bitmod_pe_emax_all", .top = "bitmod_pe", .paper = "bitmod_pe",
+	  .files = { BITMOD_PE_FILES },
+	  .chparam = "-set LANES 4 -set SB 8 -set MW 15 -set EMAX_ALL 1",
+	  .what = "BitMoD PE with the paper's exponent match (max over every lane)",
+	  .parts = { BITMOD_PE_PARTS } },
 	{ .name = "bitmod_array4x4", .top = "bitmod_array4x4",
 	  .files = { "bitmod/bitmod_array4x4.v", "bitmod/bitmod_decode.v",
-		     "bitmod/bitmod_edge_scale.v", "bitmod/bitmod_pe.v",
-		     "bitmod/bitmod_bfp_add.v" },
+		     "bitmod/bitmod_edge_scale.v", BITMOD_PE_FILES },
 	  .chparam = "-set LANES 4 -set SB 8 -set MW 15",
-	  .what = "BitMoD 4x4 array: 16 PEs, 4 row decoders, 4 channel-scale units" },
+	  .what = "BitMoD 4x4 array: 16 PEs, 4 row decoders, 4 row output "
+		  "accumulators and channel-scale units",
+	  .parts = { BITMOD_PE_PARTS, { "bitmod_pe", RTL_C_CONTROL },
+		     { "bitmod_decode", RTL_C_DECODER },
+		     { "bitmod_edge_scale", RTL_C_NORMALIZE } } },
 	{ .name = NULL },
 };
 
@@ -40,12 +58,14 @@ static const struct rtl_design designs[] = {
 static const struct rtl_verify_pe verify[] = {
 	{ .name = "bitmod", .family = "bitmod", .golden = "bitmod_pe",
 	  .what = "BitMoD PE (4 lanes FP16 x weight terms, block-FP group "
-		  "accumulator, bit-serial 8-bit dequantizer)",
+		  "accumulator, bit-serial 8-bit dequantizer fed a scale bit "
+		  "per edge)",
 	  .params = BITMOD_PARAMS,
 	  RTL_BUILDS(bitmod_pe), .stim = &bm_pe_stim },
 	{ .name = "bitmod_array", .family = "bitmod", .golden = "bitmod_array4x4",
 	  .what = "BitMoD 4x4 output-stationary array (edge term decoders, "
-		  "shadow chains, FP16 channel-scale units)",
+		  "shadow chains, row output accumulators, FP16 channel-scale "
+		  "units)",
 	  .params = BITMOD_PARAMS,
 	  RTL_BUILDS(bitmod_array4x4), .stim = &bm_array_stim },
 	{ .name = "bitmod_l2_sb2", .family = "bitmod", .golden = "bitmod_pe",
@@ -58,6 +78,12 @@ static const struct rtl_verify_pe verify[] = {
 		  "scales)",
 	  .params = BITMOD_PARAMS_L2,
 	  RTL_BUILDS(bitmod_array4x4_l2_sb2), .stim = &bm_array_stim },
+	{ .name = "bitmod_emax_all", .family = "bitmod", .golden = "bitmod_pe",
+	  .what = "BitMoD PE with the paper's exponent match: the maximum over "
+		  "every lane (pe.emax_all)",
+	  .params = { .lanes = 4, .scale_bits = 8, .bit_serial = true,
+		      .emax_all = true },
+	  RTL_BUILDS(bitmod_pe_emax_all), .stim = &bm_pe_stim },
 	{ .name = NULL },
 };
 #endif

@@ -7,11 +7,15 @@
 // Outside the PEs (the fabric, C functions of the golden model where the
 // Verilog has a unit): row r's decoder (bitmod_decode.v: pe_bitmod_term,
 // _bitpos) turns w_ctl_r / w_code_r into terms for PE (r,0); hop
-// registers pass the bundle a PE saw to its right neighbour and its
-// activations down; a shadow chain per row carries results to the left
-// edge, where a 4-entry FIFO of channel scales and the channel-scale unit
-// (bitmod_edge_scale.v: pe_bitmod_edge_scale) make y_r; err is sticky
-// over collisions, FIFO errors and reserved types, ORed with the PEs'.
+// registers pass the bundle a PE saw (w_sbit included) to its right
+// neighbour and its activations down; a shadow chain per row carries each
+// group's dequantized sum to the left edge, where the row's output
+// accumulator (pe_bitmod_bfp_add, an accumulator per column) sums an
+// output's groups into the row's result register, and a 4-entry FIFO of
+// channel scales and the channel-scale unit (bitmod_edge_scale.v:
+// pe_bitmod_edge_scale) make y_r from it; err is sticky over collisions,
+// FIFO errors, reserved types and output exponents above 255, ORed with
+// the PEs'.
 #include <string>
 #include <utility>
 
@@ -31,14 +35,20 @@ namespace {
 constexpr unsigned D = 4;
 // the bundle a PE takes from its left (and passes right): bitmod_pe's
 // inputs but a; the activations come from above
-enum { B_VALID, B_FIRST, B_LAST, B_OLAST, B_BITPOS, B_TERM, B_SCALE, NB };
+enum { B_VALID, B_FIRST, B_LAST, B_OLAST, B_BITPOS, B_TERM, B_SBIT, NB };
 const char *const bundle[NB] = { "in_valid", "in_first", "in_last", "in_olast",
-				 "w_bitpos", "w_term", "w_scale" };
+				 "w_bitpos", "w_term", "w_sbit" };
 
 struct slot {
-	bool valid, nan;
+	bool valid, nan, olast;
 	uint8_t e, col;
 	int64_t m;
+};
+
+struct oacc {			// a column's output accumulator
+	int64_t m;
+	uint8_t e;
+	bool nan;
 };
 
 class fabric : public array_fabric {
@@ -62,7 +72,7 @@ public:
 						     : nullptr;
 			ctl_[r] = t.in_port(("w_ctl_" + rs).c_str());
 			code_[r] = t.in_port(("w_code_" + rs).c_str());
-			scale_[r] = t.in_port(("w_scale_" + rs).c_str());
+			sbit_[r] = t.in_port(("w_sbit_" + rs).c_str());
 			cscale_[r] = t.in_port(("w_cscale_" + rs).c_str());
 			y_valid_[r] = t.out_port(("y_valid_" + rs).c_str());
 			y_[r] = t.out_port(("y_" + rs).c_str());
@@ -71,15 +81,18 @@ public:
 		err_ = t.out_port("err");
 		com_err_ = t.make("com_err", 1);
 		lanes_ = t.params->lanes ? t.params->lanes : PE_BITMOD_MAX_LANES;
+		ow_ = PE_BITMOD_MW_DEFAULT + 1 +
+		      (t.params->scale_bits ? t.params->scale_bits : PE_BITMOD_SB_DEFAULT);
 		o_valid_ = top::port(ops, "out_valid");
 		o_man_ = top::port(ops, "out_man");
 		o_exp_ = top::port(ops, "out_exp");
 		o_nan_ = top::port(ops, "out_nan");
+		o_olast_ = top::port(ops, "out_olast");
 		o_err_ = top::port(ops, "err");
 		a_ = top::port(ops, "a");
 		SC_METHOD(decode);
 		for (unsigned r = 0; r < D; r++)
-			sensitive << ctl_[r]->event() << code_[r]->event() << scale_[r]->event();
+			sensitive << ctl_[r]->event() << code_[r]->event() << sbit_[r]->event();
 		SC_METHOD(error);
 		sensitive << com_err_->event();
 		for (unsigned i = 0; i < D * D; i++)
@@ -93,10 +106,12 @@ public:
 	wire *ha[D][D];			// PE (r+1,c)'s activations (r < 3)
 
 private:
-	wire *ctl_[D], *code_[D], *scale_[D], *cscale_[D], *com_err_;
+	wire *ctl_[D], *code_[D], *sbit_[D], *cscale_[D], *com_err_;
 	wire *y_valid_[D], *y_[D], *y_col_[D], *err_;	// the array's outputs
-	unsigned lanes_, o_valid_, o_man_, o_exp_, o_nan_, o_err_, a_;
+	unsigned lanes_, ow_, o_valid_, o_man_, o_exp_, o_nan_, o_olast_, o_err_, a_;
 	slot sh_[D][D] = {};		// shadow chains
+	oacc oa_[D][D] = {};		// the rows' output accumulators
+	slot res_[D] = {};		// the rows' result registers
 	uint16_t fifo_[D][PE_BITMOD_CS_FIFO] = {};
 	unsigned head_[D] = {}, cnt_[D] = {};
 
@@ -112,7 +127,7 @@ private:
 				dec[r][j]->put(ctl >> j & 1);
 			dec[r][B_BITPOS]->put(pe_bitmod_bitpos(wt, t));
 			dec[r][B_TERM]->put(term);
-			dec[r][B_SCALE]->put(scale_[r]->get());
+			dec[r][B_SBIT]->put(sbit_[r]->get());
 		}
 	}
 
@@ -142,24 +157,46 @@ private:
 				for (unsigned c = 0; c < D; c++)
 					ha[r][c]->put(rst ? 0 : pe[r * D + c][a_]->get());
 			if (rst) {
-				for (unsigned c = 0; c < D; c++)
+				for (unsigned c = 0; c < D; c++) {
 					sh_[r][c] = slot{};
+					oa_[r][c] = oacc{};
+				}
+				res_[r] = slot{};
 				head_[r] = cnt_[r] = 0;
 				y_valid_[r]->put(0);
 				y_[r]->put(0);
 				y_col_[r]->put(0);
 				continue;
 			}
-			// exit: slot 0 through the channel-scale unit with the FIFO's head
-			const slot s0 = sh_[r][0];
-			bool pop = s0.valid && s0.col == D - 1 && cnt_[r];
-			if (s0.valid) {
+			// exit: the result register through the channel-scale unit
+			// with the FIFO's head
+			const slot res = res_[r];
+			bool pop = res.valid && res.col == D - 1 && cnt_[r];
+			if (res.valid) {
 				uint16_t cs = cnt_[r] ? fifo_[r][head_[r]] : 0x7e00;
 				err |= !cnt_[r];		// underflow
-				y_[r]->put(pe_bitmod_edge_scale(s0.m, s0.e, s0.nan, cs));
-				y_col_[r]->put(s0.col);
+				y_[r]->put(pe_bitmod_edge_scale(res.m, res.e, res.nan, cs));
+				y_col_[r]->put(res.col);
 			}
-			y_valid_[r]->put(s0.valid);
+			y_valid_[r]->put(res.valid);
+			// slot 0 into its column's output accumulator; an output's
+			// last group into the result register
+			const slot s0 = sh_[r][0];
+			res_[r] = slot{};
+			if (s0.valid) {
+				oacc &o = oa_[r][s0.col];
+				int64_t m = o.m;
+				unsigned e = o.e;
+				bool nan = o.nan || s0.nan;
+				pe_bitmod_bfp_add(&m, &e, s0.m, s0.e, ow_, nullptr);
+				err |= e > 255;
+				if (s0.olast) {
+					res_[r] = slot{ true, nan, false, (uint8_t)e, s0.col, m };
+					o = oacc{};
+				} else {
+					o = oacc{ m, (uint8_t)e, nan };
+				}
+			}
 			// the shadow chain: a result drops into its slot, else the
 			// slot takes its right neighbour's
 			for (unsigned c = 0; c < D; c++) {
@@ -168,6 +205,7 @@ private:
 				if (p[o_valid_]->get()) {
 					err |= nx.valid;	// collision
 					sh_[r][c] = slot{ true, p[o_nan_]->get() != 0,
+							  p[o_olast_]->get() != 0,
 							  (uint8_t)p[o_exp_]->get(), (uint8_t)c,
 							  (int64_t)(int32_t)p[o_man_]->get() };
 				} else {
@@ -232,8 +270,8 @@ const struct rtl_sc_impl impl = { golden, "bitmod_array", nullptr, nullptr, buil
 extern "C" const struct rtl_sc_array rtl_sc_bitmod = {
 	.name = "bitmod_array",
 	.family = "bitmod",
-	.what = "4x4 BitMoD array: 4 lanes, 8-bit group scales, edge decoders and "
-		"channel-scale units",
+	.what = "4x4 BitMoD array: 4 lanes, 8-bit group scales, edge decoders, "
+		"row output accumulators and channel-scale units",
 	.pe_what = "bitmod_pe at row i/4, column i%4",
 	.n_pes = D * D,
 	.mutant_define = "MUTANT_GRP_NOALIGN",

@@ -172,3 +172,25 @@ void bm_gemm_free(struct bm_gemm *b)
 	free(b->cs);
 	memset(b, 0, sizeof *b);
 }
+
+unsigned bm_ser_step(struct bm_ser *z, unsigned sb, bool last, uint64_t port)
+{
+	/* garbage: a bit of the port's garbage byte (the bits a generator
+	 * drew for this edge) */
+	unsigned bit = (unsigned)(port >> 3) & 1;
+
+	for (int j = 1; j >= 0; j--) {	/* the newer group wins */
+		z->d[j]++;
+		if (z->any[j] && z->d[j] >= 2 && z->d[j] < 2ull + sb)
+			bit = z->scale[j] >> (sb - 1 - (unsigned)(z->d[j] - 2)) & 1;
+	}
+	if (last) {
+		z->scale[1] = z->scale[0];
+		z->d[1] = z->d[0];
+		z->any[1] = z->any[0];
+		z->scale[0] = (uint8_t)port;
+		z->d[0] = 0;
+		z->any[0] = true;
+	}
+	return bit;
+}

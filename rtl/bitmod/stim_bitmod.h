@@ -37,6 +37,21 @@ uint8_t bm_rand_code(uint64_t *s, unsigned wtype);
 /* An integer group scale, biased to 0, 1, 2^k and 255. */
 uint8_t bm_rand_scale(uint64_t *s);
 
+/* The group scale's serial stream (the PE's and the array rows' w_sbit):
+ * a group whose last term enters at edge x gives scale bit SB-1-k at edge
+ * x + 2 + k, k < SB; other edges carry garbage. The generators write a
+ * group's 8-bit scale on the w_sbit port with its last term (garbage on
+ * the other edges); bm_ser_step turns that into the edge's bit. Groups SB
+ * apart have windows back to back, so the last two groups are kept; where
+ * windows overlap (an overrun) the newer group's stream wins. */
+struct bm_ser {
+	uint8_t scale[2];	/* [0] the latest group, [1] the one before */
+	bool any[2];
+	uint64_t d[2];		/* edges since its last term */
+};
+unsigned bm_ser_step(struct bm_ser *z, unsigned sb, bool last,
+		     uint64_t port);
+
 /* A trace GEMM as the PE reads it (pe_bitmod_bt_gemm.c): a w_type, an
  * integer scale per (row, group) and an FP16 channel scale per row.
  * BitMoD data (scale_q, chan_scale) is taken as is; per-group-scaled INT

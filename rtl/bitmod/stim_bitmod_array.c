@@ -1,13 +1,14 @@
 /* stim_bitmod_array.c - `pesim verify` stimulus of the 4x4 BitMoD array
  * (bitmod_array4x4): one reset edge, directed corners, then random edges.
  *
- * The generator makes a stream of *elements* (per row: w_ctl, w_code,
- * w_scale, w_cscale; per column: the activations) and skews it as the
+ * The generator makes a stream of *elements* (per row: w_ctl, w_code, the
+ * group scale, w_cscale; per column: the activations) and skews it as the
  * driver does (pe_bitmod_gemm.c): at edge tau row r gets element tau - r,
- * column c element tau - c, so PE (r,c) sees matching operands. Elements
- * follow the driver's schedule: passes of groups, each group T term
- * cycles per lane-group of weights; consecutive in_last at least SB
- * elements apart and consecutive output-last ones at least 2*4-1 (the
+ * column c element tau - c, so PE (r,c) sees matching operands; each
+ * row's group scales are serialized onto its w_sbit after the skew
+ * (bm_ser_step). Elements follow the driver's schedule: passes of groups,
+ * each group T term cycles per lane-group of weights; consecutive in_last
+ * at least max(SB, 2*4-1) elements apart (the dequantizer is free, the
  * shadow chains never collide, the channel-scale FIFOs never overflow),
  * idle elements first, with garbage on every ignored input.
  *
@@ -23,8 +24,9 @@
  * Random: passes of 1..10 groups of 1..64 weights, T = 1..4, a random
  * type and scale per row and group, a channel scale per row and pass,
  * activation regimes per column; bubble elements; now and then a run of
- * "tight" one-term outputs 2..6 elements apart (with SB < 7 the shadow
- * chains collide and the FIFOs overflow: err), a reset a few hundred
+ * "tight" one-term outputs 2..6 elements apart (the shadow chains
+ * collide, with SB < 7 without an overrun, and the FIFOs overflow: err),
+ * a reset a few hundred
  * edges on; rarely stretches of
  * fully random inputs on every port (overruns, FIFO overflow,
  * reserved types: err), each followed by a reset; rare resets anywhere.
@@ -40,10 +42,10 @@
 #define C 4
 #define IN_CTL(r) (4 * (r))
 #define IN_CODE(r) (4 * (r) + 1)
-#define IN_SCALE(r) (4 * (r) + 2)
+#define IN_SBIT(r) (4 * (r) + 2)
 #define IN_CS(r) (4 * (r) + 3)
 #define IN_A(c) (16 + (c))
-#define SPACE_OLAST (2 * C - 1)
+#define SPACE (2 * C - 1)	/* groups this far apart never collide */
 
 struct elem {
 	uint16_t ctl[R];
@@ -55,12 +57,11 @@ struct elem {
 
 struct asched {
 	uint64_t s;
-	uint64_t since_last, since_olast;
+	uint64_t since_last;
 	unsigned groups_left;
 	uint64_t idle, left, cyc;
-	bool tight;		/* one-term outputs tight_d apart (>= SB): the
-				 * 2C-1 spacing of the shadow chains is not
-				 * kept */
+	bool tight;		/* one-term outputs tight_d apart: the 2C-1
+				 * spacing of the shadow chains is not kept */
 	unsigned tight_d, tight_left;	/* spacing, passes left of the run */
 	unsigned T;
 	unsigned wt[R];
@@ -83,6 +84,7 @@ struct arr_stim {
 	struct elem ring[R > C ? R : C];
 	struct asched q;
 	uint64_t chaos, reset_in;
+	struct bm_ser ser[R];	/* each row's w_sbit serializer */
 	struct bm_gemm gm;
 };
 
@@ -107,7 +109,10 @@ static void skew_out(struct arr_stim *st, uint64_t *in)
 		const struct elem *e = &st->ring[(st->tau + n - r) % n];
 		in[IN_CTL(r)] = e->ctl[r];
 		in[IN_CODE(r)] = e->code[r];
-		in[IN_SCALE(r)] = e->scale[r];
+		in[IN_SBIT(r)] = bm_ser_step(&st->ser[r], st->sb,
+					     (e->ctl[r] & (PE_BITMOD_W_VALID | PE_BITMOD_W_LAST)) ==
+					     (PE_BITMOD_W_VALID | PE_BITMOD_W_LAST),
+					     e->scale[r]);
 		in[IN_CS(r)] = e->cs[r];
 	}
 	for (int c = 0; c < C; c++)
@@ -203,11 +208,13 @@ static void group_start(struct asched *q, unsigned lanes, unsigned sb)
 			q->scale[rr] = bm_rand_scale(&q->s);
 		}
 	}
+	/* the dequantizer's SB edges, and every group's sum through the
+	 * shadow chain (2C-1 unless tight) */
 	if (q->since_last + nt < sb)
 		need = sb - q->since_last - nt;
-	if (!q->groups_left && !q->tight && q->since_olast + nt < SPACE_OLAST &&
-	    SPACE_OLAST - q->since_olast - nt > need)
-		need = SPACE_OLAST - q->since_olast - nt;
+	if (!q->tight && q->since_last + nt < SPACE &&
+	    SPACE - q->since_last - nt > need)
+		need = SPACE - q->since_last - nt;
 	q->idle = need + ((r >> 52) % 6 == 0 ? (r >> 56) % 9 : 0);
 	if (q->tight)
 		q->idle = need + (q->since_last + nt + need < q->tight_d ?
@@ -283,7 +290,6 @@ static void sched_elem(struct asched *q, unsigned lanes, unsigned sb,
 		group_start(q, lanes, sb);
 	elem_idle(&q->s, e);
 	q->since_last++;
-	q->since_olast++;
 	if (q->idle) {
 		q->idle--;
 		return;
@@ -314,8 +320,6 @@ static void sched_elem(struct asched *q, unsigned lanes, unsigned sb,
 	q->left--;
 	if (last)
 		q->since_last = 0;
-	if (olast)
-		q->since_olast = 0;
 	if (last && q->gm) {
 		q->g++;
 		if (olast)
@@ -325,8 +329,7 @@ static void sched_elem(struct asched *q, unsigned lanes, unsigned sb,
 
 static void sched_reset(struct asched *q, unsigned sb)
 {
-	q->since_last = sb;
-	q->since_olast = SPACE_OLAST;
+	q->since_last = sb > SPACE ? sb : SPACE;
 	q->groups_left = 0;
 	q->idle = q->left = 0;
 }
@@ -340,7 +343,7 @@ static void sched_reset(struct asched *q, unsigned sb)
 
 static unsigned pass_len(const struct arr_stim *st)
 {
-	return st->sb > SPACE_OLAST ? st->sb : SPACE_OLAST;
+	return st->sb > SPACE ? st->sb : SPACE;
 }
 
 static enum ps_status stim_init(void *v, const struct pe_params *p,
@@ -359,6 +362,7 @@ static enum ps_status stim_init(void *v, const struct pe_params *p,
 	for (int k = 0; k < 3; k++)
 		st->ph_end[k] = (k ? st->ph_end[k - 1] : 0) + len[k];
 	st->q = (struct asched){ .s = seed ^ 0x2545f491u };
+	memset(st->ser, 0, sizeof st->ser);
 	sched_reset(&st->q, st->sb);
 	ring_clear(st, &st->s);
 	return PS_OK;

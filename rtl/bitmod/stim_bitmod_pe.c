@@ -21,13 +21,15 @@
  * inputs on every port, each followed by a reset a few hundred edges on,
  * and rare resets anywhere. With a GEMM the outputs are its (m, n) in the
  * array's order (N outer), group by group, weight codes decoded to terms
- * as the array's edge decoder does. */
+ * as the array's edge decoder does. Every phase writes a group's scale on
+ * w_sbit with its last term and bm_ser_step serializes it (the 2nd ..
+ * SB+1th edges after; garbage elsewhere). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "stim_bitmod.h"
 
-enum { IN_VALID, IN_FIRST, IN_LAST, IN_OLAST, IN_BITPOS, IN_TERM, IN_SCALE,
+enum { IN_VALID, IN_FIRST, IN_LAST, IN_OLAST, IN_BITPOS, IN_TERM, IN_SBIT,
        IN_A, N_IN };
 
 /* The group-by-group schedule (random and corner "multi" phases). */
@@ -60,8 +62,16 @@ struct pe_stim {
 	struct sched multi, rnd;
 	uint64_t chaos;		/* edges left of fully random inputs */
 	uint64_t reset_in;	/* a reset this many edges on (0: none) */
+	struct bm_ser ser;	/* the w_sbit serializer */
 	struct bm_gemm gm;
 };
+
+/* The edge's w_sbit from the scale the generator wrote with a last term. */
+static void serialize(struct pe_stim *st, uint64_t *in)
+{
+	in[IN_SBIT] = bm_ser_step(&st->ser, st->sb, in[IN_VALID] && in[IN_LAST],
+				  in[IN_SBIT]);
+}
 
 static void garbage(uint64_t *s, uint64_t *in, bool keep_valid)
 {
@@ -72,7 +82,7 @@ static void garbage(uint64_t *s, uint64_t *in, bool keep_valid)
 	in[IN_OLAST] = r >> 3 & 1;
 	in[IN_BITPOS] = r >> 4 & 7;
 	in[IN_TERM] = r >> 8 & 0xffff;
-	in[IN_SCALE] = r >> 24 & 0xff;
+	in[IN_SBIT] = r >> 24 & 0xff;
 	in[IN_A] = rtl_stim_rnd(s);
 	if (keep_valid)
 		in[IN_VALID] = v;
@@ -225,7 +235,7 @@ static void sched_edge(struct sched *q, unsigned lanes, unsigned sb, uint64_t *i
 	in[IN_LAST] = last;
 	in[IN_OLAST] = last && !q->groups_left;
 	if (last)
-		in[IN_SCALE] = q->scale;
+		in[IN_SBIT] = q->scale;
 	if (q->raw && !q->sat) {
 		/* raw nibbles, a quarter of them zero; any bit position */
 		for (unsigned l = 0; l < 4; l++) {
@@ -312,9 +322,8 @@ static uint64_t act4(uint16_t a0, uint16_t a1, uint16_t a2, uint16_t a3)
 	return a0 | (uint64_t)a1 << 16 | (uint64_t)a2 << 32 | (uint64_t)a3 << 48;
 }
 
-static bool stim_corner(void *v, uint64_t i, uint64_t *in)
+static bool corner(struct pe_stim *st, uint64_t i, uint64_t *in)
 {
-	struct pe_stim *st = v;
 	uint64_t junk = (i + 1) * 0xd1b54a32d192ed03ull, o;
 	const unsigned sb = st->sb;
 
@@ -329,7 +338,7 @@ static bool stim_corner(void *v, uint64_t i, uint64_t *in)
 		in[IN_VALID] = in[IN_FIRST] = in[IN_LAST] = in[IN_OLAST] = 1;
 		in[IN_BITPOS] = bp;
 		in[IN_TERM] = nib * 0x1111u;
-		in[IN_SCALE] = 1;
+		in[IN_SBIT] = 1;
 		in[IN_A] = 0;
 		for (unsigned l = 0; l < 4; l++)
 			in[IN_A] |= (uint64_t)rtl_stim_f16_special[(j + 7 * l) %
@@ -344,7 +353,7 @@ static bool stim_corner(void *v, uint64_t i, uint64_t *in)
 		in[IN_VALID] = 1;
 		in[IN_FIRST] = o % per == 0;
 		in[IN_LAST] = in[IN_OLAST] = o % per == 1;
-		in[IN_SCALE] = o / per;
+		in[IN_SBIT] = o / per;
 		/* a sum with all 15 bits in use, its sign alternating */
 		in[IN_BITPOS] = o % per ? 2 : 0;
 		in[IN_TERM] = (o / per & 1 ? 0xb9b3u : 0x3139u) ^ (o % per ? 0x2222u : 0);
@@ -360,7 +369,7 @@ static bool stim_corner(void *v, uint64_t i, uint64_t *in)
 		in[IN_VALID] = 1;
 		in[IN_FIRST] = k == 0;
 		in[IN_LAST] = in[IN_OLAST] = k == SAT_LEN - 1;
-		in[IN_SCALE] = 255;
+		in[IN_SBIT] = 255;
 		in[IN_BITPOS] = 7;
 		if (grp == 0) {		/* +8 * 65504 in every lane */
 			in[IN_TERM] = 0x7777;
@@ -395,17 +404,24 @@ static bool stim_corner(void *v, uint64_t i, uint64_t *in)
 		in[IN_VALID] = in[IN_FIRST] = in[IN_LAST] = in[IN_OLAST] = 1;
 		in[IN_TERM] = 0x3333;
 		in[IN_BITPOS] = 3;
-		in[IN_SCALE] = 0xa5;
+		in[IN_SBIT] = 0xa5;
 		in[IN_A] = act4(0x3c00, 0xc000, 0x4400, 0x3800);
 	}
 	return o == 20;
 }
 
-/* ---- random ---- */
-
-static bool stim_random(void *v, uint64_t *in)
+static bool stim_corner(void *v, uint64_t i, uint64_t *in)
 {
 	struct pe_stim *st = v;
+	bool rst = corner(st, i, in);
+	serialize(st, in);
+	return rst;
+}
+
+/* ---- random ---- */
+
+static bool random_edge(struct pe_stim *st, uint64_t *in)
+{
 	uint64_t r = rtl_stim_rnd(&st->s);
 
 	if ((st->reset_in && --st->reset_in == 0) || r % 6000 == 0) {
@@ -433,6 +449,14 @@ static bool stim_random(void *v, uint64_t *in)
 		st->reset_in = 50 + (r >> 24) % 500;
 	}
 	return false;
+}
+
+static bool stim_random(void *v, uint64_t *in)
+{
+	struct pe_stim *st = v;
+	bool rst = random_edge(st, in);
+	serialize(st, in);
+	return rst;
 }
 
 static enum ps_status stim_use_gemm(void *v, const struct pe_gemm *g,

@@ -17,7 +17,10 @@ static const struct rtl_design designs[] = {
 		     "lut_tc/lut_tc_dequant.v", "lut_tc/lut_tc_round16.v",
 		     "common/fp16_add.v" },
 	  .what = "LUT Tensor Core M2N64K4 tile: 128 table lookups + accumulators",
-	  .slow = 1 },
+	  .slow = 1,
+	  /* W1: M x N x K = 512 MACs a cycle, against the FP16 DP4 unit */
+	  .macs = 512, .density_vs = "fp16_dp4_mac",
+	  .density_paper = "lut_tc_dp4_density" },
 	{ .name = "lut_tc_precompute", .top = "lut_tc_precompute",
 	  .files = { "lut_tc/lut_tc_precompute.v", "lut_tc/lut_tc_quant8.v",
 		     "lut_tc/lut_tc_qcode.v", "lut_tc/lut_tc_round16.v",

@@ -6,6 +6,7 @@
  * calibration through the CLI. The whole run shares one
  * $PESIM_AREA_CACHE (the CLI's runs too), so each design is synthesized
  * once. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -79,6 +80,106 @@ static void test_parse(void **state)
 	assert_non_null(strstr(err.msg, "disagree"));
 }
 
+/* The hierarchical run's reports: top instantiates mid twice and leaf
+ * once, mid instantiates leaf twice (so leaf is in 5 places); leaf has
+ * a parametrized name. */
+static const char hier_comb[] =
+	"\n12. Printing statistics.\n\n"
+	"=== $paramod$0a1b\\leaf (partially selected) ===\n\n"
+	"   Number of cells:                 10\n"
+	"     $_XOR_                         10\n\n"
+	"   Estimated number of transistors:        120\n\n"
+	"=== mid (partially selected) ===\n\n"
+	"   Number of cells:                  3\n"
+	"     $_AND_                          1\n"
+	"     $paramod$0a1b\\leaf             2\n\n"
+	"   Estimated number of transistors:          6+\n\n"
+	"=== top (partially selected) ===\n\n"
+	"   Number of cells:                  5\n"
+	"     $_NAND_                         2\n"
+	"     $paramod$0a1b\\leaf             1\n"
+	"     mid                             2\n\n"
+	"   Estimated number of transistors:          8+\n\n"
+	"=== design hierarchy ===\n\n"
+	"   top                               1\n"
+	"     mid                             2\n";
+static const char hier_regs[] =
+	"\n13. Printing statistics.\n\n"
+	"=== mid (partially selected) ===\n\n"
+	"   Number of cells:                  4\n"
+	"     $_DFF_P_                        4\n\n"
+	"=== top (partially selected) ===\n\n"
+	"   Number of cells:                  3\n"
+	"     $_DFF_P_                        3\n\n";
+
+static void test_parse_hier(void **state)
+{
+	static const struct rtl_design d = {
+		.name = "t", .top = "top",
+		.parts = { { "leaf", RTL_C_MULTIPLIER }, { "mid", RTL_C_TREE } },
+	};
+	static const struct rtl_design d_half = {
+		.name = "t", .top = "top", .parts = { { "leaf", RTL_C_MULTIPLIER } },
+	};
+	struct rtl_area a;
+	struct rtl_area_comp bd[RTL_C_COUNT];
+	struct ps_err err;
+	(void)state;
+
+	memset(&a, 0, sizeof a);
+	assert_int_equal(rtl_area_parse_hier(hier_comb, hier_regs, "top", &a, &err), PS_OK);
+	assert_int_equal(a.n_mods, 3);
+	for (size_t i = 0; i < a.n_mods; i++) {
+		const struct rtl_area_mod *m = &a.mods[i];
+		if (!strcmp(m->name, "leaf")) {
+			assert_int_equal(m->instances, 5);	/* 1 + 2 x 2 */
+			assert_int_equal(m->transistors, 120);
+			assert_int_equal(m->reg_bits, 0);
+			assert_false(m->top);
+		} else if (!strcmp(m->name, "mid")) {
+			assert_int_equal(m->instances, 2);
+			assert_int_equal(m->transistors, 6);
+			assert_int_equal(m->reg_bits, 4);
+		} else {
+			assert_string_equal(m->name, "top");
+			assert_true(m->top);
+			assert_int_equal(m->instances, 1);
+			assert_int_equal(m->reg_bits, 3);
+		}
+	}
+	/* 5 x 120 + 2 x (6 + 4 x 16) + 8 + 3 x 16 */
+	assert_int_equal(a.hier_transistors_all, 600 + 140 + 56);
+	assert_null(rtl_area_breakdown(&d, &a, bd));
+	assert_int_equal(bd[RTL_C_MULTIPLIER].transistors, 600);
+	assert_int_equal(bd[RTL_C_TREE].transistors, 12);
+	assert_int_equal(bd[RTL_C_CONTROL].transistors, 8);
+	assert_int_equal(bd[RTL_C_REGISTERS].reg_bits, 11);
+	assert_int_equal(bd[RTL_C_REGISTERS].transistors, 11 * 16);
+	assert_non_null(strstr(bd[RTL_C_MULTIPLIER].modules, "leaf x5"));
+	/* a module no part names: its parent's component, and said */
+	assert_string_equal(rtl_area_breakdown(&d_half, &a, bd), "mid");
+	assert_int_equal(bd[RTL_C_CONTROL].transistors, 8 + 12);
+	/* a building block in two roles: leaf inside mid counts as mid's
+	 * adder tree, leaf in the top as the top's control */
+	static const struct rtl_design d_inh = {
+		.name = "t", .top = "top",
+		.parts = { { "leaf", RTL_C_INHERIT }, { "mid", RTL_C_TREE } },
+	};
+	assert_null(rtl_area_breakdown(&d_inh, &a, bd));
+	assert_int_equal(bd[RTL_C_TREE].transistors, 12 + 4 * 120);
+	assert_int_equal(bd[RTL_C_CONTROL].transistors, 8 + 120);
+	assert_non_null(strstr(bd[RTL_C_TREE].modules, "leaf x4"));
+	assert_non_null(strstr(bd[RTL_C_CONTROL].modules, "leaf x1"));
+	assert_int_equal(a.n_edges, 3);
+	/* no such top; not a report */
+	assert_int_equal(rtl_area_parse_hier(hier_comb, hier_regs, "nosuch", &a, &err),
+			 PS_EINPUT);
+	assert_non_null(strstr(err.msg, "nosuch"));
+	assert_int_equal(rtl_area_parse_hier("x", hier_regs, "top", &a, &err), PS_EINPUT);
+	assert_int_equal(rtl_component_find("adder tree"), RTL_C_TREE);
+	assert_int_equal(rtl_component_find("nosuch"), -1);
+}
+
 static void test_script(void **state)
 {
 	char buf[4096];
@@ -92,8 +193,39 @@ static void test_script(void **state)
 	assert_non_null(strstr(buf, "-set AMULTSEL \"AD\" DSP48E2\n"));
 	assert_non_null(strstr(buf, "synth -flatten -noabc -top DSP48E2\n"));
 	assert_non_null(strstr(buf, "tee -q -o /tmp/x/regs.txt stat t:*DFF*"));
+	assert_null(strstr(buf, "hcomb.txt"));	/* no parts: no breakdown */
+	/* with parts: a second run without -flatten, from the files again */
+	d = rtl_design_find("ant_mac");
+	assert_non_null(d);
+	assert_int_equal(rtl_area_script(d, "/r", "/tmp/x", buf, sizeof buf, &err), PS_OK);
+	assert_non_null(strstr(buf, "synth -flatten -noabc -top pe_ant_mac\n"));
+	assert_non_null(strstr(buf, "design -reset\nread_verilog -sv"));
+	assert_non_null(strstr(buf, "synth -noabc -top pe_ant_mac\n"));
+	assert_non_null(strstr(buf, "tee -q -o /tmp/x/hcomb.txt stat -tech cmos"));
+	assert_non_null(strstr(buf, "tee -q -o /tmp/x/hregs.txt stat t:*DFF*"));
 	assert_int_equal(rtl_area_script(d, "/r", "/tmp/a b", buf, sizeof buf, &err), PS_EINPUT);
 	assert_int_equal(rtl_area_script(d, "/r", "/tmp/x", buf, 64, &err), PS_EINPUT);
+}
+
+/* Compute density: MACs per transistor (registers included) over the
+ * other design's. */
+static void test_density(void **state)
+{
+	struct rtl_area a = { .transistors_all = 3000000 }, b = { .transistors_all = 50000 };
+	(void)state;
+	/* (512 / 3e6) / (4 / 5e4) = 2.1333 */
+	assert_float_equal(rtl_area_density(512, &a, 4, &b), 512.0 * 50000 / (4.0 * 3000000), 1e-12);
+	assert_float_equal(rtl_area_density(4, &b, 512, &a), 4.0 * 3000000 / (512.0 * 50000), 1e-12);
+	assert_true(isnan(rtl_area_density(0, &a, 4, &b)));
+	b.transistors_all = 0;
+	assert_true(isnan(rtl_area_density(512, &a, 4, &b)));
+	/* the LUT tile is compared with the FP16 DP4 unit, as the paper */
+	const struct rtl_design *t = rtl_design_find("lut_tc_tile");
+	assert_non_null(t);
+	assert_int_equal(t->macs, 2 * 64 * 4);
+	assert_string_equal(t->density_vs, "fp16_dp4_mac");
+	assert_int_equal(rtl_design_find("fp16_dp4_mac")->macs, 4);
+	assert_int_equal(rtl_design_find("int8_dp4_mac")->macs, 4);
 }
 
 static void test_table(void **state)
@@ -113,10 +245,32 @@ static void test_table(void **state)
 	assert_true(rtl_area_ref_find(r, "bitmod_fp16_mac")->um2 == 1968.7);
 	assert_true(rtl_area_ref_find(r, "bitmod_pe")->um2 == 1793.7);
 	assert_true(rtl_area_ref_find(r, "bitmod_fp16_int8_fma")->um2 == 1318.6);
+	/* the papers' component lists: BitMoD's PE has its registers' share */
+	assert_true(rtl_area_ref_find(r, "bitmod_pe")->n_comps >= 5);
+	for (size_t i = 0; i < r->n_entries; i++)
+		for (size_t k = 0; k < r->entries[i].n_comps; k++) {
+			const struct rtl_ref_comp *c = &r->entries[i].comps[k];
+			assert_true(c->ours >= 0 && c->ours < RTL_C_COUNT);
+			if (c->ours == RTL_C_REGISTERS && !isnan(c->um2))
+				assert_float_equal(c->um2, r->entries[i].um2 -
+						   r->entries[i].um2_no_regs, 0.05 + 1e-9);
+		}
 	for (const struct rtl_design *d = rtl_design_next(NULL); d; d = rtl_design_next(d)) {
 		assert_ptr_equal(rtl_design_find(d->name), d);
+		for (size_t k = 0; k < RTL_MAX_PARTS && d->parts[k].module; k++)
+			assert_true(d->parts[k].component >= RTL_C_INHERIT &&
+				    d->parts[k].component < RTL_C_REGISTERS);
 		if (d->paper && !rtl_area_ref_find(r, d->paper))
 			fail_msg("%s: paper entry '%s' not in %s", d->name, d->paper, path);
+		/* a density comparison names a unit with its MACs, a ratio */
+		if (d->density_vs) {
+			const struct rtl_design *v = rtl_design_find(d->density_vs);
+			const struct rtl_ref_entry *e = rtl_area_ref_find(r, d->density_paper);
+			assert_non_null(v);
+			assert_true(d->macs > 0 && v->macs > 0);
+			assert_non_null(e);
+			assert_int_equal(e->kind, RTL_REF_RATIO);
+		}
 		for (size_t i = 0; i < RTL_MAX_FILES && d->files[i]; i++) {
 			snprintf(path, sizeof path, "%s/%s", rtl_dir(), d->files[i]);
 			if (stat(path, &sb))
@@ -188,6 +342,12 @@ static void test_ref_errors(void **state)
 	load_text(t, PS_EINPUT, "calibration.entry");
 	snprintf(t, sizeof t, "%s  - {id: a, label: A, kind: volume, um2: 1, source: s}\n", head);
 	load_text(t, PS_EINPUT, ":3:");
+	snprintf(t, sizeof t, "%s  - {id: a, label: A, kind: area, um2: 1, source: s,\n"
+		 "     components: [{name: n, ours: aligner, um2: 2}]}\n", head);
+	load_text(t, PS_OK, NULL);
+	snprintf(t, sizeof t, "%s  - {id: a, label: A, kind: area, um2: 1, source: s,\n"
+		 "     components: [{name: n, ours: flux}]}\n", head);
+	load_text(t, PS_EINPUT, "ours");
 }
 
 static int have_yosys(void)
@@ -199,16 +359,32 @@ static int have_yosys(void)
 
 static void test_yosys(void **state)
 {
-	const struct rtl_design *ds[2] = { rtl_design_find("fp16_mac"),
-					   rtl_design_find("fp16_add") };
-	struct rtl_area a[2];
+	const struct rtl_design *ds[3] = { rtl_design_find("fp16_mac"),
+					   rtl_design_find("fp16_add"),
+					   rtl_design_find("ant_mac") };
+	struct rtl_area *a = calloc(3, sizeof *a);
+	struct rtl_area_comp bd[RTL_C_COUNT];
 	struct ps_err err;
 	(void)state;
 
-	if (!have_yosys())
+	assert_non_null(a);
+	if (!have_yosys()) {
+		free(a);
 		skip();
-	if (rtl_area_run(ds, 2, rtl_dir(), rtl_yosys(), 2, a, &err))
+	}
+	if (rtl_area_run(ds, 3, rtl_dir(), rtl_yosys(), 2, a, &err))
 		fail_msg("%s", err.msg);
+	/* the breakdown: every module of the ANT PE is a named part, and
+	 * the modules synthesized alone come near the flattened total */
+	assert_true(a[2].n_mods >= 6);
+	assert_null(rtl_area_breakdown(ds[2], &a[2], bd));
+	assert_true(bd[RTL_C_MULTIPLIER].transistors > 1000);
+	assert_true(bd[RTL_C_ALIGNER].transistors > 500);
+	assert_true(bd[RTL_C_NORMALIZE].transistors > 500);
+	assert_true(bd[RTL_C_REGISTERS].reg_bits >= a[2].reg_bits);
+	assert_true(a[2].hier_transistors_all > a[2].transistors_all * 8 / 10 &&
+		    a[2].hier_transistors_all < a[2].transistors_all * 13 / 10);
+	assert_int_equal(a[1].n_mods, 0);	/* no parts */
 	/* the MAC's registers: product 16 + valid + last, accumulator 16,
 	 * out_acc 16, out_valid (rtl/baseline/pe_fp16_mac.v) */
 	assert_int_equal(a[0].reg_bits, 51);
@@ -224,6 +400,7 @@ static void test_yosys(void **state)
 	assert_int_equal(rtl_area_run(ds, 1, rtl_dir(), "/nonexistent/yosys", 1, a, &err),
 			 PS_EINPUT);
 	assert_non_null(strstr(err.msg, "/nonexistent/yosys"));
+	free(a);
 }
 
 /* The run's cache directory, and there `calls`, one line per Yosys run
@@ -342,23 +519,25 @@ static void test_cli(void **state)
 	}
 }
 
-/* Over the whole run (test_yosys, test_cache, and the CLI's three
- * designs in test_cli): fp16_mac, fp16_add, the changed fp16_add and
+/* Over the whole run (test_yosys, test_cache, and the CLI's designs in
+ * test_cli): fp16_mac, fp16_add, ant_mac, the changed fp16_add and
  * int8_mac synthesized once each. */
 static void test_runs(void **state)
 {
 	(void)state;
 	if (!have_yosys())
 		skip();
-	assert_int_equal(yosys_runs(), 4);
+	assert_int_equal(yosys_runs(), 5);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_hier),
 		cmocka_unit_test(test_script),
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_density),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_ref_errors),
 		cmocka_unit_test(test_yosys),

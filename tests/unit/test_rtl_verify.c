@@ -151,14 +151,16 @@ static void test_gemm_operands(void **state)
 			      .fmt = FMT_INT8, .n_groups = 1, .scale = scale };
 	const struct { const char *pe; const struct pe_gemm *g; } runs[] = {
 		{ "fp16_mac", &g16 }, { "int8_mac", &g8 },
+		/* K = 37: the last beat of a dot has one element, 3 zeros */
+		{ "fp16_dp4", &g16 }, { "int8_dp4", &g8 },
 	};
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		struct rtl_verify_opts o = { .pe = rtl_verify_find(runs[i].pe),
 					     .random = 20000, .seed = 5,
 					     .gemm = runs[i].g };
 		struct rtl_verify_result r;
 		tu_verify_ok(&o, &r);
-		assert_true(r.beats > 10000);
+		assert_true(r.beats > (i < 2 ? 10000 : 2500));
 	}
 	/* FP16 weights are required for fp16_mac */
 	struct rtl_verify_opts o = { .pe = rtl_verify_find("fp16_mac"),
@@ -182,6 +184,12 @@ static void test_registry(void **state)
 	/* by parameters: a_bits 8 matches, 16 does not */
 	struct pe_params pp = { .a_bits = 8, .lanes = 1 };
 	assert_ptr_equal(rtl_verify_match("int8", &pp), p);
+	/* 4 lanes: the DP4 unit */
+	pp.lanes = 4;
+	assert_ptr_equal(rtl_verify_match("int8", &pp), rtl_verify_find("int8_dp4"));
+	pp.lanes = 2;
+	assert_null(rtl_verify_match("int8", &pp));
+	pp.lanes = 1;
 	pp.a_bits = 16;
 	assert_null(rtl_verify_match("int8", &pp));
 
@@ -241,6 +249,12 @@ int main(void)
 		TU_TEST_ARG("test_int8_mac", test_pe, "int8_mac"),
 		TU_TEST_ARG("test_fp16_mac_mutant", test_mutant, "fp16_mac"),
 		TU_TEST_ARG("test_int8_mac_mutant", test_mutant, "int8_mac"),
+		/* the DP4 units (4 lanes a beat) the LUT Tensor Core is
+		 * compared with */
+		TU_TEST_ARG("test_fp16_dp4", test_pe, "fp16_dp4"),
+		TU_TEST_ARG("test_int8_dp4", test_pe, "int8_dp4"),
+		TU_TEST_ARG("test_fp16_dp4_mutant", test_mutant, "fp16_dp4"),
+		TU_TEST_ARG("test_int8_dp4_mutant", test_mutant, "int8_dp4"),
 		cmocka_unit_test(test_gemm_operands),
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_families),

@@ -756,6 +756,70 @@ static void test_int_named(void **state)
 	free(w);
 }
 
+static void port_list(const struct pe_bt_ops *ops, char *buf, size_t n);
+
+/* The DP4 units (pe_fp16_dp4_bt.c, pe_int8_dp4_bt.c): their tree, their
+ * rounding and their wrap, by hand. */
+static void test_dp4_named(void **state)
+{
+	/* 2048 + 0 + 1 + 1: the tree adds 1 + 1 first, exact 2050; a chain
+	 * (and the FP16 MAC) rounds 2048 + 1 to 2048 twice */
+	uint16_t a[8] = { 0x6800, 0x0000, 0x3c00, 0x3c00 },
+		 one[8] = { 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x3c00 };
+	uint64_t cyc;
+	(void)state;
+	assert_int_equal(pe_fp16_dp4_run_dot(a, one, 1, &cyc, NULL), 0x6801);
+	assert_int_equal(cyc, 2);
+	assert_int_equal(pe_fp16_mac_run_dot(a, one, 4, NULL, NULL), 0x6800);
+	/* products rounded before the tree: -(1 + 2^-9) + RNE((1 + 2^-10)^2)
+	 * = +0 (a fused unit: 2^-20) */
+	uint16_t b[4] = { 0xbc02, 0x3c01, 0, 0 }, wb[4] = { 0x3c00, 0x3c01, 0, 0 };
+	assert_int_equal(pe_fp16_dp4_run_dot(b, wb, 1, NULL, NULL), 0x0000);
+	/* 4 x 65504 overflows in the tree; -0 lanes: the accumulator's +0 */
+	uint16_t m[4] = { 0x7bff, 0x7bff, 0x7bff, 0x7bff }, z[4] = { 0x8000, 0x8000, 0x8000, 0x8000 };
+	assert_int_equal(pe_fp16_dp4_run_dot(m, one, 1, NULL, NULL), 0x7c00);
+	assert_int_equal(pe_fp16_dp4_run_dot(z, one, 1, NULL, NULL), 0x0000);
+	/* two beats: 2050 + 4 = 2054 (spacing 2) */
+	uint16_t a2[8] = { 0x6800, 0x0000, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x3c00, 0x3c00 };
+	assert_int_equal(pe_fp16_dp4_run_dot(a2, one, 2, &cyc, NULL), 0x6803);
+	assert_int_equal(cyc, 3);
+
+	/* INT8: 4 x (-128)^2 = 2^16 a beat; 2^15 beats wrap to INT32_MIN */
+	int8_t *x = malloc(1u << 17);
+	int8_t c[4] = { -128, 127, 1, -1 }, d[4] = { -128, -128, 5, 5 };
+	assert_non_null(x);
+	memset(x, 0x80, 1u << 17);
+	assert_int_equal(pe_int8_dp4_run_dot(x, x, 1u << 15, NULL, NULL), INT32_MIN);
+	assert_int_equal(pe_int8_dp4_run_dot(x, x, (1u << 15) - 1, NULL, NULL),
+			 2147418112);
+	assert_int_equal(pe_int8_dp4_run_dot(c, d, 1, NULL, NULL), 16384 - 16256 + 5 - 5);
+	free(x);
+	/* ports; 4 lanes taken, 8 refused */
+	static const struct {
+		const char *name, *ports;
+	} want[] = {
+		{ "fp16_dp4_mac", "in_valid:1 in_last:1 a:64 w:64 | out_valid:1 out_acc:16" },
+		{ "int8_dp4_mac", "in_valid:1 in_last:1 a:32 w:32 | out_valid:1 out_acc:32" },
+	};
+	for (size_t i = 0; i < 2; i++) {
+		const struct pe_bt_ops *ops = pe_bt_find(want[i].name);
+		struct pe_params p = { .lanes = 4 };
+		struct ps_err err;
+		char buf[256];
+		void *st;
+		assert_non_null(ops);
+		port_list(ops, buf, sizeof buf);
+		assert_string_equal(buf, want[i].ports);
+		st = calloc(1, ops->state_size);
+		assert_non_null(st);
+		assert_int_equal(ops->init(st, &p, &err), PS_OK);
+		p.lanes = 8;
+		assert_int_equal(ops->init(st, &p, &err), PS_EINPUT);
+		assert_non_null(strstr(err.msg, "lanes 8"));
+		free(st);
+	}
+}
+
 static void test_decode_named(void **state)
 {
 	uint16_t one[2] = { 0x3c00, 0x3c00 }, fma[2] = { 0xc200, 0x3c01 };
@@ -955,6 +1019,29 @@ static void test_run_dot(void **state)
 		pe_olive_mac_run_dot(a, codes, k, mode & 1, &cyc, &act);
 		assert_int_equal(cyc, pe_olive_mac_cycles(1, 1, k));
 		assert_int_equal(act.macs, 2 * ((k + 1) / 2));
+		/* the DP4 units: k / 4 beats, each product rounded, the
+		 * lanes summed in a tree, each sum rounded */
+		size_t beats = k / 4;
+		h = 0;
+		sum = 0;
+		for (size_t b = 0; b < beats; b++) {
+			double p[4];
+			for (int i = 0; i < 4; i++) {
+				p[i] = h2d(ref_round(h2d(a[4 * b + (size_t)i]) *
+						     h2d(w[4 * b + (size_t)i])));
+				sum += ia[4 * b + (size_t)i] * iw[4 * b + (size_t)i];
+			}
+			uint16_t t = ref_round(h2d(ref_round(p[0] + p[1])) +
+					       h2d(ref_round(p[2] + p[3])));
+			h = ref_round(h2d(h) + h2d(t));
+		}
+		assert_int_equal(pe_fp16_dp4_run_dot(a, w, beats, &cyc, &act), h);
+		assert_int_equal(cyc, pe_bl_stream_cycles(1, beats));
+		assert_int_equal(act.beats, beats);
+		assert_int_equal(act.macs, 4 * beats);
+		assert_int_equal(pe_int8_dp4_run_dot(ia, iw, beats, &cyc, &act), sum);
+		assert_int_equal(cyc, pe_bl_stream_cycles(1, beats));
+		assert_int_equal(act.macs, 4 * beats);
 	}
 }
 
@@ -1298,6 +1385,7 @@ int main(void)
 		cmocka_unit_test(test_actions),
 		cmocka_unit_test(test_fp16_named),
 		cmocka_unit_test(test_int_named),
+		cmocka_unit_test(test_dp4_named),
 		cmocka_unit_test(test_decode_named),
 		cmocka_unit_test(test_corners),
 		cmocka_unit_test(test_random_fp16),

@@ -82,6 +82,7 @@ static unsigned rnd_scale(uint64_t *s, unsigned sb)
 /* ---------------------------------------------------------- reference */
 struct rcfg {
 	unsigned lanes, mw, sb, T;
+	bool emax_all;		/* the exponent match over every lane in use */
 };
 
 struct rgroup {
@@ -241,13 +242,14 @@ static void ref_output(const struct rcfg *c, const struct rgroup *gs,
 					if (!ref_act(G->a[k], &sig[l], &ea, &an)) {
 						nan = true;
 						sig[l] = 0;
+						ea = 31;	/* its exponent field */
 					}
 					ref_term(G->fmt, G->code[k], t, &ws, &we, &nz, &bp);
 					if (!nz)
 						sig[l] = 0;
 					x[l] = ea + we;
 					neg[l] = an ^ ws;
-					if (sig[l] && x[l] > emax)
+					if ((sig[l] || c->emax_all) && x[l] > emax)
 						emax = x[l];
 				}
 				for (unsigned l = 0; l < c->lanes; l++) {
@@ -259,8 +261,11 @@ static void ref_output(const struct rcfg *c, const struct rgroup *gs,
 					al = d >= 40 ? 0 : (sig[l] * 8) / ((int64_t)1 << d);
 					tsum += neg[l] ? -al : al;
 				}
-				if (!nzl)
+				if (!nzl && !c->emax_all)
 					continue;	/* adds exactly 0 */
+				/* (emax_all: a cycle without a product still
+				 * brings its exponent, which may shift the
+				 * accumulator) */
 				o->ncyc[g]++;
 				ref_bfp(&gm, &ge, tsum, emax + (int)bp, c->mw);
 			}
@@ -286,25 +291,80 @@ struct rout {
 	uint16_t cs;
 };
 
-/* One PE step; an out_valid result goes to got[] (up to cap). */
-static void step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in,
-		 int64_t (*got)[3], size_t *ngot, size_t cap)
+/* What surrounds a PE in the array, for one PE: the w_sbit serializer
+ * (a group's scale bit SB-1-k on the (k+2)th edge after its last term)
+ * and the row's output accumulator, which sums the PE's dequantized group
+ * sums (MW + SB + 1 bits) and records an output at its last group. */
+struct drv {
+	unsigned sb, ow;
+	unsigned scale[2];	/* the serializer: the latest two groups' */
+	uint64_t d[2];		/* edges since their last terms */
+	bool any[2];
+	int64_t m;		/* the output accumulator */
+	unsigned e;
+	bool nan;
+	int64_t (*got)[3];	/* outputs: m, e, nan */
+	size_t ngot, cap;
+};
+
+static void drv_init(struct drv *v, const struct rcfg *c, int64_t (*got)[3],
+		     size_t cap)
 {
+	memset(v, 0, sizeof *v);
+	v->sb = c->sb;
+	v->ow = c->mw + c->sb + 1;
+	v->got = got;
+	v->cap = cap;
+}
+
+/* One edge: w_sbit from the serializer, then the PE, then its output. */
+static void drv_step(struct pe_bitmod_pe *pe, struct drv *v,
+		     struct pe_bitmod_in *in, unsigned scale)
+{
+	const unsigned vl = PE_BITMOD_C_VALID | PE_BITMOD_C_LAST;
+
+	in->sbit = 0;
+	for (int j = 1; j >= 0; j--) {	/* windows SB apart: at most one */
+		v->d[j]++;
+		if (v->any[j] && v->d[j] >= 2 && v->d[j] < 2ull + v->sb)
+			in->sbit = (uint8_t)(v->scale[j] >> (v->sb - 1 - (v->d[j] - 2)) & 1);
+	}
+	if ((in->ctl & vl) == vl) {
+		v->scale[1] = v->scale[0];
+		v->d[1] = v->d[0];
+		v->any[1] = v->any[0];
+		v->scale[0] = scale;
+		v->d[0] = 0;
+		v->any[0] = true;
+	}
 	pe_bitmod_pe_step(pe, in);
-	if (pe->out_valid && *ngot < cap) {
-		got[*ngot][0] = pe->out_m;
-		got[*ngot][1] = pe->out_e;
-		got[*ngot][2] = pe->out_nan;
-		(*ngot)++;
+	if (pe->out_valid) {
+		int64_t m = v->m;
+		unsigned e = v->e;
+		pe_bitmod_bfp_add(&m, &e, pe->out_m, pe->out_e, v->ow, NULL);
+		v->nan |= pe->out_nan;
+		if (!pe->out_olast) {
+			v->m = m;
+			v->e = e;
+			return;
+		}
+		if (v->ngot < v->cap) {
+			v->got[v->ngot][0] = m;
+			v->got[v->ngot][1] = e;
+			v->got[v->ngot][2] = v->nan;
+			v->ngot++;
+		}
+		v->m = 0;
+		v->e = 0;
+		v->nan = false;
 	}
 }
 
 /* Feeds one output's groups: each group idle cycles, then its lane-groups
  * x T term cycles, max(terms, sb) cycles in all (pe_bitmod_gemm.c's
- * schedule). Records every out_valid into got[]. */
+ * schedule). */
 static void feed(struct pe_bitmod_pe *pe, const struct rcfg *c,
-		 const struct rout *o, int64_t (*got)[3], size_t *ngot,
-		 size_t cap)
+		 const struct rout *o, struct drv *v)
 {
 	for (unsigned g = 0; g < o->ng; g++) {
 		const struct rgroup *G = &o->g[g];
@@ -312,7 +372,7 @@ static void feed(struct pe_bitmod_pe *pe, const struct rcfg *c,
 		unsigned nlg = (G->n + c->lanes - 1) / c->lanes;
 		for (unsigned cyc = nlg * c->T; cyc < c->sb; cyc++) {
 			struct pe_bitmod_in idle = { 0 };
-			step(pe, &idle, got, ngot, cap);
+			drv_step(pe, v, &idle, 0);
 		}
 		for (unsigned j = 0; j < nlg; j++) {
 			for (unsigned t = 0; t < c->T; t++) {
@@ -326,7 +386,6 @@ static void feed(struct pe_bitmod_pe *pe, const struct rcfg *c,
 						in.ctl |= PE_BITMOD_C_OLAST;
 				}
 				in.bitpos = (uint8_t)pe_bitmod_bitpos(wt, t);
-				in.scale = (uint8_t)G->scale;
 				for (unsigned l = 0; l < c->lanes; l++) {
 					unsigned k = j * c->lanes + l;
 					if (k >= G->n)
@@ -335,18 +394,17 @@ static void feed(struct pe_bitmod_pe *pe, const struct rcfg *c,
 							      << 4 * l);
 					in.a |= (uint64_t)G->a[k] << 16 * l;
 				}
-				step(pe, &in, got, ngot, cap);
+				drv_step(pe, v, &in, G->scale);
 			}
 		}
 	}
 }
 
-static void flush(struct pe_bitmod_pe *pe, int64_t (*got)[3], size_t *ngot,
-		  size_t cap)
+static void flush(struct pe_bitmod_pe *pe, struct drv *v)
 {
-	struct pe_bitmod_in idle = { 0 };
 	for (int i = 0; i < 40; i++) {
-		step(pe, &idle, got, ngot, cap);
+		struct pe_bitmod_in idle = { 0 };
+		drv_step(pe, v, &idle, 0);
 	}
 }
 
@@ -370,6 +428,7 @@ struct config {
 	int nfmt;
 	unsigned lanes, mw, sb;
 	bool bug;
+	bool emax_all;
 };
 
 struct cstats {
@@ -384,7 +443,8 @@ static void run_config(const struct config *cf, uint64_t seed,
 {
 	struct pe_bitmod_cfg pc = { .lanes = cf->lanes, .mant_bits = cf->mw,
 				    .scale_bits = cf->sb,
-				    .bug_dq_noclear = cf->bug };
+				    .bug_dq_noclear = cf->bug,
+				    .emax_all = cf->emax_all };
 	struct pe_bitmod_pe pe;
 	struct ps_err err;
 	struct rout *o = malloc(sizeof *o);
@@ -399,9 +459,14 @@ static void run_config(const struct config *cf, uint64_t seed,
 	memset(st, 0, sizeof *st);
 	assert_int_equal(pe_bitmod_pe_init(&pe, &pc, &err), PS_OK);
 	while (st->vectors < VECTORS) {
-		size_t ngot = 0, nb = 0;
+		size_t nb = 0;
+		struct drv v;
+		{
+			struct rcfg rc0 = { cf->lanes, cf->mw, cf->sb, 0, cf->emax_all };
+			drv_init(&v, &rc0, got, BATCH);
+		}
 		for (; nb < BATCH; nb++) {
-			struct rcfg rc = { cf->lanes, cf->mw, cf->sb, 0 };
+			struct rcfg rc = { cf->lanes, cf->mw, cf->sb, 0, cf->emax_all };
 			unsigned tmax = 0;
 			o->ng = 1 + tu_rng_below(&s, MAXNG);
 			if (tu_rng_below(&s, 3) == 0)
@@ -421,7 +486,7 @@ static void run_config(const struct config *cf, uint64_t seed,
 			o->cs = rnd_cscale(&s);
 			cs[nb] = o->cs;
 			ref_output(&rc, o->g, o->ng, o->cs, &ref[nb]);
-			feed(&pe, &rc, o, got, &ngot, BATCH);
+			feed(&pe, &rc, o, &v);
 			/* end-to-end: a single group against the exact dot */
 			if (o->ng == 1 && !ref[nb].nan && !cf->bug) {
 				const struct rgroup *G = &o->g[0];
@@ -449,11 +514,11 @@ static void run_config(const struct config *cf, uint64_t seed,
 				st->bound_checked++;
 			}
 		}
-		flush(&pe, got, &ngot, BATCH);
+		flush(&pe, &v);
 		assert_int_equal(pe.err, 0);
 		if (!cf->bug)
-			assert_int_equal(ngot, nb);
-		for (size_t i = 0; i < nb && i < ngot; i++) {
+			assert_int_equal(v.ngot, nb);
+		for (size_t i = 0; i < nb && i < v.ngot; i++) {
 			uint16_t y = pe_bitmod_edge_scale(got[i][0], (unsigned)got[i][1],
 							  got[i][2], cs[i]);
 			bool ok = got[i][2] == ref[i].nan && tu_f16_same(y, ref[i].y) &&
@@ -493,7 +558,7 @@ static void check_config(const struct config *cf, uint64_t seed)
 	assert_true(st.bound_checked > st.outputs / 4);
 }
 
-#define CFG1(nm, f) { nm, { f }, 1, 4, 15, 8, false }
+#define CFG1(nm, f) { nm, { f }, 1, 4, 15, 8, false, false }
 static const struct config type_configs[] = {
 	CFG1("int8", FMT_INT8), CFG1("int6", FMT_INT6), CFG1("int4", FMT_INT4),
 	CFG1("int3", FMT_INT3), CFG1("int2", FMT_INT2),
@@ -507,13 +572,16 @@ static const struct config type_configs[] = {
 
 #define MIX4 { FMT_FP4_ER_POS, FMT_FP4_ER_NEG, FMT_FP4_EA_POS, FMT_FP4_EA_NEG, FMT_INT4 }
 static const struct config param_configs[] = {
-	{ "mix4 MW4", MIX4, 5, 4, 4, 8, false },
-	{ "mix4 MW8", MIX4, 5, 4, 8, 8, false },
-	{ "mix4 MW23", MIX4, 5, 4, 23, 8, false },
-	{ "mix4 lanes1", MIX4, 5, 1, 15, 8, false },
-	{ "mix4 lanes3", MIX4, 5, 3, 15, 8, false },
-	{ "mix8 SB5", { FMT_INT8, FMT_INT6, FMT_FP3_EA_NEG }, 3, 2, 12, 5, false },
-	{ "mix4 SB1", MIX4, 5, 4, 15, 1, false },
+	{ "mix4 MW4", MIX4, 5, 4, 4, 8, false, false },
+	{ "mix4 MW8", MIX4, 5, 4, 8, 8, false, false },
+	{ "mix4 MW23", MIX4, 5, 4, 23, 8, false, false },
+	{ "mix4 lanes1", MIX4, 5, 1, 15, 8, false, false },
+	{ "mix4 lanes3", MIX4, 5, 3, 15, 8, false, false },
+	{ "mix8 SB5", { FMT_INT8, FMT_INT6, FMT_FP3_EA_NEG }, 3, 2, 12, 5, false, false },
+	{ "mix4 SB1", MIX4, 5, 4, 15, 1, false, false },
+	/* the paper's exponent match: the maximum over every lane */
+	{ "mix4 emax_all", MIX4, 5, 4, 15, 8, false, true },
+	{ "mix8 emax_all", { FMT_INT8, FMT_INT6, FMT_FP3_EA_NEG }, 3, 3, 15, 8, false, true },
 };
 
 static void test_types(void **state)
@@ -534,7 +602,7 @@ static void test_params(void **state)
  * must catch it. (Only the first group after reset comes out right.) */
 static void test_broken_dq(void **state)
 {
-	struct config cf = { "broken dq", MIX4, 5, 4, 15, 8, true };
+	struct config cf = { "broken dq", MIX4, 5, 4, 15, 8, true, false };
 	struct cstats st;
 	(void)state;
 	run_config(&cf, 3000, &st);
@@ -598,19 +666,20 @@ static void test_terms(void **state)
 static void check_one(const struct rcfg *rc, struct rout *o, bool expect_err)
 {
 	struct pe_bitmod_cfg pc = { .lanes = rc->lanes, .mant_bits = rc->mw,
-				    .scale_bits = rc->sb };
+				    .scale_bits = rc->sb, .emax_all = rc->emax_all };
 	struct pe_bitmod_pe pe;
 	struct ps_err err;
 	struct rres ref;
 	int64_t got[2][3];
-	size_t n = 0;
+	struct drv v;
 
 	assert_int_equal(pe_bitmod_pe_init(&pe, &pc, &err), PS_OK);
 	ref_output(rc, o->g, o->ng, o->cs, &ref);
-	feed(&pe, rc, o, got, &n, 2);
-	flush(&pe, got, &n, 2);
+	drv_init(&v, rc, got, 2);
+	feed(&pe, rc, o, &v);
+	flush(&pe, &v);
 	assert_int_equal(pe.err, expect_err);
-	assert_int_equal(n, 1);
+	assert_int_equal(v.ngot, 1);
 	assert_int_equal(got[0][2], ref.nan);
 	if (!ref.nan) {
 		assert_int_equal(got[0][0], ref.m);
@@ -634,7 +703,7 @@ static void fill(struct rgroup *g, int fmt, unsigned n, uint16_t a,
 
 static void test_corners(void **state)
 {
-	struct rcfg rc = { 4, 15, 8, 4 };
+	struct rcfg rc = { 4, 15, 8, 4, false };
 	struct rout *o = calloc(1, sizeof *o);
 	(void)state;
 
@@ -707,12 +776,12 @@ static void test_corners(void **state)
 	 * dequantizer (8 cycles per group) is busy, a schedule error the PE
 	 * flags */
 	{
-		struct pe_bitmod_cfg pc = { 4, 15, 8, false };
+		struct pe_bitmod_cfg pc = { 4, 15, 8, false, false };
 		struct pe_bitmod_pe pe;
 		struct ps_err err;
 		struct pe_bitmod_in in = { .ctl = PE_BITMOD_C_VALID |
 				PE_BITMOD_C_FIRST | PE_BITMOD_C_LAST, .term = 1,
-				.a = 0x3c00, .scale = 1 };
+				.a = 0x3c00, .sbit = 1 };
 		assert_int_equal(pe_bitmod_pe_init(&pe, &pc, &err), PS_OK);
 		pe_bitmod_pe_step(&pe, &in);
 		pe_bitmod_pe_step(&pe, &in);
@@ -724,10 +793,11 @@ static void test_corners(void **state)
 }
 
 /* One group of n term cycles: the output is on the ports after call
- * n - 1 + 3 + SB (0-based): README "PE pipeline". */
+ * n - 1 + 2 + SB (0-based): README "PE pipeline"; the scale 1 has its
+ * one bit last, SB + 1 edges after the last term. */
 static void test_latency(void **state)
 {
-	struct pe_bitmod_cfg pc = { 4, 15, 8, false };
+	struct pe_bitmod_cfg pc = { 4, 15, 8, false, false };
 	(void)state;
 	for (unsigned sb = 1; sb <= 8; sb++) {
 		for (unsigned n = 1; n <= 12; n++) {
@@ -745,8 +815,8 @@ static void test_latency(void **state)
 						  PE_BITMOD_C_OLAST : 0;
 					in.term = 0x1111;
 					in.a = 0x3c003c003c003c00ull;
-					in.scale = 1;
 				}
+				in.sbit = i == n - 1 + sb + 1;
 				pe_bitmod_pe_step(&pe, &in);
 				if (pe.out_valid) {
 					assert_int_equal(when, -1);
@@ -756,6 +826,7 @@ static void test_latency(void **state)
 			assert_int_equal(when, (int)(n - 1 + PE_BITMOD_PIPE + sb));
 			/* 4 lanes x 1.0 x n cycles, times scale 1 */
 			assert_int_equal(pe.out_m * ((int64_t)1 << pe.out_e), (int64_t)(4 * n) << 28);
+			assert_int_equal(pe.out_olast, 1);
 		}
 	}
 }
@@ -768,10 +839,11 @@ static void test_bt_pe_ports(void **state)
 	struct pe_bitmod_cfg pc;
 	struct pe_bitmod_pe ref;
 	struct ps_err err;
-	uint64_t s = 77, in[8], out[5];
-	void *st = tu_bt_open("bitmod_pe", &p, 8, 5, &ops);
+	uint64_t s = 77, in[8], out[6];
+	void *st = tu_bt_open("bitmod_pe", &p, 8, 6, &ops);
 	(void)state;
 
+	assert_string_equal(ops->ports[6].name, "w_sbit");
 	assert_string_equal(ops->ports[7].name, "a");
 	assert_int_equal(ops->ports[7].width, 64);
 	assert_string_equal(ops->ports[9].name, "out_man");
@@ -787,7 +859,7 @@ static void test_bt_pe_ports(void **state)
 		in[3] = ph == 7 && tu_rng_below(&s, 2);
 		in[4] = tu_rng_below(&s, 8);
 		in[5] = tu_rng(&s) & 0xffff;
-		in[6] = tu_rng(&s) & 0xff;
+		in[6] = tu_rng(&s) & 1;
 		in[7] = 0;
 		for (int l = 0; l < 4; l++)
 			in[7] |= (uint64_t)rnd_act(&s, false) << 16 * l;
@@ -797,14 +869,15 @@ static void test_bt_pe_ports(void **state)
 		ops->step(st, in, out);
 		x = (struct pe_bitmod_in){ .ctl = (uint8_t)(in[0] | in[1] << 1 |
 				in[2] << 2 | in[3] << 3), .bitpos = (uint8_t)in[4],
-				.term = (uint16_t)in[5], .scale = (uint8_t)in[6],
+				.term = (uint16_t)in[5], .sbit = (uint8_t)in[6],
 				.a = in[7] };
 		pe_bitmod_pe_step(&ref, &x);
 		assert_int_equal(out[0], ref.out_valid);
 		assert_int_equal(out[1], (uint32_t)ref.out_m);
 		assert_int_equal(out[2], ref.out_e);
 		assert_int_equal(out[3], ref.out_nan);
-		assert_int_equal(out[4], 0);
+		assert_int_equal(out[4], ref.out_olast);
+		assert_int_equal(out[5], 0);
 		for (size_t k = 0; k < ops->n_out; k++)
 			assert_true(out[k] < (1ull << ops->ports[ops->n_in + k].width));
 	}
@@ -829,6 +902,7 @@ static void test_bt_array_ports(void **state)
 	(void)state;
 
 	assert_string_equal(ops->ports[0].name, "w_ctl_0");
+	assert_string_equal(ops->ports[2].name, "w_sbit_0");
 	assert_string_equal(ops->ports[19].name, "a_3");
 	assert_string_equal(ops->ports[32].name, "err");
 	for (int i = 0; i < 4; i++) {
@@ -859,8 +933,17 @@ static void test_bt_array_ports(void **state)
 				    PE_BITMOD_W_TIDX(t) | PE_BITMOD_W_TYPE(wt);
 			for (int l = 0; l < 4; l++)
 				in[4 * r + 1] |= (uint64_t)w[r][g * G + j * 4 + l] << 8 * l;
-			in[4 * r + 2] = sc[r][g];
 			in[4 * r + 3] = cs[r];
+		}
+		/* w_sbit: scale bit 7 - k of group g on the (k+2)th edge after
+		 * its last term (stream index g * SLOT + SLOT - 1) */
+		for (int r = 0; r < 4; r++) {
+			int i = tau - r;
+			for (int g = 0; g < 2; g++) {
+				int k = i - (g * SLOT + SLOT - 1) - 2;
+				if (k >= 0 && k < 8)
+					in[4 * r + 2] = sc[r][g] >> (7 - k) & 1;
+			}
 		}
 		for (int c = 0; c < 4; c++) {
 			int i = tau - c, g = i / SLOT, o = i % SLOT - (SLOT - NT);
@@ -880,7 +963,7 @@ static void test_bt_array_ports(void **state)
 	assert_int_equal(seen, 16);
 	for (int m = 0; m < 4; m++) {
 		for (int n = 0; n < 4; n++) {
-			struct rcfg rc = { 4, 15, 8, T };
+			struct rcfg rc = { 4, 15, 8, T, false };
 			struct rgroup gs[2];
 			struct rres ref;
 			for (int g = 0; g < 2; g++) {
@@ -997,7 +1080,7 @@ static void closed_form_case(uint64_t *s, const struct pe_params *p,
 	assert_int_equal(act.cycles, cyc * arr->rows * arr->cols);
 	assert_int_equal(act.outputs, act.edge_muls);
 	rc = (struct rcfg){ p->lanes, 15, p->scale_bits,
-			    pe_bitmod_term_cycles(p->weight_bits) };
+			    pe_bitmod_term_cycles(p->weight_bits), p->emax_all };
 	gemm_check_ref(&d, &rc);
 	gemm_free(&d);
 }
@@ -1016,6 +1099,7 @@ static void test_closed_form(void **state)
 			.lanes = 1 + tu_rng_below(&s, 4), .bit_serial = true,
 			.weight_bits = wd->bits,
 			.scale_bits = 1 + tu_rng_below(&s, 8),
+			.emax_all = tu_rng_below(&s, 4) == 0,
 		};
 		struct pe_array arr = { .rows = 1 + tu_rng_below(&s, 6),
 					.cols = 1 + tu_rng_below(&s, 6),
@@ -1043,19 +1127,22 @@ static void test_closed_form(void **state)
 
 /* Absolute cycles counted by hand from the schedule (pe_bitmod_gemm.c,
  * README.md "Schedule and timing"), the stepped array run on each: a pass
- * is its groups' slots (max(terms of a group, scale bits)) after idle
- * cycles up to 2C-1 (so that the shadow chains never collide); the last
- * term enters PE (R-1,C-1) R+C-2 edges after row 0 column 0 sees it, its
- * output is valid 3 + SB edges later, loads the slot on the next edge,
- * shifts C-1 times to the left edge and leaves on the edge after:
- * cycles = passes x P + (R-1) + 2(C-1) + 3 + SB + 2.
+ * is its groups' slots, each max(terms of the group, scale bits, 2C-1)
+ * (every group's sum leaves through the row's shadow chain, which must
+ * not collide); the last term enters PE (R-1,C-1) R+C-2 edges after row 0
+ * column 0 sees it, its group sum is valid 2 + SB edges later, loads the
+ * slot on the next edge, shifts C-1 times to the left edge, the row's
+ * output accumulator loads the result register on the edge after and y
+ * shows it on the next: cycles = passes x P + (R-1) + 2(C-1) + 2 + SB + 3.
  *   1x8 array, 4 lanes, 4-bit weights (2 terms), SB 8, M 8, N 1, K 4 (one
- *   group): a group is 1 lane-group x 2 terms, its slot max(2, 8) = 8; the
- *   pass is padded to 2C-1 = 15: 15 + 0 + 14 + 3 + 8 + 2 = 42; with M 16
- *   two passes: 30 + 27 = 57.
- *   2x2 array, M 2, N 4, K 256 in groups of 128: slot max(32 x 2, 8) = 64,
- *   P = 128 (> 2C-1 = 3), 2 passes (N 4 over 2 rows): 256 + 1 + 2 + 13 = 272.
- * The pad of 2C (not 2C-1) would make the first 43 and 59. */
+ *   group): a group is 1 lane-group x 2 terms, its slot max(2, 8, 15) = 15:
+ *   15 + 0 + 14 + 2 + 8 + 3 = 42; with M 16 two passes: 30 + 27 = 57.
+ *   The same with K 8 in groups of 4: two slots of 15 a pass, 30 + 27 = 57
+ *   (with the output accumulator in the PE, as until 2026-12, the pass was
+ *   max(8 + 8, 15) = 16: 43).
+ *   2x2 array, M 2, N 4, K 256 in groups of 128: slot max(32 x 2, 8, 3) =
+ *   64, P = 128, 2 passes (N 4 over 2 rows): 256 + 1 + 2 + 13 = 272.
+ * A slot of 2C (not 2C-1) would make the first 43. */
 static void test_hand_counts(void **state)
 {
 	uint64_t s = 77;
@@ -1065,6 +1152,10 @@ static void test_hand_counts(void **state)
 	(void)state;
 	assert_int_equal(pe_bitmod_tile_cycles(&p, &row, &(struct pe_tile){ 8, 1, 4 }), 42);
 	assert_int_equal(pe_bitmod_tile_cycles(&p, &row, &(struct pe_tile){ 16, 1, 4 }), 57);
+	p.group_size = 4;
+	assert_int_equal(pe_bitmod_tile_cycles(&p, &row, &(struct pe_tile){ 8, 1, 8 }), 57);
+	closed_form_case(&s, &p, &row, &widths[2], 8, 1, 8, 4);
+	p.group_size = 128;
 	assert_int_equal(pe_bitmod_tile_cycles(&p, &sq, &(struct pe_tile){ 2, 4, 256 }), 272);
 	/* and stepping counts the same (closed_form_case: stepped == closed) */
 	closed_form_case(&s, &p, &row, &widths[2], 8, 1, 4, 128);
@@ -1126,7 +1217,7 @@ static void gemm_quant(const char *spec, double bits, double tol)
 			fail_msg("%s", err.msg);
 		struct pe_tile t = { M, N, K };
 		assert_int_equal(cyc, pe_bitmod_tile_cycles(&p, &arr, &t));
-		gemm_check_ref(&d, &(struct rcfg){ 4, g.mant_bits, 8, 2 });
+		gemm_check_ref(&d, &(struct rcfg){ 4, g.mant_bits, 8, 2, false });
 		for (int i = 0; i < M * N; i++) {
 			double e = fmt_f16_to_f64(d.out[i]) - x[i];
 			e2 += e * e;
@@ -1246,7 +1337,7 @@ static void test_errors(void **state)
 	struct pe_bitmod_gemm g = { .M = 2, .N = 2, .K = 2, .a = a, .w = w,
 				    .fmt = FMT_INT8, .scale_q = sq, .cscale = cs,
 				    .out = out };
-	struct pe_bitmod_cfg c = { 5, 15, 8, false };
+	struct pe_bitmod_cfg c = { 5, 15, 8, false, false };
 	struct pe_bitmod_pe pe;
 	struct ps_err err;
 	uint64_t cyc;
@@ -1264,9 +1355,9 @@ static void test_errors(void **state)
 	p.lanes = 5;
 	assert_int_equal(pe_bitmod_run_gemm(&p, &arr, &g, &cyc, NULL, &err), PS_EINPUT);
 	assert_int_equal(pe_bitmod_pe_init(&pe, &c, &err), PS_EINPUT);
-	c = (struct pe_bitmod_cfg){ 4, 24, 8, false };
+	c = (struct pe_bitmod_cfg){ 4, 24, 8, false, false };
 	assert_int_equal(pe_bitmod_pe_init(&pe, &c, &err), PS_EINPUT);
-	c = (struct pe_bitmod_cfg){ 4, 15, 9, false };
+	c = (struct pe_bitmod_cfg){ 4, 15, 9, false, false };
 	assert_int_equal(pe_bitmod_pe_init(&pe, &c, &err), PS_EINPUT);
 	struct pe_tile t0 = { 0, 3, 3 };
 	assert_int_equal(pe_bitmod_tile_cycles(&p, &arr, &t0), 0);

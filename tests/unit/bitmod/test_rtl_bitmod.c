@@ -33,10 +33,10 @@
 
 #define RANDOM_EDGES 100000u
 
-/* Output ports: the PE 5, the array 3 per row + err. */
+/* Output ports: the PE 6, the array 3 per row + err. */
 static size_t n_out(const char *pe)
 {
-	return strstr(pe, "array") ? 13 : 5;
+	return strstr(pe, "array") ? 13 : 6;
 }
 
 /* A configuration's run: its name, random edges, seed. */
@@ -49,6 +49,7 @@ static const struct real {
 	{ "bitmod_array", RANDOM_EDGES, 1 },
 	{ "bitmod_l2_sb2", RANDOM_EDGES, 1 },
 	{ "bitmod_array_l2_sb2", RANDOM_EDGES, 1 },
+	{ "bitmod_emax_all", RANDOM_EDGES, 1 },	/* the paper's exponent match */
 };
 
 static void test_real(void **state)
@@ -68,6 +69,39 @@ static void test_real(void **state)
 	 * edge per row (the array) */
 	assert_true(r.changes > r.cycles / (strstr(c->pe, "array") ? 10 : 100));
 	assert_true(r.resets >= 10);
+}
+
+/* The paper's exponent match (EMAX_ALL = 1, pe.emax_all): 0 mismatches
+ * against its golden model; and each behaviour's RTL against the other's
+ * golden model mismatches, so the option is real on both sides. */
+static void test_emax_all(void **state)
+{
+	const struct rtl_verify_pe *all = rtl_verify_find("bitmod_emax_all");
+	struct rtl_verify_pe cross[2] = { *all, *rtl_verify_find("bitmod") };
+	void *real = (void *)&reals[4];
+	(void)state;
+
+	test_real(&real);
+	assert_true(all->params.emax_all);
+	assert_false(cross[1].params.emax_all);
+	cross[0].params.emax_all = false;	/* EMAX_ALL RTL, default model */
+	cross[1].params.emax_all = true;	/* default RTL, EMAX_ALL model */
+	for (int k = 0; k < 2; k++) {
+		struct rtl_verify_opts o = { .pe = &cross[k], .random = RANDOM_EDGES,
+					     .seed = 1, .window = 16 };
+		struct rtl_verify_result r;
+		struct ps_err err = { "" };
+		assert_int_equal(rtl_verify(&o, &r, &err), PS_ECHECK);
+		printf("%s RTL against the %s exponent match: %s\n", cross[k].name,
+		       k ? "paper's" : "default", err.msg);
+		assert_true(r.mismatch);
+	}
+	/* an arch's pe.emax_all picks the build */
+	struct pe_params pp = { .lanes = 4, .scale_bits = 8, .bit_serial = true,
+				.emax_all = true };
+	assert_ptr_equal(rtl_verify_match("bitmod", &pp), all);
+	pp.emax_all = false;
+	assert_ptr_equal(rtl_verify_match("bitmod", &pp), rtl_verify_find("bitmod"));
 }
 
 /* One mutant run; corners false: the random edges alone. Returns the
@@ -126,6 +160,8 @@ static const struct mutant {
 	{ "bitmod_array", "MUTANT_EDGE_RTZ", "y_", true },
 	{ "bitmod_l2_sb2", "MUTANT_DQ_NOCLEAR", "out_", true },
 	{ "bitmod_array_l2_sb2", "MUTANT_NO_COLLIDE", "err", false },
+	/* MUTANT_DQ_NOCLEAR on the paper's exponent match's build */
+	{ "bitmod_emax_all", "MUTANT_DQ_NOCLEAR", "out_", true },
 };
 
 static void test_mutant(void **state)
@@ -285,6 +321,8 @@ int main(void)
 		TU_TEST_ARG("test_mutant_edge_rtz", test_mutant, &mutants[1]),
 		TU_TEST_ARG("test_mutant_dq_noclear", test_mutant, &mutants[2]),
 		TU_TEST_ARG("test_mutant_no_collide", test_mutant, &mutants[3]),
+		cmocka_unit_test(test_emax_all),
+		TU_TEST_ARG("test_mutant_emax_all", test_mutant, &mutants[4]),
 		cmocka_unit_test(test_config_match),
 		cmocka_unit_test(test_gemm_pe),
 		cmocka_unit_test(test_gemm_array),
