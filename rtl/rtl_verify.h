@@ -59,6 +59,21 @@ struct rtl_stim_ops {
 	void (*fini)(void *st);
 };
 
+/* Defines the ops table `name` of a stimulus with state type state_t,
+ * init function init_fn, fini function fini_fn (NULL: none) and the
+ * functions pfx##corner_edges, pfx##corner, pfx##random and
+ * pfx##use_gemm (e.g. pfx stim_: stim_corner, ...). */
+#define RTL_STIM_OPS(name, state_t, init_fn, fini_fn, pfx)   \
+	const struct rtl_stim_ops name = {                   \
+		.state_size = sizeof(state_t),               \
+		.init = init_fn,                             \
+		.corner_edges = pfx##corner_edges,           \
+		.corner = pfx##corner,                       \
+		.random = pfx##random,                       \
+		.use_gemm = pfx##use_gemm,                   \
+		.fini = fini_fn,                             \
+	}
+
 /* ---- stimulus helpers (rtl_stim.c) ---- */
 
 /* splitmix64: the stimulus generators' random numbers (advances *s). */

@@ -211,6 +211,13 @@ uint64_t pe_flightllm_tile_waves(uint32_t depth, uint32_t chains,
 				 uint32_t nm_n, uint64_t m, uint64_t n,
 				 uint64_t k);
 
+/* Activations to INT8 per token (the SFU's job in FlightLLM; [assumption]
+ * README.md "Bit-true GEMM"): s = fp16(max|a| / 127), q = nearest INT8
+ * with the formats' tie rule. q holds g->M * g->K codes, sa (NULL: not
+ * wanted) g->M scales. gemm_bt and the RTL stimulus both use it. */
+enum ps_status pe_flightllm_quant_acts(const struct pe_gemm *g, int8_t *q,
+				       double *sa, struct ps_err *err);
+
 /* Timing-level ops of the family (pe_registry.c). */
 extern const struct pe_ops pe_flightllm_ops;
 

@@ -114,10 +114,8 @@ static void dq_put(void *ctx, uint64_t tok, uint64_t ch, uint64_t blk, int64_t v
 	s->acc[i] += v;
 }
 
-/* Activations to INT8 per token (the SFU's job in FlightLLM; [assumption]
- * README.md "Bit-true GEMM"): s = fp16(max|a| / 127), q = nearest INT8. */
-static enum ps_status quant_acts(const struct pe_gemm *g, int8_t *q, double *sa,
-				 struct ps_err *err)
+enum ps_status pe_flightllm_quant_acts(const struct pe_gemm *g, int8_t *q,
+				       double *sa, struct ps_err *err)
 {
 	const struct fmt_desc *da = fmt_get(FMT_INT8_ACT);
 	for (uint64_t m = 0; m < g->M; m++) {
@@ -132,7 +130,8 @@ static enum ps_status quant_acts(const struct pe_gemm *g, int8_t *q, double *sa,
 				amax = x;
 		}
 		s = amax > 0 ? (double)fmt_f16_round(amax / 127.0) : 1.0;
-		sa[m] = s;
+		if (sa)
+			sa[m] = s;
 		for (uint64_t k = 0; k < g->K; k++)
 			q[m * g->K + k] = (int8_t)da->values[fmt_nearest(da, fmt_f16_to_f64(row[k]) / s)];
 	}
@@ -193,7 +192,7 @@ static enum ps_status fl_gemm_bt(const struct pe_params *p,
 		goto out;
 	}
 	s.sa = sa;
-	if ((st = quant_acts(g, q, sa, err)))
+	if ((st = pe_flightllm_quant_acts(g, q, sa, err)))
 		goto out;
 	memset(out, 0, MN * sizeof *out);
 	st = pe_flightllm_run_gemm_to(&cfg, C, &wt, q, g->M, &sk, &run, err);

@@ -213,31 +213,27 @@ const struct pe_bt_ops *golden()
 const struct rtl_sc_impl impl16 = { golden, "flightllm", nullptr, nullptr, build };
 const struct rtl_sc_impl impl32 = { golden, "flightllm_d32w8", nullptr, nullptr, build };
 
+// a chain of `depth` DSP48E2 slices, its PE i slice i
+constexpr rtl_sc_array chain(const char *name, const char *what, unsigned depth,
+			     const rtl_sc_impl *impl)
+{
+	return { .name = name, .family = "flightllm", .what = what,
+		 .pe_what = "DSP48E2 slice i of the cascade", .n_pes = depth,
+		 .mutant_define = "-GBREG=1 -GBCASCREG=1 (one B register short)",
+		 .impl = impl, .run = rtl_sc_run };
+}
+
 } // namespace
 
-extern "C" const struct rtl_sc_array rtl_sc_flightllm = {
-	.name = "flightllm_chain",
-	.family = "flightllm",
-	.what = "FlightLLM CSD chain of 16 DSP48E2 (csd-2of16.yaml: INT4 codes, sparse MUX, "
-		"RNs; its OAU at DSP 8 changes no INT4 result)",
-	.pe_what = "DSP48E2 slice i of the cascade",
-	.n_pes = 16,
-	.mutant_define = "-GBREG=1 -GBCASCREG=1 (one B register short)",
-	.impl = &impl16,
-	.run = rtl_sc_run,
-};
+extern "C" const struct rtl_sc_array rtl_sc_flightllm = chain(
+	"flightllm_chain",
+	"FlightLLM CSD chain of 16 DSP48E2 (csd-2of16.yaml: INT4 codes, sparse MUX, "
+	"RNs; its OAU at DSP 8 changes no INT4 result)", 16, &impl16);
 
-extern "C" const struct rtl_sc_array rtl_sc_flightllm_d32 = {
-	.name = "flightllm_chain_d32",
-	.family = "flightllm",
-	.what = "FlightLLM CSD chain of 32 DSP48E2 (INT8 codes, sparse MUX, RNs, OAU at "
-		"DSPs 8, 16, 24)",
-	.pe_what = "DSP48E2 slice i of the cascade",
-	.n_pes = 32,
-	.mutant_define = "-GBREG=1 -GBCASCREG=1 (one B register short)",
-	.impl = &impl32,
-	.run = rtl_sc_run,
-};
+extern "C" const struct rtl_sc_array rtl_sc_flightllm_d32 = chain(
+	"flightllm_chain_d32",
+	"FlightLLM CSD chain of 32 DSP48E2 (INT8 codes, sparse MUX, RNs, OAU at "
+	"DSPs 8, 16, 24)", 32, &impl32);
 
 /* the family's arrays (rtl_family_flightllm.systemc) */
 extern "C" const struct rtl_sc_array *const rtl_sc_flightllm_arrays[] = {

@@ -435,33 +435,6 @@ static bool stim_random(void *s, uint64_t *in)
 	return false;
 }
 
-/* Activations to INT8 per token, as gemm_bt (pe_flightllm_ops.c) does:
- * s = fp16(max|a| / 127), nearest INT8 with the formats' tie rule. */
-static enum ps_status quant_acts(struct stim *st, struct ps_err *err)
-{
-	const struct pe_gemm *g = st->g;
-	const struct fmt_desc *da = fmt_get(FMT_INT8_ACT);
-
-	for (uint64_t m = 0; m < g->M; m++) {
-		const uint16_t *row = g->a + m * g->K;
-		double amax = 0, s;
-		for (uint64_t k = 0; k < g->K; k++) {
-			double x = fabs(fmt_f16_to_f64(row[k]));
-			if (!isfinite(x))
-				return ps_errf(err, PS_EINPUT, "flightllm: activation "
-					       "[%llu,%llu] is not finite",
-					       (unsigned long long)m, (unsigned long long)k);
-			if (x > amax)
-				amax = x;
-		}
-		s = amax > 0 ? (double)fmt_f16_round(amax / 127.0) : 1.0;
-		for (uint64_t k = 0; k < g->K; k++)
-			st->qa[m * g->K + k] = (int8_t)da->values[
-				fmt_nearest(da, fmt_f16_to_f64(row[k]) / s)];
-	}
-	return PS_OK;
-}
-
 static enum ps_status stim_use_gemm(void *s, const struct pe_gemm *g,
 				    struct ps_err *err)
 {
@@ -508,7 +481,7 @@ static enum ps_status stim_use_gemm(void *s, const struct pe_gemm *g,
 		unsigned sign = 1u << (b - 1), c = src[i] & ((1u << b) - 1);
 		st->wc[i] = code_of(st, (int)(c ^ sign) - (int)sign);
 	}
-	return quant_acts(st, err);
+	return pe_flightllm_quant_acts(g, st->qa, NULL, err);
 }
 
 static void stim_fini(void *s)
@@ -518,12 +491,4 @@ static void stim_fini(void *s)
 	free(st->wc);
 }
 
-const struct rtl_stim_ops flightllm_chain_stim = {
-	.state_size = sizeof(struct stim),
-	.init = stim_init,
-	.fini = stim_fini,
-	.corner_edges = stim_corner_edges,
-	.corner = stim_corner,
-	.random = stim_random,
-	.use_gemm = stim_use_gemm,
-};
+RTL_STIM_OPS(flightllm_chain_stim, struct stim, stim_init, stim_fini, stim_);

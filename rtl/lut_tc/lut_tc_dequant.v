@@ -7,7 +7,7 @@
 // infinite scale times a nonzero sum gives the signed infinity. Otherwise
 // |isum| x scale = (|isum| m) 2^(e - 25) with m the scale's 11-bit
 // significand (hidden bit 0 when subnormal) and e = max(field, 1): an
-// exact integer of at most IW + 11 bits, rounded by lut_tc_round16, whose
+// exact integer of at most IW + 11 bits, rounded by fp16_round (rtl/common), whose
 // precondition holds (a normal scale has m >= 2^10, so a nonzero product
 // is >= 2^10; a subnormal one has x = -24). The sign is sign(isum) XOR
 // sign(scale), also for a zero product (as the C double product gives).
@@ -38,7 +38,7 @@ module lut_tc_dequant #(
     wire signed [7:0] x = $signed({3'd0, e}) - 8'sd25;
     wire          sgn   = neg ^ scale[15];
     wire [15:0]   y_r;
-    lut_tc_round16 #(.QW(IW + 11), .XW(8)) u_rnd (
+    fp16_round #(.QW(IW + 11), .XW(8)) u_rnd (
         .sign(sgn), .q(q), .sticky(1'b0), .x(x), .y(y_r));
 
     assign y = (s_nan | (s_inf & ~|isum)) ? 16'h7e00 :

@@ -11,7 +11,7 @@
 // the significand m (normalized or not) is divided as m * 2^13 / 127, the
 // quotient Q < 2^17 and the remainder's "nonzero" as a sticky bit, so the
 // exact max/127 = (Q + f) 2^(e - 38) with e = max(field, 1), and
-// lut_tc_round16 rounds it once. Its precondition holds: a normal max has
+// fp16_round (rtl/common) rounds it once. Its precondition holds: a normal max has
 // Q >= 2^16 (s = n - 11 >= 6), a subnormal one has x = -37 (s >= 13).
 //
 // Codes: q[j] at [8j+7:8j], two's complement.
@@ -49,7 +49,7 @@ module lut_tc_quant8 (
     wire [23:0] rest = num % 24'd127;
     wire signed [7:0] x = $signed({3'd0, e_mx}) - 8'sd38;
     wire [15:0] sc_r;
-    lut_tc_round16 #(.QW(18), .XW(8)) u_div (
+    fp16_round #(.QW(18), .XW(8)) u_div (
         .sign(1'b0), .q(quo[17:0]), .sticky(|rest), .x(x), .y(sc_r));
     // a scale that rounds to 0 becomes the smallest subnormal
     wire [15:0] sc   = (sc_r == 16'd0) ? 16'd1 : sc_r;

@@ -14,7 +14,7 @@ static const struct rtl_design designs[] = {
 	 * sharing from ending (-noshare) */
 	{ .name = "lut_tc_tile", .top = "lut_tc_tile", .synth_opts = "-noshare",
 	  .files = { "lut_tc/lut_tc_tile.v", "lut_tc/lut_tc_ldexp.v",
-		     "lut_tc/lut_tc_dequant.v", "lut_tc/lut_tc_round16.v",
+		     "lut_tc/lut_tc_dequant.v", "common/fp16_round.v",
 		     "common/fp16_add.v" },
 	  .what = "LUT Tensor Core M2N64K4 tile: 128 table lookups + accumulators",
 	  .slow = 1,
@@ -23,7 +23,7 @@ static const struct rtl_design designs[] = {
 	  .density_paper = "lut_tc_dp4_density" },
 	{ .name = "lut_tc_precompute", .top = "lut_tc_precompute",
 	  .files = { "lut_tc/lut_tc_precompute.v", "lut_tc/lut_tc_quant8.v",
-		     "lut_tc/lut_tc_qcode.v", "lut_tc/lut_tc_round16.v",
+		     "lut_tc/lut_tc_qcode.v", "common/fp16_round.v",
 		     "common/fp16_add.v" },
 	  .what = "LUT Tensor Core table precompute: 12 FP16 adds, INT8 option",
 	  .slow = 1 },

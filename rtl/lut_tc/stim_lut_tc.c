@@ -307,14 +307,7 @@ static enum ps_status pre_use_gemm(void *s, const struct pe_gemm *g,
 	return PS_OK;
 }
 
-const struct rtl_stim_ops lut_tc_pre_stim = {
-	.state_size = sizeof(struct pre_stim),
-	.init = pre_init,
-	.corner_edges = pre_corner_edges,
-	.corner = pre_corner,
-	.random = pre_random,
-	.use_gemm = pre_use_gemm,
-};
+RTL_STIM_OPS(lut_tc_pre_stim, struct pre_stim, pre_init, NULL, pre_);
 
 /* ------------------------------------------------------------------ */
 /* the tile                                                            */
@@ -740,12 +733,4 @@ static enum ps_status tile_use_gemm(void *s, const struct pe_gemm *g,
 	return PS_OK;
 }
 
-const struct rtl_stim_ops lut_tc_tile_stim = {
-	.state_size = sizeof(struct tile_stim),
-	.init = tile_init,
-	.fini = tile_fini,
-	.corner_edges = tile_corner_edges,
-	.corner = tile_corner,
-	.random = tile_random,
-	.use_gemm = tile_use_gemm,
-};
+RTL_STIM_OPS(lut_tc_tile_stim, struct tile_stim, tile_init, tile_fini, tile_);

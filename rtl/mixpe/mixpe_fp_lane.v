@@ -7,14 +7,15 @@
 //   P = -w[b-1] (m << (b-1)) + sum_{j<b-1} w[j] (m << j)
 // (one shifted copy per set weight bit, all planes in the same cycle),
 // exact in 11 + b + 1 bits. It is normalized and rounded once
-// (mixpe_round16), so -8a beyond 65504 inside a w = -1 product cannot
+// (fp16_round of rtl/common), so -8a beyond 65504 inside a w = -1 product cannot
 // overflow early. Special cases as IEEE RNE16(a x w): NaN a or inf x 0 ->
 // 16'h7e00; inf x w -> inf with sign(a) ^ w[b-1]; a zero product has sign
 // sign(a) ^ w[b-1] (w = 0 is +0). Bit for bit pe_mixpe_fp_product
 // (pe_models/mixpe/pe_mixpe_pe.c).
 //
 // `define MUTANT_MSB_POS adds the MSB copy instead of subtracting it (the
-// weight read as unsigned; the C model's PE_MIXPE_BUG_MSB_POS).
+// weight read as unsigned; the C model's PE_MIXPE_BUG_MSB_POS): here the
+// sign of an inf or zero product, in mixpe_shadd the sum.
 `default_nettype none
 
 module mixpe_fp_lane #(
@@ -26,26 +27,6 @@ module mixpe_fp_lane #(
 );
     localparam integer PW = 11 + WBITS + 1;   // signed width of P
 
-    // the shift&add tree: one copy of m per set weight bit
-    function automatic signed [PW-1:0] shadd(input [10:0] m, input [WBITS-1:0] wt);
-        integer j;
-        reg signed [PW-1:0] sum, cp;
-        begin
-            sum = {PW{1'b0}};
-            for (j = 0; j < WBITS; j = j + 1) begin
-                cp = $signed({{(PW-11){1'b0}}, m} << j);
-`ifdef MUTANT_MSB_POS
-                if (wt[j])
-                    sum = sum + cp;
-`else
-                if (wt[j])
-                    sum = (j == WBITS - 1) ? sum - cp : sum + cp;
-`endif
-            end
-            shadd = sum;
-        end
-    endfunction
-
     wire        sa  = a[15];
     wire [4:0]  ex  = a[14:10];
     wire [9:0]  fr  = a[9:0];
@@ -56,15 +37,21 @@ module mixpe_fp_lane #(
 `endif
     wire [10:0] m   = {|ex, fr};                        // hidden bit
     wire [4:0]  e   = (ex == 5'd0) ? 5'd1 : ex;         // subnormal scale
-    wire signed [PW-1:0] p = shadd(m, w);
+    wire signed [PW-1:0] p;                             // the shift&add tree
+    mixpe_shadd #(.WBITS(WBITS), .AW(11), .SIGNED(0), .PW(PW)) u_shadd (
+        .a(m),
+        .w(w),
+        .p(p)
+    );
     wire [PW-1:0] mag = p[PW-1] ? -p : p;
     wire [15:0] r;
 
-    mixpe_round16 #(.QW(PW)) u_round (
-        .sign(p[PW-1] ^ sa),
-        .q   (mag),
-        .e   (e),
-        .y   (r)
+    fp16_round #(.QW(PW), .XW(8)) u_round (
+        .sign  (p[PW-1] ^ sa),
+        .q     (mag),
+        .sticky(1'b0),
+        .x     ({3'd0, e} - 8'd25),
+        .y     (r)
     );
 
     assign y = (&ex) ? (((|fr) | ~(|w)) ? 16'h7e00 : {sa ^ sw, 15'h7c00}) :

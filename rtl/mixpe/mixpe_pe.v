@@ -151,58 +151,85 @@ module mixpe_pe #(
         end
     end
 
+    // ---- the datapath registers P .. D1, shared by both modes ----
+    // INT8 widths from GROUP (C: pe_mixpe_cfg_from_params): the largest
+    // |group sum| is GROUP (-128)(-2^(b-1)) = GROUP 2^(b+6); sum a lies in
+    // [-128 GROUP, 127 GROUP]; D = acc - z sa. FP16: every value is FP16.
+    localparam integer AW  = $clog2((GROUP << (WBITS + 6)) + 1) + 1;
+    localparam integer SW  = $clog2(128 * GROUP) + 1;
+    localparam integer DX  = (AW - 1 > SW + 6) ? AW - 1 : SW + 6;
+    localparam integer DW  = DX + 2;
+    localparam integer PTW = WBITS + 10;     // |lane sum| <= 4 x 2^(b+6)
+    localparam integer PSW = 11;             // sum of 4 INT8
+    localparam integer RT  = (FP16 != 0) ? 16 : PTW;
+    localparam integer RS  = (FP16 != 0) ? 16 : PSW;
+    localparam integer RA  = (FP16 != 0) ? 16 : AW;
+    localparam integer RSA = (FP16 != 0) ? 16 : SW;
+    localparam integer RD  = (FP16 != 0) ? 16 : DW;
+
+    reg  signed [RT-1:0]  p_t;                    // P: sum of the lane products
+    reg  signed [RS-1:0]  p_sa;                   // P: sum of the activations
+    reg  signed [RA-1:0]  acc, q_acc;             // A: group accumulator, D1's copy
+    reg  signed [RSA-1:0] sa, q_sa;               // A: group sum a, D1's copy
+    reg  signed [RD-1:0]  d_r;                    // D1: D
+    wire signed [RT-1:0]  t_c;                    // their next values (datapath below)
+    wire signed [RS-1:0]  sa_c;
+    wire signed [RA-1:0]  acc_n;
+    wire signed [RSA-1:0] sa_n;
+    wire signed [RD-1:0]  d_n;
+
+    always @(posedge clk) begin
+        if (rst) begin
+            p_t <= {RT{1'b0}}; p_sa <= {RS{1'b0}};
+            acc <= {RA{1'b0}}; sa <= {RSA{1'b0}};
+            q_acc <= {RA{1'b0}}; q_sa <= {RSA{1'b0}};
+            d_r <= {RD{1'b0}};
+        end else begin
+            if (in_valid) begin
+                p_t  <= t_c;
+                p_sa <= sa_c;
+            end
+            if (en_q) begin
+                q_acc <= acc_n;
+                q_sa  <= sa_n;
+            end else if (en_acc) begin
+                acc <= acc_n;
+                sa  <= sa_n;
+            end
+            if (q_valid)
+                d_r <= d_n;
+        end
+    end
+
     // ---- datapath P .. D2, per activation mode ----
     generate
         if (FP16 == 0) begin : g_int
-            // Widths from GROUP (C: pe_mixpe_cfg_from_params): the largest
-            // |group sum| is GROUP (-128)(-2^(b-1)) = GROUP 2^(b+6); sum a
-            // lies in [-128 GROUP, 127 GROUP]; D = acc - z sa.
-            localparam integer AW  = $clog2((GROUP << (WBITS + 6)) + 1) + 1;
-            localparam integer SW  = $clog2(128 * GROUP) + 1;
-            localparam integer DX  = (AW - 1 > SW + 6) ? AW - 1 : SW + 6;
-            localparam integer DW  = DX + 2;
-            localparam integer PTW = WBITS + 10;     // |lane sum| <= 4 x 2^(b+6)
-            localparam integer PSW = 11;             // sum of 4 INT8
             localparam integer XW  = 32;             // wide enough for any wrap
 
-            // a x w by shift&add: one copy of a per set weight bit, the
-            // MSB copy subtracted (two's complement weight)
-            function automatic signed [PTW-1:0] shadd(input [7:0] av, input [WBITS-1:0] wt);
-                integer j;
-                reg signed [PTW-1:0] sum, cp;
-                begin
-                    sum = {PTW{1'b0}};
-                    for (j = 0; j < WBITS; j = j + 1) begin
-                        cp = $signed({{(PTW-8){av[7]}}, av}) <<< j;
-`ifdef MUTANT_MSB_POS
-                        if (wt[j])
-                            sum = sum + cp;
-`else
-                        if (wt[j])
-                            sum = (j == WBITS - 1) ? sum - cp : sum + cp;
-`endif
-                    end
-                    shadd = sum;
-                end
-            endfunction
-
-            reg  signed [PTW-1:0] t_c;               // P: sum of the lane products
-            reg  signed [PSW-1:0] sa_c;              // P: sum of the activations
-            integer i;
-            always @(*) begin
-                t_c  = {PTW{1'b0}};
-                sa_c = {PSW{1'b0}};
-                for (i = 0; i < LANES; i = i + 1) begin
-                    t_c  = t_c + shadd(a_in[16*i +: 8], w_in[4*i +: WBITS]);
-                    sa_c = sa_c + $signed({{(PSW-8){a_in[16*i+7]}}, a_in[16*i +: 8]});
-                end
+            // a x w by shift&add, one mixpe_shadd per lane
+            wire [PTW*LANES-1:0] pr;
+            genvar li;
+            for (li = 0; li < LANES; li = li + 1) begin : g_lane
+                mixpe_shadd #(.WBITS(WBITS), .AW(8), .SIGNED(1), .PW(PTW)) u_shadd (
+                    .a(a_in[16*li +: 8]),
+                    .w(w_in[4*li +: WBITS]),
+                    .p(pr[PTW*li +: PTW])
+                );
             end
 
-            reg  signed [PTW-1:0] p_t;
-            reg  signed [PSW-1:0] p_sa;
-            reg  signed [AW-1:0]  acc, q_acc;
-            reg  signed [SW-1:0]  sa, q_sa;
-            reg  signed [DW-1:0]  d_int;
+            reg  signed [PTW-1:0] t_s;               // P: sum of the lane products
+            reg  signed [PSW-1:0] sa_s;              // P: sum of the activations
+            integer i;
+            always @(*) begin
+                t_s  = {PTW{1'b0}};
+                sa_s = {PSW{1'b0}};
+                for (i = 0; i < LANES; i = i + 1) begin
+                    t_s  = t_s + $signed(pr[PTW*i +: PTW]);
+                    sa_s = sa_s + $signed({{(PSW-8){a_in[16*i+7]}}, a_in[16*i +: 8]});
+                end
+            end
+            assign t_c  = t_s;
+            assign sa_c = sa_s;
 
             // A: acc (+) t, sa (+) sum a, wrapping at AW / SW bits (the
             // bits above them are dropped: the C model's wrap())
@@ -212,8 +239,8 @@ module mixpe_pe #(
             wire signed [XW-1:0] sa_x  = (fresh ? {XW{1'b0}} : {{(XW-SW){sa[SW-1]}}, sa})
                                          + {{(XW-PSW){p_sa[PSW-1]}}, p_sa};
             /* verilator lint_on UNUSEDSIGNAL */
-            wire signed [AW-1:0] acc_n = acc_x[AW-1:0];
-            wire signed [SW-1:0] sa_n  = sa_x[SW-1:0];
+            assign acc_n = acc_x[AW-1:0];
+            assign sa_n  = sa_x[SW-1:0];
 
             // D1: D = acc - z sa, exact in DW bits
             wire signed [DW-1:0] z_d   = {{(DW-8){q_zero[7]}}, q_zero};
@@ -223,53 +250,32 @@ module mixpe_pe #(
             /* verilator lint_off UNUSEDSIGNAL */
             wire signed [DW-1:0] zsa_unused = z_d ^ sa_d;   // the dropped term's inputs
             /* verilator lint_on UNUSEDSIGNAL */
-            wire signed [DW-1:0] d_n   = acc_d;
+            assign d_n = acc_d;
 `else
-            wire signed [DW-1:0] d_n   = acc_d - z_d * sa_d;
+            assign d_n = acc_d - z_d * sa_d;
 `endif
 
             // D2: y = RNE16(s x D): s's significand times |D|, exact, one
             // rounding; s inf/NaN and D = 0 as IEEE (C: f16_scale_int)
             wire [4:0]    s_ex  = d_scale[14:10];
             wire [9:0]    s_fr  = d_scale[9:0];
-            wire          d_neg = d_int[DW-1];
-            wire [DW-1:0] d_mag = d_neg ? -d_int : d_int;
+            wire          d_neg = d_r[DW-1];
+            wire [DW-1:0] d_mag = d_neg ? -d_r : d_r;
             wire [DW+10:0] prod = {{DW{1'b0}}, |s_ex, s_fr} * {11'd0, d_mag};
             wire [15:0]   r;
 
-            mixpe_round16 #(.QW(DW + 11)) u_round (
-                .sign(d_scale[15] ^ d_neg),
-                .q   (prod),
-                .e   ((s_ex == 5'd0) ? 5'd1 : s_ex),
-                .y   (r)
+            wire [4:0]    s_e   = (s_ex == 5'd0) ? 5'd1 : s_ex;
+            fp16_round #(.QW(DW + 11), .XW(8)) u_round (
+                .sign  (d_scale[15] ^ d_neg),
+                .q     (prod),
+                .sticky(1'b0),
+                .x     ({3'd0, s_e} - 8'd25),
+                .y     (r)
             );
 
-            assign y_next = (&s_ex) ? (((|s_fr) | (d_int == {DW{1'b0}})) ? 16'h7e00
+            assign y_next = (&s_ex) ? (((|s_fr) | (d_r == {DW{1'b0}})) ? 16'h7e00
                                        : {d_scale[15] ^ d_neg, 15'h7c00})
                                     : r;
-
-            always @(posedge clk) begin
-                if (rst) begin
-                    p_t <= {PTW{1'b0}}; p_sa <= {PSW{1'b0}};
-                    acc <= {AW{1'b0}}; sa <= {SW{1'b0}};
-                    q_acc <= {AW{1'b0}}; q_sa <= {SW{1'b0}};
-                    d_int <= {DW{1'b0}};
-                end else begin
-                    if (in_valid) begin
-                        p_t  <= t_c;
-                        p_sa <= sa_c;
-                    end
-                    if (en_q) begin
-                        q_acc <= acc_n;
-                        q_sa  <= sa_n;
-                    end else if (en_acc) begin
-                        acc <= acc_n;
-                        sa  <= sa_n;
-                    end
-                    if (q_valid)
-                        d_int <= d_n;
-                end
-            end
         end else begin : g_fp
             // P: per-lane shift&add products, then the pairwise lane tree
             // ((v0 + v1) + (v2 + v3)) of the products and of the activations
@@ -283,7 +289,6 @@ module mixpe_pe #(
                 );
             end
 
-            wire [15:0] t_c, sa_c;
             if (LANES == 1) begin : g_tree1
                 assign t_c  = pr[15:0];
                 assign sa_c = a_in[15:0];
@@ -306,14 +311,12 @@ module mixpe_pe #(
                 end
             end
 
-            reg  [15:0] p_t, p_sa, acc, sa, q_acc, q_sa, d_fp;
-
             // A: a fresh group loads the tree (no add to zero)
             wire [15:0] acc_sum, sa_sum;
             fp16_add u_acc (.a(acc), .b(p_t),  .y(acc_sum));
             fp16_add u_sa  (.a(sa),  .b(p_sa), .y(sa_sum));
-            wire [15:0] acc_n = fresh ? p_t  : acc_sum;
-            wire [15:0] sa_n  = fresh ? p_sa : sa_sum;
+            assign acc_n = fresh ? p_t  : acc_sum;
+            assign sa_n  = fresh ? p_sa : sa_sum;
 
             // D1: m = RNE16(z x sa), D = RNE16(acc - m); z is exact in FP16
             function automatic [15:0] i8_to_f16(input [7:0] z);
@@ -333,7 +336,6 @@ module mixpe_pe #(
                 end
             endfunction
 
-            wire [15:0] d_n;
 `ifdef MUTANT_NO_ZERO_TERM
             assign d_n = q_acc;
             /* verilator lint_off UNUSEDSIGNAL */
@@ -346,28 +348,7 @@ module mixpe_pe #(
 `endif
 
             // D2: y = RNE16(s x D)
-            fp16_mul u_y (.a(d_scale), .b(d_fp), .y(y_next));
-
-            always @(posedge clk) begin
-                if (rst) begin
-                    p_t <= 16'd0; p_sa <= 16'd0; acc <= 16'd0; sa <= 16'd0;
-                    q_acc <= 16'd0; q_sa <= 16'd0; d_fp <= 16'd0;
-                end else begin
-                    if (in_valid) begin
-                        p_t  <= t_c;
-                        p_sa <= sa_c;
-                    end
-                    if (en_q) begin
-                        q_acc <= acc_n;
-                        q_sa  <= sa_n;
-                    end else if (en_acc) begin
-                        acc <= acc_n;
-                        sa  <= sa_n;
-                    end
-                    if (q_valid)
-                        d_fp <= d_n;
-                end
-            end
+            fp16_mul u_y (.a(d_scale), .b(d_r), .y(y_next));
         end
     endgenerate
 

@@ -20,8 +20,9 @@
 #endif
 
 #define MIXPE_PE_V                                                    \
-	{ "mixpe/mixpe_pe.v", "mixpe/mixpe_fp_lane.v",                \
-	  "mixpe/mixpe_round16.v", "common/fp16_add.v", "common/fp16_mul.v" }
+	{ "mixpe/mixpe_pe.v", "mixpe/mixpe_shadd.v",                  \
+	  "mixpe/mixpe_fp_lane.v", "common/fp16_round.v",             \
+	  "common/fp16_add.v", "common/fp16_mul.v" }
 
 static const struct rtl_design designs[] = {
 	{ .name = "mixpe_pe_w4a8", .top = "mixpe_pe", .files = MIXPE_PE_V,

@@ -148,29 +148,26 @@ void build_w4a16(top &t)
 const struct rtl_sc_impl w4a8_impl = { golden, "mixpe_array", nullptr, nullptr, build_w4a8 };
 const struct rtl_sc_impl w4a16_impl = { golden, "mixpe_array_w4a16", nullptr, nullptr, build_w4a16 };
 
+// a D x D array of one configuration
+constexpr rtl_sc_array array(const char *name, const char *what, const char *mutant,
+			     const rtl_sc_impl *impl)
+{
+	return { .name = name, .family = "mixpe", .what = what,
+		 .pe_what = "mixpe_pe at row i/4, column i%4", .n_pes = D * D,
+		 .mutant_define = mutant, .impl = impl, .run = rtl_sc_run };
+}
+
 } // namespace
 
-extern "C" const struct rtl_sc_array rtl_sc_mixpe = {
-	.name = "mixpe_array",
-	.family = "mixpe",
-	.what = "4x4 MixPE array W4A8: INT4 weights, INT8 activations, 2 lanes, groups of 128",
-	.pe_what = "mixpe_pe at row i/4, column i%4",
-	.n_pes = D * D,
-	.mutant_define = "MUTANT_NO_ZERO_TERM",
-	.impl = &w4a8_impl,
-	.run = rtl_sc_run,
-};
+extern "C" const struct rtl_sc_array rtl_sc_mixpe = array(
+	"mixpe_array",
+	"4x4 MixPE array W4A8: INT4 weights, INT8 activations, 2 lanes, groups of 128",
+	"MUTANT_NO_ZERO_TERM", &w4a8_impl);
 
-extern "C" const struct rtl_sc_array rtl_sc_mixpe_w4a16 = {
-	.name = "mixpe_array_w4a16",
-	.family = "mixpe",
-	.what = "4x4 MixPE array W4A16: INT4 weights, FP16 activations, 2 lanes, groups of 128",
-	.pe_what = "mixpe_pe at row i/4, column i%4",
-	.n_pes = D * D,
-	.mutant_define = "MUTANT_MSB_POS",
-	.impl = &w4a16_impl,
-	.run = rtl_sc_run,
-};
+extern "C" const struct rtl_sc_array rtl_sc_mixpe_w4a16 = array(
+	"mixpe_array_w4a16",
+	"4x4 MixPE array W4A16: INT4 weights, FP16 activations, 2 lanes, groups of 128",
+	"MUTANT_MSB_POS", &w4a16_impl);
 
 /* the family's arrays (rtl_family_mixpe.systemc) */
 extern "C" const struct rtl_sc_array *const rtl_sc_mixpe_arrays[] = {

@@ -748,13 +748,13 @@ static enum ps_status arr_init(void *st, const struct pe_params *p, uint64_t see
 	return init_common(st, p, seed, true, err);
 }
 
-static uint64_t corner_edges(const void *vst)
+static uint64_t mx_corner_edges(const void *vst)
 {
 	const struct mx_stim *st = vst;
 	return st->ph_end[st->n_ph - 1];
 }
 
-static bool corner(void *vst, uint64_t i, uint64_t *in)
+static bool mx_corner(void *vst, uint64_t i, uint64_t *in)
 {
 	struct mx_stim *st = vst;
 	unsigned ph = 0;
@@ -839,7 +839,7 @@ static void new_segment(struct mx_stim *st)
 	st->rst_at = chance(st, 0.03) ? below(st, st->len) : UINT64_MAX;
 }
 
-static bool random_edge(void *vst, uint64_t *in)
+static bool mx_random(void *vst, uint64_t *in)
 {
 	struct mx_stim *st = vst;
 	unsigned n_in = st->array ? A_N_IN : P_N_IN;
@@ -920,7 +920,8 @@ static bool random_edge(void *vst, uint64_t *in)
 	return rst;
 }
 
-static enum ps_status use_gemm(void *vst, const struct pe_gemm *g, struct ps_err *err)
+static enum ps_status mx_use_gemm(void *vst, const struct pe_gemm *g,
+				  struct ps_err *err)
 {
 	struct mx_stim *st = vst;
 	const struct fmt_desc *d = g->fmt >= 0 ? fmt_get(g->fmt) : NULL;
@@ -963,20 +964,6 @@ static enum ps_status use_gemm(void *vst, const struct pe_gemm *g, struct ps_err
 	return PS_OK;
 }
 
-const struct rtl_stim_ops mixpe_pe_stim = {
-	.state_size = sizeof(struct mx_stim),
-	.init = pe_init,
-	.corner_edges = corner_edges,
-	.corner = corner,
-	.random = random_edge,
-	.use_gemm = use_gemm,
-};
+RTL_STIM_OPS(mixpe_pe_stim, struct mx_stim, pe_init, NULL, mx_);
 
-const struct rtl_stim_ops mixpe_array_stim = {
-	.state_size = sizeof(struct mx_stim),
-	.init = arr_init,
-	.corner_edges = corner_edges,
-	.corner = corner,
-	.random = random_edge,
-	.use_gemm = use_gemm,
-};
+RTL_STIM_OPS(mixpe_array_stim, struct mx_stim, arr_init, NULL, mx_);

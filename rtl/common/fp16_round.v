@@ -1,14 +1,20 @@
-// lut_tc_round16.v - an unsigned integer (plus a sticky fraction) times a
+// fp16_round.v - an unsigned integer (plus a sticky fraction) times a
 // power of two, rounded once to IEEE binary16 (to nearest, ties to even),
 // combinational.
 //
 // y = sign * (q + f) * 2^x, where f is 0 (sticky = 0) or some value in
 // (0, 1) (sticky = 1: q's bits below bit 0 were not all zero). It serves
-// the two single-rounding steps of the LUT Tensor Core RTL whose C model
-// rounds an exact double once (pe_models/lut_tc/README.md "Numerics"):
-//   the INT8 table scale  RNE(max|T| / 127)   (lut_tc_quant8: q = the
-//                                              quotient, sticky = rest != 0)
-//   the INT8 dequantizer  RNE(isum x scale)   (lut_tc_dequant: exact)
+// every single-rounding step of the RTL whose C model rounds an exact
+// value once:
+//   LUT Tensor Core (pe_models/lut_tc/README.md "Numerics"):
+//     the INT8 table scale  RNE(max|T| / 127)   (lut_tc_quant8: q = the
+//                                                quotient, sticky = rest != 0)
+//     the INT8 dequantizer  RNE(isum x scale)   (lut_tc_dequant: exact)
+//   MixPE (pe_models/mixpe/README.md "Numerics"), both exact, x = e - 25
+//   with e = max(exponent field, 1) of the FP16 operand and q its 11-bit
+//   significand times an integer:
+//     the shift&add lane product |a w| = |P| 2^(e_a - 25)  (mixpe_fp_lane)
+//     the INT8 dequantizer s x D = m_s |D| 2^(e_s - 25)     (mixpe_pe)
 //
 // The kept significand is q >> s with s = max(n - 11, -24 - x): n is q's
 // bit length, so a normal result keeps 11 bits and a subnormal one (its
@@ -16,14 +22,15 @@
 // increment to the packed {field - 1, significand}, so a subnormal that
 // rounds up to 2^-14 becomes the smallest normal, a rounded-up all-ones
 // significand carries into the exponent, and 65504 rounded up becomes
-// infinity (>= 16'h7c00), with one adder.
+// infinity (>= 16'h7c00), with one adder (the C models'
+// pe_mixpe_fp_product does exactly this).
 //
-// Precondition (both users meet it; stated in their files): s >= 0, i.e.
+// Precondition (every user meets it; stated in their files): s >= 0, i.e.
 // q >= 2^10 or x <= -24 (the value never needs a left shift), and q = 0
 // only for an exact zero (sticky = 0), which gives the signed zero.
 `default_nettype none
 
-module lut_tc_round16 #(
+module fp16_round #(
     parameter integer QW = 31,      // width of q, 12..62
     parameter integer XW = 8        // width of the signed exponent x
 ) (
@@ -36,9 +43,9 @@ module lut_tc_round16 #(
 `ifndef SYNTHESIS
     initial begin
         if (QW < 12 || QW > 62)
-            $fatal(1, "lut_tc_round16: QW = %0d: 12..62", QW);
+            $fatal(1, "fp16_round: QW = %0d: 12..62", QW);
         if (XW < 6 || XW > 16)
-            $fatal(1, "lut_tc_round16: XW = %0d: 6..16", XW);
+            $fatal(1, "fp16_round: XW = %0d: 6..16", XW);
     end
 `endif
 
