@@ -145,6 +145,12 @@ void tu_mkstemp(char *path)
 	close(fd);
 }
 
+void tu_free_list(void *const *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i]);
+}
+
 /* ---- the pesim CLI ---- */
 
 /* "<PESIM_EXE> <args><tail>" into cmd; fails the test if it does not fit. */

@@ -56,6 +56,12 @@ bool tu_same_file(const char *a, const char *b);
  * place to the file's name); fails the test if it cannot. */
 void tu_mkstemp(char *path);
 
+/* ---- memory ----
+ * free() on each of n pointers; TU_FREE(a, b, c) lists them in place. */
+void tu_free_list(void *const *p, size_t n);
+#define TU_FREE(...) tu_free_list((void *const[]){ __VA_ARGS__ }, \
+	sizeof((void *const[]){ __VA_ARGS__ }) / sizeof(void *))
+
 /* ---- the pesim CLI (PESIM_EXE of the build) ----
  * tu_pesim: runs `pesim <args>` with its output discarded; returns its
  * exit status, -1 if it did not exit. tu_pesim_open: `pesim <args>` with
@@ -80,6 +86,9 @@ void *tu_bt_open(const char *name, const struct pe_params *p, size_t n_in,
  * in '_', on a port named port...) with expected != actual, err saying
  * "mismatch at cycle", and the run stopped o->window / 4 + 1 edges after
  * it; r and err hold the result for the caller's own checks.
+ * tu_verify_corner_mutant: the mutant of the entry named pe (its define
+ * must be `define`), seed 1, window 16, `random` random edges: as
+ * tu_verify_mutant on port, and caught within the directed corners.
  * tu_verify_refused: rtl_verify(o) must refuse its input: PS_EINPUT (exit
  * code 2) with an error containing msg (NULL: any).
  * tu_verify_config: `pesim verify --pe family --config path`: the arch at
@@ -91,6 +100,8 @@ struct ps_err;
 void tu_verify_ok(const struct rtl_verify_opts *o, struct rtl_verify_result *r);
 void tu_verify_mutant(const struct rtl_verify_opts *o, const char *port,
 		      struct rtl_verify_result *r, struct ps_err *err);
+void tu_verify_corner_mutant(const char *pe, const char *define,
+			     const char *port, uint64_t random);
 void tu_verify_refused(const struct rtl_verify_opts *o, const char *msg);
 struct rtl_verify_pe;
 void tu_verify_config(const char *path, const char *family,

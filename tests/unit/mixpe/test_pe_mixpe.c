@@ -625,11 +625,7 @@ static void gemm_alloc(struct tgemm *t, uint64_t m, uint64_t n, uint64_t k,
 
 static void gemm_free(struct tgemm *t)
 {
-	free(t->a);
-	free(t->w);
-	free(t->scale);
-	free(t->zero);
-	free(t->out);
+	TU_FREE(t->a, t->w, t->scale, t->zero, t->out);
 }
 
 static void gemm_random(struct tgemm *t, const struct tcfg *c)
