@@ -62,17 +62,23 @@ static struct sim_op_stats compat(const struct fix *f, const struct cfg_arch *a,
 	return st;
 }
 
+/* A linear of M x K -> N in the given phase on arch a. */
+static struct sim_op_stats compat_linear(const struct fix *f, const struct cfg_arch *a,
+					 uint64_t M, uint64_t K, uint64_t N, int phase)
+{
+	struct wl_op op = linear(M, K, N, phase);
+	return compat(f, a, &op, SIM_ATTN_PUBLISHED);
+}
+
 /* 4x8 input, 8->6 weights, 2x2 array, 1 lane, 8-bit weights, 64 bits/cycle:
  * tiles = 8 * ceil(6/2) * ceil(4/2) = 48 = compute cycles;
  * W = 8*6 = 48 B, I = 16*4 = 64 B, O = 12*4 = 48 B: DRAM 160*8/64 = 20. */
 static void test_linear_compute_bound(void **state)
 {
 	struct fix *f = *state;
-	struct wl_op op = linear(4, 8, 6, WL_PREFILL);
-	struct sim_op_stats st;
+	struct sim_op_stats st = compat_linear(f, &f->a, 4, 8, 6, WL_PREFILL);
 	struct energy_breakdown eb;
 	struct ps_err err;
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
 	assert_int_equal(st.tiles, 48);
 	assert_int_equal(st.compute_cycles, 48);
 	assert_int_equal(st.dram_cycles, 20);
@@ -93,9 +99,7 @@ static void test_linear_compute_bound(void **state)
 static void test_decode_shape(void **state)
 {
 	struct fix *f = *state;
-	struct wl_op op = linear(4, 8, 6, WL_DECODE);
-	struct sim_op_stats st;
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
+	struct sim_op_stats st = compat_linear(f, &f->a, 4, 8, 6, WL_DECODE);
 	assert_int_equal(st.tiles, 64);
 	assert_int_equal(st.cycles, 64);
 }
@@ -108,15 +112,12 @@ static void test_decode_shape(void **state)
 static void test_bit_serial(void **state)
 {
 	struct fix *f = *state;
-	struct wl_op op = linear(1, 256, 64, WL_PREFILL);
-	struct sim_op_stats st;
-	st = compat(f, &f->as, &op, SIM_ATTN_PUBLISHED);
+	struct sim_op_stats st = compat_linear(f, &f->as, 1, 256, 64, WL_PREFILL);
 	assert_int_equal(st.tiles, 2048);
 	assert_int_equal(st.compute_cycles, 4096);
 	assert_int_equal(st.dram_read_bytes, 8320 + 512);
 	assert_int_equal(st.dram_cycles, 1120);
-	op.phase = WL_DECODE;
-	st = compat(f, &f->as, &op, SIM_ATTN_PUBLISHED);
+	st = compat_linear(f, &f->as, 1, 256, 64, WL_DECODE);
 	/* decode 4x1 array: tiles = 64 * 16 * 1 = 1024, x 2 cycles */
 	assert_int_equal(st.compute_cycles, 2048);
 	assert_int_equal(st.dram_read_bytes, 6272 + 512);
@@ -131,18 +132,14 @@ static void test_bit_serial(void **state)
 static void test_refetch(void **state)
 {
 	struct fix *f = *state;
-	struct wl_op op = linear(32, 64, 32, WL_PREFILL);
-	struct sim_op_stats st;
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
+	struct sim_op_stats st = compat_linear(f, &f->a, 32, 64, 32, WL_PREFILL);
 	assert_int_equal(st.input_fetches, 2);
 	assert_int_equal(st.weight_fetches, 1);
 	assert_int_equal(st.dram_read_bytes, 2048 + 8192);
-	op = linear(8, 64, 32, WL_PREFILL);
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
+	st = compat_linear(f, &f->a, 8, 64, 32, WL_PREFILL);
 	assert_int_equal(st.input_fetches, 1);
 	assert_int_equal(st.dram_read_bytes, 2048 + 1024);
-	op = linear(32, 32, 128, WL_PREFILL);
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
+	st = compat_linear(f, &f->a, 32, 32, 128, WL_PREFILL);
 	assert_int_equal(st.weight_fetches, 2);
 	assert_int_equal(st.input_fetches, 1);
 	assert_int_equal(st.dram_read_bytes, 2 * 4096 + 2048);
