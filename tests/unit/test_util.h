@@ -56,6 +56,11 @@ bool tu_same_file(const char *a, const char *b);
  * place to the file's name); fails the test if it cannot. */
 void tu_mkstemp(char *path);
 
+/* ---- error messages ----
+ * Fails the test (naming path) unless msg starts with path followed by
+ * suffix: the "file:line: field: what" form of pesim's input errors. */
+void tu_expect_msg(const char *path, const char *msg, const char *suffix);
+
 /* ---- memory ----
  * free() on each of n pointers; TU_FREE(a, b, c) lists them in place. */
 void tu_free_list(void *const *p, size_t n);
