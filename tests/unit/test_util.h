@@ -96,18 +96,22 @@ void *tu_bt_open(const char *name, const struct pe_params *p, size_t n_in,
  * tu_verify_mutant on port, and caught within the directed corners.
  * tu_verify_refused: rtl_verify(o) must refuse its input: PS_EINPUT (exit
  * code 2) with an error containing msg (NULL: any).
+ * tu_verify_gemm_refused: the entry named pe, 10 random edges, on the
+ * GEMM operands g: refused as tu_verify_refused says.
  * tu_verify_config: `pesim verify --pe family --config path`: the arch at
  * path (of pe's family) gives, in both phases, pe_params (pp[0], pp[1])
  * that rtl_verify_match(family) resolves to pe. */
 struct rtl_verify_opts;
 struct rtl_verify_result;
 struct ps_err;
+struct pe_gemm;
 void tu_verify_ok(const struct rtl_verify_opts *o, struct rtl_verify_result *r);
 void tu_verify_mutant(const struct rtl_verify_opts *o, const char *port,
 		      struct rtl_verify_result *r, struct ps_err *err);
 void tu_verify_corner_mutant(const char *pe, const char *define,
 			     const char *port, uint64_t random);
 void tu_verify_refused(const struct rtl_verify_opts *o, const char *msg);
+void tu_verify_gemm_refused(const char *pe, const struct pe_gemm *g, const char *msg);
 struct rtl_verify_pe;
 void tu_verify_config(const char *path, const char *family,
 		      const struct rtl_verify_pe *pe, struct pe_params *pp);

@@ -93,6 +93,14 @@ void tu_verify_refused(const struct rtl_verify_opts *o, const char *msg)
 		assert_non_null(strstr(err.msg, msg));
 }
 
+void tu_verify_gemm_refused(const char *pe, const struct pe_gemm *g, const char *msg)
+{
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .random = 10, .gemm = g };
+
+	assert_non_null(o.pe);
+	tu_verify_refused(&o, msg);
+}
+
 void tu_verify_config(const char *path, const char *family,
 		      const struct rtl_verify_pe *pe, struct pe_params *pp)
 {

@@ -142,9 +142,7 @@ static void test_gemm_operands(void **state)
 	/* INT8 codes: not the PE's formats */
 	struct pe_gemm g8 = { .M = M, .K = K, .N = N, .a = a, .codes = c_int8,
 			      .fmt = FMT_INT8, .n_groups = 1, .scale = scale_i };
-	struct rtl_verify_opts o = { .pe = rtl_verify_find("ant_mac"),
-				     .random = 10, .gemm = &g8 };
-	tu_verify_refused(&o, "int4 or flint4");
+	tu_verify_gemm_refused("ant_mac", &g8, "int4 or flint4");
 }
 
 int main(void)

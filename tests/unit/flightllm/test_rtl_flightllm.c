@@ -157,9 +157,7 @@ static void test_gemm_operands(void **state)
 		assert_true(r.beats > 10000);
 	}
 	/* INT8 codes do not fit the 4-bit decode unit */
-	struct rtl_verify_opts o = { .pe = rtl_verify_find("flightllm"),
-				     .random = 10, .gemm = &g8 };
-	tu_verify_refused(&o, "do not fit");
+	tu_verify_gemm_refused("flightllm", &g8, "do not fit");
 }
 
 int main(void)
