@@ -100,17 +100,31 @@ static const struct bad_case bad_arch[] = {
 	{ "arch-second-doc.yaml", ":24: syntax error: " },
 };
 
+static const struct bad_case bad_energy[] = {
+	{ "energy-bad-source.yaml", ":10: entries[6].source: unknown value 'guess'" },
+	{ "energy-missing-ref.yaml", ":4: entries[0].ref: missing required field" },
+};
+
+/* Each file of the table under bad/, loaded as an arch or an energy table:
+ * refused with its message after the path. */
+static void check_bad(const struct bad_case *bad, size_t n, bool energy)
+{
+	for (size_t i = 0; i < n; i++) {
+		char path[512];
+		struct cfg_arch a;
+		struct cfg_energy e;
+		struct ps_err err = { "" };
+		snprintf(path, sizeof path, DATA "/bad/%s", bad[i].file);
+		assert_int_equal(energy ? cfg_energy_load(path, &e, &err)
+					: pe_arch_load(path, &a, &err), PS_EINPUT);
+		tu_expect_msg(path, err.msg, bad[i].msg);
+	}
+}
+
 static void test_bad_arch_messages(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof bad_arch / sizeof *bad_arch; i++) {
-		char path[512];
-		struct cfg_arch a;
-		struct ps_err err = { "" };
-		snprintf(path, sizeof path, DATA "/bad/%s", bad_arch[i].file);
-		assert_int_equal(pe_arch_load(path, &a, &err), PS_EINPUT);
-		tu_expect_msg(path, err.msg, bad_arch[i].msg);
-	}
+	check_bad(bad_arch, sizeof bad_arch / sizeof *bad_arch, false);
 }
 
 static void test_missing_file(void **state)
@@ -124,13 +138,8 @@ static void test_missing_file(void **state)
 
 static void test_bad_energy(void **state)
 {
-	struct cfg_energy e;
-	struct ps_err err;
 	(void)state;
-	assert_int_equal(cfg_energy_load(DATA "/bad/energy-bad-source.yaml", &e, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, ":10: entries[6].source: unknown value 'guess'"));
-	assert_int_equal(cfg_energy_load(DATA "/bad/energy-missing-ref.yaml", &e, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, ":4: entries[0].ref: missing required field"));
+	check_bad(bad_energy, sizeof bad_energy / sizeof *bad_energy, true);
 }
 
 /* An energy table entry with the wrong unit is refused at pricing. */
