@@ -105,26 +105,29 @@ static const struct bad_case bad_energy[] = {
 	{ "energy-missing-ref.yaml", ":4: entries[0].ref: missing required field" },
 };
 
-/* Each file of the table under bad/, loaded as an arch or an energy table:
- * refused with its message after the path. */
-static void check_bad(const struct bad_case *bad, size_t n, bool energy)
+/* A table of bad files under bad/, loaded as arch files or energy tables. */
+static const struct bad_set {
+	const struct bad_case *c;
+	size_t n;
+	bool energy;
+} bad_arch_set = { bad_arch, sizeof bad_arch / sizeof *bad_arch, false },
+  bad_energy_set = { bad_energy, sizeof bad_energy / sizeof *bad_energy, true };
+
+/* Each file of the set (state) is refused with its message after the path. */
+static void test_bad_files(void **state)
 {
-	for (size_t i = 0; i < n; i++) {
+	const struct bad_set *b = *state;
+
+	for (size_t i = 0; i < b->n; i++) {
 		char path[512];
 		struct cfg_arch a;
 		struct cfg_energy e;
 		struct ps_err err = { "" };
-		snprintf(path, sizeof path, DATA "/bad/%s", bad[i].file);
-		assert_int_equal(energy ? cfg_energy_load(path, &e, &err)
-					: pe_arch_load(path, &a, &err), PS_EINPUT);
-		tu_expect_msg(path, err.msg, bad[i].msg);
+		snprintf(path, sizeof path, DATA "/bad/%s", b->c[i].file);
+		assert_int_equal(b->energy ? cfg_energy_load(path, &e, &err)
+					   : pe_arch_load(path, &a, &err), PS_EINPUT);
+		tu_expect_msg(path, err.msg, b->c[i].msg);
 	}
-}
-
-static void test_bad_arch_messages(void **state)
-{
-	(void)state;
-	check_bad(bad_arch, sizeof bad_arch / sizeof *bad_arch, false);
 }
 
 static void test_missing_file(void **state)
@@ -134,12 +137,6 @@ static void test_missing_file(void **state)
 	(void)state;
 	assert_int_equal(pe_arch_load(DATA "/bad/no-such-file.yaml", &a, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "no-such-file.yaml: cannot open"));
-}
-
-static void test_bad_energy(void **state)
-{
-	(void)state;
-	check_bad(bad_energy, sizeof bad_energy / sizeof *bad_energy, true);
 }
 
 /* An energy table entry with the wrong unit is refused at pricing. */
@@ -308,9 +305,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_presets_load),
 		cmocka_unit_test(test_preset_values),
-		cmocka_unit_test(test_bad_arch_messages),
+		TU_TEST_ARG("test_bad_arch_messages", test_bad_files, &bad_arch_set),
 		cmocka_unit_test(test_missing_file),
-		cmocka_unit_test(test_bad_energy),
+		TU_TEST_ARG("test_bad_energy", test_bad_files, &bad_energy_set),
 		cmocka_unit_test(test_price_unit_check),
 		cmocka_unit_test(test_cli_exit_codes),
 		cmocka_unit_test(test_overrides),
