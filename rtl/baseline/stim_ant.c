@@ -204,11 +204,4 @@ static enum ps_status stim_use_gemm(void *s, const struct pe_gemm *g,
 	return PS_OK;
 }
 
-const struct rtl_stim_ops ant_mac_stim = {
-	.state_size = sizeof(struct stim),
-	.init = stim_init,
-	.corner_edges = stim_corner_edges,
-	.corner = stim_corner,
-	.random = stim_random,
-	.use_gemm = stim_use_gemm,
-};
+RTL_STIM_OPS(ant_mac_stim, struct stim, stim_init, NULL, stim_);

@@ -240,12 +240,4 @@ static void stim_fini(void *s)
 	free(st->w8);
 }
 
-const struct rtl_stim_ops baseline_mac_stim = {
-	.state_size = sizeof(struct stim),
-	.init = stim_init,
-	.fini = stim_fini,
-	.corner_edges = stim_corner_edges,
-	.corner = stim_corner,
-	.random = stim_random,
-	.use_gemm = stim_use_gemm,
-};
+RTL_STIM_OPS(baseline_mac_stim, struct stim, stim_init, stim_fini, stim_);

@@ -479,12 +479,4 @@ static void stim_fini(void *v)
 	bm_gemm_free(&st->gm);
 }
 
-const struct rtl_stim_ops bm_pe_stim = {
-	.state_size = sizeof(struct pe_stim),
-	.init = stim_init,
-	.fini = stim_fini,
-	.corner_edges = stim_corner_edges,
-	.corner = stim_corner,
-	.random = stim_random,
-	.use_gemm = stim_use_gemm,
-};
+RTL_STIM_OPS(bm_pe_stim, struct pe_stim, stim_init, stim_fini, stim_);
