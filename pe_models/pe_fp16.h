@@ -58,6 +58,20 @@ static inline float pe_f32_of(uint32_t u)
 	return f;
 }
 
+static inline uint64_t pe_f64_bits(double d)
+{
+	uint64_t u;
+	memcpy(&u, &d, sizeof u);
+	return u;
+}
+
+static inline double pe_f64_of(uint64_t u)
+{
+	double d;
+	memcpy(&d, &u, sizeof d);
+	return d;
+}
+
 static inline int pe_f32_is_nan(float f)
 {
 	return (pe_f32_bits(f) & 0x7fffffffu) > 0x7f800000u;
