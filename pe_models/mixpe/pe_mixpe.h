@@ -147,6 +147,8 @@ extern const struct pe_bt_ops pe_mixpe_array_bt;	/* "mixpe_array" */
 /* Counters of a "mixpe_pe" state, or the sum over a "mixpe_array" state. */
 void pe_mixpe_pe_actions(const void *state, struct pe_mixpe_actions *out);
 void pe_mixpe_array_actions(const void *state, struct pe_mixpe_actions *out);
+/* d += a, counter by counter. */
+void pe_mixpe_actions_add(struct pe_mixpe_actions *d, const struct pe_mixpe_actions *a);
 /* The PEs of a "mixpe_array" state (row-major, 16), e.g. to set bugs. */
 struct pe_mixpe_pe *pe_mixpe_array_pes(void *state);
 

@@ -141,21 +141,24 @@ static void arr_step(void *state, const uint64_t *in, uint64_t *out)
 	out[1] = od;
 }
 
+void pe_mixpe_actions_add(struct pe_mixpe_actions *d, const struct pe_mixpe_actions *a)
+{
+	d->cycles += a->cycles;
+	d->beats += a->beats;
+	d->products += a->products;
+	d->terms += a->terms;
+	d->acc_writes += a->acc_writes;
+	d->dequants += a->dequants;
+	d->results += a->results;
+	d->shifts += a->shifts;
+}
+
 void pe_mixpe_array_actions(const void *state, struct pe_mixpe_actions *out)
 {
 	const struct pe_mixpe_array4 *s = state;
 	memset(out, 0, sizeof *out);
-	for (unsigned i = 0; i < D * D; i++) {
-		const struct pe_mixpe_actions *a = &s->pe[i].act;
-		out->cycles += a->cycles;
-		out->beats += a->beats;
-		out->products += a->products;
-		out->terms += a->terms;
-		out->acc_writes += a->acc_writes;
-		out->dequants += a->dequants;
-		out->results += a->results;
-		out->shifts += a->shifts;
-	}
+	for (unsigned i = 0; i < D * D; i++)
+		pe_mixpe_actions_add(out, &s->pe[i].act);
 }
 
 struct pe_mixpe_pe *pe_mixpe_array_pes(void *state)
