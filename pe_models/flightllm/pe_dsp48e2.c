@@ -92,6 +92,24 @@ enum ps_status pe_dsp48e2_init(struct pe_dsp48e2 *s,
 		{ "CARRYINREG", prm->CARRYINREG },
 		{ "CARRYINSELREG", prm->CARRYINSELREG },
 	};
+	/* string attributes: the values modelled, the default (NULL) first */
+	const struct {
+		const char *name, *v, *ok[3], *allowed;
+	} strs[] = {
+		{ "AMULTSEL", prm->AMULTSEL, { "A", "AD" }, "\"A\" or \"AD\"" },
+		{ "BMULTSEL", prm->BMULTSEL, { "B" }, "\"B\"" },
+		{ "PREADDINSEL", prm->PREADDINSEL, { "A" }, "\"A\"" },
+		{ "A_INPUT", prm->A_INPUT, { "DIRECT" }, "\"DIRECT\"; no ACIN cascade" },
+		{ "B_INPUT", prm->B_INPUT, { "DIRECT" }, "\"DIRECT\"; no BCIN cascade" },
+		{ "USE_MULT", prm->USE_MULT, { "MULTIPLY", "DYNAMIC", "NONE" },
+		  "\"MULTIPLY\", \"DYNAMIC\" or \"NONE\"" },
+		{ "USE_SIMD", prm->USE_SIMD, { "ONE48" }, "\"ONE48\"" },
+		{ "USE_PATTERN_DETECT", prm->USE_PATTERN_DETECT, { "NO_PATDET" },
+		  "\"NO_PATDET\"" },
+		{ "AUTORESET_PATDET", prm->AUTORESET_PATDET, { "NO_RESET" },
+		  "\"NO_RESET\"" },
+		{ "USE_WIDEXOR", prm->USE_WIDEXOR, { "FALSE" }, "\"FALSE\"" },
+	};
 	bool pre;
 
 	memset(s, 0, sizeof *s);
@@ -107,28 +125,13 @@ enum ps_status pe_dsp48e2_init(struct pe_dsp48e2 *s,
 	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
 		if (bits[i].v != 0 && bits[i].v != 1)
 			return badi(err, bits[i].name, bits[i].v, "0 or 1");
-	if (!str_is(prm->AMULTSEL, "A", "A") && !str_is(prm->AMULTSEL, "A", "AD"))
-		return bad(err, "AMULTSEL", prm->AMULTSEL, "\"A\" or \"AD\"");
-	if (!str_is(prm->BMULTSEL, "B", "B"))
-		return bad(err, "BMULTSEL", prm->BMULTSEL, "\"B\"");
-	if (!str_is(prm->PREADDINSEL, "A", "A"))
-		return bad(err, "PREADDINSEL", prm->PREADDINSEL, "\"A\"");
-	if (!str_is(prm->A_INPUT, "DIRECT", "DIRECT"))
-		return bad(err, "A_INPUT", prm->A_INPUT, "\"DIRECT\"; no ACIN cascade");
-	if (!str_is(prm->B_INPUT, "DIRECT", "DIRECT"))
-		return bad(err, "B_INPUT", prm->B_INPUT, "\"DIRECT\"; no BCIN cascade");
-	if (!str_is(prm->USE_MULT, "MULTIPLY", "MULTIPLY") &&
-	    !str_is(prm->USE_MULT, "MULTIPLY", "DYNAMIC") &&
-	    !str_is(prm->USE_MULT, "MULTIPLY", "NONE"))
-		return bad(err, "USE_MULT", prm->USE_MULT, "\"MULTIPLY\", \"DYNAMIC\" or \"NONE\"");
-	if (!str_is(prm->USE_SIMD, "ONE48", "ONE48"))
-		return bad(err, "USE_SIMD", prm->USE_SIMD, "\"ONE48\"");
-	if (!str_is(prm->USE_PATTERN_DETECT, "NO_PATDET", "NO_PATDET"))
-		return bad(err, "USE_PATTERN_DETECT", prm->USE_PATTERN_DETECT, "\"NO_PATDET\"");
-	if (!str_is(prm->AUTORESET_PATDET, "NO_RESET", "NO_RESET"))
-		return bad(err, "AUTORESET_PATDET", prm->AUTORESET_PATDET, "\"NO_RESET\"");
-	if (!str_is(prm->USE_WIDEXOR, "FALSE", "FALSE"))
-		return bad(err, "USE_WIDEXOR", prm->USE_WIDEXOR, "\"FALSE\"");
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		size_t j = 0;
+		while (j < 3 && strs[i].ok[j] && !str_is(strs[i].v, strs[i].ok[0], strs[i].ok[j]))
+			j++;
+		if (j == 3 || !strs[i].ok[j])
+			return bad(err, strs[i].name, strs[i].v, strs[i].allowed);
+	}
 	if (prm->IS_CLK_INVERTED)
 		return badi(err, "IS_CLK_INVERTED", (int)prm->IS_CLK_INVERTED, "0");
 	if (prm->IS_ALUMODE_INVERTED > 0xf || prm->IS_CARRYIN_INVERTED > 1 ||
