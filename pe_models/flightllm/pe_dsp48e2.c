@@ -255,6 +255,13 @@ static void eval(const struct pe_dsp48e2 *s, const uint64_t *in, struct comb *c)
 	c->alu_out = alu(w, x, y, z, alm, cin);
 }
 
+/* A register's next value: synchronous reset (bit 0 of rst) over clock
+ * enable (bit 0 of ce). */
+static uint64_t reg(uint64_t rst, uint64_t ce, uint64_t q, uint64_t d)
+{
+	return rst & 1 ? 0 : ce & 1 ? d : q;
+}
+
 void pe_dsp48e2_step(struct pe_dsp48e2 *s, const uint64_t *in, uint64_t *out)
 {
 	struct comb c;
@@ -262,60 +269,29 @@ void pe_dsp48e2_step(struct pe_dsp48e2 *s, const uint64_t *in, uint64_t *out)
 	uint32_t a1 = s->a1, b1 = s->b1;
 
 	eval(s, in, &c);
-	if (in[PE_DSP_RSTA] & 1 || !s->areg) {
-		s->a1 = s->a2 = 0;
-	} else {
-		if (in[PE_DSP_CEA1] & 1)
-			s->a1 = a_in;
-		if (in[PE_DSP_CEA2] & 1)
-			s->a2 = s->areg == 2 ? a1 : a_in;
-	}
-	if (in[PE_DSP_RSTB] & 1 || !s->breg)
-		s->b1 = 0;
-	else if (in[PE_DSP_CEB1] & 1)
-		s->b1 = b_in;
-	if (in[PE_DSP_RSTB] & 1)
-		s->b2 = 0;
-	else if (in[PE_DSP_CEB2] & 1)
-		s->b2 = s->breg == 2 ? b1 : b_in;
-	if (in[PE_DSP_RSTC] & 1 || !s->creg)
-		s->c = 0;
-	else if (in[PE_DSP_CEC] & 1)
-		s->c = in[PE_DSP_C] & M48;
-	if (in[PE_DSP_RSTD] & 1 || !s->dreg)
-		s->d = 0;
-	else if (in[PE_DSP_CED] & 1)
-		s->d = (uint32_t)in[PE_DSP_D] & M27;
-	if (in[PE_DSP_RSTD] & 1)
-		s->ad = 0;
-	else if (in[PE_DSP_CEAD] & 1)
-		s->ad = c.ad_in;
-	if (in[PE_DSP_RSTINMODE] & 1 || !s->inmodereg)
-		s->inmode = 0;
-	else if (in[PE_DSP_CEINMODE] & 1)
-		s->inmode = ((unsigned)in[PE_DSP_INMODE] ^ s->inv_inmode) & 0x1f;
-	if (in[PE_DSP_RSTCTRL] & 1)
-		s->opmode = 0;
-	else if (in[PE_DSP_CECTRL] & 1)
-		s->opmode = ((unsigned)in[PE_DSP_OPMODE] ^ s->inv_opmode) & 0x1ff;
-	if (in[PE_DSP_RSTALUMODE] & 1)
-		s->alumode = 0;
-	else if (in[PE_DSP_CEALUMODE] & 1)
-		s->alumode = ((unsigned)in[PE_DSP_ALUMODE] ^ s->inv_alumode) & 0xf;
-	if (in[PE_DSP_RSTALLCARRYIN] & 1)
-		s->carryin = 0;
-	else if (in[PE_DSP_CECARRYIN] & 1)
-		s->carryin = (in[PE_DSP_CARRYIN] ^ s->inv_carryin) & 1;
-	if (in[PE_DSP_RSTM] & 1 || !s->mreg) {
-		s->u = s->v = 0;
-	} else if (in[PE_DSP_CEM] & 1) {
-		s->u = c.u_in;
-		s->v = c.v_in;
-	}
-	if (in[PE_DSP_RSTP] & 1)
-		s->p = 0;
-	else if (in[PE_DSP_CEP] & 1 && s->preg)
-		s->p = c.alu_out;
+	/* a register absent from the configuration (xREG = 0) is held in
+	 * reset; P's is bypassed below instead */
+	s->a1 = (uint32_t)reg(in[PE_DSP_RSTA] | !s->areg, in[PE_DSP_CEA1], s->a1, a_in);
+	s->a2 = (uint32_t)reg(in[PE_DSP_RSTA] | !s->areg, in[PE_DSP_CEA2], s->a2,
+			      s->areg == 2 ? a1 : a_in);
+	s->b1 = (uint32_t)reg(in[PE_DSP_RSTB] | !s->breg, in[PE_DSP_CEB1], s->b1, b_in);
+	s->b2 = (uint32_t)reg(in[PE_DSP_RSTB], in[PE_DSP_CEB2], s->b2,
+			      s->breg == 2 ? b1 : b_in);
+	s->c = reg(in[PE_DSP_RSTC] | !s->creg, in[PE_DSP_CEC], s->c, in[PE_DSP_C] & M48);
+	s->d = (uint32_t)reg(in[PE_DSP_RSTD] | !s->dreg, in[PE_DSP_CED], s->d,
+			     in[PE_DSP_D] & M27);
+	s->ad = (uint32_t)reg(in[PE_DSP_RSTD], in[PE_DSP_CEAD], s->ad, c.ad_in);
+	s->inmode = (uint8_t)reg(in[PE_DSP_RSTINMODE] | !s->inmodereg, in[PE_DSP_CEINMODE],
+				 s->inmode, (in[PE_DSP_INMODE] ^ s->inv_inmode) & 0x1f);
+	s->opmode = (uint16_t)reg(in[PE_DSP_RSTCTRL], in[PE_DSP_CECTRL], s->opmode,
+				  (in[PE_DSP_OPMODE] ^ s->inv_opmode) & 0x1ff);
+	s->alumode = (uint8_t)reg(in[PE_DSP_RSTALUMODE], in[PE_DSP_CEALUMODE], s->alumode,
+				  (in[PE_DSP_ALUMODE] ^ s->inv_alumode) & 0xf);
+	s->carryin = (uint8_t)reg(in[PE_DSP_RSTALLCARRYIN], in[PE_DSP_CECARRYIN], s->carryin,
+				  (in[PE_DSP_CARRYIN] ^ s->inv_carryin) & 1);
+	s->u = reg(in[PE_DSP_RSTM] | !s->mreg, in[PE_DSP_CEM], s->u, c.u_in);
+	s->v = reg(in[PE_DSP_RSTM] | !s->mreg, in[PE_DSP_CEM], s->v, c.v_in);
+	s->p = reg(in[PE_DSP_RSTP], in[PE_DSP_CEP] & (s->preg != 0), s->p, c.alu_out);
 	if (!s->preg)
 		eval(s, in, &c);	/* P is combinational: this edge's inputs */
 	out[PE_DSP_OUT_P] = out[PE_DSP_OUT_PCOUT] = s->preg ? s->p : c.alu_out;
