@@ -57,12 +57,18 @@ struct pe_mixpe_actions {
 };
 
 /* One edge's inputs of a PE (the bt ports, unpacked). */
-struct pe_mixpe_pe_in {
+/* The row bus: what enters at the left of an array row and each PE
+ * passes on to its right (registered). */
+struct pe_mixpe_row_in {
 	bool valid, first, glast, last;
-	uint64_t a;		/* lane i at bits [16i+15:16i] */
 	uint16_t w;		/* lane i at bits [4i+3:4i] */
 	uint16_t scale;		/* FP16 */
 	uint8_t zero;		/* signed 8-bit */
+};
+
+struct pe_mixpe_pe_in {
+	struct pe_mixpe_row_in row;
+	uint64_t a;		/* lane i at bits [16i+15:16i] */
 	bool sh_start, sh_valid, sh_drain;
 	uint16_t sh;
 };
@@ -72,10 +78,8 @@ struct pe_mixpe_pe {
 	struct pe_mixpe_cfg cfg;
 	struct pe_mixpe_actions act;
 	/* output ports */
-	bool valid_out, first_out, glast_out, last_out;
+	struct pe_mixpe_row_in row_out;
 	uint64_t a_out;
-	uint16_t w_out, scale_out;
-	uint8_t zero_out;
 	bool done, res_valid, res_drain;
 	uint16_t res;
 	/* P: lane products summed (INT8: exact integers; FP16: bit patterns) */
@@ -99,13 +103,6 @@ struct pe_mixpe_pe {
 	uint16_t y;
 	/* D3: output accumulator across groups */
 	uint16_t oacc;
-};
-
-/* Edge inputs of one array row (the left edge) */
-struct pe_mixpe_row_in {
-	bool valid, first, glast, last;
-	uint16_t w, scale;
-	uint8_t zero;
 };
 
 /* ---- PE (pe_mixpe_pe.c) ---- */

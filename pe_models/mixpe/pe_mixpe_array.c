@@ -33,25 +33,7 @@ void pe_mixpe_array_step(struct pe_mixpe_pe *pe, unsigned rows, unsigned cols,
 		for (unsigned c = cols; c-- > 0;) {
 			struct pe_mixpe_pe *x = pe + (size_t)r * cols + c;
 			struct pe_mixpe_pe_in in;
-			if (c == 0) {
-				const struct pe_mixpe_row_in *e = &row[r];
-				in.valid = e->valid;
-				in.first = e->first;
-				in.glast = e->glast;
-				in.last = e->last;
-				in.w = e->w;
-				in.scale = e->scale;
-				in.zero = e->zero;
-			} else {
-				const struct pe_mixpe_pe *l = x - 1;
-				in.valid = l->valid_out;
-				in.first = l->first_out;
-				in.glast = l->glast_out;
-				in.last = l->last_out;
-				in.w = l->w_out;
-				in.scale = l->scale_out;
-				in.zero = l->zero_out;
-			}
+			in.row = c == 0 ? row[r] : x[-1].row_out;
 			if (r == 0) {
 				in.a = a_col[c];
 				in.sh_valid = in.sh_drain = false;
