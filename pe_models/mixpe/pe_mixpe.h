@@ -206,10 +206,6 @@ uint64_t pe_mixpe_tile_cycles(const struct pe_params *p,
 			      uint64_t n, uint64_t k);
 
 /* pe_ops.gemm_bt (pe_mixpe_bt_gemm.c). */
-enum ps_status pe_mixpe_gemm_bt(const struct pe_params *p,
-				const struct pe_array *arr,
-				const struct pe_gemm *g, double *out,
-				uint64_t *stepped, uint64_t *closed,
-				struct ps_err *err);
+pe_gemm_bt_fn pe_mixpe_gemm_bt;
 
 #endif
