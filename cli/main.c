@@ -19,7 +19,7 @@ struct command {
 static const struct command commands[] = {
 	{ "models", "list the model zoo with parameter counts", cmd_models },
 	{ "run", "simulate a model scenario on an architecture", cmd_run },
-	{ "report", "regenerate a published table (bitmod)", cmd_report },
+	{ "report", "regenerate a paper's tables, or all of them (pesim report --help)", cmd_report },
 	{ "compile", "map a workload onto an arch and write its trace", cmd_compile },
 	{ "dis", "disassemble a trace, one instruction per line", cmd_dis },
 	{ "quant", "quantize weights with every format and report the error", cmd_quant },

@@ -160,6 +160,19 @@ static uint32_t tile_len(uint64_t dim, uint64_t tile, uint64_t idx)
 	return (uint32_t)(left < tile ? left : tile);
 }
 
+/* One operand's ring of `slots` buffers at step t: a load takes the next
+ * slot, which the step that used it last must have released (*need: that
+ * step's token + 1; untouched while the ring fills); with or without a
+ * load, step t becomes the last user of the slot loaded last. */
+static void slot_use(uint64_t *nload, uint64_t *lastuse, uint32_t slots,
+		     uint64_t t, bool load, uint64_t *need)
+{
+	if (load && (*nload)++ >= slots)
+		*need = lastuse[(*nload - 1) % slots] + 1;
+	if (*nload)
+		lastuse[(*nload - 1) % slots] = t;
+}
+
 /* One MM iteration at tile indices (mi, ni, ki). */
 static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
 		      bool load_b, bool load_a)
@@ -178,10 +191,8 @@ static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
 	uint64_t w_bytes = cc_bits_to_bytes((double)kt * nt, l->code_bits);
 	bool first_k = ki == 0, last_k = ki + 1 == m->tk;
 
+	slot_use(&e->s.nload_b, e->s.lastuse_b, m->slots_w, e->s.t, load_b, &need[nl]);
 	if (load_b) {
-		uint64_t c = e->s.nload_b++;
-		if (c >= m->slots_w)
-			need[nl] = e->s.lastuse_b[c % m->slots_w] + 1;
 		ld[nl++] = (struct trace_insn){
 			.opcode = TRACE_LD_W, .op = e->op_index, .repeat = 1,
 			.buf = (uint8_t)m->buf_w, .fmt = e->o->fmt, .a = kt, .b = nt,
@@ -199,14 +210,9 @@ static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
 				.bytes = cc_bits_to_bytes((double)kt * nt, l->side_bits),
 			};
 		}
-		e->s.lastuse_b[c % m->slots_w] = e->s.t;
-	} else if (e->s.nload_b) {
-		e->s.lastuse_b[(e->s.nload_b - 1) % m->slots_w] = e->s.t;
 	}
+	slot_use(&e->s.nload_a, e->s.lastuse_a, m->slots_a, e->s.t, load_a, &need[nl]);
 	if (load_a) {
-		uint64_t c = e->s.nload_a++;
-		if (c >= m->slots_a)
-			need[nl] = e->s.lastuse_a[c % m->slots_a] + 1;
 		ld[nl++] = (struct trace_insn){
 			.opcode = TRACE_LD_A, .op = e->op_index, .repeat = 1,
 			.buf = (uint8_t)m->buf_a, .fmt = e->o->a_fmt, .a = mt, .b = kt,
@@ -214,9 +220,6 @@ static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
 			.addr = e->o->act_base + e->head * m->a_total + (mi * m->tk + ki) * m->a_tile_bytes,
 			.bytes = cc_bits_to_bytes((double)mt * kt, l->a_bits),
 		};
-		e->s.lastuse_a[c % m->slots_a] = e->s.t;
-	} else if (e->s.nload_a) {
-		e->s.lastuse_a[(e->s.nload_a - 1) % m->slots_a] = e->s.t;
 	}
 	/* loads in order of the slot tokens they need (a single-slot operand's
 	 * after a double-buffered one's), so that each pops at most one */

@@ -122,6 +122,13 @@ struct pe_layout {
 
 struct pe_bt_ops;
 
+/* A family's bit-true GEMM (struct pe_family .gemm_bt). */
+typedef enum ps_status pe_gemm_bt_fn(const struct pe_params *p,
+				     const struct pe_array *arr,
+				     const struct pe_gemm *g, double *out,
+				     uint64_t *stepped, uint64_t *closed,
+				     struct ps_err *err);
+
 struct pe_family {
 	const char *name;		/* families.def name = the arch's pe.family */
 	const char *folder;		/* pe_models/<folder>/, rtl/<folder>/ */
@@ -186,11 +193,7 @@ struct pe_family {
 	 * double), *stepped the cycles stepping took and *closed the family's
 	 * closed form for the same work (they must be equal). NULL: the family
 	 * has no bit-true model. */
-	enum ps_status (*gemm_bt)(const struct pe_params *p,
-				  const struct pe_array *arr,
-				  const struct pe_gemm *g, double *out,
-				  uint64_t *stepped, uint64_t *closed,
-				  struct ps_err *err);
+	pe_gemm_bt_fn *gemm_bt;
 	/* Its stepped models (pe_bt.h: the RTL's golden models),
 	 * NULL-terminated. */
 	const struct pe_bt_ops *const *bt_models;

@@ -44,19 +44,18 @@ uint16_t pe_f16_ldexp_ref(uint16_t x, int e);
 const char *pe_f16_impl(void);
 
 /* ---- bit casts ---- */
-static inline uint32_t pe_f32_bits(float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, sizeof u);
-	return u;
-}
-
-static inline float pe_f32_of(uint32_t u)
-{
-	float f;
-	memcpy(&f, &u, sizeof f);
-	return f;
-}
+#define PE_BIT_CAST(name, from, to)                                      \
+	static inline to name(from v)                                    \
+	{                                                                \
+		to r;                                                    \
+		memcpy(&r, &v, sizeof r);                                \
+		return r;                                                \
+	}
+PE_BIT_CAST(pe_f32_bits, float, uint32_t)
+PE_BIT_CAST(pe_f32_of, uint32_t, float)
+PE_BIT_CAST(pe_f64_bits, double, uint64_t)
+PE_BIT_CAST(pe_f64_of, uint64_t, double)
+#undef PE_BIT_CAST
 
 static inline int pe_f32_is_nan(float f)
 {

@@ -138,15 +138,17 @@ static enum ps_status density(const struct rpt_recipe *r, const struct rpt_optio
 			    paper(p, "density_tflops_per_mm2", "fp16-dp4");
 		rpt_tab_markdown(d, t);
 		fprintf(d->md, "Density ratio, LUT W1 x FP16 table over the FP16 DP4 MAC: "
-			"**pesim %.2fx**, paper %.2fx (61.55 / 3.39). Our LUT unit carries "
+			"**pesim %.2fx**, paper %.2fx (%.2f / %.2f). Our LUT unit carries "
 			"what our tile RTL holds per output: an FP16 accumulator, a shadow "
 			"bank and its read port, the pipeline registers, and 1/64 of the "
-			"table registers and precompute; our FP16 DP4 is composed from our "
-			"FP16 multiplier and adder (four each). The paper's %.2f implies "
+			"table registers and precompute; our FP16 DP4 is our RTL's DP4 unit "
+			"(rtl/baseline/pe_fp16_dp4_mac.v: four FP16 multipliers, an adder "
+			"tree, an FP16 accumulator). The paper's %.2f implies "
 			"about %.0f um2 per LUT DP4 unit at 1.41 GHz, %.1f times smaller "
-			"than ours: the difference is in the per-output circuitry, which "
-			"the RTL restructuring of issue 13 takes up.\n\n",
+			"than ours: the difference is in the per-output circuitry.\n\n",
 			dens[0] / dens[6], pr, paper(p, "density_tflops_per_mm2", "lut-w1-fp16"),
+			paper(p, "density_tflops_per_mm2", "fp16-dp4"),
+			paper(p, "density_tflops_per_mm2", "lut-w1-fp16"),
 			8 * 1.41e9 / (paper(p, "density_tflops_per_mm2", "lut-w1-fp16") * 1e12) * 1e6,
 			paper(p, "density_tflops_per_mm2", "lut-w1-fp16") / dens[0]);
 	}

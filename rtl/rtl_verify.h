@@ -143,6 +143,13 @@ struct rtl_verify_pe {
 	.rtl = &rtl_##name##_ops, .mutant = &rtl_##name##_mutant_ops,      \
 	.mutant_define = RTL_MUTANT_DEFINE_##name
 
+/* A verify entry of family `fam`: golden model `top` (pe_bt_find name)
+ * driven by the stimulus top##_stim, Verilated build `build` (RTL_BUILDS),
+ * params the rest. */
+#define RTL_VERIFY_PE(nm, fam, top, build, descr, ...)                    \
+	{ .name = nm, .family = fam, .golden = #top, .what = descr,       \
+	  .params = __VA_ARGS__, RTL_BUILDS(build), .stim = &top##_stim }
+
 /* By name, or by family (the first of it); NULL: none. */
 const struct rtl_verify_pe *rtl_verify_find(const char *name);
 /* The PE of a family whose params equal p on every field the PE sets

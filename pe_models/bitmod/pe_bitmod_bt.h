@@ -238,10 +238,6 @@ uint64_t pe_bitmod_tile_stream(const struct pe_params *p,
 /* pe_ops.gemm_bt (pe.h): the compiler's quantized GEMM through
  * pe_bitmod_run_gemm (pe_bitmod_bt_gemm.c: bitmod3/4 data as is, per-group
  * INT data given two-level scales first). */
-enum ps_status pe_bitmod_gemm_bt(const struct pe_params *p,
-				 const struct pe_array *arr,
-				 const struct pe_gemm *g, double *out,
-				 uint64_t *stepped, uint64_t *closed,
-				 struct ps_err *err);
+pe_gemm_bt_fn pe_bitmod_gemm_bt;
 
 #endif

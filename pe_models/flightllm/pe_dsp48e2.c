@@ -92,6 +92,24 @@ enum ps_status pe_dsp48e2_init(struct pe_dsp48e2 *s,
 		{ "CARRYINREG", prm->CARRYINREG },
 		{ "CARRYINSELREG", prm->CARRYINSELREG },
 	};
+	/* string attributes: the values modelled, the default (NULL) first */
+	const struct {
+		const char *name, *v, *ok[3], *allowed;
+	} strs[] = {
+		{ "AMULTSEL", prm->AMULTSEL, { "A", "AD" }, "\"A\" or \"AD\"" },
+		{ "BMULTSEL", prm->BMULTSEL, { "B" }, "\"B\"" },
+		{ "PREADDINSEL", prm->PREADDINSEL, { "A" }, "\"A\"" },
+		{ "A_INPUT", prm->A_INPUT, { "DIRECT" }, "\"DIRECT\"; no ACIN cascade" },
+		{ "B_INPUT", prm->B_INPUT, { "DIRECT" }, "\"DIRECT\"; no BCIN cascade" },
+		{ "USE_MULT", prm->USE_MULT, { "MULTIPLY", "DYNAMIC", "NONE" },
+		  "\"MULTIPLY\", \"DYNAMIC\" or \"NONE\"" },
+		{ "USE_SIMD", prm->USE_SIMD, { "ONE48" }, "\"ONE48\"" },
+		{ "USE_PATTERN_DETECT", prm->USE_PATTERN_DETECT, { "NO_PATDET" },
+		  "\"NO_PATDET\"" },
+		{ "AUTORESET_PATDET", prm->AUTORESET_PATDET, { "NO_RESET" },
+		  "\"NO_RESET\"" },
+		{ "USE_WIDEXOR", prm->USE_WIDEXOR, { "FALSE" }, "\"FALSE\"" },
+	};
 	bool pre;
 
 	memset(s, 0, sizeof *s);
@@ -107,28 +125,13 @@ enum ps_status pe_dsp48e2_init(struct pe_dsp48e2 *s,
 	for (size_t i = 0; i < sizeof bits / sizeof bits[0]; i++)
 		if (bits[i].v != 0 && bits[i].v != 1)
 			return badi(err, bits[i].name, bits[i].v, "0 or 1");
-	if (!str_is(prm->AMULTSEL, "A", "A") && !str_is(prm->AMULTSEL, "A", "AD"))
-		return bad(err, "AMULTSEL", prm->AMULTSEL, "\"A\" or \"AD\"");
-	if (!str_is(prm->BMULTSEL, "B", "B"))
-		return bad(err, "BMULTSEL", prm->BMULTSEL, "\"B\"");
-	if (!str_is(prm->PREADDINSEL, "A", "A"))
-		return bad(err, "PREADDINSEL", prm->PREADDINSEL, "\"A\"");
-	if (!str_is(prm->A_INPUT, "DIRECT", "DIRECT"))
-		return bad(err, "A_INPUT", prm->A_INPUT, "\"DIRECT\"; no ACIN cascade");
-	if (!str_is(prm->B_INPUT, "DIRECT", "DIRECT"))
-		return bad(err, "B_INPUT", prm->B_INPUT, "\"DIRECT\"; no BCIN cascade");
-	if (!str_is(prm->USE_MULT, "MULTIPLY", "MULTIPLY") &&
-	    !str_is(prm->USE_MULT, "MULTIPLY", "DYNAMIC") &&
-	    !str_is(prm->USE_MULT, "MULTIPLY", "NONE"))
-		return bad(err, "USE_MULT", prm->USE_MULT, "\"MULTIPLY\", \"DYNAMIC\" or \"NONE\"");
-	if (!str_is(prm->USE_SIMD, "ONE48", "ONE48"))
-		return bad(err, "USE_SIMD", prm->USE_SIMD, "\"ONE48\"");
-	if (!str_is(prm->USE_PATTERN_DETECT, "NO_PATDET", "NO_PATDET"))
-		return bad(err, "USE_PATTERN_DETECT", prm->USE_PATTERN_DETECT, "\"NO_PATDET\"");
-	if (!str_is(prm->AUTORESET_PATDET, "NO_RESET", "NO_RESET"))
-		return bad(err, "AUTORESET_PATDET", prm->AUTORESET_PATDET, "\"NO_RESET\"");
-	if (!str_is(prm->USE_WIDEXOR, "FALSE", "FALSE"))
-		return bad(err, "USE_WIDEXOR", prm->USE_WIDEXOR, "\"FALSE\"");
+	for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+		size_t j = 0;
+		while (j < 3 && strs[i].ok[j] && !str_is(strs[i].v, strs[i].ok[0], strs[i].ok[j]))
+			j++;
+		if (j == 3 || !strs[i].ok[j])
+			return bad(err, strs[i].name, strs[i].v, strs[i].allowed);
+	}
 	if (prm->IS_CLK_INVERTED)
 		return badi(err, "IS_CLK_INVERTED", (int)prm->IS_CLK_INVERTED, "0");
 	if (prm->IS_ALUMODE_INVERTED > 0xf || prm->IS_CARRYIN_INVERTED > 1 ||
@@ -252,6 +255,13 @@ static void eval(const struct pe_dsp48e2 *s, const uint64_t *in, struct comb *c)
 	c->alu_out = alu(w, x, y, z, alm, cin);
 }
 
+/* A register's next value: synchronous reset (bit 0 of rst) over clock
+ * enable (bit 0 of ce). */
+static uint64_t reg(uint64_t rst, uint64_t ce, uint64_t q, uint64_t d)
+{
+	return rst & 1 ? 0 : ce & 1 ? d : q;
+}
+
 void pe_dsp48e2_step(struct pe_dsp48e2 *s, const uint64_t *in, uint64_t *out)
 {
 	struct comb c;
@@ -259,60 +269,29 @@ void pe_dsp48e2_step(struct pe_dsp48e2 *s, const uint64_t *in, uint64_t *out)
 	uint32_t a1 = s->a1, b1 = s->b1;
 
 	eval(s, in, &c);
-	if (in[PE_DSP_RSTA] & 1 || !s->areg) {
-		s->a1 = s->a2 = 0;
-	} else {
-		if (in[PE_DSP_CEA1] & 1)
-			s->a1 = a_in;
-		if (in[PE_DSP_CEA2] & 1)
-			s->a2 = s->areg == 2 ? a1 : a_in;
-	}
-	if (in[PE_DSP_RSTB] & 1 || !s->breg)
-		s->b1 = 0;
-	else if (in[PE_DSP_CEB1] & 1)
-		s->b1 = b_in;
-	if (in[PE_DSP_RSTB] & 1)
-		s->b2 = 0;
-	else if (in[PE_DSP_CEB2] & 1)
-		s->b2 = s->breg == 2 ? b1 : b_in;
-	if (in[PE_DSP_RSTC] & 1 || !s->creg)
-		s->c = 0;
-	else if (in[PE_DSP_CEC] & 1)
-		s->c = in[PE_DSP_C] & M48;
-	if (in[PE_DSP_RSTD] & 1 || !s->dreg)
-		s->d = 0;
-	else if (in[PE_DSP_CED] & 1)
-		s->d = (uint32_t)in[PE_DSP_D] & M27;
-	if (in[PE_DSP_RSTD] & 1)
-		s->ad = 0;
-	else if (in[PE_DSP_CEAD] & 1)
-		s->ad = c.ad_in;
-	if (in[PE_DSP_RSTINMODE] & 1 || !s->inmodereg)
-		s->inmode = 0;
-	else if (in[PE_DSP_CEINMODE] & 1)
-		s->inmode = ((unsigned)in[PE_DSP_INMODE] ^ s->inv_inmode) & 0x1f;
-	if (in[PE_DSP_RSTCTRL] & 1)
-		s->opmode = 0;
-	else if (in[PE_DSP_CECTRL] & 1)
-		s->opmode = ((unsigned)in[PE_DSP_OPMODE] ^ s->inv_opmode) & 0x1ff;
-	if (in[PE_DSP_RSTALUMODE] & 1)
-		s->alumode = 0;
-	else if (in[PE_DSP_CEALUMODE] & 1)
-		s->alumode = ((unsigned)in[PE_DSP_ALUMODE] ^ s->inv_alumode) & 0xf;
-	if (in[PE_DSP_RSTALLCARRYIN] & 1)
-		s->carryin = 0;
-	else if (in[PE_DSP_CECARRYIN] & 1)
-		s->carryin = (in[PE_DSP_CARRYIN] ^ s->inv_carryin) & 1;
-	if (in[PE_DSP_RSTM] & 1 || !s->mreg) {
-		s->u = s->v = 0;
-	} else if (in[PE_DSP_CEM] & 1) {
-		s->u = c.u_in;
-		s->v = c.v_in;
-	}
-	if (in[PE_DSP_RSTP] & 1)
-		s->p = 0;
-	else if (in[PE_DSP_CEP] & 1 && s->preg)
-		s->p = c.alu_out;
+	/* a register absent from the configuration (xREG = 0) is held in
+	 * reset; P's is bypassed below instead */
+	s->a1 = (uint32_t)reg(in[PE_DSP_RSTA] | !s->areg, in[PE_DSP_CEA1], s->a1, a_in);
+	s->a2 = (uint32_t)reg(in[PE_DSP_RSTA] | !s->areg, in[PE_DSP_CEA2], s->a2,
+			      s->areg == 2 ? a1 : a_in);
+	s->b1 = (uint32_t)reg(in[PE_DSP_RSTB] | !s->breg, in[PE_DSP_CEB1], s->b1, b_in);
+	s->b2 = (uint32_t)reg(in[PE_DSP_RSTB], in[PE_DSP_CEB2], s->b2,
+			      s->breg == 2 ? b1 : b_in);
+	s->c = reg(in[PE_DSP_RSTC] | !s->creg, in[PE_DSP_CEC], s->c, in[PE_DSP_C] & M48);
+	s->d = (uint32_t)reg(in[PE_DSP_RSTD] | !s->dreg, in[PE_DSP_CED], s->d,
+			     in[PE_DSP_D] & M27);
+	s->ad = (uint32_t)reg(in[PE_DSP_RSTD], in[PE_DSP_CEAD], s->ad, c.ad_in);
+	s->inmode = (uint8_t)reg(in[PE_DSP_RSTINMODE] | !s->inmodereg, in[PE_DSP_CEINMODE],
+				 s->inmode, (in[PE_DSP_INMODE] ^ s->inv_inmode) & 0x1f);
+	s->opmode = (uint16_t)reg(in[PE_DSP_RSTCTRL], in[PE_DSP_CECTRL], s->opmode,
+				  (in[PE_DSP_OPMODE] ^ s->inv_opmode) & 0x1ff);
+	s->alumode = (uint8_t)reg(in[PE_DSP_RSTALUMODE], in[PE_DSP_CEALUMODE], s->alumode,
+				  (in[PE_DSP_ALUMODE] ^ s->inv_alumode) & 0xf);
+	s->carryin = (uint8_t)reg(in[PE_DSP_RSTALLCARRYIN], in[PE_DSP_CECARRYIN], s->carryin,
+				  (in[PE_DSP_CARRYIN] ^ s->inv_carryin) & 1);
+	s->u = reg(in[PE_DSP_RSTM] | !s->mreg, in[PE_DSP_CEM], s->u, c.u_in);
+	s->v = reg(in[PE_DSP_RSTM] | !s->mreg, in[PE_DSP_CEM], s->v, c.v_in);
+	s->p = reg(in[PE_DSP_RSTP], in[PE_DSP_CEP] & (s->preg != 0), s->p, c.alu_out);
 	if (!s->preg)
 		eval(s, in, &c);	/* P is combinational: this edge's inputs */
 	out[PE_DSP_OUT_P] = out[PE_DSP_OUT_PCOUT] = s->preg ? s->p : c.alu_out;

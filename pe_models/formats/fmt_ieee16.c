@@ -7,41 +7,12 @@
  * handled on the bits (a float sNaN widened to double by the FPU would be
  * quieted), which keeps every 16-bit pattern's round trip bit-exact. */
 #include "fmt.h"
-
-#include <string.h>
-
-static uint64_t dbits(double x)
-{
-	uint64_t b;
-	memcpy(&b, &x, sizeof b);
-	return b;
-}
-
-static double bitsd(uint64_t b)
-{
-	double x;
-	memcpy(&x, &b, sizeof x);
-	return x;
-}
-
-static uint32_t fbits(float x)
-{
-	uint32_t b;
-	memcpy(&b, &x, sizeof b);
-	return b;
-}
-
-static float bitsf(uint32_t b)
-{
-	float x;
-	memcpy(&x, &b, sizeof x);
-	return x;
-}
+#include "pe_fp16.h"
 
 /* Narrow a finite or infinite double (not NaN) to a 1-E-M float. */
 static uint16_t narrow(double x, int E, int M)
 {
-	uint64_t b = dbits(x);
+	uint64_t b = pe_f64_bits(x);
 	uint16_t sign = (uint16_t)((b >> 63) << (E + M));
 	int dexp = (int)((b >> 52) & 0x7ff);
 	uint64_t sig = b & ((1ull << 52) - 1);
@@ -83,10 +54,10 @@ static double widen(uint16_t h, int E, int M)
 	uint64_t m = h & ((1u << M) - 1);
 	uint64_t s = (uint64_t)(h >> (E + M)) << 63;
 	if (ef == (1 << E) - 1)		/* inf (NaN handled by the caller) */
-		return bitsd(s | (0x7ffull << 52));
+		return pe_f64_of(s | (0x7ffull << 52));
 	if (ef == 0) {
 		if (!m)
-			return bitsd(s);
+			return pe_f64_of(s);
 		/* subnormal: m * 2^(1 - bias - M), normalize into a double */
 		int sh = 0;
 		while (!(m & (1ull << M))) {
@@ -94,10 +65,10 @@ static double widen(uint16_t h, int E, int M)
 			sh++;
 		}
 		int e = 1 - bias - sh;
-		return bitsd(s | ((uint64_t)(e + 1023) << 52) |
+		return pe_f64_of(s | ((uint64_t)(e + 1023) << 52) |
 			     ((m & ((1ull << M) - 1)) << (52 - M)));
 	}
-	return bitsd(s | ((uint64_t)(ef - bias + 1023) << 52) | (m << (52 - M)));
+	return pe_f64_of(s | ((uint64_t)(ef - bias + 1023) << 52) | (m << (52 - M)));
 }
 
 static bool is_nan16(uint16_t h, int E, int M)
@@ -120,14 +91,14 @@ static float nan_to_f32(uint16_t h, int E, int M)
 {
 	uint32_t sign = (uint32_t)(h >> (E + M)) << 31;
 	uint32_t m = (uint32_t)(h & ((1u << M) - 1)) << (23 - M);
-	return bitsf(sign | 0x7f800000u | m);
+	return pe_f32_of(sign | 0x7f800000u | m);
 }
 
 static double nan_to_f64(uint16_t h, int E, int M)
 {
 	uint64_t sign = (uint64_t)(h >> (E + M)) << 63;
 	uint64_t m = (uint64_t)(h & ((1u << M) - 1)) << (52 - M);
-	return bitsd(sign | (0x7ffull << 52) | m);
+	return pe_f64_of(sign | (0x7ffull << 52) | m);
 }
 
 static uint16_t nan_from_f64(uint64_t db, int E, int M)
@@ -152,14 +123,14 @@ double pfx##_to_f64(uint16_t h)						\
 }									\
 uint16_t pfx##_from_f32(float x)					\
 {									\
-	uint32_t fb = fbits(x);						\
+	uint32_t fb = pe_f32_bits(x);					\
 	if ((fb & 0x7f800000u) == 0x7f800000u && (fb & 0x7fffff))	\
 		return nan_from_f32(fb, E, M);				\
 	return narrow((double)x, E, M);					\
 }									\
 uint16_t pfx##_from_f64(double x)					\
 {									\
-	uint64_t db = dbits(x);						\
+	uint64_t db = pe_f64_bits(x);					\
 	if (((db >> 52) & 0x7ff) == 0x7ff && (db & ((1ull << 52) - 1)))	\
 		return nan_from_f64(db, E, M);				\
 	return narrow(x, E, M);						\

@@ -143,10 +143,6 @@ void pe_lut_tc_gemm_actions(uint64_t m, uint64_t n, uint64_t k,
 			    struct pe_lut_tc_actions *out);
 
 /* pe_ops.gemm_bt (pe_lut_tc_bt_gemm.c). */
-enum ps_status pe_lut_tc_gemm_bt(const struct pe_params *p,
-				 const struct pe_array *arr,
-				 const struct pe_gemm *g, double *out,
-				 uint64_t *stepped, uint64_t *closed,
-				 struct ps_err *err);
+pe_gemm_bt_fn pe_lut_tc_gemm_bt;
 
 #endif

@@ -57,12 +57,18 @@ struct pe_mixpe_actions {
 };
 
 /* One edge's inputs of a PE (the bt ports, unpacked). */
-struct pe_mixpe_pe_in {
+/* The row bus: what enters at the left of an array row and each PE
+ * passes on to its right (registered). */
+struct pe_mixpe_row_in {
 	bool valid, first, glast, last;
-	uint64_t a;		/* lane i at bits [16i+15:16i] */
 	uint16_t w;		/* lane i at bits [4i+3:4i] */
 	uint16_t scale;		/* FP16 */
 	uint8_t zero;		/* signed 8-bit */
+};
+
+struct pe_mixpe_pe_in {
+	struct pe_mixpe_row_in row;
+	uint64_t a;		/* lane i at bits [16i+15:16i] */
 	bool sh_start, sh_valid, sh_drain;
 	uint16_t sh;
 };
@@ -72,10 +78,8 @@ struct pe_mixpe_pe {
 	struct pe_mixpe_cfg cfg;
 	struct pe_mixpe_actions act;
 	/* output ports */
-	bool valid_out, first_out, glast_out, last_out;
+	struct pe_mixpe_row_in row_out;
 	uint64_t a_out;
-	uint16_t w_out, scale_out;
-	uint8_t zero_out;
 	bool done, res_valid, res_drain;
 	uint16_t res;
 	/* P: lane products summed (INT8: exact integers; FP16: bit patterns) */
@@ -99,13 +103,6 @@ struct pe_mixpe_pe {
 	uint16_t y;
 	/* D3: output accumulator across groups */
 	uint16_t oacc;
-};
-
-/* Edge inputs of one array row (the left edge) */
-struct pe_mixpe_row_in {
-	bool valid, first, glast, last;
-	uint16_t w, scale;
-	uint8_t zero;
 };
 
 /* ---- PE (pe_mixpe_pe.c) ---- */
@@ -147,6 +144,8 @@ extern const struct pe_bt_ops pe_mixpe_array_bt;	/* "mixpe_array" */
 /* Counters of a "mixpe_pe" state, or the sum over a "mixpe_array" state. */
 void pe_mixpe_pe_actions(const void *state, struct pe_mixpe_actions *out);
 void pe_mixpe_array_actions(const void *state, struct pe_mixpe_actions *out);
+/* d += a, counter by counter. */
+void pe_mixpe_actions_add(struct pe_mixpe_actions *d, const struct pe_mixpe_actions *a);
 /* The PEs of a "mixpe_array" state (row-major, 16), e.g. to set bugs. */
 struct pe_mixpe_pe *pe_mixpe_array_pes(void *state);
 
@@ -207,10 +206,6 @@ uint64_t pe_mixpe_tile_cycles(const struct pe_params *p,
 			      uint64_t n, uint64_t k);
 
 /* pe_ops.gemm_bt (pe_mixpe_bt_gemm.c). */
-enum ps_status pe_mixpe_gemm_bt(const struct pe_params *p,
-				const struct pe_array *arr,
-				const struct pe_gemm *g, double *out,
-				uint64_t *stepped, uint64_t *closed,
-				struct ps_err *err);
+pe_gemm_bt_fn pe_mixpe_gemm_bt;
 
 #endif

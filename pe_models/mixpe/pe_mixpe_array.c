@@ -33,25 +33,7 @@ void pe_mixpe_array_step(struct pe_mixpe_pe *pe, unsigned rows, unsigned cols,
 		for (unsigned c = cols; c-- > 0;) {
 			struct pe_mixpe_pe *x = pe + (size_t)r * cols + c;
 			struct pe_mixpe_pe_in in;
-			if (c == 0) {
-				const struct pe_mixpe_row_in *e = &row[r];
-				in.valid = e->valid;
-				in.first = e->first;
-				in.glast = e->glast;
-				in.last = e->last;
-				in.w = e->w;
-				in.scale = e->scale;
-				in.zero = e->zero;
-			} else {
-				const struct pe_mixpe_pe *l = x - 1;
-				in.valid = l->valid_out;
-				in.first = l->first_out;
-				in.glast = l->glast_out;
-				in.last = l->last_out;
-				in.w = l->w_out;
-				in.scale = l->scale_out;
-				in.zero = l->zero_out;
-			}
+			in.row = c == 0 ? row[r] : x[-1].row_out;
 			if (r == 0) {
 				in.a = a_col[c];
 				in.sh_valid = in.sh_drain = false;
@@ -141,21 +123,24 @@ static void arr_step(void *state, const uint64_t *in, uint64_t *out)
 	out[1] = od;
 }
 
+void pe_mixpe_actions_add(struct pe_mixpe_actions *d, const struct pe_mixpe_actions *a)
+{
+	d->cycles += a->cycles;
+	d->beats += a->beats;
+	d->products += a->products;
+	d->terms += a->terms;
+	d->acc_writes += a->acc_writes;
+	d->dequants += a->dequants;
+	d->results += a->results;
+	d->shifts += a->shifts;
+}
+
 void pe_mixpe_array_actions(const void *state, struct pe_mixpe_actions *out)
 {
 	const struct pe_mixpe_array4 *s = state;
 	memset(out, 0, sizeof *out);
-	for (unsigned i = 0; i < D * D; i++) {
-		const struct pe_mixpe_actions *a = &s->pe[i].act;
-		out->cycles += a->cycles;
-		out->beats += a->beats;
-		out->products += a->products;
-		out->terms += a->terms;
-		out->acc_writes += a->acc_writes;
-		out->dequants += a->dequants;
-		out->results += a->results;
-		out->shifts += a->shifts;
-	}
+	for (unsigned i = 0; i < D * D; i++)
+		pe_mixpe_actions_add(out, &s->pe[i].act);
 }
 
 struct pe_mixpe_pe *pe_mixpe_array_pes(void *state)

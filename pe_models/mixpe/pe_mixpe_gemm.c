@@ -112,18 +112,6 @@ bool pe_mixpe_out_index(const struct pe_mixpe_sched *s,
 	return pass < s->passes && *m < g->m && *n < g->n;
 }
 
-static void act_add(struct pe_mixpe_actions *d, const struct pe_mixpe_actions *a)
-{
-	d->cycles += a->cycles;
-	d->beats += a->beats;
-	d->products += a->products;
-	d->terms += a->terms;
-	d->acc_writes += a->acc_writes;
-	d->dequants += a->dequants;
-	d->results += a->results;
-	d->shifts += a->shifts;
-}
-
 enum ps_status pe_mixpe_run_gemm(const struct pe_params *p,
 				 const struct pe_array *arr,
 				 const struct pe_mixpe_gemm *g, uint32_t bugs,
@@ -201,7 +189,7 @@ enum ps_status pe_mixpe_run_gemm(const struct pe_params *p,
 	*cycles = t;
 	if (act)
 		for (size_t i = 0; i < npe; i++)
-			act_add(act, &pe[i].act);
+			pe_mixpe_actions_add(act, &pe[i].act);
 out:
 	free(pe);
 	free(row);

@@ -236,24 +236,24 @@ static uint16_t f16_scale_int(uint16_t s, int64_t d)
 static void stage_p(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 {
 	const struct pe_mixpe_cfg *c = &pe->cfg;
-	pe->p_valid = in->valid;
-	if (!in->valid)
+	pe->p_valid = in->row.valid;
+	if (!in->row.valid)
 		return;
-	pe->p_first = in->first;
-	pe->p_end = in->glast || in->last;
-	pe->p_last = in->last;
-	pe->p_scale = in->scale;
-	pe->p_zero = in->zero;
+	pe->p_first = in->row.first;
+	pe->p_end = in->row.glast || in->row.last;
+	pe->p_last = in->row.last;
+	pe->p_scale = in->row.scale;
+	pe->p_zero = in->row.zero;
 	pe->act.beats++;
 	pe->act.products += c->lanes;
 	if (!c->fp16) {
 		uint32_t terms;
-		pe->p_t = int_lanes(c, in->a, in->w, &pe->p_sa, &terms);
+		pe->p_t = int_lanes(c, in->a, in->row.w, &pe->p_sa, &terms);
 		pe->act.terms += terms;
 	} else {
 		uint16_t pr[PE_MIXPE_MAX_LANES], av[PE_MIXPE_MAX_LANES];
 		for (unsigned i = 0; i < c->lanes; i++) {
-			unsigned wi = (in->w >> (4 * i)) & ((1u << c->wbits) - 1);
+			unsigned wi = (in->row.w >> (4 * i)) & ((1u << c->wbits) - 1);
 			int w = (int)wi - (int)((wi >> (c->wbits - 1)) << c->wbits);
 			av[i] = (uint16_t)(in->a >> (16 * i));
 			pr[i] = fp_product(av[i], w, c->wbits, c->bugs);
@@ -368,14 +368,8 @@ void pe_mixpe_pe_step(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 	stage_d1(pe);
 	stage_a(pe);
 	stage_p(pe, in);
-	pe->valid_out = in->valid;
-	pe->first_out = in->first;
-	pe->glast_out = in->glast;
-	pe->last_out = in->last;
+	pe->row_out = in->row;
 	pe->a_out = in->a;
-	pe->w_out = in->w;
-	pe->scale_out = in->scale;
-	pe->zero_out = in->zero;
 	pe->act.cycles++;
 }
 
@@ -416,22 +410,23 @@ static void bt_step(void *state, const uint64_t *in, uint64_t *out)
 {
 	struct pe_mixpe_pe *pe = state;
 	struct pe_mixpe_pe_in x = {
-		.valid = in[I_VALID] & 1, .first = in[I_FIRST] & 1,
-		.glast = in[I_GLAST] & 1, .last = in[I_LAST] & 1,
-		.a = in[I_A], .w = (uint16_t)in[I_W],
-		.scale = (uint16_t)in[I_SCALE], .zero = (uint8_t)in[I_ZERO],
+		.row = { .valid = in[I_VALID] & 1, .first = in[I_FIRST] & 1,
+			 .glast = in[I_GLAST] & 1, .last = in[I_LAST] & 1,
+			 .w = (uint16_t)in[I_W], .scale = (uint16_t)in[I_SCALE],
+			 .zero = (uint8_t)in[I_ZERO] },
+		.a = in[I_A],
 		.sh_start = in[I_SH_START] & 1, .sh_valid = in[I_SH_VALID] & 1,
 		.sh_drain = in[I_SH_DRAIN] & 1, .sh = (uint16_t)in[I_SH],
 	};
 	pe_mixpe_pe_step(pe, &x);
-	out[0] = pe->valid_out;
-	out[1] = pe->first_out;
-	out[2] = pe->glast_out;
-	out[3] = pe->last_out;
+	out[0] = pe->row_out.valid;
+	out[1] = pe->row_out.first;
+	out[2] = pe->row_out.glast;
+	out[3] = pe->row_out.last;
 	out[4] = pe->a_out;
-	out[5] = pe->w_out;
-	out[6] = pe->scale_out;
-	out[7] = pe->zero_out;
+	out[5] = pe->row_out.w;
+	out[6] = pe->row_out.scale;
+	out[7] = pe->row_out.zero;
 	out[8] = pe->done;
 	out[9] = pe->res_valid;
 	out[10] = pe->res_drain;

@@ -38,20 +38,17 @@ static const struct rtl_design designs[] = {
  * (--config picks it by these): nm2of16-int4 weights are 4-bit codes,
  * 1.625 stored bits per weight, groups of 128. */
 static const struct rtl_verify_pe verify[] = {
-	{ .name = "flightllm", .family = "flightllm", .golden = "flightllm_chain",
-	  .what = "FlightLLM CSD chain: 16 DSP48E2, INT4 codes, sparse MUX, RNs, OAU "
-		  "(csd-2of16.yaml)",
-	  .params = { .lanes = 16, .weight_bits = 1.625, .code_bits = 4,
-		      .act_bits = 8, .group_size = 128, .a_bits = 8 },
-	  RTL_BUILDS(flightllm_chain), .stim = &flightllm_chain_stim },
-	{ .name = "flightllm_d8w8", .family = "flightllm", .golden = "flightllm_chain",
-	  .what = "FlightLLM CSD chain: 8 DSP48E2, INT8 codes, no OAU",
-	  .params = { .lanes = 8, .weight_bits = 8, .act_bits = 8, .a_bits = 8 },
-	  RTL_BUILDS(flightllm_chain_d8), .stim = &flightllm_chain_stim },
-	{ .name = "flightllm_d32w8", .family = "flightllm", .golden = "flightllm_chain",
-	  .what = "FlightLLM CSD chain: 32 DSP48E2, INT8 codes, OAU at DSPs 8, 16, 24",
-	  .params = { .lanes = 32, .weight_bits = 8, .act_bits = 8, .a_bits = 8 },
-	  RTL_BUILDS(flightllm_chain_d32), .stim = &flightllm_chain_stim },
+	RTL_VERIFY_PE("flightllm", "flightllm", flightllm_chain, flightllm_chain,
+		      "FlightLLM CSD chain: 16 DSP48E2, INT4 codes, sparse MUX, RNs, OAU "
+		      "(csd-2of16.yaml)",
+		      { .lanes = 16, .weight_bits = 1.625, .code_bits = 4,
+			.act_bits = 8, .group_size = 128, .a_bits = 8 }),
+	RTL_VERIFY_PE("flightllm_d8w8", "flightllm", flightllm_chain, flightllm_chain_d8,
+		      "FlightLLM CSD chain: 8 DSP48E2, INT8 codes, no OAU",
+		      { .lanes = 8, .weight_bits = 8, .act_bits = 8, .a_bits = 8 }),
+	RTL_VERIFY_PE("flightllm_d32w8", "flightllm", flightllm_chain, flightllm_chain_d32,
+		      "FlightLLM CSD chain: 32 DSP48E2, INT8 codes, OAU at DSPs 8, 16, 24",
+		      { .lanes = 32, .weight_bits = 8, .act_bits = 8, .a_bits = 8 }),
 	{ .name = NULL },
 };
 #endif

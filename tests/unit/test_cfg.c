@@ -100,19 +100,33 @@ static const struct bad_case bad_arch[] = {
 	{ "arch-second-doc.yaml", ":24: syntax error: " },
 };
 
-static void test_bad_arch_messages(void **state)
+static const struct bad_case bad_energy[] = {
+	{ "energy-bad-source.yaml", ":10: entries[6].source: unknown value 'guess'" },
+	{ "energy-missing-ref.yaml", ":4: entries[0].ref: missing required field" },
+};
+
+/* A table of bad files under bad/, loaded as arch files or energy tables. */
+static const struct bad_set {
+	const struct bad_case *c;
+	size_t n;
+	bool energy;
+} bad_arch_set = { bad_arch, sizeof bad_arch / sizeof *bad_arch, false },
+  bad_energy_set = { bad_energy, sizeof bad_energy / sizeof *bad_energy, true };
+
+/* Each file of the set (state) is refused with its message after the path. */
+static void test_bad_files(void **state)
 {
-	(void)state;
-	for (size_t i = 0; i < sizeof bad_arch / sizeof *bad_arch; i++) {
-		char path[512], want[600];
+	const struct bad_set *b = *state;
+
+	for (size_t i = 0; i < b->n; i++) {
+		char path[512];
 		struct cfg_arch a;
+		struct cfg_energy e;
 		struct ps_err err = { "" };
-		snprintf(path, sizeof path, DATA "/bad/%s", bad_arch[i].file);
-		snprintf(want, sizeof want, "%s%s", path, bad_arch[i].msg);
-		assert_int_equal(pe_arch_load(path, &a, &err), PS_EINPUT);
-		if (strncmp(err.msg, want, strlen(want)))
-			fail_msg("%s: got '%s', want prefix '%s'", bad_arch[i].file,
-				 err.msg, want);
+		snprintf(path, sizeof path, DATA "/bad/%s", b->c[i].file);
+		assert_int_equal(b->energy ? cfg_energy_load(path, &e, &err)
+					   : pe_arch_load(path, &a, &err), PS_EINPUT);
+		tu_expect_msg(path, err.msg, b->c[i].msg);
 	}
 }
 
@@ -123,17 +137,6 @@ static void test_missing_file(void **state)
 	(void)state;
 	assert_int_equal(pe_arch_load(DATA "/bad/no-such-file.yaml", &a, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "no-such-file.yaml: cannot open"));
-}
-
-static void test_bad_energy(void **state)
-{
-	struct cfg_energy e;
-	struct ps_err err;
-	(void)state;
-	assert_int_equal(cfg_energy_load(DATA "/bad/energy-bad-source.yaml", &e, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, ":10: entries[6].source: unknown value 'guess'"));
-	assert_int_equal(cfg_energy_load(DATA "/bad/energy-missing-ref.yaml", &e, &err), PS_EINPUT);
-	assert_non_null(strstr(err.msg, ":4: entries[0].ref: missing required field"));
 }
 
 /* An energy table entry with the wrong unit is refused at pricing. */
@@ -302,9 +305,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_presets_load),
 		cmocka_unit_test(test_preset_values),
-		cmocka_unit_test(test_bad_arch_messages),
+		TU_TEST_ARG("test_bad_arch_messages", test_bad_files, &bad_arch_set),
 		cmocka_unit_test(test_missing_file),
-		cmocka_unit_test(test_bad_energy),
+		TU_TEST_ARG("test_bad_energy", test_bad_files, &bad_energy_set),
 		cmocka_unit_test(test_price_unit_check),
 		cmocka_unit_test(test_cli_exit_codes),
 		cmocka_unit_test(test_overrides),

@@ -62,23 +62,50 @@ static struct sim_op_stats compat(const struct fix *f, const struct cfg_arch *a,
 	return st;
 }
 
+/* A linear of M x K -> N in the given phase on arch a. */
+static struct sim_op_stats compat_linear(const struct fix *f, const struct cfg_arch *a,
+					 uint64_t M, uint64_t K, uint64_t N, int phase)
+{
+	struct wl_op op = linear(M, K, N, phase);
+	return compat(f, a, &op, SIM_ATTN_PUBLISHED);
+}
+
+/* The figures a hand-checked op must show; 0: not checked. */
+struct want {
+	uint64_t tiles, compute_cycles, dram_cycles, cycles, dram_read_bytes,
+		dram_write_bytes, input_fetches, weight_fetches;
+};
+
+#define EXPECT_FIELD(st, w, fld) do {						\
+	if ((w).fld && (st)->fld != (w).fld)					\
+		fail_msg("%s: %llu, want %llu", #fld,				\
+			 (unsigned long long)(st)->fld, (unsigned long long)(w).fld); \
+} while (0)
+
+static void expect(const struct sim_op_stats *st, struct want w)
+{
+	EXPECT_FIELD(st, w, tiles);
+	EXPECT_FIELD(st, w, compute_cycles);
+	EXPECT_FIELD(st, w, dram_cycles);
+	EXPECT_FIELD(st, w, cycles);
+	EXPECT_FIELD(st, w, dram_read_bytes);
+	EXPECT_FIELD(st, w, dram_write_bytes);
+	EXPECT_FIELD(st, w, input_fetches);
+	EXPECT_FIELD(st, w, weight_fetches);
+}
+
 /* 4x8 input, 8->6 weights, 2x2 array, 1 lane, 8-bit weights, 64 bits/cycle:
  * tiles = 8 * ceil(6/2) * ceil(4/2) = 48 = compute cycles;
  * W = 8*6 = 48 B, I = 16*4 = 64 B, O = 12*4 = 48 B: DRAM 160*8/64 = 20. */
 static void test_linear_compute_bound(void **state)
 {
 	struct fix *f = *state;
-	struct wl_op op = linear(4, 8, 6, WL_PREFILL);
-	struct sim_op_stats st;
+	struct sim_op_stats st = compat_linear(f, &f->a, 4, 8, 6, WL_PREFILL);
 	struct energy_breakdown eb;
 	struct ps_err err;
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
-	assert_int_equal(st.tiles, 48);
-	assert_int_equal(st.compute_cycles, 48);
-	assert_int_equal(st.dram_cycles, 20);
-	assert_int_equal(st.cycles, 48);
-	assert_int_equal(st.dram_read_bytes, 112);
-	assert_int_equal(st.dram_write_bytes, 48);
+	expect(&st, (struct want){ .tiles = 48, .compute_cycles = 48, .dram_cycles = 20,
+				   .cycles = 48, .dram_read_bytes = 112,
+				   .dram_write_bytes = 48 });
 	/* energy: compute 1 pJ x 1.5 x 4 PEs x 48 = 288; tile reads 48 x 10;
 	 * weight writes ceil(64/64)*6 = 6 x 2; input writes
 	 * (ceil(128/64)*4 + ceil(96/64)*4) = 16 x 3; DRAM 160 B x 8 x 1 pJ */
@@ -93,9 +120,7 @@ static void test_linear_compute_bound(void **state)
 static void test_decode_shape(void **state)
 {
 	struct fix *f = *state;
-	struct wl_op op = linear(4, 8, 6, WL_DECODE);
-	struct sim_op_stats st;
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
+	struct sim_op_stats st = compat_linear(f, &f->a, 4, 8, 6, WL_DECODE);
 	assert_int_equal(st.tiles, 64);
 	assert_int_equal(st.cycles, 64);
 }
@@ -108,18 +133,12 @@ static void test_decode_shape(void **state)
 static void test_bit_serial(void **state)
 {
 	struct fix *f = *state;
-	struct wl_op op = linear(1, 256, 64, WL_PREFILL);
-	struct sim_op_stats st;
-	st = compat(f, &f->as, &op, SIM_ATTN_PUBLISHED);
-	assert_int_equal(st.tiles, 2048);
-	assert_int_equal(st.compute_cycles, 4096);
-	assert_int_equal(st.dram_read_bytes, 8320 + 512);
-	assert_int_equal(st.dram_cycles, 1120);
-	op.phase = WL_DECODE;
-	st = compat(f, &f->as, &op, SIM_ATTN_PUBLISHED);
+	struct sim_op_stats st = compat_linear(f, &f->as, 1, 256, 64, WL_PREFILL);
+	expect(&st, (struct want){ .tiles = 2048, .compute_cycles = 4096,
+				   .dram_read_bytes = 8320 + 512, .dram_cycles = 1120 });
+	st = compat_linear(f, &f->as, 1, 256, 64, WL_DECODE);
 	/* decode 4x1 array: tiles = 64 * 16 * 1 = 1024, x 2 cycles */
-	assert_int_equal(st.compute_cycles, 2048);
-	assert_int_equal(st.dram_read_bytes, 6272 + 512);
+	expect(&st, (struct want){ .compute_cycles = 2048, .dram_read_bytes = 6272 + 512 });
 }
 
 /* Re-fetch (1 KiB buffers, 8-bit weights):
@@ -131,21 +150,14 @@ static void test_bit_serial(void **state)
 static void test_refetch(void **state)
 {
 	struct fix *f = *state;
-	struct wl_op op = linear(32, 64, 32, WL_PREFILL);
-	struct sim_op_stats st;
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
-	assert_int_equal(st.input_fetches, 2);
-	assert_int_equal(st.weight_fetches, 1);
-	assert_int_equal(st.dram_read_bytes, 2048 + 8192);
-	op = linear(8, 64, 32, WL_PREFILL);
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
-	assert_int_equal(st.input_fetches, 1);
-	assert_int_equal(st.dram_read_bytes, 2048 + 1024);
-	op = linear(32, 32, 128, WL_PREFILL);
-	st = compat(f, &f->a, &op, SIM_ATTN_PUBLISHED);
-	assert_int_equal(st.weight_fetches, 2);
-	assert_int_equal(st.input_fetches, 1);
-	assert_int_equal(st.dram_read_bytes, 2 * 4096 + 2048);
+	struct sim_op_stats st = compat_linear(f, &f->a, 32, 64, 32, WL_PREFILL);
+	expect(&st, (struct want){ .input_fetches = 2, .weight_fetches = 1,
+				   .dram_read_bytes = 2048 + 8192 });
+	st = compat_linear(f, &f->a, 8, 64, 32, WL_PREFILL);
+	expect(&st, (struct want){ .input_fetches = 1, .dram_read_bytes = 2048 + 1024 });
+	st = compat_linear(f, &f->a, 32, 32, 128, WL_PREFILL);
+	expect(&st, (struct want){ .weight_fetches = 2, .input_fetches = 1,
+				   .dram_read_bytes = 2 * 4096 + 2048 });
 	/* weight writes are charged per fetch: ceil(32*8/64) * 128 * 2 */
 	assert_true(st.acts.n[0][SIM_ACT_SRAM_WEIGHT_WRITE64] == 4.0 * 128 * 2);
 }

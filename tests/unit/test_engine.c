@@ -162,17 +162,27 @@ static void test_compute_bound(void **state)
  * (MM 2 at 45); MMs at 11, 27, 43, 59 back to back -> 79: the loads hide
  * behind the array, which waited only for the first (11 cycles). A trace
  * with two slots in a buffer that is not double-buffered is refused. */
+/* The four iterations' flat trace: W tile, A 80 B (the first load, then
+ * rest more), MM k=16 four times; `slots` input slots, the first load
+ * repeated first_rep times. */
+static void four_iterations(struct trace_insn t[5], uint32_t slots,
+			    uint32_t first_rep, uint32_t rest)
+{
+	t[0] = OP();
+	t[1] = LD(TRACE_LD_W, 8, 0, 1, 1);
+	t[2] = LD(TRACE_LD_A, 80, UN, slots, first_rep);
+	t[3] = LD(TRACE_LD_A, 80, PN | UN, slots, rest);
+	t[4] = MM(16, PP | UP, 4);
+}
+
 static void test_double_buffering(void **state)
 {
 	struct fix *f = *state;
-	struct trace_insn one[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1),
-				    LD(TRACE_LD_A, 80, UN, 1, 1), LD(TRACE_LD_A, 80, PN | UN, 1, 3),
-				    MM(16, PP | UP, 4) };
-	struct trace_insn two[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1),
-				    LD(TRACE_LD_A, 80, UN, 2, 2), LD(TRACE_LD_A, 80, PN | UN, 2, 2),
-				    MM(16, PP | UP, 4) };
+	struct trace_insn one[5], two[5];
 	struct sim_result r;
 	struct ps_err err;
+	four_iterations(one, 1, 1, 3);
+	four_iterations(two, 2, 2, 2);
 	f->a.dram.latency_cycles = 0;
 	assert_int_equal(run(f, one, 5, false, &r, &err), PS_OK);
 	assert_int_equal(r.cycles, 115);
@@ -197,15 +207,14 @@ static void test_double_buffering(void **state)
 static void test_loop_zip_dispatch(void **state)
 {
 	struct fix *f = *state;
-	struct trace_insn flat[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1),
-				     LD(TRACE_LD_A, 80, UN, 1, 1), LD(TRACE_LD_A, 80, PN | UN, 1, 3),
-				     MM(16, PP | UP, 4) };
+	struct trace_insn flat[5];
 	struct trace_insn loop[] = { OP(), LD(TRACE_LD_W, 8, 0, 1, 1),
 				     LD(TRACE_LD_A, 80, UN, 1, 1), MM(16, PP | UP, 1),
 				     { .opcode = TRACE_LOOP, .repeat = 3, .a = 2 },
 				     LD(TRACE_LD_A, 80, PN | UN, 1, 1), MM(16, PP | UP, 1) };
 	struct sim_result a, b;
 	struct ps_err err;
+	four_iterations(flat, 1, 1, 3);
 	assert_int_equal(run(f, flat, 5, false, &a, &err), PS_OK);
 	assert_int_equal(run(f, loop, 7, false, &b, &err), PS_OK);
 	assert_int_equal(a.cycles, b.cycles);

@@ -7,6 +7,7 @@
  * FP16 is compared with GCC's _Float16 over all 65536 patterns and random
  * floats and doubles, BF16 with the classic bit-level rounding. */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
@@ -68,6 +69,25 @@ static void add_minifloat(struct expect *e, int E, int M, int bias)
 		}
 }
 
+/* BitMoD's FP3 / FP4 (ids[0]) and their ER+, ER-, EA+, EA- variants
+ * (ids[1..4]): the magnitudes +-mags, then on the plain format the -0 alias
+ * (code n), on a variant its extra value extra[0..3]. */
+static const int fp3_ids[] = { FMT_FP3, FMT_FP3_ER_POS, FMT_FP3_ER_NEG,
+			       FMT_FP3_EA_POS, FMT_FP3_EA_NEG };
+static const int fp4_ids[] = { FMT_FP4, FMT_FP4_ER_POS, FMT_FP4_ER_NEG,
+			       FMT_FP4_EA_POS, FMT_FP4_EA_NEG };
+
+static void add_fp_variant(struct expect *e, const int ids[5],
+			   const double *mags, int n, const double extra[4])
+{
+	add_pm(e, mags, n);
+	if (e->id == ids[0])
+		e->alias[e->n_alias++] = (uint32_t)n;
+	for (int k = 1; k < 5; k++)
+		if (e->id == ids[k])
+			add(e, extra[k - 1]);
+}
+
 static void expected(int id, struct expect *e)
 {
 	static const double fp3[] = { 0, 1, 2, 4 };
@@ -100,36 +120,20 @@ static void expected(int id, struct expect *e)
 		break;
 	case FMT_FP3: case FMT_FP3_ER_POS: case FMT_FP3_ER_NEG:
 	case FMT_FP3_EA_POS: case FMT_FP3_EA_NEG:
-		add_pm(e, fp3, 4);
-		if (id == FMT_FP3)
-			e->alias[e->n_alias++] = 4;
-		else
-			add(e, id == FMT_FP3_ER_POS ? 3 : id == FMT_FP3_ER_NEG ? -3 :
-			       id == FMT_FP3_EA_POS ? 6 : -6);
+		add_fp_variant(e, fp3_ids, fp3, 4, (const double[]){ 3, -3, 6, -6 });
 		break;
 	case FMT_FP4: case FMT_FP4_ER_POS: case FMT_FP4_ER_NEG:
 	case FMT_FP4_EA_POS: case FMT_FP4_EA_NEG:
-		add_pm(e, fp4, 8);
-		if (id == FMT_FP4)
-			e->alias[e->n_alias++] = 8;
-		else
-			add(e, id == FMT_FP4_ER_POS ? 10 : id == FMT_FP4_ER_NEG ? -10 :
-			       id == FMT_FP4_EA_POS ? 16 : -16);
+		add_fp_variant(e, fp4_ids, fp4, 8, (const double[]){ 10, -10, 16, -16 });
 		break;
-	case FMT_FP6_E2M3:
-		add_minifloat(e, 2, 3, 1);
+	case FMT_FP6_E2M3: case FMT_FP6_E3M2: {
+		bool e2 = id == FMT_FP6_E2M3;
+		add_minifloat(e, e2 ? 2 : 3, e2 ? 3 : 2, e2 ? 1 : 3);
 		e->alias[e->n_alias++] = 32;
 		break;
-	case FMT_FP6_E3M2:
-		add_minifloat(e, 3, 2, 3);
-		e->alias[e->n_alias++] = 32;
-		break;
-	case FMT_FLINT4:
-		add_pm(e, flint4, 8);
-		e->alias[e->n_alias++] = 8;
-		break;
-	case FMT_POT4:
-		add_pm(e, pot4, 8);
+	}
+	case FMT_FLINT4: case FMT_POT4:
+		add_pm(e, id == FMT_FLINT4 ? flint4 : pot4, 8);
 		e->alias[e->n_alias++] = 8;
 		break;
 	case FMT_OLV_FLINT4X2:

@@ -180,29 +180,39 @@ static void test_parse_hier(void **state)
 	assert_int_equal(rtl_component_find("nosuch"), -1);
 }
 
+/* The yosys script of design into buf (outputs in /tmp/x); asserts that each
+ * of the NULL-terminated lines has a place in it. */
+static const struct rtl_design *script_has(const char *design, char *buf,
+					   size_t size, const char *const *want)
+{
+	const struct rtl_design *d = rtl_design_find(design);
+	struct ps_err err;
+
+	assert_non_null(d);
+	assert_int_equal(rtl_area_script(d, "/r", "/tmp/x", buf, size, &err), PS_OK);
+	for (; *want; want++)
+		if (!strstr(buf, *want))
+			fail_msg("%s script lacks \"%s\":\n%s", design, *want, buf);
+	return d;
+}
+
 static void test_script(void **state)
 {
 	char buf[4096];
 	struct ps_err err;
-	const struct rtl_design *d = rtl_design_find("dsp48e2_packed");
+	const struct rtl_design *d;
 	(void)state;
 
-	assert_non_null(d);
-	assert_int_equal(rtl_area_script(d, "/r", "/tmp/x", buf, sizeof buf, &err), PS_OK);
-	assert_non_null(strstr(buf, "read_verilog -sv \"/r/flightllm/DSP48E2.v\"\n"));
-	assert_non_null(strstr(buf, "-set AMULTSEL \"AD\" DSP48E2\n"));
-	assert_non_null(strstr(buf, "synth -flatten -noabc -top DSP48E2\n"));
-	assert_non_null(strstr(buf, "tee -q -o /tmp/x/regs.txt stat t:*DFF*"));
+	script_has("dsp48e2_packed", buf, sizeof buf, (const char *const[]){
+		"read_verilog -sv \"/r/flightllm/DSP48E2.v\"\n", "-set AMULTSEL \"AD\" DSP48E2\n",
+		"synth -flatten -noabc -top DSP48E2\n", "tee -q -o /tmp/x/regs.txt stat t:*DFF*",
+		NULL });
 	assert_null(strstr(buf, "hcomb.txt"));	/* no parts: no breakdown */
 	/* with parts: a second run without -flatten, from the files again */
-	d = rtl_design_find("ant_mac");
-	assert_non_null(d);
-	assert_int_equal(rtl_area_script(d, "/r", "/tmp/x", buf, sizeof buf, &err), PS_OK);
-	assert_non_null(strstr(buf, "synth -flatten -noabc -top pe_ant_mac\n"));
-	assert_non_null(strstr(buf, "design -reset\nread_verilog -sv"));
-	assert_non_null(strstr(buf, "synth -noabc -top pe_ant_mac\n"));
-	assert_non_null(strstr(buf, "tee -q -o /tmp/x/hcomb.txt stat -tech cmos"));
-	assert_non_null(strstr(buf, "tee -q -o /tmp/x/hregs.txt stat t:*DFF*"));
+	d = script_has("ant_mac", buf, sizeof buf, (const char *const[]){
+		"synth -flatten -noabc -top pe_ant_mac\n", "design -reset\nread_verilog -sv",
+		"synth -noabc -top pe_ant_mac\n", "tee -q -o /tmp/x/hcomb.txt stat -tech cmos",
+		"tee -q -o /tmp/x/hregs.txt stat t:*DFF*", NULL });
 	assert_int_equal(rtl_area_script(d, "/r", "/tmp/a b", buf, sizeof buf, &err), PS_EINPUT);
 	assert_int_equal(rtl_area_script(d, "/r", "/tmp/x", buf, 64, &err), PS_EINPUT);
 }

@@ -163,9 +163,7 @@ static void test_gemm_operands(void **state)
 		assert_true(r.beats > (i < 2 ? 10000 : 2500));
 	}
 	/* FP16 weights are required for fp16_mac */
-	struct rtl_verify_opts o = { .pe = rtl_verify_find("fp16_mac"),
-				     .random = 10, .gemm = &g8 };
-	tu_verify_refused(&o, "FP16");
+	tu_verify_gemm_refused("fp16_mac", &g8, "FP16");
 }
 
 static void test_registry(void **state)

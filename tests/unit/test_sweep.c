@@ -36,20 +36,30 @@
 
 #define TINY_RUN "run:\n  arch: " DATA "/arch/tiny.yaml\n  model: " DATA "/models/tiny.yaml\n  scenario: prefill:4\n"
 
+/* Writes "name: <name>\n" TINY_RUN <rest> to <name>.yaml and loads it. */
+static void load_tiny(const char *name, const char *rest, struct swp_sweep *s)
+{
+	char path[64], text[2048];
+	struct ps_err err = { "" };
+
+	snprintf(path, sizeof path, "%s.yaml", name);
+	snprintf(text, sizeof text, "name: %s\n" TINY_RUN "%s", name, rest);
+	tu_put(tu_at(path), text);
+	if (swp_load(tu_at(path), s, &err) != PS_OK)
+		fail_msg("%s", err.msg);
+}
+
 static void test_expand(void **state)
 {
 	struct swp_sweep s;
-	struct ps_err err = { "" };
 	(void)state;
-	tu_put(tu_at("e.yaml"), "name: e\n" TINY_RUN
-		      "vary:\n"
+	load_tiny("e", "vary:\n"
 		      "  - array.prefill.rows: {pow2: [1, 8]}\n"
 		      "  - zip:\n"
 		      "      array.prefill.cols: [1, 3]\n"
 		      "      dram.bits_per_cycle: {range: [32, 64, 32]}\n"
 		      "  - product:\n"
-		      "      pe.area_um2: {range: [0.5, 1.5, 0.5]}\n");
-	assert_int_equal(swp_load(tu_at("e.yaml"), &s, &err), PS_OK);
+		      "      pe.area_um2: {range: [0.5, 1.5, 0.5]}\n", &s);
 	assert_int_equal(s.n_fields, 4);
 	assert_int_equal(s.n_points, 4 * 2 * 3);
 	assert_int_equal(s.fields[0].type, SWP_V_INT);
@@ -72,10 +82,8 @@ static void test_expand(void **state)
 static void test_constraints(void **state)
 {
 	struct swp_sweep s;
-	struct ps_err err = { "" };
 	(void)state;
-	tu_put(tu_at("c.yaml"), "name: c\n" TINY_RUN
-		      "set:\n  dram.latency_cycles: 7\n"
+	load_tiny("c", "set:\n  dram.latency_cycles: 7\n"
 		      "vary:\n"
 		      "  array.prefill.rows: {pow2: [1, 16]}\n"
 		      "  array.prefill.cols: {pow2: [1, 16]}\n"
@@ -84,8 +92,7 @@ static void test_constraints(void **state)
 		      "  - array.prefill.rows * array.prefill.cols * pe.area_um2 <= 1600\n"
 		      "  - array.prefill.rows >= array.prefill.cols and dram.latency_cycles == 7\n"
 		      "  - run.scenario != 'decode:8' or model.layers == 1\n"
-		      "  - not (pe.family == 'int8' && pe.acc_bits != 32)\n");
-	assert_int_equal(swp_load(tu_at("c.yaml"), &s, &err), PS_OK);
+		      "  - not (pe.family == 'int8' && pe.acc_bits != 32)\n", &s);
 	assert_int_equal(s.n_expanded, 5 * 5 * 2);
 	/* rows >= cols and rows * cols <= 16: (1,1) (2,1) (4,1) (8,1) (16,1)
 	 * (2,2) (4,2) (8,2) (4,4): 9 shapes, both scenarios */
@@ -460,8 +467,7 @@ static void test_pareto(void **state)
 	uint64_t *front, nf;
 	unsigned seed = 7;
 	(void)state;
-	tu_put(tu_at("p.yaml"), "name: p\n" TINY_RUN "vary:\n  pe.lanes: {range: [1, 60]}\n");
-	assert_int_equal(swp_load(tu_at("p.yaml"), &s, &err), PS_OK);
+	load_tiny("p", "vary:\n  pe.lanes: {range: [1, 60]}\n", &s);
 	assert_int_equal(swp_table_init(&t, &s, 0, 0, &err), PS_OK);
 	for (uint64_t p = 0; p < s.n_points; p++) {
 		struct swp_result r = { .index = p, .status = SWP_OK };

@@ -145,6 +145,20 @@ void tu_mkstemp(char *path)
 	close(fd);
 }
 
+void tu_expect_msg(const char *path, const char *msg, const char *suffix)
+{
+	size_t n = strlen(path);
+
+	if (strncmp(msg, path, n) || strncmp(msg + n, suffix, strlen(suffix)))
+		fail_msg("%s: got '%s', want '%s%s'", path, msg, path, suffix);
+}
+
+void tu_free_list(void *const *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(p[i]);
+}
+
 /* ---- the pesim CLI ---- */
 
 /* "<PESIM_EXE> <args><tail>" into cmd; fails the test if it does not fit. */

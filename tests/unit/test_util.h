@@ -56,6 +56,17 @@ bool tu_same_file(const char *a, const char *b);
  * place to the file's name); fails the test if it cannot. */
 void tu_mkstemp(char *path);
 
+/* ---- error messages ----
+ * Fails the test (naming path) unless msg starts with path followed by
+ * suffix: the "file:line: field: what" form of pesim's input errors. */
+void tu_expect_msg(const char *path, const char *msg, const char *suffix);
+
+/* ---- memory ----
+ * free() on each of n pointers; TU_FREE(a, b, c) lists them in place. */
+void tu_free_list(void *const *p, size_t n);
+#define TU_FREE(...) tu_free_list((void *const[]){ __VA_ARGS__ }, \
+	sizeof((void *const[]){ __VA_ARGS__ }) / sizeof(void *))
+
 /* ---- the pesim CLI (PESIM_EXE of the build) ----
  * tu_pesim: runs `pesim <args>` with its output discarded; returns its
  * exit status, -1 if it did not exit. tu_pesim_open: `pesim <args>` with
@@ -80,18 +91,27 @@ void *tu_bt_open(const char *name, const struct pe_params *p, size_t n_in,
  * in '_', on a port named port...) with expected != actual, err saying
  * "mismatch at cycle", and the run stopped o->window / 4 + 1 edges after
  * it; r and err hold the result for the caller's own checks.
+ * tu_verify_corner_mutant: the mutant of the entry named pe (its define
+ * must be `define`), seed 1, window 16, `random` random edges: as
+ * tu_verify_mutant on port, and caught within the directed corners.
  * tu_verify_refused: rtl_verify(o) must refuse its input: PS_EINPUT (exit
  * code 2) with an error containing msg (NULL: any).
+ * tu_verify_gemm_refused: the entry named pe, 10 random edges, on the
+ * GEMM operands g: refused as tu_verify_refused says.
  * tu_verify_config: `pesim verify --pe family --config path`: the arch at
  * path (of pe's family) gives, in both phases, pe_params (pp[0], pp[1])
  * that rtl_verify_match(family) resolves to pe. */
 struct rtl_verify_opts;
 struct rtl_verify_result;
 struct ps_err;
+struct pe_gemm;
 void tu_verify_ok(const struct rtl_verify_opts *o, struct rtl_verify_result *r);
 void tu_verify_mutant(const struct rtl_verify_opts *o, const char *port,
 		      struct rtl_verify_result *r, struct ps_err *err);
+void tu_verify_corner_mutant(const char *pe, const char *define,
+			     const char *port, uint64_t random);
 void tu_verify_refused(const struct rtl_verify_opts *o, const char *msg);
+void tu_verify_gemm_refused(const char *pe, const struct pe_gemm *g, const char *msg);
 struct rtl_verify_pe;
 void tu_verify_config(const char *path, const char *family,
 		      const struct rtl_verify_pe *pe, struct pe_params *pp);

@@ -66,6 +66,20 @@ void tu_verify_mutant(const struct rtl_verify_opts *o, const char *port,
 	assert_int_equal(r->cycles, r->cycle + 1 + (o->window ? o->window : 32) / 4 + 1);
 }
 
+void tu_verify_corner_mutant(const char *pe, const char *define,
+			     const char *port, uint64_t random)
+{
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .mutant = true,
+				     .random = random, .seed = 1, .window = 16 };
+	struct rtl_verify_result r;
+	struct ps_err err = { "" };
+
+	assert_non_null(o.pe);
+	assert_string_equal(o.pe->mutant_define, define);
+	tu_verify_mutant(&o, port, &r, &err);
+	assert_true(r.cycle <= r.corner_edges);
+}
+
 void tu_verify_refused(const struct rtl_verify_opts *o, const char *msg)
 {
 	struct rtl_verify_result r;
@@ -77,6 +91,14 @@ void tu_verify_refused(const struct rtl_verify_opts *o, const char *msg)
 	assert_int_equal(ps_exit_code(st), 2);
 	if (msg)
 		assert_non_null(strstr(err.msg, msg));
+}
+
+void tu_verify_gemm_refused(const char *pe, const struct pe_gemm *g, const char *msg)
+{
+	struct rtl_verify_opts o = { .pe = rtl_verify_find(pe), .random = 10, .gemm = g };
+
+	assert_non_null(o.pe);
+	tu_verify_refused(&o, msg);
 }
 
 void tu_verify_config(const char *path, const char *family,

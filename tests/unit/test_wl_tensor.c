@@ -384,6 +384,22 @@ static const char *tmp_file(const unsigned char *buf, size_t n)
 	return path;
 }
 
+/* A .npy of the given version and header holding the four 16-bit words
+ * w, parsed (it must parse) as name into t. */
+static void parse_16bit(int version, const char *dict, const uint16_t w[4],
+			const char *name, struct wl_tensor *t)
+{
+	unsigned char buf[512], d[8];
+	struct ps_err err = { "" };
+	size_t n;
+
+	for (int i = 0; i < 4; i++)
+		put16(d + 2 * i, w[i]);
+	n = make_npy(buf, version, dict, d, sizeof d);
+	if (wl_npy_parse(buf, n, name, t, &err) != PS_OK)
+		fail_msg("%s", err.msg);
+}
+
 static void test_npy_written_here(void **state)
 {
 	unsigned char buf[512], d[64];
@@ -416,10 +432,8 @@ static void test_npy_written_here(void **state)
 	/* v2 <f2 (4,): subnormal, inf, -0, 1/3 rounded. */
 	static const uint16_t h[4] = { 0x0001, 0x7c00, 0x8000, 0x3555 };
 	static const uint32_t hw[4] = { 0x33800000, 0x7f800000, 0x80000000, 0x3eaaa000 };
-	for (int i = 0; i < 4; i++)
-		put16(d + 2 * i, h[i]);
-	n = make_npy(buf, 2, "{\"descr\":\"<f2\",\"fortran_order\":False,\"shape\":(4,)}", d, 8);
-	assert_int_equal(wl_npy_parse(buf, n, "x/h.npy", &t, &err), PS_OK);
+	parse_16bit(2, "{\"descr\":\"<f2\",\"fortran_order\":False,\"shape\":(4,)}", h,
+		    "x/h.npy", &t);
 	assert_int_equal(t.ndim, 1);
 	assert_int_equal(t.src_dtype, WL_F16);
 	assert_string_equal(t.name, "h.npy");
@@ -429,10 +443,7 @@ static void test_npy_written_here(void **state)
 	/* v3 <u2 as bfloat16 (2, 2), keys in another order. */
 	static const uint16_t bf[4] = { 0x3f80, 0xc000, 0x0001, 0x7fc1 };
 	static const uint32_t bw[4] = { 0x3f800000, 0xc0000000, 0x00010000, 0x7fc10000 };
-	for (int i = 0; i < 4; i++)
-		put16(d + 2 * i, bf[i]);
-	n = make_npy(buf, 3, "{'shape': (2, 2), 'fortran_order': False, 'descr': '<u2'}", d, 8);
-	assert_int_equal(wl_npy_parse(buf, n, "b", &t, &err), PS_OK);
+	parse_16bit(3, "{'shape': (2, 2), 'fortran_order': False, 'descr': '<u2'}", bf, "b", &t);
 	assert_int_equal(t.src_dtype, WL_BF16);
 	expect_bits(&t, bw, 4);
 	wl_tensor_free(&t);

@@ -58,16 +58,8 @@ static void test_ant_mac(void **state)
 static void test_mutant_flint_16(void **state)
 {
 	(void)state;
-	struct rtl_verify_opts o = { .pe = rtl_verify_find("ant_mac"),
-				     .mutant = true, .random = RANDOM_EDGES,
-				     .seed = 1, .window = 16 };
-	struct rtl_verify_result r;
-	struct ps_err err = { "" };
-
-	assert_non_null(o.pe);
-	assert_string_equal(o.pe->mutant_define, "MUTANT_ANT_FLINT_16");
-	tu_verify_mutant(&o, "out_acc", &r, &err);
-	assert_true(r.cycle <= r.corner_edges);
+	tu_verify_corner_mutant("ant_mac", "MUTANT_ANT_FLINT_16", "out_acc",
+				RANDOM_EDGES);
 }
 
 /* --config configs/arch/bitmod/ant.yaml picks "ant_mac". */
@@ -150,9 +142,7 @@ static void test_gemm_operands(void **state)
 	/* INT8 codes: not the PE's formats */
 	struct pe_gemm g8 = { .M = M, .K = K, .N = N, .a = a, .codes = c_int8,
 			      .fmt = FMT_INT8, .n_groups = 1, .scale = scale_i };
-	struct rtl_verify_opts o = { .pe = rtl_verify_find("ant_mac"),
-				     .random = 10, .gemm = &g8 };
-	tu_verify_refused(&o, "int4 or flint4");
+	tu_verify_gemm_refused("ant_mac", &g8, "int4 or flint4");
 }
 
 int main(void)

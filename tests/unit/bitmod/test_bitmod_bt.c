@@ -989,12 +989,7 @@ struct gemm_data {
 
 static void gemm_free(struct gemm_data *d)
 {
-	free(d->a);
-	free(d->cs);
-	free(d->out);
-	free(d->w);
-	free(d->wfmt);
-	free(d->sq);
+	TU_FREE(d->a, d->cs, d->out, d->w, d->wfmt, d->sq);
 }
 
 /* Checks every output of a finished GEMM against the reference. */
@@ -1306,12 +1301,7 @@ static double bt_sqnr(const char *spec, double bits, const struct pe_array *arr,
 			x2 += x * x;
 		}
 	cc_qtensor_free(&t);
-	free(wf);
-	free(af);
-	free(a);
-	free(cs);
-	free(o);
-	free(out);
+	TU_FREE(wf, af, a, cs, o, out);
 	return 10 * log10(x2 / e2);
 }
 

@@ -256,12 +256,7 @@ static void gemm_make(struct gemm_data *d, bool bitmod, uint64_t seed)
 
 static void gemm_free(struct gemm_data *d)
 {
-	free(d->a);
-	free(d->codes);
-	free(d->gfmt);
-	free(d->sq);
-	free(d->scale);
-	free(d->cs);
+	TU_FREE(d->a, d->codes, d->gfmt, d->sq, d->scale, d->cs);
 }
 
 static void run_gemm(const char *pe, bool bitmod)

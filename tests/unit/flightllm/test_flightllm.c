@@ -735,11 +735,7 @@ static void rgemm_make(struct rgemm *g)
 
 static void rgemm_free(struct rgemm *g)
 {
-	free(g->act);
-	free(g->wd);
-	free(g->codes);
-	free(g->meta);
-	free(g->vals);
+	TU_FREE(g->act, g->wd, g->codes, g->meta, g->vals);
 }
 
 /* run_gemm on g against the exact reference, and its cycles against the

@@ -62,17 +62,9 @@ static const struct mutant {
 static void test_mutant(void **state)
 {
 	const struct mutant *m = *state;
-	struct rtl_verify_opts o = { .pe = rtl_verify_find(m->pe), .mutant = true,
-				     .random = RANDOM_EDGES, .seed = 1,
-				     .window = 16 };
-	struct rtl_verify_result r;
-	struct ps_err err = { "" };
 
-	assert_non_null(o.pe);
-	assert_string_equal(o.pe->mutant_define, m->define);
-	tu_verify_mutant(&o, "y_", &r, &err);
 	/* caught by the corners, and the run stops a few edges later */
-	assert_true(r.cycle <= r.corner_edges);
+	tu_verify_corner_mutant(m->pe, m->define, "y_", RANDOM_EDGES);
 }
 
 /* --config configs/arch/flightllm/csd-2of16.yaml: the parameters
@@ -165,9 +157,7 @@ static void test_gemm_operands(void **state)
 		assert_true(r.beats > 10000);
 	}
 	/* INT8 codes do not fit the 4-bit decode unit */
-	struct rtl_verify_opts o = { .pe = rtl_verify_find("flightllm"),
-				     .random = 10, .gemm = &g8 };
-	tu_verify_refused(&o, "do not fit");
+	tu_verify_gemm_refused("flightllm", &g8, "do not fit");
 }
 
 int main(void)

@@ -138,9 +138,7 @@ static void test_gemm_operands(void **state)
 	/* codes wider than the tile's 8 bit positions: refused */
 	struct pe_gemm g = { .M = M, .K = K, .N = N, .a = a, .codes = codes,
 			     .fmt = FMT_FP16 };
-	struct rtl_verify_opts o = { .pe = rtl_verify_find("lut_tc"), .random = 10,
-				     .gemm = &g };
-	tu_verify_refused(&o, "bit planes");
+	tu_verify_gemm_refused("lut_tc", &g, "bit planes");
 }
 
 /* The family and its configurations: --pe lut_tc is the tile, and an

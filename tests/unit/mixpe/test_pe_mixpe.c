@@ -625,11 +625,7 @@ static void gemm_alloc(struct tgemm *t, uint64_t m, uint64_t n, uint64_t k,
 
 static void gemm_free(struct tgemm *t)
 {
-	free(t->a);
-	free(t->w);
-	free(t->scale);
-	free(t->zero);
-	free(t->out);
+	TU_FREE(t->a, t->w, t->scale, t->zero, t->out);
 }
 
 static void gemm_random(struct tgemm *t, const struct tcfg *c)
@@ -973,18 +969,16 @@ static void test_params(void **state)
 	assert_int_equal(c.lanes, 2);
 	assert_int_equal(c.fp16, 0);
 	assert_int_equal(c.group_max, 128);
-	p = tparams(&W4A8);
-	p.weight_bits = 8;
-	assert_int_equal(pe_mixpe_cfg_from_params(&p, &c, &err), PS_EINPUT);
-	p = tparams(&W4A8);
-	p.a_bits = 4;
-	assert_int_equal(pe_mixpe_cfg_from_params(&p, &c, &err), PS_EINPUT);
-	p = tparams(&W4A8);
-	p.lanes = 5;
-	assert_int_equal(pe_mixpe_cfg_from_params(&p, &c, &err), PS_EINPUT);
-	p = tparams(&W4A8);
-	p.group_size = 127;
-	assert_int_equal(pe_mixpe_cfg_from_params(&p, &c, &err), PS_EINPUT);
+	/* W4A8 with one field out of range: 8-bit weights, 4-bit
+	 * activations, 5 lanes, groups of 127 (the last one's error read) */
+	struct pe_params bad[4] = { tparams(&W4A8), tparams(&W4A8), tparams(&W4A8),
+				    tparams(&W4A8) };
+	bad[0].weight_bits = 8;
+	bad[1].a_bits = 4;
+	bad[2].lanes = 5;
+	bad[3].group_size = 127;
+	for (i = 0; i < 4; i++)
+		assert_int_equal(pe_mixpe_cfg_from_params(&bad[i], &c, &err), PS_EINPUT);
 	assert_non_null(strstr(err.msg, "group"));
 
 	/* ports: 12 in, 12 out, unique names, widths 1..64 */

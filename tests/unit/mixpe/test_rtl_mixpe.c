@@ -44,18 +44,18 @@
 #define MIN_RESETS 3
 #endif
 
-/* each configuration, the quantizer of its GEMM test, its mutant's bug
- * in the C model */
+/* each configuration, its CMocka test, the quantizer of its GEMM test, its
+ * mutant's bug in the C model */
 static const struct cfg {
-	const char *name, *quant;
+	const char *name, *test, *quant;
 	uint32_t bug;
 } configs[] = {
-	{ "mixpe", "mixpe-int4", PE_MIXPE_BUG_NO_ZERO },
-	{ "mixpe_w4a16", "mixpe-int4", PE_MIXPE_BUG_MSB_POS },
-	{ "mixpe_w2a16_l4", "mixpe-int2-g8", PE_MIXPE_BUG_NO_ZERO },
-	{ "mixpe_w3a8_l3", "mixpe-int3-g6", PE_MIXPE_BUG_MSB_POS },
-	{ "mixpe_array", "mixpe-int4", PE_MIXPE_BUG_MSB_POS },
-	{ "mixpe_array_w4a16", "mixpe-int4", PE_MIXPE_BUG_NO_ZERO },
+	{ "mixpe", "test_pe_w4a8", "mixpe-int4", PE_MIXPE_BUG_NO_ZERO },
+	{ "mixpe_w4a16", "test_pe_w4a16", "mixpe-int4", PE_MIXPE_BUG_MSB_POS },
+	{ "mixpe_w2a16_l4", "test_pe_w2a16_l4", "mixpe-int2-g8", PE_MIXPE_BUG_NO_ZERO },
+	{ "mixpe_w3a8_l3", "test_pe_w3a8_l3", "mixpe-int3-g6", PE_MIXPE_BUG_MSB_POS },
+	{ "mixpe_array", "test_array_w4a8", "mixpe-int4", PE_MIXPE_BUG_MSB_POS },
+	{ "mixpe_array_w4a16", "test_array_w4a16", "mixpe-int4", PE_MIXPE_BUG_NO_ZERO },
 };
 #define N_CONFIGS (sizeof configs / sizeof configs[0])
 
@@ -247,17 +247,15 @@ static void test_config_match(void **state)
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_config_match),
-		TU_TEST_ARG("test_pe_w4a8", test_real, "mixpe"),
-		TU_TEST_ARG("test_pe_w4a16", test_real, "mixpe_w4a16"),
-		TU_TEST_ARG("test_pe_w2a16_l4", test_real, "mixpe_w2a16_l4"),
-		TU_TEST_ARG("test_pe_w3a8_l3", test_real, "mixpe_w3a8_l3"),
-		TU_TEST_ARG("test_array_w4a8", test_real, "mixpe_array"),
-		TU_TEST_ARG("test_array_w4a16", test_real, "mixpe_array_w4a16"),
-		cmocka_unit_test(test_mutants),
-		cmocka_unit_test(test_mutant_is_bug),
-		cmocka_unit_test(test_gemm_operands),
-	};
+	/* test_config_match, a test_real per configuration, three more */
+	struct CMUnitTest tests[1 + N_CONFIGS + 3] = { cmocka_unit_test(test_config_match) };
+	size_t n = 1;
+
+	for (size_t i = 0; i < N_CONFIGS; i++)
+		tests[n++] = (struct CMUnitTest)TU_TEST_ARG(configs[i].test, test_real,
+							     configs[i].name);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_mutants);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_mutant_is_bug);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_gemm_operands);
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
