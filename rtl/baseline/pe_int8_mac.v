@@ -44,12 +44,15 @@ module pe_int8_mac (
 
     // ---- stage 2: wrapping accumulator (registers: pe_bl_pipe.v) ----
     wire [15:0] s1_prod;
-    wire [31:0] acc;
 `ifdef MUTANT_INT8_ACC16
     // acc holds the sign-extended 16-bit sum: only its low half is read
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0] acc;
+    /* verilator lint_on UNUSEDSIGNAL */
     wire [15:0] sum16 = acc[15:0] + s1_prod;        // wraps mod 2^16
     wire [31:0] sum   = {{16{sum16[15]}}, sum16};
 `else
+    wire [31:0] acc;
     wire [31:0] sum   = acc + {{16{s1_prod[15]}}, s1_prod};  // mod 2^32
 `endif
 
