@@ -3,7 +3,7 @@
  * `pesim area` counts with (`stat -tech cmos`: a 2:1 mux bit and an XOR
  * 12, a full adder 2 XOR + 2 AND + OR = 42, a half adder 18, a flip-flop
  * 16) and our RTL's FP16 adder (rtl/common/fp16_add.v: 4336), converted
- * to um2 by the calibration that makes our FP16 MAC (14642) BitMoD's
+ * to um2 by the calibration that makes our FP16 MAC (14558) BitMoD's
  * 1968.7 um2 (README "pesim area"). */
 #include "rpt_lut_tc.h"
 
@@ -13,7 +13,7 @@
 #define U_HA 18.0
 #define U_FF 16.0
 #define U_FP16_ADD 4336.0
-#define UM2_PER_UNIT (1968.7 / 14642.0)
+#define UM2_PER_UNIT (1968.7 / 14558.0)
 
 /* FP16 adders of the symmetric table's pairwise tree: 2^(K-1) entries on
  * the last level, each half's table below it (K = 4: 8 + 2 + 2 = 12, the

@@ -45,54 +45,25 @@ module pe_ant_mac (
     input  wire        w_fmt,
     input  wire [15:0] a,
     input  wire [3:0]  w,
-    output reg         out_valid,
-    output reg  [15:0] out_acc
+    output wire        out_valid,
+    output wire [15:0] out_acc
 );
     // ---- stage 1: decode ----
     wire [7:0]  q;
     ant_decode u_dec (.fmt(w_fmt), .code(w), .q(q));
 
-    reg         s1_valid;
-    reg         s1_last;
-    reg  [15:0] s1_a;
-    reg  [7:0]  s1_q;
-
-    // ---- stage 2: fused multiply-add into the accumulator ----
-    reg  [15:0] acc;
+    // ---- stage 2: fused multiply-add into the accumulator (registers:
+    // pe_bl_pipe.v, its stage 1 holding {a, q}) ----
+    wire [15:0] s1_a;
+    wire [7:0]  s1_q;
+    wire [15:0] acc;
     wire [15:0] sum;
     ant_fma u_fma (.c(acc), .a(s1_a), .q(s1_q), .y(sum));
 
-    always @(posedge clk) begin
-        if (rst) begin
-            s1_valid  <= 1'b0;
-            s1_last   <= 1'b0;
-            s1_a      <= 16'd0;
-            s1_q      <= 8'd0;
-            acc       <= 16'd0;
-            out_valid <= 1'b0;
-            out_acc   <= 16'd0;
-        end else begin
-            // stage 2 reads the stage-1 registers as they were before the
-            // edge
-            out_valid <= s1_valid & s1_last;
-            if (s1_valid) begin
-                if (s1_last) begin
-                    out_acc <= sum;
-                    acc     <= 16'd0;    // +0: the next dot starts here
-                end else begin
-                    acc     <= sum;
-                end
-            end
-            // stage 1: the operands load only with a beat (the model keeps
-            // them too; with s1_valid = 0 nobody reads them)
-            s1_valid <= in_valid;
-            if (in_valid) begin
-                s1_last <= in_last;
-                s1_a    <= a;
-                s1_q    <= q;
-            end
-        end
-    end
+    pe_bl_pipe #(.S1W(24), .ACCW(16)) u_pipe (
+        .clk(clk), .rst(rst), .in_valid(in_valid), .in_last(in_last),
+        .s1_next({a, q}), .sum(sum), .s1({s1_a, s1_q}), .acc(acc),
+        .out_valid(out_valid), .out_acc(out_acc));
 endmodule
 
 `default_nettype wire

@@ -1,6 +1,7 @@
 // pe_bl_pipe.v - the two register stages of a baseline PE (the stepped MAC
-// of pe_models/baseline/pe_bl_mac.inc), written once for the DP4 units
-// (pe_fp16_dp4_mac.v, pe_int8_dp4_mac.v):
+// of pe_models/baseline/pe_bl_mac.inc), written once for every baseline PE
+// (pe_fp16_mac.v, pe_int8_mac.v, pe_ant_mac.v, pe_fp16_dp4_mac.v,
+// pe_int8_dp4_mac.v):
 //   stage 1 (edge t):   s1 <= s1_next (what the PE computed from the beat),
 //                       with valid and last;
 //   stage 2 (edge t+1): acc <= sum (the PE's adder of acc and s1); a last

@@ -38,8 +38,8 @@ module pe_fp16_mac (
     input  wire        in_last,
     input  wire [15:0] a,
     input  wire [15:0] w,
-    output reg         out_valid,
-    output reg  [15:0] out_acc
+    output wire        out_valid,
+    output wire [15:0] out_acc
 );
     // ---- stage 1: multiply, rounded to FP16 ----
     wire [15:0] mul_a;
@@ -58,12 +58,9 @@ module pe_fp16_mac (
 `endif
     fp16_mul u_mul (.a(mul_a), .b(mul_w), .y(prod_rnd));
 
-    reg         s1_valid;
-    reg         s1_last;
-    reg  [15:0] s1_prod;
-
-    // ---- stage 2: accumulate, rounded to FP16 ----
-    reg  [15:0] acc;
+    // ---- stage 2: accumulate, rounded to FP16 (registers: pe_bl_pipe.v) ----
+    wire [15:0] s1_prod;
+    wire [15:0] acc;
     wire [15:0] sum_rnd;
     wire [15:0] sum;
     fp16_add u_add (.a(acc), .b(s1_prod), .y(sum_rnd));
@@ -73,34 +70,10 @@ module pe_fp16_mac (
     assign sum = sum_rnd;
 `endif
 
-    always @(posedge clk) begin
-        if (rst) begin
-            s1_valid  <= 1'b0;
-            s1_last   <= 1'b0;
-            s1_prod   <= 16'd0;
-            acc       <= 16'd0;
-            out_valid <= 1'b0;
-            out_acc   <= 16'd0;
-        end else begin
-            // stage 2 reads the stage-1 register as it was before the edge
-            out_valid <= s1_valid & s1_last;
-            if (s1_valid) begin
-                if (s1_last) begin
-                    out_acc <= sum;
-                    acc     <= 16'd0;    // +0: the next dot starts here
-                end else begin
-                    acc     <= sum;
-                end
-            end
-            // stage 1: last and the product load only with a beat (the
-            // model keeps them too; with s1_valid = 0 nobody reads them)
-            s1_valid <= in_valid;
-            if (in_valid) begin
-                s1_last <= in_last;
-                s1_prod <= prod;
-            end
-        end
-    end
+    pe_bl_pipe #(.S1W(16), .ACCW(16)) u_pipe (
+        .clk(clk), .rst(rst), .in_valid(in_valid), .in_last(in_last),
+        .s1_next(prod), .sum(sum), .s1(s1_prod), .acc(acc),
+        .out_valid(out_valid), .out_acc(out_acc));
 endmodule
 
 `default_nettype wire

@@ -36,53 +36,30 @@ module pe_int8_mac (
     input  wire        in_last,
     input  wire [7:0]  a,
     input  wire [7:0]  w,
-    output reg         out_valid,
-    output reg  [31:0] out_acc
+    output wire        out_valid,
+    output wire [31:0] out_acc
 );
     // ---- stage 1: exact signed product ----
     wire signed [15:0] prod = $signed(a) * $signed(w);
 
-    reg         s1_valid;
-    reg         s1_last;
-    reg  [15:0] s1_prod;
-
-    // ---- stage 2: wrapping accumulator ----
+    // ---- stage 2: wrapping accumulator (registers: pe_bl_pipe.v) ----
+    wire [15:0] s1_prod;
 `ifdef MUTANT_INT8_ACC16
-    localparam integer ACC_W = 16;
-    reg  [ACC_W-1:0] acc;
-    wire [15:0] sum16 = acc + s1_prod;              // wraps mod 2^16
+    // acc holds the sign-extended 16-bit sum: only its low half is read
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0] acc;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [15:0] sum16 = acc[15:0] + s1_prod;        // wraps mod 2^16
     wire [31:0] sum   = {{16{sum16[15]}}, sum16};
 `else
-    localparam integer ACC_W = 32;
-    reg  [ACC_W-1:0] acc;
+    wire [31:0] acc;
     wire [31:0] sum   = acc + {{16{s1_prod[15]}}, s1_prod};  // mod 2^32
 `endif
 
-    always @(posedge clk) begin
-        if (rst) begin
-            s1_valid  <= 1'b0;
-            s1_last   <= 1'b0;
-            s1_prod   <= 16'd0;
-            acc       <= {ACC_W{1'b0}};
-            out_valid <= 1'b0;
-            out_acc   <= 32'd0;
-        end else begin
-            out_valid <= s1_valid & s1_last;
-            if (s1_valid) begin
-                if (s1_last) begin
-                    out_acc <= sum;
-                    acc     <= {ACC_W{1'b0}};
-                end else begin
-                    acc     <= sum[ACC_W-1:0];
-                end
-            end
-            s1_valid <= in_valid;
-            if (in_valid) begin
-                s1_last <= in_last;
-                s1_prod <= prod;
-            end
-        end
-    end
+    pe_bl_pipe #(.S1W(16), .ACCW(32)) u_pipe (
+        .clk(clk), .rst(rst), .in_valid(in_valid), .in_last(in_last),
+        .s1_next(prod), .sum(sum), .s1(s1_prod), .acc(acc),
+        .out_valid(out_valid), .out_acc(out_acc));
 endmodule
 
 `default_nettype wire

@@ -12,11 +12,12 @@
 
 static const struct rtl_design fp16_designs[] = {
 	{ .name = "fp16_mac", .top = "pe_fp16_mac", .paper = "bitmod_fp16_mac",
-	  .files = { "baseline/pe_fp16_mac.v", "common/fp16_mul.v",
-		     "common/fp16_add.v" },
+	  .files = { "baseline/pe_fp16_mac.v", "baseline/pe_bl_pipe.v",
+		     "common/fp16_mul.v", "common/fp16_add.v" },
 	  .what = "FP16 MAC baseline PE: fp16_mul, fp16_add, 2 register stages",
 	  .parts = { { "fp16_mul", RTL_C_MULTIPLIER },
-		     { "fp16_add", RTL_C_ACCUMULATOR } } },
+		     { "fp16_add", RTL_C_ACCUMULATOR },
+		     { "pe_bl_pipe", RTL_C_CONTROL } } },
 	/* the LUT Tensor Core's FP16 DP4 comparison unit (no published
 	 * area: lut_tc_dp4_density is a ratio of densities, lut_tc_tile's
 	 * density_vs) */
@@ -37,7 +38,7 @@ static const struct rtl_design fp16_designs[] = {
 
 static const struct rtl_design int8_designs[] = {
 	{ .name = "int8_mac", .top = "pe_int8_mac",
-	  .files = { "baseline/pe_int8_mac.v" },
+	  .files = { "baseline/pe_int8_mac.v", "baseline/pe_bl_pipe.v" },
 	  .what = "INT8 MAC baseline PE: 8x8 multiply, 32-bit accumulator" },
 	{ .name = "int8_dp4_mac", .top = "pe_int8_dp4_mac",
 	  .files = { "baseline/pe_int8_dp4_mac.v", "baseline/pe_bl_pipe.v",
@@ -55,7 +56,8 @@ static const struct rtl_design int8_designs[] = {
 
 static const struct rtl_design ant_designs[] = {
 	{ .name = "ant_mac", .top = "pe_ant_mac", .paper = "bitmod_fp16_int8_fma",
-	  .files = { "baseline/pe_ant_mac.v", "baseline/ant_fma.v",
+	  .files = { "baseline/pe_ant_mac.v", "baseline/pe_bl_pipe.v",
+		     "baseline/ant_fma.v",
 		     "baseline/ant_fma_mul.v", "baseline/ant_fma_align.v",
 		     "baseline/ant_fma_add.v", "baseline/ant_fma_round.v",
 		     "baseline/ant_decode.v" },
@@ -67,7 +69,8 @@ static const struct rtl_design ant_designs[] = {
 		     { "ant_fma_add", RTL_C_ACCUMULATOR },
 		     { "ant_fma_round", RTL_C_NORMALIZE },
 		     /* operand classes, specials, the result's sign */
-		     { "ant_fma", RTL_C_CONTROL } } },
+		     { "ant_fma", RTL_C_CONTROL },
+		     { "pe_bl_pipe", RTL_C_CONTROL } } },
 	{ .name = NULL },
 };
 
