@@ -101,19 +101,38 @@ static enum ps_status u280(const struct rpt_recipe *r, const struct rpt_options 
 	struct rpt_tab *t = rpt_doc_table(d, "u280", true);
 	struct wl_model *m = calloc(1, sizeof *m);
 	enum ps_status st = m ? PS_OK : ps_errf(err, PS_ENOMEM, "out of memory");
-	fprintf(d->md, "## U280: prefill latency and decode tokens/s, batch 1\n\n"
-		"`configs/arch/flightllm/u280.yaml`: 225 MHz, 396 CSD chains of 16 "
-		"DSP48E2 (6,336 DSPs, the reference's budget of about 6,345), 2:16 "
-		"sparse INT4 weights (1.625 bits per weight with the count byte and "
-		"4-bit indices), INT8 activations packed two per DSP, HBM2 at 460 GB/s "
-		"peak and `dram.efficiency` 0.7. Always-on-chip decode keeps the decode "
-		"activations on chip so each stream stays within its HBM channel: the "
-		"authors' profiler prices that at its same-channel efficiency 0.7 and "
-		"traffic across channels at 0.35 (`dram.efficiency=0.35` below), "
-		"which brackets the paper's measured 65.9%% / 35.6%%. Dense: N = 16 "
-		"of 16 (INT4 + group scale, 4.125 bits), 396 chains on one output slot "
-		"each. Decode tokens/s: the scenario's decode tokens over its decode "
-		"time (every step at its own context).\n\n");
+	{
+		/* the preset as loaded (with --set): its clock, DSPs, HBM */
+		struct cfg_arch *a = calloc(1, sizeof *a);
+		if (!a)
+			st = ps_errf(err, PS_ENOMEM, "out of memory");
+		if (!st)
+			st = rpt_load_design(o, &r->designs[D_U280], NULL, a, NULL, err);
+		if (!st) {
+			uint64_t dsps = cfg_arch_pes(a, WL_PREFILL);
+			fprintf(d->md, "## U280: prefill latency and decode tokens/s, batch 1\n\n"
+				"`configs/arch/%s`: %.0f MHz, %llu CSD chains of %u "
+				"DSP48E2 (%llu DSPs, the reference's budget of about 6,345), 2:16 "
+				"sparse INT4 weights (1.625 bits per weight with the count byte and "
+				"4-bit indices), INT8 activations packed two per DSP, HBM2 at %.0f GB/s "
+				"peak and `dram.efficiency` %.2g. Always-on-chip decode keeps the decode "
+				"activations on chip so each stream stays within its HBM channel: the "
+				"authors' profiler prices that at its same-channel efficiency 0.7 and "
+				"traffic across channels at 0.35 (`dram.efficiency=0.35` below), "
+				"which brackets the paper's measured %.1f%% / %.1f%%. Dense: N = 16 "
+				"of 16 (INT4 + group scale, 4.125 bits), one output slot per chain. "
+				"Decode tokens/s: the scenario's decode tokens over its decode "
+				"time (every step at its own context).\n\n",
+				r->designs[D_U280].arch, a->clock_mhz,
+				(unsigned long long)(dsps / a->pe.lanes), a->pe.lanes,
+				(unsigned long long)dsps,
+				a->dram.bits_per_cycle / 8.0 * a->clock_mhz * 1e6 / 1e9,
+				a->dram.efficiency,
+				100 * pv(p, "bandwidth_utilization", "decode", "u280", ""),
+				100 * pv(p, "bandwidth_utilization", "decode", "u280-no-on-chip", ""));
+		}
+		free(a);
+	}
 	rpt_tab_cols(t, "model %s, prefill_decode %s, variant %s, prefill_ms ms %.2f, "
 		     "decode_tokens_per_s token/s %.1f, "
 		     "paper_decode_tokens_per_s token/s %.0f");
@@ -207,20 +226,22 @@ static enum ps_status assumptions(const struct rpt_recipe *r, const struct rpt_o
 		rpt_tab_markdown(d, t);
 		struct cfg_arch *a = calloc(1, sizeof *a);
 		double util = rpt_paper_value(p, "bandwidth_utilization", "decode", "u280", "", "");
-		double implied = NAN;
-		if (a && !rpt_load_design(o, &r->designs[D_U280], NULL, a, NULL, err))
+		double implied = NAN, peak_gbs = NAN;
+		if (a && !rpt_load_design(o, &r->designs[D_U280], NULL, a, NULL, err)) {
 			implied = util * a->dram.bits_per_cycle * a->clock_mhz * 1e6 /
 				  (paper * (double)wl_model_params(m));
+			peak_gbs = a->dram.bits_per_cycle / 8.0 * a->clock_mhz * 1e6 / 1e9;
+		}
 		free(a);
 		fprintf(d->md, "Closest to the paper: **%s**. Decode tokens/s scale with the "
 			"achieved bandwidth over the bytes per weight; at the paper's "
-			"measured %.1f%% utilization of 460 GB/s its %.0f tokens/s mean "
+			"measured %.1f%% utilization of %.0f GB/s its %.0f tokens/s mean "
 			"%.1f bits per parameter read per token, far more than the preset's uniform "
 			"2:16 INT4 (1.625). The paper mixes precisions and prunes per "
 			"layer (the authors' profiler's Llama-2-7B IR keeps INT8 weights "
 			"with q and k 70%% dense), between the dense INT4 and INT8 rows "
 			"above.\n\n",
-			best_label, 100 * util, paper, implied);
+			best_label, 100 * util, peak_gbs, paper, implied);
 	}
 	free(m);
 	return st;

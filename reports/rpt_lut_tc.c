@@ -27,6 +27,7 @@ enum { D_LUT_W1, D_LUT_W2, D_MAC_FP16, D_MAC_INT8 };
 struct lt_run {
 	uint64_t cycles, macs, pes;
 	double seconds, e_total, e_compute, e_onchip, area_um2, pe_area;
+	double clock_hz;	/* the design's clock_mhz */
 	char area_source[160];
 };
 
@@ -57,6 +58,7 @@ static enum ps_status run(const struct rpt_options *o, const struct rpt_design *
 		out->e_onchip = r.energy.onchip;
 		out->area_um2 = r.array_area_um2;
 		out->pe_area = ld->arch.pe.area_um2;
+		out->clock_hz = ld->arch.clock_mhz * 1e6;
 		snprintf(out->area_source, sizeof out->area_source, "%s", ld->arch.pe.area_source);
 		sim_result_free(&r);
 	}
@@ -95,6 +97,7 @@ static enum ps_status density(const struct rpt_recipe *r, const struct rpt_optio
 {
 	struct rpt_tab *t = rpt_doc_table(d, "density", true);
 	enum ps_status st = PS_OK;
+	double f_lut = 0;	/* the W1 LUT preset's clock, Hz */
 	fprintf(d->md, "## (a) Compute density and energy per MAC of the DP4 units\n\n"
 		"One PE of each preset is one DP4 unit (4 activations x 4 weights into "
 		"one accumulator) with its share of the tile; its area is the preset's "
@@ -102,7 +105,7 @@ static enum ps_status density(const struct rpt_recipe *r, const struct rpt_optio
 		"so our FP16 MAC is BitMoD's 1968.7 um2), so this table follows the "
 		"RTL when the presets' areas change. A LUT unit does 4/W MACs per "
 		"cycle (one weight bit plane per cycle), a MAC unit 4. Densities at "
-		"the presets' 1.41 GHz: 2 x MACs/cycle x f / area. Energy per MAC: "
+		"each preset's clock: 2 x MACs/cycle x f / area. Energy per MAC: "
 		"the PE energy and the on-chip energy (PE + SRAM) of a 512x4096x4096 "
 		"GEMM in cycle mode over its MACs, priced by each preset's energy "
 		"table.\n\n");
@@ -121,7 +124,9 @@ static enum ps_status density(const struct rpt_recipe *r, const struct rpt_optio
 		if (st)
 			break;
 		mpc = v->wbits ? 4.0 / v->wbits : 4.0;
-		dens[i] = 2 * mpc * 1.41e9 / (x.pe_area * 1e-6) / 1e12;
+		dens[i] = 2 * mpc * x.clock_hz / (x.pe_area * 1e-6) / 1e12;
+		if (i == 0)
+			f_lut = x.clock_hz;
 		row = rpt_tab_row(t);
 		rpt_tab_str(t, row, 0, v->label);
 		rpt_tab_f64(t, row, 1, x.pe_area);
@@ -144,12 +149,14 @@ static enum ps_status density(const struct rpt_recipe *r, const struct rpt_optio
 			"table registers and precompute; our FP16 DP4 is our RTL's DP4 unit "
 			"(rtl/baseline/pe_fp16_dp4_mac.v: four FP16 multipliers, an adder "
 			"tree, an FP16 accumulator). The paper's %.2f implies "
-			"about %.0f um2 per LUT DP4 unit at 1.41 GHz, %.1f times smaller "
+			"about %.0f um2 per LUT DP4 unit at %.2f GHz (the W1 preset's clock), "
+			"%.1f times smaller "
 			"than ours: the difference is in the per-output circuitry.\n\n",
 			dens[0] / dens[6], pr, paper(p, "density_tflops_per_mm2", "lut-w1-fp16"),
 			paper(p, "density_tflops_per_mm2", "fp16-dp4"),
 			paper(p, "density_tflops_per_mm2", "lut-w1-fp16"),
-			8 * 1.41e9 / (paper(p, "density_tflops_per_mm2", "lut-w1-fp16") * 1e12) * 1e6,
+			8 * f_lut / (paper(p, "density_tflops_per_mm2", "lut-w1-fp16") * 1e12) * 1e6,
+			f_lut / 1e9,
 			paper(p, "density_tflops_per_mm2", "lut-w1-fp16") / dens[0]);
 	}
 	return st;
@@ -198,7 +205,7 @@ static enum ps_status ksweep(const struct rpt_recipe *r, const struct rpt_option
 			break;
 		lt_area_k(unit_area, k, 2, n, 16, &ak);
 		mpc = (double)x.macs / (double)x.cycles;
-		dens = 2 * mpc * 1.41e9 / (ak.total * 1e-6) / 1e12;
+		dens = 2 * mpc * x.clock_hz / (ak.total * 1e-6) / 1e12;
 		if (dens > best) {
 			best = dens;
 			best_k = (int)k;
@@ -287,7 +294,7 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 	enum ps_status st = !m || !a ? ps_errf(err, PS_ENOMEM, "out of memory") :
 				       rpt_load_model(o, r->models[0], m, err);
 	struct ps_progress *bar = ps_progress_begin("report lut-tc", "runs", 16);
-	double lut_area = 0, mac_unit = 0;
+	double lut_area = 0, mac_unit = 0, f_lut = 0, f_mac = 0;
 	char rows_set[48];
 
 	/* the MAC tile at the LUT tile's area: its rows (cols stay 2) */
@@ -295,11 +302,13 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 		st = rpt_load_design(o, &r->designs[D_LUT_W2], NULL, a, NULL, err);
 	if (!st) {
 		lut_area = a->pe.area_um2 * (double)cfg_arch_pes(a, WL_PREFILL);
+		f_lut = a->clock_mhz;
 		st = rpt_load_design(o, &r->designs[D_MAC_FP16], NULL, a, NULL, err);
 	}
 	if (!st) {
 		uint32_t rows;
 		mac_unit = a->pe.area_um2;
+		f_mac = a->clock_mhz;
 		rows = (uint32_t)floor(lut_area / mac_unit / 2);
 		snprintf(rows_set, sizeof rows_set, "%u", rows ? rows : 1);
 	}
@@ -341,8 +350,9 @@ static enum ps_status llama(const struct rpt_recipe *r, const struct rpt_options
 			"The MAC tile is the FP16 DP4 preset (`%s`) with its rows cut to the "
 			"LUT tile's area: %.0f um2 / %.1f um2 per DP4 unit / 2 columns = %s "
 			"rows. Both read the same low-bit weights (the MAC tile dequantizes "
-			"them to FP16 at its edge), both at 1.41 GHz with the same buffers "
-			"and DRAM.\n\n", r->designs[D_MAC_FP16].arch, lut_area, mac_unit, rows_set);
+			"them to FP16 at its edge), at %.2f and %.2f GHz, with the same "
+			"buffers and DRAM.\n\n", r->designs[D_MAC_FP16].arch, lut_area, mac_unit,
+			rows_set, f_lut / 1e3, f_mac / 1e3);
 	}
 	rpt_tab_cols(t, "scenario %s, weights %s, design %s, area_mm2 mm2 %.4f, "
 		     "cycles cycle %u, tokens_per_s token/s %.3f, "
