@@ -1,5 +1,6 @@
 /* test_util.c - helpers the unit tests share (see test_util.h). */
 #include "test_util.h"
+#include "pe_fp16.h"
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -24,18 +25,31 @@ uint64_t tu_rng_below(uint64_t *state, uint64_t n)
 	return tu_rng(state) % n;
 }
 
-/* memcpy is C's defined way to reinterpret bits; one template per view. */
-#define TU_BITS(name, To, From)			\
-	To name(From x)				\
-	{					\
-		To y;				\
-		memcpy(&y, &x, sizeof y);	\
-		return y;			\
-	}
-TU_BITS(tu_f16, _Float16, uint16_t)
-TU_BITS(tu_f16_bits, uint16_t, _Float16)
-TU_BITS(tu_f32, float, uint32_t)
-TU_BITS(tu_f32_bits, uint32_t, float)
+/* The float views are pe_fp16.h's bit casts; _Float16 (which the models
+ * do not use) by memcpy, C's defined way to reinterpret bits. */
+_Float16 tu_f16(uint16_t bits)
+{
+	_Float16 h;
+	memcpy(&h, &bits, sizeof h);
+	return h;
+}
+
+uint16_t tu_f16_bits(_Float16 h)
+{
+	uint16_t bits;
+	memcpy(&bits, &h, sizeof bits);
+	return bits;
+}
+
+float tu_f32(uint32_t bits)
+{
+	return pe_f32_of(bits);
+}
+
+uint32_t tu_f32_bits(float x)
+{
+	return pe_f32_bits(x);
+}
 
 bool tu_f16_nan(uint16_t h)
 {
