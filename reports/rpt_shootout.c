@@ -32,7 +32,9 @@ static const char *const memory[] = {
 	"weights.per_model=~",
 	NULL,
 };
-#define SO_AREA_UM2 1543884.8	/* BitMoD-lossy's 1024 PEs x 1507.7 um2 */
+/* The area every design's array is cut to: this design's PE array as its
+ * preset has it. */
+#define SO_AREA_DESIGN "bitmod"
 #define SO_DRAM_PJ_BIT 18.75	/* BitMoD's DRAM energy, for every design */
 
 /* Per design (recipe order): its 4-bit and lowest weight formats and the
@@ -69,6 +71,8 @@ struct so_grid {
 	struct so_cell c[SO_MAX_D][2][SO_MAX_M][2];	/* design, width, model, scenario */
 	double w_sqnr[SO_MAX_D][2], g_sqnr[SO_MAX_D][2];
 	char spec[SO_MAX_D][2][CFG_SPEC_LEN];
+	double area_um2;	/* SO_AREA_DESIGN's PEs x its pe.area_um2 */
+	uint64_t area_pes;	/* those PEs */
 };
 
 /* The columns a design's format fixes - the LUT tile's tables, FlightLLM's
@@ -229,6 +233,15 @@ static enum ps_status grid(const struct rpt_recipe *r, const struct rpt_options 
 		st = rpt_load_model(o, g->models[k], &m[k], err);
 		snprintf(g->display[k], sizeof g->display[k], "%s", m[k].display);
 	}
+	for (size_t d = 0; d < g->nd && !st && !g->area_pes; d++)
+		if (!strcmp(r->designs[d].key, SO_AREA_DESIGN)) {
+			st = rpt_load_design(o, &r->designs[d], NULL, a, NULL, err);
+			g->area_pes = st ? 0 : cfg_arch_pes(a, WL_PREFILL);
+			g->area_um2 = (double)g->area_pes * a->pe.area_um2;
+		}
+	if (!st && !g->area_pes)
+		st = ps_errf(err, PS_EINPUT, "report shootout: no design '%s' to take the area from",
+			     SO_AREA_DESIGN);
 	bar = ps_progress_begin("report shootout", "runs", g->nd * 2 * (g->nm * g->ns + 2));
 	for (size_t d = 0; d < g->nd && !st; d++) {
 		uint64_t pes;
@@ -236,7 +249,7 @@ static enum ps_status grid(const struct rpt_recipe *r, const struct rpt_options 
 		st = rpt_load_design(o, &r->designs[d], NULL, a, NULL, err);
 		if (st)
 			break;
-		pes = (uint64_t)floor(SO_AREA_UM2 / a->pe.area_um2);
+		pes = (uint64_t)floor(g->area_um2 / a->pe.area_um2);
 		preset_bits = step_bits(a);
 		for (int w = 0; w < 2 && !st; w++) {
 			char s[4][96];
@@ -267,7 +280,7 @@ static void tables(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 {
 	struct rpt_tab *sh = rpt_doc_table(d, "designs", false);
 	struct rpt_tab *t = rpt_doc_table(d, "runs", true);
-	fprintf(d->md, "## The designs at %.4f mm^2 of PEs\n\n", SO_AREA_UM2 * 1e-6);
+	fprintf(d->md, "## The designs at %.4f mm^2 of PEs\n\n", g->area_um2 * 1e-6);
 	rpt_tab_cols(sh, "design %s, family %s, weights %s, stored_bits bit %.3f, "
 		     "array %s, pes %u, area_mm2 mm2 %.4f, weight_sqnr_db dB %.2f, "
 		     "gemm_sqnr_db dB %.2f");
@@ -376,7 +389,7 @@ static void pareto(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 		}
 	fprintf(gp, "set terminal png size 1400,1100 noenhanced\nset grid\n"
 		    "set multiplot layout %zu,%zu title 'Shootout at %.2f mm^2 of PEs, one memory system (point size: weight SQNR; Pareto front in colour)'\n",
-		g->nm, g->ns, SO_AREA_UM2 * 1e-6);
+		g->nm, g->ns, g->area_um2 * 1e-6);
 	for (size_t k = 0; k < g->nm; k++)
 		for (size_t s = 0; s < g->ns; s++)
 			fprintf(gp, "set title '%s %s'\nset xlabel 'tokens/s'\nset ylabel 'mJ per token'\n"
@@ -398,10 +411,11 @@ enum ps_status rpt_shootout_doc(const struct rpt_recipe *r, const struct rpt_opt
 	}
 	fprintf(d->md, "# Shootout: every PE family at one area on one memory system\n\n"
 		"No paper has this table. Each design is its preset (`rpt_recipes.c`) "
-		"with the same memory system imposed - 1 GHz, 512 / 512 / 256 KiB "
-		"weight / input / output SRAM of 8 banks with 1024-bit ports, DRAM "
-		"256 bits per cycle with 100 cycles of latency - and its array cut "
-		"to %.4f mm^2 of PEs (BitMoD-lossy's 1024 PEs): PEs = floor(area / "
+		"with the same memory system imposed -");
+	for (size_t i = 0; memory[i]; i++)
+		fprintf(d->md, "%s `%s`", i ? "," : "", memory[i]);
+	fprintf(d->md, " - and its array cut "
+		"to %.4f mm^2 of PEs (%s's %llu PEs): PEs = floor(area / "
 		"the preset's `pe.area_um2`), square unless the family fixes its "
 		"columns (the LUT tile's 2 tables; FlightLLM's N of N:16, in whole "
 		"chains of 16). Weights at 4 bits and at the family's lowest width "
@@ -411,8 +425,9 @@ enum ps_status rpt_shootout_doc(const struct rpt_recipe *r, const struct rpt_opt
 		"read energy rescaled from the preset's array step to this array's "
 		"(operand bits read per step), plus DRAM at one price, %.2f pJ/bit "
 		"(BitMoD's). Cycle mode throughout.\n\n",
-		SO_AREA_UM2 * 1e-6, SO_DRAM_PJ_BIT);
-	rpt_doc_attr(d, "area_um2", "%.1f", SO_AREA_UM2);
+		g->area_um2 * 1e-6, SO_AREA_DESIGN, (unsigned long long)g->area_pes,
+		SO_DRAM_PJ_BIT);
+	rpt_doc_attr(d, "area_um2", "%.1f", g->area_um2);
 	rpt_doc_attr(d, "dram_pj_per_bit", "%.2f", SO_DRAM_PJ_BIT);
 	tables(d, r, g);
 	pareto(d, r, g);
