@@ -332,6 +332,26 @@ static void walk(struct ctx *c, const struct cfg_field *fs, size_t base, const c
 	}
 }
 
+/* Under AddressSanitizer (make test's second build) every field of one
+ * preset per family folder, the first in glob order: the sanitizer looks
+ * for memory errors, which the family's code paths show; the plain build
+ * checks every preset (about 50 s of the sanitized run saved, 4x). */
+static bool sanitized_skip(const glob_t *g, size_t i)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	if (i > 0) {
+		const char *p = g->gl_pathv[i], *q = g->gl_pathv[i - 1];
+		const char *s = strrchr(p, '/');
+		if (s && strncmp(p, q, (size_t)(s - p) + 1) == 0)
+			return true;
+	}
+#else
+	(void)g;
+	(void)i;
+#endif
+	return false;
+}
+
 static void test_every_field(void **state)
 {
 	glob_t g;
@@ -343,6 +363,8 @@ static void test_every_field(void **state)
 		struct ps_err err;
 		struct ctx c = { .base = &a, .model = PESIM_TEST_DATA "/models/one-layer.yaml" };
 		const struct pe_family *fam;
+		if (sanitized_skip(&g, i))
+			continue;
 		if (pe_arch_load(g.gl_pathv[i], &a, &err))
 			fail_msg("%s", err.msg);
 		c.preset = a.name;
