@@ -411,7 +411,7 @@ static uint16_t one_output(const struct tcfg *c, unsigned ng, unsigned len,
 	free(v.a);
 	free(v.w);
 	assert_int_equal(s.done, 1);
-	return (uint16_t)s.st.res;
+	return (uint16_t)s.st.slot.res;
 }
 
 /* INT8: the accumulator bound of a group of 128 (README "Numerics"):
