@@ -45,7 +45,7 @@ struct mx_com {
 				 * signed value; FP16: its FP16 bits) */
 	uint32_t beats;		/* valid P registers */
 	uint32_t terms;		/* their set weight bits */
-	uint32_t dq_left;	/* edges some dequantizer may still be busy */
+	uint32_t dq;		/* busy dequantizers (bits set in dqm) */
 	uint32_t slots;		/* result slots valid or done */
 };
 
@@ -67,6 +67,7 @@ struct mx_com {
 struct mx_view {
 	struct mx_com *com;
 	uint8_t *start;		/* [cols] scratch: the columns' sh_start */
+	uint64_t *dqm;		/* [ceil(n / 64)] PEs whose dequantizer is busy */
 #define MX_PTR(type, name, k) type *name;
 	MX_REG_FIELDS(MX_PTR)
 #undef MX_PTR
@@ -199,13 +200,18 @@ static inline __attribute__((always_inline)) void mx_stage_a(
 	}
 	if (!ends)
 		return;
-	for (size_t k = 0; k < m; k++)
-		if ((ctl[k] & (CT_VALID | CT_END)) == (CT_VALID | CT_END))
-			pe_mixpe_dq_take(&v->dq[i0 + k], nacc[k], nsa[k],
-					 (uint16_t)(v->sz[i0 + k] >> 8),
-					 (uint8_t)v->sz[i0 + k], of[k],
-					 (ctl[k] & CT_LAST) != 0);
-	com->dq_left = 3;	/* D1, D2, D3 in the next three edges */
+	for (size_t k = 0; k < m; k++) {
+		size_t i = i0 + k;
+		if ((ctl[k] & (CT_VALID | CT_END)) != (CT_VALID | CT_END))
+			continue;
+		pe_mixpe_dq_take(&v->dq[i], nacc[k], nsa[k],
+				 (uint16_t)(v->sz[i] >> 8), (uint8_t)v->sz[i],
+				 of[k], (ctl[k] & CT_LAST) != 0);
+		if (!(v->dqm[i / 64] >> (i % 64) & 1)) {
+			v->dqm[i / 64] |= 1ull << (i % 64);
+			com->dq++;
+		}
+	}
 }
 
 /* The dequantizers and the result slots; the column outputs from the
@@ -221,7 +227,7 @@ static inline __attribute__((always_inline)) void mx_back(
 	uint16_t *restrict res = v->res;
 	unsigned slots = 0, shifts = 0, results = 0;
 
-	if (!com->dq_left && !com->slots) {
+	if (!com->dq && !com->slots) {
 		memset(out_valid, 0, C);
 		memset(out, 0, C * sizeof *out);
 		return;
@@ -231,12 +237,17 @@ static inline __attribute__((always_inline)) void mx_back(
 		out_valid[c] = valid[b + c] & (drain[b + c] | start[c]);
 		out[c] = out_valid[c] ? res[b + c] : 0;
 	}
-	if (com->dq_left) {
-		for (size_t i = 0; i < n; i++)
-			if (pe_mixpe_dq_busy(&v->dq[i]))
-				v->load[i] = pe_mixpe_dq_step(&v->dq[i], &com->cfg,
-							      &com->act, &v->fin[i]);
-		com->dq_left--;
+	for (size_t wd = 0; com->dq && wd < (n + 63) / 64; wd++) {
+		for (uint64_t bits = v->dqm[wd]; bits; bits &= bits - 1) {
+			unsigned k = (unsigned)__builtin_ctzll(bits);
+			size_t i = wd * 64 + k;
+			v->load[i] = pe_mixpe_dq_step(&v->dq[i], &com->cfg,
+						      &com->act, &v->fin[i]);
+			if (!pe_mixpe_dq_busy(&v->dq[i])) {
+				v->dqm[wd] &= ~(1ull << k);
+				com->dq--;
+			}
+		}
 	}
 	/* bottom row first: each slot reads the pre-edge slot above it */
 	for (unsigned r = R; r-- > 1;) {
@@ -329,6 +340,7 @@ static void mx_clear(const struct mx_view *v, size_t n)
 #define MX_CLEAR(type, name, k) memset(v->name, 0, (k) * n * sizeof(type));
 	MX_REG_FIELDS(MX_CLEAR)
 #undef MX_CLEAR
+	memset(v->dqm, 0, (n + 63) / 64 * sizeof *v->dqm);
 	memset(com, 0, sizeof *com);
 	mx_set_cfg(com, &c);
 }
@@ -358,6 +370,7 @@ enum ps_status pe_mixpe_array_new(const struct pe_mixpe_cfg *cfg,
 	a->cols = cols;
 	a->v.com = &a->com;
 	ok &= (a->v.start = calloc(cols, 1)) != NULL;
+	ok &= (a->v.dqm = calloc((n + 63) / 64, sizeof *a->v.dqm)) != NULL;
 #define MX_ALLOC(type, name, k) \
 	ok &= (a->v.name = calloc((k) * n, sizeof(type))) != NULL;
 	MX_REG_FIELDS(MX_ALLOC)
@@ -380,6 +393,7 @@ void pe_mixpe_array_free(struct pe_mixpe_array *a)
 	MX_REG_FIELDS(MX_FREE)
 #undef MX_FREE
 	free(a->v.start);
+	free(a->v.dqm);
 	free(a);
 }
 
@@ -407,6 +421,7 @@ struct pe_mixpe_array4 {
 	MX_REG_FIELDS(MX_ARR)
 #undef MX_ARR
 	uint8_t start[D];
+	uint64_t dqm[(D * D + 63) / 64];
 	uint8_t out_valid[D];
 	uint16_t out[D];
 };
@@ -414,7 +429,7 @@ struct pe_mixpe_array4 {
 static struct mx_view view4(struct pe_mixpe_array4 *s)
 {
 #define MX_VIEW(type, name, k) .name = s->name,
-	return (struct mx_view){ .com = &s->com, .start = s->start,
+	return (struct mx_view){ .com = &s->com, .start = s->start, .dqm = s->dqm,
 				 MX_REG_FIELDS(MX_VIEW) };
 #undef MX_VIEW
 }
