@@ -36,8 +36,6 @@ static const uint64_t spread[16] = {
 	SP(8), SP(9), SP(10), SP(11), SP(12), SP(13), SP(14), SP(15),
 };
 
-/* set bits of a 4-bit lane set (a LUT: no popcount instruction needed) */
-static const uint8_t pop4[16] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4 };
 
 static unsigned bitlen(uint64_t x)
 {
@@ -118,18 +116,18 @@ int32_t pe_mixpe_int_lanes(const struct pe_mixpe_cfg *cfg, uint64_t a,
 	for (unsigned j = 0; j < msb; j++) {
 		idx = ((((uint32_t)w >> j) & 0x1111u) * 0x1248u >> 12) & lanes;
 		pos += (U << j) & spread[idx];
-		sw += pop4[idx] << j;
-		n += pop4[idx];
+		sw += pe_mixpe_terms(idx) << j;
+		n += pe_mixpe_terms(idx);
 	}
 	idx = ((((uint32_t)w >> msb) & 0x1111u) * 0x1248u >> 12) & lanes;
 	neg = (U << msb) & spread[idx];
-	n += pop4[idx];
+	n += pe_mixpe_terms(idx);
 	if (cfg->bugs & PE_MIXPE_BUG_MSB_POS) {
 		uw = (int32_t)(hsum16(pos) + hsum16(neg));
-		sw += pop4[idx] << msb;
+		sw += pe_mixpe_terms(idx) << msb;
 	} else {
 		uw = (int32_t)hsum16(pos) - (int32_t)hsum16(neg);
-		sw -= pop4[idx] << msb;
+		sw -= pe_mixpe_terms(idx) << msb;
 	}
 	if (asum)
 		*asum = (int32_t)hsum16(U) - 128 * (int32_t)L;
@@ -273,7 +271,8 @@ static void stage_a(struct pe_mixpe_pe *pe)
 	}
 }
 
-void pe_mixpe_pe_step(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
+static inline __attribute__((always_inline)) void pe_step(
+	struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 {
 	struct pe_mixpe_slot *sl = &pe->slot;
 	uint16_t fin = 0;
@@ -290,6 +289,11 @@ void pe_mixpe_pe_step(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 	pe->row_out = in->row;
 	pe->a_out = in->a;
 	pe->act.cycles++;
+}
+
+void pe_mixpe_pe_step(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
+{
+	pe_step(pe, in);
 }
 
 /* ---- the bt ops ("mixpe_pe") ---- */
@@ -337,7 +341,7 @@ static void bt_step(void *state, const uint64_t *in, uint64_t *out)
 		.sh_start = in[I_SH_START] & 1, .sh_valid = in[I_SH_VALID] & 1,
 		.sh_drain = in[I_SH_DRAIN] & 1, .sh = (uint16_t)in[I_SH],
 	};
-	pe_mixpe_pe_step(pe, &x);
+	pe_step(pe, &x);
 	out[0] = pe->row_out.valid;
 	out[1] = pe->row_out.first;
 	out[2] = pe->row_out.glast;
