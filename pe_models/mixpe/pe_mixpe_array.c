@@ -54,7 +54,8 @@ struct mx_com {
  * sign-extended, FP16 bits), as (lane sum: INT8 exact, FP16 the lane
  * tree). A: acc/sa (INT8) or acc16/sa16 (FP16), open, ofirst. The result
  * slots (pe_mixpe_slot_next): valid, drain, done, res. Per edge scratch:
- * load/fin (D3's). */
+ * load/fin (D3's), uv/ud/ur (the slot above, pre-edge), sx (the column's
+ * sh_start). */
 #define MX_REG_FIELDS(X)                                                      \
 	X(uint16_t, ctl, 1) X(uint32_t, sz, 1) X(uint16_t, w, 4)              \
 	X(uint16_t, a, 4) X(uint16_t, as, 1) X(int32_t, acc, 1)               \
@@ -62,7 +63,8 @@ struct mx_com {
 	X(uint16_t, open, 1) X(uint16_t, ofirst, 1)                           \
 	X(struct pe_mixpe_dq, dq, 1) X(uint8_t, valid, 1)                     \
 	X(uint8_t, drain, 1) X(uint8_t, done, 1) X(uint16_t, res, 1)          \
-	X(uint8_t, load, 1) X(uint16_t, fin, 1)
+	X(uint8_t, load, 1) X(uint16_t, fin, 1) X(uint8_t, uv, 1)              \
+	X(uint8_t, ud, 1) X(uint16_t, ur, 1) X(uint8_t, sx, 1)
 
 struct mx_view {
 	struct mx_com *com;
@@ -224,7 +226,10 @@ static inline __attribute__((always_inline)) void mx_back(
 	size_t n = (size_t)R * C, b = n - C;
 	uint8_t *restrict valid = v->valid, *restrict drain = v->drain;
 	uint8_t *restrict done = v->done, *restrict start = v->start;
-	uint16_t *restrict res = v->res;
+	uint8_t *restrict load = v->load, *restrict sx = v->sx;
+	uint8_t *restrict uv = v->uv, *restrict ud = v->ud;
+	uint16_t *restrict res = v->res, *restrict ur = v->ur;
+	uint16_t *restrict fin = v->fin;
 	unsigned slots = 0, shifts = 0, results = 0;
 
 	if (!com->dq && !com->slots) {
@@ -241,32 +246,31 @@ static inline __attribute__((always_inline)) void mx_back(
 		for (uint64_t bits = v->dqm[wd]; bits; bits &= bits - 1) {
 			unsigned k = (unsigned)__builtin_ctzll(bits);
 			size_t i = wd * 64 + k;
-			v->load[i] = pe_mixpe_dq_step(&v->dq[i], &com->cfg,
-						      &com->act, &v->fin[i]);
+			load[i] = pe_mixpe_dq_step(&v->dq[i], &com->cfg,
+						   &com->act, &fin[i]);
 			if (!pe_mixpe_dq_busy(&v->dq[i])) {
 				v->dqm[wd] &= ~(1ull << k);
 				com->dq--;
 			}
 		}
 	}
-	/* bottom row first: each slot reads the pre-edge slot above it */
-	for (unsigned r = R; r-- > 1;) {
-		for (unsigned c = 0; c < C; c++) {
-			size_t i = (size_t)r * C + c, u = i - C;
-			shifts += pe_mixpe_slot_next(v->load[i], v->fin[i],
-						     valid[u], drain[u], res[u],
-						     start[c], &valid[i], &drain[i],
-						     &done[i], &res[i]);
-		}
-	}
-	for (unsigned c = 0; c < C; c++)
-		shifts += pe_mixpe_slot_next(v->load[c], v->fin[c], 0, 0, 0,
-					     start[c], &valid[c], &drain[c],
-					     &done[c], &res[c]);
+	/* every slot at once, from copies of the pre-edge slots above
+	 * (none above row 0) and of the columns' sh_start */
+	memset(uv, 0, C);
+	memset(ud, 0, C);
+	memset(ur, 0, C * sizeof *ur);
+	memcpy(uv + C, valid, b);
+	memcpy(ud + C, drain, b);
+	memcpy(ur + C, res, b * sizeof *ur);
+	for (unsigned r = 0; r < R; r++)
+		memcpy(sx + (size_t)r * C, start, C);
 	for (size_t i = 0; i < n; i++) {
-		results += v->load[i];
+		shifts += pe_mixpe_slot_next(load[i], fin[i], uv[i], ud[i], ur[i],
+					     sx[i], &valid[i], &drain[i],
+					     &done[i], &res[i]);
+		results += load[i];
 		slots += valid[i] | done[i];
-		v->load[i] = 0;
+		load[i] = 0;
 	}
 	com->act.shifts += shifts;
 	com->act.results += results;
