@@ -37,12 +37,19 @@
 
 #define CHUNK 64		/* PEs per pass of A (its temporaries) */
 
+/* The input ports of "mixpe_array" (the 4x4, below). */
+enum {
+	I_VALID, I_FIRST, I_GLAST, I_LAST, I_W, I_SCALE, I_ZERO, I_A0,
+	N_IN = I_A0 + PE_MIXPE_ARRAY_DIM,
+};
+
 /* Everything but the per-PE registers. */
 struct mx_com {
 	struct pe_mixpe_cfg cfg;
 	struct pe_mixpe_actions act;	/* summed over the PEs */
 	uint16_t wv[16];	/* weight code -> lane operand (INT8: the
 				 * signed value; FP16: its FP16 bits) */
+	uint16_t wmask;		/* the weight bits of w_in the lanes read */
 	uint32_t beats;		/* valid P registers */
 	uint32_t terms;		/* their set weight bits */
 	uint32_t dq;		/* busy dequantizers (bits set in dqm) */
@@ -78,28 +85,42 @@ struct mx_view {
 static void mx_set_cfg(struct mx_com *com, const struct pe_mixpe_cfg *c)
 {
 	com->cfg = *c;
+	com->wmask = 0;
+	for (unsigned l = 0; l < c->lanes; l++)
+		com->wmask |= (uint16_t)(((1u << c->wbits) - 1) << (4 * l));
 	for (unsigned code = 0; code < 16; code++) {
 		int v = pe_mixpe_wval(c, code & ((1u << c->wbits) - 1));
 		com->wv[code] = c->fp16 ? pe_f16_narrow((float)v) : (uint16_t)v;
 	}
 }
 
-/* A row's left-edge input as PE (r,0) samples it: its control word, and
- * its lane weights into w[l * n + i]. */
-static inline uint16_t mx_row(const struct mx_com *com,
-			      const struct pe_mixpe_row_in *in, uint16_t *w,
-			      size_t n, size_t i)
+/* Set bits of a 16-bit word. */
+static inline unsigned pop16(unsigned x)
 {
-	const struct pe_mixpe_cfg *c = &com->cfg;
-	unsigned terms = 0;
+	x = x - ((x >> 1) & 0x5555u);
+	x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
+	x = (x + (x >> 4)) & 0x0f0fu;
+	return (x + (x >> 8)) & 0x1fu;
+}
 
-	for (unsigned l = 0; l < c->lanes; l++) {
-		unsigned code = pe_mixpe_wcode(c, in->w, l);
-		w[l * n + i] = com->wv[code];
-		terms += pe_mixpe_terms(code);
-	}
-	return (uint16_t)(in->valid | in->first << 1 | (in->glast | in->last) << 2 |
-			  in->last << 3 | (in->valid ? terms : 0) << 4);
+/* A row's left-edge input as PE (r,0) samples it (the control bits 0 or
+ * 1): its control word, scale and zero, and its lane weights into
+ * w[l * n + i]; returns the control word. */
+static inline uint16_t mx_row(const struct mx_view *v, size_t n, size_t i,
+			      unsigned valid, unsigned first, unsigned glast,
+			      unsigned last, uint16_t w, uint16_t scale,
+			      uint8_t zero)
+{
+	const struct mx_com *com = v->com;
+	unsigned terms = pop16(w & com->wmask);
+	uint16_t x = (uint16_t)(valid | first << 1 | (glast | last) << 2 |
+				last << 3 | (valid ? terms : 0) << 4);
+
+	for (unsigned l = 0; l < com->cfg.lanes; l++)
+		v->w[l * n + i] = com->wv[w >> (4 * l) & 15];
+	v->ctl[i] = x;
+	v->sz[i] = (uint32_t)scale << 8 | zero;
+	return x;
 }
 
 /* A column's top-edge activations as PE (0,c) samples them. */
@@ -282,7 +303,8 @@ static inline __attribute__((always_inline)) void mx_back(
  * ones. */
 static inline __attribute__((always_inline)) void mx_shift(
 	const struct mx_view *v, unsigned R, unsigned C,
-	const struct pe_mixpe_row_in *row, const uint64_t *a_col)
+	const struct pe_mixpe_row_in *row, const uint64_t *ports,
+	const uint64_t *a_col)
 {
 	struct mx_com *com = v->com;
 	size_t n = (size_t)R * C;
@@ -299,9 +321,16 @@ static inline __attribute__((always_inline)) void mx_shift(
 		memmove(v->w + l * n + 1, v->w + l * n, (n - 1) * sizeof *v->w);
 	for (unsigned r = 0; r < R; r++) {
 		size_t i = (size_t)r * C;
-		uint16_t x = mx_row(com, &row[r], v->w, n, i);
-		v->ctl[i] = x;
-		v->sz[i] = (uint32_t)row[r].scale << 8 | row[r].zero;
+		uint16_t x = ports ? mx_row(v, n, i, ports[I_VALID] >> r & 1,
+					    ports[I_FIRST] >> r & 1,
+					    ports[I_GLAST] >> r & 1,
+					    ports[I_LAST] >> r & 1,
+					    (uint16_t)(ports[I_W] >> (16 * r)),
+					    (uint16_t)(ports[I_SCALE] >> (16 * r)),
+					    (uint8_t)(ports[I_ZERO] >> (8 * r)))
+				   : mx_row(v, n, i, row[r].valid, row[r].first,
+					    row[r].glast, row[r].last, row[r].w,
+					    row[r].scale, row[r].zero);
 		com->beats += x & CT_VALID;
 		com->terms += CT_TERMS(x);
 	}
@@ -315,11 +344,12 @@ static inline __attribute__((always_inline)) void mx_shift(
 }
 
 /* One edge: the back stages from the pre-edge registers, A from the P
- * registers, then P samples the edge's inputs. */
+ * registers, then P samples the edge's inputs: the rows' from row[], or
+ * with ports (the 4x4) from its input ports. */
 static inline __attribute__((always_inline)) void mx_step(
 	const struct mx_view *v, unsigned R, unsigned C,
-	const struct pe_mixpe_row_in *row, const uint64_t *a_col,
-	uint8_t *out_valid, uint16_t *out)
+	const struct pe_mixpe_row_in *row, const uint64_t *ports,
+	const uint64_t *a_col, uint8_t *out_valid, uint16_t *out)
 {
 	struct mx_com *com = v->com;
 	size_t n = (size_t)R * C;
@@ -329,7 +359,7 @@ static inline __attribute__((always_inline)) void mx_step(
 	if (com->beats)
 		for (size_t i0 = 0; i0 < n; i0 += CHUNK)
 			mx_stage_a(v, n, i0, n - i0 < CHUNK ? n - i0 : CHUNK);
-	mx_shift(v, R, C, row, a_col);
+	mx_shift(v, R, C, row, ports, a_col);
 	com->act.cycles += n;
 	com->act.beats += com->beats;
 	com->act.products += (uint64_t)com->beats * com->cfg.lanes;
@@ -406,7 +436,7 @@ void pe_mixpe_array_step(struct pe_mixpe_array *a,
 			 const uint64_t *a_col, uint8_t *out_valid,
 			 uint16_t *out)
 {
-	mx_step(&a->v, a->rows, a->cols, row, a_col, out_valid, out);
+	mx_step(&a->v, a->rows, a->cols, row, NULL, a_col, out_valid, out);
 }
 
 void pe_mixpe_array_sum(const struct pe_mixpe_array *a,
@@ -438,9 +468,6 @@ static struct mx_view view4(struct pe_mixpe_array4 *s)
 #undef MX_VIEW
 }
 
-enum {
-	I_VALID, I_FIRST, I_GLAST, I_LAST, I_W, I_SCALE, I_ZERO, I_A0, N_IN = I_A0 + D,
-};
 
 /* Row r's bit / field in each row bus, column c's in each column bus. */
 static const struct pe_port array_ports[] = {
@@ -476,19 +503,9 @@ static void arr_step(void *state, const uint64_t *in, uint64_t *out)
 {
 	struct pe_mixpe_array4 *s = state;
 	struct mx_view v = view4(s);
-	struct pe_mixpe_row_in row[D];
 	uint64_t ov = 0, od = 0;
 
-	for (unsigned r = 0; r < D; r++) {
-		row[r].valid = (in[I_VALID] >> r) & 1;
-		row[r].first = (in[I_FIRST] >> r) & 1;
-		row[r].glast = (in[I_GLAST] >> r) & 1;
-		row[r].last = (in[I_LAST] >> r) & 1;
-		row[r].w = (uint16_t)(in[I_W] >> (16 * r));
-		row[r].scale = (uint16_t)(in[I_SCALE] >> (16 * r));
-		row[r].zero = (uint8_t)(in[I_ZERO] >> (8 * r));
-	}
-	mx_step(&v, D, D, row, &in[I_A0], s->out_valid, s->out);
+	mx_step(&v, D, D, NULL, in, &in[I_A0], s->out_valid, s->out);
 	for (unsigned c = 0; c < D; c++) {
 		ov |= (uint64_t)s->out_valid[c] << c;
 		od |= (uint64_t)s->out[c] << (16 * c);
