@@ -50,6 +50,7 @@ struct mx_com {
 	uint16_t wv[16];	/* weight code -> lane operand (INT8: the
 				 * signed value; FP16: its FP16 bits) */
 	uint16_t wmask;		/* the weight bits of w_in the lanes read */
+	uint64_t amask;		/* INT8: the activation bytes of a_in they read */
 	uint32_t beats;		/* valid P registers */
 	uint32_t terms;		/* their set weight bits */
 	uint32_t dq;		/* busy dequantizers (bits set in dqm) */
@@ -86,8 +87,11 @@ static void mx_set_cfg(struct mx_com *com, const struct pe_mixpe_cfg *c)
 {
 	com->cfg = *c;
 	com->wmask = 0;
-	for (unsigned l = 0; l < c->lanes; l++)
+	com->amask = 0;
+	for (unsigned l = 0; l < c->lanes; l++) {
 		com->wmask |= (uint16_t)(((1u << c->wbits) - 1) << (4 * l));
+		com->amask |= 0xffull << (16 * l);
+	}
 	for (unsigned code = 0; code < 16; code++) {
 		int v = pe_mixpe_wval(c, code & ((1u << c->wbits) - 1));
 		com->wv[code] = c->fp16 ? pe_f16_narrow((float)v) : (uint16_t)v;
@@ -116,23 +120,31 @@ static inline uint16_t mx_row(const struct mx_view *v, size_t n, size_t i,
 	uint16_t x = (uint16_t)(valid | first << 1 | (glast | last) << 2 |
 				last << 3 | (valid ? terms : 0) << 4);
 
-	for (unsigned l = 0; l < com->cfg.lanes; l++)
+	/* all four lanes (A reads the live ones): no loop on the lanes */
+#pragma GCC unroll 4
+	for (unsigned l = 0; l < PE_MIXPE_MAX_LANES; l++)
 		v->w[l * n + i] = com->wv[w >> (4 * l) & 15];
 	v->ctl[i] = x;
 	v->sz[i] = (uint32_t)scale << 8 | zero;
 	return x;
 }
 
-/* A column's top-edge activations as PE (0,c) samples them. */
-static inline void mx_col(const struct pe_mixpe_cfg *c, uint64_t in,
-			  uint16_t *a, uint16_t *as, size_t n, size_t i)
+/* A column's top-edge activations as PE (0,c) samples them: all four
+ * lanes (INT8: the dead ones 0; A reads the live ones) and their sum. */
+static inline void mx_col(const struct mx_com *com, uint64_t in, uint16_t *a,
+			  uint16_t *as, size_t n, size_t i)
 {
+	const struct pe_mixpe_cfg *c = &com->cfg;
 	unsigned L = c->lanes;
 	uint16_t v[PE_MIXPE_MAX_LANES];
 
-	for (unsigned l = 0; l < L; l++) {
-		v[l] = c->fp16 ? (uint16_t)(in >> (16 * l))
-			       : (uint16_t)(int16_t)(int8_t)(in >> (16 * l));
+	if (!c->fp16)
+		in &= com->amask;
+#pragma GCC unroll 4
+	for (unsigned l = 0; l < PE_MIXPE_MAX_LANES; l++) {
+		v[l] = (uint16_t)(in >> (16 * l));
+		if (!c->fp16)
+			v[l] = (uint16_t)(int16_t)(int8_t)v[l];
 		a[l * n + i] = v[l];
 	}
 	if (c->fp16) {
@@ -144,10 +156,8 @@ static inline void mx_col(const struct pe_mixpe_cfg *c, uint64_t in,
 			s = pe_f16_add(s, pe_f16_add(v[2], v[3]));
 		*as = s;
 	} else {
-		int32_t s = 0;
-		for (unsigned l = 0; l < L; l++)
-			s += (int16_t)v[l];
-		*as = (uint16_t)s;
+		*as = (uint16_t)((int16_t)v[0] + (int16_t)v[1] + (int16_t)v[2] +
+				 (int16_t)v[3]);
 	}
 }
 
@@ -340,7 +350,7 @@ static inline __attribute__((always_inline)) void mx_shift(
 		memmove(v->as + C, v->as, (n - C) * sizeof *v->as);
 	}
 	for (unsigned c = 0; c < C; c++)
-		mx_col(&com->cfg, a_col[c], v->a, &v->as[c], n, c);
+		mx_col(com, a_col[c], v->a, &v->as[c], n, c);
 }
 
 /* One edge: the back stages from the pre-edge registers, A from the P

@@ -91,9 +91,9 @@ static inline uint16_t pe_mixpe_f16_scale_int(uint16_t s, int64_t d)
  * (returns true on an output's last group, with the finished output in
  * *fin), D2, D1. Leaves q_valid false: A sets it at the edge it hands a
  * group over. */
-static inline bool pe_mixpe_dq_step(struct pe_mixpe_dq *q,
-				    const struct pe_mixpe_cfg *c,
-				    struct pe_mixpe_actions *act, uint16_t *fin)
+static inline __attribute__((always_inline)) bool pe_mixpe_dq_step(
+	struct pe_mixpe_dq *q, const struct pe_mixpe_cfg *c,
+	struct pe_mixpe_actions *act, uint16_t *fin)
 {
 	bool load = false;
 
