@@ -53,7 +53,6 @@ struct mx_com {
 	uint64_t amask;		/* INT8: the activation bytes of a_in they read */
 	uint32_t beats;		/* valid P registers */
 	uint32_t terms;		/* their set weight bits */
-	uint32_t dq;		/* busy dequantizers (bits set in dqm) */
 	uint32_t slots;		/* result slots valid or done */
 };
 
@@ -233,17 +232,17 @@ static inline __attribute__((always_inline)) void mx_stage_a(
 	}
 	if (!ends)
 		return;
-	for (size_t k = 0; k < m; k++) {
-		size_t i = i0 + k;
-		if ((ctl[k] & (CT_VALID | CT_END)) != (CT_VALID | CT_END))
-			continue;
+	/* the PEs handing a group over, as a mask (i0 is a multiple of 64) */
+	uint64_t em = 0;
+	for (size_t k = 0; k < m; k++)
+		em |= (uint64_t)((ctl[k] & (CT_VALID | CT_END)) ==
+				 (CT_VALID | CT_END)) << k;
+	v->dqm[i0 / 64] |= em;
+	for (; em; em &= em - 1) {
+		size_t k = (size_t)__builtin_ctzll(em), i = i0 + k;
 		pe_mixpe_dq_take(&v->dq[i], nacc[k], nsa[k],
 				 (uint16_t)(v->sz[i] >> 8), (uint8_t)v->sz[i],
 				 of[k], (ctl[k] & CT_LAST) != 0);
-		if (!(v->dqm[i / 64] >> (i % 64) & 1)) {
-			v->dqm[i / 64] |= 1ull << (i % 64);
-			com->dq++;
-		}
 	}
 }
 
@@ -262,8 +261,11 @@ static inline __attribute__((always_inline)) void mx_back(
 	uint16_t *restrict res = v->res, *restrict ur = v->ur;
 	uint16_t *restrict fin = v->fin;
 	unsigned slots = 0, shifts = 0, results = 0;
+	uint64_t dq = 0;
 
-	if (!com->dq && !com->slots) {
+	for (size_t wd = 0; wd < (n + 63) / 64; wd++)
+		dq |= v->dqm[wd];
+	if (!dq && !com->slots) {
 		memset(out_valid, 0, C);
 		memset(out, 0, C * sizeof *out);
 		return;
@@ -273,17 +275,16 @@ static inline __attribute__((always_inline)) void mx_back(
 		out_valid[c] = valid[b + c] & (drain[b + c] | start[c]);
 		out[c] = out_valid[c] ? res[b + c] : 0;
 	}
-	for (size_t wd = 0; com->dq && wd < (n + 63) / 64; wd++) {
+	for (size_t wd = 0; dq && wd < (n + 63) / 64; wd++) {
+		uint64_t keep = 0;
 		for (uint64_t bits = v->dqm[wd]; bits; bits &= bits - 1) {
 			unsigned k = (unsigned)__builtin_ctzll(bits);
 			size_t i = wd * 64 + k;
 			load[i] = pe_mixpe_dq_step(&v->dq[i], &com->cfg,
 						   &com->act, &fin[i]);
-			if (!pe_mixpe_dq_busy(&v->dq[i])) {
-				v->dqm[wd] &= ~(1ull << k);
-				com->dq--;
-			}
+			keep |= (uint64_t)pe_mixpe_dq_busy(&v->dq[i]) << k;
 		}
+		v->dqm[wd] = keep;
 	}
 	/* every slot at once, from copies of the pre-edge slots above
 	 * (none above row 0) and of the columns' sh_start */

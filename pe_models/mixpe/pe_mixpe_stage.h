@@ -90,47 +90,46 @@ static inline uint16_t pe_mixpe_f16_scale_int(uint16_t s, int64_t d)
 /* One edge of the dequantizer, back to front: D3's output accumulate
  * (returns true on an output's last group, with the finished output in
  * *fin), D2, D1. Leaves q_valid false: A sets it at the edge it hands a
- * group over. */
+ * group over. Each stage computes, then loads its register if its input
+ * was valid: no branch on the valid bits, which change from edge to edge
+ * (computing from a stale register is harmless: the value is dropped). */
 static inline __attribute__((always_inline)) bool pe_mixpe_dq_step(
 	struct pe_mixpe_dq *q, const struct pe_mixpe_cfg *c,
 	struct pe_mixpe_actions *act, uint16_t *fin)
 {
-	bool load = false;
+	bool nz = c->bugs & PE_MIXPE_BUG_NO_ZERO;
+	int32_t z = (int32_t)q->q_zero - (int32_t)((q->q_zero & 0x80) << 1);
+	bool load = q->y_valid & q->y_last;
+	uint16_t f, y;
 
 	/* D3 */
-	if (q->y_valid) {
-		*fin = q->y_ofirst ? q->y : pe_f16_add(q->oacc, q->y);
-		q->oacc = *fin;
-		load = q->y_last;
-	}
+	f = q->y_ofirst ? q->y : pe_f16_add(q->oacc, q->y);
+	*fin = f;
+	q->oacc = q->y_valid ? f : q->oacc;
 	/* D2 */
+	y = c->fp16 ? pe_f16_mul(q->d_scale, q->d_fp)
+		    : pe_mixpe_f16_scale_int(q->d_scale, q->d_int);
+	q->y = q->d_valid ? y : q->y;
+	q->y_ofirst = q->d_valid ? q->d_ofirst : q->y_ofirst;
+	q->y_last = q->d_valid ? q->d_last : q->y_last;
 	q->y_valid = q->d_valid;
-	if (q->d_valid) {
-		q->y_ofirst = q->d_ofirst;
-		q->y_last = q->d_last;
-		q->y = c->fp16 ? pe_f16_mul(q->d_scale, q->d_fp)
-			       : pe_mixpe_f16_scale_int(q->d_scale, q->d_int);
-	}
 	/* D1 */
-	q->d_valid = q->q_valid;
-	if (q->q_valid) {
-		bool nz = c->bugs & PE_MIXPE_BUG_NO_ZERO;
-		int32_t z = (int32_t)q->q_zero - (int32_t)((q->q_zero & 0x80) << 1);
-		q->d_ofirst = q->q_ofirst;
-		q->d_last = q->q_last;
-		q->d_scale = q->q_scale;
-		act->dequants++;
-		if (!c->fp16) {
-			q->d_int = nz ? q->q_acc : (int64_t)q->q_acc - (int64_t)z * q->q_sa;
-		} else {
-			/* z (8-bit integer) is exact in FP16; z x sum a
-			 * rounds once, then acc - that rounds once */
-			uint16_t zm = pe_f16_mul(pe_f16_from_f64((double)z),
-						 (uint16_t)q->q_sa);
-			q->d_fp = nz ? (uint16_t)q->q_acc
-				     : pe_f16_add((uint16_t)q->q_acc, pe_f16_neg(zm));
-		}
+	if (!c->fp16) {
+		int64_t d = nz ? q->q_acc : (int64_t)q->q_acc - (int64_t)z * q->q_sa;
+		q->d_int = q->q_valid ? d : q->d_int;
+	} else {
+		/* z (8-bit integer) is exact in FP16; z x sum a rounds
+		 * once, then acc - that rounds once */
+		uint16_t zm = pe_f16_mul(pe_f16_from_f64((double)z), (uint16_t)q->q_sa);
+		uint16_t d = nz ? (uint16_t)q->q_acc
+				: pe_f16_add((uint16_t)q->q_acc, pe_f16_neg(zm));
+		q->d_fp = q->q_valid ? d : q->d_fp;
 	}
+	q->d_ofirst = q->q_valid ? q->q_ofirst : q->d_ofirst;
+	q->d_last = q->q_valid ? q->q_last : q->d_last;
+	q->d_scale = q->q_valid ? q->q_scale : q->d_scale;
+	q->d_valid = q->q_valid;
+	act->dequants += q->q_valid;
 	q->q_valid = false;
 	return load;
 }
