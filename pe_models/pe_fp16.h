@@ -218,35 +218,35 @@ static inline __m256 pe_f16_widen8(const uint16_t *a)
 }
 #endif
 
-/* dst[i] = a[i] + b[i] for a row of n (an array model's accumulators): 8
- * at a time with F16C, one at a time otherwise. dst may be a. */
+/* dst[i] = a[i] + b[i] (mul: a[i] * b[i]) for a row of n (an array
+ * model's accumulators): 8 at a time with F16C, one at a time otherwise.
+ * dst may be a. */
+static inline __attribute__((always_inline)) void pe_f16_op_n(
+	uint16_t *dst, const uint16_t *a, const uint16_t *b, size_t n, int mul)
+{
+	size_t i = 0;
+#ifdef __F16C__
+	for (; i < n / 8 * 8; i += 8) {
+		__m256 x = pe_f16_widen8(a + i), y = pe_f16_widen8(b + i);
+		_mm_storeu_si128((__m128i *)(dst + i),
+				 pe_f16_narrow8(mul ? _mm256_mul_ps(x, y)
+						    : _mm256_add_ps(x, y)));
+	}
+#endif
+	for (; i < n; i++)
+		dst[i] = mul ? pe_f16_mul(a[i], b[i]) : pe_f16_add(a[i], b[i]);
+}
+
 static inline void pe_f16_add_n(uint16_t *dst, const uint16_t *a,
 				const uint16_t *b, size_t n)
 {
-	size_t i = 0;
-#ifdef __F16C__
-	for (; i < n / 8 * 8; i += 8)
-		_mm_storeu_si128((__m128i *)(dst + i),
-				 pe_f16_narrow8(_mm256_add_ps(pe_f16_widen8(a + i),
-							      pe_f16_widen8(b + i))));
-#endif
-	for (; i < n; i++)
-		dst[i] = pe_f16_add(a[i], b[i]);
+	pe_f16_op_n(dst, a, b, n, 0);
 }
 
-/* dst[i] = a[i] * b[i], the same way. */
 static inline void pe_f16_mul_n(uint16_t *dst, const uint16_t *a,
 				const uint16_t *b, size_t n)
 {
-	size_t i = 0;
-#ifdef __F16C__
-	for (; i < n / 8 * 8; i += 8)
-		_mm_storeu_si128((__m128i *)(dst + i),
-				 pe_f16_narrow8(_mm256_mul_ps(pe_f16_widen8(a + i),
-							      pe_f16_widen8(b + i))));
-#endif
-	for (; i < n; i++)
-		dst[i] = pe_f16_mul(a[i], b[i]);
+	pe_f16_op_n(dst, a, b, n, 1);
 }
 
 #endif

@@ -163,6 +163,10 @@ void pe_mixpe_array_sum(const struct pe_mixpe_array *a,
 			struct pe_mixpe_actions *out);
 
 extern const struct pe_bt_ops pe_mixpe_array_bt;	/* "mixpe_array" */
+/* The input port words of "mixpe_array" (its n_in) for one edge of the
+ * 4x4's row[4] and a_col[4]. */
+void pe_mixpe_array_ports(const struct pe_mixpe_row_in *row,
+			  const uint64_t *a_col, uint64_t *in);
 
 /* Counters of a "mixpe_pe" state, or the sum over a "mixpe_array" state. */
 void pe_mixpe_pe_actions(const void *state, struct pe_mixpe_actions *out);

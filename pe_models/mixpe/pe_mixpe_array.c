@@ -488,6 +488,22 @@ static const struct pe_port array_ports[] = {
 	{ "out_valid", D }, { "out_data", 16 * D },
 };
 
+void pe_mixpe_array_ports(const struct pe_mixpe_row_in *row,
+			  const uint64_t *a_col, uint64_t *in)
+{
+	memset(in, 0, N_IN * sizeof *in);
+	for (unsigned r = 0; r < D; r++) {
+		in[I_VALID] |= (uint64_t)row[r].valid << r;
+		in[I_FIRST] |= (uint64_t)row[r].first << r;
+		in[I_GLAST] |= (uint64_t)row[r].glast << r;
+		in[I_LAST] |= (uint64_t)row[r].last << r;
+		in[I_W] |= (uint64_t)row[r].w << (16 * r);
+		in[I_SCALE] |= (uint64_t)row[r].scale << (16 * r);
+		in[I_ZERO] |= (uint64_t)row[r].zero << (8 * r);
+		in[I_A0 + r] = a_col[r];
+	}
+}
+
 static enum ps_status arr_init(void *state, const struct pe_params *p,
 			       struct ps_err *err)
 {

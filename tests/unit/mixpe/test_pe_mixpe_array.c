@@ -213,17 +213,7 @@ static void test_array_bt_ports(void **state)
 				pe_mixpe_pe_reset(&pe[i], &c);
 		}
 		rand_edge(&c, 4, 4, row, a);
-		memset(in, 0, sizeof in);
-		for (unsigned r = 0; r < 4; r++) {
-			in[0] |= (uint64_t)row[r].valid << r;
-			in[1] |= (uint64_t)row[r].first << r;
-			in[2] |= (uint64_t)row[r].glast << r;
-			in[3] |= (uint64_t)row[r].last << r;
-			in[4] |= (uint64_t)row[r].w << (16 * r);
-			in[5] |= (uint64_t)row[r].scale << (16 * r);
-			in[6] |= (uint64_t)row[r].zero << (8 * r);
-		}
-		memcpy(&in[7], a, sizeof a);
+		pe_mixpe_array_ports(row, a, in);
 		ops->step(s, in, out);
 		ref_step(pe, 4, 4, row, a, st, ov, o);
 		for (unsigned col = 0; col < 4; col++) {
