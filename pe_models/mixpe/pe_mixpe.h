@@ -80,25 +80,6 @@ struct pe_mixpe_slot {
 	uint16_t res;
 };
 
-/* A PE's dequantizer: the finished group handed over by A, then D1, D2,
- * and D3's output accumulator. Busy a few edges per group; the array
- * keeps one per PE and steps it only then. */
-struct pe_mixpe_dq {
-	bool q_valid, q_ofirst, q_last;
-	int32_t q_acc, q_sa;
-	uint16_t q_scale;
-	uint8_t q_zero;
-	/* D1: acc - zero x sum(a) */
-	bool d_valid, d_ofirst, d_last;
-	int64_t d_int;
-	uint16_t d_fp, d_scale;
-	/* D2: scale x D1, FP16 */
-	bool y_valid, y_ofirst, y_last;
-	uint16_t y;
-	/* D3: output accumulator across groups */
-	uint16_t oacc;
-};
-
 /* The flat state of one PE (pe_bt state_size). Registered outputs first. */
 struct pe_mixpe_pe {
 	struct pe_mixpe_cfg cfg;
@@ -115,7 +96,12 @@ struct pe_mixpe_pe {
 	/* A: group accumulators */
 	bool g_open, g_ofirst;
 	int32_t acc, sa;
-	struct pe_mixpe_dq dq;
+	/* D1..D3: the output accumulator, and the dequantizer's events of
+	 * the next edges (pe_mixpe_stage.h: pe_mixpe_dq_group), slot
+	 * ev_at = this edge: bit 0 D1 takes a group, bit 1 D3 loads fin */
+	uint16_t oacc;
+	uint8_t ev_at, ev[PE_MIXPE_DQ_LATENCY];
+	uint16_t fin[PE_MIXPE_DQ_LATENCY];
 };
 
 /* ---- PE (pe_mixpe_pe.c) ---- */

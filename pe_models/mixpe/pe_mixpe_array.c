@@ -18,10 +18,10 @@
  * control, scale, zero and lane weights; a column's lane activations and
  * their sum), and each edge shifts them one PE right (row fields) or down
  * (column fields), as the *_out registers move them. A (the group
- * accumulators, and the lane products it adds) runs over all PEs in loops
- * without branches that GCC vectorises; the dequantizer and the result
- * slots (pe_mixpe_stage.h, the single PE's code) run per PE, and only in
- * the edges where some PE's dequantizer or result slot is busy. */
+ * accumulators, and the lane products it adds) and the result slots run
+ * over all PEs in loops without branches that GCC vectorises (the slots
+ * only in edges where one is busy); the dequantizer (pe_mixpe_stage.h, the
+ * single PE's code) runs once per group, when A hands it over. */
 #include "pe_mixpe_stage.h"
 
 #include <stdlib.h>
@@ -54,29 +54,34 @@ struct mx_com {
 	uint32_t beats;		/* valid P registers */
 	uint32_t terms;		/* their set weight bits */
 	uint32_t slots;		/* result slots valid or done */
+	/* the dequantizers' events (pe_mixpe_dq_group) of this edge (slot
+	 * ev_at) and the next ones: D1s, D3 loads */
+	uint32_t ev_at, ndq[PE_MIXPE_DQ_LATENCY], nload[PE_MIXPE_DQ_LATENCY];
 };
 
 /* The per-PE registers, n PEs each (k lanes: lane l at l * n). P: ctl,
  * sz (scale << 8 | zero), w (lane weights), a (lane activations; INT8
  * sign-extended, FP16 bits), as (lane sum: INT8 exact, FP16 the lane
- * tree). A: acc/sa (INT8) or acc16/sa16 (FP16), open, ofirst. The result
- * slots (pe_mixpe_slot_next): valid, drain, done, res. Per edge scratch:
- * load/fin (D3's), uv/ud/ur (the slot above, pre-edge), sx (the column's
+ * tree). A: acc/sa (INT8) or acc16/sa16 (FP16), open, ofirst. D3: oacc,
+ * and its result-register loads of this edge and the next ones, slot
+ * (ev_at + j) % PE_MIXPE_DQ_LATENCY at j * n: pl (load), pf (the value).
+ * The result slots (pe_mixpe_slot_next): valid, drain, done, res. Per
+ * edge scratch: uv/ud/ur (the slot above, pre-edge), sx (the column's
  * sh_start). */
 #define MX_REG_FIELDS(X)                                                      \
 	X(uint16_t, ctl, 1) X(uint32_t, sz, 1) X(uint16_t, w, 4)              \
 	X(uint16_t, a, 4) X(uint16_t, as, 1) X(int32_t, acc, 1)               \
 	X(int32_t, sa, 1) X(uint16_t, acc16, 1) X(uint16_t, sa16, 1)          \
 	X(uint16_t, open, 1) X(uint16_t, ofirst, 1)                           \
-	X(struct pe_mixpe_dq, dq, 1) X(uint8_t, valid, 1)                     \
+	X(uint16_t, oacc, 1) X(uint8_t, pl, PE_MIXPE_DQ_LATENCY)              \
+	X(uint16_t, pf, PE_MIXPE_DQ_LATENCY) X(uint8_t, valid, 1)             \
 	X(uint8_t, drain, 1) X(uint8_t, done, 1) X(uint16_t, res, 1)          \
-	X(uint8_t, load, 1) X(uint16_t, fin, 1) X(uint8_t, uv, 1)              \
-	X(uint8_t, ud, 1) X(uint16_t, ur, 1) X(uint8_t, sx, 1)
+	X(uint8_t, uv, 1) X(uint8_t, ud, 1) X(uint16_t, ur, 1)                \
+	X(uint8_t, sx, 1)
 
 struct mx_view {
 	struct mx_com *com;
 	uint8_t *start;		/* [cols] scratch: the columns' sh_start */
-	uint64_t *dqm;		/* [ceil(n / 64)] PEs whose dequantizer is busy */
 #define MX_PTR(type, name, k) type *name;
 	MX_REG_FIELDS(MX_PTR)
 #undef MX_PTR
@@ -232,59 +237,55 @@ static inline __attribute__((always_inline)) void mx_stage_a(
 	}
 	if (!ends)
 		return;
-	/* the PEs handing a group over, as a mask (i0 is a multiple of 64) */
+	/* the PEs handing a group over, as a mask */
 	uint64_t em = 0;
+	unsigned d1 = (com->ev_at + 1) % PE_MIXPE_DQ_LATENCY;
+	unsigned d3 = (com->ev_at + PE_MIXPE_DQ_LATENCY - 1) % PE_MIXPE_DQ_LATENCY;
 	for (size_t k = 0; k < m; k++)
 		em |= (uint64_t)((ctl[k] & (CT_VALID | CT_END)) ==
 				 (CT_VALID | CT_END)) << k;
-	v->dqm[i0 / 64] |= em;
 	for (; em; em &= em - 1) {
 		size_t k = (size_t)__builtin_ctzll(em), i = i0 + k;
-		pe_mixpe_dq_take(&v->dq[i], nacc[k], nsa[k],
-				 (uint16_t)(v->sz[i] >> 8), (uint8_t)v->sz[i],
-				 of[k], (ctl[k] & CT_LAST) != 0);
+		com->ndq[d1]++;
+		if (pe_mixpe_dq_group(c, &v->oacc[i], nacc[k], nsa[k],
+				      (uint16_t)(v->sz[i] >> 8), (uint8_t)v->sz[i],
+				      of[k], (ctl[k] & CT_LAST) != 0,
+				      &v->pf[d3 * n + i])) {
+			v->pl[d3 * n + i] = 1;
+			com->nload[d3]++;
+		}
 	}
 }
 
-/* The dequantizers and the result slots; the column outputs from the
- * bottom PEs' pre-edge slots. */
+/* The dequantizers' events of this edge and the result slots; the column
+ * outputs from the bottom PEs' pre-edge slots. */
 static inline __attribute__((always_inline)) void mx_back(
 	const struct mx_view *v, unsigned R, unsigned C, uint8_t *out_valid,
 	uint16_t *out)
 {
 	struct mx_com *com = v->com;
 	size_t n = (size_t)R * C, b = n - C;
+	unsigned at = com->ev_at;
 	uint8_t *restrict valid = v->valid, *restrict drain = v->drain;
 	uint8_t *restrict done = v->done, *restrict start = v->start;
-	uint8_t *restrict load = v->load, *restrict sx = v->sx;
+	uint8_t *restrict load = v->pl + at * n, *restrict sx = v->sx;
 	uint8_t *restrict uv = v->uv, *restrict ud = v->ud;
 	uint16_t *restrict res = v->res, *restrict ur = v->ur;
-	uint16_t *restrict fin = v->fin;
+	const uint16_t *restrict fin = v->pf + at * n;
 	unsigned slots = 0, shifts = 0, results = 0;
-	uint64_t dq = 0;
 
-	for (size_t wd = 0; wd < (n + 63) / 64; wd++)
-		dq |= v->dqm[wd];
-	if (!dq && !com->slots) {
+	com->act.dequants += com->ndq[at];
+	com->ndq[at] = 0;
+	if (!com->nload[at] && !com->slots) {
 		memset(out_valid, 0, C);
 		memset(out, 0, C * sizeof *out);
 		return;
 	}
+	com->nload[at] = 0;
 	for (unsigned c = 0; c < C; c++) {
 		start[c] = done[b + c];
 		out_valid[c] = valid[b + c] & (drain[b + c] | start[c]);
 		out[c] = out_valid[c] ? res[b + c] : 0;
-	}
-	for (size_t wd = 0; dq && wd < (n + 63) / 64; wd++) {
-		uint64_t keep = 0;
-		for (uint64_t bits = v->dqm[wd]; bits; bits &= bits - 1) {
-			unsigned k = (unsigned)__builtin_ctzll(bits);
-			size_t i = wd * 64 + k;
-			load[i] = pe_mixpe_dq_step(&v->dq[i], &com->cfg,
-						   &com->act, &fin[i]);
-			keep |= (uint64_t)pe_mixpe_dq_busy(&v->dq[i]) << k;
-		}
-		v->dqm[wd] = keep;
 	}
 	/* every slot at once, from copies of the pre-edge slots above
 	 * (none above row 0) and of the columns' sh_start */
@@ -371,6 +372,7 @@ static inline __attribute__((always_inline)) void mx_step(
 		for (size_t i0 = 0; i0 < n; i0 += CHUNK)
 			mx_stage_a(v, n, i0, n - i0 < CHUNK ? n - i0 : CHUNK);
 	mx_shift(v, R, C, row, ports, a_col);
+	com->ev_at = (com->ev_at + 1) % PE_MIXPE_DQ_LATENCY;
 	com->act.cycles += n;
 	com->act.beats += com->beats;
 	com->act.products += (uint64_t)com->beats * com->cfg.lanes;
@@ -385,7 +387,6 @@ static void mx_clear(const struct mx_view *v, size_t n)
 #define MX_CLEAR(type, name, k) memset(v->name, 0, (k) * n * sizeof(type));
 	MX_REG_FIELDS(MX_CLEAR)
 #undef MX_CLEAR
-	memset(v->dqm, 0, (n + 63) / 64 * sizeof *v->dqm);
 	memset(com, 0, sizeof *com);
 	mx_set_cfg(com, &c);
 }
@@ -415,7 +416,6 @@ enum ps_status pe_mixpe_array_new(const struct pe_mixpe_cfg *cfg,
 	a->cols = cols;
 	a->v.com = &a->com;
 	ok &= (a->v.start = calloc(cols, 1)) != NULL;
-	ok &= (a->v.dqm = calloc((n + 63) / 64, sizeof *a->v.dqm)) != NULL;
 #define MX_ALLOC(type, name, k) \
 	ok &= (a->v.name = calloc((k) * n, sizeof(type))) != NULL;
 	MX_REG_FIELDS(MX_ALLOC)
@@ -438,7 +438,6 @@ void pe_mixpe_array_free(struct pe_mixpe_array *a)
 	MX_REG_FIELDS(MX_FREE)
 #undef MX_FREE
 	free(a->v.start);
-	free(a->v.dqm);
 	free(a);
 }
 
@@ -466,7 +465,6 @@ struct pe_mixpe_array4 {
 	MX_REG_FIELDS(MX_ARR)
 #undef MX_ARR
 	uint8_t start[D];
-	uint64_t dqm[(D * D + 63) / 64];
 	uint8_t out_valid[D];
 	uint16_t out[D];
 };
@@ -474,7 +472,7 @@ struct pe_mixpe_array4 {
 static struct mx_view view4(struct pe_mixpe_array4 *s)
 {
 #define MX_VIEW(type, name, k) .name = s->name,
-	return (struct mx_view){ .com = &s->com, .start = s->start, .dqm = s->dqm,
+	return (struct mx_view){ .com = &s->com, .start = s->start,
 				 MX_REG_FIELDS(MX_VIEW) };
 #undef MX_VIEW
 }

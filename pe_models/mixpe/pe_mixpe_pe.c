@@ -18,7 +18,9 @@
  * same numbers as plain products (pe_mixpe_stage.h); pe_mixpe_int_lanes
  * and pe_mixpe_fp_product keep the shift&add forms, which the tests hold
  * equal to them. The dequantizer and the result slot are shared with the
- * array (pe_mixpe_stage.h). */
+ * array (pe_mixpe_stage.h); D1..D3, which no port shows, run at once when
+ * A hands a group over, and their events come out at the edges the
+ * pipeline has them (pe_mixpe_dq_group). */
 #include "pe_mixpe_stage.h"
 
 #include <math.h>
@@ -245,7 +247,6 @@ static void stage_a(struct pe_mixpe_pe *pe)
 	bool fresh;
 	int32_t acc, sa;
 
-	pe->dq.q_valid = false;
 	if (!pe->p_valid)
 		return;
 	fresh = !pe->g_open || pe->p_first;
@@ -260,8 +261,12 @@ static void stage_a(struct pe_mixpe_pe *pe)
 	}
 	pe->act.acc_writes++;
 	if (pe->p_end) {
-		pe_mixpe_dq_take(&pe->dq, acc, sa, pe->p_scale, pe->p_zero,
-				 pe->g_ofirst, pe->p_last);
+		unsigned d1 = (pe->ev_at + 1u) % PE_MIXPE_DQ_LATENCY;
+		unsigned d3 = (pe->ev_at + PE_MIXPE_DQ_LATENCY - 1u) % PE_MIXPE_DQ_LATENCY;
+		pe->ev[d1] |= 1;
+		if (pe_mixpe_dq_group(c, &pe->oacc, acc, sa, pe->p_scale, pe->p_zero,
+				      pe->g_ofirst, pe->p_last, &pe->fin[d3]))
+			pe->ev[d3] |= 2;
 		pe->g_open = false;
 		pe->g_ofirst = false;
 	} else {
@@ -275,10 +280,12 @@ static inline __attribute__((always_inline)) void pe_step(
 	struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 {
 	struct pe_mixpe_slot *sl = &pe->slot;
-	uint16_t fin = 0;
-	bool load = pe_mixpe_dq_busy(&pe->dq) &&
-		    pe_mixpe_dq_step(&pe->dq, &pe->cfg, &pe->act, &fin);
+	unsigned at = pe->ev_at, ev = pe->ev[at], load = ev >> 1;
+	uint16_t fin = pe->fin[at];
 
+	/* the dequantizer's events of this edge */
+	pe->ev[at] = 0;
+	pe->act.dequants += ev & 1;
 	pe->act.shifts += pe_mixpe_slot_next(load, fin, in->sh_valid,
 					     in->sh_drain, in->sh, in->sh_start,
 					     &sl->res_valid, &sl->res_drain,
@@ -286,6 +293,7 @@ static inline __attribute__((always_inline)) void pe_step(
 	pe->act.results += load;
 	stage_a(pe);
 	stage_p(pe, in);
+	pe->ev_at = (uint8_t)((at + 1) % PE_MIXPE_DQ_LATENCY);
 	pe->row_out = in->row;
 	pe->a_out = in->a;
 	pe->act.cycles++;

@@ -55,25 +55,6 @@ static inline uint16_t pe_mixpe_f16_product(uint16_t a, int w)
 	return pe_f32_is_nan(p) ? 0x7e00 : pe_f16_narrow(p);
 }
 
-/* A hands a finished group to D1. */
-static inline void pe_mixpe_dq_take(struct pe_mixpe_dq *q, int32_t acc,
-				    int32_t sa, uint16_t scale, uint8_t zero,
-				    bool ofirst, bool last)
-{
-	q->q_valid = true;
-	q->q_acc = acc;
-	q->q_sa = sa;
-	q->q_scale = scale;
-	q->q_zero = zero;
-	q->q_ofirst = ofirst;
-	q->q_last = last;
-}
-
-static inline bool pe_mixpe_dq_busy(const struct pe_mixpe_dq *q)
-{
-	return q->q_valid | q->d_valid | q->y_valid;
-}
-
 /* RNE16(s x D) for the INT8 path's integer D: s has 11 significant bits
  * and |D| < 2^42, so the product is exact in double and rounds once. */
 static inline uint16_t pe_mixpe_f16_scale_int(uint16_t s, int64_t d)
@@ -87,51 +68,39 @@ static inline uint16_t pe_mixpe_f16_scale_int(uint16_t s, int64_t d)
 	return pe_f16_from_f64(pe_f16_to_f64(s) * (double)d);
 }
 
-/* One edge of the dequantizer, back to front: D3's output accumulate
- * (returns true on an output's last group, with the finished output in
- * *fin), D2, D1. Leaves q_valid false: A sets it at the edge it hands a
- * group over. Each stage computes, then loads its register if its input
- * was valid: no branch on the valid bits, which change from edge to edge
- * (computing from a stale register is harmless: the value is dropped). */
-static inline __attribute__((always_inline)) bool pe_mixpe_dq_step(
-	struct pe_mixpe_dq *q, const struct pe_mixpe_cfg *c,
-	struct pe_mixpe_actions *act, uint16_t *fin)
+/* The dequantizer of one finished group (README "Pipeline": D1 at the
+ * edge after A hands it over, D2, then D3 at the third edge), evaluated
+ * when A hands it over. D1..D3 have no ports and a PE's groups pass them
+ * in order, one per edge at most, so evaluating a group's three stages at
+ * once, in the order of the handovers, gives D3 the same output
+ * accumulator; the PE delays the events: D1's count by 1 edge, D3's load
+ * of the result register by PE_MIXPE_DQ_LATENCY - 1. Returns whether the
+ * group is its output's last (D3 loads *fin). */
+static inline bool pe_mixpe_dq_group(const struct pe_mixpe_cfg *c,
+				     uint16_t *oacc, int32_t acc, int32_t sa,
+				     uint16_t scale, uint8_t zero, bool ofirst,
+				     bool last, uint16_t *fin)
 {
 	bool nz = c->bugs & PE_MIXPE_BUG_NO_ZERO;
-	int32_t z = (int32_t)q->q_zero - (int32_t)((q->q_zero & 0x80) << 1);
-	bool load = q->y_valid & q->y_last;
-	uint16_t f, y;
+	int32_t z = (int32_t)zero - (int32_t)((zero & 0x80) << 1);
+	uint16_t y;
 
-	/* D3 */
-	f = q->y_ofirst ? q->y : pe_f16_add(q->oacc, q->y);
-	*fin = f;
-	q->oacc = q->y_valid ? f : q->oacc;
-	/* D2 */
-	y = c->fp16 ? pe_f16_mul(q->d_scale, q->d_fp)
-		    : pe_mixpe_f16_scale_int(q->d_scale, q->d_int);
-	q->y = q->d_valid ? y : q->y;
-	q->y_ofirst = q->d_valid ? q->d_ofirst : q->y_ofirst;
-	q->y_last = q->d_valid ? q->d_last : q->y_last;
-	q->y_valid = q->d_valid;
-	/* D1 */
 	if (!c->fp16) {
-		int64_t d = nz ? q->q_acc : (int64_t)q->q_acc - (int64_t)z * q->q_sa;
-		q->d_int = q->q_valid ? d : q->d_int;
+		/* D1 exact, D2 rounds once */
+		int64_t d = nz ? acc : (int64_t)acc - (int64_t)z * sa;
+		y = pe_mixpe_f16_scale_int(scale, d);
 	} else {
 		/* z (8-bit integer) is exact in FP16; z x sum a rounds
-		 * once, then acc - that rounds once */
-		uint16_t zm = pe_f16_mul(pe_f16_from_f64((double)z), (uint16_t)q->q_sa);
-		uint16_t d = nz ? (uint16_t)q->q_acc
-				: pe_f16_add((uint16_t)q->q_acc, pe_f16_neg(zm));
-		q->d_fp = q->q_valid ? d : q->d_fp;
+		 * once, then acc - that, then s x D */
+		uint16_t zm = pe_f16_mul(pe_f16_from_f64((double)z), (uint16_t)sa);
+		uint16_t d = nz ? (uint16_t)acc
+				: pe_f16_add((uint16_t)acc, pe_f16_neg(zm));
+		y = pe_f16_mul(scale, d);
 	}
-	q->d_ofirst = q->q_valid ? q->q_ofirst : q->d_ofirst;
-	q->d_last = q->q_valid ? q->q_last : q->d_last;
-	q->d_scale = q->q_valid ? q->q_scale : q->d_scale;
-	q->d_valid = q->q_valid;
-	act->dequants += q->q_valid;
-	q->q_valid = false;
-	return load;
+	/* D3 */
+	*fin = ofirst ? y : pe_f16_add(*oacc, y);
+	*oacc = *fin;
+	return last;
 }
 
 /* One edge of the result register / drain-chain slot (README "Array"),
