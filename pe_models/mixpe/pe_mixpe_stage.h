@@ -76,10 +76,9 @@ static inline uint16_t pe_mixpe_f16_scale_int(uint16_t s, int64_t d)
  * accumulator; the PE delays the events: D1's count by 1 edge, D3's load
  * of the result register by PE_MIXPE_DQ_LATENCY - 1. Returns whether the
  * group is its output's last (D3 loads *fin). */
-static inline bool pe_mixpe_dq_group(const struct pe_mixpe_cfg *c,
-				     uint16_t *oacc, int32_t acc, int32_t sa,
-				     uint16_t scale, uint8_t zero, bool ofirst,
-				     bool last, uint16_t *fin)
+static inline __attribute__((always_inline)) bool pe_mixpe_dq_group(
+	const struct pe_mixpe_cfg *c, uint16_t *oacc, int32_t acc, int32_t sa,
+	uint16_t scale, uint8_t zero, bool ofirst, bool last, uint16_t *fin)
 {
 	bool nz = c->bugs & PE_MIXPE_BUG_NO_ZERO;
 	int32_t z = (int32_t)zero - (int32_t)((zero & 0x80) << 1);
