@@ -201,27 +201,52 @@ static inline uint16_t pe_f16_mul_soft(uint16_t a, uint16_t b)
 	return pe_f32_is_nan(p) ? 0x7e00 : pe_f16_narrow_soft(p);
 }
 
-/* dst[i] = a[i] + b[i] for a row of n (an array model's accumulators): 8
- * at a time with F16C, one at a time otherwise. dst may be a. */
-static inline void pe_f16_add_n(uint16_t *dst, const uint16_t *a,
-				const uint16_t *b, size_t n)
+#ifdef __F16C__
+/* 8 binary32 results rounded to binary16, a NaN to the default NaN. */
+static inline __m128i pe_f16_narrow8(__m256 s)
+{
+	__m128i r = _mm256_cvtps_ph(s, 0);
+	__m256i un = _mm256_castps_si256(_mm256_cmp_ps(s, s, _CMP_UNORD_Q));
+	__m128i m = _mm_packs_epi32(_mm256_castsi256_si128(un),
+				    _mm256_extractf128_si256(un, 1));
+	return _mm_blendv_epi8(r, _mm_set1_epi16(0x7e00), m);
+}
+
+static inline __m256 pe_f16_widen8(const uint16_t *a)
+{
+	return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)a));
+}
+#endif
+
+/* dst[i] = a[i] + b[i] (mul: a[i] * b[i]) for a row of n (an array
+ * model's accumulators): 8 at a time with F16C, one at a time otherwise.
+ * dst may be a. */
+static inline __attribute__((always_inline)) void pe_f16_op_n(
+	uint16_t *dst, const uint16_t *a, const uint16_t *b, size_t n, int mul)
 {
 	size_t i = 0;
 #ifdef __F16C__
-	const __m128i qnan = _mm_set1_epi16(0x7e00);
 	for (; i < n / 8 * 8; i += 8) {
-		__m256 s = _mm256_add_ps(
-			_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(a + i))),
-			_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(b + i))));
-		__m128i r = _mm256_cvtps_ph(s, 0);
-		__m256i un = _mm256_castps_si256(_mm256_cmp_ps(s, s, _CMP_UNORD_Q));
-		__m128i m = _mm_packs_epi32(_mm256_castsi256_si128(un),
-					    _mm256_extractf128_si256(un, 1));
-		_mm_storeu_si128((__m128i *)(dst + i), _mm_blendv_epi8(r, qnan, m));
+		__m256 x = pe_f16_widen8(a + i), y = pe_f16_widen8(b + i);
+		_mm_storeu_si128((__m128i *)(dst + i),
+				 pe_f16_narrow8(mul ? _mm256_mul_ps(x, y)
+						    : _mm256_add_ps(x, y)));
 	}
 #endif
 	for (; i < n; i++)
-		dst[i] = pe_f16_add(a[i], b[i]);
+		dst[i] = mul ? pe_f16_mul(a[i], b[i]) : pe_f16_add(a[i], b[i]);
+}
+
+static inline void pe_f16_add_n(uint16_t *dst, const uint16_t *a,
+				const uint16_t *b, size_t n)
+{
+	pe_f16_op_n(dst, a, b, n, 0);
+}
+
+static inline void pe_f16_mul_n(uint16_t *dst, const uint16_t *a,
+				const uint16_t *b, size_t n)
+{
+	pe_f16_op_n(dst, a, b, n, 1);
 }
 
 #endif

@@ -73,6 +73,13 @@ struct pe_mixpe_pe_in {
 	uint16_t sh;
 };
 
+/* A PE's result register, its slot in the column's drain chain (output
+ * ports). */
+struct pe_mixpe_slot {
+	uint8_t done, res_valid, res_drain;
+	uint16_t res;
+};
+
 /* The flat state of one PE (pe_bt state_size). Registered outputs first. */
 struct pe_mixpe_pe {
 	struct pe_mixpe_cfg cfg;
@@ -80,29 +87,21 @@ struct pe_mixpe_pe {
 	/* output ports */
 	struct pe_mixpe_row_in row_out;
 	uint64_t a_out;
-	bool done, res_valid, res_drain;
-	uint16_t res;
+	struct pe_mixpe_slot slot;
 	/* P: lane products summed (INT8: exact integers; FP16: bit patterns) */
 	bool p_valid, p_first, p_end, p_last;
 	int32_t p_t, p_sa;
 	uint16_t p_scale;
 	uint8_t p_zero;
-	/* A: group accumulators, and the finished group handed to D1 */
+	/* A: group accumulators */
 	bool g_open, g_ofirst;
 	int32_t acc, sa;
-	bool q_valid, q_ofirst, q_last;
-	int32_t q_acc, q_sa;
-	uint16_t q_scale;
-	uint8_t q_zero;
-	/* D1: acc - zero x sum(a) */
-	bool d_valid, d_ofirst, d_last;
-	int64_t d_int;
-	uint16_t d_fp, d_scale;
-	/* D2: scale x D1, FP16 */
-	bool y_valid, y_ofirst, y_last;
-	uint16_t y;
-	/* D3: output accumulator across groups */
+	/* D1..D3: the output accumulator, and the dequantizer's events of
+	 * the next edges (pe_mixpe_stage.h: pe_mixpe_dq_group), slot
+	 * ev_at = this edge: bit 0 D1 takes a group, bit 1 D3 loads fin */
 	uint16_t oacc;
+	uint8_t ev_at, ev[PE_MIXPE_DQ_LATENCY];
+	uint16_t fin[PE_MIXPE_DQ_LATENCY];
 };
 
 /* ---- PE (pe_mixpe_pe.c) ---- */
@@ -130,24 +129,38 @@ extern const struct pe_bt_ops pe_mixpe_pe_bt;		/* "mixpe_pe" */
 
 /* ---- array (pe_mixpe_array.c) ---- */
 
-/* One edge of a rows x cols output-stationary array of PEs (row-major in
- * pe). row[rows]: left-edge inputs; a_col[cols]: top-edge activations.
- * start[cols] is scratch. out_valid/out[cols]: the registered bottom-edge
- * outputs (the value leaving the result chain at this edge). */
-void pe_mixpe_array_step(struct pe_mixpe_pe *pe, unsigned rows, unsigned cols,
+/* A rows x cols output-stationary array of PEs (README "Array"), on the
+ * heap, any size. */
+struct pe_mixpe_array;
+
+enum ps_status pe_mixpe_array_new(const struct pe_mixpe_cfg *cfg,
+				  unsigned rows, unsigned cols,
+				  struct pe_mixpe_array **out, struct ps_err *err);
+void pe_mixpe_array_free(struct pe_mixpe_array *a);
+/* One edge. row[rows]: left-edge inputs; a_col[cols]: top-edge
+ * activations. out_valid/out[cols]: the registered bottom-edge outputs
+ * (the value leaving the result chain at this edge). */
+void pe_mixpe_array_step(struct pe_mixpe_array *a,
 			 const struct pe_mixpe_row_in *row,
-			 const uint64_t *a_col, uint8_t *start,
-			 uint8_t *out_valid, uint16_t *out);
+			 const uint64_t *a_col, uint8_t *out_valid,
+			 uint16_t *out);
+/* The PEs' counters, summed. */
+void pe_mixpe_array_sum(const struct pe_mixpe_array *a,
+			struct pe_mixpe_actions *out);
 
 extern const struct pe_bt_ops pe_mixpe_array_bt;	/* "mixpe_array" */
+/* The input port words of "mixpe_array" (its n_in) for one edge of the
+ * 4x4's row[4] and a_col[4]. */
+void pe_mixpe_array_ports(const struct pe_mixpe_row_in *row,
+			  const uint64_t *a_col, uint64_t *in);
 
 /* Counters of a "mixpe_pe" state, or the sum over a "mixpe_array" state. */
 void pe_mixpe_pe_actions(const void *state, struct pe_mixpe_actions *out);
 void pe_mixpe_array_actions(const void *state, struct pe_mixpe_actions *out);
 /* d += a, counter by counter. */
 void pe_mixpe_actions_add(struct pe_mixpe_actions *d, const struct pe_mixpe_actions *a);
-/* The PEs of a "mixpe_array" state (row-major, 16), e.g. to set bugs. */
-struct pe_mixpe_pe *pe_mixpe_array_pes(void *state);
+/* Set PE_MIXPE_BUG_* in every PE of a "mixpe_array" state. */
+void pe_mixpe_array_set_bugs(void *state, uint32_t bugs);
 
 /* ---- GEMM through the stepped array (pe_mixpe_gemm.c) ---- */
 

@@ -120,12 +120,11 @@ enum ps_status pe_mixpe_run_gemm(const struct pe_params *p,
 {
 	struct pe_mixpe_sched s;
 	struct pe_mixpe_cfg c;
-	struct pe_mixpe_pe *pe = NULL;
+	struct pe_mixpe_array *pe = NULL;
 	struct pe_mixpe_row_in *row = NULL;
 	uint64_t *a_col = NULL, *got = NULL, want, left, limit, t;
-	uint8_t *start = NULL, *ov = NULL;
+	uint8_t *ov = NULL;
 	uint16_t *od = NULL;
-	size_t npe;
 	enum ps_status st;
 
 	*cycles = 0;
@@ -138,22 +137,19 @@ enum ps_status pe_mixpe_run_gemm(const struct pe_params *p,
 	c.bugs = bugs;
 	if (!g->m || !g->n || !g->k)
 		return PS_OK;
-	npe = (size_t)s.rows * s.cols;
-	pe = malloc(npe * sizeof *pe);
+	st = pe_mixpe_array_new(&c, s.rows, s.cols, &pe, err);
+	if (st)
+		return st;
 	row = calloc(s.rows, sizeof *row);
 	a_col = calloc(s.cols, sizeof *a_col);
 	got = calloc(s.cols, sizeof *got);
-	start = calloc(s.cols, 1);
 	ov = calloc(s.cols, 1);
 	od = calloc(s.cols, sizeof *od);
-	if (!pe || !row || !a_col || !got || !start || !ov || !od) {
+	if (!row || !a_col || !got || !ov || !od) {
 		st = ps_errf(err, PS_ENOMEM, "mixpe: out of memory for a %ux%u array",
 			     s.rows, s.cols);
 		goto out;
 	}
-	for (size_t i = 0; i < npe; i++)
-		pe_mixpe_pe_reset(&pe[i], &c);
-
 	want = s.passes * s.rows;	/* results per column */
 	left = want * s.cols;
 	/* a healthy array has finished by the closed form; twice that plus
@@ -162,7 +158,7 @@ enum ps_status pe_mixpe_run_gemm(const struct pe_params *p,
 		     PE_MIXPE_DQ_LATENCY) + 16;
 	for (t = 0; left && t < limit; t++) {
 		pe_mixpe_feed(&s, g, t, row, a_col);
-		pe_mixpe_array_step(pe, s.rows, s.cols, row, a_col, start, ov, od);
+		pe_mixpe_array_step(pe, row, a_col, ov, od);
 		for (unsigned col = 0; col < s.cols; col++) {
 			uint64_t m, n;
 			if (!ov[col])
@@ -188,14 +184,12 @@ enum ps_status pe_mixpe_run_gemm(const struct pe_params *p,
 	}
 	*cycles = t;
 	if (act)
-		for (size_t i = 0; i < npe; i++)
-			pe_mixpe_actions_add(act, &pe[i].act);
+		pe_mixpe_array_sum(pe, act);
 out:
-	free(pe);
+	pe_mixpe_array_free(pe);
 	free(row);
 	free(a_col);
 	free(got);
-	free(start);
 	free(ov);
 	free(od);
 	return st;

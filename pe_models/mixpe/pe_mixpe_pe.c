@@ -14,8 +14,14 @@
  * u = a + 128 in [0, 255] so the 16-bit lane fields never go negative; the
  * plane-j term of the lanes is (U << j) & M_j (M_j: the lanes whose weight
  * bit j is set), the MSB plane is subtracted, and the bias comes back out
- * as 128 x sum(w): sum a w = sum u w - 128 sum w. */
-#include "pe_mixpe.h"
+ * as 128 x sum(w): sum a w = sum u w - 128 sum w. The step computes the
+ * same numbers as plain products (pe_mixpe_stage.h); pe_mixpe_int_lanes
+ * and pe_mixpe_fp_product keep the shift&add forms, which the tests hold
+ * equal to them. The dequantizer and the result slot are shared with the
+ * array (pe_mixpe_stage.h); D1..D3, which no port shows, run at once when
+ * A hands a group over, and their events come out at the edges the
+ * pipeline has them (pe_mixpe_dq_group). */
+#include "pe_mixpe_stage.h"
 
 #include <math.h>
 #include <string.h>
@@ -32,8 +38,6 @@ static const uint64_t spread[16] = {
 	SP(8), SP(9), SP(10), SP(11), SP(12), SP(13), SP(14), SP(15),
 };
 
-/* set bits of a 4-bit lane set (a LUT: no popcount instruction needed) */
-static const uint8_t pop4[16] = { 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4 };
 
 static unsigned bitlen(uint64_t x)
 {
@@ -95,24 +99,13 @@ void pe_mixpe_pe_reset(struct pe_mixpe_pe *pe, const struct pe_mixpe_cfg *cfg)
 	pe->cfg = c;
 }
 
-/* x as a two's complement number of `bits` bits (the register wraps) */
-static int32_t wrap(int64_t x, unsigned bits)
-{
-	uint64_t m = (1ull << bits) - 1, u = (uint64_t)x & m;
-	return (int32_t)(u & (1ull << (bits - 1)) ? (int64_t)u - (int64_t)(m + 1)
-						  : (int64_t)u);
-}
-
 static uint32_t hsum16(uint64_t x)
 {
 	return (uint32_t)((x * 0x0001000100010001ull) >> 48);
 }
 
-/* (inline here: stage P calls it every beat; pe_mixpe_int_lanes is the
- * exported copy for the tests) */
-static inline __attribute__((always_inline)) int32_t int_lanes(
-	const struct pe_mixpe_cfg *cfg, uint64_t a, uint16_t w, int32_t *asum,
-	uint32_t *terms)
+int32_t pe_mixpe_int_lanes(const struct pe_mixpe_cfg *cfg, uint64_t a,
+			   uint16_t w, int32_t *asum, uint32_t *terms)
 {
 	unsigned b = cfg->wbits, L = cfg->lanes, msb = b - 1;
 	unsigned lanes = (1u << L) - 1;
@@ -125,18 +118,18 @@ static inline __attribute__((always_inline)) int32_t int_lanes(
 	for (unsigned j = 0; j < msb; j++) {
 		idx = ((((uint32_t)w >> j) & 0x1111u) * 0x1248u >> 12) & lanes;
 		pos += (U << j) & spread[idx];
-		sw += pop4[idx] << j;
-		n += pop4[idx];
+		sw += pe_mixpe_terms(idx) << j;
+		n += pe_mixpe_terms(idx);
 	}
 	idx = ((((uint32_t)w >> msb) & 0x1111u) * 0x1248u >> 12) & lanes;
 	neg = (U << msb) & spread[idx];
-	n += pop4[idx];
+	n += pe_mixpe_terms(idx);
 	if (cfg->bugs & PE_MIXPE_BUG_MSB_POS) {
 		uw = (int32_t)(hsum16(pos) + hsum16(neg));
-		sw += pop4[idx] << msb;
+		sw += pe_mixpe_terms(idx) << msb;
 	} else {
 		uw = (int32_t)hsum16(pos) - (int32_t)hsum16(neg);
-		sw -= pop4[idx] << msb;
+		sw -= pe_mixpe_terms(idx) << msb;
 	}
 	if (asum)
 		*asum = (int32_t)hsum16(U) - 128 * (int32_t)L;
@@ -145,20 +138,13 @@ static inline __attribute__((always_inline)) int32_t int_lanes(
 	return uw - 128 * sw;
 }
 
-int32_t pe_mixpe_int_lanes(const struct pe_mixpe_cfg *cfg, uint64_t a,
-			   uint16_t w, int32_t *asum, uint32_t *terms)
-{
-	return int_lanes(cfg, a, w, asum, terms);
-}
-
 /* a x w: each set weight bit j contributes a copy of a with j added to its
  * exponent; the copies share a's significand m, so their signed sum is the
  * integer P = -w_{b-1} (m << (b-1)) + sum_j w_j (m << j), exact (15 bits),
  * normalized and rounded once (to nearest, ties to even). The internal
  * exponent has room for the shift: -8a may exceed 65504 while a w
  * (w = -1 = -8+4+2+1) does not. */
-static inline __attribute__((always_inline)) uint16_t fp_product(
-	uint16_t a, int w, unsigned wbits, uint32_t bugs)
+uint16_t pe_mixpe_fp_product(uint16_t a, int w, unsigned wbits, uint32_t bugs)
 {
 	unsigned sa = a >> 15, ex = (a >> 10) & 31, fr = a & 0x3ff;
 	unsigned u = (unsigned)w & ((1u << wbits) - 1), msb = wbits - 1;
@@ -201,11 +187,6 @@ static inline __attribute__((always_inline)) uint16_t fp_product(
 	return (uint16_t)((sign << 15) | bits);
 }
 
-uint16_t pe_mixpe_fp_product(uint16_t a, int w, unsigned wbits, uint32_t bugs)
-{
-	return fp_product(a, w, wbits, bugs);
-}
-
 /* Pairwise lane tree: ((v0 + v1) + (v2 + v3)), an odd lane passes a level. */
 static uint16_t f16_tree(uint16_t *v, unsigned n)
 {
@@ -220,22 +201,11 @@ static uint16_t f16_tree(uint16_t *v, unsigned n)
 	return v[0];
 }
 
-/* RNE16(s x D) for the INT8 path's integer D: s has 11 significant bits
- * and |D| < 2^42, so the product is exact in double and rounds once. */
-static uint16_t f16_scale_int(uint16_t s, int64_t d)
-{
-	unsigned sign = (s >> 15) ^ (d < 0);
-	if ((s & 0x7c00) == 0x7c00) {
-		if ((s & 0x3ff) || d == 0)
-			return 0x7e00;
-		return (uint16_t)((sign << 15) | 0x7c00);
-	}
-	return pe_f16_from_f64(pe_f16_to_f64(s) * (double)d);
-}
-
 static void stage_p(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 {
 	const struct pe_mixpe_cfg *c = &pe->cfg;
+	unsigned terms = 0;
+
 	pe->p_valid = in->row.valid;
 	if (!in->row.valid)
 		return;
@@ -247,21 +217,28 @@ static void stage_p(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 	pe->act.beats++;
 	pe->act.products += c->lanes;
 	if (!c->fp16) {
-		uint32_t terms;
-		pe->p_t = int_lanes(c, in->a, in->row.w, &pe->p_sa, &terms);
-		pe->act.terms += terms;
+		int32_t t = 0, sa = 0;
+		for (unsigned i = 0; i < c->lanes; i++) {
+			unsigned code = pe_mixpe_wcode(c, in->row.w, i);
+			int32_t a = (int8_t)(in->a >> (16 * i));
+			t += a * pe_mixpe_wval(c, code);
+			sa += a;
+			terms += pe_mixpe_terms(code);
+		}
+		pe->p_t = t;
+		pe->p_sa = sa;
 	} else {
 		uint16_t pr[PE_MIXPE_MAX_LANES], av[PE_MIXPE_MAX_LANES];
 		for (unsigned i = 0; i < c->lanes; i++) {
-			unsigned wi = (in->row.w >> (4 * i)) & ((1u << c->wbits) - 1);
-			int w = (int)wi - (int)((wi >> (c->wbits - 1)) << c->wbits);
+			unsigned code = pe_mixpe_wcode(c, in->row.w, i);
 			av[i] = (uint16_t)(in->a >> (16 * i));
-			pr[i] = fp_product(av[i], w, c->wbits, c->bugs);
-			pe->act.terms += pop4[wi];
+			pr[i] = pe_mixpe_f16_product(av[i], pe_mixpe_wval(c, code));
+			terms += pe_mixpe_terms(code);
 		}
 		pe->p_t = f16_tree(pr, c->lanes);
 		pe->p_sa = f16_tree(av, c->lanes);
 	}
+	pe->act.terms += terms;
 }
 
 static void stage_a(struct pe_mixpe_pe *pe)
@@ -270,7 +247,6 @@ static void stage_a(struct pe_mixpe_pe *pe)
 	bool fresh;
 	int32_t acc, sa;
 
-	pe->q_valid = false;
 	if (!pe->p_valid)
 		return;
 	fresh = !pe->g_open || pe->p_first;
@@ -280,18 +256,17 @@ static void stage_a(struct pe_mixpe_pe *pe)
 		acc = fresh ? pe->p_t : pe_f16_add((uint16_t)pe->acc, (uint16_t)pe->p_t);
 		sa = fresh ? pe->p_sa : pe_f16_add((uint16_t)pe->sa, (uint16_t)pe->p_sa);
 	} else {
-		acc = wrap((fresh ? 0 : (int64_t)pe->acc) + pe->p_t, c->acc_bits);
-		sa = wrap((fresh ? 0 : (int64_t)pe->sa) + pe->p_sa, c->sa_bits);
+		acc = pe_mixpe_wrap((fresh ? 0 : pe->acc) + pe->p_t, c->acc_bits);
+		sa = pe_mixpe_wrap((fresh ? 0 : pe->sa) + pe->p_sa, c->sa_bits);
 	}
 	pe->act.acc_writes++;
 	if (pe->p_end) {
-		pe->q_valid = true;
-		pe->q_acc = acc;
-		pe->q_sa = sa;
-		pe->q_scale = pe->p_scale;
-		pe->q_zero = pe->p_zero;
-		pe->q_ofirst = pe->g_ofirst;
-		pe->q_last = pe->p_last;
+		unsigned d1 = (pe->ev_at + 1u) % PE_MIXPE_DQ_LATENCY;
+		unsigned d3 = (pe->ev_at + PE_MIXPE_DQ_LATENCY - 1u) % PE_MIXPE_DQ_LATENCY;
+		pe->ev[d1] |= 1;
+		if (pe_mixpe_dq_group(c, &pe->oacc, acc, sa, pe->p_scale, pe->p_zero,
+				      pe->g_ofirst, pe->p_last, &pe->fin[d3]))
+			pe->ev[d3] |= 2;
 		pe->g_open = false;
 		pe->g_ofirst = false;
 	} else {
@@ -301,76 +276,32 @@ static void stage_a(struct pe_mixpe_pe *pe)
 	}
 }
 
-static void stage_d1(struct pe_mixpe_pe *pe)
+static inline __attribute__((always_inline)) void pe_step(
+	struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 {
-	const struct pe_mixpe_cfg *c = &pe->cfg;
-	bool nz = c->bugs & PE_MIXPE_BUG_NO_ZERO;
-	int32_t z = (int32_t)pe->q_zero - (int32_t)((pe->q_zero & 0x80) << 1);
+	struct pe_mixpe_slot *sl = &pe->slot;
+	unsigned at = pe->ev_at, ev = pe->ev[at], load = ev >> 1;
+	uint16_t fin = pe->fin[at];
 
-	pe->d_valid = pe->q_valid;
-	if (!pe->q_valid)
-		return;
-	pe->d_ofirst = pe->q_ofirst;
-	pe->d_last = pe->q_last;
-	pe->d_scale = pe->q_scale;
-	pe->act.dequants++;
-	if (!c->fp16) {
-		pe->d_int = nz ? pe->q_acc : (int64_t)pe->q_acc - (int64_t)z * pe->q_sa;
-	} else {
-		/* z (8-bit integer) is exact in FP16; z x sum a rounds once,
-		 * then acc - that rounds once */
-		uint16_t zm = pe_f16_mul(pe_f16_from_f64((double)z), (uint16_t)pe->q_sa);
-		pe->d_fp = nz ? (uint16_t)pe->q_acc
-			      : pe_f16_add((uint16_t)pe->q_acc, pe_f16_neg(zm));
-	}
-}
-
-static void stage_d2(struct pe_mixpe_pe *pe)
-{
-	pe->y_valid = pe->d_valid;
-	if (!pe->d_valid)
-		return;
-	pe->y_ofirst = pe->d_ofirst;
-	pe->y_last = pe->d_last;
-	pe->y = pe->cfg.fp16 ? pe_f16_mul(pe->d_scale, pe->d_fp)
-			     : f16_scale_int(pe->d_scale, pe->d_int);
-}
-
-/* D3 and the result register / drain-chain slot (README "Array"). */
-static void stage_d3(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
-{
-	bool load = false, mv_in, mv_out;
-	uint16_t fin = 0;
-
-	if (pe->y_valid) {
-		fin = pe->y_ofirst ? pe->y : pe_f16_add(pe->oacc, pe->y);
-		pe->oacc = fin;
-		load = pe->y_last;
-	}
-	/* the drain chain's moves, without branches: the neighbours' ports
-	 * change from edge to edge */
-	mv_in = in->sh_valid & (in->sh_drain | in->sh_start);
-	mv_out = pe->res_valid & (pe->res_drain | in->sh_start);
-	mv_in &= !load;
-	mv_out &= !load & !mv_in;
-	pe->done = load;
-	pe->res = load ? fin : mv_in ? in->sh : pe->res;
-	pe->res_valid = (pe->res_valid & !mv_out) | load | mv_in;
-	pe->res_drain = (pe->res_drain & !mv_out & !load) | mv_in;
+	/* the dequantizer's events of this edge */
+	pe->ev[at] = 0;
+	pe->act.dequants += ev & 1;
+	pe->act.shifts += pe_mixpe_slot_next(load, fin, in->sh_valid,
+					     in->sh_drain, in->sh, in->sh_start,
+					     &sl->res_valid, &sl->res_drain,
+					     &sl->done, &sl->res);
 	pe->act.results += load;
-	pe->act.shifts += mv_in;
+	stage_a(pe);
+	stage_p(pe, in);
+	pe->ev_at = (uint8_t)((at + 1) % PE_MIXPE_DQ_LATENCY);
+	pe->row_out = in->row;
+	pe->a_out = in->a;
+	pe->act.cycles++;
 }
 
 void pe_mixpe_pe_step(struct pe_mixpe_pe *pe, const struct pe_mixpe_pe_in *in)
 {
-	stage_d3(pe, in);
-	stage_d2(pe);
-	stage_d1(pe);
-	stage_a(pe);
-	stage_p(pe, in);
-	pe->row_out = in->row;
-	pe->a_out = in->a;
-	pe->act.cycles++;
+	pe_step(pe, in);
 }
 
 /* ---- the bt ops ("mixpe_pe") ---- */
@@ -418,7 +349,7 @@ static void bt_step(void *state, const uint64_t *in, uint64_t *out)
 		.sh_start = in[I_SH_START] & 1, .sh_valid = in[I_SH_VALID] & 1,
 		.sh_drain = in[I_SH_DRAIN] & 1, .sh = (uint16_t)in[I_SH],
 	};
-	pe_mixpe_pe_step(pe, &x);
+	pe_step(pe, &x);
 	out[0] = pe->row_out.valid;
 	out[1] = pe->row_out.first;
 	out[2] = pe->row_out.glast;
@@ -427,10 +358,10 @@ static void bt_step(void *state, const uint64_t *in, uint64_t *out)
 	out[5] = pe->row_out.w;
 	out[6] = pe->row_out.scale;
 	out[7] = pe->row_out.zero;
-	out[8] = pe->done;
-	out[9] = pe->res_valid;
-	out[10] = pe->res_drain;
-	out[11] = pe->res;
+	out[8] = pe->slot.done;
+	out[9] = pe->slot.res_valid;
+	out[10] = pe->slot.res_drain;
+	out[11] = pe->slot.res;
 }
 
 void pe_mixpe_pe_actions(const void *state, struct pe_mixpe_actions *out)

@@ -329,18 +329,7 @@ static void gemm_feed(struct mx_stim *st, uint64_t t, uint64_t *in)
 
 	pe_mixpe_feed(&gm->s, &gm->g, t, row, a_col);
 	if (st->array) {
-		for (unsigned i = 0; i < A_N_IN; i++)
-			in[i] = 0;
-		for (unsigned r = 0; r < DIM; r++) {
-			in[A_VALID] |= (uint64_t)row[r].valid << r;
-			in[A_FIRST] |= (uint64_t)row[r].first << r;
-			in[A_GLAST] |= (uint64_t)row[r].glast << r;
-			in[A_LAST] |= (uint64_t)row[r].last << r;
-			in[A_W] |= (uint64_t)row[r].w << (16 * r);
-			in[A_SCALE] |= (uint64_t)row[r].scale << (16 * r);
-			in[A_ZERO] |= (uint64_t)(uint8_t)row[r].zero << (8 * r);
-			in[A_A0 + r] = a_col[r];
-		}
+		pe_mixpe_array_ports(row, a_col, in);
 		return;
 	}
 	in[P_VALID] = row[0].valid;

@@ -411,7 +411,7 @@ static uint16_t one_output(const struct tcfg *c, unsigned ng, unsigned len,
 	free(v.a);
 	free(v.w);
 	assert_int_equal(s.done, 1);
-	return (uint16_t)s.st.res;
+	return (uint16_t)s.st.slot.res;
 }
 
 /* INT8: the accumulator bound of a group of 128 (README "Numerics"):
@@ -769,17 +769,9 @@ static void test_array_bt(void **state)
 		left = s.passes * 4 * 4;
 		for (t0 = 0; left && t0 < 10 * cyc; t0++) {
 			struct pe_mixpe_row_in row[4];
-			memset(in, 0, sizeof in);
-			pe_mixpe_feed(&s, &t.g, t0, row, &in[7]);
-			for (unsigned r = 0; r < 4; r++) {
-				in[0] |= (uint64_t)row[r].valid << r;
-				in[1] |= (uint64_t)row[r].first << r;
-				in[2] |= (uint64_t)row[r].glast << r;
-				in[3] |= (uint64_t)row[r].last << r;
-				in[4] |= (uint64_t)row[r].w << (16 * r);
-				in[5] |= (uint64_t)row[r].scale << (16 * r);
-				in[6] |= (uint64_t)row[r].zero << (8 * r);
-			}
+			uint64_t a_col[4];
+			pe_mixpe_feed(&s, &t.g, t0, row, a_col);
+			pe_mixpe_array_ports(row, a_col, in);
 			ops->step(st, in, out);
 			for (unsigned col = 0; col < 4; col++) {
 				uint64_t mm, nn;

@@ -183,8 +183,7 @@ static void test_mutant_is_bug(void **state)
 		assert_int_equal(g->init(gs, &pe->params, &err), PS_OK);
 		assert_int_equal(so->init(ss, &pe->params, 5, &err), PS_OK);
 		if (array)
-			for (unsigned k = 0; k < 16; k++)
-				pe_mixpe_array_pes(gs)[k].cfg.bugs = configs[i].bug;
+			pe_mixpe_array_set_bugs(gs, configs[i].bug);
 		else
 			((struct pe_mixpe_pe *)gs)->cfg.bugs = configs[i].bug;
 		n = so->corner_edges(ss) + 50000;
