@@ -226,6 +226,7 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	const struct dimt *dO = nmk ? &sh->dn : &sh->dm, *dY = nmk ? &sh->dm : &sh->dn;
 	uint64_t tmid = nmk ? m->tm : m->tn, dq = 0, L = a->dram.latency_cycles;
 	uint64_t sum = 0, xall = 0, xload = 0, issue = 0, steps = 0, last = 0, rf, xsingle = 0;
+	uint64_t pre = 0;	/* table precompute on the array (LUT-TC) */
 	/* a pipelined op's copies: its loop nest again per copy, both operands
 	 * new at each; a copy of one tile streams both */
 	uint64_t heads = g->repeat > 1 ? g->repeat : 1;
@@ -247,7 +248,7 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 				uint64_t n = dO->cnt[oc] * dY->cnt[yc] * sh->dk.cnt[kc] * heads;
 				struct ctime t;
 				class_time(a, m, c, &t);
-				issue += n * (t.I + c->pre);
+				issue += n * t.I;
 				steps += n * c->tt.steps;
 				if (kc == 0)	/* one store per output tile */
 					xall += dO->cnt[oc] * dY->cnt[yc] * heads * t.xo;
@@ -258,6 +259,7 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 					uint64_t sf = spacing(a, m, &t, c, true, true, true, true, true, dq, rf);
 					uint64_t so = spacing(a, m, &t, c, true, true, true, true, false, dq, rf);
 					sum += nf * sf + (n - nf) * so;
+					pre += n * c->pre;
 					if (is_last)
 						last = so;
 					xload += n * (t.xb + t.xa);
@@ -276,6 +278,11 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 							      nmk ? mid_moves : !mid_moves, true, dq, rf);
 					uint64_t so = spacing(a, m, &t, c, !ob, !oa, !nmk, nmk, true, dq, rf);
 					sum += nf * sf + (n - nf) * so;
+					/* the tables are built when A loads (cc_emit):
+					 * as the outer operand once per outer tile, as
+					 * the mid one per iteration when it moves (else
+					 * once per copy, below) */
+					pre += (nmk ? (mid_moves ? n : 0) : nf) * c->pre;
 					if (is_last)
 						last = n > nf ? so : sf;
 					xload += nf * (x_outer + (mid_moves ? x_mid : 0)) + (n - nf) * x_mid;
@@ -289,8 +296,11 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 			}
 	/* the first iteration starts after its loads; the last one's results
 	 * go out through the dequantizer and the store */
-	if (m->tk == 1 && tmid == 1 && !one)
+	if (m->tk == 1 && tmid == 1 && !one) {
 		xload += (nmk ? t0.xa : t0.xb) * heads;	/* the mid operand's one load per copy */
+		if (nmk)
+			pre += sh->c[0][0][0].pre * heads;
+	}
 	/* MM t+1 starts max(MM t's interval, what t+1's loads wait for) after
 	 * MM t: summed per class over every iteration but the last, which
 	 * instead takes its whole cycles */
@@ -298,14 +308,14 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	xall += xload;
 	m->est_cycles = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum > last ? sum - last : 0) + tl.C + dq + tl.xo;
 	m->est_cycles = max64(m->est_cycles, max64(xload + L + tl.C + dq + tl.xo, xall));
-	m->compute_cycles = issue;
+	m->compute_cycles = issue + pre;
 	m->dram_cycles = xall;
-	m->ideal_cycles = max64(issue + xsingle, xall);
+	m->ideal_cycles = max64(issue + pre + xsingle, xall);
 	if (g->prices) {
 		const struct cc_prices *p = g->prices;
 		double pes = (double)cfg_arch_pes(a, g->phase);
 		double fd = (double)(sh->c[0][0][0].tt.fill + sh->c[0][0][0].tt.drain);
-		m->est_energy_pj = pes * ((double)issue + fd) * p->pe_cycle +
+		m->est_energy_pj = pes * ((double)(issue + pre) + fd) * p->pe_cycle +
 				   (double)steps * p->tile_read +
 				   (double)((m->w_total + m->s_total) * reload(m->order, sh->trips, 6)) / 8.0 *
 					   p->weight_write64 +

@@ -80,7 +80,8 @@ struct cc_mapping {
 	uint64_t table_tile_bytes;
 	uint64_t w_total, s_total, a_total, o_total;	/* each operand once, tile by tile */
 	uint64_t dram_read_bytes, dram_write_bytes;	/* with re-loads */
-	uint64_t compute_cycles;	/* the MMs' intervals: the array's issue */
+	uint64_t compute_cycles;	/* the array's issue: the MMs' intervals and the
+					 * table precompute (on A loads) */
 	uint64_t dram_cycles;		/* every transfer on the DRAM channel */
 	uint64_t est_cycles;		/* the estimate the search ranks */
 	/* the tiling's ideal: max(issue + the loads into single slots, which
