@@ -278,6 +278,27 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 							      nmk ? mid_moves : !mid_moves, true, dq, rf);
 					uint64_t so = spacing(a, m, &t, c, !ob, !oa, !nmk, nmk, true, dq, rf);
 					sum += nf * sf + (n - nf) * so;
+					/* an outer tile's own stalls beyond its
+					 * iterations' spacing, the outer operand
+					 * double-buffered; the larger of: (1) the next
+					 * outer tile's load issues as this one starts and
+					 * holds the one DRAM channel for x_outer, so this
+					 * tile's first store waits behind it and the MM
+					 * after the output slots' worth waits for that
+					 * store; (2) that load's slot is the one of the
+					 * outer tile before, free once that tile's last
+					 * MM has consumed its operands: the next outer
+					 * tile starts that, the loads and the latency
+					 * after this one */
+					if (nf && mid_moves && (nmk ? m->slots_w : m->slots_a) == 2) {
+						uint64_t tile = sf + (tmid - 1) * so, ex = 0;
+						uint64_t chain = (t.r > t.I ? t.r - t.I : 0) + x_outer + x_mid + L;
+						if (tmid >= m->slots_o && x_outer + t.xo > m->slots_o * t.I)
+							ex = x_outer + t.xo - m->slots_o * t.I;
+						if (chain > tile && chain - tile > ex)
+							ex = chain - tile;
+						sum += nf * ex;
+					}
 					/* the tables are built when A loads (cc_emit):
 					 * as the outer operand once per outer tile, as
 					 * the mid one per iteration when it moves (else
@@ -306,8 +327,8 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	 * instead takes its whole cycles */
 	class_time(a, m, &sh->c[sh->dm.n - 1][sh->dn.n - 1][sh->dk.n - 1], &tl);
 	xall += xload;
-	m->est_cycles = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum > last ? sum - last : 0) + tl.C + dq + tl.xo;
-	m->est_cycles = max64(m->est_cycles, max64(xload + L + tl.C + dq + tl.xo, xall));
+	m->est_sched = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum > last ? sum - last : 0) + tl.C + dq + tl.xo;
+	m->est_cycles = max64(m->est_sched, max64(xload + L + tl.C + dq + tl.xo, xall));
 	m->compute_cycles = issue + pre;
 	m->dram_cycles = xall;
 	m->ideal_cycles = max64(issue + pre + xsingle, xall);
@@ -423,7 +444,7 @@ static size_t candidates(uint64_t dim, uint64_t unit, bool below_unit,
 /* A candidate the search keeps: what ranking needs, and how to rebuild
  * it. */
 struct cand {
-	uint64_t Mt, Kt, Nt, est, traffic, iters;
+	uint64_t Mt, Kt, Nt, est, sched, traffic, iters;
 	double energy;
 	uint8_t order, sw, sa, so;
 	bool full;
@@ -489,6 +510,11 @@ static bool ranks_before(int obj, const struct cands *cs, const struct cand *x,
 	}
 	if (obj == CFG_MAP_CYCLES && (c = cmp_u64(x->est, y->est)))
 		return c < 0;
+	/* equal estimates held at the DRAM channel's total: the schedule
+	 * that overlaps its transfers better (smaller tiles pipeline the
+	 * first loads and the last stores) */
+	if (obj == CFG_MAP_CYCLES && (c = cmp_u64(x->sched, y->sched)))
+		return c < 0;
 	/* never a tile narrower than the array when a full-width one fits */
 	if (x->full != y->full)
 		return x->full;
@@ -522,7 +548,7 @@ static bool keep(struct cands *cs, const struct cfg_arch *a,
 		return false;
 	x = &cs->c[cs->n++];
 	*x = (struct cand){
-		.Mt = m->Mt, .Kt = m->Kt, .Nt = m->Nt, .est = m->est_cycles,
+		.Mt = m->Mt, .Kt = m->Kt, .Nt = m->Nt, .est = m->est_cycles, .sched = m->est_sched,
 		.traffic = m->dram_read_bytes + m->dram_write_bytes,
 		.iters = m->tm * m->tn * m->tk, .energy = m->est_energy_pj,
 		.order = (uint8_t)m->order, .sw = (uint8_t)m->slots_w,

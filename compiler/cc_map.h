@@ -23,13 +23,17 @@
  * what its loads wait for) after the previous one - a single-slot operand's
  * load waits until the previous MM has consumed its operands, a
  * double-buffered one's until the MM two loads back has; a single output
- * slot makes the next output tile wait for the store - and the whole is at
- * least the DRAM channel's total. Energy: the actions the engine counts,
+ * slot makes the next output tile wait for the store; per outer tile of a
+ * double-buffered outer operand, its next load holds the channel ahead of
+ * the tile's stores, and it cannot start before the outer tile before has
+ * freed its slot - and the whole is at least the DRAM channel's total. Energy: the actions the engine counts,
  * priced with the arch's energy table when the caller gives prices.
  * Objective (arch mapper.objective, `--map-objective`): estimated cycles,
  * DRAM traffic or energy first, then the other two in that order; a tie
  * never prefers a tile narrower than the array when a full-width one fits
- * (Mt >= min(M, cols) and Nt >= min(N, rows)), then fewer MM iterations.
+ * (Mt >= min(M, cols) and Nt >= min(N, rows)), then fewer MM iterations;
+ * under the cycles objective, equal estimates (both held at the DRAM
+ * channel's total) rank by the schedule part first.
  * An infeasible GEMM is a result with a reason. */
 #ifndef CC_MAP_H
 #define CC_MAP_H
@@ -84,6 +88,8 @@ struct cc_mapping {
 					 * table precompute (on A loads) */
 	uint64_t dram_cycles;		/* every transfer on the DRAM channel */
 	uint64_t est_cycles;		/* the estimate the search ranks */
+	uint64_t est_sched;		/* its schedule part (before the DRAM
+					 * channel's total): a tie-break */
 	/* the tiling's ideal: max(issue + the loads into single slots, which
 	 * cannot overlap the compute reading them, every transfer) */
 	uint64_t ideal_cycles;
