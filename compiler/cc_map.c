@@ -9,7 +9,7 @@
 
 #include "pe.h"
 
-const char *const cc_order_names[] = { "n-m-k", "m-n-k", NULL };
+const char *const cc_order_names[] = { "n-m-k", "m-n-k", "m-n-k/A strip", NULL };
 
 static uint64_t cdiv(uint64_t a, uint64_t b)
 {
@@ -63,6 +63,8 @@ static uint64_t reload(int order, const uint64_t trips[3], unsigned dims)
 	int loops[3];
 	int j = -1;
 	uint64_t f = 1;
+	if (order == CC_ORDER_MNK_A && dims == (1u | 4u))
+		return 1;	/* the A strip stays across the n tiles */
 	if (order == CC_ORDER_NMK) {
 		loops[0] = 1; loops[1] = 0; loops[2] = 2;
 	} else {
@@ -216,6 +218,14 @@ static uint64_t spacing(const struct cfg_arch *a, const struct cc_mapping *m,
 	return s;
 }
 
+/* Transfer cycles of an A strip (mt x K) into its slot. */
+static uint64_t strip_xfer(const struct cfg_arch *a, const struct cc_mapping *m,
+			   const struct pe_layout *l, uint64_t K, uint64_t mt)
+{
+	return cfg_arch_xfer_cycles(a, buffer(a, m->buf_a), m->slots_a,
+				    cc_bits_to_bytes((double)mt * K, l->a_bits));
+}
+
 /* The estimate of cc_map.h over the iteration classes of the loop nest. */
 static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 		     const struct pe_layout *l, const struct shape *sh,
@@ -253,7 +263,24 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 				if (kc == 0)	/* one store per output tile */
 					xall += dO->cnt[oc] * dY->cnt[yc] * heads * t.xo;
 				bool is_last = oc == dO->n - 1 && yc == dY->n - 1 && kc == sh->dk.n - 1;
-				if (m->tk > 1 || one) {
+				if (m->order == CC_ORDER_MNK_A) {
+					/* W changes every iteration; the A strip loads
+					 * on the first one of each m tile, as the whole
+					 * strip */
+					uint64_t na = yc == 0 && kc == 0 ? dO->cnt[oc] * heads : 0;
+					uint64_t nf = kc == 0 ? dO->cnt[oc] * dY->cnt[yc] * heads : 0;
+					uint64_t xs = strip_xfer(a, m, l, g->K, sh->dm.len[oc]);
+					struct ctime ts = t;
+					ts.xa = xs;
+					uint64_t sa = spacing(a, m, &ts, c, true, true, true, false, true, dq, rf);
+					uint64_t sf = spacing(a, m, &t, c, true, false, true, false, true, dq, rf);
+					uint64_t so = spacing(a, m, &t, c, true, false, true, false, false, dq, rf);
+					sum += na * sa + (nf - na) * sf + (n - nf) * so;
+					if (is_last)
+						last = so;
+					xload += n * t.xb + na * xs;
+					xsingle += n * (m->slots_w == 1 ? t.xb : 0) + na * (m->slots_a == 1 ? xs : 0);
+				} else if (m->tk > 1 || one) {
 					/* both operands change every iteration */
 					uint64_t nf = kc == 0 ? dO->cnt[oc] * dY->cnt[yc] * heads : 0;
 					uint64_t sf = spacing(a, m, &t, c, true, true, true, true, true, dq, rf);
@@ -327,6 +354,8 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	 * instead takes its whole cycles */
 	class_time(a, m, &sh->c[sh->dm.n - 1][sh->dn.n - 1][sh->dk.n - 1], &tl);
 	xall += xload;
+	if (m->order == CC_ORDER_MNK_A)
+		t0.xa = strip_xfer(a, m, l, g->K, sh->dm.len[0]);
 	m->est_sched = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum > last ? sum - last : 0) + tl.C + dq + tl.xo;
 	m->est_cycles = max64(m->est_sched, max64(xload + L + tl.C + dq + tl.xo, xall));
 	m->compute_cycles = issue + pre;
@@ -366,10 +395,17 @@ static bool fits(const struct cfg_arch *a, const struct cc_gemm *g,
 	m->buf_a = buffer_index(a, "input");
 	m->buf_o = buffer_index(a, "output");
 
+	if (order == CC_ORDER_MNK_A && (m->tk < 2 || m->tn < 2 || l->precompute)) {
+		snprintf(m->reason, sizeof m->reason,
+			 "an A strip needs K tiled, more than one n tile and no table precompute");
+		return false;
+	}
+	/* the A strip: the m tile's Mt x K in one load */
+	uint64_t Ka = order == CC_ORDER_MNK_A ? g->K : Kt;
 	m->w_tile_bytes = cc_bits_to_bytes((double)Kt * Nt, l->code_bits);
 	m->s_tile_bytes = cc_bits_to_bytes((double)Kt * Nt, l->side_bits);
-	m->a_tile_bytes = cc_bits_to_bytes((double)Mt * Kt, l->a_bits);
-	m->table_tile_bytes = cc_bits_to_bytes((double)Mt * Kt, l->table_bits_per_a);
+	m->a_tile_bytes = cc_bits_to_bytes((double)Mt * Ka, l->a_bits);
+	m->table_tile_bytes = cc_bits_to_bytes((double)Mt * Ka, l->table_bits_per_a);
 	m->o_tile_bytes = cc_bits_to_bytes((double)Mt * Nt,
 					   m->tk > 1 ? l->acc_bits : l->out_bits);
 
@@ -402,7 +438,7 @@ static bool fits(const struct cfg_arch *a, const struct cc_gemm *g,
 
 	m->w_total = tiled_bytes(g->K, Kt, g->N, Nt, l->code_bits);
 	m->s_total = tiled_bytes(g->K, Kt, g->N, Nt, l->side_bits);
-	m->a_total = tiled_bytes(g->M, Mt, g->K, Kt, l->a_bits);
+	m->a_total = tiled_bytes(g->M, Mt, g->K, Ka, l->a_bits);
 	m->o_total = tiled_bytes(g->M, Mt, g->N, Nt, l->out_bits);
 	m->dram_read_bytes = (m->w_total + m->s_total) * reload(order, trips, 2u | 4u) +
 			     m->a_total * reload(order, trips, 1u | 4u);
@@ -618,6 +654,7 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 	struct pe_layout l;
 	uint64_t mc0[80], nc0[80], kc[80];
 	size_t nm0, nn0, nk;
+	uint64_t a_bytes, compulsory;
 	char last[200] = "no candidate";
 
 	if (!g->M || !g->K || !g->N)
@@ -625,6 +662,9 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			       (unsigned long long)g->M, (unsigned long long)g->K,
 			       (unsigned long long)g->N);
 	cc_layout_for(a, g, &l);
+	a_bytes = cc_bits_to_bytes((double)g->M * g->K, l.a_bits);
+	compulsory = a_bytes + cc_bits_to_bytes((double)g->K * g->N, l.code_bits + l.side_bits) +
+		     cc_bits_to_bytes((double)g->M * g->N, l.out_bits);
 	nm0 = candidates(g->M, ash->cols, true, mc0, 80);
 	nn0 = candidates(g->N, ash->rows, true, nc0, 80);
 	nk = candidates(g->K, l.k_align, false, kc, 80);
@@ -645,6 +685,10 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			nm = add_fill(mc, nm, 96, acap, s,
 				      (double)kc[k] * (l.a_bits + l.table_bits_per_a) / 8.0,
 				      ash->cols, g->M);
+			/* and A strips (Mt x K) that fill it */
+			if (kc[k] < g->K)
+				nm = add_fill(mc, nm, 96, acap, s, (double)g->K * l.a_bits / 8.0,
+					      ash->cols, g->M);
 			nn = add_fill(nc, nn, 96, wcap, s,
 				      (double)kc[k] * (l.code_bits + l.side_bits) / 8.0,
 				      ash->rows, g->N);
@@ -653,9 +697,19 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			for (size_t j = 0; j < nn; j++) {
 				struct shape sh;
 				bool have = false;
-				for (int o = 0; o < 2; o++) {
+				for (int o = 0; o < CC_ORDER_N; o++) {
 					/* one outer and one mid tile: the orders agree */
-					if (o && (mc[i] == g->M || nc[j] == g->N))
+					if (o == CC_ORDER_MNK && (mc[i] == g->M || nc[j] == g->N))
+						continue;
+					/* an A strip: K tiled, several n tiles as wide
+					 * as the array (it is there to keep tiles full
+					 * width), and the A re-loads it saves above the
+					 * tie band of the traffic (else it brings only
+					 * the estimate's error: a GEMV's A is a few
+					 * bytes) */
+					if (o == CC_ORDER_MNK_A &&
+					    (kc[k] >= g->K || nc[j] >= g->N || nc[j] < ash->rows || l.precompute ||
+					     a_bytes * (cdiv(g->N, nc[j]) - 1) * CC_MAP_TIE < compulsory))
 						continue;
 					for (uint32_t sw = 1; sw <= max_w; sw++)
 						for (uint32_t sa = 1; sa <= max_a; sa++)
@@ -681,10 +735,21 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			}
 	}
 	if (cs.n) {
-		const struct cand *w = &cs.c[0];
+		const struct cand *w = &cs.c[0], *v = NULL;
 		for (size_t i = 1; i < cs.n; i++)
 			if (ranks_before(a->mapper.objective, &cs, &cs.c[i], w))
 				w = &cs.c[i];
+		/* an A strip ranked by cycles wins only beyond the estimate's
+		 * resolution: within it, its smaller traffic would break the
+		 * tie, and the K-tiled stream it runs is what the estimate
+		 * judges least well (decode GEMVs ran up to 10% slower) */
+		for (size_t i = 0; i < cs.n && a->mapper.objective == CFG_MAP_CYCLES &&
+				   w->order == CC_ORDER_MNK_A; i++)
+			if (cs.c[i].order != CC_ORDER_MNK_A &&
+			    (!v || ranks_before(a->mapper.objective, &cs, &cs.c[i], v)))
+				v = &cs.c[i];
+		if (v && w->est + w->est / CC_MAP_TIE >= v->est)
+			w = v;
 		cc_map_eval(a, g, &l, w->Mt, w->Kt, w->Nt, w->order, w->sw, w->sa, w->so, best);
 		best->bound_buffers_cycles = cs.min_ideal;
 	} else {

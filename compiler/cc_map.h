@@ -9,7 +9,10 @@
  * Search space: Mt in {cols * 2^i} or powers of two below cols, or M; Nt
  * likewise with rows; Kt multiples of the layout's k_align (the quantization
  * group, or what the family's layout asks) or K; loop order n-m-k or m-n-k
- * (k innermost: partial sums never leave the chip); per operand one slot
+ * (k innermost: partial sums never leave the chip), the latter also with
+ * the m tile's A strip (Mt x K) resident across n tiles as wide as the
+ * array when K is tiled (CC_ORDER_MNK_A; not with LUT-TC's tables); per
+ * operand one slot
  * (the whole buffer) or, in a double-buffered buffer, two (loads overlap
  * compute). Constraints: slots x tile bytes <= capacity of the weight, input
  * and output buffers; without an output buffer the output tile lives in the
@@ -33,7 +36,8 @@
  * never prefers a tile narrower than the array when a full-width one fits
  * (Mt >= min(M, cols) and Nt >= min(N, rows)), then fewer MM iterations;
  * under the cycles objective, equal estimates (both held at the DRAM
- * channel's total) rank by the schedule part first.
+ * channel's total) rank by the schedule part first, and an A strip wins
+ * only by more than the 1/64 band over the best tiling without one.
  * An infeasible GEMM is a result with a reason. */
 #ifndef CC_MAP_H
 #define CC_MAP_H
@@ -51,7 +55,11 @@
  * hardware rule. */
 #define CC_K_UNIT 128
 
-enum cc_order { CC_ORDER_NMK, CC_ORDER_MNK };
+/* CC_ORDER_MNK_A: m-n-k with K tiled and the m tile's whole A strip
+ * (Mt x K) held in its slot across the n tiles: A moves once, W once per m
+ * tile (the partial sums of each Mt x Nt tile stay in the array while its
+ * W tiles stream). */
+enum cc_order { CC_ORDER_NMK, CC_ORDER_MNK, CC_ORDER_MNK_A, CC_ORDER_N };
 extern const char *const cc_order_names[];
 
 /* Energy per action of one phase, category factors applied (the caller
