@@ -213,12 +213,16 @@ static void iteration(struct emitter *e, uint64_t mi, uint64_t ni, uint64_t ki,
 	}
 	slot_use(&e->s.nload_a, e->s.lastuse_a, m->slots_a, e->s.t, load_a, &need[nl]);
 	if (load_a) {
+		/* an A strip: the m tile's whole K at once */
+		bool strip = m->order == CC_ORDER_MNK_A;
+		uint32_t ka = strip ? (uint32_t)g->K : kt;
 		ld[nl++] = (struct trace_insn){
 			.opcode = TRACE_LD_A, .op = e->op_index, .repeat = 1,
-			.buf = (uint8_t)m->buf_a, .fmt = e->o->a_fmt, .a = mt, .b = kt,
+			.buf = (uint8_t)m->buf_a, .fmt = e->o->a_fmt, .a = mt, .b = ka,
 			.c = m->slots_a,
-			.addr = e->o->act_base + e->head * m->a_total + (mi * m->tk + ki) * m->a_tile_bytes,
-			.bytes = cc_bits_to_bytes((double)mt * kt, l->a_bits),
+			.addr = e->o->act_base + e->head * m->a_total +
+				(strip ? mi : mi * m->tk + ki) * m->a_tile_bytes,
+			.bytes = cc_bits_to_bytes((double)mt * ka, l->a_bits),
 		};
 	}
 	/* loads in order of the slot tokens they need (a single-slot operand's
@@ -323,7 +327,8 @@ static void walk(struct emitter *e, uint64_t oi, uint64_t y0, uint64_t y1)
 			 * the previous iteration used (cc_map's reuse rule) */
 			bool fresh = e->s.t == 0 || e->s.new_head;
 			bool load_b = fresh || ki != e->s.prev_k || ni != e->s.prev_n;
-			bool load_a = fresh || ki != e->s.prev_k || mi != e->s.prev_m;
+			bool load_a = fresh || mi != e->s.prev_m ||
+				      (ki != e->s.prev_k && m->order != CC_ORDER_MNK_A);
 			iteration(e, mi, ni, ki, load_b, load_a);
 			e->s.new_head = false;
 			e->s.prev_m = mi;
@@ -439,10 +444,25 @@ enum ps_status cc_emit_gemm(const struct cfg_arch *a, const struct wl_op *op,
 		/* a pipelined op's repeats one after another, its tokens flowing
 		 * across them (cc_emit_op_record) */
 		uint64_t heads = hdr.flags & TRACE_OP_PIPELINED ? op->repeat : 1;
+		/* an A strip's m tile repeats as a whole (its first n tile loads
+		 * the strip): fold whole outer tiles when one fits a body (a dry
+		 * run of the first shows it), else (outer, mid) tiles */
+		bool strip_whole = false;
+		if (m->order == CC_ORDER_MNK_A) {
+			struct emitter *dry = malloc(sizeof *dry);
+			if (!dry) {
+				free(e);
+				return ps_errf(err, PS_ENOMEM, "out of memory");
+			}
+			*dry = *e;
+			walk(dry, 0, 0, mid);
+			strip_whole = !dry->cur.overflow;
+			free(dry);
+		}
 		for (e->head = 0; e->head < heads && !st; e->head++) {
 			e->s.new_head = e->head > 0;
 			for (uint64_t oi = 0; oi < outer && !st; oi++) {
-				if (m->tk == 1) {
+				if (m->tk == 1 || strip_whole) {
 					struct emit_state before = e->s;
 					walk(e, oi, 0, mid);
 					st = fold(e, &before, &oi, full_outer, prev_outer, sink, err);

@@ -9,7 +9,7 @@
 
 #include "pe.h"
 
-const char *const cc_order_names[] = { "n-m-k", "m-n-k", NULL };
+const char *const cc_order_names[] = { "n-m-k", "m-n-k", "m-n-k/A strip", NULL };
 
 static uint64_t cdiv(uint64_t a, uint64_t b)
 {
@@ -63,6 +63,8 @@ static uint64_t reload(int order, const uint64_t trips[3], unsigned dims)
 	int loops[3];
 	int j = -1;
 	uint64_t f = 1;
+	if (order == CC_ORDER_MNK_A && dims == (1u | 4u))
+		return 1;	/* the A strip stays across the n tiles */
 	if (order == CC_ORDER_NMK) {
 		loops[0] = 1; loops[1] = 0; loops[2] = 2;
 	} else {
@@ -216,6 +218,14 @@ static uint64_t spacing(const struct cfg_arch *a, const struct cc_mapping *m,
 	return s;
 }
 
+/* Transfer cycles of an A strip (mt x K) into its slot. */
+static uint64_t strip_xfer(const struct cfg_arch *a, const struct cc_mapping *m,
+			   const struct pe_layout *l, uint64_t K, uint64_t mt)
+{
+	return cfg_arch_xfer_cycles(a, buffer(a, m->buf_a), m->slots_a,
+				    cc_bits_to_bytes((double)mt * K, l->a_bits));
+}
+
 /* The estimate of cc_map.h over the iteration classes of the loop nest. */
 static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 		     const struct pe_layout *l, const struct shape *sh,
@@ -226,6 +236,7 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	const struct dimt *dO = nmk ? &sh->dn : &sh->dm, *dY = nmk ? &sh->dm : &sh->dn;
 	uint64_t tmid = nmk ? m->tm : m->tn, dq = 0, L = a->dram.latency_cycles;
 	uint64_t sum = 0, xall = 0, xload = 0, issue = 0, steps = 0, last = 0, rf, xsingle = 0;
+	uint64_t pre = 0;	/* table precompute on the array (LUT-TC) */
 	/* a pipelined op's copies: its loop nest again per copy, both operands
 	 * new at each; a copy of one tile streams both */
 	uint64_t heads = g->repeat > 1 ? g->repeat : 1;
@@ -247,17 +258,35 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 				uint64_t n = dO->cnt[oc] * dY->cnt[yc] * sh->dk.cnt[kc] * heads;
 				struct ctime t;
 				class_time(a, m, c, &t);
-				issue += n * (t.I + c->pre);
+				issue += n * t.I;
 				steps += n * c->tt.steps;
 				if (kc == 0)	/* one store per output tile */
 					xall += dO->cnt[oc] * dY->cnt[yc] * heads * t.xo;
 				bool is_last = oc == dO->n - 1 && yc == dY->n - 1 && kc == sh->dk.n - 1;
-				if (m->tk > 1 || one) {
+				if (m->order == CC_ORDER_MNK_A) {
+					/* W changes every iteration; the A strip loads
+					 * on the first one of each m tile, as the whole
+					 * strip */
+					uint64_t na = yc == 0 && kc == 0 ? dO->cnt[oc] * heads : 0;
+					uint64_t nf = kc == 0 ? dO->cnt[oc] * dY->cnt[yc] * heads : 0;
+					uint64_t xs = strip_xfer(a, m, l, g->K, sh->dm.len[oc]);
+					struct ctime ts = t;
+					ts.xa = xs;
+					uint64_t sa = spacing(a, m, &ts, c, true, true, true, false, true, dq, rf);
+					uint64_t sf = spacing(a, m, &t, c, true, false, true, false, true, dq, rf);
+					uint64_t so = spacing(a, m, &t, c, true, false, true, false, false, dq, rf);
+					sum += na * sa + (nf - na) * sf + (n - nf) * so;
+					if (is_last)
+						last = so;
+					xload += n * t.xb + na * xs;
+					xsingle += n * (m->slots_w == 1 ? t.xb : 0) + na * (m->slots_a == 1 ? xs : 0);
+				} else if (m->tk > 1 || one) {
 					/* both operands change every iteration */
 					uint64_t nf = kc == 0 ? dO->cnt[oc] * dY->cnt[yc] * heads : 0;
 					uint64_t sf = spacing(a, m, &t, c, true, true, true, true, true, dq, rf);
 					uint64_t so = spacing(a, m, &t, c, true, true, true, true, false, dq, rf);
 					sum += nf * sf + (n - nf) * so;
+					pre += n * c->pre;
 					if (is_last)
 						last = so;
 					xload += n * (t.xb + t.xa);
@@ -276,6 +305,32 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 							      nmk ? mid_moves : !mid_moves, true, dq, rf);
 					uint64_t so = spacing(a, m, &t, c, !ob, !oa, !nmk, nmk, true, dq, rf);
 					sum += nf * sf + (n - nf) * so;
+					/* an outer tile's own stalls beyond its
+					 * iterations' spacing, the outer operand
+					 * double-buffered; the larger of: (1) the next
+					 * outer tile's load issues as this one starts and
+					 * holds the one DRAM channel for x_outer, so this
+					 * tile's first store waits behind it and the MM
+					 * after the output slots' worth waits for that
+					 * store; (2) that load's slot is the one of the
+					 * outer tile before, free once that tile's last
+					 * MM has consumed its operands: the next outer
+					 * tile starts that, the loads and the latency
+					 * after this one */
+					if (nf && mid_moves && (nmk ? m->slots_w : m->slots_a) == 2) {
+						uint64_t tile = sf + (tmid - 1) * so, ex = 0;
+						uint64_t chain = (t.r > t.I ? t.r - t.I : 0) + x_outer + x_mid + L;
+						if (tmid >= m->slots_o && x_outer + t.xo > m->slots_o * t.I)
+							ex = x_outer + t.xo - m->slots_o * t.I;
+						if (chain > tile && chain - tile > ex)
+							ex = chain - tile;
+						sum += nf * ex;
+					}
+					/* the tables are built when A loads (cc_emit):
+					 * as the outer operand once per outer tile, as
+					 * the mid one per iteration when it moves (else
+					 * once per copy, below) */
+					pre += (nmk ? (mid_moves ? n : 0) : nf) * c->pre;
 					if (is_last)
 						last = n > nf ? so : sf;
 					xload += nf * (x_outer + (mid_moves ? x_mid : 0)) + (n - nf) * x_mid;
@@ -289,23 +344,28 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 			}
 	/* the first iteration starts after its loads; the last one's results
 	 * go out through the dequantizer and the store */
-	if (m->tk == 1 && tmid == 1 && !one)
+	if (m->tk == 1 && tmid == 1 && !one) {
 		xload += (nmk ? t0.xa : t0.xb) * heads;	/* the mid operand's one load per copy */
+		if (nmk)
+			pre += sh->c[0][0][0].pre * heads;
+	}
 	/* MM t+1 starts max(MM t's interval, what t+1's loads wait for) after
 	 * MM t: summed per class over every iteration but the last, which
 	 * instead takes its whole cycles */
 	class_time(a, m, &sh->c[sh->dm.n - 1][sh->dn.n - 1][sh->dk.n - 1], &tl);
 	xall += xload;
-	m->est_cycles = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum > last ? sum - last : 0) + tl.C + dq + tl.xo;
-	m->est_cycles = max64(m->est_cycles, max64(xload + L + tl.C + dq + tl.xo, xall));
-	m->compute_cycles = issue;
+	if (m->order == CC_ORDER_MNK_A)
+		t0.xa = strip_xfer(a, m, l, g->K, sh->dm.len[0]);
+	m->est_sched = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum > last ? sum - last : 0) + tl.C + dq + tl.xo;
+	m->est_cycles = max64(m->est_sched, max64(xload + L + tl.C + dq + tl.xo, xall));
+	m->compute_cycles = issue + pre;
 	m->dram_cycles = xall;
-	m->ideal_cycles = max64(issue + xsingle, xall);
+	m->ideal_cycles = max64(issue + pre + xsingle, xall);
 	if (g->prices) {
 		const struct cc_prices *p = g->prices;
 		double pes = (double)cfg_arch_pes(a, g->phase);
 		double fd = (double)(sh->c[0][0][0].tt.fill + sh->c[0][0][0].tt.drain);
-		m->est_energy_pj = pes * ((double)issue + fd) * p->pe_cycle +
+		m->est_energy_pj = pes * ((double)(issue + pre) + fd) * p->pe_cycle +
 				   (double)steps * p->tile_read +
 				   (double)((m->w_total + m->s_total) * reload(m->order, sh->trips, 6)) / 8.0 *
 					   p->weight_write64 +
@@ -335,10 +395,17 @@ static bool fits(const struct cfg_arch *a, const struct cc_gemm *g,
 	m->buf_a = buffer_index(a, "input");
 	m->buf_o = buffer_index(a, "output");
 
+	if (order == CC_ORDER_MNK_A && (m->tk < 2 || m->tn < 2 || l->precompute)) {
+		snprintf(m->reason, sizeof m->reason,
+			 "an A strip needs K tiled, more than one n tile and no table precompute");
+		return false;
+	}
+	/* the A strip: the m tile's Mt x K in one load */
+	uint64_t Ka = order == CC_ORDER_MNK_A ? g->K : Kt;
 	m->w_tile_bytes = cc_bits_to_bytes((double)Kt * Nt, l->code_bits);
 	m->s_tile_bytes = cc_bits_to_bytes((double)Kt * Nt, l->side_bits);
-	m->a_tile_bytes = cc_bits_to_bytes((double)Mt * Kt, l->a_bits);
-	m->table_tile_bytes = cc_bits_to_bytes((double)Mt * Kt, l->table_bits_per_a);
+	m->a_tile_bytes = cc_bits_to_bytes((double)Mt * Ka, l->a_bits);
+	m->table_tile_bytes = cc_bits_to_bytes((double)Mt * Ka, l->table_bits_per_a);
 	m->o_tile_bytes = cc_bits_to_bytes((double)Mt * Nt,
 					   m->tk > 1 ? l->acc_bits : l->out_bits);
 
@@ -371,7 +438,7 @@ static bool fits(const struct cfg_arch *a, const struct cc_gemm *g,
 
 	m->w_total = tiled_bytes(g->K, Kt, g->N, Nt, l->code_bits);
 	m->s_total = tiled_bytes(g->K, Kt, g->N, Nt, l->side_bits);
-	m->a_total = tiled_bytes(g->M, Mt, g->K, Kt, l->a_bits);
+	m->a_total = tiled_bytes(g->M, Mt, g->K, Ka, l->a_bits);
 	m->o_total = tiled_bytes(g->M, Mt, g->N, Nt, l->out_bits);
 	m->dram_read_bytes = (m->w_total + m->s_total) * reload(order, trips, 2u | 4u) +
 			     m->a_total * reload(order, trips, 1u | 4u);
@@ -413,7 +480,7 @@ static size_t candidates(uint64_t dim, uint64_t unit, bool below_unit,
 /* A candidate the search keeps: what ranking needs, and how to rebuild
  * it. */
 struct cand {
-	uint64_t Mt, Kt, Nt, est, traffic, iters;
+	uint64_t Mt, Kt, Nt, est, sched, traffic, iters;
 	double energy;
 	uint8_t order, sw, sa, so;
 	bool full;
@@ -479,6 +546,11 @@ static bool ranks_before(int obj, const struct cands *cs, const struct cand *x,
 	}
 	if (obj == CFG_MAP_CYCLES && (c = cmp_u64(x->est, y->est)))
 		return c < 0;
+	/* equal estimates held at the DRAM channel's total: the schedule
+	 * that overlaps its transfers better (smaller tiles pipeline the
+	 * first loads and the last stores) */
+	if (obj == CFG_MAP_CYCLES && (c = cmp_u64(x->sched, y->sched)))
+		return c < 0;
 	/* never a tile narrower than the array when a full-width one fits */
 	if (x->full != y->full)
 		return x->full;
@@ -512,7 +584,7 @@ static bool keep(struct cands *cs, const struct cfg_arch *a,
 		return false;
 	x = &cs->c[cs->n++];
 	*x = (struct cand){
-		.Mt = m->Mt, .Kt = m->Kt, .Nt = m->Nt, .est = m->est_cycles,
+		.Mt = m->Mt, .Kt = m->Kt, .Nt = m->Nt, .est = m->est_cycles, .sched = m->est_sched,
 		.traffic = m->dram_read_bytes + m->dram_write_bytes,
 		.iters = m->tm * m->tn * m->tk, .energy = m->est_energy_pj,
 		.order = (uint8_t)m->order, .sw = (uint8_t)m->slots_w,
@@ -582,6 +654,7 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 	struct pe_layout l;
 	uint64_t mc0[80], nc0[80], kc[80];
 	size_t nm0, nn0, nk;
+	uint64_t a_bytes, compulsory;
 	char last[200] = "no candidate";
 
 	if (!g->M || !g->K || !g->N)
@@ -589,6 +662,9 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			       (unsigned long long)g->M, (unsigned long long)g->K,
 			       (unsigned long long)g->N);
 	cc_layout_for(a, g, &l);
+	a_bytes = cc_bits_to_bytes((double)g->M * g->K, l.a_bits);
+	compulsory = a_bytes + cc_bits_to_bytes((double)g->K * g->N, l.code_bits + l.side_bits) +
+		     cc_bits_to_bytes((double)g->M * g->N, l.out_bits);
 	nm0 = candidates(g->M, ash->cols, true, mc0, 80);
 	nn0 = candidates(g->N, ash->rows, true, nc0, 80);
 	nk = candidates(g->K, l.k_align, false, kc, 80);
@@ -609,6 +685,10 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			nm = add_fill(mc, nm, 96, acap, s,
 				      (double)kc[k] * (l.a_bits + l.table_bits_per_a) / 8.0,
 				      ash->cols, g->M);
+			/* and A strips (Mt x K) that fill it */
+			if (kc[k] < g->K)
+				nm = add_fill(mc, nm, 96, acap, s, (double)g->K * l.a_bits / 8.0,
+					      ash->cols, g->M);
 			nn = add_fill(nc, nn, 96, wcap, s,
 				      (double)kc[k] * (l.code_bits + l.side_bits) / 8.0,
 				      ash->rows, g->N);
@@ -617,9 +697,19 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			for (size_t j = 0; j < nn; j++) {
 				struct shape sh;
 				bool have = false;
-				for (int o = 0; o < 2; o++) {
+				for (int o = 0; o < CC_ORDER_N; o++) {
 					/* one outer and one mid tile: the orders agree */
-					if (o && (mc[i] == g->M || nc[j] == g->N))
+					if (o == CC_ORDER_MNK && (mc[i] == g->M || nc[j] == g->N))
+						continue;
+					/* an A strip: K tiled, several n tiles as wide
+					 * as the array (it is there to keep tiles full
+					 * width), and the A re-loads it saves above the
+					 * tie band of the traffic (else it brings only
+					 * the estimate's error: a GEMV's A is a few
+					 * bytes) */
+					if (o == CC_ORDER_MNK_A &&
+					    (kc[k] >= g->K || nc[j] >= g->N || nc[j] < ash->rows || l.precompute ||
+					     a_bytes * (cdiv(g->N, nc[j]) - 1) * CC_MAP_TIE < compulsory))
 						continue;
 					for (uint32_t sw = 1; sw <= max_w; sw++)
 						for (uint32_t sa = 1; sa <= max_a; sa++)
@@ -645,10 +735,21 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			}
 	}
 	if (cs.n) {
-		const struct cand *w = &cs.c[0];
+		const struct cand *w = &cs.c[0], *v = NULL;
 		for (size_t i = 1; i < cs.n; i++)
 			if (ranks_before(a->mapper.objective, &cs, &cs.c[i], w))
 				w = &cs.c[i];
+		/* an A strip ranked by cycles wins only beyond the estimate's
+		 * resolution: within it, its smaller traffic would break the
+		 * tie, and the K-tiled stream it runs is what the estimate
+		 * judges least well (decode GEMVs ran up to 10% slower) */
+		for (size_t i = 0; i < cs.n && a->mapper.objective == CFG_MAP_CYCLES &&
+				   w->order == CC_ORDER_MNK_A; i++)
+			if (cs.c[i].order != CC_ORDER_MNK_A &&
+			    (!v || ranks_before(a->mapper.objective, &cs, &cs.c[i], v)))
+				v = &cs.c[i];
+		if (v && w->est + w->est / CC_MAP_TIE >= v->est)
+			w = v;
 		cc_map_eval(a, g, &l, w->Mt, w->Kt, w->Nt, w->order, w->sw, w->sa, w->so, best);
 		best->bound_buffers_cycles = cs.min_ideal;
 	} else {

@@ -9,7 +9,10 @@
  * Search space: Mt in {cols * 2^i} or powers of two below cols, or M; Nt
  * likewise with rows; Kt multiples of the layout's k_align (the quantization
  * group, or what the family's layout asks) or K; loop order n-m-k or m-n-k
- * (k innermost: partial sums never leave the chip); per operand one slot
+ * (k innermost: partial sums never leave the chip), the latter also with
+ * the m tile's A strip (Mt x K) resident across n tiles as wide as the
+ * array when K is tiled (CC_ORDER_MNK_A; not with LUT-TC's tables); per
+ * operand one slot
  * (the whole buffer) or, in a double-buffered buffer, two (loads overlap
  * compute). Constraints: slots x tile bytes <= capacity of the weight, input
  * and output buffers; without an output buffer the output tile lives in the
@@ -23,13 +26,18 @@
  * what its loads wait for) after the previous one - a single-slot operand's
  * load waits until the previous MM has consumed its operands, a
  * double-buffered one's until the MM two loads back has; a single output
- * slot makes the next output tile wait for the store - and the whole is at
- * least the DRAM channel's total. Energy: the actions the engine counts,
+ * slot makes the next output tile wait for the store; per outer tile of a
+ * double-buffered outer operand, its next load holds the channel ahead of
+ * the tile's stores, and it cannot start before the outer tile before has
+ * freed its slot - and the whole is at least the DRAM channel's total. Energy: the actions the engine counts,
  * priced with the arch's energy table when the caller gives prices.
  * Objective (arch mapper.objective, `--map-objective`): estimated cycles,
  * DRAM traffic or energy first, then the other two in that order; a tie
  * never prefers a tile narrower than the array when a full-width one fits
- * (Mt >= min(M, cols) and Nt >= min(N, rows)), then fewer MM iterations.
+ * (Mt >= min(M, cols) and Nt >= min(N, rows)), then fewer MM iterations;
+ * under the cycles objective, equal estimates (both held at the DRAM
+ * channel's total) rank by the schedule part first, and an A strip wins
+ * only by more than the 1/64 band over the best tiling without one.
  * An infeasible GEMM is a result with a reason. */
 #ifndef CC_MAP_H
 #define CC_MAP_H
@@ -47,7 +55,11 @@
  * hardware rule. */
 #define CC_K_UNIT 128
 
-enum cc_order { CC_ORDER_NMK, CC_ORDER_MNK };
+/* CC_ORDER_MNK_A: m-n-k with K tiled and the m tile's whole A strip
+ * (Mt x K) held in its slot across the n tiles: A moves once, W once per m
+ * tile (the partial sums of each Mt x Nt tile stay in the array while its
+ * W tiles stream). */
+enum cc_order { CC_ORDER_NMK, CC_ORDER_MNK, CC_ORDER_MNK_A, CC_ORDER_N };
 extern const char *const cc_order_names[];
 
 /* Energy per action of one phase, category factors applied (the caller
@@ -80,9 +92,12 @@ struct cc_mapping {
 	uint64_t table_tile_bytes;
 	uint64_t w_total, s_total, a_total, o_total;	/* each operand once, tile by tile */
 	uint64_t dram_read_bytes, dram_write_bytes;	/* with re-loads */
-	uint64_t compute_cycles;	/* the MMs' intervals: the array's issue */
+	uint64_t compute_cycles;	/* the array's issue: the MMs' intervals and the
+					 * table precompute (on A loads) */
 	uint64_t dram_cycles;		/* every transfer on the DRAM channel */
 	uint64_t est_cycles;		/* the estimate the search ranks */
+	uint64_t est_sched;		/* its schedule part (before the DRAM
+					 * channel's total): a tie-break */
 	/* the tiling's ideal: max(issue + the loads into single slots, which
 	 * cannot overlap the compute reading them, every transfer) */
 	uint64_t ideal_cycles;

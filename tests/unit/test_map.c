@@ -169,11 +169,33 @@ static void block_totals(const struct vec *v, uint64_t *macs, uint64_t *loaded,
 	}
 }
 
+static void check_mapping(const struct cfg_arch *a, const struct cc_gemm *gp,
+			  const struct cc_mapping *mp);
+
 static void check_gemm(const struct cfg_arch *a, uint64_t M, uint64_t K, uint64_t N,
 		       int phase, int kind)
 {
 	struct cc_gemm g = { M, K, N, phase, kind, pe_weight_bits(a, NULL, phase), NULL, NULL, 1 };
 	struct cc_mapping m;
+	struct ps_err err;
+
+	assert_int_equal(cc_map_gemm(a, &g, &m, &err), PS_OK);
+	if (!m.feasible) {
+		/* infeasible is a result with a reason, never a crash */
+		assert_true(strlen(m.reason) > 10);
+		return;
+	}
+	check_mapping(a, &g, &m);
+}
+
+/* A feasible mapping's trace: buffers, MACs, bytes, tokens. */
+static void check_mapping(const struct cfg_arch *a, const struct cc_gemm *gp,
+			  const struct cc_mapping *mp)
+{
+	struct cc_gemm g = *gp;
+	struct cc_mapping m = *mp;
+	uint64_t M = g.M, K = g.K, N = g.N;
+	int phase = g.phase, kind = g.kind;
 	struct wl_op op;
 	struct ps_err err;
 	struct vec v1 = { 0 }, v2 = { 0 };
@@ -182,12 +204,6 @@ static void check_gemm(const struct cfg_arch *a, uint64_t M, uint64_t K, uint64_
 	uint64_t macs, ld, st, macs2, ld2, st2;
 	bool small;
 
-	assert_int_equal(cc_map_gemm(a, &g, &m, &err), PS_OK);
-	if (!m.feasible) {
-		/* infeasible is a result with a reason, never a crash */
-		assert_true(strlen(m.reason) > 10);
-		return;
-	}
 	/* buffers never overflow */
 	assert_true(m.slots_w * (m.w_tile_bytes + m.s_tile_bytes) <=
 		    (uint64_t)(a->buffers[m.buf_w].size_kib * 1024));
@@ -315,6 +331,20 @@ static void test_model_trace_totals(void **state)
 	remove(path);
 }
 
+/* Map a prefill linear M x K x N on the preset at path (the arch stays
+ * loaded until the next call). */
+static const struct cfg_arch *map_prefill(const char *path, uint64_t M, uint64_t K,
+					  uint64_t N, struct cc_mapping *m)
+{
+	static struct cfg_arch a;
+	struct ps_err err;
+	assert_int_equal(pe_arch_load(path, &a, &err), PS_OK);
+	struct cc_gemm g = { M, K, N, WL_PREFILL, WL_LINEAR, pe_weight_bits(&a, NULL, 0),
+			     NULL, NULL, 1 };
+	assert_int_equal(cc_map_gemm(&a, &g, m, &err), PS_OK);
+	return &a;
+}
+
 /* The objective: ranking by traffic never moves more bytes than ranking
  * by cycles, and ranking by cycles never estimates more cycles; a full-
  * width tile is chosen whenever one is as good (MixPE W4A8's 64x64 array
@@ -369,14 +399,69 @@ static void test_objective_and_width(void **state)
 	}
 	/* the case: MixPE W4A8 on 64x4096x12288 spans its 64x64 array */
 	{
+		struct cc_mapping m;
+		map_prefill(archs[0], 64, 4096, 12288, &m);
+		assert_true(m.Mt >= 64 && m.Nt >= 64);
+	}
+}
+
+/* The A strip (m-n-k with the m tile's Mt x K held across the n tiles):
+ * forced on shapes with edge tiles in every dimension, one and two A
+ * slots, the trace loads A once and W once per m tile, its tokens drain
+ * and its buffers hold. And the case it is for: FP16 (BitMoD's baseline,
+ * 512 KiB buffers, partial sums in the 24 x 32 accumulators) on a 512 x
+ * 11008 x 4096 FFN-down takes a strip of 23 rows (23 x 11008 x 2 B fills
+ * the input buffer): traffic A + 23 W + out = 2,089,549,824 B, where the
+ * best tiling without strips cut the array to 11-column tiles. */
+static void test_a_strip(void **state)
+{
+	static const char *const archs[] = {
+		PESIM_SRCDIR "/configs/arch/bitmod/fp16.yaml",
+		PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml",
+		DATA "/arch/tiny.yaml",
+	};
+	static const uint64_t shapes[][3] = {
+		{ 100, 1000, 300 }, { 512, 2048, 96 }, { 7, 640, 1000 }, { 64, 4096, 256 },
+	};
+	size_t forced = 0;
+	(void)state;
+	for (size_t ai = 0; ai < sizeof archs / sizeof *archs; ai++) {
 		struct cfg_arch a;
 		struct ps_err err;
+		assert_int_equal(pe_arch_load(archs[ai], &a, &err), PS_OK);
+		const struct cfg_shape *sh = cfg_arch_shape(&a, WL_PREFILL);
+		for (size_t si = 0; si < sizeof shapes / sizeof *shapes; si++)
+			for (uint32_t sa = 1; sa <= 2; sa++) {
+				struct cc_gemm g = { shapes[si][0], shapes[si][1], shapes[si][2],
+						     WL_PREFILL, WL_LINEAR, pe_weight_bits(&a, NULL, 0),
+						     NULL, NULL, 1 };
+				struct cc_mapping m;
+				struct pe_layout l;
+				uint64_t Mt = sh->cols < g.M ? sh->cols - 1 : g.M;
+				uint64_t Nt = sh->rows < g.N ? sh->rows : g.N / 2;
+				uint64_t al;
+				cc_layout_for(&a, &g, &l);
+				al = l.k_align ? l.k_align : 1;
+				if (!cc_map_eval(&a, &g, &l, Mt, (g.K / 3 + al - 1) / al * al, Nt,
+						 CC_ORDER_MNK_A, 1, sa, 2, &m))
+					continue;
+				assert_int_equal(m.a_total, cc_bits_to_bytes((double)g.M * g.K, l.a_bits));
+				assert_int_equal(m.dram_read_bytes,
+						 (m.w_total + m.s_total) * m.tm + m.a_total);
+				check_mapping(&a, &g, &m);
+				forced++;
+			}
+	}
+	assert_true(forced >= 12);
+	{
 		struct cc_mapping m;
-		assert_int_equal(pe_arch_load(archs[0], &a, &err), PS_OK);
-		struct cc_gemm g = { 64, 4096, 12288, WL_PREFILL, WL_LINEAR,
-				     pe_weight_bits(&a, NULL, 0), NULL, NULL, 1 };
-		assert_int_equal(cc_map_gemm(&a, &g, &m, &err), PS_OK);
-		assert_true(m.Mt >= 64 && m.Nt >= 64);
+		const struct cfg_arch *a = map_prefill(archs[0], 512, 11008, 4096, &m);
+		struct cc_gemm g = { 512, 11008, 4096, WL_PREFILL, WL_LINEAR,
+				     pe_weight_bits(a, NULL, 0), NULL, NULL, 1 };
+		assert_int_equal(m.order, CC_ORDER_MNK_A);
+		assert_int_equal(m.Mt, 23);
+		assert_int_equal(m.dram_read_bytes + m.dram_write_bytes, 2089549824ull);
+		check_mapping(a, &g, &m);
 	}
 }
 
@@ -387,6 +472,7 @@ int main(void)
 		cmocka_unit_test(test_infeasible),
 		cmocka_unit_test(test_objective_and_width),
 		cmocka_unit_test(test_model_trace_totals),
+		cmocka_unit_test(test_a_strip),
 	};
 	return cmocka_run_group_tests_name("map", tests, NULL, NULL);
 }
