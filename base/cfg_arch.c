@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_area.h"
 #include "cfg_yaml.h"
 #include "ps_path.h"
 
@@ -32,8 +33,11 @@ static const struct cfg_field pe_fields[] = {
 	{ .key = "lanes", .type = CFG_UINT, .offset = A(pe.lanes) - A(pe), RANGE(1, 64) },
 	{ .key = "act_bits", .type = CFG_UINT, .offset = A(pe.act_bits) - A(pe), RANGE(1, 32) },
 	{ .key = "kv_bits", .type = CFG_UINT, .offset = A(pe.kv_bits) - A(pe), RANGE(1, 32) },
-	{ .key = "area_um2", .type = CFG_DOUBLE, .offset = A(pe.area_um2) - A(pe), .required = true, RANGE(1e-3, 1e9) },
-	{ .key = "area_source", .type = CFG_STR, .offset = A(pe.area_source) - A(pe), .size = sizeof(((struct cfg_arch *)0)->pe.area_source), .meta = true },
+	/* area_um2 only with area_source estimate (cfg_area.h) */
+	{ .key = "area_um2", .type = CFG_DOUBLE, .offset = A(pe.area_um2) - A(pe), RANGE(1e-3, 1e9) },
+	{ .key = "area_source", .type = CFG_STR, .offset = A(pe.area_source) - A(pe), .size = sizeof(((struct cfg_arch *)0)->pe.area_source) },
+	/* printed beside ours; the area itself only with area_source paper */
+	{ .key = "area_paper_um2", .type = CFG_DOUBLE, .offset = A(pe.area_paper_um2) - A(pe), RANGE(1e-3, 1e9), .meta = true },
 	{ .key = "acc_bits", .type = CFG_UINT, .offset = A(pe.acc_bits) - A(pe), RANGE(1, 64) },
 	{ 0 }
 };
@@ -201,6 +205,20 @@ uint64_t cfg_arch_dram_bits(const struct cfg_arch *a)
 	return bpc < 1 ? 1 : (uint64_t)bpc;
 }
 
+/* pe.area_um2 is written only where it is the area: area_source
+ * estimate (rtl: and paper give theirs, cfg_area.h). */
+static enum ps_status area_given(const struct cfg_arch *a, struct ps_err *err)
+{
+	const char *src = a->pe.area_source;
+	for (size_t i = 0; i < a->lines.n; i++)
+		if (!strcmp(a->lines.e[i].path, "pe.area_um2") && src[0] &&
+		    strcmp(src, "estimate"))
+			return cfg_arch_errf(a, "pe.area_um2", err,
+					     "the area is area_source's (%s); write area_source: "
+					     "estimate to give your own figure", src);
+	return PS_OK;
+}
+
 enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
 				  const struct cfg_family_schema *const *fams,
 				  size_t n_fams, struct cfg_arch *a,
@@ -234,6 +252,9 @@ enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
 	for (size_t i = 0; i < a->n_buffers; i++)
 		if (a->buffers[i].banks == 0)
 			a->buffers[i].banks = 1;
+	/* the area its source gives (cfg_area.h); cfg_arch_check keeps them one */
+	if ((st = area_given(a, err)) || (st = cfg_arch_area(a, &a->pe.area_um2, err)))
+		return st;
 	if ((st = cfg_arch_check(a, err)))
 		return st;
 	a->digest = cfg_fnv1a_file(path);
@@ -263,6 +284,15 @@ enum ps_status cfg_arch_value(const struct cfg_arch *a,
 enum ps_status cfg_arch_check(const struct cfg_arch *a, struct ps_err *err)
 {
 	bool out = false;
+	double um2;
+	enum ps_status st;
+
+	/* the area is its source's (an arch changed in memory included) */
+	if ((st = area_given(a, err)) || (st = cfg_arch_area(a, &um2, err)))
+		return st;
+	if (um2 != a->pe.area_um2)
+		return cfg_arch_errf(a, "pe.area_um2", err, "%.17g, but area_source %s gives %.17g",
+				     a->pe.area_um2, a->pe.area_source, um2);
 	for (size_t i = 0; i < a->n_buffers; i++) {
 		const struct cfg_buffer *b = &a->buffers[i];
 		char f[64];

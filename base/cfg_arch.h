@@ -77,10 +77,12 @@ struct cfg_arch {
 		char family_name[32];
 		uint32_t lanes;		/* dot-product lanes per PE */
 		uint32_t act_bits, kv_bits;
-		double area_um2;	/* one PE, with registers */
-		char area_source[160];	/* where area_um2 comes from (informative;
-					 * "pesim area --pe X ..." is checked
-					 * against pesim area by test_rtl_area) */
+		/* one PE, with registers: what area_source gives (cfg_area.h),
+		 * resolved when the file is parsed */
+		double area_um2;
+		char area_source[96];	/* rtl:DESIGN, paper, or estimate ("") */
+		double area_paper_um2;	/* the paper's figure (0: none), printed
+					 * beside; area_source paper takes it */
 		uint32_t acc_bits;	/* partial-sum bits in an output buffer (32) */
 		/* the family's own keys, laid out by its schema */
 		unsigned char ext[CFG_PE_EXT_MAX] __attribute__((aligned(8)));

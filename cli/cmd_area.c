@@ -2,15 +2,18 @@
  * generic synthesis, rtl/rtl_area.h) and a µm² estimate calibrated on the
  * FP16 MAC, printed beside the papers' figures (rtl/area-reference.yaml). */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "cfg_area.h"
 #include "cli.h"
 #include "ps_json.h"
 #include "rtl_area.h"
+#include "rtl_area_table.h"
 #include "rtl_design.h"
 
 #define MAX_DESIGNS 64
@@ -18,7 +21,7 @@
 static void help(FILE *fp)
 {
 	fprintf(fp,
-		"usage: pesim area [--pe all|NAME] [--json] [--ref FILE] [--jobs N]\n\n"
+		"usage: pesim area [--pe all|NAME] [--json] [--ref FILE] [--jobs N] [--table FILE]\n\n"
 		"Synthesizes RTL designs with Yosys (generic gates: synth -flatten,\n"
 		"stat -tech cmos) and prints per design the transistors of its\n"
 		"combinational logic, its register bits, the total with registers,\n"
@@ -33,6 +36,12 @@ static void help(FILE *fp)
 		"  --json         one JSON object\n"
 		"  --ref FILE     published figures (default <rtl>/area-reference.yaml)\n"
 		"  --jobs N       Yosys runs at a time (default: online CPUs)\n"
+		"  --table FILE   also write the designs' areas into FILE, the table\n"
+		"                 arch presets take PE areas from (pe.area_source:\n"
+		"                 rtl:DESIGN; configs/area/rtl.yaml), keeping its\n"
+		"                 entries of the designs this run leaves out; without\n"
+		"                 --pe the run is the designs FILE lists, but the slow\n"
+		"                 ones (every design but those when FILE is new)\n"
 		"  --progress     progress (designs done, ETA) on stderr even when it\n"
 		"                 is not a terminal; --quiet: never\n\n"
 		"designs:\n", RTL_REFERENCE_DESIGN);
@@ -299,7 +308,7 @@ static void print_text(const struct row *rows, size_t n, const struct row *ref,
 
 int cmd_area(int argc, char **argv)
 {
-	const char *pe = "all", *ref_path = NULL;
+	const char *pe = "all", *ref_path = NULL, *table = NULL;
 	const struct rtl_design *sel[MAX_DESIGNS];
 	/* on the heap: each area carries its modules */
 	struct heap {
@@ -318,19 +327,24 @@ int cmd_area(int argc, char **argv)
 	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	size_t n = 0;
 	int json = 0, c;
+	bool pe_given = false;
 	enum ps_status st;
 	double k, secs;
 	struct cli_opts p;
 	uint64_t nj;
 
-	cli_opts_init(&p, "area", "pe,p: json,j ref,r: jobs,J:", "h", NULL);
+	cli_opts_init(&p, "area", "pe,p: json,j ref,r: jobs,J: table,t:", "h", NULL);
 	while ((c = cli_getopt(&p, argc, argv)) != -1) {
-		if (c == 'p')
+		if (c == 'p') {
 			pe = optarg;
+			pe_given = true;
+		}
 		else if (c == 'j')
 			json = 1;
 		else if (c == 'r')
 			ref_path = optarg;
+		else if (c == 't')
+			table = optarg;
 		else if (c == 'J') {
 			if (cli_u64(&p, optarg, 1, 256, &nj))
 				return 2;
@@ -348,7 +362,20 @@ int cmd_area(int argc, char **argv)
 
 	/* the reference first: every other design is relative to it */
 	sel[n++] = rtl_design_find(RTL_REFERENCE_DESIGN);
-	if (!strcmp(pe, "all")) {
+	if (table && !pe_given && access(table, F_OK) == 0) {
+		/* regenerate the table's own designs */
+		struct cfg_area_table *t = malloc(sizeof *t);
+		if (!t || (st = cfg_area_table_load(table, t, &err))) {
+			free(t);
+			return cli_fail("area", t ? st : PS_ENOMEM, &err);
+		}
+		for (size_t i = 0; i < t->n && n < MAX_DESIGNS; i++) {
+			const struct rtl_design *d = rtl_design_find(t->e[i].name);
+			if (d && d != sel[0] && !d->slow)
+				sel[n++] = d;
+		}
+		free(t);
+	} else if (!strcmp(pe, "all")) {
 		for (const struct rtl_design *d = rtl_design_next(NULL); d && n < MAX_DESIGNS;
 		     d = rtl_design_next(d))
 			if (d != sel[0] && !d->slow)
@@ -415,6 +442,11 @@ int cmd_area(int argc, char **argv)
 		return cli_fail("area", PS_ECHECK, &err);
 	}
 	k = cal->um2 / (double)ref->a.transistors_all;
+	if (table && (st = rtl_area_table_write(table, sel, areas, n, r, rtl_dir(),
+						rtl_yosys(), &err))) {
+		free(h);
+		return cli_fail("area", st, &err);
+	}
 	if (json)
 		print_json(rows, n, ref, r, cal, k);
 	else

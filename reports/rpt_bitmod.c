@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_area.h"
 #include "pe.h"
 #include "ps_file.h"
 #include "ps_progress.h"
@@ -132,15 +133,20 @@ static enum ps_status add_row(void *ctx, const struct sim_op_stats *o, struct ps
 	return PS_OK;
 }
 
+/* The paper's method charges the paper's PE areas (its performance
+ * model's iso-area arrays): its runs load each preset with this after
+ * --set; cycle mode runs the preset's own (our RTL's where there is one). */
+static const char compat_area[] = "pe.area_source=paper";
+
 static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 			       struct ps_err *err)
 {
-	struct cfg_arch *arch = calloc(BM_DESIGNS, sizeof *arch);
+	struct cfg_arch *arch = calloc(2 * BM_DESIGNS, sizeof *arch);
 	struct cfg_energy *en = calloc(BM_DESIGNS, sizeof *en);
 	struct wl_model *mod = calloc(BM_MODELS, sizeof *mod);
 	struct wl_scenario sc[BM_SCEN];
 	enum ps_status st = PS_OK;
-	struct cfg_sets *sets = malloc(2 * sizeof *sets);
+	struct cfg_sets *sets = malloc(3 * sizeof *sets);
 	struct ps_progress *bar = ps_progress_begin("report bitmod", "runs",
 						    2 * BM_DESIGNS * BM_MODELS * BM_SCEN);
 
@@ -149,16 +155,27 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 		goto out;
 	}
 	sim_sets_split(o->sets, &sets[0], &sets[1], NULL);
+	sets[2] = sets[0];
+	st = cfg_sets_add(&sets[2], compat_area, "the paper's method (its PE areas)", err);
 	for (int d = 0; d < BM_DESIGNS && !st; d++) {
 		char path[1024];
 		snprintf(path, sizeof path, "%s/arch/bitmod/%s.yaml",
 			 o->configs_dir, bm_designs[d]);
 		st = pe_arch_load_set(path, &sets[0], &arch[d], err);
 		if (!st)
+			st = pe_arch_load_set(path, &sets[2], &arch[BM_DESIGNS + d], err);
+		if (!st)
 			st = sim_load_energy(&arch[d], &en[d], err);
-		g->pe_area_um2[d] = arch[d].pe.area_um2;
+		if (st)
+			break;
+		g->pe_area_um2[d] = arch[BM_DESIGNS + d].pe.area_um2;
+		g->pe_area_cyc_um2[d] = arch[d].pe.area_um2;
+		cfg_area_describe(&arch[d], g->area_source[d], sizeof g->area_source[d]);
 		g->pes[d][0] = cfg_arch_pes(&arch[d], WL_PREFILL);
 		g->pes[d][1] = cfg_arch_pes(&arch[d], WL_DECODE);
+		/* as a run's array area: PEs of the larger phase */
+		g->area_cyc_um2[d] = arch[d].pe.area_um2 *
+			(double)(g->pes[d][0] > g->pes[d][1] ? g->pes[d][0] : g->pes[d][1]);
 	}
 	for (int m = 0; m < BM_MODELS && !st; m++) {
 		st = wl_model_find_set(bm_models[m], &sets[1], &mod[m], err);
@@ -177,7 +194,8 @@ static enum ps_status run_grid(const struct rpt_options *o, struct bm_grid *g,
 						       d == BM_LOSSY;
 					struct bm_rows br = { g, s, d, mode, explain };
 					struct sim_request rq = {
-						.arch = &arch[d], .energy = &en[d],
+						.arch = &arch[mode ? d : BM_DESIGNS + d],
+						.energy = &en[d],
 						.model = &mod[m], .scenario = &sc[s],
 						.mode = mode ? SIM_MODE_CYCLE : SIM_MODE_COMPAT,
 						.compat_attn = o->compat_attn,

@@ -53,7 +53,11 @@ struct bm_grid {
 	struct bm_gap gap[WL_PHASE_N][WL_OP_CLASS_N];
 	struct bm_split split[BM_SCEN][BM_DESIGNS];
 	char model_display[BM_MODELS][64];
+	/* compat: the paper's PE areas (its method); cyc: the presets' own
+	 * (our RTL's where there is one), with their source */
 	double area_um2[BM_DESIGNS], pe_area_um2[BM_DESIGNS];
+	double area_cyc_um2[BM_DESIGNS], pe_area_cyc_um2[BM_DESIGNS];
+	char area_source[BM_DESIGNS][160];
 	uint64_t pes[BM_DESIGNS][2];
 	struct rpt_paper paper;
 	int compat_attn;

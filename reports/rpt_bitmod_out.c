@@ -291,12 +291,20 @@ void bm_markdown(FILE *fp, const struct bm_grid *g)
 		ratio_table(fp, g, "energy_efficiency", s);
 	}
 	cycle_section(fp, g);
-	fprintf(fp, "## PE-array area\n\n| design | PEs prefill | PEs decode | PE um2 | array mm2 | vs FP16 |\n|---|---:|---:|---:|---:|---:|\n");
+	fprintf(fp, "## PE-array area\n\nCompat charges the paper's PE areas (its performance "
+		"model's); the presets' own, which cycle mode and every other command use, come "
+		"from our RTL through Yosys where there is one (`area_source`, README \"`pesim "
+		"area`\").\n\n");
+	fprintf(fp, "| design | PEs prefill | PEs decode | PE um2 | array mm2 | vs FP16 "
+		"| PE um2 (ours) | array mm2 (ours) | vs FP16 (ours) | area_source |\n"
+		"|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
 	for (int d = 0; d < BM_DESIGNS; d++)
-		fprintf(fp, "| %s | %llu | %llu | %.1f | %.4f | %.3f |\n",
+		fprintf(fp, "| %s | %llu | %llu | %.1f | %.4f | %.3f | %.1f | %.4f | %.3f | %s |\n",
 			bm_design_labels[d], (unsigned long long)g->pes[d][0],
 			(unsigned long long)g->pes[d][1], g->pe_area_um2[d],
-			g->area_um2[d] * 1e-6, g->area_um2[d] / g->area_um2[BM_FP16]);
+			g->area_um2[d] * 1e-6, g->area_um2[d] / g->area_um2[BM_FP16],
+			g->pe_area_cyc_um2[d], g->area_cyc_um2[d] * 1e-6,
+			g->area_cyc_um2[d] / g->area_cyc_um2[BM_FP16], g->area_source[d]);
 	fprintf(fp, "\n## pesim means beside the paper's\n\n");
 	fprintf(fp, "| metric | scenario | comparison | paper | pesim | deviation | equal at printed precision |\n|---|---|---|---:|---:|---:|---|\n");
 	for (int s = 0; s < BM_SCEN; s++)

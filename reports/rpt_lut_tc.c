@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg_area.h"
 #include "pe.h"
 #include "ps_progress.h"
 #include "rpt.h"
@@ -59,7 +60,7 @@ static enum ps_status run(const struct rpt_options *o, const struct rpt_design *
 		out->area_um2 = r.array_area_um2;
 		out->pe_area = ld->arch.pe.area_um2;
 		out->clock_hz = ld->arch.clock_mhz * 1e6;
-		snprintf(out->area_source, sizeof out->area_source, "%s", ld->arch.pe.area_source);
+		cfg_area_describe(&ld->arch, out->area_source, sizeof out->area_source);
 		sim_result_free(&r);
 	}
 	free(ld);

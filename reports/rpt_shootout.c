@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cc_quant.h"
+#include "cfg_area.h"
 #include "pe.h"
 #include "ps_progress.h"
 #include "rpt.h"
@@ -72,6 +73,8 @@ struct so_grid {
 	double w_sqnr[SO_MAX_D][2], g_sqnr[SO_MAX_D][2];
 	char spec[SO_MAX_D][2][CFG_SPEC_LEN];
 	double area_um2;	/* SO_AREA_DESIGN's PEs x its pe.area_um2 */
+	double pe_um2[SO_MAX_D];	/* each preset's PE area ... */
+	char area_source[SO_MAX_D][160];	/* ... and where it comes from */
 	uint64_t area_pes;	/* those PEs */
 };
 
@@ -250,6 +253,8 @@ static enum ps_status grid(const struct rpt_recipe *r, const struct rpt_options 
 		if (st)
 			break;
 		pes = (uint64_t)floor(g->area_um2 / a->pe.area_um2);
+		g->pe_um2[d] = a->pe.area_um2;
+		cfg_area_describe(a, g->area_source[d], sizeof g->area_source[d]);
 		preset_bits = step_bits(a);
 		for (int w = 0; w < 2 && !st; w++) {
 			char s[4][96];
@@ -282,8 +287,8 @@ static void tables(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 	struct rpt_tab *t = rpt_doc_table(d, "runs", true);
 	fprintf(d->md, "## The designs at %.4f mm^2 of PEs\n\n", g->area_um2 * 1e-6);
 	rpt_tab_cols(sh, "design %s, family %s, weights %s, stored_bits bit %.3f, "
-		     "array %s, pes %u, area_mm2 mm2 %.4f, weight_sqnr_db dB %.2f, "
-		     "gemm_sqnr_db dB %.2f");
+		     "array %s, pes %u, pe_area_um2 um2 %.1f, area_mm2 mm2 %.4f, "
+		     "weight_sqnr_db dB %.2f, gemm_sqnr_db dB %.2f, area_source %s");
 	for (size_t i = 0; i < g->nd; i++)
 		for (int w = 0; w < 2; w++) {
 			const struct so_cell *c = &g->c[i][w][0][0];
@@ -300,9 +305,11 @@ static void tables(struct rpt_doc *d, const struct rpt_recipe *r, const struct s
 			rpt_tab_f64(sh, row, 3, c->stored_bits);
 			rpt_tab_str(sh, row, 4, arr);
 			rpt_tab_u64(sh, row, 5, c->pes);
-			rpt_tab_f64(sh, row, 6, c->area_mm2);
-			rpt_tab_f64(sh, row, 7, g->w_sqnr[i][w]);
-			rpt_tab_f64(sh, row, 8, g->g_sqnr[i][w]);
+			rpt_tab_f64(sh, row, 6, g->pe_um2[i]);
+			rpt_tab_f64(sh, row, 7, c->area_mm2);
+			rpt_tab_f64(sh, row, 8, g->w_sqnr[i][w]);
+			rpt_tab_f64(sh, row, 9, g->g_sqnr[i][w]);
+			rpt_tab_str(sh, row, 10, g->area_source[i]);
 		}
 	rpt_tab_markdown(d, sh);
 	fprintf(d->md, "weight_sqnr_db: the format's quantizer on generated Llama-like "
@@ -416,7 +423,9 @@ enum ps_status rpt_shootout_doc(const struct rpt_recipe *r, const struct rpt_opt
 		fprintf(d->md, "%s `%s`", i ? "," : "", memory[i]);
 	fprintf(d->md, " - and its array cut "
 		"to %.4f mm^2 of PEs (%s's %llu PEs): PEs = floor(area / "
-		"the preset's `pe.area_um2`), square unless the family fixes its "
+		"the preset's PE area: our RTL through Yosys where the family has "
+		"RTL, else the paper's figure or an estimate, as `area_source` says), "
+		"square unless the family fixes its "
 		"columns (the LUT tile's 2 tables; FlightLLM's N of N:16, in whole "
 		"chains of 16). Weights at 4 bits and at the family's lowest width "
 		"(one row where they coincide). Energy per token: the family's own "

@@ -235,6 +235,26 @@ static size_t n_reports(const struct rtl_design *d)
 	return d->parts[0].module ? 5 : 3;
 }
 
+enum ps_status rtl_area_digest(const struct rtl_design *d, const char *dir,
+				uint64_t seed, uint64_t *h, struct ps_err *err)
+{
+	char script[8192], path[1200];
+	enum ps_status st = rtl_area_script(d, "", "", script, sizeof script, err);
+
+	if (st)
+		return st;
+	*h = cfg_fnv1a(script, strlen(script), seed);
+	for (size_t i = 0; i < RTL_MAX_FILES && d->files[i]; i++) {
+		char *text;
+		snprintf(path, sizeof path, "%s/%s", dir, d->files[i]);
+		if (!(text = slurp(path)))
+			return ps_errf(err, PS_EIO, "%s: cannot read %s", d->name, path);
+		*h = cfg_fnv1a(text, strlen(text) + 1, *h);
+		free(text);
+	}
+	return PS_OK;
+}
+
 /* The cache entry of design d under $PESIM_AREA_CACHE: a digest of Yosys's
  * path, the script (without its directories) and every Verilog file's
  * contents, so a changed file or design row is a new entry. "" without
@@ -243,24 +263,14 @@ static void cache_entry(const struct rtl_design *d, const char *dir,
 			const char *yosys, char *buf, size_t n)
 {
 	const char *cache = getenv("PESIM_AREA_CACHE");
-	char script[8192], path[1200];
 	struct ps_err err;
 	uint64_t h;
 
 	buf[0] = '\0';
 	if (!cache || !*cache ||
-	    rtl_area_script(d, "", "", script, sizeof script, &err))
+	    rtl_area_digest(d, dir, cfg_fnv1a(yosys, strlen(yosys) + 1, CFG_FNV_INIT),
+			    &h, &err))
 		return;
-	h = cfg_fnv1a(yosys, strlen(yosys) + 1, CFG_FNV_INIT);
-	h = cfg_fnv1a(script, strlen(script), h);
-	for (size_t i = 0; i < RTL_MAX_FILES && d->files[i]; i++) {
-		char *text;
-		snprintf(path, sizeof path, "%s/%s", dir, d->files[i]);
-		if (!(text = slurp(path)))
-			return;
-		h = cfg_fnv1a(text, strlen(text) + 1, h);
-		free(text);
-	}
 	snprintf(buf, n, "%s/%s-%016llx", cache, d->name, (unsigned long long)h);
 }
 
@@ -299,6 +309,14 @@ static void cache_store(const struct job *j)
 	}
 	if (!ok || rename(tmp, j->cached))
 		rm_tree(tmp);
+}
+
+bool rtl_area_cached(const struct rtl_design *d, const char *dir,
+		     const char *yosys)
+{
+	char entry[600];
+	cache_entry(d, dir, yosys, entry, sizeof entry);
+	return cache_has(d, entry);
 }
 
 static double since(const struct timespec *t0)

@@ -111,6 +111,17 @@ enum ps_status rtl_area_run(const struct rtl_design *const *designs, size_t n,
 			    const char *dir, const char *yosys, unsigned jobs,
 			    struct rtl_area *areas, struct ps_err *err);
 
+/* FNV-1a from seed over design d's Yosys script (without directories)
+ * and the contents of its Verilog files under dir: what its counts
+ * depend on besides Yosys. $PESIM_AREA_CACHE's entries hash Yosys's path
+ * first; the area table (rtl_area_table.h) records it from CFG_FNV_INIT. */
+enum ps_status rtl_area_digest(const struct rtl_design *d, const char *dir,
+			       uint64_t seed, uint64_t *h, struct ps_err *err);
+/* $PESIM_AREA_CACHE holds design d's run (rtl_area_run would not run
+ * Yosys). */
+bool rtl_area_cached(const struct rtl_design *d, const char *dir,
+		     const char *yosys);
+
 /* Compute density of a over b: (macs_a / a's transistors with registers)
  * / (macs_b / b's); NaN if a count is 0. */
 double rtl_area_density(unsigned macs_a, const struct rtl_area *a,

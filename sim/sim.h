@@ -176,7 +176,7 @@ struct sim_phase_stats {
 
 struct sim_result {
 	char arch[64], model[64], scenario[128], energy_table[64];
-	char area_source[160];		/* the arch's pe.area_source ("" unknown) */
+	char area_source[160];		/* the PE area's source (cfg_area_describe) */
 	int mode, compat_attn;
 	char compat_method[16];		/* compat mode: the method run */
 	uint64_t arch_digest;

@@ -38,6 +38,7 @@
  * without fill/drain, floor(Σ bytes x 8 / bits_per_cycle)) per repetition,
  * and ops add up. */
 #include "sim_engine.h"
+#include "cfg_area.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -1004,7 +1005,7 @@ enum ps_status sim_engine_finish(struct sim_engine *e, struct sim_result *res,
 		return st;
 	e->r.pe_area_um2 = e->a->pe.area_um2;
 	e->r.array_area_um2 = e->a->pe.area_um2 * (double)e->r.pes;
-	snprintf(e->r.area_source, sizeof e->r.area_source, "%s", e->a->pe.area_source);
+	cfg_area_describe(e->a, e->r.area_source, sizeof e->r.area_source);
 	e->r.seconds = (double)e->r.cycles / (e->a->clock_mhz * 1e6);
 	if (e->r.cycles) {
 		e->r.utilization = (double)e->r.busy_pe_cycles /

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cc_compile.h"
+#include "cfg_area.h"
 #include "sim.h"
 #include "sim_compat.h"
 #include "sim_bittrue.h"
@@ -268,7 +269,7 @@ static enum ps_status run_compat(const struct sim_request *req,
 		return st;
 	res->pe_area_um2 = a->pe.area_um2;
 	res->array_area_um2 = a->pe.area_um2 * (double)res->pes;
-	snprintf(res->area_source, sizeof res->area_source, "%s", a->pe.area_source);
+	cfg_area_describe(a, res->area_source, sizeof res->area_source);
 	res->seconds = (double)res->cycles / (a->clock_mhz * 1e6);
 	return PS_OK;
 }
@@ -298,7 +299,7 @@ void sim_result_header(const struct sim_request *req, struct sim_result *res)
 	res->arch_digest = a->digest;
 	snprintf(res->energy_table, sizeof res->energy_table, "%s",
 		 req->energy ? req->energy->id : a->energy_table);
-	snprintf(res->area_source, sizeof res->area_source, "%s", a->pe.area_source);
+	cfg_area_describe(a, res->area_source, sizeof res->area_source);
 }
 
 enum ps_status sim_run(const struct sim_request *req, struct sim_result *res,

@@ -22,7 +22,9 @@
 
 #include "pe.h"
 #include "cfg_arch.h"
+#include "cfg_area.h"
 #include "rtl_area.h"
+#include "rtl_area_table.h"
 #include "rtl_design.h"
 #include "rtl_family.h"
 #include "test_util.h"
@@ -360,6 +362,18 @@ static void test_ref_errors(void **state)
 	load_text(t, PS_EINPUT, "ours");
 }
 
+/* |a - b| <= eps in double (assert_float_equal compares floats: too
+ * coarse for a tile's 413,853 um2) */
+#define NEAR(a, b, eps) assert_true(fabs((double)(a) - (double)(b)) <= (eps))
+
+/* configs/area/rtl.yaml of the source tree */
+static const char *table_path(void)
+{
+	static char path[1200];
+	snprintf(path, sizeof path, "%s/../configs/area/rtl.yaml", rtl_dir());
+	return path;
+}
+
 static int have_yosys(void)
 {
 	char cmd[1200];
@@ -501,31 +515,312 @@ static void test_cli(void **state)
 	assert_true(strtod(p + 15, NULL) == 1.0);
 	p = strstr(out, "\"est_um2\":");
 	assert_non_null(p);
-	assert_float_equal(strtod(p + 10, NULL), 1968.7, 1e-9);
+	NEAR(strtod(p + 10, NULL), 1968.7, 1e-9);
 	assert_non_null(strstr(out, "\"reg_bits\":51"));
 	/* the paper's FP16 MAC over itself */
 	p = strstr(out, "\"paper_rel_fp16_mac\":");
 	assert_non_null(p);
-	assert_float_equal(strtod(p + 21, NULL), 1.0, 1e-12);
+	NEAR(strtod(p + 21, NULL), 1.0, 1e-12);
 
-	/* an arch whose PE area comes from pesim area carries today's figure */
-	static const char *const archs[] = { "int8-os-32x32", "int8-ws-32x32" };
+	/* the table's figure is today's synthesis, as `pesim area` prints it */
 	area_json("int8_mac", out, sizeof out);
 	p = strstr(out, "\"name\":\"int8_mac\"");
 	assert_non_null(p);
 	p = strstr(p, "\"est_um2\":");
 	assert_non_null(p);
-	double est = strtod(p + 10, NULL);
-	for (size_t i = 0; i < 2; i++) {
-		char path[1200];
-		struct cfg_arch a;
-		struct ps_err err;
-		snprintf(path, sizeof path, "%s/../configs/arch/baseline/%s.yaml",
-			 rtl_dir(), archs[i]);
-		assert_int_equal(pe_arch_load(path, &a, &err), PS_OK);
-		assert_non_null(strstr(a.pe.area_source, "pesim area --pe int8_mac"));
-		printf("%s: area_um2 %.1f, pesim area %.2f\n", archs[i], a.pe.area_um2, est);
-		assert_float_equal(a.pe.area_um2, est, 0.05 + 1e-9);
+	struct cfg_area_table *t = malloc(sizeof *t);
+	struct ps_err err;
+	assert_non_null(t);
+	if (cfg_area_table_load(table_path(), t, &err))
+		fail_msg("%s", err.msg);
+	NEAR(cfg_area_find(t, "int8_mac")->um2, strtod(p + 10, NULL), 0.05 + 1e-9);
+	free(t);
+}
+
+/* The table's expressions: a design, a sum with counts over the PEs that
+ * share it; the errors name what is wrong. */
+static void test_table_expr(void **state)
+{
+	struct cfg_area_table *t = malloc(sizeof *t);
+	const struct cfg_area_entry *mac, *tile, *pre;
+	struct ps_err err;
+	double um2, k;
+	(void)state;
+
+	assert_non_null(t);
+	if (cfg_area_table_load(table_path(), t, &err))
+		fail_msg("%s", err.msg);
+	assert_string_equal(t->cal.design, RTL_REFERENCE_DESIGN);
+	mac = cfg_area_find(t, "fp16_mac");
+	tile = cfg_area_find(t, "lut_tc_tile");
+	pre = cfg_area_find(t, "lut_tc_precompute");
+	assert_non_null(mac);
+	assert_non_null(tile);
+	assert_non_null(pre);
+	/* the calibration design is the paper's figure */
+	k = t->cal.paper_um2 / (double)mac->transistors;
+	assert_int_equal(cfg_area_rtl(t, "fp16_mac", &um2, &err), PS_OK);
+	NEAR(um2, t->cal.paper_um2, 1e-9);
+	assert_int_equal(cfg_area_rtl(t, "(lut_tc_tile+2*lut_tc_precompute)/128", &um2, &err), PS_OK);
+	NEAR(um2, (double)(tile->transistors + 2 * pre->transistors) / 128 * k, 1e-9);
+	assert_int_equal(cfg_area_rtl(t, "lut_tc_tile/128", &um2, &err), PS_OK);
+	NEAR(um2, (double)tile->transistors / 128 * k, 1e-9);
+	/* each entry's um2 is its transistors x the scale */
+	for (size_t i = 0; i < t->n; i++)
+		assert_true(fabs(t->e[i].um2 - (double)t->e[i].transistors * k) <= 0.05 + 1e-9);
+	static const char *const bad[][2] = {
+		{ "nosuch", "no design 'nosuch'" },
+		{ "lut_tc_tile+2*lut_tc_precompute/128", "parentheses" },
+		{ "(fp16_mac+int8_mac", "expected ')'" },
+		{ "fp16_mac/0", "PE count" },
+		{ "0*fp16_mac", "COUNT*design" },
+		{ "fp16_mac-int8_mac", "unexpected '-int8_mac'" },
+		{ "", "design name" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		assert_int_equal(cfg_area_rtl(t, bad[i][0], &um2, &err), PS_EINPUT);
+		if (!strstr(err.msg, bad[i][1]))
+			fail_msg("rtl:%s: '%s' lacks '%s'", bad[i][0], err.msg, bad[i][1]);
+	}
+	free(t);
+}
+
+/* Every preset's PE area as pesim reports it is its source's: an rtl:
+ * design's the table's figure (computed here from the table's counts),
+ * paper the paper's; `pesim run --json` prints it and the source. */
+static void test_presets(void **state)
+{
+	static const struct {
+		const char *preset, *source;
+		const char *design;	/* the table's; NULL: the LUT tile */
+		double paper;		/* the paper's figure, 0: none */
+	} want[] = {
+		{ "baseline/int8-os-32x32", "rtl:int8_mac", "int8_mac", 0 },
+		{ "baseline/fp16-os-32x32", "rtl:fp16_mac", "fp16_mac", 1968.7 },
+		{ "bitmod/ant", "rtl:ant_mac", "ant_mac", 1318.6 },
+		{ "bitmod/bitmod-lossy", "rtl:bitmod_pe", "bitmod_pe", 1507.7 },
+		{ "mixpe/w4a8-64x64", "rtl:mixpe_pe_w4a8", "mixpe_pe_w4a8", 0 },
+		{ "mixpe/w4a16-32x32", "rtl:mixpe_pe_w4a16", "mixpe_pe_w4a16", 0 },
+		{ "flightllm/u280", "rtl:dsp48e2_packed", "dsp48e2_packed", 0 },
+		{ "lut_tc/mac-fp16-dp4-64x2", "rtl:fp16_dp4_mac", "fp16_dp4_mac", 0 },
+		{ "lut_tc/m2n64k4-w2a16", "rtl:(lut_tc_tile+2*lut_tc_precompute)/128", NULL, 0 },
+		{ "bitmod/olive", "paper", NULL, 1318.6 },
+	};
+	struct cfg_area_table *t = malloc(sizeof *t);
+	struct cfg_arch *a = malloc(sizeof *a);
+	struct ps_err err;
+	char path[1200], out[4096], *p;
+	double k;
+	(void)state;
+
+	assert_non_null(t);
+	assert_non_null(a);
+	if (cfg_area_table_load(table_path(), t, &err))
+		fail_msg("%s", err.msg);
+	k = t->cal.paper_um2 / (double)cfg_area_find(t, "fp16_mac")->transistors;
+	for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+		double um2;
+		FILE *fp;
+		size_t n;
+		snprintf(path, sizeof path, "%s/../configs/arch/%s.yaml", rtl_dir(), want[i].preset);
+		if (pe_arch_load(path, a, &err))
+			fail_msg("%s", err.msg);
+		assert_string_equal(a->pe.area_source, want[i].source);
+		if (want[i].design)
+			um2 = (double)cfg_area_find(t, want[i].design)->transistors * k;
+		else if (!strcmp(want[i].source, "paper"))
+			um2 = want[i].paper;
+		else
+			um2 = (double)(cfg_area_find(t, "lut_tc_tile")->transistors +
+				       2 * cfg_area_find(t, "lut_tc_precompute")->transistors) / 128 * k;
+		printf("%-26s %-44s %10.1f um2\n", want[i].preset, want[i].source, um2);
+		NEAR(a->pe.area_um2, um2, 1e-6);
+		assert_true(a->pe.area_paper_um2 == want[i].paper);
+		/* as pesim run reports it */
+		fp = tu_pesim_open("run --arch '%s' --gemm 8x64x64 --json", path);
+		assert_non_null(fp);
+		n = fread(out, 1, sizeof out - 1, fp);
+		out[n] = '\0';
+		assert_int_equal(pclose(fp), 0);
+		p = strstr(out, "\"pe_area_um2\":");
+		assert_non_null(p);
+		NEAR(strtod(p + 14, NULL), um2, 1e-6);
+		p = strstr(out, "\"pe_area_source\":\"");
+		assert_non_null(p);
+		assert_memory_equal(p + 18, want[i].source, strlen(want[i].source));
+		if (want[i].paper > 0) {
+			char s[48];
+			snprintf(s, sizeof s, "paper: %.1f um2", want[i].paper);
+			assert_non_null(strstr(p, s));
+		}
+	}
+	TU_FREE(t, a);
+}
+
+/* A preset's area source: an unknown design, an area written beside an
+ * rtl: source, a paper source without the paper's figure: file:line:
+ * field, exit 2 from the CLI. */
+static void test_area_errors(void **state)
+{
+	static const char *const cases[][3] = {
+		{ "  area_source: rtl:int8_mac", "  area_source: rtl:nosuch",
+		  "pe.area_source: no design 'nosuch' in " },
+		{ "  area_source: rtl:int8_mac", "  area_source: rtl:int8_mac\n  area_um2: 900",
+		  "pe.area_um2: the area is area_source's (rtl:int8_mac)" },
+		{ "  area_source: rtl:int8_mac", "  area_source: paper",
+		  "pe.area_source: paper: needs pe.area_paper_um2" },
+		{ "  area_source: rtl:int8_mac", "  area_source: measured",
+		  "pe.area_source: 'measured': expected rtl:DESIGN" },
+	};
+	char src[1200], path[] = "/tmp/pesim-area-arch-XXXXXX.yaml";
+	char text[8192], *at, msg[1400];
+	struct cfg_arch *a = malloc(sizeof *a);
+	struct ps_err err;
+	(void)state;
+
+	assert_non_null(a);
+	snprintf(src, sizeof src, "%s/../configs/arch/baseline/int8-os-32x32.yaml", rtl_dir());
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		FILE *fp = fopen(src, "r");
+		size_t n, line = 1;
+		int fd;
+		assert_non_null(fp);
+		n = fread(text, 1, sizeof text - 1, fp);
+		fclose(fp);
+		text[n] = '\0';
+		at = strstr(text, cases[i][0]);
+		assert_non_null(at);
+		for (const char *q = text; q < at; q++)
+			line += *q == '\n';
+		/* the line's comment stays after the new text */
+		char rest[8192];
+		snprintf(rest, sizeof rest, "%s", at + strlen(cases[i][0]));
+		snprintf(at, sizeof text - (size_t)(at - text), "%s%s", cases[i][1], rest);
+		fd = mkstemps(path, 5);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+		close(fd);
+		/* the second case's error stands at area_um2's line */
+		snprintf(msg, sizeof msg, ":%zu: %s", line + (i == 1), cases[i][2]);
+		assert_int_equal(pe_arch_load(path, a, &err), PS_EINPUT);
+		tu_expect_msg(path, err.msg, msg);
+		assert_int_equal(tu_pesim("run --arch '%s' --gemm 8x8x8", path), 2);
+		unlink(path);
+		strcpy(path + strlen(path) - 11, "XXXXXX.yaml");
+	}
+	free(a);
+}
+
+/* The yosys and the $PESIM_AREA_CACHE of the environment the test was
+ * started in (main replaces them with its counting wrapper and its own
+ * cache): the table check runs what a user's would. */
+static char outer_yosys[1024], outer_cache[1024];
+
+static enum ps_status table_check(const char *path, struct ps_err *err)
+{
+	struct rtl_area_ref *r = malloc(sizeof *r);
+	char ref[1200], saved[1024];
+	enum ps_status st;
+
+	assert_non_null(r);
+	snprintf(ref, sizeof ref, "%s/area-reference.yaml", rtl_dir());
+	if (rtl_area_ref_load(ref, r, err))
+		fail_msg("%s", err->msg);
+	snprintf(saved, sizeof saved, "%s", getenv("PESIM_AREA_CACHE"));
+	if (outer_cache[0])
+		setenv("PESIM_AREA_CACHE", outer_cache, 1);
+	st = rtl_area_table_check(path, rtl_dir(), outer_yosys, r, 2, stdout, err);
+	setenv("PESIM_AREA_CACHE", saved, 1);
+	free(r);
+	return st;
+}
+
+/* `pesim area --table COPY` on a copy of the checked-in table (text)
+ * writes it again byte for byte but its first line (which names the
+ * file), with the yosys and cache of table_check: every run read back. */
+static void regenerated(const char *text)
+{
+	char path[] = "/tmp/pesim-area-gen-XXXXXX.yaml", saved[2][1024];
+	const char *again;
+	int fd = mkstemps(path, 5);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	snprintf(saved[0], sizeof saved[0], "%s", getenv("PESIM_YOSYS") ? getenv("PESIM_YOSYS") : "");
+	snprintf(saved[1], sizeof saved[1], "%s", getenv("PESIM_AREA_CACHE"));
+	setenv("PESIM_YOSYS", outer_yosys, 1);
+	if (outer_cache[0])
+		setenv("PESIM_AREA_CACHE", outer_cache, 1);
+	assert_int_equal(tu_pesim("area --quiet --jobs 2 --table '%s'", path), 0);
+	if (saved[0][0])
+		setenv("PESIM_YOSYS", saved[0], 1);
+	else
+		unsetenv("PESIM_YOSYS");
+	setenv("PESIM_AREA_CACHE", saved[1], 1);
+	again = tu_slurp(path);
+	assert_non_null(again);
+	assert_non_null(strchr(again, '\n'));
+	assert_string_equal(strchr(again, '\n'), strchr(text, '\n'));
+	unlink(path);
+}
+
+/* The checked-in table is today's RTL through Yosys; a copy with one
+ * figure, one um2 or one digest perturbed is stale, and the message names
+ * the design and both figures. */
+static void test_table_stale(void **state)
+{
+	static const char *const mutants[][3] = {
+		/* what, replaced by, the message's */
+		/* as the generator would have written it from other RTL */
+		{ "name: int8_mac, transistors: 7182, reg_bits: 83, um2: 971.2,",
+		  "name: int8_mac, transistors: 7190, reg_bits: 83, um2: 972.3,",
+		  "int8_mac is stale: table 7190 transistors, 83 flip-flops, 972.3 um2" },
+		{ "um2: 1473.8,", "um2: 1318.6,", "ant_mac: um2 1318.6, but its 10898 transistors" },
+		{ "name: fp16_dp4_mac, transistors: 53256, reg_bits: 51, um2: 7201.9, digest: \"",
+		  "name: fp16_dp4_mac, transistors: 53256, reg_bits: 51, um2: 7201.9, digest: \"0",
+		  "fp16_dp4_mac is stale: its Verilog or Yosys script changed" },
+	};
+	char path[] = "/tmp/pesim-area-table-XXXXXX.yaml", text[16384], *at;
+	struct ps_err err;
+	FILE *fp;
+	size_t n;
+	(void)state;
+
+	if (!have_yosys())
+		skip();
+	if (table_check(table_path(), &err))
+		fail_msg("%s", err.msg);
+	fp = fopen(table_path(), "r");
+	assert_non_null(fp);
+	n = fread(text, 1, sizeof text - 1, fp);
+	fclose(fp);
+	text[n] = '\0';
+	regenerated(text);
+	for (size_t i = 0; i < sizeof mutants / sizeof *mutants; i++) {
+		char t[16384];
+		int fd;
+		text[n] = '\0';
+		snprintf(t, sizeof t, "%s", text);
+		at = strstr(t, mutants[i][0]);
+		if (!at)
+			fail_msg("the table has no '%s'", mutants[i][0]);
+		snprintf(t + (at - t), sizeof t - (size_t)(at - t), "%s%s", mutants[i][1],
+			 strstr(text, mutants[i][0]) + strlen(mutants[i][0]));
+		fd = mkstemps(path, 5);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, t, strlen(t)), (ssize_t)strlen(t));
+		close(fd);
+		assert_int_equal(table_check(path, &err), PS_ECHECK);
+		printf("mutant %zu: %s\n", i, err.msg);
+		if (!strstr(err.msg, mutants[i][2]))
+			fail_msg("'%s' lacks '%s'", err.msg, mutants[i][2]);
+		/* both figures: the RTL's beside the table's */
+		if (i == 0)
+			assert_non_null(strstr(err.msg, "synthesizes to 7182 transistors, 83 "
+						"flip-flops, 971.2 um2"));
+		unlink(path);
+		strcpy(path + strlen(path) - 11, "XXXXXX.yaml");
 	}
 }
 
@@ -554,10 +849,17 @@ int main(void)
 		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_cli),
 		cmocka_unit_test(test_runs),
+		cmocka_unit_test(test_table_expr),
+		cmocka_unit_test(test_presets),
+		cmocka_unit_test(test_area_errors),
+		cmocka_unit_test(test_table_stale),
 	};
 	char cmd[1400];
 	int rc;
 
+	snprintf(outer_yosys, sizeof outer_yosys, "%s", rtl_yosys());
+	if (getenv("PESIM_AREA_CACHE"))
+		snprintf(outer_cache, sizeof outer_cache, "%s", getenv("PESIM_AREA_CACHE"));
 	/* one cache for the run, the CLI's runs included, and Yosys behind a
 	 * wrapper that counts its runs */
 	if (!mkdtemp(cache_dir) || setenv("PESIM_AREA_CACHE", cache_dir, 1))
