@@ -11,6 +11,9 @@ ASAN := build-asan
 # the Verilated models both builds share (rtl/verilate.sh): each is
 # verilated and compiled once
 VLCACHE := build-vlcache
+# the Yosys results both builds' test_rtl_area share ($PESIM_AREA_CACHE): the
+# area table's designs are synthesized once per `make test`
+AREACACHE := build-areacache
 MESON_OPTS := --buildtype=debugoptimized -Dwerror=true -Dtests=enabled -Drtl=enabled \
               -Drtl_vl_cache=$(CURDIR)/$(VLCACHE)
 
@@ -20,7 +23,8 @@ run: build
 	./$(BUILD)/cli/pesim report all --out reports/out
 
 test: build build-asan
-	@bash tests/run-tests.sh $(BUILD) $(ASAN)
+	@mkdir -p $(AREACACHE)
+	@PESIM_AREA_CACHE=$(CURDIR)/$(AREACACHE) bash tests/run-tests.sh $(BUILD) $(ASAN)
 
 # Benchmark programs (print their own measurements).
 bench: build
@@ -66,4 +70,4 @@ build-asan: deps $(ASAN)/build.ninja
 	ninja -C $(ASAN)
 
 clean:
-	rm -rf $(BUILD) $(ASAN) $(VLCACHE) build-fuzz reports/out
+	rm -rf $(BUILD) $(ASAN) $(VLCACHE) $(AREACACHE) build-fuzz reports/out
