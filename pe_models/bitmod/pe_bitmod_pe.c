@@ -422,19 +422,21 @@ static struct bm_ctx pe_ctx(struct pe_bitmod_pe *pe)
 				.act = &pe->act, .busy = &pe->busy };
 }
 
-void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
+/* One edge from S1's input word (bm_word) and the activations: the
+ * struct and the port words both come here. */
+static inline __attribute__((always_inline)) void pe_step(
+	struct pe_bitmod_pe *pe, uint32_t word, uint64_t a)
 {
 	struct bm_ctx x = pe_ctx(pe);
 	struct bm_regs r = BM_VIEW(&pe->r);
 	struct bm_bank s1;
-	uint32_t word = bm_word(in->ctl, in->bitpos, in->sbit, in->term);
 	uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
 	uint32_t tc = 0, lt = 0;
 
 	step_back(&x, &r, pe->bank, 1, false);
 	s1 = bm_s1(&r, pe->bank ^= 1);
 	if (word & PE_BITMOD_C_VALID)
-		s1_swar(1, lmask, pe->emax_all, &word, &in->a, s1.ctl, s1.t,
+		s1_swar(1, lmask, pe->emax_all, &word, &a, s1.ctl, s1.t,
 			s1.e, s1.nan, &tc, &lt);
 	else	/* a bubble: S1's other registers are not read */
 		s1.ctl[0] = BM_CTL1(word);
@@ -446,6 +448,11 @@ void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
 	pe->out_olast = pe->r.out_olast[0];
 	pe->err = pe->r.err[0];
 	pe->act.outputs += pe->out_valid;
+}
+
+void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
+{
+	pe_step(pe, bm_word(in->ctl, in->bitpos, in->sbit, in->term), in->a);
 }
 
 /* ---- the registered model "bitmod_pe" ---- */
@@ -473,15 +480,10 @@ static void bt_pe_reset(void *state)
 static void bt_pe_step(void *state, const uint64_t *in, uint64_t *out)
 {
 	struct pe_bitmod_pe *pe = state;
-	struct pe_bitmod_in x = {
-		.ctl = (uint8_t)((in[0] & 1) | (in[1] & 1) << 1 |
-				 (in[2] & 1) << 2 | (in[3] & 1) << 3),
-		.bitpos = (uint8_t)(in[4] & 7),
-		.term = (uint16_t)in[5],
-		.sbit = (uint8_t)(in[6] & 1),
-		.a = in[7],
-	};
-	pe_bitmod_pe_step(pe, &x);
+	unsigned ctl = (in[0] & 1) | (in[1] & 1) << 1 | (in[2] & 1) << 2 |
+		       (in[3] & 1) << 3;
+	pe_step(pe, bm_word(ctl, (unsigned)in[4], (unsigned)in[6],
+			    (unsigned)in[5]), in[7]);
 	out[0] = pe->out_valid;
 	out[1] = (uint32_t)pe->out_m;
 	out[2] = pe->out_e;

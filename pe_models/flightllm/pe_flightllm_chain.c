@@ -302,7 +302,8 @@ static inline __m256i lo18v(__m256i x)
 	return _mm256_sub_epi64(_mm256_xor_si256(_mm256_and_si256(x, m), s), s);
 }
 
-static void stages_p(struct pe_flightllm_chain *c, uint64_t sw, uint64_t fx)
+static inline __attribute__((always_inline)) void stages_p(
+	struct pe_flightllm_chain *c, uint64_t sw, uint64_t fx)
 {
 	const int64_t *m = c->m + (c->t & RMASK) * PE_FL_MAX_DEPTH;
 	int nb = (int)(c->cfg.depth + 7) / 8 * 2;	/* blocks of 4, even */
@@ -324,17 +325,22 @@ static void stages_p(struct pe_flightllm_chain *c, uint64_t sw, uint64_t fx)
 						       _MM_SHUFFLE(2, 1, 0, 0));
 		}
 		pin = _mm256_and_si256(pin, cont);
-		sv = _mm256_and_si256(sin, cont);
 		pv = _mm256_add_epi64(_mm256_loadu_si256((const __m256i *)(m + 4 * j)), pin);
-		if (c->oau && j % 2 == 0 && j) {	/* W-mux = C = -lo */
+		_mm256_storeu_si256((__m256i *)(p + 4 * j), pv);
+		pn[j] = pv;
+		sn[j] = z;
+		if (!c->oau || j < 2)
+			continue;	/* no OAU stage before DSP 8: side stays 0 */
+		sv = _mm256_and_si256(sin, cont);
+		if (j % 2 == 0) {	/* W-mux = C = -lo */
 			__m256i mv = _mm256_and_si256(lo18v(pin),
 				_mm256_loadu_si256((const __m256i *)(c->oau_lane + 4 * j)));
 			pv = _mm256_sub_epi64(pv, mv);
 			sv = _mm256_add_epi64(sv, mv);
+			_mm256_storeu_si256((__m256i *)(p + 4 * j), pv);
+			pn[j] = pv;
 		}
-		_mm256_storeu_si256((__m256i *)(p + 4 * j), pv);
 		_mm256_storeu_si256((__m256i *)(side + 4 * j), sv);
-		pn[j] = pv;
 		sn[j] = sv;
 	}
 	/* the RNs read the odd DSPs: blocks j, j+1 give groups 2j..2j+3 */
@@ -425,7 +431,8 @@ static void stages_structural(struct pe_flightllm_chain *c)
 }
 
 /* The edge after the front end: the stages and the reduction nodes. */
-static void clock_stages(struct pe_flightllm_chain *c)
+static inline __attribute__((always_inline)) void clock_stages(
+	struct pe_flightllm_chain *c)
 {
 	uint32_t ndg = c->cfg.depth / 2;
 	bool fix = !c->cfg.no_sign_fix;
