@@ -94,33 +94,31 @@ struct pe_flightllm_chain {
 	uint64_t t;			/* edges since reset */
 	/* structural datapath: front end of wave i at ring[i % RING] */
 	struct pe_fl_front ring[PE_FL_RING];
-	/* inlined datapath: the product M = AD x B2 that DSP k adds at edge
-	 * t, row t % RING, column k of m (wave t - k - 3's, stored there when the
-	 * wave enters: its A1/D/B1, AD/B2 and M registers hold waves t-k,
-	 * t-k-1, t-k-2, which is where the inlined stage reads them from);
-	 * per wave i, rn[i % RING]: bit g the RN after DG g closes the
-	 * group (the last DG always), bit 31 the wave is valid; close: the
-	 * RNs that closed at the last edge (bit g: DSP 2g+2 starts a group
-	 * at this one) */
-	int64_t m[PE_FL_RING * PE_FL_MAX_DEPTH];
+	/* inlined datapath, per wave i at row i % RING: what its pass down
+	 * the chain leaves in DSP k's P and side registers (after edge
+	 * i+k+3: pw, sw, column k) and in RN g's y port (after edge i+2g+4:
+	 * yw, column g); rn: bit g the RN after DG g closes the group (the
+	 * last DG always), bit 31 the wave is valid */
+	int64_t pw[PE_FL_RING * PE_FL_MAX_DEPTH];
+	int64_t sw[PE_FL_RING * PE_FL_MAX_DEPTH];
+	uint64_t yw[PE_FL_RING * PE_FL_MAX_DG];
 	uint32_t rn[PE_FL_RING];
-	uint32_t close;
-	/* per configuration: DSP k starts a group iff (close | 1 << 31) &
+	/* per configuration: DSP k starts a group iff (rn | 1 << 31) &
 	 * start_bit[k] (always past the chain, so P stays 0 there);
 	 * oau_lane[k] = -1 at an OAU stage */
 	uint64_t start_bit[PE_FL_MAX_DEPTH];
 	int64_t oau_lane[PE_FL_MAX_DEPTH];
 	/* the P register of every DSP, and the OAU low-lane carry that
-	 * travels with it */
+	 * travels with it (the inlined datapath: after a clock call) */
 	int64_t p[PE_FL_MAX_DEPTH];
 	int64_t side[PE_FL_MAX_DEPTH];
 	/* structural datapath */
 	struct pe_dsp48e2 dsp[PE_FL_MAX_DEPTH];
 	uint64_t din[PE_FL_MAX_DEPTH][PE_DSP_N_IN];
 	uint64_t dout[PE_FL_MAX_DEPTH][PE_DSP_N_OUT];
-	/* outputs after the last edge: the y ports ({hi, lo}, 0 past the
-	 * chain's DGs) and out_valid; y_lo/y_hi, y split, after a clock
-	 * call (a step writes the ports instead) */
+	/* outputs after the last edge: out_valid; the y ports ({hi, lo},
+	 * 0 past the chain's DGs) and y_lo/y_hi, y split, after a clock
+	 * call (a step writes its out ports instead) */
 	uint64_t y[PE_FL_MAX_DG];
 	int32_t y_lo[PE_FL_MAX_DG], y_hi[PE_FL_MAX_DG];
 	uint16_t y_vld;

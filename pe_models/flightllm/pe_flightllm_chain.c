@@ -115,9 +115,10 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	};
 	c->t = 0;
 	memset(c->ring, 0, sizeof c->ring);
-	memset(c->m, 0, sizeof c->m);
+	memset(c->pw, 0, sizeof c->pw);
+	memset(c->sw, 0, sizeof c->sw);
+	memset(c->yw, 0, sizeof c->yw);
 	memset(c->rn, 0, sizeof c->rn);
-	c->close = 0;
 	memset(c->p, 0, sizeof c->p);
 	memset(c->side, 0, sizeof c->side);
 	memset(c->din, 0, sizeof c->din);
@@ -135,16 +136,137 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	}
 }
 
+/* The y port word of an RN: lo = sext18(P[17:0]) + side, hi =
+ * sext30(P[47:18]) (+ P[17] with fx = 1), {hi, lo}. */
+static inline uint64_t y_word(int64_t p, int64_t side, uint64_t fx)
+{
+	uint64_t u = (uint64_t)p & ((1ull << 48) - 1);
+	int64_t lo = (int64_t)((u & 0x3ffff) ^ 0x20000) - 0x20000 + side;
+	int64_t hi = (int64_t)((u >> 18) ^ (1ull << 29)) - (1ll << 29) +
+		     (int64_t)((u >> 17) & fx);
+	return (uint64_t)hi << 32 | (uint32_t)lo;
+}
+
+/* The RN word of the wave entering now (bit g: RN g closes, bit 31:
+ * valid), and its counters. */
+static inline __attribute__((always_inline)) void wave_word(
+	struct pe_flightllm_chain *c, uint16_t rn_brk, bool vld, uint32_t nz,
+	uint32_t D)
+{
+	uint32_t ndg = D / 2;
+	c->rn[c->t & RMASK] = (rn_brk & ((1u << ndg) - 1)) | 1u << (ndg - 1) |
+			      (uint32_t)vld << 31;
+	if (vld) {
+		c->cnt.waves++;
+		c->cnt.dsp_slots += D;
+		c->cnt.mux_selects += D;
+		c->cnt.nz_slots += nz;
+	}
+}
+
+/* The entering wave's pass down the inlined chain, from its products
+ * mk[k]: P_k = M_k + (DSP k starts ? 0 : P_{k-1}) (- lo18(P_{k-1}) at an
+ * OAU stage, into side), into the wave's row of pw/sw (what DSP k's P and
+ * side hold after edge t+k+3) and of yw (what RN g shows after edge
+ * t+2g+4). DSP k starts iff (rn word | 1 << 31) & start_bit[k]. */
+#ifndef __AVX2__
+static void wave_pass(struct pe_flightllm_chain *c, const int64_t *mk)
+{
+	uint32_t D = c->cfg.depth, row = (uint32_t)(c->t & RMASK);
+	uint32_t sw = c->rn[row] | 1u << 31;
+	int64_t *pw = c->pw + row * PE_FL_MAX_DEPTH, *sd = c->sw + row * PE_FL_MAX_DEPTH;
+	uint64_t *yw = c->yw + row * PE_FL_MAX_DG, fx = !c->cfg.no_sign_fix;
+	int64_t p = 0, side = 0;
+
+	for (uint32_t k = 0; k < D; k++) {
+		int64_t cont = -(int64_t)!(sw & c->start_bit[k]);
+		int64_t pc = p & cont;
+		int64_t moved = lo18(pc) & c->oau_lane[k];	/* W-mux = C = -lo */
+		p = mk[k] + pc - moved;
+		side = (side & cont) + moved;
+		pw[k] = p;
+		sd[k] = side;
+	}
+	for (uint32_t g = 0; g < D / 2; g++)
+		yw[g] = y_word(pw[2 * g + 1], sd[2 * g + 1], fx);
+}
+#else
+/* In AVX2, 4 DSPs (two DGs) a vector: the sums inside the block (DSP
+ * 4j+1 adds 4j, 4j+2..3 add 4j+1 unless 4j+2 starts), then P of DSP 4j-1
+ * (the carry) where no start lies between. DSPs past the chain have no
+ * product and always start: their P stays 0. */
+static inline __attribute__((always_inline)) void wave_pass(
+	struct pe_flightllm_chain *c, const __m256i *mv, uint32_t D)
+{
+	uint32_t row = (uint32_t)(c->t & RMASK);
+	int nb = (int)(D + 7) / 8 * 2;	/* blocks of 4, even */
+	int64_t *pw = c->pw + row * PE_FL_MAX_DEPTH, *sd = c->sw + row * PE_FL_MAX_DEPTH;
+	const __m256i swv = _mm256_set1_epi64x((long long)(c->rn[row] | 1u << 31));
+	const __m256i z = _mm256_setzero_si256();
+	const __m256i hi2 = _mm256_setr_epi64x(0, 0, -1, -1);
+	const __m256i m18 = _mm256_set1_epi64x(0x3ffff), s18 = _mm256_set1_epi64x(0x20000);
+	__m256i carry = z, scar = z, pv[PE_FL_MAX_DEPTH / 4] = { 0 }, sv[PE_FL_MAX_DEPTH / 4] = { 0 };
+
+#pragma GCC unroll 8
+	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j++) {
+		__m256i sb = _mm256_loadu_si256((const __m256i *)(c->start_bit + 4 * j));
+		__m256i cont = _mm256_cmpeq_epi64(_mm256_and_si256(swv, sb), z);
+		__m256i c02 = _mm256_permute4x64_epi64(cont, _MM_SHUFFLE(2, 2, 0, 0));
+		__m256i reach = _mm256_and_si256(c02,
+			_mm256_permute4x64_epi64(cont, _MM_SHUFFLE(0, 0, 0, 0)));
+		__m256i s = _mm256_add_epi64(mv[j], _mm256_slli_si256(mv[j], 8));
+		s = _mm256_add_epi64(s, _mm256_and_si256(_mm256_and_si256(c02, hi2),
+			_mm256_permute4x64_epi64(s, _MM_SHUFFLE(1, 1, 1, 1))));
+		if (c->oau && j % 2 == 0 && j) {	/* DSP 4j: W-mux = C = -lo */
+			__m256i lo = _mm256_sub_epi64(_mm256_xor_si256(
+				_mm256_and_si256(carry, m18), s18), s18);
+			lo = _mm256_and_si256(lo, _mm256_permute4x64_epi64(cont,
+							_MM_SHUFFLE(0, 0, 0, 0)));
+			carry = _mm256_sub_epi64(carry, lo);
+			scar = _mm256_add_epi64(scar, lo);
+		}
+		pv[j] = _mm256_add_epi64(s, _mm256_and_si256(carry, reach));
+		_mm256_storeu_si256((__m256i *)(pw + 4 * j), pv[j]);
+		carry = _mm256_permute4x64_epi64(pv[j], _MM_SHUFFLE(3, 3, 3, 3));
+		if (!c->oau || j < 2)
+			continue;	/* side is 0 before the first OAU stage */
+		sv[j] = _mm256_and_si256(scar, reach);
+		_mm256_storeu_si256((__m256i *)(sd + 4 * j), sv[j]);
+		scar = _mm256_permute4x64_epi64(sv[j], _MM_SHUFFLE(3, 3, 3, 3));
+	}
+	/* the RNs read the odd DSPs: blocks j, j+1 give groups 2j..2j+3 */
+	const __m256i m48 = _mm256_set1_epi64x((long long)((1ull << 48) - 1));
+	const __m256i s30 = _mm256_set1_epi64x(1ll << 29), m32 = _mm256_set1_epi64x(0xffffffff);
+	const __m256i fxv = _mm256_set1_epi64x(!c->cfg.no_sign_fix);
+	uint64_t *yw = c->yw + row * PE_FL_MAX_DG;
+#pragma GCC unroll 4
+	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j += 2) {
+		__m256i po = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(pv[j], pv[j + 1]),
+						      _MM_SHUFFLE(3, 1, 2, 0));
+		__m256i so = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(sv[j], sv[j + 1]),
+						      _MM_SHUFFLE(3, 1, 2, 0));
+		__m256i u = _mm256_and_si256(po, m48);
+		__m256i lo = _mm256_sub_epi64(_mm256_xor_si256(_mm256_and_si256(u, m18), s18), s18);
+		__m256i hi = _mm256_sub_epi64(_mm256_xor_si256(_mm256_srli_epi64(u, 18), s30), s30);
+		lo = _mm256_add_epi64(lo, so);
+		hi = _mm256_add_epi64(hi, _mm256_and_si256(_mm256_srli_epi64(u, 17), fxv));
+		_mm256_storeu_si256((__m256i *)(yw + 2 * j),
+				    _mm256_or_si256(_mm256_slli_epi64(hi, 32),
+						    _mm256_and_si256(lo, m32)));
+	}
+}
+#endif
+
 /* Decode unit (the code sign-extended) and sparse MUX (the pair at the
  * index) of DSP 0..depth-1 for the wave entering now: pair[16] the wave's
- * activation pairs, code[k] and idx[k] DSP k's inputs. The inlined
- * datapath gets its products in the rows that add them and the wave's
- * RN word, the structural one the operands in the wave's ring entry. */
+ * activation pairs, code[k] and idx[k] DSP k's inputs. The structural
+ * datapath keeps the operands in the wave's ring entry, the inlined one
+ * runs the wave down the chain. */
 static void front_fill(struct pe_flightllm_chain *c, const uint16_t *pair,
 		       const uint8_t *code, const uint8_t *idx,
 		       uint16_t rn_brk, bool vld)
 {
-	uint32_t D = c->cfg.depth, ndg = D / 2, nz = 0, sh = 8 - c->cfg.wbits;
+	uint32_t D = c->cfg.depth, nz = 0, sh = 8 - c->cfg.wbits;
 
 	if (c->cfg.structural) {
 		struct pe_fl_front *f = &c->ring[c->t & RMASK];
@@ -156,22 +278,30 @@ static void front_fill(struct pe_flightllm_chain *c, const uint16_t *pair,
 		}
 		f->rn_brk = rn_brk;
 		f->vld = vld;
+		if (vld) {
+			c->cnt.waves++;
+			c->cnt.dsp_slots += D;
+			c->cnt.mux_selects += D;
+			c->cnt.nz_slots += nz;
+		}
 	} else {
+		int64_t mk[PE_FL_MAX_DEPTH] = { 0 };
 		for (uint32_t k = 0; k < D; k++) {
 			uint16_t x = pair[idx[k] & (PE_FL_M - 1)];
 			int8_t w = (int8_t)((uint8_t)(code[k] << sh)) >> sh;
 			int32_t ad = (int8_t)(x >> 8) * (1 << 18) + (int8_t)(x & 0xff);
-			c->m[((c->t + k + 3) & RMASK) * PE_FL_MAX_DEPTH + k] = (int64_t)ad * w;
+			mk[k] = (int64_t)ad * w;
 			nz += w != 0;
 		}
-		c->rn[c->t & RMASK] = (rn_brk & ((1u << ndg) - 1)) |
-				      1u << (ndg - 1) | (uint32_t)vld << 31;
-	}
-	if (vld) {
-		c->cnt.waves++;
-		c->cnt.dsp_slots += D;
-		c->cnt.mux_selects += D;
-		c->cnt.nz_slots += nz;
+		wave_word(c, rn_brk, vld, nz, D);
+#ifdef __AVX2__
+		__m256i mv[PE_FL_MAX_DEPTH / 4];
+		for (int j = 0; j < PE_FL_MAX_DEPTH / 4; j++)
+			mv[j] = _mm256_loadu_si256((const __m256i *)(mk + 4 * j));
+		wave_pass(c, mv, D);
+#else
+		wave_pass(c, mk);
+#endif
 	}
 }
 
@@ -202,182 +332,89 @@ static void front_ports(struct pe_flightllm_chain *c, const uint64_t *in)
 
 #ifdef __AVX2__
 /* M = x0 w + x1 w 2^18 of 4 DSPs, from their int16 lane products. */
-static inline void prod4(int64_t *m, __m128i p0, __m128i p1)
+static inline __m256i prod4(__m128i p0, __m128i p1)
 {
-	_mm256_storeu_si256((__m256i *)m,
-		_mm256_add_epi64(_mm256_cvtepi16_epi64(p0),
-				 _mm256_slli_epi64(_mm256_cvtepi16_epi64(p1), 18)));
+	return _mm256_add_epi64(_mm256_cvtepi16_epi64(p0),
+				_mm256_slli_epi64(_mm256_cvtepi16_epi64(p1), 18));
 }
 
 /* The inlined datapath's front end straight from the port words, 16
  * DSPs a vector: the sparse MUX is a byte shuffle of the 16 x0 and of
  * the 16 x1 by the indices, the decode unit sign-extends the codes, and
  * x0 w, x1 w are exact in 16 bits (|x w| <= 2^14). */
-static void front_ports_inline(struct pe_flightllm_chain *c, const uint64_t *in)
+static inline __attribute__((always_inline)) void front_ports_inline(
+	struct pe_flightllm_chain *c, const uint64_t *in, uint32_t D)
 {
-	uint32_t D = c->cfg.depth, ndg = D / 2, wb = c->cfg.wbits, nz = 0;
+	uint32_t wb = c->cfg.wbits, nz = 0;
 	const __m128i ev = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14,
 					 1, 3, 5, 7, 9, 11, 13, 15);
 	const __m128i nib = _mm_set1_epi8(15), z = _mm_setzero_si128();
+	const __m128i kix = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7,
+					  8, 9, 10, 11, 12, 13, 14, 15);
 	const __m128i wm = _mm_set1_epi8((char)((1u << wb) - 1));
 	const __m128i sb = _mm_set1_epi8((char)(1u << (wb - 1)));
 	__m128i a = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(in + PE_FL_ACT0)), ev);
 	__m128i b = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(in + PE_FL_ACT0 + 2)), ev);
 	__m128i x0t = _mm_unpacklo_epi64(a, b), x1t = _mm_unpackhi_epi64(a, b);
-	int64_t mk[PE_FL_MAX_DEPTH];
-	bool vld = in[PE_FL_IN_VALID] & 1;
+	__m256i mv[PE_FL_MAX_DEPTH / 4];
 
+#pragma GCC unroll 2
 	for (uint32_t h = 0; h < D; h += 16) {
 		__m128i v = _mm_cvtsi64_si128((long long)in[PE_FL_IDX0 + h / 16]);
 		__m128i ix = _mm_unpacklo_epi8(_mm_and_si128(v, nib),
 					       _mm_and_si128(_mm_srli_epi16(v, 4), nib));
 		__m128i cd = _mm_loadu_si128((const __m128i *)(in + PE_FL_W0 + h / 8));
 		__m128i w = _mm_sub_epi8(_mm_xor_si128(_mm_and_si128(cd, wm), sb), sb);
+		/* no product past the chain */
+		w = _mm_and_si128(w, _mm_cmpgt_epi8(_mm_set1_epi8((char)(D - h)), kix));
 		__m256i w16 = _mm256_cvtepi8_epi16(w);
 		__m256i p0 = _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_shuffle_epi8(x0t, ix)), w16);
 		__m256i p1 = _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_shuffle_epi8(x1t, ix)), w16);
 		__m128i l0 = _mm256_castsi256_si128(p0), h0 = _mm256_extracti128_si256(p0, 1);
 		__m128i l1 = _mm256_castsi256_si128(p1), h1 = _mm256_extracti128_si256(p1, 1);
-		uint32_t live = D - h >= 16 ? 0xffff : (1u << (D - h)) - 1;
-		nz += (uint32_t)__builtin_popcount(~(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(w, z)) & live);
-		prod4(mk + h, l0, l1);
-		prod4(mk + h + 4, _mm_srli_si128(l0, 8), _mm_srli_si128(l1, 8));
-		prod4(mk + h + 8, h0, h1);
-		prod4(mk + h + 12, _mm_srli_si128(h0, 8), _mm_srli_si128(h1, 8));
+		nz += (uint32_t)__builtin_popcount(~(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(w, z)) & 0xffff);
+		mv[h / 4] = prod4(l0, l1);
+		mv[h / 4 + 1] = prod4(_mm_srli_si128(l0, 8), _mm_srli_si128(l1, 8));
+		mv[h / 4 + 2] = prod4(h0, h1);
+		mv[h / 4 + 3] = prod4(_mm_srli_si128(h0, 8), _mm_srli_si128(h1, 8));
 	}
-	/* DSP k's product to row t+k+3, column k: offset 33 k past row
-	 * t+3's start, modulo the ring */
-	for (uint32_t k = 0, o = (uint32_t)(c->t + 3) * PE_FL_MAX_DEPTH; k < D;
-	     k++, o += PE_FL_MAX_DEPTH + 1)
-		c->m[o & (PE_FL_RING * PE_FL_MAX_DEPTH - 1)] = mk[k];
-	c->rn[c->t & RMASK] = ((uint32_t)in[PE_FL_RN_BRK] & ((1u << ndg) - 1)) |
-			      1u << (ndg - 1) | (uint32_t)vld << 31;
-	if (vld) {
-		c->cnt.waves++;
-		c->cnt.dsp_slots += D;
-		c->cnt.mux_selects += D;
-		c->cnt.nz_slots += nz;
-	}
+	wave_word(c, (uint16_t)in[PE_FL_RN_BRK], in[PE_FL_IN_VALID] & 1, nz, D);
+	wave_pass(c, mv, D);
 }
 #endif
 
-/* Each stage: P <- M + Z (+ C), M being wave t-k-3's product (the
- * register chain A1/D/B1 -> AD/B2 -> M of the DSP, read from the row
- * instead of copied along); Z = PCIN = the P of DSP k-1 before the edge
- * unless DSP k starts a group. Then the reduction nodes: logic on the P
- * registers after the edge, into the y ports. sw = close | 1 << 31. */
-#ifndef __AVX2__
-static void stages_p(struct pe_flightllm_chain *c, uint64_t sw, uint64_t fx)
+/* The edge for the inlined datapath: RN g shows wave t-2g-4's result
+ * in y[g] (its valid bit and close bit g from the wave's RN word); the
+ * OAU stages count the valid waves they adjust. */
+static inline __attribute__((always_inline)) uint16_t stages_inline(
+	struct pe_flightllm_chain *c, uint32_t D, uint64_t *y)
 {
-	const int64_t *m = c->m + (c->t & RMASK) * PE_FL_MAX_DEPTH;
-	uint32_t D = c->cfg.depth;
-	int64_t pin[PE_FL_MAX_DEPTH], sin[PE_FL_MAX_DEPTH];
+	uint32_t ndg = D / 2, cl = 0, vm = 0;
 
-	pin[0] = sin[0] = 0;
-	memcpy(pin + 1, c->p, (D - 1) * sizeof *pin);
-	memcpy(sin + 1, c->side, (D - 1) * sizeof *sin);
-	for (uint32_t k = 0; k < D; k++) {
-		int64_t cont = -(int64_t)!(sw & c->start_bit[k]);
-		int64_t pc = pin[k] & cont;
-		int64_t moved = lo18(pc) & c->oau_lane[k];	/* W-mux = C = -lo */
-		c->p[k] = m[k] + pc - moved;
-		c->side[k] = (sin[k] + moved) & cont;
-	}
-	for (uint32_t g = 0; g < D / 2; g++) {
-		uint64_t u = (uint64_t)c->p[2 * g + 1] & ((1ull << 48) - 1);
-		int64_t lo = (int64_t)((u & 0x3ffff) ^ 0x20000) - 0x20000;
-		int64_t hi = (int64_t)((u >> 18) ^ (1ull << 29)) - (1ll << 29);
-		lo += c->side[2 * g + 1];
-		hi += (int64_t)((u >> 17) & fx);
-		c->y[g] = (uint64_t)hi << 32 | (uint32_t)lo;
-	}
-}
-#else
-/* The same in AVX2, 4 DSPs a vector, from the last block to the first
- * (each reads the P of its predecessor's last DSP before that changes);
- * DSPs past the chain always start, so their P stays 0. */
-static inline __m256i lo18v(__m256i x)
-{
-	const __m256i m = _mm256_set1_epi64x(0x3ffff), s = _mm256_set1_epi64x(0x20000);
-	return _mm256_sub_epi64(_mm256_xor_si256(_mm256_and_si256(x, m), s), s);
-}
-
-static inline __attribute__((always_inline)) void stages_p(
-	struct pe_flightllm_chain *c, uint64_t sw, uint64_t fx)
-{
-	const int64_t *m = c->m + (c->t & RMASK) * PE_FL_MAX_DEPTH;
-	int nb = (int)(c->cfg.depth + 7) / 8 * 2;	/* blocks of 4, even */
-	__m256i swv = _mm256_set1_epi64x((long long)sw), z = _mm256_setzero_si256();
-	__m256i pn[PE_FL_MAX_DEPTH / 4], sn[PE_FL_MAX_DEPTH / 4];
-	int64_t *p = c->p, *side = c->side;
-
-	for (int j = nb - 1; j >= 0; j--) {
-		__m256i sb = _mm256_loadu_si256((const __m256i *)(c->start_bit + 4 * j));
-		__m256i cont = _mm256_cmpeq_epi64(_mm256_and_si256(swv, sb), z);
-		__m256i pin, sin, pv, sv;
-		if (j) {
-			pin = _mm256_loadu_si256((const __m256i *)(p + 4 * j - 1));
-			sin = _mm256_loadu_si256((const __m256i *)(side + 4 * j - 1));
-		} else {	/* DSP 0 starts: lane 0 is masked */
-			pin = _mm256_permute4x64_epi64(_mm256_loadu_si256((const __m256i *)p),
-						       _MM_SHUFFLE(2, 1, 0, 0));
-			sin = _mm256_permute4x64_epi64(_mm256_loadu_si256((const __m256i *)side),
-						       _MM_SHUFFLE(2, 1, 0, 0));
+	if (c->oau) {
+#pragma GCC unroll 4
+		for (uint32_t k = PE_FL_OAU_SPAN; k < D; k += PE_FL_OAU_SPAN) {
+			uint32_t r = c->rn[(c->t - k - 3) & RMASK];
+			c->cnt.oau_moves += !(r >> (k / 2 - 1) & 1) && r >> 31;
 		}
-		pin = _mm256_and_si256(pin, cont);
-		pv = _mm256_add_epi64(_mm256_loadu_si256((const __m256i *)(m + 4 * j)), pin);
-		_mm256_storeu_si256((__m256i *)(p + 4 * j), pv);
-		pn[j] = pv;
-		sn[j] = z;
-		if (!c->oau || j < 2)
-			continue;	/* no OAU stage before DSP 8: side stays 0 */
-		sv = _mm256_and_si256(sin, cont);
-		if (j % 2 == 0) {	/* W-mux = C = -lo */
-			__m256i mv = _mm256_and_si256(lo18v(pin),
-				_mm256_loadu_si256((const __m256i *)(c->oau_lane + 4 * j)));
-			pv = _mm256_sub_epi64(pv, mv);
-			sv = _mm256_add_epi64(sv, mv);
-			_mm256_storeu_si256((__m256i *)(p + 4 * j), pv);
-			pn[j] = pv;
-		}
-		_mm256_storeu_si256((__m256i *)(side + 4 * j), sv);
-		sn[j] = sv;
 	}
-	/* the RNs read the odd DSPs: blocks j, j+1 give groups 2j..2j+3 */
-	const __m256i m48 = _mm256_set1_epi64x((long long)((1ull << 48) - 1));
-	const __m256i m18 = _mm256_set1_epi64x(0x3ffff), s18 = _mm256_set1_epi64x(0x20000);
-	const __m256i s30 = _mm256_set1_epi64x(1ll << 29), m32 = _mm256_set1_epi64x(0xffffffff);
-	const __m256i fxv = _mm256_set1_epi64x((long long)fx);
-	for (int j = 0; j < nb; j += 2) {
-		__m256i po = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(pn[j], pn[j + 1]),
-						      _MM_SHUFFLE(3, 1, 2, 0));
-		__m256i so = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(sn[j], sn[j + 1]),
-						      _MM_SHUFFLE(3, 1, 2, 0));
-		__m256i u = _mm256_and_si256(po, m48);
-		__m256i lo = _mm256_sub_epi64(_mm256_xor_si256(_mm256_and_si256(u, m18), s18), s18);
-		__m256i hi = _mm256_sub_epi64(_mm256_xor_si256(_mm256_srli_epi64(u, 18), s30), s30);
-		lo = _mm256_add_epi64(lo, so);
-		hi = _mm256_add_epi64(hi, _mm256_and_si256(_mm256_srli_epi64(u, 17), fxv));
-		_mm256_storeu_si256((__m256i *)(c->y + 2 * j),
-				    _mm256_or_si256(_mm256_slli_epi64(hi, 32),
-						    _mm256_and_si256(lo, m32)));
-	}
-}
-#endif
-
-static uint16_t stages_inline(struct pe_flightllm_chain *c, bool fix)
-{
-	uint32_t D = c->cfg.depth, ndg = D / 2;
-	uint32_t sw = c->close | 1u << 31, cl = 0, vm = 0;
-
-	stages_p(c, sw, fix);
-	for (uint32_t k = PE_FL_OAU_SPAN; c->oau && k < D; k += PE_FL_OAU_SPAN)
-		c->cnt.oau_moves += !(sw & c->start_bit[k]) &&
-				    c->rn[(c->t - k - 3) & RMASK] >> 31;
-	/* RN g shows wave t-2g-4 */
 #ifdef __AVX2__
-	/* 8 RNs a gather: bit 31 of each word is its valid bit, and bit g
-	 * of RN g's shifted there its close bit */
+	/* 4 RNs a gather of y words, 8 a gather of RN words: bit 31 of each
+	 * is its valid bit, and bit g of RN g's shifted there its close bit */
+	_Static_assert(PE_FL_MAX_DG == 16, "rows of 1 << 4 words");
+#pragma GCC unroll 4
+	for (uint32_t g = 0; g < ndg; g += 4) {
+		const __m256i g4 = _mm256_setr_epi64x(0, 1, 2, 3);
+		__m256i gv = _mm256_add_epi64(g4, _mm256_set1_epi64x(g));
+		__m256i ix = _mm256_and_si256(
+			_mm256_sub_epi64(_mm256_set1_epi64x((long long)(c->t - 4)),
+					 _mm256_add_epi64(gv, gv)),
+			_mm256_set1_epi64x(RMASK));
+		ix = _mm256_add_epi64(_mm256_slli_epi64(ix, 4), gv);
+		_mm256_storeu_si256((__m256i *)(y + g),
+			_mm256_i64gather_epi64((const long long *)c->yw, ix, 8));
+	}
+#pragma GCC unroll 2
 	for (uint32_t g = 0; g < ndg; g += 8) {
 		const __m256i gi = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
 		__m256i gv = _mm256_add_epi32(gi, _mm256_set1_epi32((int)g));
@@ -390,16 +427,15 @@ static uint16_t stages_inline(struct pe_flightllm_chain *c, bool fix)
 		vm |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(r)) << g;
 		cl |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(cb)) << g;
 	}
-	cl &= (1u << ndg) - 1;
 #else
 	for (uint32_t g = 0; g < ndg; g++) {
 		uint32_t r = c->rn[(c->t - 2 * g - 4) & RMASK];
+		y[g] = c->yw[((c->t - 2 * g - 4) & RMASK) * PE_FL_MAX_DG + g];
 		cl |= (r >> g & 1) << g;
 		vm |= (r >> 31) << g;
 	}
 #endif
-	c->close = cl;
-	return (uint16_t)(cl & vm);
+	return (uint16_t)(cl & vm & ((1u << ndg) - 1));
 }
 
 static void stages_structural(struct pe_flightllm_chain *c)
@@ -430,6 +466,14 @@ static void stages_structural(struct pe_flightllm_chain *c)
 	}
 }
 
+static inline void edge_end(struct pe_flightllm_chain *c, uint16_t vld)
+{
+	c->y_vld = vld;
+	c->cnt.rn_results += (uint64_t)__builtin_popcount(vld);
+	c->cnt.cycles++;
+	c->t++;
+}
+
 /* The edge after the front end: the stages and the reduction nodes. */
 static inline __attribute__((always_inline)) void clock_stages(
 	struct pe_flightllm_chain *c)
@@ -439,7 +483,7 @@ static inline __attribute__((always_inline)) void clock_stages(
 	uint16_t vld = 0;
 
 	if (!c->cfg.structural) {
-		vld = stages_inline(c, fix);
+		vld = stages_inline(c, c->cfg.depth, c->y);
 	} else {
 		stages_structural(c);
 		/* reduction nodes: logic on the P registers after the edge */
@@ -454,10 +498,7 @@ static inline __attribute__((always_inline)) void clock_stages(
 				vld |= (uint16_t)(1u << g);
 		}
 	}
-	c->y_vld = vld;
-	c->cnt.rn_results += (uint64_t)__builtin_popcount(vld);
-	c->cnt.cycles++;
-	c->t++;
+	edge_end(c, vld);
 }
 
 void pe_flightllm_chain_clock(struct pe_flightllm_chain *c,
@@ -465,6 +506,16 @@ void pe_flightllm_chain_clock(struct pe_flightllm_chain *c,
 {
 	front_fill(c, w->act, w->w, w->idx, w->rn_brk, w->vld);
 	clock_stages(c);
+	if (!c->cfg.structural) {
+		/* the P and side registers after the edge: DSP k holds wave
+		 * t-k-3 (t the edge just taken) */
+		uint64_t t = c->t - 1;
+		for (uint32_t k = 0; k < c->cfg.depth; k++) {
+			uint64_t o = ((t - k - 3) & RMASK) * PE_FL_MAX_DEPTH + k;
+			c->p[k] = c->pw[o];
+			c->side[k] = c->sw[o];
+		}
+	}
 	for (uint32_t g = 0; g < PE_FL_MAX_DG; g++) {
 		c->y_lo[g] = (int32_t)(uint32_t)c->y[g];
 		c->y_hi[g] = (int32_t)(uint32_t)(c->y[g] >> 32);
@@ -484,15 +535,35 @@ void pe_flightllm_wave_pack(const struct pe_flightllm_wave *w, uint64_t *in)
 	in[PE_FL_RN_BRK] = w->rn_brk;
 }
 
+#ifdef __AVX2__
+/* An edge of the inlined datapath from the port words, for depth D. */
+static inline __attribute__((always_inline)) void step_inline(
+	struct pe_flightllm_chain *c, const uint64_t *in, uint64_t *out,
+	uint32_t D)
+{
+	front_ports_inline(c, in, D);
+	edge_end(c, stages_inline(c, D, out + PE_FL_OUT_Y0));
+	memset(out + PE_FL_OUT_Y0 + D / 2, 0, (PE_FL_MAX_DG - D / 2) * sizeof *out);
+	out[PE_FL_OUT_VALID] = c->y_vld;
+}
+#endif
+
 void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
 			     uint64_t *out)
 {
 #ifdef __AVX2__
-	if (!c->cfg.structural)
-		front_ports_inline(c, in);
-	else
+	/* the depths of the presets and of the RTL rows with their loops
+	 * unrolled, any other through the same code */
+	if (!c->cfg.structural) {
+		switch (c->cfg.depth) {
+		case 8: step_inline(c, in, out, 8); return;
+		case 16: step_inline(c, in, out, 16); return;
+		case 32: step_inline(c, in, out, 32); return;
+		default: step_inline(c, in, out, c->cfg.depth); return;
+		}
+	}
 #endif
-		front_ports(c, in);
+	front_ports(c, in);
 	clock_stages(c);
 	memcpy(out + PE_FL_OUT_Y0, c->y, sizeof c->y);
 	out[PE_FL_OUT_VALID] = c->y_vld;
