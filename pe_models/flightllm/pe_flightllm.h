@@ -96,12 +96,13 @@ struct pe_flightllm_chain {
 	struct pe_fl_front ring[PE_FL_RING];
 	/* inlined datapath, per wave i at row i % RING: what its pass down
 	 * the chain leaves in DSP k's P and side registers (after edge
-	 * i+k+3: pw, sw, column k) and in RN g's y port (after edge i+2g+4:
-	 * yw, column g); rn: bit g the RN after DG g closes the group (the
-	 * last DG always), bit 31 the wave is valid */
+	 * i+k+3: pw, sw, column k); per edge e at row e % RING of yo: the y
+	 * ports after it (RN g's column written by wave e-2g-4); rn: bit g
+	 * the RN after DG g closes the group (the last DG always), bit 31
+	 * the wave is valid */
 	int64_t pw[PE_FL_RING * PE_FL_MAX_DEPTH];
 	int64_t sw[PE_FL_RING * PE_FL_MAX_DEPTH];
-	uint64_t yw[PE_FL_RING * PE_FL_MAX_DG];
+	uint64_t yo[PE_FL_RING * PE_FL_MAX_DG];
 	uint32_t rn[PE_FL_RING];
 	/* per configuration: DSP k starts a group iff (rn | 1 << 31) &
 	 * start_bit[k] (always past the chain, so P stays 0 there);

@@ -117,7 +117,7 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	memset(c->ring, 0, sizeof c->ring);
 	memset(c->pw, 0, sizeof c->pw);
 	memset(c->sw, 0, sizeof c->sw);
-	memset(c->yw, 0, sizeof c->yw);
+	memset(c->yo, 0, sizeof c->yo);
 	memset(c->rn, 0, sizeof c->rn);
 	memset(c->p, 0, sizeof c->p);
 	memset(c->side, 0, sizeof c->side);
@@ -154,28 +154,30 @@ static inline __attribute__((always_inline)) void wave_word(
 	uint32_t D)
 {
 	uint32_t ndg = D / 2;
+	uint64_t v = vld;	/* branch-free: valid waves come at random */
 	c->rn[c->t & RMASK] = (rn_brk & ((1u << ndg) - 1)) | 1u << (ndg - 1) |
 			      (uint32_t)vld << 31;
-	if (vld) {
-		c->cnt.waves++;
-		c->cnt.dsp_slots += D;
-		c->cnt.mux_selects += D;
-		c->cnt.nz_slots += nz;
-	}
+	c->cnt.waves += v;
+	c->cnt.dsp_slots += D * v;
+	c->cnt.mux_selects += D * v;
+	c->cnt.nz_slots += nz * v;
 }
 
 /* The entering wave's pass down the inlined chain, from its products
  * mk[k]: P_k = M_k + (DSP k starts ? 0 : P_{k-1}) (- lo18(P_{k-1}) at an
  * OAU stage, into side), into the wave's row of pw/sw (what DSP k's P and
- * side hold after edge t+k+3) and of yw (what RN g shows after edge
- * t+2g+4). DSP k starts iff (rn word | 1 << 31) & start_bit[k]. */
+ * side hold after edge t+k+3), and what RN g shows after edge t+2g+4 into
+ * that edge's row of yo, column g (offset 33 g past row t+4's start, as a
+ * row has 16 words). DSP k starts iff (rn word | 1 << 31) & start_bit[k]. */
+#define YO_AT(t) ((uint32_t)((t) + 4) * PE_FL_MAX_DG)
+#define YO_MASK (PE_FL_RING * PE_FL_MAX_DG - 1)
 #ifndef __AVX2__
 static void wave_pass(struct pe_flightllm_chain *c, const int64_t *mk)
 {
 	uint32_t D = c->cfg.depth, row = (uint32_t)(c->t & RMASK);
 	uint32_t sw = c->rn[row] | 1u << 31;
 	int64_t *pw = c->pw + row * PE_FL_MAX_DEPTH, *sd = c->sw + row * PE_FL_MAX_DEPTH;
-	uint64_t *yw = c->yw + row * PE_FL_MAX_DG, fx = !c->cfg.no_sign_fix;
+	uint64_t fx = !c->cfg.no_sign_fix;
 	int64_t p = 0, side = 0;
 
 	for (uint32_t k = 0; k < D; k++) {
@@ -187,8 +189,8 @@ static void wave_pass(struct pe_flightllm_chain *c, const int64_t *mk)
 		pw[k] = p;
 		sd[k] = side;
 	}
-	for (uint32_t g = 0; g < D / 2; g++)
-		yw[g] = y_word(pw[2 * g + 1], sd[2 * g + 1], fx);
+	for (uint32_t g = 0, o = YO_AT(c->t); g < D / 2; g++, o += 2 * PE_FL_MAX_DG + 1)
+		c->yo[o & YO_MASK] = y_word(pw[2 * g + 1], sd[2 * g + 1], fx);
 }
 #else
 /* In AVX2, 4 DSPs (two DGs) a vector: the sums inside the block (DSP
@@ -238,7 +240,7 @@ static inline __attribute__((always_inline)) void wave_pass(
 	const __m256i m48 = _mm256_set1_epi64x((long long)((1ull << 48) - 1));
 	const __m256i s30 = _mm256_set1_epi64x(1ll << 29), m32 = _mm256_set1_epi64x(0xffffffff);
 	const __m256i fxv = _mm256_set1_epi64x(!c->cfg.no_sign_fix);
-	uint64_t *yw = c->yw + row * PE_FL_MAX_DG;
+	uint64_t yv[PE_FL_MAX_DG];
 #pragma GCC unroll 4
 	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j += 2) {
 		__m256i po = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(pv[j], pv[j + 1]),
@@ -250,10 +252,14 @@ static inline __attribute__((always_inline)) void wave_pass(
 		__m256i hi = _mm256_sub_epi64(_mm256_xor_si256(_mm256_srli_epi64(u, 18), s30), s30);
 		lo = _mm256_add_epi64(lo, so);
 		hi = _mm256_add_epi64(hi, _mm256_and_si256(_mm256_srli_epi64(u, 17), fxv));
-		_mm256_storeu_si256((__m256i *)(yw + 2 * j),
+		_mm256_storeu_si256((__m256i *)(yv + 2 * j),
 				    _mm256_or_si256(_mm256_slli_epi64(hi, 32),
 						    _mm256_and_si256(lo, m32)));
 	}
+	uint32_t o = YO_AT(c->t);
+#pragma GCC unroll 16
+	for (uint32_t g = 0; g < D / 2; g++)
+		c->yo[(o + (2 * PE_FL_MAX_DG + 1) * g) & YO_MASK] = yv[g];
 }
 #endif
 
@@ -395,25 +401,13 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 #pragma GCC unroll 4
 		for (uint32_t k = PE_FL_OAU_SPAN; k < D; k += PE_FL_OAU_SPAN) {
 			uint32_t r = c->rn[(c->t - k - 3) & RMASK];
-			c->cnt.oau_moves += !(r >> (k / 2 - 1) & 1) && r >> 31;
+			c->cnt.oau_moves += (~r >> (k / 2 - 1) & 1) & r >> 31;
 		}
 	}
+	memcpy(y, c->yo + (c->t & RMASK) * PE_FL_MAX_DG, ndg * sizeof *y);
 #ifdef __AVX2__
-	/* 4 RNs a gather of y words, 8 a gather of RN words: bit 31 of each
-	 * is its valid bit, and bit g of RN g's shifted there its close bit */
-	_Static_assert(PE_FL_MAX_DG == 16, "rows of 1 << 4 words");
-#pragma GCC unroll 4
-	for (uint32_t g = 0; g < ndg; g += 4) {
-		const __m256i g4 = _mm256_setr_epi64x(0, 1, 2, 3);
-		__m256i gv = _mm256_add_epi64(g4, _mm256_set1_epi64x(g));
-		__m256i ix = _mm256_and_si256(
-			_mm256_sub_epi64(_mm256_set1_epi64x((long long)(c->t - 4)),
-					 _mm256_add_epi64(gv, gv)),
-			_mm256_set1_epi64x(RMASK));
-		ix = _mm256_add_epi64(_mm256_slli_epi64(ix, 4), gv);
-		_mm256_storeu_si256((__m256i *)(y + g),
-			_mm256_i64gather_epi64((const long long *)c->yw, ix, 8));
-	}
+	/* 8 RNs a gather of RN words: bit 31 of each is its valid bit, and
+	 * bit g of RN g's shifted there its close bit */
 #pragma GCC unroll 2
 	for (uint32_t g = 0; g < ndg; g += 8) {
 		const __m256i gi = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
@@ -430,7 +424,6 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 #else
 	for (uint32_t g = 0; g < ndg; g++) {
 		uint32_t r = c->rn[(c->t - 2 * g - 4) & RMASK];
-		y[g] = c->yw[((c->t - 2 * g - 4) & RMASK) * PE_FL_MAX_DG + g];
 		cl |= (r >> g & 1) << g;
 		vm |= (r >> 31) << g;
 	}
