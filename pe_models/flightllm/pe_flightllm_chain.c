@@ -203,27 +203,33 @@ static inline __attribute__((always_inline)) void wave_pass(
 	uint32_t row = (uint32_t)(c->t & RMASK);
 	int nb = (int)(D + 7) / 8 * 2;	/* blocks of 4, even */
 	int64_t *pw = c->pw + row * PE_FL_MAX_DEPTH, *sd = c->sw + row * PE_FL_MAX_DEPTH;
-	const __m256i swv = _mm256_set1_epi64x((long long)(c->rn[row] | 1u << 31));
+	/* bit m: DSP 2m starts a group (DSP 0, after a closing RN, past
+	 * the chain); a block's two bits pick its lane masks */
+	uint32_t st = (c->rn[row] << 1 | 1) | ~0u << (D / 2);
+	static const int64_t lane[4][3][4] = {
+		/* [c0 c2]: within-block carry into lanes 2, 3; carry from
+		 * the last block's P reaches the lane; DSP 4j continues */
+		{ { 0, 0, -1, -1 }, { -1, -1, -1, -1 }, { -1, -1, -1, -1 } },
+		{ { 0, 0, -1, -1 }, { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+		{ { 0, 0, 0, 0 }, { -1, -1, 0, 0 }, { -1, -1, -1, -1 } },
+		{ { 0, 0, 0, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+	};
 	const __m256i z = _mm256_setzero_si256();
-	const __m256i hi2 = _mm256_setr_epi64x(0, 0, -1, -1);
 	const __m256i m18 = _mm256_set1_epi64x(0x3ffff), s18 = _mm256_set1_epi64x(0x20000);
 	__m256i carry = z, scar = z, pv[PE_FL_MAX_DEPTH / 4] = { 0 }, sv[PE_FL_MAX_DEPTH / 4] = { 0 };
 
 #pragma GCC unroll 8
 	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j++) {
-		__m256i sb = _mm256_loadu_si256((const __m256i *)(c->start_bit + 4 * j));
-		__m256i cont = _mm256_cmpeq_epi64(_mm256_and_si256(swv, sb), z);
-		__m256i c02 = _mm256_permute4x64_epi64(cont, _MM_SHUFFLE(2, 2, 0, 0));
-		__m256i reach = _mm256_and_si256(c02,
-			_mm256_permute4x64_epi64(cont, _MM_SHUFFLE(0, 0, 0, 0)));
+		const int64_t (*lm)[4] = lane[st >> 2 * j & 3];
+		__m256i reach = _mm256_loadu_si256((const __m256i *)lm[1]);
 		__m256i s = _mm256_add_epi64(mv[j], _mm256_slli_si256(mv[j], 8));
-		s = _mm256_add_epi64(s, _mm256_and_si256(_mm256_and_si256(c02, hi2),
+		s = _mm256_add_epi64(s, _mm256_and_si256(
+			_mm256_loadu_si256((const __m256i *)lm[0]),
 			_mm256_permute4x64_epi64(s, _MM_SHUFFLE(1, 1, 1, 1))));
 		if (c->oau && j % 2 == 0 && j) {	/* DSP 4j: W-mux = C = -lo */
 			__m256i lo = _mm256_sub_epi64(_mm256_xor_si256(
 				_mm256_and_si256(carry, m18), s18), s18);
-			lo = _mm256_and_si256(lo, _mm256_permute4x64_epi64(cont,
-							_MM_SHUFFLE(0, 0, 0, 0)));
+			lo = _mm256_and_si256(lo, _mm256_loadu_si256((const __m256i *)lm[2]));
 			carry = _mm256_sub_epi64(carry, lo);
 			scar = _mm256_add_epi64(scar, lo);
 		}
@@ -404,8 +410,16 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 			c->cnt.oau_moves += (~r >> (k / 2 - 1) & 1) & r >> 31;
 		}
 	}
-	memcpy(y, c->yo + (c->t & RMASK) * PE_FL_MAX_DG, ndg * sizeof *y);
 #ifdef __AVX2__
+	const uint64_t *yr = c->yo + (c->t & RMASK) * PE_FL_MAX_DG;
+	if (ndg % 4 == 0) {
+#pragma GCC unroll 4
+		for (uint32_t g = 0; g < PE_FL_MAX_DG && g < ndg; g += 4)
+			_mm256_storeu_si256((__m256i *)(y + g),
+					    _mm256_loadu_si256((const __m256i *)(yr + g)));
+	} else {
+		memcpy(y, yr, ndg * sizeof *y);
+	}
 	/* 8 RNs a gather of RN words: bit 31 of each is its valid bit, and
 	 * bit g of RN g's shifted there its close bit */
 #pragma GCC unroll 2
@@ -422,6 +436,7 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 		cl |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(cb)) << g;
 	}
 #else
+	memcpy(y, c->yo + (c->t & RMASK) * PE_FL_MAX_DG, ndg * sizeof *y);
 	for (uint32_t g = 0; g < ndg; g++) {
 		uint32_t r = c->rn[(c->t - 2 * g - 4) & RMASK];
 		cl |= (r >> g & 1) << g;
@@ -539,6 +554,16 @@ static inline __attribute__((always_inline)) void step_inline(
 	memset(out + PE_FL_OUT_Y0 + D / 2, 0, (PE_FL_MAX_DG - D / 2) * sizeof *out);
 	out[PE_FL_OUT_VALID] = c->y_vld;
 }
+
+#define STEP_D(d)                                                             \
+static __attribute__((noinline)) void step_d##d(                              \
+	struct pe_flightllm_chain *c, const uint64_t *in, uint64_t *out)      \
+{                                                                             \
+	step_inline(c, in, out, d);                                           \
+}
+STEP_D(8)
+STEP_D(16)
+STEP_D(32)
 #endif
 
 void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
@@ -549,9 +574,9 @@ void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
 	 * unrolled, any other through the same code */
 	if (!c->cfg.structural) {
 		switch (c->cfg.depth) {
-		case 8: step_inline(c, in, out, 8); return;
-		case 16: step_inline(c, in, out, 16); return;
-		case 32: step_inline(c, in, out, 32); return;
+		case 8: step_d8(c, in, out); return;
+		case 16: step_d16(c, in, out); return;
+		case 32: step_d32(c, in, out); return;
 		default: step_inline(c, in, out, c->cfg.depth); return;
 		}
 	}
