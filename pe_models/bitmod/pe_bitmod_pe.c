@@ -21,6 +21,9 @@
 #include <string.h>
 
 #include "pe_fp16.h"
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 void pe_bitmod_cfg_default(const struct pe_params *p, struct pe_bitmod_cfg *c)
 {
@@ -281,11 +284,13 @@ uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
  * exponent (0 when no lane takes part). An Inf/NaN activation (Ea = 31)
  * contributes no product and marks the output NaN.
  *
- * Two forms of the same logic, each the fastest where it runs (both are
- * held to the RTL edge by edge by pesim verify, and to the tests' own
+ * Three forms of the same logic, each the fastest where it runs (all
+ * are held to the RTL edge by edge by pesim verify, and to the tests' own
  * reference):
- *  - s1_swar, one PE: its four lanes worked on together, 16 bits each in
- *    one 64-bit word (no field ever carries into the next);
+ *  - s1_sse, one PE with AVX2: its four lanes as the 32-bit elements of
+ *    one SSE register;
+ *  - s1_swar, one PE without: its four lanes worked on together, 16 bits
+ *    each in one 64-bit word (no field ever carries into the next);
  *  - s1_lanes, a row of PEs: one 32-bit element per lane and PE (the
  *    activations decoded once per column by bm_act_lane), a loop without
  *    branches that the compiler vectorises (8 PEs per AVX2 register; the
@@ -339,6 +344,54 @@ static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
 	*valid = tc;
 	*terms = lt;
 }
+
+#ifdef __AVX2__
+/* One PE's S1 with its four lanes as 32-bit elements of one SSE register
+ * (variable shifts: AVX2), the form s1_lanes has per lane: fewer
+ * instructions than the SWAR word for a valid edge. live: -1 in the
+ * PE's lanes; all: live with emax_all, else 0. */
+static inline __attribute__((always_inline)) void s1_sse(uint32_t w,
+	uint64_t a, __m128i live, __m128i all, int32_t *ctl1, int32_t *t1,
+	int32_t *e1, int32_t *nan1, uint32_t *valid, uint32_t *terms)
+{
+	const __m128i one = _mm_set1_epi32(1), z = _mm_setzero_si128();
+	__m128i av = _mm_cvtepu16_epi32(_mm_cvtsi64_si128((long long)a));
+	__m128i tn = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)(w >> 16)),
+						  _mm_setr_epi32(0, 4, 8, 12)),
+				   _mm_set1_epi32(15));
+	__m128i ef = _mm_and_si128(_mm_srli_epi32(av, 10), _mm_set1_epi32(31));
+	__m128i nan = _mm_and_si128(_mm_cmpeq_epi32(ef, _mm_set1_epi32(31)), live);
+	__m128i hid = _mm_andnot_si128(_mm_cmpeq_epi32(ef, z), _mm_set1_epi32(0x400));
+	/* m = 1, not Inf/NaN, a lane in use */
+	__m128i on = _mm_andnot_si128(nan, _mm_and_si128(live,
+		_mm_cmpeq_epi32(_mm_and_si128(tn, one), one)));
+	__m128i mag = _mm_and_si128(_mm_or_si128(_mm_and_si128(av, _mm_set1_epi32(0x3ff)),
+						 hid), on);
+	__m128i x = _mm_add_epi32(_mm_max_epi32(ef, one),
+				  _mm_and_si128(_mm_srli_epi32(tn, 1), _mm_set1_epi32(3)));
+	__m128i nz = _mm_cmpgt_epi32(mag, z);
+	__m128i pt = _mm_or_si128(nz, all);	/* takes part in the maximum */
+	__m128i xz = _mm_and_si128(x, pt);
+	__m128i em = _mm_max_epi32(xz, _mm_shuffle_epi32(xz, _MM_SHUFFLE(1, 0, 3, 2)));
+	em = _mm_max_epi32(em, _mm_shuffle_epi32(em, _MM_SHUFFLE(2, 3, 0, 1)));
+	/* (mag << GUARD) < 2^14: a shift past 14 leaves 0, as the clamp at 15 */
+	__m128i v = _mm_srlv_epi32(_mm_slli_epi32(mag, PE_BITMOD_GUARD),
+				   _mm_and_si128(_mm_sub_epi32(em, x), pt));
+	__m128i neg = _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(_mm_srli_epi32(av, 15),
+								 _mm_srli_epi32(tn, 3)), one), one);
+	v = _mm_sub_epi32(_mm_xor_si128(v, neg), neg);
+	v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2)));
+	v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1)));
+	*ctl1 = BM_CTL1(w);
+	*t1 = _mm_cvtsi128_si32(v);
+	*e1 = _mm_movemask_ps(_mm_castsi128_ps(pt)) ?
+	      _mm_cvtsi128_si32(em) + (int32_t)(w >> 5 & 7) : 0;
+	*nan1 = _mm_movemask_ps(_mm_castsi128_ps(nan)) != 0;
+	*valid = w & 1;
+	*terms = (w & 1) ? (uint32_t)__builtin_popcount(
+		(unsigned)_mm_movemask_ps(_mm_castsi128_ps(nz))) : 0;
+}
+#endif
 
 static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
 	const uint32_t *restrict word, const uint32_t *restrict a0,
@@ -430,15 +483,22 @@ static inline __attribute__((always_inline)) void pe_step(
 	struct bm_ctx x = pe_ctx(pe);
 	struct bm_regs r = BM_VIEW(&pe->r);
 	struct bm_bank s1;
-	uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
 	uint32_t tc = 0, lt = 0;
 
 	step_back(&x, &r, pe->bank, 1, false);
 	s1 = bm_s1(&r, pe->bank ^= 1);
-	if (word & PE_BITMOD_C_VALID)
+	if (word & PE_BITMOD_C_VALID) {
+#ifdef __AVX2__
+		__m128i live = _mm_cmpgt_epi32(_mm_set1_epi32(pe->lanes),
+					       _mm_setr_epi32(0, 1, 2, 3));
+		s1_sse(word, a, live, pe->emax_all ? live : _mm_setzero_si128(),
+		       s1.ctl, s1.t, s1.e, s1.nan, &tc, &lt);
+#else
+		uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
 		s1_swar(1, lmask, pe->emax_all, &word, &a, s1.ctl, s1.t,
 			s1.e, s1.nan, &tc, &lt);
-	else	/* a bubble: S1's other registers are not read */
+#endif
+	} else	/* a bubble: S1's other registers are not read */
 		s1.ctl[0] = BM_CTL1(word);
 	count_s1(&x, tc, lt);
 	pe->out_valid = pe->r.out_valid[0];
