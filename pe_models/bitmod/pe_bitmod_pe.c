@@ -18,6 +18,7 @@
 #include "pe_bitmod_regs.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "pe_fp16.h"
@@ -501,12 +502,28 @@ static inline __attribute__((always_inline)) void pe_step(
 	} else	/* a bubble: S1's other registers are not read */
 		s1.ctl[0] = BM_CTL1(word);
 	count_s1(&x, tc, lt);
-	pe->out_valid = pe->r.out_valid[0];
+	/* the five byte registers in one copy (GCC's SLP vectoriser turned
+	 * five byte copies into a 2-byte store read back as 16 bytes, a
+	 * store-forwarding stall) */
+	_Static_assert(offsetof(struct pe_bitmod_pe, err) -
+		       offsetof(struct pe_bitmod_pe, out_valid) == 4 &&
+		       offsetof(struct pe_bitmod_pe, r.err) -
+		       offsetof(struct pe_bitmod_pe, r.out_valid) == 4 &&
+		       offsetof(struct pe_bitmod_pe, out_nan) -
+		       offsetof(struct pe_bitmod_pe, out_valid) ==
+		       offsetof(struct pe_bitmod_pe, r.out_nan) -
+		       offsetof(struct pe_bitmod_pe, r.out_valid) &&
+		       offsetof(struct pe_bitmod_pe, out_e) -
+		       offsetof(struct pe_bitmod_pe, out_valid) ==
+		       offsetof(struct pe_bitmod_pe, r.out_e) -
+		       offsetof(struct pe_bitmod_pe, r.out_valid) &&
+		       offsetof(struct pe_bitmod_pe, out_olast) -
+		       offsetof(struct pe_bitmod_pe, out_valid) ==
+		       offsetof(struct pe_bitmod_pe, r.out_olast) -
+		       offsetof(struct pe_bitmod_pe, r.out_valid),
+		       "out_valid..err in the same order in both");
+	memcpy(&pe->out_valid, pe->r.out_valid, 5);
 	pe->out_m = pe->r.dq_acc[0];
-	pe->out_e = pe->r.out_e[0];
-	pe->out_nan = pe->r.out_nan[0];
-	pe->out_olast = pe->r.out_olast[0];
-	pe->err = pe->r.err[0];
 	pe->act.outputs += pe->out_valid;
 }
 
