@@ -214,33 +214,41 @@ static inline __attribute__((always_inline)) void wave_pass(
 		{ { 0, 0, 0, 0 }, { -1, -1, 0, 0 }, { -1, -1, -1, -1 } },
 		{ { 0, 0, 0, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
 	};
-	const __m256i z = _mm256_setzero_si256();
 	const __m256i m18 = _mm256_set1_epi64x(0x3ffff), s18 = _mm256_set1_epi64x(0x20000);
-	__m256i carry = z, scar = z, pv[PE_FL_MAX_DEPTH / 4] = { 0 }, sv[PE_FL_MAX_DEPTH / 4] = { 0 };
+	__m256i pv[PE_FL_MAX_DEPTH / 4] = { 0 }, sv[PE_FL_MAX_DEPTH / 4] = { 0 };
+	int64_t carry = 0, scar = 0;
+	int64_t cin[PE_FL_MAX_DEPTH / 4] = { 0 }, sin[PE_FL_MAX_DEPTH / 4] = { 0 };
 
+	/* the sums inside each block (independent), then the carries from
+	 * block to block in scalar registers (the one serial chain: 2
+	 * operations a block, 6 more at an OAU stage) */
 #pragma GCC unroll 8
 	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j++) {
 		const int64_t (*lm)[4] = lane[st >> 2 * j & 3];
-		__m256i reach = _mm256_loadu_si256((const __m256i *)lm[1]);
 		__m256i s = _mm256_add_epi64(mv[j], _mm256_slli_si256(mv[j], 8));
-		s = _mm256_add_epi64(s, _mm256_and_si256(
+		pv[j] = _mm256_add_epi64(s, _mm256_and_si256(
 			_mm256_loadu_si256((const __m256i *)lm[0]),
 			_mm256_permute4x64_epi64(s, _MM_SHUFFLE(1, 1, 1, 1))));
 		if (c->oau && j % 2 == 0 && j) {	/* DSP 4j: W-mux = C = -lo */
-			__m256i lo = _mm256_sub_epi64(_mm256_xor_si256(
-				_mm256_and_si256(carry, m18), s18), s18);
-			lo = _mm256_and_si256(lo, _mm256_loadu_si256((const __m256i *)lm[2]));
-			carry = _mm256_sub_epi64(carry, lo);
-			scar = _mm256_add_epi64(scar, lo);
+			int64_t lo = lo18(carry) & lm[2][0];
+			carry -= lo;
+			scar += lo;
 		}
-		pv[j] = _mm256_add_epi64(s, _mm256_and_si256(carry, reach));
+		cin[j] = carry;
+		sin[j] = scar;
+		carry = _mm256_extract_epi64(pv[j], 3) + (carry & lm[1][3]);
+		scar &= lm[1][3];
+	}
+#pragma GCC unroll 8
+	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j++) {
+		__m256i reach = _mm256_loadu_si256((const __m256i *)lane[st >> 2 * j & 3][1]);
+		pv[j] = _mm256_add_epi64(pv[j], _mm256_and_si256(
+			_mm256_set1_epi64x(cin[j]), reach));
 		_mm256_storeu_si256((__m256i *)(pw + 4 * j), pv[j]);
-		carry = _mm256_permute4x64_epi64(pv[j], _MM_SHUFFLE(3, 3, 3, 3));
 		if (!c->oau || j < 2)
 			continue;	/* side is 0 before the first OAU stage */
-		sv[j] = _mm256_and_si256(scar, reach);
+		sv[j] = _mm256_and_si256(_mm256_set1_epi64x(sin[j]), reach);
 		_mm256_storeu_si256((__m256i *)(sd + 4 * j), sv[j]);
-		scar = _mm256_permute4x64_epi64(sv[j], _MM_SHUFFLE(3, 3, 3, 3));
 	}
 	/* the RNs read the odd DSPs: blocks j, j+1 give groups 2j..2j+3 */
 	const __m256i m48 = _mm256_set1_epi64x((long long)((1ull << 48) - 1));
