@@ -27,17 +27,17 @@
  * edge by edge. Stages are stepped from the last to the first so each
  * reads its predecessor's P before that changes.
  *
- * Speed (the inlined path): a wave's front end is computed once, when it
- * enters, down to DSP k's product M, which is stored where the edge that
- * adds it reads it (row (i + k + 3) % RING, column k, for wave i), so an edge reads
- * one row in DSP order; the RN configuration of a wave is one word of
- * close bits, and DSP 2g+2 starts a group iff RN g closed one the edge
- * before (the wave it carries did). The stage and RN loops are then
- * branch-free over the DSPs, which the compiler vectorises. P never wraps
- * in this path: |M| <= (2^25 + 2^7) 2^7 < 2^33, so 32 stages stay below
- * 2^38 (the OAU subtracts less than 2^17 a stage), far from 2^47; the
- * structural path wraps at 48 bits as the slice does and the tests prove
- * the two equal. */
+ * Speed (the inlined path): P of DSP k after edge t is wave t-k-3's
+ * partial sum at DSP k, and a wave's sums depend on nothing but its own
+ * products and RN configuration, so each wave runs down the chain once,
+ * when it enters (wave_pass): its products, its sums segmented at the DGs
+ * that start a group, the OAU moves, into the rows of what DSP k's P and
+ * side will hold and into the rows of the edges at which RN g shows it.
+ * An edge then reads one row of y ports, and for out_valid the RN words
+ * of the waves its RNs show. P never wraps in this path: |M| <= (2^25 +
+ * 2^7) 2^7 < 2^33, so 32 stages stay below 2^38 (the OAU subtracts less
+ * than 2^17 a stage), far from 2^47; the structural path wraps at 48 bits
+ * as the slice does and the tests prove the two equal. */
 #include "pe_flightllm.h"
 
 #include <string.h>
