@@ -18,9 +18,13 @@
 #include "pe_bitmod_regs.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "pe_fp16.h"
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 void pe_bitmod_cfg_default(const struct pe_params *p, struct pe_bitmod_cfg *c)
 {
@@ -281,11 +285,13 @@ uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
  * exponent (0 when no lane takes part). An Inf/NaN activation (Ea = 31)
  * contributes no product and marks the output NaN.
  *
- * Two forms of the same logic, each the fastest where it runs (both are
- * held to the RTL edge by edge by pesim verify, and to the tests' own
+ * Three forms of the same logic, each the fastest where it runs (all
+ * are held to the RTL edge by edge by pesim verify, and to the tests' own
  * reference):
- *  - s1_swar, one PE: its four lanes worked on together, 16 bits each in
- *    one 64-bit word (no field ever carries into the next);
+ *  - s1_sse, one PE with AVX2: its four lanes as the 32-bit elements of
+ *    one SSE register;
+ *  - s1_swar, one PE without: its four lanes worked on together, 16 bits
+ *    each in one 64-bit word (no field ever carries into the next);
  *  - s1_lanes, a row of PEs: one 32-bit element per lane and PE (the
  *    activations decoded once per column by bm_act_lane), a loop without
  *    branches that the compiler vectorises (8 PEs per AVX2 register; the
@@ -339,6 +345,54 @@ static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
 	*valid = tc;
 	*terms = lt;
 }
+
+#ifdef __AVX2__
+/* One PE's S1 with its four lanes as 32-bit elements of one SSE register
+ * (variable shifts: AVX2), the form s1_lanes has per lane: fewer
+ * instructions than the SWAR word for a valid edge. live: -1 in the
+ * PE's lanes; all: live with emax_all, else 0. */
+static inline __attribute__((always_inline)) void s1_sse(uint32_t w,
+	uint64_t a, __m128i live, __m128i all, int32_t *ctl1, int32_t *t1,
+	int32_t *e1, int32_t *nan1, uint32_t *valid, uint32_t *terms)
+{
+	const __m128i one = _mm_set1_epi32(1), z = _mm_setzero_si128();
+	__m128i av = _mm_cvtepu16_epi32(_mm_cvtsi64_si128((long long)a));
+	__m128i tn = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)(w >> 16)),
+						  _mm_setr_epi32(0, 4, 8, 12)),
+				   _mm_set1_epi32(15));
+	__m128i ef = _mm_and_si128(_mm_srli_epi32(av, 10), _mm_set1_epi32(31));
+	__m128i nan = _mm_and_si128(_mm_cmpeq_epi32(ef, _mm_set1_epi32(31)), live);
+	__m128i hid = _mm_andnot_si128(_mm_cmpeq_epi32(ef, z), _mm_set1_epi32(0x400));
+	/* m = 1, not Inf/NaN, a lane in use */
+	__m128i on = _mm_andnot_si128(nan, _mm_and_si128(live,
+		_mm_cmpeq_epi32(_mm_and_si128(tn, one), one)));
+	__m128i mag = _mm_and_si128(_mm_or_si128(_mm_and_si128(av, _mm_set1_epi32(0x3ff)),
+						 hid), on);
+	__m128i x = _mm_add_epi32(_mm_max_epi32(ef, one),
+				  _mm_and_si128(_mm_srli_epi32(tn, 1), _mm_set1_epi32(3)));
+	__m128i nz = _mm_cmpgt_epi32(mag, z);
+	__m128i pt = _mm_or_si128(nz, all);	/* takes part in the maximum */
+	__m128i xz = _mm_and_si128(x, pt);
+	__m128i em = _mm_max_epi32(xz, _mm_shuffle_epi32(xz, _MM_SHUFFLE(1, 0, 3, 2)));
+	em = _mm_max_epi32(em, _mm_shuffle_epi32(em, _MM_SHUFFLE(2, 3, 0, 1)));
+	/* (mag << GUARD) < 2^14: a shift past 14 leaves 0, as the clamp at 15 */
+	__m128i v = _mm_srlv_epi32(_mm_slli_epi32(mag, PE_BITMOD_GUARD),
+				   _mm_and_si128(_mm_sub_epi32(em, x), pt));
+	__m128i neg = _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(_mm_srli_epi32(av, 15),
+								 _mm_srli_epi32(tn, 3)), one), one);
+	v = _mm_sub_epi32(_mm_xor_si128(v, neg), neg);
+	v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2)));
+	v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1)));
+	*ctl1 = BM_CTL1(w);
+	*t1 = _mm_cvtsi128_si32(v);
+	*e1 = _mm_movemask_ps(_mm_castsi128_ps(pt)) ?
+	      _mm_cvtsi128_si32(em) + (int32_t)(w >> 5 & 7) : 0;
+	*nan1 = _mm_movemask_ps(_mm_castsi128_ps(nan)) != 0;
+	*valid = w & 1;
+	*terms = (w & 1) ? (uint32_t)__builtin_popcount(
+		(unsigned)_mm_movemask_ps(_mm_castsi128_ps(nz))) : 0;
+}
+#endif
 
 static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
 	const uint32_t *restrict word, const uint32_t *restrict a0,
@@ -422,30 +476,60 @@ static struct bm_ctx pe_ctx(struct pe_bitmod_pe *pe)
 				.act = &pe->act, .busy = &pe->busy };
 }
 
-void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
+/* One edge from S1's input word (bm_word) and the activations: the
+ * struct and the port words both come here. */
+static inline __attribute__((always_inline)) void pe_step(
+	struct pe_bitmod_pe *pe, uint32_t word, uint64_t a)
 {
 	struct bm_ctx x = pe_ctx(pe);
 	struct bm_regs r = BM_VIEW(&pe->r);
 	struct bm_bank s1;
-	uint32_t word = bm_word(in->ctl, in->bitpos, in->sbit, in->term);
-	uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
 	uint32_t tc = 0, lt = 0;
 
 	step_back(&x, &r, pe->bank, 1, false);
 	s1 = bm_s1(&r, pe->bank ^= 1);
-	if (word & PE_BITMOD_C_VALID)
-		s1_swar(1, lmask, pe->emax_all, &word, &in->a, s1.ctl, s1.t,
+	if (word & PE_BITMOD_C_VALID) {
+#ifdef __AVX2__
+		__m128i live = _mm_cmpgt_epi32(_mm_set1_epi32(pe->lanes),
+					       _mm_setr_epi32(0, 1, 2, 3));
+		s1_sse(word, a, live, pe->emax_all ? live : _mm_setzero_si128(),
+		       s1.ctl, s1.t, s1.e, s1.nan, &tc, &lt);
+#else
+		uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
+		s1_swar(1, lmask, pe->emax_all, &word, &a, s1.ctl, s1.t,
 			s1.e, s1.nan, &tc, &lt);
-	else	/* a bubble: S1's other registers are not read */
+#endif
+	} else	/* a bubble: S1's other registers are not read */
 		s1.ctl[0] = BM_CTL1(word);
 	count_s1(&x, tc, lt);
-	pe->out_valid = pe->r.out_valid[0];
+	/* the five byte registers in one copy (GCC's SLP vectoriser turned
+	 * five byte copies into a 2-byte store read back as 16 bytes, a
+	 * store-forwarding stall) */
+	_Static_assert(offsetof(struct pe_bitmod_pe, err) -
+		       offsetof(struct pe_bitmod_pe, out_valid) == 4 &&
+		       offsetof(struct pe_bitmod_pe, r.err) -
+		       offsetof(struct pe_bitmod_pe, r.out_valid) == 4 &&
+		       offsetof(struct pe_bitmod_pe, out_nan) -
+		       offsetof(struct pe_bitmod_pe, out_valid) ==
+		       offsetof(struct pe_bitmod_pe, r.out_nan) -
+		       offsetof(struct pe_bitmod_pe, r.out_valid) &&
+		       offsetof(struct pe_bitmod_pe, out_e) -
+		       offsetof(struct pe_bitmod_pe, out_valid) ==
+		       offsetof(struct pe_bitmod_pe, r.out_e) -
+		       offsetof(struct pe_bitmod_pe, r.out_valid) &&
+		       offsetof(struct pe_bitmod_pe, out_olast) -
+		       offsetof(struct pe_bitmod_pe, out_valid) ==
+		       offsetof(struct pe_bitmod_pe, r.out_olast) -
+		       offsetof(struct pe_bitmod_pe, r.out_valid),
+		       "out_valid..err in the same order in both");
+	memcpy(&pe->out_valid, pe->r.out_valid, 5);
 	pe->out_m = pe->r.dq_acc[0];
-	pe->out_e = pe->r.out_e[0];
-	pe->out_nan = pe->r.out_nan[0];
-	pe->out_olast = pe->r.out_olast[0];
-	pe->err = pe->r.err[0];
 	pe->act.outputs += pe->out_valid;
+}
+
+void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
+{
+	pe_step(pe, bm_word(in->ctl, in->bitpos, in->sbit, in->term), in->a);
 }
 
 /* ---- the registered model "bitmod_pe" ---- */
@@ -473,15 +557,10 @@ static void bt_pe_reset(void *state)
 static void bt_pe_step(void *state, const uint64_t *in, uint64_t *out)
 {
 	struct pe_bitmod_pe *pe = state;
-	struct pe_bitmod_in x = {
-		.ctl = (uint8_t)((in[0] & 1) | (in[1] & 1) << 1 |
-				 (in[2] & 1) << 2 | (in[3] & 1) << 3),
-		.bitpos = (uint8_t)(in[4] & 7),
-		.term = (uint16_t)in[5],
-		.sbit = (uint8_t)(in[6] & 1),
-		.a = in[7],
-	};
-	pe_bitmod_pe_step(pe, &x);
+	unsigned ctl = (in[0] & 1) | (in[1] & 1) << 1 | (in[2] & 1) << 2 |
+		       (in[3] & 1) << 3;
+	pe_step(pe, bm_word(ctl, (unsigned)in[4], (unsigned)in[6],
+			    (unsigned)in[5]), in[7]);
 	out[0] = pe->out_valid;
 	out[1] = (uint32_t)pe->out_m;
 	out[2] = pe->out_e;

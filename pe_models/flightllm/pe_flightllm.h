@@ -86,18 +86,6 @@ struct pe_fl_front {
 	bool vld;
 };
 
-/* What DSP k multiplies at one edge, for the inlined datapath: the front
- * end of wave t - k - 3, stored (skewed) where edge t reads it, so that an
- * edge reads one row, DSP by DSP. f: PE_FL_F_* of that wave at DSP k. */
-#define PE_FL_F_START 1u	/* DSP k starts a group (Z-mux 000) */
-#define PE_FL_F_VLD 2u		/* the wave is valid */
-#define PE_FL_F_CLOSE 4u	/* odd k: the RN after DG k/2 closes the group */
-struct pe_fl_slot {
-	int32_t ad[PE_FL_MAX_DEPTH];
-	int8_t w[PE_FL_MAX_DEPTH];
-	uint8_t f[PE_FL_MAX_DEPTH];
-};
-
 /* The chain's state (flat; bt state_size). Read it, change it only through
  * the functions below. */
 struct pe_flightllm_chain {
@@ -106,18 +94,33 @@ struct pe_flightllm_chain {
 	uint64_t t;			/* edges since reset */
 	/* structural datapath: front end of wave i at ring[i % RING] */
 	struct pe_fl_front ring[PE_FL_RING];
-	/* inlined datapath: DSP k's operands for edge t at slot[t % RING]
-	 * (its A1/D/B1, AD/B2 and M registers hold waves t-k, t-k-1, t-k-2,
-	 * which is where the inlined stage reads them from), and the P
-	 * register of every DSP */
-	struct pe_fl_slot slot[PE_FL_RING];
+	/* inlined datapath, per wave i at row i % RING: what its pass down
+	 * the chain leaves in DSP k's P and side registers (after edge
+	 * i+k+3: pw, sw, column k); per edge e at row e % RING of yo: the y
+	 * ports after it (RN g's column written by wave e-2g-4); rn: bit g
+	 * the RN after DG g closes the group (the last DG always), bit 31
+	 * the wave is valid */
+	int64_t pw[PE_FL_RING * PE_FL_MAX_DEPTH];
+	int64_t sw[PE_FL_RING * PE_FL_MAX_DEPTH];
+	uint64_t yo[PE_FL_RING * PE_FL_MAX_DG];
+	uint32_t rn[PE_FL_RING];
+	/* per configuration: DSP k starts a group iff (rn | 1 << 31) &
+	 * start_bit[k] (always past the chain, so P stays 0 there);
+	 * oau_lane[k] = -1 at an OAU stage */
+	uint64_t start_bit[PE_FL_MAX_DEPTH];
+	int64_t oau_lane[PE_FL_MAX_DEPTH];
+	/* the P register of every DSP, and the OAU low-lane carry that
+	 * travels with it (the inlined datapath: after a clock call) */
 	int64_t p[PE_FL_MAX_DEPTH];
-	int32_t side[PE_FL_MAX_DEPTH];	/* OAU low-lane carry, per stage */
+	int64_t side[PE_FL_MAX_DEPTH];
 	/* structural datapath */
 	struct pe_dsp48e2 dsp[PE_FL_MAX_DEPTH];
 	uint64_t din[PE_FL_MAX_DEPTH][PE_DSP_N_IN];
 	uint64_t dout[PE_FL_MAX_DEPTH][PE_DSP_N_OUT];
-	/* outputs after the last edge */
+	/* outputs after the last edge: out_valid; the y ports ({hi, lo},
+	 * 0 past the chain's DGs) and y_lo/y_hi, y split, after a clock
+	 * call (a step writes its out ports instead) */
+	uint64_t y[PE_FL_MAX_DG];
 	int32_t y_lo[PE_FL_MAX_DG], y_hi[PE_FL_MAX_DG];
 	uint16_t y_vld;
 	struct pe_flightllm_counters cnt;

@@ -27,14 +27,23 @@
  * edge by edge. Stages are stepped from the last to the first so each
  * reads its predecessor's P before that changes.
  *
- * Speed (the inlined path): only the chain's `depth` DSP slots are decoded
- * from the port words (the MUX picks its pair straight from the act
- * words), and each DSP's front end is stored where the edge that uses it
- * reads it (slot[(i + k + 3) % RING] for wave i, DSP k), so an edge reads
- * one slot row in DSP order instead of a diagonal of the wave history. */
+ * Speed (the inlined path): P of DSP k after edge t is wave t-k-3's
+ * partial sum at DSP k, and a wave's sums depend on nothing but its own
+ * products and RN configuration, so each wave runs down the chain once,
+ * when it enters (wave_pass): its products, its sums segmented at the DGs
+ * that start a group, the OAU moves, into the rows of what DSP k's P and
+ * side will hold and into the rows of the edges at which RN g shows it.
+ * An edge then reads one row of y ports, and for out_valid the RN words
+ * of the waves its RNs show. P never wraps in this path: |M| <= (2^25 +
+ * 2^7) 2^7 < 2^33, so 32 stages stay below 2^38 (the OAU subtracts less
+ * than 2^17 a stage), far from 2^47; the structural path wraps at 48 bits
+ * as the slice does and the tests prove the two equal. */
 #include "pe_flightllm.h"
 
 #include <string.h>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 #define RMASK (PE_FL_RING - 1)
 
@@ -84,6 +93,11 @@ enum ps_status pe_flightllm_chain_init(struct pe_flightllm_chain *c,
 	c->cfg = *cfg;
 	c->oau = cfg->oau == PE_FL_OAU_ON ||
 		 (cfg->oau == PE_FL_OAU_AUTO && cfg->depth > PE_FL_OAU_SPAN);
+	for (uint32_t k = 0; k < PE_FL_MAX_DEPTH; k++) {
+		c->start_bit[k] = k == 0 || k >= cfg->depth ? 1u << 31 :
+				  k % 2 ? 0 : 1u << (k / 2 - 1);
+		c->oau_lane[k] = -(int64_t)(c->oau && k % PE_FL_OAU_SPAN == 0 && k);
+	}
 	pe_dsp48e2_params_packed(&prm);
 	for (uint32_t k = 0; k < cfg->depth; k++)
 		if ((st = pe_dsp48e2_init(&c->dsp[k], &prm, err)))
@@ -101,11 +115,15 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	};
 	c->t = 0;
 	memset(c->ring, 0, sizeof c->ring);
-	memset(c->slot, 0, sizeof c->slot);
+	memset(c->pw, 0, sizeof c->pw);
+	memset(c->sw, 0, sizeof c->sw);
+	memset(c->yo, 0, sizeof c->yo);
+	memset(c->rn, 0, sizeof c->rn);
 	memset(c->p, 0, sizeof c->p);
 	memset(c->side, 0, sizeof c->side);
 	memset(c->din, 0, sizeof c->din);
 	memset(c->dout, 0, sizeof c->dout);
+	memset(c->y, 0, sizeof c->y);
 	memset(c->y_lo, 0, sizeof c->y_lo);
 	memset(c->y_hi, 0, sizeof c->y_hi);
 	c->y_vld = 0;
@@ -118,30 +136,152 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	}
 }
 
-/* The slot flags of DSP k for a wave with this RN configuration, as bit
- * k of two masks: DSP k starts a group (k = 0, or the first DSP of a DG
- * after a closing RN), the RN after DG k/2 closes it (odd k). */
-static inline uint32_t start_mask(uint16_t rn_brk)
+/* The y port word of an RN: lo = sext18(P[17:0]) + side, hi =
+ * sext30(P[47:18]) (+ P[17] with fx = 1), {hi, lo}. */
+static inline uint64_t y_word(int64_t p, int64_t side, uint64_t fx)
 {
-	uint32_t m = 1;
-	for (uint32_t g = 0; g + 1 < PE_FL_MAX_DG; g++)
-		m |= (uint32_t)(rn_brk >> g & 1) << (2 * g + 2);
-	return m;
+	uint64_t u = (uint64_t)p & ((1ull << 48) - 1);
+	int64_t lo = (int64_t)((u & 0x3ffff) ^ 0x20000) - 0x20000 + side;
+	int64_t hi = (int64_t)((u >> 18) ^ (1ull << 29)) - (1ll << 29) +
+		     (int64_t)((u >> 17) & fx);
+	return (uint64_t)hi << 32 | (uint32_t)lo;
 }
 
-static inline uint32_t close_mask(uint16_t rn_brk, uint32_t ndg)
+/* The RN word of the wave entering now (bit g: RN g closes, bit 31:
+ * valid), and its counters. */
+static inline __attribute__((always_inline)) void wave_word(
+	struct pe_flightllm_chain *c, uint16_t rn_brk, bool vld, uint32_t nz,
+	uint32_t D)
 {
-	uint32_t b = rn_brk | 1u << (ndg - 1), m = 0;
-	for (uint32_t g = 0; g < ndg; g++)
-		m |= (b >> g & 1) << (2 * g + 1);
-	return m;
+	uint32_t ndg = D / 2;
+	uint64_t v = vld;	/* branch-free: valid waves come at random */
+	c->rn[c->t & RMASK] = (rn_brk & ((1u << ndg) - 1)) | 1u << (ndg - 1) |
+			      (uint32_t)vld << 31;
+	c->cnt.waves += v;
+	c->cnt.dsp_slots += D * v;
+	c->cnt.mux_selects += D * v;
+	c->cnt.nz_slots += nz * v;
 }
+
+/* The entering wave's pass down the inlined chain, from its products
+ * mk[k]: P_k = M_k + (DSP k starts ? 0 : P_{k-1}) (- lo18(P_{k-1}) at an
+ * OAU stage, into side), into the wave's row of pw/sw (what DSP k's P and
+ * side hold after edge t+k+3), and what RN g shows after edge t+2g+4 into
+ * that edge's row of yo, column g (offset 33 g past row t+4's start, as a
+ * row has 16 words). DSP k starts iff (rn word | 1 << 31) & start_bit[k]. */
+#define YO_AT(t) ((uint32_t)((t) + 4) * PE_FL_MAX_DG)
+#define YO_MASK (PE_FL_RING * PE_FL_MAX_DG - 1)
+#ifndef __AVX2__
+static void wave_pass(struct pe_flightllm_chain *c, const int64_t *mk)
+{
+	uint32_t D = c->cfg.depth, row = (uint32_t)(c->t & RMASK);
+	uint32_t sw = c->rn[row] | 1u << 31;
+	int64_t *pw = c->pw + row * PE_FL_MAX_DEPTH, *sd = c->sw + row * PE_FL_MAX_DEPTH;
+	uint64_t fx = !c->cfg.no_sign_fix;
+	int64_t p = 0, side = 0;
+
+	for (uint32_t k = 0; k < D; k++) {
+		int64_t cont = -(int64_t)!(sw & c->start_bit[k]);
+		int64_t pc = p & cont;
+		int64_t moved = lo18(pc) & c->oau_lane[k];	/* W-mux = C = -lo */
+		p = mk[k] + pc - moved;
+		side = (side & cont) + moved;
+		pw[k] = p;
+		sd[k] = side;
+	}
+	for (uint32_t g = 0, o = YO_AT(c->t); g < D / 2; g++, o += 2 * PE_FL_MAX_DG + 1)
+		c->yo[o & YO_MASK] = y_word(pw[2 * g + 1], sd[2 * g + 1], fx);
+}
+#else
+/* In AVX2, 4 DSPs (two DGs) a vector: the sums inside the block (DSP
+ * 4j+1 adds 4j, 4j+2..3 add 4j+1 unless 4j+2 starts), then P of DSP 4j-1
+ * (the carry) where no start lies between. DSPs past the chain have no
+ * product and always start: their P stays 0. */
+static inline __attribute__((always_inline)) void wave_pass(
+	struct pe_flightllm_chain *c, const __m256i *mv, uint32_t D)
+{
+	uint32_t row = (uint32_t)(c->t & RMASK);
+	int nb = (int)(D + 7) / 8 * 2;	/* blocks of 4, even */
+	int64_t *pw = c->pw + row * PE_FL_MAX_DEPTH, *sd = c->sw + row * PE_FL_MAX_DEPTH;
+	/* bit m: DSP 2m starts a group (DSP 0, after a closing RN, past
+	 * the chain); a block's two bits pick its lane masks */
+	uint32_t st = (c->rn[row] << 1 | 1) | ~0u << (D / 2);
+	static const int64_t lane[4][3][4] = {
+		/* [c0 c2]: within-block carry into lanes 2, 3; carry from
+		 * the last block's P reaches the lane; DSP 4j continues */
+		{ { 0, 0, -1, -1 }, { -1, -1, -1, -1 }, { -1, -1, -1, -1 } },
+		{ { 0, 0, -1, -1 }, { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+		{ { 0, 0, 0, 0 }, { -1, -1, 0, 0 }, { -1, -1, -1, -1 } },
+		{ { 0, 0, 0, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
+	};
+	const __m256i m18 = _mm256_set1_epi64x(0x3ffff), s18 = _mm256_set1_epi64x(0x20000);
+	__m256i pv[PE_FL_MAX_DEPTH / 4] = { 0 }, sv[PE_FL_MAX_DEPTH / 4] = { 0 };
+	int64_t carry = 0, scar = 0;
+	int64_t cin[PE_FL_MAX_DEPTH / 4] = { 0 }, sin[PE_FL_MAX_DEPTH / 4] = { 0 };
+
+	/* the sums inside each block (independent), then the carries from
+	 * block to block in scalar registers (the one serial chain: 2
+	 * operations a block, 6 more at an OAU stage) */
+#pragma GCC unroll 8
+	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j++) {
+		const int64_t (*lm)[4] = lane[st >> 2 * j & 3];
+		__m256i s = _mm256_add_epi64(mv[j], _mm256_slli_si256(mv[j], 8));
+		pv[j] = _mm256_add_epi64(s, _mm256_and_si256(
+			_mm256_loadu_si256((const __m256i *)lm[0]),
+			_mm256_permute4x64_epi64(s, _MM_SHUFFLE(1, 1, 1, 1))));
+		if (c->oau && j % 2 == 0 && j) {	/* DSP 4j: W-mux = C = -lo */
+			int64_t lo = lo18(carry) & lm[2][0];
+			carry -= lo;
+			scar += lo;
+		}
+		cin[j] = carry;
+		sin[j] = scar;
+		carry = _mm256_extract_epi64(pv[j], 3) + (carry & lm[1][3]);
+		scar &= lm[1][3];
+	}
+#pragma GCC unroll 8
+	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j++) {
+		__m256i reach = _mm256_loadu_si256((const __m256i *)lane[st >> 2 * j & 3][1]);
+		pv[j] = _mm256_add_epi64(pv[j], _mm256_and_si256(
+			_mm256_set1_epi64x(cin[j]), reach));
+		_mm256_storeu_si256((__m256i *)(pw + 4 * j), pv[j]);
+		if (!c->oau || j < 2)
+			continue;	/* side is 0 before the first OAU stage */
+		sv[j] = _mm256_and_si256(_mm256_set1_epi64x(sin[j]), reach);
+		_mm256_storeu_si256((__m256i *)(sd + 4 * j), sv[j]);
+	}
+	/* the RNs read the odd DSPs: blocks j, j+1 give groups 2j..2j+3 */
+	const __m256i m48 = _mm256_set1_epi64x((long long)((1ull << 48) - 1));
+	const __m256i s30 = _mm256_set1_epi64x(1ll << 29), m32 = _mm256_set1_epi64x(0xffffffff);
+	const __m256i fxv = _mm256_set1_epi64x(!c->cfg.no_sign_fix);
+	uint64_t yv[PE_FL_MAX_DG];
+#pragma GCC unroll 4
+	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j += 2) {
+		__m256i po = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(pv[j], pv[j + 1]),
+						      _MM_SHUFFLE(3, 1, 2, 0));
+		__m256i so = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(sv[j], sv[j + 1]),
+						      _MM_SHUFFLE(3, 1, 2, 0));
+		__m256i u = _mm256_and_si256(po, m48);
+		__m256i lo = _mm256_sub_epi64(_mm256_xor_si256(_mm256_and_si256(u, m18), s18), s18);
+		__m256i hi = _mm256_sub_epi64(_mm256_xor_si256(_mm256_srli_epi64(u, 18), s30), s30);
+		lo = _mm256_add_epi64(lo, so);
+		hi = _mm256_add_epi64(hi, _mm256_and_si256(_mm256_srli_epi64(u, 17), fxv));
+		_mm256_storeu_si256((__m256i *)(yv + 2 * j),
+				    _mm256_or_si256(_mm256_slli_epi64(hi, 32),
+						    _mm256_and_si256(lo, m32)));
+	}
+	uint32_t o = YO_AT(c->t);
+#pragma GCC unroll 16
+	for (uint32_t g = 0; g < D / 2; g++)
+		c->yo[(o + (2 * PE_FL_MAX_DG + 1) * g) & YO_MASK] = yv[g];
+}
+#endif
 
 /* Decode unit (the code sign-extended) and sparse MUX (the pair at the
  * index) of DSP 0..depth-1 for the wave entering now: pair[16] the wave's
- * activation pairs, code[k] and idx[k] DSP k's inputs. The inlined
- * datapath gets them in the slot rows that read them, the structural one
- * in the wave's ring entry. */
+ * activation pairs, code[k] and idx[k] DSP k's inputs. The structural
+ * datapath keeps the operands in the wave's ring entry, the inlined one
+ * runs the wave down the chain. */
 static void front_fill(struct pe_flightllm_chain *c, const uint16_t *pair,
 		       const uint8_t *code, const uint8_t *idx,
 		       uint16_t rn_brk, bool vld)
@@ -158,25 +298,30 @@ static void front_fill(struct pe_flightllm_chain *c, const uint16_t *pair,
 		}
 		f->rn_brk = rn_brk;
 		f->vld = vld;
+		if (vld) {
+			c->cnt.waves++;
+			c->cnt.dsp_slots += D;
+			c->cnt.mux_selects += D;
+			c->cnt.nz_slots += nz;
+		}
 	} else {
-		uint32_t sm = start_mask(rn_brk), cm = close_mask(rn_brk, D / 2);
-		uint8_t fv = vld ? PE_FL_F_VLD : 0;
+		int64_t mk[PE_FL_MAX_DEPTH] = { 0 };
 		for (uint32_t k = 0; k < D; k++) {
-			struct pe_fl_slot *s = &c->slot[(c->t + k + 3) & RMASK];
 			uint16_t x = pair[idx[k] & (PE_FL_M - 1)];
 			int8_t w = (int8_t)((uint8_t)(code[k] << sh)) >> sh;
-			s->w[k] = w;
-			s->ad[k] = (int8_t)(x >> 8) * (1 << 18) + (int8_t)(x & 0xff);
-			s->f[k] = (uint8_t)((sm >> k & 1) * PE_FL_F_START | fv |
-					    (cm >> k & 1) * PE_FL_F_CLOSE);
+			int32_t ad = (int8_t)(x >> 8) * (1 << 18) + (int8_t)(x & 0xff);
+			mk[k] = (int64_t)ad * w;
 			nz += w != 0;
 		}
-	}
-	if (vld) {
-		c->cnt.waves++;
-		c->cnt.dsp_slots += D;
-		c->cnt.mux_selects += D;
-		c->cnt.nz_slots += nz;
+		wave_word(c, rn_brk, vld, nz, D);
+#ifdef __AVX2__
+		__m256i mv[PE_FL_MAX_DEPTH / 4];
+		for (int j = 0; j < PE_FL_MAX_DEPTH / 4; j++)
+			mv[j] = _mm256_loadu_si256((const __m256i *)(mk + 4 * j));
+		wave_pass(c, mv, D);
+#else
+		wave_pass(c, mk);
+#endif
 	}
 }
 
@@ -205,42 +350,108 @@ static void front_ports(struct pe_flightllm_chain *c, const uint64_t *in)
 		   in[PE_FL_IN_VALID] & 1);
 }
 
-/* Each stage: P <- M + Z (+ C), M being the product of wave t-k-3's AD
- * and B2 (the register chain A1/D/B1 -> AD/B2 -> M of the DSP, read from
- * the slot row instead of copied along). Then the reduction nodes: logic
- * on the P registers after the edge. */
-static uint16_t stages_inline(struct pe_flightllm_chain *c, bool fix)
+#ifdef __AVX2__
+/* M = x0 w + x1 w 2^18 of 4 DSPs, from their int16 lane products. */
+static inline __m256i prod4(__m128i p0, __m128i p1)
 {
-	const struct pe_fl_slot *s = &c->slot[c->t & RMASK];
-	int64_t *p = c->p;
-	int32_t *side = c->side;
-	uint32_t ndg = c->cfg.depth / 2;
-	uint16_t vld = 0;
+	return _mm256_add_epi64(_mm256_cvtepi16_epi64(p0),
+				_mm256_slli_epi64(_mm256_cvtepi16_epi64(p1), 18));
+}
 
-	for (int k = (int)c->cfg.depth - 1; k >= 0; k--) {
-		int64_t sum = (int64_t)s->ad[k] * s->w[k];
-		int32_t moved = 0;
-		bool st = s->f[k] & PE_FL_F_START;
-		if (!st) {
-			sum += p[k - 1];
-			if (c->oau && k % PE_FL_OAU_SPAN == 0) {
-				moved = lo18(p[k - 1]);
-				sum -= moved;		/* W-mux = C = -lo */
-				c->cnt.oau_moves += (s->f[k] & PE_FL_F_VLD) != 0;
-			}
+/* The inlined datapath's front end straight from the port words, 16
+ * DSPs a vector: the sparse MUX is a byte shuffle of the 16 x0 and of
+ * the 16 x1 by the indices, the decode unit sign-extends the codes, and
+ * x0 w, x1 w are exact in 16 bits (|x w| <= 2^14). */
+static inline __attribute__((always_inline)) void front_ports_inline(
+	struct pe_flightllm_chain *c, const uint64_t *in, uint32_t D)
+{
+	uint32_t wb = c->cfg.wbits, nz = 0;
+	const __m128i ev = _mm_setr_epi8(0, 2, 4, 6, 8, 10, 12, 14,
+					 1, 3, 5, 7, 9, 11, 13, 15);
+	const __m128i nib = _mm_set1_epi8(15), z = _mm_setzero_si128();
+	const __m128i kix = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7,
+					  8, 9, 10, 11, 12, 13, 14, 15);
+	const __m128i wm = _mm_set1_epi8((char)((1u << wb) - 1));
+	const __m128i sb = _mm_set1_epi8((char)(1u << (wb - 1)));
+	__m128i a = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(in + PE_FL_ACT0)), ev);
+	__m128i b = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(in + PE_FL_ACT0 + 2)), ev);
+	__m128i x0t = _mm_unpacklo_epi64(a, b), x1t = _mm_unpackhi_epi64(a, b);
+	__m256i mv[PE_FL_MAX_DEPTH / 4];
+
+#pragma GCC unroll 2
+	for (uint32_t h = 0; h < D; h += 16) {
+		__m128i v = _mm_cvtsi64_si128((long long)in[PE_FL_IDX0 + h / 16]);
+		__m128i ix = _mm_unpacklo_epi8(_mm_and_si128(v, nib),
+					       _mm_and_si128(_mm_srli_epi16(v, 4), nib));
+		__m128i cd = _mm_loadu_si128((const __m128i *)(in + PE_FL_W0 + h / 8));
+		__m128i w = _mm_sub_epi8(_mm_xor_si128(_mm_and_si128(cd, wm), sb), sb);
+		/* no product past the chain */
+		w = _mm_and_si128(w, _mm_cmpgt_epi8(_mm_set1_epi8((char)(D - h)), kix));
+		__m256i w16 = _mm256_cvtepi8_epi16(w);
+		__m256i p0 = _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_shuffle_epi8(x0t, ix)), w16);
+		__m256i p1 = _mm256_mullo_epi16(_mm256_cvtepi8_epi16(_mm_shuffle_epi8(x1t, ix)), w16);
+		__m128i l0 = _mm256_castsi256_si128(p0), h0 = _mm256_extracti128_si256(p0, 1);
+		__m128i l1 = _mm256_castsi256_si128(p1), h1 = _mm256_extracti128_si256(p1, 1);
+		nz += (uint32_t)__builtin_popcount(~(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(w, z)) & 0xffff);
+		mv[h / 4] = prod4(l0, l1);
+		mv[h / 4 + 1] = prod4(_mm_srli_si128(l0, 8), _mm_srli_si128(l1, 8));
+		mv[h / 4 + 2] = prod4(h0, h1);
+		mv[h / 4 + 3] = prod4(_mm_srli_si128(h0, 8), _mm_srli_si128(h1, 8));
+	}
+	wave_word(c, (uint16_t)in[PE_FL_RN_BRK], in[PE_FL_IN_VALID] & 1, nz, D);
+	wave_pass(c, mv, D);
+}
+#endif
+
+/* The edge for the inlined datapath: RN g shows wave t-2g-4's result
+ * in y[g] (its valid bit and close bit g from the wave's RN word); the
+ * OAU stages count the valid waves they adjust. */
+static inline __attribute__((always_inline)) uint16_t stages_inline(
+	struct pe_flightllm_chain *c, uint32_t D, uint64_t *y)
+{
+	uint32_t ndg = D / 2, cl = 0, vm = 0;
+
+	if (c->oau) {
+#pragma GCC unroll 4
+		for (uint32_t k = PE_FL_OAU_SPAN; k < D; k += PE_FL_OAU_SPAN) {
+			uint32_t r = c->rn[(c->t - k - 3) & RMASK];
+			c->cnt.oau_moves += (~r >> (k / 2 - 1) & 1) & r >> 31;
 		}
-		p[k] = wrap(sum, 48);
-		side[k] = st ? 0 : side[k - 1] + moved;
 	}
+#ifdef __AVX2__
+	const uint64_t *yr = c->yo + (c->t & RMASK) * PE_FL_MAX_DG;
+	if (ndg % 4 == 0) {
+#pragma GCC unroll 4
+		for (uint32_t g = 0; g < PE_FL_MAX_DG && g < ndg; g += 4)
+			_mm256_storeu_si256((__m256i *)(y + g),
+					    _mm256_loadu_si256((const __m256i *)(yr + g)));
+	} else {
+		memcpy(y, yr, ndg * sizeof *y);
+	}
+	/* 8 RNs a gather of RN words: bit 31 of each is its valid bit, and
+	 * bit g of RN g's shifted there its close bit */
+#pragma GCC unroll 2
+	for (uint32_t g = 0; g < ndg; g += 8) {
+		const __m256i gi = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+		__m256i gv = _mm256_add_epi32(gi, _mm256_set1_epi32((int)g));
+		__m256i ix = _mm256_and_si256(
+			_mm256_sub_epi32(_mm256_set1_epi32((int)(uint32_t)c->t - 4),
+					 _mm256_add_epi32(gv, gv)),
+			_mm256_set1_epi32(RMASK));
+		__m256i r = _mm256_i32gather_epi32((const int *)c->rn, ix, 4);
+		__m256i cb = _mm256_sllv_epi32(r, _mm256_sub_epi32(_mm256_set1_epi32(31), gv));
+		vm |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(r)) << g;
+		cl |= (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(cb)) << g;
+	}
+#else
+	memcpy(y, c->yo + (c->t & RMASK) * PE_FL_MAX_DG, ndg * sizeof *y);
 	for (uint32_t g = 0; g < ndg; g++) {
-		uint32_t e = 2 * g + 1;
-		pe_fl_extract(p[e], fix, &c->y_lo[g], &c->y_hi[g]);
-		c->y_lo[g] += side[e];
-		if ((s->f[e] & (PE_FL_F_VLD | PE_FL_F_CLOSE)) ==
-		    (PE_FL_F_VLD | PE_FL_F_CLOSE))
-			vld |= (uint16_t)(1u << g);
+		uint32_t r = c->rn[(c->t - 2 * g - 4) & RMASK];
+		cl |= (r >> g & 1) << g;
+		vm |= (r >> 31) << g;
 	}
-	return vld;
+#endif
+	return (uint16_t)(cl & vm & ((1u << ndg) - 1));
 }
 
 static void stages_structural(struct pe_flightllm_chain *c)
@@ -271,31 +482,39 @@ static void stages_structural(struct pe_flightllm_chain *c)
 	}
 }
 
+static inline void edge_end(struct pe_flightllm_chain *c, uint16_t vld)
+{
+	c->y_vld = vld;
+	c->cnt.rn_results += (uint64_t)__builtin_popcount(vld);
+	c->cnt.cycles++;
+	c->t++;
+}
+
 /* The edge after the front end: the stages and the reduction nodes. */
-static void clock_stages(struct pe_flightllm_chain *c)
+static inline __attribute__((always_inline)) void clock_stages(
+	struct pe_flightllm_chain *c)
 {
 	uint32_t ndg = c->cfg.depth / 2;
 	bool fix = !c->cfg.no_sign_fix;
 	uint16_t vld = 0;
 
 	if (!c->cfg.structural) {
-		vld = stages_inline(c, fix);
+		vld = stages_inline(c, c->cfg.depth, c->y);
 	} else {
 		stages_structural(c);
 		/* reduction nodes: logic on the P registers after the edge */
 		for (uint32_t g = 0; g < ndg; g++) {
 			uint32_t e = 2 * g + 1;
 			const struct pe_fl_front *pf = &c->ring[(c->t - e - 3) & RMASK];
-			pe_fl_extract(c->p[e], fix, &c->y_lo[g], &c->y_hi[g]);
-			c->y_lo[g] += c->side[e];
+			int32_t lo, hi;
+			pe_fl_extract(c->p[e], fix, &lo, &hi);
+			lo += (int32_t)c->side[e];
+			c->y[g] = (uint64_t)(uint32_t)hi << 32 | (uint32_t)lo;
 			if (pf->vld && closes(pf->rn_brk, g, ndg))
 				vld |= (uint16_t)(1u << g);
 		}
 	}
-	c->y_vld = vld;
-	c->cnt.rn_results += (uint64_t)__builtin_popcount(vld);
-	c->cnt.cycles++;
-	c->t++;
+	edge_end(c, vld);
 }
 
 void pe_flightllm_chain_clock(struct pe_flightllm_chain *c,
@@ -303,6 +522,20 @@ void pe_flightllm_chain_clock(struct pe_flightllm_chain *c,
 {
 	front_fill(c, w->act, w->w, w->idx, w->rn_brk, w->vld);
 	clock_stages(c);
+	if (!c->cfg.structural) {
+		/* the P and side registers after the edge: DSP k holds wave
+		 * t-k-3 (t the edge just taken) */
+		uint64_t t = c->t - 1;
+		for (uint32_t k = 0; k < c->cfg.depth; k++) {
+			uint64_t o = ((t - k - 3) & RMASK) * PE_FL_MAX_DEPTH + k;
+			c->p[k] = c->pw[o];
+			c->side[k] = c->sw[o];
+		}
+	}
+	for (uint32_t g = 0; g < PE_FL_MAX_DG; g++) {
+		c->y_lo[g] = (int32_t)(uint32_t)c->y[g];
+		c->y_hi[g] = (int32_t)(uint32_t)(c->y[g] >> 32);
+	}
 }
 
 void pe_flightllm_wave_pack(const struct pe_flightllm_wave *w, uint64_t *in)
@@ -318,18 +551,47 @@ void pe_flightllm_wave_pack(const struct pe_flightllm_wave *w, uint64_t *in)
 	in[PE_FL_RN_BRK] = w->rn_brk;
 }
 
+#ifdef __AVX2__
+/* An edge of the inlined datapath from the port words, for depth D. */
+static inline __attribute__((always_inline)) void step_inline(
+	struct pe_flightllm_chain *c, const uint64_t *in, uint64_t *out,
+	uint32_t D)
+{
+	front_ports_inline(c, in, D);
+	edge_end(c, stages_inline(c, D, out + PE_FL_OUT_Y0));
+	memset(out + PE_FL_OUT_Y0 + D / 2, 0, (PE_FL_MAX_DG - D / 2) * sizeof *out);
+	out[PE_FL_OUT_VALID] = c->y_vld;
+}
+
+#define STEP_D(d)                                                             \
+static __attribute__((noinline)) void step_d##d(                              \
+	struct pe_flightllm_chain *c, const uint64_t *in, uint64_t *out)      \
+{                                                                             \
+	step_inline(c, in, out, d);                                           \
+}
+STEP_D(8)
+STEP_D(16)
+STEP_D(32)
+#endif
+
 void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
 			     uint64_t *out)
 {
-	uint32_t ndg = c->cfg.depth / 2;
-
+#ifdef __AVX2__
+	/* the depths of the presets and of the RTL rows with their loops
+	 * unrolled, any other through the same code */
+	if (!c->cfg.structural) {
+		switch (c->cfg.depth) {
+		case 8: step_d8(c, in, out); return;
+		case 16: step_d16(c, in, out); return;
+		case 32: step_d32(c, in, out); return;
+		default: step_inline(c, in, out, c->cfg.depth); return;
+		}
+	}
+#endif
 	front_ports(c, in);
 	clock_stages(c);
-	for (uint32_t g = 0; g < ndg; g++)
-		out[PE_FL_OUT_Y0 + g] = (uint64_t)(uint32_t)c->y_hi[g] << 32 |
-					(uint32_t)c->y_lo[g];
-	for (uint32_t g = ndg; g < PE_FL_MAX_DG; g++)
-		out[PE_FL_OUT_Y0 + g] = 0;
+	memcpy(out + PE_FL_OUT_Y0, c->y, sizeof c->y);
 	out[PE_FL_OUT_VALID] = c->y_vld;
 }
 
