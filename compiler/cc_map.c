@@ -755,7 +755,7 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 	} else {
 		best->layout = l;
 		snprintf(best->reason, sizeof best->reason,
-			 "GEMM %llux%llux%llu does not fit: even the smallest tiles fail (%s)",
+			 "GEMM %llux%llux%llu does not fit: even the smallest tiles fail (%.120s)",
 			 (unsigned long long)g->M, (unsigned long long)g->K,
 			 (unsigned long long)g->N, last);
 	}
