@@ -143,7 +143,7 @@ void swp_point_run(const struct swp_sweep *s, uint64_t p,
 	}
 	if (st) {
 		r->status = SWP_FAILED;
-		snprintf(r->error, sizeof r->error, "%s", err.msg);
+		snprintf(r->error, sizeof r->error, "%.*s", (int)sizeof r->error - 1, err.msg);
 	}
 	free(c);
 }
