@@ -79,6 +79,10 @@ struct mx_com {
 	X(uint8_t, uv, 1) X(uint8_t, ud, 1) X(uint16_t, ur, 1)                \
 	X(uint8_t, sx, 1)
 
+/* Every field has a pad of `cols` elements before its first PE (not
+ * registers): the shifts below copy all n elements of a field from `cols`
+ * (or 1) elements before it, so they are whole blocks, moved in vector
+ * registers when n is a constant (the 4x4). */
 struct mx_view {
 	struct mx_com *com;
 	uint8_t *start;		/* [cols] scratch: the columns' sh_start */
@@ -99,6 +103,25 @@ static void mx_set_cfg(struct mx_com *com, const struct pe_mixpe_cfg *c)
 	for (unsigned code = 0; code < 16; code++) {
 		int v = pe_mixpe_wval(c, code & ((1u << c->wbits) - 1));
 		com->wv[code] = c->fp16 ? pe_f16_narrow((float)v) : (uint16_t)v;
+	}
+}
+
+/* Copy `bytes` bytes from src to dst (overlapping): with a constant
+ * multiple of 32 up to 64 bytes (the 4x4's fields), loaded into vector
+ * registers before the stores, no call and no store forwarding of
+ * partial words. */
+typedef uint8_t mx_blk __attribute__((vector_size(32)));
+
+static inline __attribute__((always_inline)) void mx_move(void *dst,
+							  const void *src,
+							  size_t bytes)
+{
+	if (__builtin_constant_p(bytes) && bytes % 32 == 0 && bytes <= 64) {
+		mx_blk b[2];
+		memcpy(b, src, bytes);
+		memcpy(dst, b, bytes);
+	} else {
+		memmove(dst, src, bytes);
 	}
 }
 
@@ -246,14 +269,15 @@ static inline __attribute__((always_inline)) void mx_stage_a(
 				 (CT_VALID | CT_END)) << k;
 	for (; em; em &= em - 1) {
 		size_t k = (size_t)__builtin_ctzll(em), i = i0 + k;
+		unsigned last = (ctl[k] & CT_LAST) != 0;
 		com->ndq[d1]++;
-		if (pe_mixpe_dq_group(c, &v->oacc[i], nacc[k], nsa[k],
-				      (uint16_t)(v->sz[i] >> 8), (uint8_t)v->sz[i],
-				      of[k], (ctl[k] & CT_LAST) != 0,
-				      &v->pf[d3 * n + i])) {
-			v->pl[d3 * n + i] = 1;
-			com->nload[d3]++;
-		}
+		/* the load as a value (its slot is 0 before): whether a
+		 * group is its output's last is random */
+		pe_mixpe_dq_group(c, &v->oacc[i], nacc[k], nsa[k],
+				  (uint16_t)(v->sz[i] >> 8), (uint8_t)v->sz[i],
+				  of[k], last, &v->pf[d3 * n + i]);
+		v->pl[d3 * n + i] = (uint8_t)last;
+		com->nload[d3] += last;
 	}
 }
 
@@ -327,10 +351,13 @@ static inline __attribute__((always_inline)) void mx_shift(
 		com->beats -= gone & CT_VALID;
 		com->terms -= CT_TERMS(gone);
 	}
-	memmove(v->ctl + 1, v->ctl, (n - 1) * sizeof *v->ctl);
-	memmove(v->sz + 1, v->sz, (n - 1) * sizeof *v->sz);
-	for (unsigned l = 0; l < L; l++)
-		memmove(v->w + l * n + 1, v->w + l * n, (n - 1) * sizeof *v->w);
+	/* PE i takes PE i-1's, then column 0 the row's input (PE 0 takes
+	 * the pad, or lane l-1's last: the last lane first, so no load
+	 * reads a store just made) */
+	mx_move(v->ctl, v->ctl - 1, n * sizeof *v->ctl);
+	mx_move(v->sz, v->sz - 1, n * sizeof *v->sz);
+	for (unsigned l = L; l-- > 0;)
+		mx_move(v->w + l * n, v->w + l * n - 1, n * sizeof *v->w);
 	for (unsigned r = 0; r < R; r++) {
 		size_t i = (size_t)r * C;
 		uint16_t x = ports ? mx_row(v, n, i, ports[I_VALID] >> r & 1,
@@ -347,9 +374,9 @@ static inline __attribute__((always_inline)) void mx_shift(
 		com->terms += CT_TERMS(x);
 	}
 	if (R > 1) {
-		for (unsigned l = 0; l < L; l++)
-			memmove(v->a + l * n + C, v->a + l * n, (n - C) * sizeof *v->a);
-		memmove(v->as + C, v->as, (n - C) * sizeof *v->as);
+		for (unsigned l = L; l-- > 0;)
+			mx_move(v->a + l * n, v->a + l * n - C, n * sizeof *v->a);
+		mx_move(v->as, v->as - C, n * sizeof *v->as);
 	}
 	for (unsigned c = 0; c < C; c++)
 		mx_col(com, a_col[c], v->a, &v->as[c], n, c);
@@ -416,8 +443,12 @@ enum ps_status pe_mixpe_array_new(const struct pe_mixpe_cfg *cfg,
 	a->cols = cols;
 	a->v.com = &a->com;
 	ok &= (a->v.start = calloc(cols, 1)) != NULL;
-#define MX_ALLOC(type, name, k) \
-	ok &= (a->v.name = calloc((k) * n, sizeof(type))) != NULL;
+#define MX_ALLOC(type, name, k)                                           \
+	{                                                                     \
+		type *b = calloc((k) * n + cols, sizeof(type));               \
+		ok &= b != NULL;                                              \
+		a->v.name = b ? b + cols : NULL;                              \
+	}
 	MX_REG_FIELDS(MX_ALLOC)
 #undef MX_ALLOC
 	if (!ok) {
@@ -434,7 +465,9 @@ void pe_mixpe_array_free(struct pe_mixpe_array *a)
 {
 	if (!a)
 		return;
-#define MX_FREE(type, name, k) free(a->v.name);
+#define MX_FREE(type, name, k) \
+	if (a->v.name)         \
+		free(a->v.name - a->cols);
 	MX_REG_FIELDS(MX_FREE)
 #undef MX_FREE
 	free(a->v.start);
@@ -461,7 +494,7 @@ void pe_mixpe_array_sum(const struct pe_mixpe_array *a,
 
 struct pe_mixpe_array4 {
 	struct mx_com com;
-#define MX_ARR(type, name, k) type name[(k) * D * D];
+#define MX_ARR(type, name, k) type name[D + (k) * D * D];
 	MX_REG_FIELDS(MX_ARR)
 #undef MX_ARR
 	uint8_t start[D];
@@ -471,7 +504,7 @@ struct pe_mixpe_array4 {
 
 static struct mx_view view4(struct pe_mixpe_array4 *s)
 {
-#define MX_VIEW(type, name, k) .name = s->name,
+#define MX_VIEW(type, name, k) .name = s->name + D,
 	return (struct mx_view){ .com = &s->com, .start = s->start,
 				 MX_REG_FIELDS(MX_VIEW) };
 #undef MX_VIEW
