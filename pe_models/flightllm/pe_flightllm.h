@@ -104,6 +104,9 @@ struct pe_flightllm_chain {
 	int64_t sw[PE_FL_RING * PE_FL_MAX_DEPTH];
 	uint64_t yo[PE_FL_RING * PE_FL_MAX_DG];
 	uint32_t rn[PE_FL_RING];
+	/* out_valid of the next 16 edges, byte d of the edge d after the
+	 * next (depth <= 16: 8 RNs, wave t-4's RN g shows at edge t+2g) */
+	uint64_t vq[2];
 	/* per configuration: DSP k starts a group iff (rn | 1 << 31) &
 	 * start_bit[k] (always past the chain, so P stays 0 there);
 	 * oau_lane[k] = -1 at an OAU stage */

@@ -119,6 +119,7 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	memset(c->sw, 0, sizeof c->sw);
 	memset(c->yo, 0, sizeof c->yo);
 	memset(c->rn, 0, sizeof c->rn);
+	memset(c->vq, 0, sizeof c->vq);
 	memset(c->p, 0, sizeof c->p);
 	memset(c->side, 0, sizeof c->side);
 	memset(c->din, 0, sizeof c->din);
@@ -418,6 +419,22 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 			c->cnt.oau_moves += (~r >> (k / 2 - 1) & 1) & r >> 31;
 		}
 	}
+	if (ndg <= 8) {
+		/* a delay line of out_valid bytes, byte d for the edge d
+		 * later: wave t-4 adds its close&valid bit g to byte 2g
+		 * (bit g moved to bit 17 g by one multiply: bit g of the
+		 * product's copy k is at g + 16 k, copies 8 bits wide do
+		 * not carry into each other) */
+		uint32_t r = c->rn[(c->t - 4) & RMASK];
+		uint64_t cv = r & ((1u << ndg) - 1) & -(uint64_t)(r >> 31);
+		uint64_t m = cv * 0x0001000100010001ull;
+		c->vq[0] |= m & 0x0008000400020001ull;	/* bits 17g, g < 4 */
+		c->vq[1] |= m & 0x0080004000200010ull;	/* 17g - 64, g >= 4 */
+		vm = (uint32_t)(c->vq[0] & 0xff);
+		cl = vm;
+		c->vq[0] = c->vq[0] >> 8 | c->vq[1] << 56;
+		c->vq[1] >>= 8;
+	}
 #ifdef __AVX2__
 	const uint64_t *yr = c->yo + (c->t & RMASK) * PE_FL_MAX_DG;
 	if (ndg % 4 == 0) {
@@ -431,7 +448,7 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 	/* 8 RNs a gather of RN words: bit 31 of each is its valid bit, and
 	 * bit g of RN g's shifted there its close bit */
 #pragma GCC unroll 2
-	for (uint32_t g = 0; g < ndg; g += 8) {
+	for (uint32_t g = 0; g < ndg && ndg > 8; g += 8) {
 		const __m256i gi = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
 		__m256i gv = _mm256_add_epi32(gi, _mm256_set1_epi32((int)g));
 		__m256i ix = _mm256_and_si256(
@@ -445,7 +462,7 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 	}
 #else
 	memcpy(y, c->yo + (c->t & RMASK) * PE_FL_MAX_DG, ndg * sizeof *y);
-	for (uint32_t g = 0; g < ndg; g++) {
+	for (uint32_t g = 0; g < ndg && ndg > 8; g++) {
 		uint32_t r = c->rn[(c->t - 2 * g - 4) & RMASK];
 		cl |= (r >> g & 1) << g;
 		vm |= (r >> 31) << g;

@@ -82,10 +82,10 @@ struct mx_com {
 /* Every field has a pad of `cols` elements before its first PE (not
  * registers): the shifts below copy all n elements of a field from `cols`
  * (or 1) elements before it, so they are whole blocks, moved in vector
- * registers when n is a constant (the 4x4). */
+ * registers when n is a constant (the 4x4). The pads of the result
+ * slots are never written: 0, the slot above row 0. */
 struct mx_view {
 	struct mx_com *com;
-	uint8_t *start;		/* [cols] scratch: the columns' sh_start */
 #define MX_PTR(type, name, k) type *name;
 	MX_REG_FIELDS(MX_PTR)
 #undef MX_PTR
@@ -106,22 +106,38 @@ static void mx_set_cfg(struct mx_com *com, const struct pe_mixpe_cfg *c)
 	}
 }
 
-/* Copy `bytes` bytes from src to dst (overlapping): with a constant
- * multiple of 32 up to 64 bytes (the 4x4's fields), loaded into vector
- * registers before the stores, no call and no store forwarding of
- * partial words. */
-typedef uint8_t mx_blk __attribute__((vector_size(32)));
+/* Copy `bytes` bytes from src to dst (they may overlap): with a
+ * constant multiple of 16 up to 64 bytes (the 4x4's fields), loaded into
+ * vector registers before the stores, no call, and whole blocks (a load
+ * that spans several narrower stores is not forwarded from them). */
+typedef uint8_t mx_blk __attribute__((vector_size(16)));
+typedef uint32_t mx_v4u32 __attribute__((vector_size(16)));
 
 static inline __attribute__((always_inline)) void mx_move(void *dst,
 							  const void *src,
 							  size_t bytes)
 {
-	if (__builtin_constant_p(bytes) && bytes % 32 == 0 && bytes <= 64) {
-		mx_blk b[2];
+	if (__builtin_constant_p(bytes) && bytes % 16 == 0 && bytes <= 64) {
+		mx_blk b[4];
 		memcpy(b, src, bytes);
 		memcpy(dst, b, bytes);
 	} else {
 		memmove(dst, src, bytes);
+	}
+}
+
+/* sx[r * C + c] = row[c] for every row r (the 4x4: one 16-byte store). */
+static inline __attribute__((always_inline)) void mx_rows_of(
+	uint8_t *sx, const uint8_t *row, unsigned R, unsigned C)
+{
+	if (__builtin_constant_p(R * C) && R * C == 16 && C == 4) {
+		uint32_t w;
+		memcpy(&w, row, sizeof w);
+		mx_v4u32 t = { w, w, w, w };
+		memcpy(sx, &t, sizeof t);
+	} else {
+		for (unsigned r = 0; r < R; r++)
+			memcpy(sx + (size_t)r * C, row, C);
 	}
 }
 
@@ -291,7 +307,7 @@ static inline __attribute__((always_inline)) void mx_back(
 	size_t n = (size_t)R * C, b = n - C;
 	unsigned at = com->ev_at;
 	uint8_t *restrict valid = v->valid, *restrict drain = v->drain;
-	uint8_t *restrict done = v->done, *restrict start = v->start;
+	uint8_t *restrict done = v->done;
 	uint8_t *restrict load = v->pl + at * n, *restrict sx = v->sx;
 	uint8_t *restrict uv = v->uv, *restrict ud = v->ud;
 	uint16_t *restrict res = v->res, *restrict ur = v->ur;
@@ -307,20 +323,16 @@ static inline __attribute__((always_inline)) void mx_back(
 	}
 	com->nload[at] = 0;
 	for (unsigned c = 0; c < C; c++) {
-		start[c] = done[b + c];
-		out_valid[c] = valid[b + c] & (drain[b + c] | start[c]);
+		out_valid[c] = valid[b + c] & (drain[b + c] | done[b + c]);
 		out[c] = out_valid[c] ? res[b + c] : 0;
 	}
 	/* every slot at once, from copies of the pre-edge slots above
-	 * (none above row 0) and of the columns' sh_start */
-	memset(uv, 0, C);
-	memset(ud, 0, C);
-	memset(ur, 0, C * sizeof *ur);
-	memcpy(uv + C, valid, b);
-	memcpy(ud + C, drain, b);
-	memcpy(ur + C, res, b * sizeof *ur);
-	for (unsigned r = 0; r < R; r++)
-		memcpy(sx + (size_t)r * C, start, C);
+	 * (above row 0 the fields' pads, always 0) and of the columns'
+	 * sh_start (the bottom PEs' done) */
+	mx_move(uv, valid - C, n * sizeof *uv);
+	mx_move(ud, drain - C, n * sizeof *ud);
+	mx_move(ur, res - C, n * sizeof *ur);
+	mx_rows_of(sx, done + b, R, C);
 	for (size_t i = 0; i < n; i++) {
 		shifts += pe_mixpe_slot_next(load[i], fin[i], uv[i], ud[i], ur[i],
 					     sx[i], &valid[i], &drain[i],
@@ -442,7 +454,6 @@ enum ps_status pe_mixpe_array_new(const struct pe_mixpe_cfg *cfg,
 	a->rows = rows;
 	a->cols = cols;
 	a->v.com = &a->com;
-	ok &= (a->v.start = calloc(cols, 1)) != NULL;
 #define MX_ALLOC(type, name, k)                                           \
 	{                                                                     \
 		type *b = calloc((k) * n + cols, sizeof(type));               \
@@ -470,7 +481,6 @@ void pe_mixpe_array_free(struct pe_mixpe_array *a)
 		free(a->v.name - a->cols);
 	MX_REG_FIELDS(MX_FREE)
 #undef MX_FREE
-	free(a->v.start);
 	free(a);
 }
 
@@ -497,7 +507,6 @@ struct pe_mixpe_array4 {
 #define MX_ARR(type, name, k) type name[D + (k) * D * D];
 	MX_REG_FIELDS(MX_ARR)
 #undef MX_ARR
-	uint8_t start[D];
 	uint8_t out_valid[D];
 	uint16_t out[D];
 };
@@ -505,7 +514,7 @@ struct pe_mixpe_array4 {
 static struct mx_view view4(struct pe_mixpe_array4 *s)
 {
 #define MX_VIEW(type, name, k) .name = s->name + D,
-	return (struct mx_view){ .com = &s->com, .start = s->start,
+	return (struct mx_view){ .com = &s->com,
 				 MX_REG_FIELDS(MX_VIEW) };
 #undef MX_VIEW
 }
