@@ -104,6 +104,9 @@ struct pe_flightllm_chain {
 	int64_t sw[PE_FL_RING * PE_FL_MAX_DEPTH];
 	uint64_t yo[PE_FL_RING * PE_FL_MAX_DG];
 	uint32_t rn[PE_FL_RING];
+	/* the products of the wave that entered at the last edge: its pass
+	 * down the chain runs at this edge */
+	int64_t mk[PE_FL_MAX_DEPTH];
 	/* out_valid of the next 16 edges, byte d of the edge d after the
 	 * next (depth <= 16: 8 RNs, wave t-4's RN g shows at edge t+2g) */
 	uint64_t vq[2];
