@@ -214,7 +214,8 @@ static inline __attribute__((always_inline)) void mx_stage_a(
 	uint16_t *restrict open = v->open + i0, *restrict ofirst = v->ofirst + i0;
 	int32_t nacc[CHUNK], nsa[CHUNK];
 	uint16_t of[CHUNK];
-	unsigned L = c->lanes, ends = 0;
+	uint8_t e8[CHUNK + 8];	/* valid beats that end a group */
+	unsigned L = c->lanes;
 
 	if (c->fp16) {
 		uint16_t p[PE_MIXPE_MAX_LANES][CHUNK], x[CHUNK], y[CHUNK];
@@ -272,21 +273,33 @@ static inline __attribute__((always_inline)) void mx_stage_a(
 		of[k] = (uint16_t)f;
 		open[k] = (uint16_t)((open[k] & hold) | (valid & cont));
 		ofirst[k] = (uint16_t)((ofirst[k] & hold) | (valid & cont & f));
-		ends |= valid & end;
+		e8[k] = (uint8_t)(valid & end);
 	}
-	if (!ends)
-		return;
-	/* the PEs handing a group over, as a mask */
+	/* the PEs handing a group over, as a mask: 8 bytes of 0/1 to 8
+	 * bits by one multiply (byte i times 2^(56-7i) lands on bit 56+i,
+	 * the other products on distinct lower bits, no carry) */
 	uint64_t em = 0;
+	for (size_t k = m; k % 8; k++)
+		e8[k] = 0;
+	for (size_t k = 0; k < m; k += 8) {
+		uint64_t x;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(&x, e8 + k, sizeof x);
+#else
+		x = 0;
+		for (unsigned j = 0; j < 8; j++)
+			x |= (uint64_t)e8[k + j] << (8 * j);
+#endif
+		em |= (x * 0x0102040810204080ull) >> 56 << k;
+	}
+	if (!em)
+		return;
 	unsigned d1 = (com->ev_at + 1) % PE_MIXPE_DQ_LATENCY;
 	unsigned d3 = (com->ev_at + PE_MIXPE_DQ_LATENCY - 1) % PE_MIXPE_DQ_LATENCY;
-	for (size_t k = 0; k < m; k++)
-		em |= (uint64_t)((ctl[k] & (CT_VALID | CT_END)) ==
-				 (CT_VALID | CT_END)) << k;
+	com->ndq[d1] += (uint32_t)__builtin_popcountll(em);
 	for (; em; em &= em - 1) {
 		size_t k = (size_t)__builtin_ctzll(em), i = i0 + k;
 		unsigned last = (ctl[k] & CT_LAST) != 0;
-		com->ndq[d1]++;
 		/* the load as a value (its slot is 0 before): whether a
 		 * group is its output's last is random */
 		pe_mixpe_dq_group(c, &v->oacc[i], nacc[k], nsa[k],
