@@ -141,9 +141,12 @@ static inline __attribute__((always_inline)) void mx_rows_of(
 	}
 }
 
-/* Set bits of a 16-bit word. */
+/* Set bits of a 16-bit word (the instruction where the build has it). */
 static inline unsigned pop16(unsigned x)
 {
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcount(x & 0xffffu);
+#endif
 	x = x - ((x >> 1) & 0x5555u);
 	x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
 	x = (x + (x >> 4)) & 0x0f0fu;
