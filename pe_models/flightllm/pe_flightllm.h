@@ -90,6 +90,9 @@ struct pe_fl_front {
  * the functions below. */
 struct pe_flightllm_chain {
 	struct pe_flightllm_cfg cfg;
+	/* pe_flightllm_chain_step of this configuration (chain_init) */
+	void (*step)(struct pe_flightllm_chain *c, const uint64_t *in,
+		     uint64_t *out);
 	bool oau;			/* resolved */
 	uint64_t t;			/* edges since reset */
 	/* structural datapath: front end of wave i at ring[i % RING] */

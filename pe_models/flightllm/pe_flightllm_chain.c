@@ -49,6 +49,8 @@
 
 #define RMASK (PE_FL_RING - 1)
 
+static void step_pick(struct pe_flightllm_chain *c);
+
 static inline int64_t wrap(int64_t v, unsigned bits)
 {
 	uint64_t m = 1ull << (bits - 1);
@@ -104,6 +106,7 @@ enum ps_status pe_flightllm_chain_init(struct pe_flightllm_chain *c,
 	for (uint32_t k = 0; k < cfg->depth; k++)
 		if ((st = pe_dsp48e2_init(&c->dsp[k], &prm, err)))
 			return st;
+	step_pick(c);
 	pe_flightllm_chain_reset(c);
 	return PS_OK;
 }
@@ -613,25 +616,43 @@ STEP_D(16)
 STEP_D(32)
 #endif
 
-void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
-			     uint64_t *out)
+static void step_any(struct pe_flightllm_chain *c, const uint64_t *in,
+		     uint64_t *out)
 {
 #ifdef __AVX2__
-	/* the depths of the presets and of the RTL rows with their loops
-	 * unrolled, any other through the same code */
 	if (!c->cfg.structural) {
-		switch (c->cfg.depth) {
-		case 8: step_d8(c, in, out); return;
-		case 16: step_d16(c, in, out); return;
-		case 32: step_d32(c, in, out); return;
-		default: step_inline(c, in, out, c->cfg.depth); return;
-		}
+		step_inline(c, in, out, c->cfg.depth);
+		return;
 	}
 #endif
 	front_ports(c, in);
 	clock_stages(c);
 	memcpy(out + PE_FL_OUT_Y0, c->y, sizeof c->y);
 	out[PE_FL_OUT_VALID] = c->y_vld;
+}
+
+/* The step of this configuration, chosen once (no switch an edge): the
+ * depths of the presets and of the RTL rows with their loops unrolled,
+ * any other through the same code, or the structural datapath. */
+static void step_pick(struct pe_flightllm_chain *c)
+{
+	c->step = step_any;
+#ifdef __AVX2__
+	if (!c->cfg.structural) {
+		switch (c->cfg.depth) {
+		case 8: c->step = step_d8; break;
+		case 16: c->step = step_d16; break;
+		case 32: c->step = step_d32; break;
+		default: break;
+		}
+	}
+#endif
+}
+
+void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
+			     uint64_t *out)
+{
+	c->step(c, in, out);
 }
 
 /* ---- the "flightllm_chain" bit-true model ---- */
