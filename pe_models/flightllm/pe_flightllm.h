@@ -90,6 +90,9 @@ struct pe_fl_front {
  * the functions below. */
 struct pe_flightllm_chain {
 	struct pe_flightllm_cfg cfg;
+	/* pe_flightllm_chain_step of this configuration (chain_init) */
+	void (*step)(struct pe_flightllm_chain *c, const uint64_t *in,
+		     uint64_t *out);
 	bool oau;			/* resolved */
 	uint64_t t;			/* edges since reset */
 	/* structural datapath: front end of wave i at ring[i % RING] */
@@ -104,6 +107,12 @@ struct pe_flightllm_chain {
 	int64_t sw[PE_FL_RING * PE_FL_MAX_DEPTH];
 	uint64_t yo[PE_FL_RING * PE_FL_MAX_DG];
 	uint32_t rn[PE_FL_RING];
+	/* the products of the wave that entered at the last edge: its pass
+	 * down the chain runs at this edge */
+	int64_t mk[PE_FL_MAX_DEPTH];
+	/* out_valid of the next 16 edges, byte d of the edge d after the
+	 * next (depth <= 16: 8 RNs, wave t-4's RN g shows at edge t+2g) */
+	uint64_t vq[2];
 	/* per configuration: DSP k starts a group iff (rn | 1 << 31) &
 	 * start_bit[k] (always past the chain, so P stays 0 there);
 	 * oau_lane[k] = -1 at an OAU stage */

@@ -30,7 +30,9 @@
  * Speed (the inlined path): P of DSP k after edge t is wave t-k-3's
  * partial sum at DSP k, and a wave's sums depend on nothing but its own
  * products and RN configuration, so each wave runs down the chain once,
- * when it enters (wave_pass): its products, its sums segmented at the DGs
+ * at the edge after it enters (wave_pass, pass_last: its first results
+ * show after edge t+3, and its pass then overlaps the next wave's front
+ * end): its products, its sums segmented at the DGs
  * that start a group, the OAU moves, into the rows of what DSP k's P and
  * side will hold and into the rows of the edges at which RN g shows it.
  * An edge then reads one row of y ports, and for out_valid the RN words
@@ -46,6 +48,8 @@
 #endif
 
 #define RMASK (PE_FL_RING - 1)
+
+static void step_pick(struct pe_flightllm_chain *c);
 
 static inline int64_t wrap(int64_t v, unsigned bits)
 {
@@ -102,6 +106,7 @@ enum ps_status pe_flightllm_chain_init(struct pe_flightllm_chain *c,
 	for (uint32_t k = 0; k < cfg->depth; k++)
 		if ((st = pe_dsp48e2_init(&c->dsp[k], &prm, err)))
 			return st;
+	step_pick(c);
 	pe_flightllm_chain_reset(c);
 	return PS_OK;
 }
@@ -119,6 +124,8 @@ void pe_flightllm_chain_reset(struct pe_flightllm_chain *c)
 	memset(c->sw, 0, sizeof c->sw);
 	memset(c->yo, 0, sizeof c->yo);
 	memset(c->rn, 0, sizeof c->rn);
+	memset(c->mk, 0, sizeof c->mk);
+	memset(c->vq, 0, sizeof c->vq);
 	memset(c->p, 0, sizeof c->p);
 	memset(c->side, 0, sizeof c->side);
 	memset(c->din, 0, sizeof c->din);
@@ -163,7 +170,7 @@ static inline __attribute__((always_inline)) void wave_word(
 	c->cnt.nz_slots += nz * v;
 }
 
-/* The entering wave's pass down the inlined chain, from its products
+/* Wave wv's pass down the inlined chain, from its products
  * mk[k]: P_k = M_k + (DSP k starts ? 0 : P_{k-1}) (- lo18(P_{k-1}) at an
  * OAU stage, into side), into the wave's row of pw/sw (what DSP k's P and
  * side hold after edge t+k+3), and what RN g shows after edge t+2g+4 into
@@ -172,9 +179,10 @@ static inline __attribute__((always_inline)) void wave_word(
 #define YO_AT(t) ((uint32_t)((t) + 4) * PE_FL_MAX_DG)
 #define YO_MASK (PE_FL_RING * PE_FL_MAX_DG - 1)
 #ifndef __AVX2__
-static void wave_pass(struct pe_flightllm_chain *c, const int64_t *mk)
+static void wave_pass(struct pe_flightllm_chain *c, const int64_t *mk,
+		      uint64_t wv)
 {
-	uint32_t D = c->cfg.depth, row = (uint32_t)(c->t & RMASK);
+	uint32_t D = c->cfg.depth, row = (uint32_t)(wv & RMASK);
 	uint32_t sw = c->rn[row] | 1u << 31;
 	int64_t *pw = c->pw + row * PE_FL_MAX_DEPTH, *sd = c->sw + row * PE_FL_MAX_DEPTH;
 	uint64_t fx = !c->cfg.no_sign_fix;
@@ -189,7 +197,7 @@ static void wave_pass(struct pe_flightllm_chain *c, const int64_t *mk)
 		pw[k] = p;
 		sd[k] = side;
 	}
-	for (uint32_t g = 0, o = YO_AT(c->t); g < D / 2; g++, o += 2 * PE_FL_MAX_DG + 1)
+	for (uint32_t g = 0, o = YO_AT(wv); g < D / 2; g++, o += 2 * PE_FL_MAX_DG + 1)
 		c->yo[o & YO_MASK] = y_word(pw[2 * g + 1], sd[2 * g + 1], fx);
 }
 #else
@@ -198,9 +206,9 @@ static void wave_pass(struct pe_flightllm_chain *c, const int64_t *mk)
  * (the carry) where no start lies between. DSPs past the chain have no
  * product and always start: their P stays 0. */
 static inline __attribute__((always_inline)) void wave_pass(
-	struct pe_flightllm_chain *c, const __m256i *mv, uint32_t D)
+	struct pe_flightllm_chain *c, const __m256i *mv, uint32_t D, uint64_t wv)
 {
-	uint32_t row = (uint32_t)(c->t & RMASK);
+	uint32_t row = (uint32_t)(wv & RMASK);
 	int nb = (int)(D + 7) / 8 * 2;	/* blocks of 4, even */
 	int64_t *pw = c->pw + row * PE_FL_MAX_DEPTH, *sd = c->sw + row * PE_FL_MAX_DEPTH;
 	/* bit m: DSP 2m starts a group (DSP 0, after a closing RN, past
@@ -270,12 +278,32 @@ static inline __attribute__((always_inline)) void wave_pass(
 				    _mm256_or_si256(_mm256_slli_epi64(hi, 32),
 						    _mm256_and_si256(lo, m32)));
 	}
-	uint32_t o = YO_AT(c->t);
+	uint32_t o = YO_AT(wv);
 #pragma GCC unroll 16
 	for (uint32_t g = 0; g < D / 2; g++)
 		c->yo[(o + (2 * PE_FL_MAX_DG + 1) * g) & YO_MASK] = yv[g];
 }
 #endif
+
+/* The pass of the wave that entered at the last edge, from its products
+ * in c->mk (the entering wave's go there after it): a wave's first
+ * results are DSP 0's P after edge t+3 and RN 0's y after edge t+4, so
+ * its pass can wait an edge, and then does not wait for the front end of
+ * the wave entering now (the two overlap in the CPU). */
+static inline __attribute__((always_inline)) void pass_last(
+	struct pe_flightllm_chain *c, uint32_t D)
+{
+#ifdef __AVX2__
+	__m256i mv[PE_FL_MAX_DEPTH / 4];
+#pragma GCC unroll 8
+	for (uint32_t j = 0; j < PE_FL_MAX_DEPTH / 4; j++)
+		mv[j] = _mm256_loadu_si256((const __m256i *)(c->mk + 4 * j));
+	wave_pass(c, mv, D, c->t - 1);
+#else
+	(void)D;
+	wave_pass(c, c->mk, c->t - 1);
+#endif
+}
 
 /* Decode unit (the code sign-extended) and sparse MUX (the pair at the
  * index) of DSP 0..depth-1 for the wave entering now: pair[16] the wave's
@@ -314,14 +342,8 @@ static void front_fill(struct pe_flightllm_chain *c, const uint16_t *pair,
 			nz += w != 0;
 		}
 		wave_word(c, rn_brk, vld, nz, D);
-#ifdef __AVX2__
-		__m256i mv[PE_FL_MAX_DEPTH / 4];
-		for (int j = 0; j < PE_FL_MAX_DEPTH / 4; j++)
-			mv[j] = _mm256_loadu_si256((const __m256i *)(mk + 4 * j));
-		wave_pass(c, mv, D);
-#else
-		wave_pass(c, mk);
-#endif
+		pass_last(c, D);
+		memcpy(c->mk, mk, sizeof mk);
 	}
 }
 
@@ -399,7 +421,10 @@ static inline __attribute__((always_inline)) void front_ports_inline(
 		mv[h / 4 + 3] = prod4(_mm_srli_si128(h0, 8), _mm_srli_si128(h1, 8));
 	}
 	wave_word(c, (uint16_t)in[PE_FL_RN_BRK], in[PE_FL_IN_VALID] & 1, nz, D);
-	wave_pass(c, mv, D);
+	/* its pass at the next edge (pass_last) */
+#pragma GCC unroll 8
+	for (uint32_t j = 0; j < (D + 15) / 16 * 4; j++)
+		_mm256_storeu_si256((__m256i *)(c->mk + 4 * j), mv[j]);
 }
 #endif
 
@@ -418,6 +443,22 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 			c->cnt.oau_moves += (~r >> (k / 2 - 1) & 1) & r >> 31;
 		}
 	}
+	if (ndg <= 8) {
+		/* a delay line of out_valid bytes, byte d for the edge d
+		 * later: wave t-4 adds its close&valid bit g to byte 2g
+		 * (bit g moved to bit 17 g by one multiply: bit g of the
+		 * product's copy k is at g + 16 k, copies 8 bits wide do
+		 * not carry into each other) */
+		uint32_t r = c->rn[(c->t - 4) & RMASK];
+		uint64_t cv = r & ((1u << ndg) - 1) & -(uint64_t)(r >> 31);
+		uint64_t m = cv * 0x0001000100010001ull;
+		c->vq[0] |= m & 0x0008000400020001ull;	/* bits 17g, g < 4 */
+		c->vq[1] |= m & 0x0080004000200010ull;	/* 17g - 64, g >= 4 */
+		vm = (uint32_t)(c->vq[0] & 0xff);
+		cl = vm;
+		c->vq[0] = c->vq[0] >> 8 | c->vq[1] << 56;
+		c->vq[1] >>= 8;
+	}
 #ifdef __AVX2__
 	const uint64_t *yr = c->yo + (c->t & RMASK) * PE_FL_MAX_DG;
 	if (ndg % 4 == 0) {
@@ -431,7 +472,7 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 	/* 8 RNs a gather of RN words: bit 31 of each is its valid bit, and
 	 * bit g of RN g's shifted there its close bit */
 #pragma GCC unroll 2
-	for (uint32_t g = 0; g < ndg; g += 8) {
+	for (uint32_t g = 0; g < ndg && ndg > 8; g += 8) {
 		const __m256i gi = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
 		__m256i gv = _mm256_add_epi32(gi, _mm256_set1_epi32((int)g));
 		__m256i ix = _mm256_and_si256(
@@ -445,7 +486,7 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 	}
 #else
 	memcpy(y, c->yo + (c->t & RMASK) * PE_FL_MAX_DG, ndg * sizeof *y);
-	for (uint32_t g = 0; g < ndg; g++) {
+	for (uint32_t g = 0; g < ndg && ndg > 8; g++) {
 		uint32_t r = c->rn[(c->t - 2 * g - 4) & RMASK];
 		cl |= (r >> g & 1) << g;
 		vm |= (r >> 31) << g;
@@ -557,6 +598,7 @@ static inline __attribute__((always_inline)) void step_inline(
 	struct pe_flightllm_chain *c, const uint64_t *in, uint64_t *out,
 	uint32_t D)
 {
+	pass_last(c, D);
 	front_ports_inline(c, in, D);
 	edge_end(c, stages_inline(c, D, out + PE_FL_OUT_Y0));
 	memset(out + PE_FL_OUT_Y0 + D / 2, 0, (PE_FL_MAX_DG - D / 2) * sizeof *out);
@@ -574,25 +616,43 @@ STEP_D(16)
 STEP_D(32)
 #endif
 
-void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
-			     uint64_t *out)
+static void step_any(struct pe_flightllm_chain *c, const uint64_t *in,
+		     uint64_t *out)
 {
 #ifdef __AVX2__
-	/* the depths of the presets and of the RTL rows with their loops
-	 * unrolled, any other through the same code */
 	if (!c->cfg.structural) {
-		switch (c->cfg.depth) {
-		case 8: step_d8(c, in, out); return;
-		case 16: step_d16(c, in, out); return;
-		case 32: step_d32(c, in, out); return;
-		default: step_inline(c, in, out, c->cfg.depth); return;
-		}
+		step_inline(c, in, out, c->cfg.depth);
+		return;
 	}
 #endif
 	front_ports(c, in);
 	clock_stages(c);
 	memcpy(out + PE_FL_OUT_Y0, c->y, sizeof c->y);
 	out[PE_FL_OUT_VALID] = c->y_vld;
+}
+
+/* The step of this configuration, chosen once (no switch an edge): the
+ * depths of the presets and of the RTL rows with their loops unrolled,
+ * any other through the same code, or the structural datapath. */
+static void step_pick(struct pe_flightllm_chain *c)
+{
+	c->step = step_any;
+#ifdef __AVX2__
+	if (!c->cfg.structural) {
+		switch (c->cfg.depth) {
+		case 8: c->step = step_d8; break;
+		case 16: c->step = step_d16; break;
+		case 32: c->step = step_d32; break;
+		default: break;
+		}
+	}
+#endif
+}
+
+void pe_flightllm_chain_step(struct pe_flightllm_chain *c, const uint64_t *in,
+			     uint64_t *out)
+{
+	c->step(c, in, out);
 }
 
 /* ---- the "flightllm_chain" bit-true model ---- */

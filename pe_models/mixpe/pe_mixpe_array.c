@@ -79,9 +79,13 @@ struct mx_com {
 	X(uint8_t, uv, 1) X(uint8_t, ud, 1) X(uint16_t, ur, 1)                \
 	X(uint8_t, sx, 1)
 
+/* Every field has a pad of `cols` elements before its first PE (not
+ * registers): the shifts below copy all n elements of a field from `cols`
+ * (or 1) elements before it, so they are whole blocks, moved in vector
+ * registers when n is a constant (the 4x4). The pads of the result
+ * slots are never written: 0, the slot above row 0. */
 struct mx_view {
 	struct mx_com *com;
-	uint8_t *start;		/* [cols] scratch: the columns' sh_start */
 #define MX_PTR(type, name, k) type *name;
 	MX_REG_FIELDS(MX_PTR)
 #undef MX_PTR
@@ -102,9 +106,47 @@ static void mx_set_cfg(struct mx_com *com, const struct pe_mixpe_cfg *c)
 	}
 }
 
-/* Set bits of a 16-bit word. */
+/* Copy `bytes` bytes from src to dst (they may overlap): with a
+ * constant multiple of 16 up to 64 bytes (the 4x4's fields), loaded into
+ * vector registers before the stores, no call, and whole blocks (a load
+ * that spans several narrower stores is not forwarded from them). */
+typedef uint8_t mx_blk __attribute__((vector_size(16)));
+typedef uint32_t mx_v4u32 __attribute__((vector_size(16)));
+
+static inline __attribute__((always_inline)) void mx_move(void *dst,
+							  const void *src,
+							  size_t bytes)
+{
+	if (__builtin_constant_p(bytes) && bytes % 16 == 0 && bytes <= 64) {
+		mx_blk b[4];
+		memcpy(b, src, bytes);
+		memcpy(dst, b, bytes);
+	} else {
+		memmove(dst, src, bytes);
+	}
+}
+
+/* sx[r * C + c] = row[c] for every row r (the 4x4: one 16-byte store). */
+static inline __attribute__((always_inline)) void mx_rows_of(
+	uint8_t *sx, const uint8_t *row, unsigned R, unsigned C)
+{
+	if (__builtin_constant_p(R * C) && R * C == 16 && C == 4) {
+		uint32_t w;
+		memcpy(&w, row, sizeof w);
+		mx_v4u32 t = { w, w, w, w };
+		memcpy(sx, &t, sizeof t);
+	} else {
+		for (unsigned r = 0; r < R; r++)
+			memcpy(sx + (size_t)r * C, row, C);
+	}
+}
+
+/* Set bits of a 16-bit word (the instruction where the build has it). */
 static inline unsigned pop16(unsigned x)
 {
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcount(x & 0xffffu);
+#endif
 	x = x - ((x >> 1) & 0x5555u);
 	x = (x & 0x3333u) + ((x >> 2) & 0x3333u);
 	x = (x + (x >> 4)) & 0x0f0fu;
@@ -175,7 +217,8 @@ static inline __attribute__((always_inline)) void mx_stage_a(
 	uint16_t *restrict open = v->open + i0, *restrict ofirst = v->ofirst + i0;
 	int32_t nacc[CHUNK], nsa[CHUNK];
 	uint16_t of[CHUNK];
-	unsigned L = c->lanes, ends = 0;
+	uint8_t e8[CHUNK + 8];	/* valid beats that end a group */
+	unsigned L = c->lanes;
 
 	if (c->fp16) {
 		uint16_t p[PE_MIXPE_MAX_LANES][CHUNK], x[CHUNK], y[CHUNK];
@@ -233,27 +276,40 @@ static inline __attribute__((always_inline)) void mx_stage_a(
 		of[k] = (uint16_t)f;
 		open[k] = (uint16_t)((open[k] & hold) | (valid & cont));
 		ofirst[k] = (uint16_t)((ofirst[k] & hold) | (valid & cont & f));
-		ends |= valid & end;
+		e8[k] = (uint8_t)(valid & end);
 	}
-	if (!ends)
-		return;
-	/* the PEs handing a group over, as a mask */
+	/* the PEs handing a group over, as a mask: 8 bytes of 0/1 to 8
+	 * bits by one multiply (byte i times 2^(56-7i) lands on bit 56+i,
+	 * the other products on distinct lower bits, no carry) */
 	uint64_t em = 0;
+	for (size_t k = m; k % 8; k++)
+		e8[k] = 0;
+	for (size_t k = 0; k < m; k += 8) {
+		uint64_t x;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		memcpy(&x, e8 + k, sizeof x);
+#else
+		x = 0;
+		for (unsigned j = 0; j < 8; j++)
+			x |= (uint64_t)e8[k + j] << (8 * j);
+#endif
+		em |= (x * 0x0102040810204080ull) >> 56 << k;
+	}
+	if (!em)
+		return;
 	unsigned d1 = (com->ev_at + 1) % PE_MIXPE_DQ_LATENCY;
 	unsigned d3 = (com->ev_at + PE_MIXPE_DQ_LATENCY - 1) % PE_MIXPE_DQ_LATENCY;
-	for (size_t k = 0; k < m; k++)
-		em |= (uint64_t)((ctl[k] & (CT_VALID | CT_END)) ==
-				 (CT_VALID | CT_END)) << k;
+	com->ndq[d1] += (uint32_t)__builtin_popcountll(em);
 	for (; em; em &= em - 1) {
 		size_t k = (size_t)__builtin_ctzll(em), i = i0 + k;
-		com->ndq[d1]++;
-		if (pe_mixpe_dq_group(c, &v->oacc[i], nacc[k], nsa[k],
-				      (uint16_t)(v->sz[i] >> 8), (uint8_t)v->sz[i],
-				      of[k], (ctl[k] & CT_LAST) != 0,
-				      &v->pf[d3 * n + i])) {
-			v->pl[d3 * n + i] = 1;
-			com->nload[d3]++;
-		}
+		unsigned last = (ctl[k] & CT_LAST) != 0;
+		/* the load as a value (its slot is 0 before): whether a
+		 * group is its output's last is random */
+		pe_mixpe_dq_group(c, &v->oacc[i], nacc[k], nsa[k],
+				  (uint16_t)(v->sz[i] >> 8), (uint8_t)v->sz[i],
+				  of[k], last, &v->pf[d3 * n + i]);
+		v->pl[d3 * n + i] = (uint8_t)last;
+		com->nload[d3] += last;
 	}
 }
 
@@ -267,7 +323,7 @@ static inline __attribute__((always_inline)) void mx_back(
 	size_t n = (size_t)R * C, b = n - C;
 	unsigned at = com->ev_at;
 	uint8_t *restrict valid = v->valid, *restrict drain = v->drain;
-	uint8_t *restrict done = v->done, *restrict start = v->start;
+	uint8_t *restrict done = v->done;
 	uint8_t *restrict load = v->pl + at * n, *restrict sx = v->sx;
 	uint8_t *restrict uv = v->uv, *restrict ud = v->ud;
 	uint16_t *restrict res = v->res, *restrict ur = v->ur;
@@ -283,20 +339,16 @@ static inline __attribute__((always_inline)) void mx_back(
 	}
 	com->nload[at] = 0;
 	for (unsigned c = 0; c < C; c++) {
-		start[c] = done[b + c];
-		out_valid[c] = valid[b + c] & (drain[b + c] | start[c]);
+		out_valid[c] = valid[b + c] & (drain[b + c] | done[b + c]);
 		out[c] = out_valid[c] ? res[b + c] : 0;
 	}
 	/* every slot at once, from copies of the pre-edge slots above
-	 * (none above row 0) and of the columns' sh_start */
-	memset(uv, 0, C);
-	memset(ud, 0, C);
-	memset(ur, 0, C * sizeof *ur);
-	memcpy(uv + C, valid, b);
-	memcpy(ud + C, drain, b);
-	memcpy(ur + C, res, b * sizeof *ur);
-	for (unsigned r = 0; r < R; r++)
-		memcpy(sx + (size_t)r * C, start, C);
+	 * (above row 0 the fields' pads, always 0) and of the columns'
+	 * sh_start (the bottom PEs' done) */
+	mx_move(uv, valid - C, n * sizeof *uv);
+	mx_move(ud, drain - C, n * sizeof *ud);
+	mx_move(ur, res - C, n * sizeof *ur);
+	mx_rows_of(sx, done + b, R, C);
 	for (size_t i = 0; i < n; i++) {
 		shifts += pe_mixpe_slot_next(load[i], fin[i], uv[i], ud[i], ur[i],
 					     sx[i], &valid[i], &drain[i],
@@ -327,10 +379,13 @@ static inline __attribute__((always_inline)) void mx_shift(
 		com->beats -= gone & CT_VALID;
 		com->terms -= CT_TERMS(gone);
 	}
-	memmove(v->ctl + 1, v->ctl, (n - 1) * sizeof *v->ctl);
-	memmove(v->sz + 1, v->sz, (n - 1) * sizeof *v->sz);
-	for (unsigned l = 0; l < L; l++)
-		memmove(v->w + l * n + 1, v->w + l * n, (n - 1) * sizeof *v->w);
+	/* PE i takes PE i-1's, then column 0 the row's input (PE 0 takes
+	 * the pad, or lane l-1's last: the last lane first, so no load
+	 * reads a store just made) */
+	mx_move(v->ctl, v->ctl - 1, n * sizeof *v->ctl);
+	mx_move(v->sz, v->sz - 1, n * sizeof *v->sz);
+	for (unsigned l = L; l-- > 0;)
+		mx_move(v->w + l * n, v->w + l * n - 1, n * sizeof *v->w);
 	for (unsigned r = 0; r < R; r++) {
 		size_t i = (size_t)r * C;
 		uint16_t x = ports ? mx_row(v, n, i, ports[I_VALID] >> r & 1,
@@ -347,9 +402,9 @@ static inline __attribute__((always_inline)) void mx_shift(
 		com->terms += CT_TERMS(x);
 	}
 	if (R > 1) {
-		for (unsigned l = 0; l < L; l++)
-			memmove(v->a + l * n + C, v->a + l * n, (n - C) * sizeof *v->a);
-		memmove(v->as + C, v->as, (n - C) * sizeof *v->as);
+		for (unsigned l = L; l-- > 0;)
+			mx_move(v->a + l * n, v->a + l * n - C, n * sizeof *v->a);
+		mx_move(v->as, v->as - C, n * sizeof *v->as);
 	}
 	for (unsigned c = 0; c < C; c++)
 		mx_col(com, a_col[c], v->a, &v->as[c], n, c);
@@ -415,9 +470,12 @@ enum ps_status pe_mixpe_array_new(const struct pe_mixpe_cfg *cfg,
 	a->rows = rows;
 	a->cols = cols;
 	a->v.com = &a->com;
-	ok &= (a->v.start = calloc(cols, 1)) != NULL;
-#define MX_ALLOC(type, name, k) \
-	ok &= (a->v.name = calloc((k) * n, sizeof(type))) != NULL;
+#define MX_ALLOC(type, name, k)                                           \
+	{                                                                     \
+		type *b = calloc((k) * n + cols, sizeof(type));               \
+		ok &= b != NULL;                                              \
+		a->v.name = b ? b + cols : NULL;                              \
+	}
 	MX_REG_FIELDS(MX_ALLOC)
 #undef MX_ALLOC
 	if (!ok) {
@@ -434,10 +492,11 @@ void pe_mixpe_array_free(struct pe_mixpe_array *a)
 {
 	if (!a)
 		return;
-#define MX_FREE(type, name, k) free(a->v.name);
+#define MX_FREE(type, name, k) \
+	if (a->v.name)         \
+		free(a->v.name - a->cols);
 	MX_REG_FIELDS(MX_FREE)
 #undef MX_FREE
-	free(a->v.start);
 	free(a);
 }
 
@@ -461,18 +520,17 @@ void pe_mixpe_array_sum(const struct pe_mixpe_array *a,
 
 struct pe_mixpe_array4 {
 	struct mx_com com;
-#define MX_ARR(type, name, k) type name[(k) * D * D];
+#define MX_ARR(type, name, k) type name[D + (k) * D * D];
 	MX_REG_FIELDS(MX_ARR)
 #undef MX_ARR
-	uint8_t start[D];
 	uint8_t out_valid[D];
 	uint16_t out[D];
 };
 
 static struct mx_view view4(struct pe_mixpe_array4 *s)
 {
-#define MX_VIEW(type, name, k) .name = s->name,
-	return (struct mx_view){ .com = &s->com, .start = s->start,
+#define MX_VIEW(type, name, k) .name = s->name + D,
+	return (struct mx_view){ .com = &s->com,
 				 MX_REG_FIELDS(MX_VIEW) };
 #undef MX_VIEW
 }
