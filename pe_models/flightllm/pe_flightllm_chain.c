@@ -41,6 +41,7 @@
  * than 2^17 a stage), far from 2^47; the structural path wraps at 48 bits
  * as the slice does and the tests prove the two equal. */
 #include "pe_flightllm.h"
+#include "pe_unroll.h"
 
 #include <string.h>
 #ifdef __AVX2__
@@ -230,7 +231,7 @@ static inline __attribute__((always_inline)) void wave_pass(
 	/* the sums inside each block (independent), then the carries from
 	 * block to block in scalar registers (the one serial chain: 2
 	 * operations a block, 6 more at an OAU stage) */
-#pragma GCC unroll 8
+	PE_UNROLL(8)
 	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j++) {
 		const int64_t (*lm)[4] = lane[st >> 2 * j & 3];
 		__m256i s = _mm256_add_epi64(mv[j], _mm256_slli_si256(mv[j], 8));
@@ -247,7 +248,7 @@ static inline __attribute__((always_inline)) void wave_pass(
 		carry = _mm256_extract_epi64(pv[j], 3) + (carry & lm[1][3]);
 		scar &= lm[1][3];
 	}
-#pragma GCC unroll 8
+	PE_UNROLL(8)
 	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j++) {
 		__m256i reach = _mm256_loadu_si256((const __m256i *)lane[st >> 2 * j & 3][1]);
 		pv[j] = _mm256_add_epi64(pv[j], _mm256_and_si256(
@@ -263,7 +264,7 @@ static inline __attribute__((always_inline)) void wave_pass(
 	const __m256i s30 = _mm256_set1_epi64x(1ll << 29), m32 = _mm256_set1_epi64x(0xffffffff);
 	const __m256i fxv = _mm256_set1_epi64x(!c->cfg.no_sign_fix);
 	uint64_t yv[PE_FL_MAX_DG];
-#pragma GCC unroll 4
+	PE_UNROLL(4)
 	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j += 2) {
 		__m256i po = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(pv[j], pv[j + 1]),
 						      _MM_SHUFFLE(3, 1, 2, 0));
@@ -279,7 +280,7 @@ static inline __attribute__((always_inline)) void wave_pass(
 						    _mm256_and_si256(lo, m32)));
 	}
 	uint32_t o = YO_AT(wv);
-#pragma GCC unroll 16
+	PE_UNROLL(16)
 	for (uint32_t g = 0; g < D / 2; g++)
 		c->yo[(o + (2 * PE_FL_MAX_DG + 1) * g) & YO_MASK] = yv[g];
 }
@@ -295,7 +296,7 @@ static inline __attribute__((always_inline)) void pass_last(
 {
 #ifdef __AVX2__
 	__m256i mv[PE_FL_MAX_DEPTH / 4];
-#pragma GCC unroll 8
+	PE_UNROLL(8)
 	for (uint32_t j = 0; j < PE_FL_MAX_DEPTH / 4; j++)
 		mv[j] = _mm256_loadu_si256((const __m256i *)(c->mk + 4 * j));
 	wave_pass(c, mv, D, c->t - 1);
@@ -400,7 +401,7 @@ static inline __attribute__((always_inline)) void front_ports_inline(
 	__m128i x0t = _mm_unpacklo_epi64(a, b), x1t = _mm_unpackhi_epi64(a, b);
 	__m256i mv[PE_FL_MAX_DEPTH / 4];
 
-#pragma GCC unroll 2
+	PE_UNROLL(2)
 	for (uint32_t h = 0; h < D; h += 16) {
 		__m128i v = _mm_cvtsi64_si128((long long)in[PE_FL_IDX0 + h / 16]);
 		__m128i ix = _mm_unpacklo_epi8(_mm_and_si128(v, nib),
@@ -422,7 +423,7 @@ static inline __attribute__((always_inline)) void front_ports_inline(
 	}
 	wave_word(c, (uint16_t)in[PE_FL_RN_BRK], in[PE_FL_IN_VALID] & 1, nz, D);
 	/* its pass at the next edge (pass_last) */
-#pragma GCC unroll 8
+	PE_UNROLL(8)
 	for (uint32_t j = 0; j < (D + 15) / 16 * 4; j++)
 		_mm256_storeu_si256((__m256i *)(c->mk + 4 * j), mv[j]);
 }
@@ -437,7 +438,7 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 	uint32_t ndg = D / 2, cl = 0, vm = 0;
 
 	if (c->oau) {
-#pragma GCC unroll 4
+		PE_UNROLL(4)
 		for (uint32_t k = PE_FL_OAU_SPAN; k < D; k += PE_FL_OAU_SPAN) {
 			uint32_t r = c->rn[(c->t - k - 3) & RMASK];
 			c->cnt.oau_moves += (~r >> (k / 2 - 1) & 1) & r >> 31;
@@ -462,7 +463,7 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 #ifdef __AVX2__
 	const uint64_t *yr = c->yo + (c->t & RMASK) * PE_FL_MAX_DG;
 	if (ndg % 4 == 0) {
-#pragma GCC unroll 4
+		PE_UNROLL(4)
 		for (uint32_t g = 0; g < PE_FL_MAX_DG && g < ndg; g += 4)
 			_mm256_storeu_si256((__m256i *)(y + g),
 					    _mm256_loadu_si256((const __m256i *)(yr + g)));
@@ -471,7 +472,7 @@ static inline __attribute__((always_inline)) uint16_t stages_inline(
 	}
 	/* 8 RNs a gather of RN words: bit 31 of each is its valid bit, and
 	 * bit g of RN g's shifted there its close bit */
-#pragma GCC unroll 2
+	PE_UNROLL(2)
 	for (uint32_t g = 0; g < ndg && ndg > 8; g += 8) {
 		const __m256i gi = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
 		__m256i gv = _mm256_add_epi32(gi, _mm256_set1_epi32((int)g));

@@ -23,6 +23,7 @@
  * only in edges where one is busy); the dequantizer (pe_mixpe_stage.h, the
  * single PE's code) runs once per group, when A hands it over. */
 #include "pe_mixpe_stage.h"
+#include "pe_unroll.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -167,7 +168,7 @@ static inline uint16_t mx_row(const struct mx_view *v, size_t n, size_t i,
 				last << 3 | (valid ? terms : 0) << 4);
 
 	/* all four lanes (A reads the live ones): no loop on the lanes */
-#pragma GCC unroll 4
+	PE_UNROLL(4)
 	for (unsigned l = 0; l < PE_MIXPE_MAX_LANES; l++)
 		v->w[l * n + i] = com->wv[w >> (4 * l) & 15];
 	v->ctl[i] = x;
@@ -186,7 +187,7 @@ static inline void mx_col(const struct mx_com *com, uint64_t in, uint16_t *a,
 
 	if (!c->fp16)
 		in &= com->amask;
-#pragma GCC unroll 4
+	PE_UNROLL(4)
 	for (unsigned l = 0; l < PE_MIXPE_MAX_LANES; l++) {
 		v[l] = (uint16_t)(in >> (16 * l));
 		if (!c->fp16)
