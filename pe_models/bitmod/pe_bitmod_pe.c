@@ -198,10 +198,16 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 		int32_t ex = e2[i], en = e0 > ex ? e0 : ex;
 		int32_t d0 = en - e0, d1 = en - ex;
 		int32_t s = asr32(m0, d0 < 31 ? d0 : 31) + asr32(t2[i], d1 < 31 ? d1 : 31);
-		float f = (float)(s ^ asr32(s, 31));	/* |s| or ~s: < 2^23 */
+		uint32_t u = (uint32_t)(s ^ asr32(s, 31));	/* |s| or ~s: < 2^23 */
+		float f = (float)u;
 		uint32_t fb;
 		memcpy(&fb, &f, sizeof fb);
-		int32_t rn = (int32_t)(fb >> 23) - 126 - mw1;	/* bit length - (MW-1) */
+		/* bit length - (MW-1); one PE (n = 1, this loop inlined) by a
+		 * bit scan, shorter on the accumulator's path from one edge to
+		 * the next than the conversion (the bit length of 1 and 0 both
+		 * leave rn at 0: MW >= 4) */
+		int32_t rn = (n == 1 ? 32 - __builtin_clz(u | 1) :
+			      (int32_t)(fb >> 23) - 126) - mw1;
 		rn = rn > 0 ? rn : 0;
 		int32_t m = asr32(s, rn), e = (en + rn) & 255;
 		norm += (uint32_t)(valid & (rn != 0));
@@ -349,27 +355,28 @@ static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
 #ifdef __AVX2__
 /* One PE's S1 with its four lanes as 32-bit elements of one SSE register
  * (variable shifts: AVX2), the form s1_lanes has per lane: fewer
- * instructions than the SWAR word for a valid edge. live: -1 in the
- * PE's lanes; all: live with emax_all, else 0. */
-static inline __attribute__((always_inline)) void s1_sse(uint32_t w,
-	uint64_t a, __m128i live, __m128i all, int32_t *ctl1, int32_t *t1,
-	int32_t *e1, int32_t *nan1, uint32_t *valid, uint32_t *terms)
+ * instructions than the SWAR word for a valid edge. a: the lanes beyond
+ * the PE's zeroed (no product, not NaN); all: -1 in the PE's lanes with
+ * emax_all, else 0. ctl: S1's control bits (BM_CTL1). */
+static inline __attribute__((always_inline)) void s1_sse(uint32_t ctl,
+	uint32_t bitpos, uint32_t term, uint64_t a, __m128i all,
+	int32_t *ctl1, int32_t *t1, int32_t *e1, int32_t *nan1,
+	uint32_t *valid, uint32_t *terms)
 {
 	const __m128i one = _mm_set1_epi32(1), z = _mm_setzero_si128();
 	__m128i av = _mm_cvtepu16_epi32(_mm_cvtsi64_si128((long long)a));
-	__m128i tn = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)(w >> 16)),
-						  _mm_setr_epi32(0, 4, 8, 12)),
-				   _mm_set1_epi32(15));
+	/* lane l's term nibble {s, e[1:0], m} in bits 31:28 */
+	__m128i th = _mm_sllv_epi32(_mm_set1_epi32((int)term),
+				    _mm_setr_epi32(28, 24, 20, 16));
 	__m128i ef = _mm_and_si128(_mm_srli_epi32(av, 10), _mm_set1_epi32(31));
-	__m128i nan = _mm_and_si128(_mm_cmpeq_epi32(ef, _mm_set1_epi32(31)), live);
-	__m128i hid = _mm_andnot_si128(_mm_cmpeq_epi32(ef, z), _mm_set1_epi32(0x400));
-	/* m = 1, not Inf/NaN, a lane in use */
-	__m128i on = _mm_andnot_si128(nan, _mm_and_si128(live,
-		_mm_cmpeq_epi32(_mm_and_si128(tn, one), one)));
+	__m128i nan = _mm_cmpeq_epi32(ef, _mm_set1_epi32(31));
+	/* the significand of a finite activation where m = 1 */
+	__m128i on = _mm_andnot_si128(nan, _mm_srai_epi32(_mm_slli_epi32(th, 3), 31));
 	__m128i mag = _mm_and_si128(_mm_or_si128(_mm_and_si128(av, _mm_set1_epi32(0x3ff)),
-						 hid), on);
+						 _mm_slli_epi32(_mm_min_epu32(ef, one), 10)),
+				    on);
 	__m128i x = _mm_add_epi32(_mm_max_epi32(ef, one),
-				  _mm_and_si128(_mm_srli_epi32(tn, 1), _mm_set1_epi32(3)));
+				  _mm_and_si128(_mm_srli_epi32(th, 29), _mm_set1_epi32(3)));
 	__m128i nz = _mm_cmpgt_epi32(mag, z);
 	__m128i pt = _mm_or_si128(nz, all);	/* takes part in the maximum */
 	__m128i xz = _mm_and_si128(x, pt);
@@ -378,18 +385,18 @@ static inline __attribute__((always_inline)) void s1_sse(uint32_t w,
 	/* (mag << GUARD) < 2^14: a shift past 14 leaves 0, as the clamp at 15 */
 	__m128i v = _mm_srlv_epi32(_mm_slli_epi32(mag, PE_BITMOD_GUARD),
 				   _mm_and_si128(_mm_sub_epi32(em, x), pt));
-	__m128i neg = _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(_mm_srli_epi32(av, 15),
-								 _mm_srli_epi32(tn, 3)), one), one);
+	/* the term's sign (bit 31) XOR the activation's (bit 15) */
+	__m128i neg = _mm_srai_epi32(_mm_xor_si128(th, _mm_slli_epi32(av, 16)), 31);
 	v = _mm_sub_epi32(_mm_xor_si128(v, neg), neg);
 	v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2)));
 	v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1)));
-	*ctl1 = BM_CTL1(w);
+	*ctl1 = (int32_t)ctl;
 	*t1 = _mm_cvtsi128_si32(v);
 	*e1 = _mm_movemask_ps(_mm_castsi128_ps(pt)) ?
-	      _mm_cvtsi128_si32(em) + (int32_t)(w >> 5 & 7) : 0;
+	      _mm_cvtsi128_si32(em) + (int32_t)bitpos : 0;
 	*nan1 = _mm_movemask_ps(_mm_castsi128_ps(nan)) != 0;
-	*valid = w & 1;
-	*terms = (w & 1) ? (uint32_t)__builtin_popcount(
+	*valid = ctl & 1;
+	*terms = (ctl & 1) ? (uint32_t)__builtin_popcount(
 		(unsigned)_mm_movemask_ps(_mm_castsi128_ps(nz))) : 0;
 }
 #endif
@@ -476,60 +483,52 @@ static struct bm_ctx pe_ctx(struct pe_bitmod_pe *pe)
 				.act = &pe->act, .busy = &pe->busy };
 }
 
-/* One edge from S1's input word (bm_word) and the activations: the
- * struct and the port words both come here. */
+/* One edge from S1's inputs: ctl the control bits with w_sbit at bit 4
+ * (BM_CTL1), bitpos, the term word and the activations: the struct and
+ * the port words both come here. */
 static inline __attribute__((always_inline)) void pe_step(
-	struct pe_bitmod_pe *pe, uint32_t word, uint64_t a)
+	struct pe_bitmod_pe *pe, uint32_t ctl, uint32_t bitpos, uint32_t term,
+	uint64_t a)
 {
 	struct bm_ctx x = pe_ctx(pe);
 	struct bm_regs r = BM_VIEW(&pe->r);
 	struct bm_bank s1;
 	uint32_t tc = 0, lt = 0;
+	uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
+
+	/* the output registers are the public fields (no copy after the
+	 * edge: copying five byte registers just stored cost a
+	 * store-forwarding stall) */
+	r.out_valid = &pe->out_valid;
+	r.out_nan = &pe->out_nan;
+	r.out_e = &pe->out_e;
+	r.out_olast = &pe->out_olast;
+	r.err = &pe->err;
+	r.dq_acc = &pe->out_m;
 
 	step_back(&x, &r, pe->bank, 1, false);
 	s1 = bm_s1(&r, pe->bank ^= 1);
-	if (word & PE_BITMOD_C_VALID) {
+	if (ctl & PE_BITMOD_C_VALID) {
 #ifdef __AVX2__
-		__m128i live = _mm_cmpgt_epi32(_mm_set1_epi32(pe->lanes),
-					       _mm_setr_epi32(0, 1, 2, 3));
-		s1_sse(word, a, live, pe->emax_all ? live : _mm_setzero_si128(),
-		       s1.ctl, s1.t, s1.e, s1.nan, &tc, &lt);
+		__m128i all = _mm_cmpgt_epi32(_mm_set1_epi32(pe->emax_all ? pe->lanes : 0),
+					      _mm_setr_epi32(0, 1, 2, 3));
+		s1_sse(ctl, bitpos, term, a & lmask, all, s1.ctl, s1.t, s1.e,
+		       s1.nan, &tc, &lt);
 #else
-		uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
+		uint32_t word = bm_word(ctl, bitpos, ctl >> 4, term);
 		s1_swar(1, lmask, pe->emax_all, &word, &a, s1.ctl, s1.t,
 			s1.e, s1.nan, &tc, &lt);
 #endif
 	} else	/* a bubble: S1's other registers are not read */
-		s1.ctl[0] = BM_CTL1(word);
+		s1.ctl[0] = (int32_t)ctl;
 	count_s1(&x, tc, lt);
-	/* the five byte registers in one copy (GCC's SLP vectoriser turned
-	 * five byte copies into a 2-byte store read back as 16 bytes, a
-	 * store-forwarding stall) */
-	_Static_assert(offsetof(struct pe_bitmod_pe, err) -
-		       offsetof(struct pe_bitmod_pe, out_valid) == 4 &&
-		       offsetof(struct pe_bitmod_pe, r.err) -
-		       offsetof(struct pe_bitmod_pe, r.out_valid) == 4 &&
-		       offsetof(struct pe_bitmod_pe, out_nan) -
-		       offsetof(struct pe_bitmod_pe, out_valid) ==
-		       offsetof(struct pe_bitmod_pe, r.out_nan) -
-		       offsetof(struct pe_bitmod_pe, r.out_valid) &&
-		       offsetof(struct pe_bitmod_pe, out_e) -
-		       offsetof(struct pe_bitmod_pe, out_valid) ==
-		       offsetof(struct pe_bitmod_pe, r.out_e) -
-		       offsetof(struct pe_bitmod_pe, r.out_valid) &&
-		       offsetof(struct pe_bitmod_pe, out_olast) -
-		       offsetof(struct pe_bitmod_pe, out_valid) ==
-		       offsetof(struct pe_bitmod_pe, r.out_olast) -
-		       offsetof(struct pe_bitmod_pe, r.out_valid),
-		       "out_valid..err in the same order in both");
-	memcpy(&pe->out_valid, pe->r.out_valid, 5);
-	pe->out_m = pe->r.dq_acc[0];
 	pe->act.outputs += pe->out_valid;
 }
 
 void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
 {
-	pe_step(pe, bm_word(in->ctl, in->bitpos, in->sbit, in->term), in->a);
+	pe_step(pe, BM_CTL1(in->ctl | (in->sbit & 1u) << 4), in->bitpos & 7u,
+		in->term, in->a);
 }
 
 /* ---- the registered model "bitmod_pe" ---- */
@@ -557,10 +556,16 @@ static void bt_pe_reset(void *state)
 static void bt_pe_step(void *state, const uint64_t *in, uint64_t *out)
 {
 	struct pe_bitmod_pe *pe = state;
+#ifdef __AVX2__
+	/* bit 0 of the four 1-bit control ports, by their sign bits */
+	unsigned ctl = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(
+		_mm256_slli_epi64(_mm256_loadu_si256((const void *)in), 63)));
+#else
 	unsigned ctl = (in[0] & 1) | (in[1] & 1) << 1 | (in[2] & 1) << 2 |
 		       (in[3] & 1) << 3;
-	pe_step(pe, bm_word(ctl, (unsigned)in[4], (unsigned)in[6],
-			    (unsigned)in[5]), in[7]);
+#endif
+	pe_step(pe, ctl | ((unsigned)in[6] & 1u) << 4, (unsigned)in[4] & 7u,
+		(unsigned)in[5] & 0xffffu, in[7]);
 	out[0] = pe->out_valid;
 	out[1] = (uint32_t)pe->out_m;
 	out[2] = pe->out_e;
