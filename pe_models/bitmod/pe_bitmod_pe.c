@@ -144,18 +144,20 @@ static inline int32_t asr32(int32_t x, int32_t n)
 /* acc = (acc << 1) + (bit ? M : 0), scale bits MSB first, the bit from
  * S1's w_sbit (sbit: the w_sbit of the edge before); start (the edge
  * after the group result register loads) clears acc. The last bit's edge
- * raises out_valid: the accumulator is out_man. */
-static inline __attribute__((always_inline)) void stage_dq(const struct bm_ctx *x, const struct bm_regs *r,
-			    uint32_t i, unsigned bit)
+ * raises out_valid: the accumulator is out_man. w = MW + SB, sb = SB
+ * and bug as the context's (read once by the caller: the register
+ * stores could alias them). Returns whether it stepped (a
+ * dq_cycles count). */
+static inline __attribute__((always_inline)) unsigned stage_dq(
+	const struct bm_regs *r, uint32_t i, unsigned bit, unsigned w,
+	unsigned sb, bool bug)
 {
-	unsigned w = x->mw + x->sb;
-
 	if (r->gr_valid[i]) {
-		int64_t acc = x->bug ? r->dq_acc[i] * 2 : 0;
+		int64_t acc = bug ? r->dq_acc[i] * 2 : 0;
 		if (r->dq_cnt[i])
 			r->err[i] = 1;	/* overrun: groups too short */
 		r->dq_acc[i] = wrap(acc + (bit ? r->gr_m[i] : 0), w);
-		r->dq_cnt[i] = (uint8_t)(x->sb - 1);
+		r->dq_cnt[i] = (uint8_t)(sb - 1);
 		r->out_e[i] = (uint8_t)r->gr_e[i];
 		r->out_olast[i] = (uint8_t)r->gr_olast[i];
 		r->out_nan[i] = (uint8_t)r->gr_nan[i];
@@ -166,10 +168,9 @@ static inline __attribute__((always_inline)) void stage_dq(const struct bm_ctx *
 		r->out_valid[i] = --r->dq_cnt[i] == 0;
 	} else {
 		r->out_valid[i] = 0;
-		return;
+		return 0;
 	}
-	x->act->dq_cycles++;
-	x->act->dq_adds += bit;
+	return 1;
 }
 
 /* Group accumulator (bfp_add with MW bits, in 32-bit lanes: the sum of an
@@ -198,16 +199,10 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 		int32_t ex = e2[i], en = e0 > ex ? e0 : ex;
 		int32_t d0 = en - e0, d1 = en - ex;
 		int32_t s = asr32(m0, d0 < 31 ? d0 : 31) + asr32(t2[i], d1 < 31 ? d1 : 31);
-		uint32_t u = (uint32_t)(s ^ asr32(s, 31));	/* |s| or ~s: < 2^23 */
-		float f = (float)u;
+		float f = (float)(s ^ asr32(s, 31));	/* |s| or ~s: < 2^23 */
 		uint32_t fb;
 		memcpy(&fb, &f, sizeof fb);
-		/* bit length - (MW-1); one PE (n = 1, this loop inlined) by a
-		 * bit scan, shorter on the accumulator's path from one edge to
-		 * the next than the conversion (the bit length of 1 and 0 both
-		 * leave rn at 0: MW >= 4) */
-		int32_t rn = (n == 1 ? 32 - __builtin_clz(u | 1) :
-			      (int32_t)(fb >> 23) - 126) - mw1;
+		int32_t rn = (int32_t)(fb >> 23) - 126 - mw1;	/* bit length - (MW-1) */
 		rn = rn > 0 ? rn : 0;
 		int32_t m = asr32(s, rn), e = (en + rn) & 255;
 		norm += (uint32_t)(valid & (rn != 0));
@@ -249,13 +244,23 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 	struct bm_bank s1 = bm_s1(r, bank), s2 = bm_s2(r, bank);
 	uint32_t outs = 0, busy = 0, lds = 0;
 	/* the dequantizer: busy a few edges per group, and only after a group
-	 * result was loaded (*x->busy counts the PEs that may be) */
-	for (uint32_t i = 0; *x->busy && i < n; i++) {
-		if (!(r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]))
-			continue;	/* it would keep every register */
-		stage_dq(x, r, i, (unsigned)s1.ctl[i] >> 4 & 1);
-		outs += r->out_valid[i];
-		busy += (r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]) != 0;
+	 * result was loaded (*x->busy counts the PEs that may be); the
+	 * counters in locals, not a chain of stores from PE to PE */
+	if (*x->busy) {
+		unsigned w = x->mw + x->sb, sb = x->sb, cyc = 0, adds = 0;
+		bool bug = x->bug;
+		for (uint32_t i = 0; i < n; i++) {
+			unsigned bit = (unsigned)s1.ctl[i] >> 4 & 1, on;
+			if (!(r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]))
+				continue;	/* it would keep every register */
+			on = stage_dq(r, i, bit, w, sb, bug);
+			cyc += on;
+			adds += on & bit;
+			outs += r->out_valid[i];
+			busy += (r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]) != 0;
+		}
+		x->act->dq_cycles += cyc;
+		x->act->dq_adds += adds;
 	}
 	if (vec)
 		x->act->acc_norm += acc_vec(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
@@ -401,7 +406,10 @@ static inline __attribute__((always_inline)) void s1_sse(uint32_t ctl,
 }
 #endif
 
-static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
+/* nl: the lanes worked on, 4 or 2 (PEs of at most 2 lanes: the others
+ * hold no activation, bm_act_lane, so they take no part) */
+static inline __attribute__((always_inline)) void s1_lanes(const int nl,
+	uint32_t n, uint32_t allmask,
 	const uint32_t *restrict word, const uint32_t *restrict a0,
 	const uint32_t *restrict a1, const uint32_t *restrict a2,
 	const uint32_t *restrict a3, int32_t *restrict ctl1,
@@ -410,11 +418,12 @@ static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
 {
 	uint32_t tc = 0, lt = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t w = word[i], av[4] = { a0[i], a1[i], a2[i], a3[i] };
+		uint32_t w = word[i], av[4] = { a0[i], a1[i], nl > 2 ? a2[i] : 0,
+						nl > 2 ? a3[i] : 0 };
 		int32_t mag[4], xl[4], pt[4], neg[4];
 		int32_t emax = 0, nzc = 0, ptc = 0, nan = 0, t = 0;
 #pragma GCC unroll 4
-		for (int l = 0; l < 4; l++) {
+		for (int l = 0; l < nl; l++) {
 			uint32_t tn = w >> (16 + 4 * l) & 15;
 			int32_t xz, nz;
 			mag[l] = (tn & 1) ? (int32_t)(av[l] & 0x7ff) : 0;
@@ -431,7 +440,7 @@ static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
 			neg[l] = (int32_t)((av[l] >> 17 ^ tn >> 3) & 1);
 		}
 #pragma GCC unroll 4
-		for (int l = 0; l < 4; l++) {
+		for (int l = 0; l < nl; l++) {
 			int32_t sh = pt[l] ? emax - xl[l] : 0;
 			int32_t v = (mag[l] << PE_BITMOD_GUARD) >> (sh < 15 ? sh : 15);
 			t += (v ^ -neg[l]) + neg[l];
@@ -447,6 +456,21 @@ static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
 	*terms = lt;
 }
 
+#define S1_LANES(nl)                                                          \
+static __attribute__((noinline)) void s1_lanes##nl(uint32_t n,               \
+	uint32_t allmask, const uint32_t *restrict word,                      \
+	const uint32_t *restrict a0, const uint32_t *restrict a1,             \
+	const uint32_t *restrict a2, const uint32_t *restrict a3,             \
+	int32_t *restrict ctl1, int32_t *restrict t1, int32_t *restrict e1,   \
+	int32_t *restrict nan1, uint32_t *restrict valid,                     \
+	uint32_t *restrict terms)                                             \
+{                                                                             \
+	s1_lanes(nl, n, allmask, word, a0, a1, a2, a3, ctl1, t1, e1, nan1,    \
+		 valid, terms);                                               \
+}
+S1_LANES(4)
+S1_LANES(2)
+
 static void count_s1(const struct bm_ctx *x, uint32_t tc, uint32_t lt)
 {
 	x->act->term_cycles += tc;
@@ -461,8 +485,9 @@ uint32_t bm_step_s1(const struct bm_ctx *x, const struct bm_regs *r,
 	struct bm_bank s1 = bm_s1(r, bank);
 	uint32_t tc, lt;
 	uint32_t allmask = x->emax_all ? (1u << x->lanes) - 1 : 0;
-	s1_lanes(n, allmask, word, act[0], act[1], act[2], act[3], s1.ctl + i0,
-		 s1.t + i0, s1.e + i0, s1.nan + i0, &tc, &lt);
+	(x->lanes > 2 ? s1_lanes4 : s1_lanes2)(n, allmask, word, act[0], act[1],
+		act[2], act[3], s1.ctl + i0, s1.t + i0, s1.e + i0, s1.nan + i0,
+		&tc, &lt);
 	count_s1(x, tc, lt);
 	return tc;
 }

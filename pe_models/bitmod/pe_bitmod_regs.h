@@ -51,10 +51,8 @@ static inline uint32_t bm_act_lane(uint16_t a, bool live)
 {
 	uint32_t ef = a >> 10 & 31, nan = ef == 31;
 	uint32_t sig = (a & 0x3ffu) | (ef ? 0x400u : 0);
-	if (!live)
-		return 0;
-	return (nan ? 0 : sig) | (ef ? ef : 1) << 11 | nan << 16 |
-	       (uint32_t)(a >> 15) << 17;
+	return ((nan ? 0 : sig) | (ef ? ef : 1) << 11 | nan << 16 |
+		(uint32_t)(a >> 15) << 17) & -(uint32_t)live;
 }
 
 /* What the stages share per call: the configuration and the counters the
