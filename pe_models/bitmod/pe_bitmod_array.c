@@ -106,16 +106,18 @@ static void build_luts(void)
 	}
 }
 
-static uint32_t decode_row(const struct pe_bitmod_row_in *w, unsigned lanes,
-			   uint8_t *err)
+/* Every lane's term, also beyond the PE's lanes: those lanes hold no
+ * activation (bm_act_lane), so their terms take no part. */
+static inline uint32_t decode_row(const struct pe_bitmod_row_in *w,
+				  uint8_t *err)
 {
-	unsigned t = w->ctl >> 4 & 3, wt = w->ctl >> 6 & 31, term = 0;
+	unsigned t = w->ctl >> 4 & 3, wt = w->ctl >> 6 & 31;
 	const uint8_t *lut = term_lut[wt][t];
+	unsigned term = lut[w->code & 0xff] | lut[w->code >> 8 & 0xff] << 4 |
+			lut[w->code >> 16 & 0xff] << 8 |
+			(unsigned)lut[w->code >> 24] << 12;
 
-	if ((w->ctl & PE_BITMOD_W_VALID) && !type_ok[wt])
-		*err = 1;
-	for (unsigned l = 0; l < lanes; l++)
-		term |= (unsigned)lut[w->code >> 8 * l & 0xff] << 4 * l;
+	*err |= (w->ctl & PE_BITMOD_W_VALID) && !type_ok[wt];
 	return bm_word(w->ctl, bitpos_lut[wt][t], w->sbit, term);
 }
 
@@ -249,17 +251,13 @@ static inline __attribute__((always_inline)) void arr_step(
 		uint32_t *tw = v->tw + (size_t)r * 2 * C, *wb = v->wb + (size_t)r * C;
 		/* the words of earlier edges from the ring, this edge's as
 		 * decoded (not read back: a store-forwarding stall) */
-		wb[0] = tw[p] = tw[p + C] = decode_row(&w[r], com->lanes, &com->err);
+		wb[0] = tw[p] = tw[p + C] = decode_row(&w[r], &com->err);
 		memcpy(wb + 1, tw + p + 1, (C - 1) * sizeof *tw);
 	}
 	for (uint32_t c = 0; c < C; c++) {
 		uint32_t d[4];
-		uint16_t a16[4];
-		/* the four lanes decoded together (one loop the compiler
-		 * vectorises), then to their lane rows */
-		memcpy(a16, &act[c], sizeof a16);
-		for (uint32_t l = 0; l < 4; l++)
-			d[l] = bm_act_lane(a16[l], l < com->lanes);
+		/* the four lanes decoded together, then to their lane rows */
+		bm_act_lanes(act[c], com->lanes, d);
 		for (uint32_t l = 0; l < 4; l++) {
 			uint32_t *t0 = v->ta + ((size_t)l * 2 * R + q) * C;
 			t0[c] = t0[(size_t)R * C + c] = d[l];
@@ -328,10 +326,10 @@ static enum ps_status arr_init(const struct arr_view *v,
 static inline __attribute__((always_inline)) bool arr_err(const struct arr_view *v)
 {
 	size_t n = (size_t)v->rows * v->cols;
-	bool e = v->com->err;
-	for (size_t i = 0; i < n; i++)
+	uint8_t e = v->com->err;
+	for (size_t i = 0; i < n; i++)	/* an OR of bytes: vectorised */
 		e |= v->r.err[i];
-	return e;
+	return e != 0;
 }
 
 /* ---- heap array of any size ---- */

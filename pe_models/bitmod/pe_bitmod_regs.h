@@ -13,6 +13,9 @@
 #define PE_BITMOD_REGS_H
 
 #include <stdint.h>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 #include "pe_bitmod_bt.h"
 
@@ -53,6 +56,30 @@ static inline uint32_t bm_act_lane(uint16_t a, bool live)
 	uint32_t sig = (a & 0x3ffu) | (ef ? 0x400u : 0);
 	return ((nan ? 0 : sig) | (ef ? ef : 1) << 11 | nan << 16 |
 		(uint32_t)(a >> 15) << 17) & -(uint32_t)live;
+}
+
+/* bm_act_lane of the four lanes of an activation word (lanes >= `lanes`
+ * not live); with AVX2 in one SSE register. */
+static inline void bm_act_lanes(uint64_t a, unsigned lanes, uint32_t d[4])
+{
+#ifdef __AVX2__
+	const __m128i one = _mm_set1_epi32(1);
+	__m128i av = _mm_cvtepu16_epi32(_mm_cvtsi64_si128((long long)a));
+	__m128i ef = _mm_and_si128(_mm_srli_epi32(av, 10), _mm_set1_epi32(31));
+	__m128i nan = _mm_cmpeq_epi32(ef, _mm_set1_epi32(31));
+	__m128i sig = _mm_or_si128(_mm_and_si128(av, _mm_set1_epi32(0x3ff)),
+				   _mm_slli_epi32(_mm_min_epu32(ef, one), 10));
+	__m128i v = _mm_or_si128(_mm_andnot_si128(nan, sig),
+				 _mm_slli_epi32(_mm_max_epi32(ef, one), 11));
+	v = _mm_or_si128(v, _mm_and_si128(nan, _mm_set1_epi32(1 << 16)));
+	v = _mm_or_si128(v, _mm_slli_epi32(_mm_srli_epi32(av, 15), 17));
+	v = _mm_and_si128(v, _mm_cmpgt_epi32(_mm_set1_epi32((int)lanes),
+					     _mm_setr_epi32(0, 1, 2, 3)));
+	_mm_storeu_si128((__m128i *)(void *)d, v);
+#else
+	for (unsigned l = 0; l < 4; l++)
+		d[l] = bm_act_lane((uint16_t)(a >> 16 * l), l < lanes);
+#endif
 }
 
 /* What the stages share per call: the configuration and the counters the
