@@ -147,7 +147,8 @@ static inline int32_t asr32(int32_t x, int32_t n)
  * raises out_valid: the accumulator is out_man. w = MW + SB, sb = SB
  * and bug as the context's (read once by the caller: the register
  * stores could alias them). Returns whether it stepped (a
- * dq_cycles count). */
+ * dq_cycles count; it is then busy at the next edge too, as its count
+ * or out_valid is set). */
 static inline __attribute__((always_inline)) unsigned stage_dq(
 	const struct bm_regs *r, uint32_t i, unsigned bit, unsigned w,
 	unsigned sb, bool bug)
@@ -257,7 +258,7 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 			cyc += on;
 			adds += on & bit;
 			outs += r->out_valid[i];
-			busy += (r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]) != 0;
+			busy += on;
 		}
 		x->act->dq_cycles += cyc;
 		x->act->dq_adds += adds;
