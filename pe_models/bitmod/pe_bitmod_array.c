@@ -192,6 +192,9 @@ static inline __attribute__((always_inline)) void arr_chains(
 	const unsigned ctl_end = PE_BITMOD_W_VALID | PE_BITMOD_W_LAST |
 				 PE_BITMOD_W_OLAST;
 	bool idle = !com->outs && !com->slots && !com->results;
+	/* in locals: the slots' byte stores could alias com's fields */
+	uint32_t slots = com->slots;
+	uint8_t err = 0;
 
 	for (uint32_t r = 0; r < R; r++) {
 		struct slot *sh = v->sh + (size_t)r * C;
@@ -206,10 +209,9 @@ static inline __attribute__((always_inline)) void arr_chains(
 			struct slot nx = { 0 };
 			if (c + 1 < C)
 				nx = sh[c + 1];
-			com->slots -= sh[c].valid;
+			slots -= sh[c].valid;
 			if (v->r.out_valid[i0 + c]) {
-				if (nx.valid)
-					com->err = 1;	/* collision */
+				err |= nx.valid;	/* collision */
 				sh[c] = (struct slot){ .valid = 1,
 						       .nan = v->r.out_nan[i0 + c],
 						       .e = v->r.out_e[i0 + c],
@@ -219,7 +221,7 @@ static inline __attribute__((always_inline)) void arr_chains(
 			} else {
 				sh[c] = nx;
 			}
-			com->slots += sh[c].valid;
+			slots += sh[c].valid;
 		}
 		if ((w[r].ctl & ctl_end) == ctl_end) {
 			if (f->n == PE_BITMOD_CS_FIFO) {
@@ -230,6 +232,8 @@ static inline __attribute__((always_inline)) void arr_chains(
 			}
 		}
 	}
+	com->slots = slots;
+	com->err |= err;
 }
 
 /* Inlined into both callers: the 4x4 model's rows and cols are then
