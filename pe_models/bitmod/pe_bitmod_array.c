@@ -258,15 +258,8 @@ static inline __attribute__((always_inline)) void arr_step(
 		wb[0] = tw[p] = tw[p + C] = decode_row(&w[r], &com->err);
 		memcpy(wb + 1, tw + p + 1, (C - 1) * sizeof *tw);
 	}
-	for (uint32_t c = 0; c < C; c++) {
-		uint32_t d[4];
-		/* the four lanes decoded together, then to their lane rows */
-		bm_act_lanes(act[c], com->lanes, d);
-		for (uint32_t l = 0; l < 4; l++) {
-			uint32_t *t0 = v->ta + ((size_t)l * 2 * R + q) * C;
-			t0[c] = t0[(size_t)R * C + c] = d[l];
-		}
-	}
+	bm_act_cols(act, C, com->lanes, v->ta + (size_t)q * C, (size_t)2 * R * C,
+		    (size_t)R * C);
 	/* 3. the PEs: every stage but S1, then S1, each over the whole
 	 * array */
 	com->outs = bm_step_back(&x, &v->r, com->bank, R * C);
