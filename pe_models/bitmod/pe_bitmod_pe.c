@@ -512,9 +512,9 @@ static struct bm_ctx pe_ctx(struct pe_bitmod_pe *pe)
 /* One edge from S1's inputs: ctl the control bits with w_sbit at bit 4
  * (BM_CTL1), bitpos, the term word and the activations: the struct and
  * the port words both come here. */
-static inline __attribute__((always_inline)) void pe_step(
-	struct pe_bitmod_pe *pe, uint32_t ctl, uint32_t bitpos, uint32_t term,
-	uint64_t a)
+static inline __attribute__((always_inline)) void pe_step_bank(
+	struct pe_bitmod_pe *pe, const unsigned bank, uint32_t ctl,
+	uint32_t bitpos, uint32_t term, uint64_t a)
 {
 	struct bm_ctx x = pe_ctx(pe);
 	struct bm_regs r = BM_VIEW(&pe->r);
@@ -532,8 +532,9 @@ static inline __attribute__((always_inline)) void pe_step(
 	r.err = &pe->err;
 	r.dq_acc = &pe->out_m;
 
-	step_back(&x, &r, pe->bank, 1, false);
-	s1 = bm_s1(&r, pe->bank ^= 1);
+	step_back(&x, &r, bank, 1, false);
+	s1 = bm_s1(&r, bank ^ 1);
+	pe->bank = (uint8_t)(bank ^ 1);
 	if (ctl & PE_BITMOD_C_VALID) {
 #ifdef __AVX2__
 		__m128i all = _mm_cmpgt_epi32(_mm_set1_epi32(pe->emax_all ? pe->lanes : 0),
@@ -549,6 +550,18 @@ static inline __attribute__((always_inline)) void pe_step(
 		s1.ctl[0] = (int32_t)ctl;
 	count_s1(&x, tc, lt);
 	pe->act.outputs += pe->out_valid;
+}
+
+/* One form per bank: the registers then at fixed places (the bank
+ * alternates, a branch the predictor follows). */
+static inline __attribute__((always_inline)) void pe_step(
+	struct pe_bitmod_pe *pe, uint32_t ctl, uint32_t bitpos, uint32_t term,
+	uint64_t a)
+{
+	if (pe->bank)
+		pe_step_bank(pe, 1, ctl, bitpos, term, a);
+	else
+		pe_step_bank(pe, 0, ctl, bitpos, term, a);
 }
 
 void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
