@@ -68,16 +68,20 @@ struct arr_com {
  * r's left-edge decoder produced at t-c and what column c's top edge took
  * in at t-r. tw[r][2 cols] holds row r's decoded term words, each written
  * twice (at p and p + cols, p = cols-1 - t mod cols) so that the words of
- * edges t, t-1, ..., t-cols+1 lie at p, p+1, ...: PE c reads p + c. ta
- * holds the columns' activations of the last rows edges, decoded
- * (bm_act_lane), slot t mod rows, lane-major [slot][lane][col]: row r
- * reads slot (t - r) mod rows. */
+ * edges t, t-1, ..., t-cols+1 lie at p, p+1, ...: PE c reads p + c; wb
+ * gathers the words the PEs read at this edge, row-major. ta holds the
+ * columns' activations of the last rows edges, decoded (bm_act_lane),
+ * [lane][2 rows][col], each edge's row written twice (at q and q + rows,
+ * q = rows-1 - t mod rows), so that row r reads q + r: lane l of every
+ * PE lies at ta[l][q..q+rows-1][..], row-major like the PEs. S1 thus
+ * steps all PEs in one loop. */
 struct arr_view {
 	uint32_t rows, cols;
 	struct arr_com *com;
 	struct bm_regs r;		/* [rows*cols], row-major */
 	uint32_t *tw;			/* [rows][2*cols] */
-	uint32_t *ta;			/* [rows][4][cols] */
+	uint32_t *wb;			/* [rows*cols] */
+	uint32_t *ta;			/* [4][2*rows][cols] */
 	struct slot *sh;		/* [rows*cols] shadow chain */
 	struct oacc *oa;		/* [rows*cols] output accumulators */
 	struct slot *res;		/* [rows] result registers */
@@ -102,16 +106,18 @@ static void build_luts(void)
 	}
 }
 
-static uint32_t decode_row(const struct pe_bitmod_row_in *w, unsigned lanes,
-			   uint8_t *err)
+/* Every lane's term, also beyond the PE's lanes: those lanes hold no
+ * activation (bm_act_lane), so their terms take no part. */
+static inline uint32_t decode_row(const struct pe_bitmod_row_in *w,
+				  uint8_t *err)
 {
-	unsigned t = w->ctl >> 4 & 3, wt = w->ctl >> 6 & 31, term = 0;
+	unsigned t = w->ctl >> 4 & 3, wt = w->ctl >> 6 & 31;
 	const uint8_t *lut = term_lut[wt][t];
+	unsigned term = lut[w->code & 0xff] | lut[w->code >> 8 & 0xff] << 4 |
+			lut[w->code >> 16 & 0xff] << 8 |
+			(unsigned)lut[w->code >> 24] << 12;
 
-	if ((w->ctl & PE_BITMOD_W_VALID) && !type_ok[wt])
-		*err = 1;
-	for (unsigned l = 0; l < lanes; l++)
-		term |= (unsigned)lut[w->code >> 8 * l & 0xff] << 4 * l;
+	*err |= (w->ctl & PE_BITMOD_W_VALID) && !type_ok[wt];
 	return bm_word(w->ctl, bitpos_lut[wt][t], w->sbit, term);
 }
 
@@ -128,7 +134,8 @@ static struct bm_ctx arr_ctx(const struct arr_view *v)
  * the channel-scale unit to y (popping the channel scale after column
  * cols-1), and slot 0 into its column's output accumulator (an output's
  * last group into the result register). */
-static void arr_edge(const struct arr_view *v, uint32_t r)
+static inline __attribute__((always_inline)) void arr_edge(const struct arr_view *v,
+							 uint32_t r)
 {
 	uint32_t C = v->cols;
 	struct arr_com *com = v->com;
@@ -177,13 +184,17 @@ static void arr_edge(const struct arr_view *v, uint32_t r)
 
 /* Exits and shadow chains, from the PEs' pre-edge outputs; the channel
  * scale FIFOs. */
-static void arr_chains(const struct arr_view *v, const struct pe_bitmod_row_in *w)
+static inline __attribute__((always_inline)) void arr_chains(
+	const struct arr_view *v, const struct pe_bitmod_row_in *w)
 {
 	uint32_t R = v->rows, C = v->cols;
 	struct arr_com *com = v->com;
 	const unsigned ctl_end = PE_BITMOD_W_VALID | PE_BITMOD_W_LAST |
 				 PE_BITMOD_W_OLAST;
 	bool idle = !com->outs && !com->slots && !com->results;
+	/* in locals: the slots' byte stores could alias com's fields */
+	uint32_t slots = com->slots;
+	uint8_t err = 0;
 
 	for (uint32_t r = 0; r < R; r++) {
 		struct slot *sh = v->sh + (size_t)r * C;
@@ -198,10 +209,9 @@ static void arr_chains(const struct arr_view *v, const struct pe_bitmod_row_in *
 			struct slot nx = { 0 };
 			if (c + 1 < C)
 				nx = sh[c + 1];
-			com->slots -= sh[c].valid;
+			slots -= sh[c].valid;
 			if (v->r.out_valid[i0 + c]) {
-				if (nx.valid)
-					com->err = 1;	/* collision */
+				err |= nx.valid;	/* collision */
 				sh[c] = (struct slot){ .valid = 1,
 						       .nan = v->r.out_nan[i0 + c],
 						       .e = v->r.out_e[i0 + c],
@@ -211,7 +221,7 @@ static void arr_chains(const struct arr_view *v, const struct pe_bitmod_row_in *
 			} else {
 				sh[c] = nx;
 			}
-			com->slots += sh[c].valid;
+			slots += sh[c].valid;
 		}
 		if ((w[r].ctl & ctl_end) == ctl_end) {
 			if (f->n == PE_BITMOD_CS_FIFO) {
@@ -222,40 +232,51 @@ static void arr_chains(const struct arr_view *v, const struct pe_bitmod_row_in *
 			}
 		}
 	}
+	com->slots = slots;
+	com->err |= err;
 }
 
-static void arr_step(const struct arr_view *v, const struct pe_bitmod_row_in *w,
-		     const uint64_t *act, struct pe_bitmod_row_out *out)
+/* Inlined into both callers: the 4x4 model's rows and cols are then
+ * constants (its loops unrolled and vectorised). */
+static inline __attribute__((always_inline)) void arr_step(
+	const struct arr_view *v, const struct pe_bitmod_row_in *w,
+	const uint64_t *act, struct pe_bitmod_row_out *out)
 {
 	uint32_t R = v->rows, C = v->cols;
 	struct arr_com *com = v->com;
 	struct bm_ctx x = arr_ctx(v);
-	uint32_t p = C - 1 - com->pc;
+	uint32_t p = C - 1 - com->pc, q = R - 1 - com->pr;
 
 	/* 1. exits and shadow chains, from the PEs' pre-edge outputs */
 	arr_chains(v, w);
 	/* 2. this edge's left-edge decoders and top-edge activations into
-	 * the delay lines */
+	 * the delay lines; the words of this edge gathered */
 	for (uint32_t r = 0; r < R; r++) {
-		uint32_t *tw = v->tw + (size_t)r * 2 * C;
-		tw[p] = tw[p + C] = decode_row(&w[r], com->lanes, &com->err);
+		uint32_t *tw = v->tw + (size_t)r * 2 * C, *wb = v->wb + (size_t)r * C;
+		/* the words of earlier edges from the ring, this edge's as
+		 * decoded (not read back: a store-forwarding stall) */
+		wb[0] = tw[p] = tw[p + C] = decode_row(&w[r], &com->err);
+		memcpy(wb + 1, tw + p + 1, (C - 1) * sizeof *tw);
 	}
-	for (uint32_t l = 0; l < 4; l++)
-		for (uint32_t c = 0; c < C; c++)
-			v->ta[((size_t)com->pr * 4 + l) * C + c] =
-				bm_act_lane((uint16_t)(act[c] >> 16 * l), l < com->lanes);
-	/* 3. the PEs: every stage but S1 over the whole array, then S1 row
-	 * by row from the delay lines */
+	bm_act_cols(act, C, com->lanes, v->ta + (size_t)q * C, (size_t)2 * R * C,
+		    (size_t)R * C);
+	/* 3. the PEs: every stage but S1, then S1, each over the whole
+	 * array */
 	com->outs = bm_step_back(&x, &v->r, com->bank, R * C);
 	com->bank ^= 1;
-	for (uint32_t r = 0; r < R; r++) {
-		const uint32_t *tw = v->tw + (size_t)r * 2 * C + p;
-		const uint32_t *a = v->ta + (size_t)((com->pr + R - r) % R) * 4 * C;
-		const uint32_t *lanes[4] = { a, a + C, a + 2 * C, a + 3 * C };
-		uint32_t nv = bm_step_s1(&x, &v->r, com->bank, r * C, C, tw, lanes);
+	{
+		const uint32_t *lanes[4];
+		uint32_t nv, nlast = 0, clast = 0;
+		for (uint32_t l = 0; l < 4; l++)
+			lanes[l] = v->ta + ((size_t)l * 2 * R + q) * C;
+		nv = bm_step_s1(&x, &v->r, com->bank, 0, R * C, v->wb, lanes);
 		/* valid operand moves: right (all but the last column) and
 		 * down (all but the last row) */
-		com->hops += nv - (tw[C - 1] & 1) + (r + 1 < R ? nv : 0);
+		for (uint32_t c = 0; c < C; c++)
+			nlast += v->wb[(size_t)(R - 1) * C + c] & 1;
+		for (uint32_t r = 0; r < R; r++)
+			clast += v->wb[(size_t)r * C + C - 1] & 1;
+		com->hops += 2 * (uint64_t)nv - clast - nlast;
 	}
 	com->pc = com->pc + 1 == C ? 0 : com->pc + 1;
 	com->pr = com->pr + 1 == R ? 0 : com->pr + 1;
@@ -274,7 +295,8 @@ static void arr_reset(const struct arr_view *v)
 	bm_regs_clear(&v->r, (uint32_t)n);
 	*com = keep;
 	memset(v->tw, 0, 2 * n * sizeof *v->tw);
-	memset(v->ta, 0, 4 * n * sizeof *v->ta);
+	memset(v->wb, 0, n * sizeof *v->wb);
+	memset(v->ta, 0, 8 * n * sizeof *v->ta);
 	memset(v->sh, 0, n * sizeof *v->sh);
 	memset(v->oa, 0, n * sizeof *v->oa);
 	memset(v->res, 0, v->rows * sizeof *v->res);
@@ -298,13 +320,13 @@ static enum ps_status arr_init(const struct arr_view *v,
 	return PS_OK;
 }
 
-static bool arr_err(const struct arr_view *v)
+static inline __attribute__((always_inline)) bool arr_err(const struct arr_view *v)
 {
 	size_t n = (size_t)v->rows * v->cols;
-	bool e = v->com->err;
-	for (size_t i = 0; i < n; i++)
+	uint8_t e = v->com->err;
+	for (size_t i = 0; i < n; i++)	/* an OR of bytes: vectorised */
 		e |= v->r.err[i];
-	return e;
+	return e != 0;
 }
 
 /* ---- heap array of any size ---- */
@@ -334,7 +356,8 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 	a->v = (struct arr_view){
 		.rows = rows, .cols = cols, .com = &a->com,
 		.tw = calloc(2 * n, sizeof *a->v.tw),
-		.ta = calloc(4 * n, sizeof *a->v.ta),
+		.wb = calloc(n, sizeof *a->v.wb),
+		.ta = calloc(8 * n, sizeof *a->v.ta),
 		.sh = calloc(n, sizeof *a->v.sh),
 		.oa = calloc(n, sizeof *a->v.oa),
 		.res = calloc(rows, sizeof *a->v.res),
@@ -344,7 +367,8 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 #define BM_ALLOC(type, name) ok &= (a->v.r.name = calloc(n, sizeof(type))) != NULL;
 	PE_BITMOD_REG_FIELDS(BM_ALLOC)
 #undef BM_ALLOC
-	if (!ok || !a->v.tw || !a->v.ta || !a->v.sh || !a->v.oa || !a->v.res ||
+	if (!ok || !a->v.tw || !a->v.wb || !a->v.ta || !a->v.sh || !a->v.oa ||
+	    !a->v.res ||
 	    !a->v.fifo || !a->v.y) {
 		pe_bitmod_array_free(a);
 		return ps_errf(err, PS_ENOMEM, "bitmod: out of memory");
@@ -366,6 +390,7 @@ void pe_bitmod_array_free(struct pe_bitmod_array *a)
 	PE_BITMOD_REG_FIELDS(BM_FREE)
 #undef BM_FREE
 	free(a->v.tw);
+	free(a->v.wb);
 	free(a->v.ta);
 	free(a->v.sh);
 	free(a->v.oa);
@@ -406,7 +431,8 @@ struct arr4 {
 	struct arr_com com;
 	struct { PE_BITMOD_REG_FIELDS(BM_REG16) } r;
 	uint32_t tw[4 * 2 * 4];
-	uint32_t ta[4 * 4 * 4];
+	uint32_t wb[4 * 4];
+	uint32_t ta[4 * 2 * 4 * 4];
 	struct slot sh[16];
 	struct oacc oa[16];
 	struct slot res[4];
@@ -417,7 +443,8 @@ struct arr4 {
 static struct arr_view view4(struct arr4 *s)
 {
 	return (struct arr_view){ .rows = 4, .cols = 4, .com = &s->com,
-				  .r = BM_VIEW(&s->r), .tw = s->tw, .ta = s->ta,
+				  .r = BM_VIEW(&s->r), .tw = s->tw, .wb = s->wb,
+				  .ta = s->ta,
 				  .sh = s->sh, .oa = s->oa, .res = s->res,
 				  .fifo = s->fifo, .y = s->y };
 }

@@ -129,8 +129,9 @@ struct pe_bitmod_in {
 #define PE_BITMOD_REG1(type, name) type name[1];
 
 /* State of one PE, advanced by pe_bitmod_pe_step. Registers are private
- * to pe_bitmod_*.c; read the outputs through the out_* and err fields
- * (copies of the output registers after the last step). */
+ * to pe_bitmod_*.c; read the outputs through the out_* and err fields:
+ * they are the PE's output registers (and out_m the dequantizer's
+ * accumulator; r's fields of the same names stay unused). */
 struct pe_bitmod_pe {
 	uint8_t lanes, mw, sb, bug, emax_all;
 	uint8_t bank;		/* S1/S2 bank swap (pe_bitmod_regs.h) */

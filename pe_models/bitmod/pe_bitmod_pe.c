@@ -144,18 +144,21 @@ static inline int32_t asr32(int32_t x, int32_t n)
 /* acc = (acc << 1) + (bit ? M : 0), scale bits MSB first, the bit from
  * S1's w_sbit (sbit: the w_sbit of the edge before); start (the edge
  * after the group result register loads) clears acc. The last bit's edge
- * raises out_valid: the accumulator is out_man. */
-static inline __attribute__((always_inline)) void stage_dq(const struct bm_ctx *x, const struct bm_regs *r,
-			    uint32_t i, unsigned bit)
+ * raises out_valid: the accumulator is out_man. w = MW + SB, sb = SB
+ * and bug as the context's (read once by the caller: the register
+ * stores could alias them). Returns whether it stepped (a
+ * dq_cycles count; it is then busy at the next edge too, as its count
+ * or out_valid is set). */
+static inline __attribute__((always_inline)) unsigned stage_dq(
+	const struct bm_regs *r, uint32_t i, unsigned bit, unsigned w,
+	unsigned sb, bool bug)
 {
-	unsigned w = x->mw + x->sb;
-
 	if (r->gr_valid[i]) {
-		int64_t acc = x->bug ? r->dq_acc[i] * 2 : 0;
+		int64_t acc = bug ? r->dq_acc[i] * 2 : 0;
 		if (r->dq_cnt[i])
 			r->err[i] = 1;	/* overrun: groups too short */
 		r->dq_acc[i] = wrap(acc + (bit ? r->gr_m[i] : 0), w);
-		r->dq_cnt[i] = (uint8_t)(x->sb - 1);
+		r->dq_cnt[i] = (uint8_t)(sb - 1);
 		r->out_e[i] = (uint8_t)r->gr_e[i];
 		r->out_olast[i] = (uint8_t)r->gr_olast[i];
 		r->out_nan[i] = (uint8_t)r->gr_nan[i];
@@ -166,10 +169,9 @@ static inline __attribute__((always_inline)) void stage_dq(const struct bm_ctx *
 		r->out_valid[i] = --r->dq_cnt[i] == 0;
 	} else {
 		r->out_valid[i] = 0;
-		return;
+		return 0;
 	}
-	x->act->dq_cycles++;
-	x->act->dq_adds += bit;
+	return 1;
 }
 
 /* Group accumulator (bfp_add with MW bits, in 32-bit lanes: the sum of an
@@ -243,13 +245,23 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 	struct bm_bank s1 = bm_s1(r, bank), s2 = bm_s2(r, bank);
 	uint32_t outs = 0, busy = 0, lds = 0;
 	/* the dequantizer: busy a few edges per group, and only after a group
-	 * result was loaded (*x->busy counts the PEs that may be) */
-	for (uint32_t i = 0; *x->busy && i < n; i++) {
-		if (!(r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]))
-			continue;	/* it would keep every register */
-		stage_dq(x, r, i, (unsigned)s1.ctl[i] >> 4 & 1);
-		outs += r->out_valid[i];
-		busy += (r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]) != 0;
+	 * result was loaded (*x->busy counts the PEs that may be); the
+	 * counters in locals, not a chain of stores from PE to PE */
+	if (*x->busy) {
+		unsigned w = x->mw + x->sb, sb = x->sb, cyc = 0, adds = 0;
+		bool bug = x->bug;
+		for (uint32_t i = 0; i < n; i++) {
+			unsigned bit = (unsigned)s1.ctl[i] >> 4 & 1, on;
+			if (!(r->gr_valid[i] | r->dq_cnt[i] | r->out_valid[i]))
+				continue;	/* it would keep every register */
+			on = stage_dq(r, i, bit, w, sb, bug);
+			cyc += on;
+			adds += on & bit;
+			outs += r->out_valid[i];
+			busy += on;
+		}
+		x->act->dq_cycles += cyc;
+		x->act->dq_adds += adds;
 	}
 	if (vec)
 		x->act->acc_norm += acc_vec(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
@@ -349,27 +361,28 @@ static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
 #ifdef __AVX2__
 /* One PE's S1 with its four lanes as 32-bit elements of one SSE register
  * (variable shifts: AVX2), the form s1_lanes has per lane: fewer
- * instructions than the SWAR word for a valid edge. live: -1 in the
- * PE's lanes; all: live with emax_all, else 0. */
-static inline __attribute__((always_inline)) void s1_sse(uint32_t w,
-	uint64_t a, __m128i live, __m128i all, int32_t *ctl1, int32_t *t1,
-	int32_t *e1, int32_t *nan1, uint32_t *valid, uint32_t *terms)
+ * instructions than the SWAR word for a valid edge. a: the lanes beyond
+ * the PE's zeroed (no product, not NaN); all: -1 in the PE's lanes with
+ * emax_all, else 0. ctl: S1's control bits (BM_CTL1). */
+static inline __attribute__((always_inline)) void s1_sse(uint32_t ctl,
+	uint32_t bitpos, uint32_t term, uint64_t a, __m128i all,
+	int32_t *ctl1, int32_t *t1, int32_t *e1, int32_t *nan1,
+	uint32_t *valid, uint32_t *terms)
 {
 	const __m128i one = _mm_set1_epi32(1), z = _mm_setzero_si128();
 	__m128i av = _mm_cvtepu16_epi32(_mm_cvtsi64_si128((long long)a));
-	__m128i tn = _mm_and_si128(_mm_srlv_epi32(_mm_set1_epi32((int)(w >> 16)),
-						  _mm_setr_epi32(0, 4, 8, 12)),
-				   _mm_set1_epi32(15));
+	/* lane l's term nibble {s, e[1:0], m} in bits 31:28 */
+	__m128i th = _mm_sllv_epi32(_mm_set1_epi32((int)term),
+				    _mm_setr_epi32(28, 24, 20, 16));
 	__m128i ef = _mm_and_si128(_mm_srli_epi32(av, 10), _mm_set1_epi32(31));
-	__m128i nan = _mm_and_si128(_mm_cmpeq_epi32(ef, _mm_set1_epi32(31)), live);
-	__m128i hid = _mm_andnot_si128(_mm_cmpeq_epi32(ef, z), _mm_set1_epi32(0x400));
-	/* m = 1, not Inf/NaN, a lane in use */
-	__m128i on = _mm_andnot_si128(nan, _mm_and_si128(live,
-		_mm_cmpeq_epi32(_mm_and_si128(tn, one), one)));
+	__m128i nan = _mm_cmpeq_epi32(ef, _mm_set1_epi32(31));
+	/* the significand of a finite activation where m = 1 */
+	__m128i on = _mm_andnot_si128(nan, _mm_srai_epi32(_mm_slli_epi32(th, 3), 31));
 	__m128i mag = _mm_and_si128(_mm_or_si128(_mm_and_si128(av, _mm_set1_epi32(0x3ff)),
-						 hid), on);
+						 _mm_slli_epi32(_mm_min_epu32(ef, one), 10)),
+				    on);
 	__m128i x = _mm_add_epi32(_mm_max_epi32(ef, one),
-				  _mm_and_si128(_mm_srli_epi32(tn, 1), _mm_set1_epi32(3)));
+				  _mm_and_si128(_mm_srli_epi32(th, 29), _mm_set1_epi32(3)));
 	__m128i nz = _mm_cmpgt_epi32(mag, z);
 	__m128i pt = _mm_or_si128(nz, all);	/* takes part in the maximum */
 	__m128i xz = _mm_and_si128(x, pt);
@@ -378,23 +391,26 @@ static inline __attribute__((always_inline)) void s1_sse(uint32_t w,
 	/* (mag << GUARD) < 2^14: a shift past 14 leaves 0, as the clamp at 15 */
 	__m128i v = _mm_srlv_epi32(_mm_slli_epi32(mag, PE_BITMOD_GUARD),
 				   _mm_and_si128(_mm_sub_epi32(em, x), pt));
-	__m128i neg = _mm_cmpeq_epi32(_mm_and_si128(_mm_xor_si128(_mm_srli_epi32(av, 15),
-								 _mm_srli_epi32(tn, 3)), one), one);
+	/* the term's sign (bit 31) XOR the activation's (bit 15) */
+	__m128i neg = _mm_srai_epi32(_mm_xor_si128(th, _mm_slli_epi32(av, 16)), 31);
 	v = _mm_sub_epi32(_mm_xor_si128(v, neg), neg);
 	v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(1, 0, 3, 2)));
 	v = _mm_add_epi32(v, _mm_shuffle_epi32(v, _MM_SHUFFLE(2, 3, 0, 1)));
-	*ctl1 = BM_CTL1(w);
+	*ctl1 = (int32_t)ctl;
 	*t1 = _mm_cvtsi128_si32(v);
 	*e1 = _mm_movemask_ps(_mm_castsi128_ps(pt)) ?
-	      _mm_cvtsi128_si32(em) + (int32_t)(w >> 5 & 7) : 0;
+	      _mm_cvtsi128_si32(em) + (int32_t)bitpos : 0;
 	*nan1 = _mm_movemask_ps(_mm_castsi128_ps(nan)) != 0;
-	*valid = w & 1;
-	*terms = (w & 1) ? (uint32_t)__builtin_popcount(
+	*valid = ctl & 1;
+	*terms = (ctl & 1) ? (uint32_t)__builtin_popcount(
 		(unsigned)_mm_movemask_ps(_mm_castsi128_ps(nz))) : 0;
 }
 #endif
 
-static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
+/* nl: the lanes worked on, 4 or 2 (PEs of at most 2 lanes: the others
+ * hold no activation, bm_act_lane, so they take no part) */
+static inline __attribute__((always_inline)) void s1_lanes(const int nl,
+	uint32_t n, uint32_t allmask,
 	const uint32_t *restrict word, const uint32_t *restrict a0,
 	const uint32_t *restrict a1, const uint32_t *restrict a2,
 	const uint32_t *restrict a3, int32_t *restrict ctl1,
@@ -403,11 +419,12 @@ static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
 {
 	uint32_t tc = 0, lt = 0;
 	for (uint32_t i = 0; i < n; i++) {
-		uint32_t w = word[i], av[4] = { a0[i], a1[i], a2[i], a3[i] };
+		uint32_t w = word[i], av[4] = { a0[i], a1[i], nl > 2 ? a2[i] : 0,
+						nl > 2 ? a3[i] : 0 };
 		int32_t mag[4], xl[4], pt[4], neg[4];
 		int32_t emax = 0, nzc = 0, ptc = 0, nan = 0, t = 0;
 #pragma GCC unroll 4
-		for (int l = 0; l < 4; l++) {
+		for (int l = 0; l < nl; l++) {
 			uint32_t tn = w >> (16 + 4 * l) & 15;
 			int32_t xz, nz;
 			mag[l] = (tn & 1) ? (int32_t)(av[l] & 0x7ff) : 0;
@@ -424,7 +441,7 @@ static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
 			neg[l] = (int32_t)((av[l] >> 17 ^ tn >> 3) & 1);
 		}
 #pragma GCC unroll 4
-		for (int l = 0; l < 4; l++) {
+		for (int l = 0; l < nl; l++) {
 			int32_t sh = pt[l] ? emax - xl[l] : 0;
 			int32_t v = (mag[l] << PE_BITMOD_GUARD) >> (sh < 15 ? sh : 15);
 			t += (v ^ -neg[l]) + neg[l];
@@ -440,6 +457,21 @@ static __attribute__((noinline)) void s1_lanes(uint32_t n, uint32_t allmask,
 	*terms = lt;
 }
 
+#define S1_LANES(nl)                                                          \
+static __attribute__((noinline)) void s1_lanes##nl(uint32_t n,               \
+	uint32_t allmask, const uint32_t *restrict word,                      \
+	const uint32_t *restrict a0, const uint32_t *restrict a1,             \
+	const uint32_t *restrict a2, const uint32_t *restrict a3,             \
+	int32_t *restrict ctl1, int32_t *restrict t1, int32_t *restrict e1,   \
+	int32_t *restrict nan1, uint32_t *restrict valid,                     \
+	uint32_t *restrict terms)                                             \
+{                                                                             \
+	s1_lanes(nl, n, allmask, word, a0, a1, a2, a3, ctl1, t1, e1, nan1,    \
+		 valid, terms);                                               \
+}
+S1_LANES(4)
+S1_LANES(2)
+
 static void count_s1(const struct bm_ctx *x, uint32_t tc, uint32_t lt)
 {
 	x->act->term_cycles += tc;
@@ -454,8 +486,9 @@ uint32_t bm_step_s1(const struct bm_ctx *x, const struct bm_regs *r,
 	struct bm_bank s1 = bm_s1(r, bank);
 	uint32_t tc, lt;
 	uint32_t allmask = x->emax_all ? (1u << x->lanes) - 1 : 0;
-	s1_lanes(n, allmask, word, act[0], act[1], act[2], act[3], s1.ctl + i0,
-		 s1.t + i0, s1.e + i0, s1.nan + i0, &tc, &lt);
+	(x->lanes > 2 ? s1_lanes4 : s1_lanes2)(n, allmask, word, act[0], act[1],
+		act[2], act[3], s1.ctl + i0, s1.t + i0, s1.e + i0, s1.nan + i0,
+		&tc, &lt);
 	count_s1(x, tc, lt);
 	return tc;
 }
@@ -476,60 +509,65 @@ static struct bm_ctx pe_ctx(struct pe_bitmod_pe *pe)
 				.act = &pe->act, .busy = &pe->busy };
 }
 
-/* One edge from S1's input word (bm_word) and the activations: the
- * struct and the port words both come here. */
-static inline __attribute__((always_inline)) void pe_step(
-	struct pe_bitmod_pe *pe, uint32_t word, uint64_t a)
+/* One edge from S1's inputs: ctl the control bits with w_sbit at bit 4
+ * (BM_CTL1), bitpos, the term word and the activations: the struct and
+ * the port words both come here. */
+static inline __attribute__((always_inline)) void pe_step_bank(
+	struct pe_bitmod_pe *pe, const unsigned bank, uint32_t ctl,
+	uint32_t bitpos, uint32_t term, uint64_t a)
 {
 	struct bm_ctx x = pe_ctx(pe);
 	struct bm_regs r = BM_VIEW(&pe->r);
 	struct bm_bank s1;
 	uint32_t tc = 0, lt = 0;
+	uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
 
-	step_back(&x, &r, pe->bank, 1, false);
-	s1 = bm_s1(&r, pe->bank ^= 1);
-	if (word & PE_BITMOD_C_VALID) {
+	/* the output registers are the public fields (no copy after the
+	 * edge: copying five byte registers just stored cost a
+	 * store-forwarding stall) */
+	r.out_valid = &pe->out_valid;
+	r.out_nan = &pe->out_nan;
+	r.out_e = &pe->out_e;
+	r.out_olast = &pe->out_olast;
+	r.err = &pe->err;
+	r.dq_acc = &pe->out_m;
+
+	step_back(&x, &r, bank, 1, false);
+	s1 = bm_s1(&r, bank ^ 1);
+	pe->bank = (uint8_t)(bank ^ 1);
+	if (ctl & PE_BITMOD_C_VALID) {
 #ifdef __AVX2__
-		__m128i live = _mm_cmpgt_epi32(_mm_set1_epi32(pe->lanes),
-					       _mm_setr_epi32(0, 1, 2, 3));
-		s1_sse(word, a, live, pe->emax_all ? live : _mm_setzero_si128(),
-		       s1.ctl, s1.t, s1.e, s1.nan, &tc, &lt);
+		__m128i all = _mm_cmpgt_epi32(_mm_set1_epi32(pe->emax_all ? pe->lanes : 0),
+					      _mm_setr_epi32(0, 1, 2, 3));
+		s1_sse(ctl, bitpos, term, a & lmask, all, s1.ctl, s1.t, s1.e,
+		       s1.nan, &tc, &lt);
 #else
-		uint64_t lmask = pe->lanes >= 4 ? ~0ull : (1ull << 16 * pe->lanes) - 1;
+		uint32_t word = bm_word(ctl, bitpos, ctl >> 4, term);
 		s1_swar(1, lmask, pe->emax_all, &word, &a, s1.ctl, s1.t,
 			s1.e, s1.nan, &tc, &lt);
 #endif
 	} else	/* a bubble: S1's other registers are not read */
-		s1.ctl[0] = BM_CTL1(word);
+		s1.ctl[0] = (int32_t)ctl;
 	count_s1(&x, tc, lt);
-	/* the five byte registers in one copy (GCC's SLP vectoriser turned
-	 * five byte copies into a 2-byte store read back as 16 bytes, a
-	 * store-forwarding stall) */
-	_Static_assert(offsetof(struct pe_bitmod_pe, err) -
-		       offsetof(struct pe_bitmod_pe, out_valid) == 4 &&
-		       offsetof(struct pe_bitmod_pe, r.err) -
-		       offsetof(struct pe_bitmod_pe, r.out_valid) == 4 &&
-		       offsetof(struct pe_bitmod_pe, out_nan) -
-		       offsetof(struct pe_bitmod_pe, out_valid) ==
-		       offsetof(struct pe_bitmod_pe, r.out_nan) -
-		       offsetof(struct pe_bitmod_pe, r.out_valid) &&
-		       offsetof(struct pe_bitmod_pe, out_e) -
-		       offsetof(struct pe_bitmod_pe, out_valid) ==
-		       offsetof(struct pe_bitmod_pe, r.out_e) -
-		       offsetof(struct pe_bitmod_pe, r.out_valid) &&
-		       offsetof(struct pe_bitmod_pe, out_olast) -
-		       offsetof(struct pe_bitmod_pe, out_valid) ==
-		       offsetof(struct pe_bitmod_pe, r.out_olast) -
-		       offsetof(struct pe_bitmod_pe, r.out_valid),
-		       "out_valid..err in the same order in both");
-	memcpy(&pe->out_valid, pe->r.out_valid, 5);
-	pe->out_m = pe->r.dq_acc[0];
 	pe->act.outputs += pe->out_valid;
+}
+
+/* One form per bank: the registers then at fixed places (the bank
+ * alternates, a branch the predictor follows). */
+static inline __attribute__((always_inline)) void pe_step(
+	struct pe_bitmod_pe *pe, uint32_t ctl, uint32_t bitpos, uint32_t term,
+	uint64_t a)
+{
+	if (pe->bank)
+		pe_step_bank(pe, 1, ctl, bitpos, term, a);
+	else
+		pe_step_bank(pe, 0, ctl, bitpos, term, a);
 }
 
 void pe_bitmod_pe_step(struct pe_bitmod_pe *pe, const struct pe_bitmod_in *in)
 {
-	pe_step(pe, bm_word(in->ctl, in->bitpos, in->sbit, in->term), in->a);
+	pe_step(pe, BM_CTL1(in->ctl | (in->sbit & 1u) << 4), in->bitpos & 7u,
+		in->term, in->a);
 }
 
 /* ---- the registered model "bitmod_pe" ---- */
@@ -557,10 +595,16 @@ static void bt_pe_reset(void *state)
 static void bt_pe_step(void *state, const uint64_t *in, uint64_t *out)
 {
 	struct pe_bitmod_pe *pe = state;
+#ifdef __AVX2__
+	/* bit 0 of the four 1-bit control ports, by their sign bits */
+	unsigned ctl = (unsigned)_mm256_movemask_pd(_mm256_castsi256_pd(
+		_mm256_slli_epi64(_mm256_loadu_si256((const void *)in), 63)));
+#else
 	unsigned ctl = (in[0] & 1) | (in[1] & 1) << 1 | (in[2] & 1) << 2 |
 		       (in[3] & 1) << 3;
-	pe_step(pe, bm_word(ctl, (unsigned)in[4], (unsigned)in[6],
-			    (unsigned)in[5]), in[7]);
+#endif
+	pe_step(pe, ctl | ((unsigned)in[6] & 1u) << 4, (unsigned)in[4] & 7u,
+		(unsigned)in[5] & 0xffffu, in[7]);
 	out[0] = pe->out_valid;
 	out[1] = (uint32_t)pe->out_m;
 	out[2] = pe->out_e;

@@ -13,6 +13,9 @@
 #define PE_BITMOD_REGS_H
 
 #include <stdint.h>
+#ifdef __AVX2__
+#include <immintrin.h>
+#endif
 
 #include "pe_bitmod_bt.h"
 
@@ -51,10 +54,63 @@ static inline uint32_t bm_act_lane(uint16_t a, bool live)
 {
 	uint32_t ef = a >> 10 & 31, nan = ef == 31;
 	uint32_t sig = (a & 0x3ffu) | (ef ? 0x400u : 0);
-	if (!live)
-		return 0;
-	return (nan ? 0 : sig) | (ef ? ef : 1) << 11 | nan << 16 |
-	       (uint32_t)(a >> 15) << 17;
+	return ((nan ? 0 : sig) | (ef ? ef : 1) << 11 | nan << 16 |
+		(uint32_t)(a >> 15) << 17) & -(uint32_t)live;
+}
+
+#ifdef __AVX2__
+/* bm_act_lane of the four lanes of an activation word in one SSE
+ * register; live: -1 in the PE's lanes. */
+static inline __m128i bm_act_sse(uint64_t a, __m128i live)
+{
+	const __m128i one = _mm_set1_epi32(1);
+	__m128i av = _mm_cvtepu16_epi32(_mm_cvtsi64_si128((long long)a));
+	__m128i ef = _mm_and_si128(_mm_srli_epi32(av, 10), _mm_set1_epi32(31));
+	__m128i nan = _mm_cmpeq_epi32(ef, _mm_set1_epi32(31));
+	__m128i sig = _mm_or_si128(_mm_and_si128(av, _mm_set1_epi32(0x3ff)),
+				   _mm_slli_epi32(_mm_min_epu32(ef, one), 10));
+	__m128i v = _mm_or_si128(_mm_andnot_si128(nan, sig),
+				 _mm_slli_epi32(_mm_max_epi32(ef, one), 11));
+	v = _mm_or_si128(v, _mm_and_si128(nan, _mm_set1_epi32(1 << 16)));
+	v = _mm_or_si128(v, _mm_slli_epi32(_mm_srli_epi32(av, 15), 17));
+	return _mm_and_si128(v, live);
+}
+#endif
+
+/* Columns c0.. of the activation delay line (pe_bitmod_array.c): column
+ * c's lanes decoded (bm_act_lane, lanes >= `lanes` not live) to
+ * row[l * stride + c] and row[l * stride + off + c]. With AVX2 a column's
+ * lanes in one SSE register, four columns transposed into four rows. */
+static inline void bm_act_cols(const uint64_t *act, uint32_t cols,
+			       unsigned lanes, uint32_t *row, size_t stride,
+			       size_t off)
+{
+	uint32_t c = 0;
+#ifdef __AVX2__
+	__m128i live = _mm_cmpgt_epi32(_mm_set1_epi32((int)lanes),
+				       _mm_setr_epi32(0, 1, 2, 3));
+	for (; c + 4 <= cols; c += 4) {
+		__m128 d[4];
+		for (int k = 0; k < 4; k++)
+			d[k] = _mm_castsi128_ps(bm_act_sse(act[c + k], live));
+		_MM_TRANSPOSE4_PS(d[0], d[1], d[2], d[3]);
+		for (int l = 0; l < 4; l++) {
+			_mm_storeu_ps((float *)(void *)(row + l * stride + c), d[l]);
+			_mm_storeu_ps((float *)(void *)(row + l * stride + off + c), d[l]);
+		}
+	}
+	for (; c < cols; c++) {
+		uint32_t d[4];
+		_mm_storeu_si128((__m128i *)(void *)d, bm_act_sse(act[c], live));
+		for (int l = 0; l < 4; l++)
+			row[l * stride + c] = row[l * stride + off + c] = d[l];
+	}
+#else
+	for (; c < cols; c++)
+		for (unsigned l = 0; l < 4; l++)
+			row[l * stride + c] = row[l * stride + off + c] =
+				bm_act_lane((uint16_t)(act[c] >> 16 * l), l < lanes);
+#endif
 }
 
 /* What the stages share per call: the configuration and the counters the
