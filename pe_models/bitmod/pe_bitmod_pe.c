@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "pe_fp16.h"
+#include "pe_unroll.h"
 #ifdef __AVX2__
 #include <immintrin.h>
 #endif
@@ -339,7 +340,7 @@ static inline __attribute__((always_inline)) void s1_swar(uint32_t n,
 		uint64_t sh = ((emax | emax << 16 | emax << 32 | emax << 48) - xz) & pmask;
 		uint64_t neg = ((a >> 15) ^ (tw >> 3)) & L16(1);
 		int64_t sum = 0;
-#pragma GCC unroll 4
+		PE_UNROLL(4)
 		for (int l = 0; l < 4; l++) {
 			uint64_t sl = sh >> 16 * l & 0xffff;
 			int64_t ng = (int64_t)(neg >> 16 * l & 1);
@@ -423,7 +424,7 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 						nl > 2 ? a3[i] : 0 };
 		int32_t mag[4], xl[4], pt[4], neg[4];
 		int32_t emax = 0, nzc = 0, ptc = 0, nan = 0, t = 0;
-#pragma GCC unroll 4
+		PE_UNROLL(4)
 		for (int l = 0; l < nl; l++) {
 			uint32_t tn = w >> (16 + 4 * l) & 15;
 			int32_t xz, nz;
@@ -440,7 +441,7 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 			nan |= (int32_t)(av[l] >> 16 & 1);
 			neg[l] = (int32_t)((av[l] >> 17 ^ tn >> 3) & 1);
 		}
-#pragma GCC unroll 4
+		PE_UNROLL(4)
 		for (int l = 0; l < nl; l++) {
 			int32_t sh = pt[l] ? emax - xl[l] : 0;
 			int32_t v = (mag[l] << PE_BITMOD_GUARD) >> (sh < 15 ? sh : 15);
