@@ -223,7 +223,6 @@ static inline __attribute__((always_inline)) void wave_pass(
 		{ { 0, 0, 0, 0 }, { -1, -1, 0, 0 }, { -1, -1, -1, -1 } },
 		{ { 0, 0, 0, 0 }, { 0, 0, 0, 0 }, { 0, 0, 0, 0 } },
 	};
-	const __m256i m18 = _mm256_set1_epi64x(0x3ffff), s18 = _mm256_set1_epi64x(0x20000);
 	__m256i pv[PE_FL_MAX_DEPTH / 4] = { 0 }, sv[PE_FL_MAX_DEPTH / 4] = { 0 };
 	int64_t carry = 0, scar = 0;
 	int64_t cin[PE_FL_MAX_DEPTH / 4] = { 0 }, sin[PE_FL_MAX_DEPTH / 4] = { 0 };
@@ -259,30 +258,27 @@ static inline __attribute__((always_inline)) void wave_pass(
 		sv[j] = _mm256_and_si256(_mm256_set1_epi64x(sin[j]), reach);
 		_mm256_storeu_si256((__m256i *)(sd + 4 * j), sv[j]);
 	}
-	/* the RNs read the odd DSPs: blocks j, j+1 give groups 2j..2j+3 */
-	const __m256i m48 = _mm256_set1_epi64x((long long)((1ull << 48) - 1));
-	const __m256i s30 = _mm256_set1_epi64x(1ll << 29), m32 = _mm256_set1_epi64x(0xffffffff);
-	const __m256i fxv = _mm256_set1_epi64x(!c->cfg.no_sign_fix);
+	/* the RNs read the odd DSPs: blocks j, j+1 give groups 2j, 2j+2,
+	 * 2j+1, 2j+3 (unpacked, not put in order: the stores pick). P does
+	 * not wrap here, so the y word's high half, sext30(P[47:18]) +
+	 * P[17], is (P << 14) + (P << 15 & fix << 32) in the high dword,
+	 * and its low half sext18(P[17:0]) + side in the low dword. */
+	const __m256i fxv = _mm256_set1_epi64x((long long)((uint64_t)!c->cfg.no_sign_fix << 32));
 	uint64_t yv[PE_FL_MAX_DG];
 	PE_UNROLL(4)
 	for (int j = 0; j < PE_FL_MAX_DEPTH / 4 && j < nb; j += 2) {
-		__m256i po = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(pv[j], pv[j + 1]),
-						      _MM_SHUFFLE(3, 1, 2, 0));
-		__m256i so = _mm256_permute4x64_epi64(_mm256_unpackhi_epi64(sv[j], sv[j + 1]),
-						      _MM_SHUFFLE(3, 1, 2, 0));
-		__m256i u = _mm256_and_si256(po, m48);
-		__m256i lo = _mm256_sub_epi64(_mm256_xor_si256(_mm256_and_si256(u, m18), s18), s18);
-		__m256i hi = _mm256_sub_epi64(_mm256_xor_si256(_mm256_srli_epi64(u, 18), s30), s30);
-		lo = _mm256_add_epi64(lo, so);
-		hi = _mm256_add_epi64(hi, _mm256_and_si256(_mm256_srli_epi64(u, 17), fxv));
-		_mm256_storeu_si256((__m256i *)(yv + 2 * j),
-				    _mm256_or_si256(_mm256_slli_epi64(hi, 32),
-						    _mm256_and_si256(lo, m32)));
+		__m256i po = _mm256_unpackhi_epi64(pv[j], pv[j + 1]);
+		__m256i so = _mm256_unpackhi_epi64(sv[j], sv[j + 1]);
+		__m256i lo = _mm256_add_epi32(_mm256_srai_epi32(_mm256_slli_epi32(po, 14), 14), so);
+		__m256i hi = _mm256_add_epi64(_mm256_slli_epi64(po, 14),
+					      _mm256_and_si256(_mm256_slli_epi64(po, 15), fxv));
+		_mm256_storeu_si256((__m256i *)(yv + 2 * j), _mm256_blend_epi32(lo, hi, 0xaa));
 	}
 	uint32_t o = YO_AT(wv);
 	PE_UNROLL(16)
 	for (uint32_t g = 0; g < D / 2; g++)
-		c->yo[(o + (2 * PE_FL_MAX_DG + 1) * g) & YO_MASK] = yv[g];
+		c->yo[(o + (2 * PE_FL_MAX_DG + 1) * g) & YO_MASK] =
+			yv[(g & ~3u) | (g & 1) << 1 | (g >> 1 & 1)];
 }
 #endif
 
@@ -692,9 +688,11 @@ static void bt_reset(void *state)
 	pe_flightllm_chain_reset(state);
 }
 
+/* The configuration's step straight (one call less an edge). */
 static void bt_step(void *state, const uint64_t *in, uint64_t *out)
 {
-	pe_flightllm_chain_step(state, in, out);
+	struct pe_flightllm_chain *c = state;
+	c->step(c, in, out);
 }
 
 const struct pe_bt_ops pe_flightllm_chain_bt = {
