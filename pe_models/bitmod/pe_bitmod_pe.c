@@ -284,7 +284,9 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
 		      unsigned bank, uint32_t n)
 {
-	return step_back(x, r, bank, n, true);
+	/* the 4x4 array's 16 PEs: the dequantizer's loop of fixed length */
+	return n == 16 ? step_back(x, r, bank, 16, true)
+		       : step_back(x, r, bank, n, true);
 }
 
 /* x in each of the four 16-bit lanes of a word. */
