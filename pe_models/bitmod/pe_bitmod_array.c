@@ -79,6 +79,7 @@ struct arr_view {
 	uint32_t rows, cols;
 	struct arr_com *com;
 	struct bm_regs r;		/* [rows*cols], row-major */
+	const struct bm_regs *rp;	/* r, where the stages read it */
 	uint32_t *tw;			/* [rows][2*cols] */
 	uint32_t *wb;			/* [rows*cols] */
 	uint32_t *ta;			/* [4][2*rows][cols] */
@@ -262,14 +263,14 @@ static inline __attribute__((always_inline)) void arr_step(
 		    (size_t)R * C);
 	/* 3. the PEs: every stage but S1, then S1, each over the whole
 	 * array */
-	com->outs = bm_step_back(&x, &v->r, com->bank, R * C);
+	com->outs = bm_step_back(&x, v->rp, com->bank, R * C);
 	com->bank ^= 1;
 	{
 		const uint32_t *lanes[4];
 		uint32_t nv, nlast = 0, clast = 0;
 		for (uint32_t l = 0; l < 4; l++)
 			lanes[l] = v->ta + ((size_t)l * 2 * R + q) * C;
-		nv = bm_step_s1(&x, &v->r, com->bank, 0, R * C, v->wb, lanes);
+		nv = bm_step_s1(&x, v->rp, com->bank, 0, R * C, v->wb, lanes);
 		/* valid operand moves: right (all but the last column) and
 		 * down (all but the last row) */
 		for (uint32_t c = 0; c < C; c++)
@@ -373,6 +374,7 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 		pe_bitmod_array_free(a);
 		return ps_errf(err, PS_ENOMEM, "bitmod: out of memory");
 	}
+	a->v.rp = &a->v.r;
 	st = arr_init(&a->v, c, err);
 	if (st) {
 		pe_bitmod_array_free(a);
@@ -438,12 +440,21 @@ struct arr4 {
 	struct slot res[4];
 	struct csfifo fifo[4];
 	struct pe_bitmod_row_out y[4];
+	struct bm_regs view;	/* the view of r, valid while self == this */
+	const struct arr4 *self;
 };
 
+/* The stages' view of the registers is built once, not stored anew at
+ * each edge (again if the state was copied). */
 static struct arr_view view4(struct arr4 *s)
 {
+	if (__builtin_expect(s->self != s, 0)) {
+		s->view = BM_VIEW(&s->r);
+		s->self = s;
+	}
 	return (struct arr_view){ .rows = 4, .cols = 4, .com = &s->com,
-				  .r = BM_VIEW(&s->r), .tw = s->tw, .wb = s->wb,
+				  .r = BM_VIEW(&s->r), .rp = &s->view,
+				  .tw = s->tw, .wb = s->wb,
 				  .ta = s->ta,
 				  .sh = s->sh, .oa = s->oa, .res = s->res,
 				  .fifo = s->fifo, .y = s->y };
@@ -463,11 +474,12 @@ static enum ps_status bt_arr4_init(void *state, const struct pe_params *p,
 				   struct ps_err *err)
 {
 	struct arr4 *s = state;
-	struct arr_view v = view4(s);
+	struct arr_view v;
 	struct pe_bitmod_cfg c;
 
 	pe_bitmod_cfg_default(p, &c);
 	memset(s, 0, sizeof *s);
+	v = view4(s);
 	return arr_init(&v, &c, err);
 }
 

@@ -284,7 +284,9 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 uint32_t bm_step_back(const struct bm_ctx *x, const struct bm_regs *r,
 		      unsigned bank, uint32_t n)
 {
-	return step_back(x, r, bank, n, true);
+	/* the 4x4 array's 16 PEs: the dequantizer's loop of fixed length */
+	return n == 16 ? step_back(x, r, bank, 16, true)
+		       : step_back(x, r, bank, n, true);
 }
 
 /* x in each of the four 16-bit lanes of a word. */
@@ -458,8 +460,9 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 	*terms = lt;
 }
 
-#define S1_LANES(nl)                                                          \
-static __attribute__((noinline)) void s1_lanes##nl(uint32_t n,               \
+/* nn: n, or 16 for the 4x4 array (its loop without a remainder) */
+#define S1_LANES(name, nl, nn)                                                \
+static __attribute__((noinline)) void name(uint32_t n,                        \
 	uint32_t allmask, const uint32_t *restrict word,                      \
 	const uint32_t *restrict a0, const uint32_t *restrict a1,             \
 	const uint32_t *restrict a2, const uint32_t *restrict a3,             \
@@ -467,11 +470,14 @@ static __attribute__((noinline)) void s1_lanes##nl(uint32_t n,               \
 	int32_t *restrict nan1, uint32_t *restrict valid,                     \
 	uint32_t *restrict terms)                                             \
 {                                                                             \
-	s1_lanes(nl, n, allmask, word, a0, a1, a2, a3, ctl1, t1, e1, nan1,    \
+	(void)n;                                                              \
+	s1_lanes(nl, nn, allmask, word, a0, a1, a2, a3, ctl1, t1, e1, nan1,   \
 		 valid, terms);                                               \
 }
-S1_LANES(4)
-S1_LANES(2)
+S1_LANES(s1_lanes4, 4, n)
+S1_LANES(s1_lanes2, 2, n)
+S1_LANES(s1_lanes4_16, 4, 16)
+S1_LANES(s1_lanes2_16, 2, 16)
 
 static void count_s1(const struct bm_ctx *x, uint32_t tc, uint32_t lt)
 {
@@ -487,8 +493,9 @@ uint32_t bm_step_s1(const struct bm_ctx *x, const struct bm_regs *r,
 	struct bm_bank s1 = bm_s1(r, bank);
 	uint32_t tc, lt;
 	uint32_t allmask = x->emax_all ? (1u << x->lanes) - 1 : 0;
-	(x->lanes > 2 ? s1_lanes4 : s1_lanes2)(n, allmask, word, act[0], act[1],
-		act[2], act[3], s1.ctl + i0, s1.t + i0, s1.e + i0, s1.nan + i0,
+	(n == 16 ? (x->lanes > 2 ? s1_lanes4_16 : s1_lanes2_16)
+		 : (x->lanes > 2 ? s1_lanes4 : s1_lanes2))(n, allmask, word,
+		act[0], act[1], act[2], act[3], s1.ctl + i0, s1.t + i0, s1.e + i0, s1.nan + i0,
 		&tc, &lt);
 	count_s1(x, tc, lt);
 	return tc;

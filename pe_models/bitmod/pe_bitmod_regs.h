@@ -81,7 +81,7 @@ static inline __m128i bm_act_sse(uint64_t a, __m128i live)
  * c's lanes decoded (bm_act_lane, lanes >= `lanes` not live) to
  * row[l * stride + c] and row[l * stride + off + c]. With AVX2 a column's
  * lanes in one SSE register, four columns transposed into four rows. */
-static inline void bm_act_cols(const uint64_t *act, uint32_t cols,
+static inline __attribute__((always_inline)) void bm_act_cols(const uint64_t *act, uint32_t cols,
 			       unsigned lanes, uint32_t *row, size_t stride,
 			       size_t off)
 {
