@@ -207,6 +207,8 @@ uint64_t cfg_arch_dram_bits(const struct cfg_arch *a)
 
 /* pe.area_um2 is written only where it is the area: area_source
  * estimate (rtl: and paper give theirs, cfg_area.h). */
+static enum ps_status check_fields(const struct cfg_arch *a, struct ps_err *err);
+
 static enum ps_status area_given(const struct cfg_arch *a, struct ps_err *err)
 {
 	const char *src = a->pe.area_source;
@@ -255,7 +257,7 @@ enum ps_status cfg_arch_parse_set(const char *path, const struct cfg_sets *sets,
 	/* the area its source gives (cfg_area.h); cfg_arch_check keeps them one */
 	if ((st = area_given(a, err)) || (st = cfg_arch_area(a, &a->pe.area_um2, err)))
 		return st;
-	if ((st = cfg_arch_check(a, err)))
+	if ((st = check_fields(a, err)))
 		return st;
 	a->digest = cfg_fnv1a_file(path);
 	/* an override changes the arch: its digest says so (traces compiled
@@ -283,7 +285,6 @@ enum ps_status cfg_arch_value(const struct cfg_arch *a,
 
 enum ps_status cfg_arch_check(const struct cfg_arch *a, struct ps_err *err)
 {
-	bool out = false;
 	double um2;
 	enum ps_status st;
 
@@ -293,6 +294,14 @@ enum ps_status cfg_arch_check(const struct cfg_arch *a, struct ps_err *err)
 	if (um2 != a->pe.area_um2)
 		return cfg_arch_errf(a, "pe.area_um2", err, "%.17g, but area_source %s gives %.17g",
 				     a->pe.area_um2, a->pe.area_source, um2);
+	return check_fields(a, err);
+}
+
+/* cfg_arch_check but the area (the load has just set it from its source) */
+static enum ps_status check_fields(const struct cfg_arch *a, struct ps_err *err)
+{
+	bool out = false;
+
 	for (size_t i = 0; i < a->n_buffers; i++) {
 		const struct cfg_buffer *b = &a->buffers[i];
 		char f[64];
@@ -396,21 +405,28 @@ const struct cfg_buffer *cfg_arch_buffer(const struct cfg_arch *a,
 	return NULL;
 }
 
+void cfg_arch_data_path(const struct cfg_arch *a, const char *folder,
+			const char *file, char *buf, size_t n)
+{
+	const char *cut = strstr(a->path, "/arch/");
+	if (cut)
+		snprintf(buf, n, "%.*s/%s/%s", (int)(cut - a->path), a->path, folder, file);
+	else if (!strncmp(a->path, "arch/", 5))
+		snprintf(buf, n, "%s/%s", folder, file);
+	else {
+		char dir[4096], sub[80];
+		snprintf(sub, sizeof sub, "configs/%s", folder);
+		snprintf(buf, n, "%s/%s", ps_data_dir(NULL, sub, dir, sizeof dir), file);
+	}
+}
+
 void cfg_energy_path(const struct cfg_arch *a, char *buf, size_t n)
 {
 	const char *env = getenv("PESIM_ENERGY_DIR");
-	const char *cut = strstr(a->path, "/arch/");
+	char file[sizeof a->energy_table + 8];
+	snprintf(file, sizeof file, "%s.yaml", a->energy_table);
 	if (env && *env)
-		snprintf(buf, n, "%s/%s.yaml", env, a->energy_table);
-	else if (cut)
-		snprintf(buf, n, "%.*s/energy/%s.yaml", (int)(cut - a->path),
-			 a->path, a->energy_table);
-	else if (!strncmp(a->path, "arch/", 5))
-		snprintf(buf, n, "energy/%s.yaml", a->energy_table);
-	else {
-		char dir[4096];
-		snprintf(buf, n, "%s/%s.yaml",
-			 ps_data_dir(NULL, "configs/energy", dir, sizeof dir),
-			 a->energy_table);
-	}
+		snprintf(buf, n, "%s/%s", env, file);
+	else
+		cfg_arch_data_path(a, "energy", file, buf, n);
 }

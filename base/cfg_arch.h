@@ -188,7 +188,13 @@ const struct cfg_buffer *cfg_arch_buffer(const struct cfg_arch *a,
 
 uint64_t cfg_arch_pes(const struct cfg_arch *a, int phase);
 
-/* Path of an energy table id: next to the arch's configs/ tree. */
+/* FILE in configs/FOLDER/ beside the arch's configs/arch/ tree (an arch
+ * given as arch/... : FOLDER/FILE), else in the installed data. */
+void cfg_arch_data_path(const struct cfg_arch *a, const char *folder,
+			const char *file, char *buf, size_t n);
+
+/* Path of an energy table id: $PESIM_ENERGY_DIR, else cfg_arch_data_path's
+ * energy/ folder. */
 void cfg_energy_path(const struct cfg_arch *a, char *buf, size_t n);
 
 uint64_t cfg_fnv1a(const void *data, size_t n, uint64_t h);

@@ -9,7 +9,6 @@
 
 #include "cfg_arch.h"
 #include "cfg_yaml.h"
-#include "ps_path.h"
 
 #define E(f) offsetof(struct cfg_area_entry, f)
 #define ES(f) sizeof(((struct cfg_area_entry *)0)->f)
@@ -156,20 +155,6 @@ enum ps_status cfg_area_rtl(const struct cfg_area_table *t, const char *expr,
 	return PS_OK;
 }
 
-void cfg_area_table_path(const struct cfg_arch *a, char *buf, size_t n)
-{
-	const char *cut = strstr(a->path, "/arch/");
-	char dir[4096];
-
-	if (cut)
-		snprintf(buf, n, "%.*s/area/rtl.yaml", (int)(cut - a->path), a->path);
-	else if (!strncmp(a->path, "arch/", 5))
-		snprintf(buf, n, "area/rtl.yaml");
-	else
-		snprintf(buf, n, "%s/rtl.yaml",
-			 ps_data_dir(NULL, "configs/area", dir, sizeof dir));
-}
-
 enum ps_status cfg_arch_area(const struct cfg_arch *a, double *um2,
 			     struct ps_err *err)
 {
@@ -201,7 +186,8 @@ enum ps_status cfg_arch_area(const struct cfg_arch *a, double *um2,
 				     "'%s': expected rtl:DESIGN (our RTL), paper or estimate", src);
 	if (!(t = malloc(sizeof *t)))
 		return ps_errf(err, PS_ENOMEM, "out of memory");
-	cfg_area_table_path(a, path, sizeof path);
+	/* configs/area/rtl.yaml beside the arch's tree, else the installed one */
+	cfg_arch_data_path(a, "area", "rtl.yaml", path, sizeof path);
 	st = cfg_area_table_load(path, t, err);
 	if (!st)
 		st = cfg_area_rtl(t, src + 4, um2, err);

@@ -61,10 +61,6 @@ double cfg_area_scale(const struct cfg_area_table *t);
 enum ps_status cfg_area_rtl(const struct cfg_area_table *t, const char *expr,
 			    double *um2, struct ps_err *err);
 
-/* The table an arch's rtl: source reads: configs/area/rtl.yaml next to
- * its configs/arch/ tree (as cfg_energy_path), else the installed one. */
-void cfg_area_table_path(const struct cfg_arch *a, char *buf, size_t n);
-
 /* The PE area a's pe.area_source gives (rtl: loads the table), or
  * "file:line: pe.area_source: problem". */
 enum ps_status cfg_arch_area(const struct cfg_arch *a, double *um2,
