@@ -245,7 +245,7 @@ enum ps_status rtl_area_table_check(const char *path, const char *dir,
 		}
 		if (log)
 			fprintf(log, "ok %s: %lld transistors, %lld flip-flops, %.1f um2 "
-				"(synthesized again)\n", e->name, (long long)e->transistors,
+				"(Yosys now, or its run in $PESIM_AREA_CACHE)\n", e->name, (long long)e->transistors,
 				(long long)e->reg_bits, e->um2);
 	}
 	st = bad;

@@ -20,9 +20,7 @@ rc=0
 fail() { echo "FAIL: $*"; rc=1; }
 
 "$pesim" report all --out "$out/b" --jobs 2 >"$out/b.txt" || fail "report all --jobs 2: exit $?"
-if [ -n "$sanitized" ]; then
-	ln -s b "$out/a"
-else
+if [ -z "$sanitized" ]; then
 	"$pesim" report all --quiet --out "$out/a" --jobs 1 || fail "report all --jobs 1: exit $?"
 	"$pesim" report lut-tc --quiet --out "$out/c" || fail "report lut-tc: exit $?"
 fi
@@ -32,9 +30,10 @@ for r in $names; do
 	grep -q "^$r .*/$r.{md,csv,h5,png}" "$out/b.txt" || fail "report all: no line for $r"
 	for s in md csv h5 png; do
 		f=$r.$s
-		[ -s "$out/a/$f" ] || { fail "$f: missing or empty"; continue; }
-		cmp -s "$out/a/$f" "$out/b/$f" || fail "$f differs between --jobs 1 and --jobs 2"
+		[ -s "$out/b/$f" ] || { fail "$f: missing or empty"; continue; }
 		n=$((n + 1))
+		[ -n "$sanitized" ] && continue
+		cmp -s "$out/a/$f" "$out/b/$f" || fail "$f differs between --jobs 1 and --jobs 2"
 	done
 done
 for s in md csv h5 png; do
@@ -42,7 +41,7 @@ for s in md csv h5 png; do
 	cmp -s "$out/a/lut-tc.$s" "$out/c/lut-tc.$s" || fail "lut-tc.$s differs alone and in report all"
 done
 # nothing but the sets: each name a link into its set's generation
-left=$(cd "$out/a" && find . -name '*.pesim-tmp' | wc -l)
+left=$(find "$out" -name '*.pesim-tmp' | wc -l)
 [ "$left" = 0 ] || fail "$left temporary files left"
 echo "checked $n files of $(echo $names | wc -w) reports"
 if [ $rc = 0 ]; then echo "[  PASSED  ] 1 test(s)."; else echo "[  FAILED  ] 1 test(s), listed above."; fi
