@@ -1,21 +1,80 @@
 #!/usr/bin/env bash
-# verilate.sh - one Verilated model (V<prefix>__ALL.a and V<prefix>.h)
-# through a cache that several build directories share (rtl/meson.build;
-# `make test`'s plain and sanitized builds use one, so each model is
-# verilated and compiled once).
+# verilate.sh - one Verilated model (V<prefix>__ALL.a and V<prefix>.h), or
+# Verilator's runtime as a static library, through a cache that several
+# build directories share (rtl/meson.build; `make test`'s plain and
+# sanitized builds use one, so each is built once).
 #
 #   verilate.sh CACHE OUTDIR PREFIX VERILATOR ARGS... -- VERILOG...
+#   verilate.sh --runtime CACHE OUT.a CXX FLAGS... -- SOURCES...
 #
-# The cache entry is keyed by a SHA-256 of this script's version, the
-# verilator and g++ (verilated.mk's CXX) versions, PREFIX, ARGS and every
-# Verilog file's path and contents; so a change to any of them builds a new
-# entry, and a hit is the same model. Verilator must read no Verilog file
-# besides those listed (no `include, no -y search): that is checked, since
-# only listed files are in the key. An entry is built in a temporary
-# directory under CACHE and renamed into place when complete, so builds
-# running at once never see half an entry (the loser of a race drops its
-# copy). Nothing evicts entries: `make clean` removes the cache.
+# A cache entry is keyed by a SHA-256 of this script's version, the tools'
+# versions (verilator and g++, verilated.mk's CXX; or CXX), PREFIX or
+# OUT's name, ARGS or FLAGS and every input file's path and contents; so a
+# change to any of them builds a new entry, and a hit is the same build.
+# Verilator must read no Verilog file besides those listed (no `include,
+# no -y search): that is checked, since only listed files are in the key.
+# An entry is built in a temporary directory under CACHE and renamed into
+# place when complete, so builds running at once never see half an entry
+# (the loser of a race drops its copy). Nothing evicts entries: `make
+# clean` removes the cache.
 set -euo pipefail
+
+# the entry $cache/$1-$2 built by the function $3 into a temporary
+# directory (its argument), unless it is there
+cached() {
+	entry=$cache/$1-$2
+	if [ ! -f "$entry/ok" ]; then
+		mkdir -p "$cache"
+		tmp=$(mktemp -d "$cache/.tmp-$1-XXXXXX")
+		trap 'rm -rf "$tmp"' EXIT
+		"$3" "$tmp"
+		touch "$tmp/ok"
+		mv -T "$tmp" "$entry" 2>/dev/null || rm -rf "$tmp"
+		trap - EXIT
+	fi
+}
+
+# $1 (a file of the entry) to $2: a link keeps the entry's time, so touch
+# it (ninja sees the output newer than the inputs that made it run)
+place() {
+	{ ln -f "$1" "$2" 2>/dev/null || cp -f "$1" "$2"; } && touch "$2"
+}
+
+if [ "$1" = --runtime ]; then
+	cache=$2 out=$3 cxx=$4
+	shift 4
+	flags=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		flags+=("$1")
+		shift
+	done
+	[ $# -gt 1 ] || { echo "verilate.sh: no sources after --" >&2; exit 2; }
+	shift
+	srcs=("$@")
+	name=$(basename "$out" .a)
+	key=$({
+		echo "pesim verilate.sh runtime 1"
+		"$cxx" --version | head -n 1
+		printf '%s\0' "$name" "${flags[@]}"
+		for f in "${srcs[@]}"; do
+			printf '%s\0' "$f"
+			sha256sum <"$f"
+		done
+	} | sha256sum | cut -c1-40)
+	build_runtime() {
+		local objs=() i=0
+		for f in "${srcs[@]}"; do
+			"$cxx" "${flags[@]}" -c "$f" -o "$1/$i.o"
+			objs+=("$1/$i.o")
+			i=$((i + 1))
+		done
+		ar rcs "$1/$name.a" "${objs[@]}"
+		rm -f "${objs[@]}"
+	}
+	cached "$name" "$key" build_runtime
+	place "$entry/$name.a" "$out"
+	exit 0
+fi
 
 cache=$1 outdir=$2 prefix=$3 verilator=$4
 shift 4
@@ -29,7 +88,7 @@ shift
 files=("$@")
 
 key=$({
-	echo "pesim verilate.sh 1"
+	echo "pesim verilate.sh 2"
 	"$verilator" --version
 	g++ --version | head -n 1
 	printf '%s\0' "$prefix" "${args[@]}"
@@ -38,16 +97,42 @@ key=$({
 		sha256sum <"$f"
 	done
 } | sha256sum | cut -c1-40)
-entry=$cache/$prefix-$key
-
-if [ ! -f "$entry/ok" ]; then
-	mkdir -p "$cache"
-	tmp=$(mktemp -d "$cache/.tmp-$prefix-XXXXXX")
-	trap 'rm -rf "$tmp"' EXIT
-	"$verilator" "${args[@]}" --prefix "$prefix" --Mdir "$tmp/mdir" "${files[@]}"
+# What `verilator --build` does (make -C MDIR -f V<prefix>.mk -j 1 and the
+# -MAKEFLAGS), but the tracing's per-edge code (V<prefix>__Trace__N.cpp,
+# which only a waveform dump runs) compiled as Verilator's slow code
+# (OPT_SLOW, unoptimised) instead of with OPT_FAST: a third of some models'
+# fast code (mixpe_array 2.8 of 7.2 MB), ~3x quicker to compile, and not
+# a line of it runs while no waveform is open.
+vl_args=() mk_args=()
+for ((i = 0; i < ${#args[@]}; i++)); do
+	case ${args[i]} in
+	--build) ;;
+	-MAKEFLAGS) mk_args+=("${args[i + 1]}"); vl_args+=("${args[i]}" "${args[i + 1]}"); i=$((i + 1)) ;;
+	*) vl_args+=("${args[i]}") ;;
+	esac
+done
+# the names listed after "VAR +=" in a Verilator *_classes.mk
+mk_list() {
+	awk -v v="$1" '$1 == v && $2 == "+=" { on = 1; next }
+		on && NF == 0 { on = 0 }
+		on { sub(/\\$/, ""); if ($1 != "") print $1 }' "$2"
+}
+build_model() {
+	local mdir=$1/mdir classes fast=() slow=() f
+	"$verilator" "${vl_args[@]}" --prefix "$prefix" --Mdir "$mdir" "${files[@]}"
+	classes=$mdir/${prefix}_classes.mk
+	for f in $(mk_list VM_SUPPORT_FAST "$classes"); do
+		case $f in
+		*__Trace__*) slow+=("$f") ;;
+		*) fast+=("$f") ;;
+		esac
+	done
+	slow+=($(mk_list VM_SUPPORT_SLOW "$classes"))
+	make -C "$mdir" -f "$prefix.mk" -j 1 "${mk_args[@]}" \
+		"VM_SUPPORT_FAST=${fast[*]}" "VM_SUPPORT_SLOW=${slow[*]}"
 	# the Verilog files verilator read (its dependency list) must be the
 	# listed ones
-	for f in $(sed -e 's/^[^:]*://' -e 's/\\$//' "$tmp/mdir/${prefix}__ver.d"); do
+	for f in $(sed -e 's/^[^:]*://' -e 's/\\$//' "$mdir/${prefix}__ver.d"); do
 		case $f in
 		*.v | *.sv | *.vh | *.svh) ;;
 		*) continue ;;
@@ -63,15 +148,10 @@ if [ ! -f "$entry/ok" ]; then
 			exit 2
 		}
 	done
-	mv "$tmp/mdir/${prefix}__ALL.a" "$tmp/mdir/$prefix.h" "$tmp/"
-	rm -rf "$tmp/mdir"
-	touch "$tmp/ok"
-	mv -T "$tmp" "$entry" 2>/dev/null || rm -rf "$tmp"
-	trap - EXIT
-fi
+	mv "$mdir/${prefix}__ALL.a" "$mdir/$prefix.h" "$1/"
+	rm -rf "$mdir"
+}
+cached "$prefix" "$key" build_model
 for f in "${prefix}__ALL.a" "$prefix.h"; do
-	# a link keeps the entry's time: touch it, so ninja sees the output
-	# newer than the inputs that made it run
-	{ ln -f "$entry/$f" "$outdir/$f" 2>/dev/null || cp -f "$entry/$f" "$outdir/$f"; } &&
-		touch "$outdir/$f"
+	place "$entry/$f" "$outdir/$f"
 done

@@ -20,8 +20,6 @@
 #include <utility>
 
 #include "rtl_sc_top.h"
-#include "Vbitmod_pe_sc.h"
-#include "Vbitmod_pe_sc_mutant.h"
 
 extern "C" {
 #include "bitmod/pe_bitmod_bt.h"
@@ -251,7 +249,7 @@ void build(top &t, const pe_kind &k)
 
 // bitmod_pe verilated with --sc as `pesim verify --pe bitmod_array`'s
 // build (LANES 4, SB 8, MW 15) and its MUTANT_GRP_NOALIGN build
-const pe_kind pe4 = { "bitmod_pe", make_rtl<Vbitmod_pe_sc>, make_rtl<Vbitmod_pe_sc_mutant>, true };
+const pe_kind pe4 = { "bitmod_pe", &rtl_bitmod_pe_ops, &rtl_bitmod_pe_mutant_ops, true };
 
 void build4(top &t)
 {

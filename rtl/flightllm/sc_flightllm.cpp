@@ -16,8 +16,6 @@
 #include <utility>
 
 #include "rtl_sc_top.h"
-#include "Vdsp48e2_sc.h"
-#include "Vdsp48e2_sc_mutant.h"
 
 extern "C" {
 #include "flightllm/pe_flightllm.h"
@@ -28,7 +26,7 @@ using namespace rtl_sc;
 
 namespace {
 
-const pe_kind dsp = { "dsp48e2", make_rtl<Vdsp48e2_sc>, make_rtl<Vdsp48e2_sc_mutant>, false };
+const pe_kind dsp = { "dsp48e2", &rtl_dsp48e2_ops, &rtl_dsp48e2_breg1_ops, false };
 
 int64_t sext(uint64_t v, unsigned bits)
 {

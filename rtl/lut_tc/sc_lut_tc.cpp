@@ -13,20 +13,16 @@
 
 #include "rtl_sc_top.h"
 #include "sc_lut_tc.h"
-#include "Vlut_tc_pre_sc.h"
-#include "Vlut_tc_pre_sc_mutant.h"
-#include "Vlut_tc_tile_sc.h"
-#include "Vlut_tc_tile_sc_mutant.h"
 
 using namespace sc_core;
 using namespace rtl_sc;
 
 namespace {
 
-const pe_kind pre = { "lut_tc_precompute", make_rtl<Vlut_tc_pre_sc>,
-		      make_rtl<Vlut_tc_pre_sc_mutant>, true };
-const pe_kind tile = { "lut_tc_tile", make_rtl<Vlut_tc_tile_sc>,
-		       make_rtl<Vlut_tc_tile_sc_mutant>, true };
+const pe_kind pre = { "lut_tc_precompute", &rtl_lut_tc_pre_ops, &rtl_lut_tc_pre_mutant_ops,
+		      true };
+const pe_kind tile = { "lut_tc_tile", &rtl_lut_tc_tile_ops, &rtl_lut_tc_tile_mutant_ops,
+		       true };
 
 // tbl_1 and tscale of the tile from the units' outputs
 class bus : public sc_module {

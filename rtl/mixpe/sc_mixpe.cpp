@@ -14,10 +14,6 @@
 #include <utility>
 
 #include "rtl_sc_top.h"
-#include "Vmixpe_pe_sc.h"
-#include "Vmixpe_pe_sc_mutant.h"
-#include "Vmixpe_pe_w4a16_sc.h"
-#include "Vmixpe_pe_w4a16_sc_mutant.h"
 
 using namespace sc_core;
 using namespace rtl_sc;
@@ -131,9 +127,9 @@ const struct pe_bt_ops *golden()
 
 // mixpe_pe verilated with --sc at the -G of the verify entries' builds
 // (meson.build), and the PE mutants of those entries
-const pe_kind w4a8 = { "mixpe_pe", make_rtl<Vmixpe_pe_sc>, make_rtl<Vmixpe_pe_sc_mutant>, true };
-const pe_kind w4a16 = { "mixpe_pe", make_rtl<Vmixpe_pe_w4a16_sc>,
-			make_rtl<Vmixpe_pe_w4a16_sc_mutant>, true };
+const pe_kind w4a8 = { "mixpe_pe", &rtl_mixpe_pe_ops, &rtl_mixpe_pe_mutant_ops, true };
+const pe_kind w4a16 = { "mixpe_pe", &rtl_mixpe_pe_w4a16_ops, &rtl_mixpe_pe_w4a16_mutant_ops,
+			true };
 
 void build_w4a8(top &t)
 {

@@ -1,7 +1,7 @@
 /* rtl_model.h - a Verilated RTL model behind plain C functions.
  *
  * Each model (a build of one row of rtl_models, rtl/meson.build: a
- * Verilog top verilated into V<name>__ALL.a, and a C++ shim rtl_<name>.cpp
+ * Verilog top verilated into V<name>__ALL.a, and a C++ shim rtl_<name>_shim.h
  * that rtl_shimgen generates from rtl_shim.inc and the golden model's
  * port table) exports extern "C" functions rtl_<name>_create, _destroy,
  * _set_inputs, _eval, _step, _get_outputs and the table rtl_<name>_ops of

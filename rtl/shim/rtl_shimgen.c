@@ -1,6 +1,6 @@
 /* rtl_shimgen.c - writes the C++ shim of one Verilated model (rtl_shim.inc
- * instantiated) to stdout, for rtl/meson.build: one run per row of
- * rtl_models.
+ * instantiated, rtl_<name>_shim.h) to stdout, for rtl/meson.build: one
+ * run per model; rtl_shims.cpp includes them all.
  *
  *   rtl_shimgen --name NAME --top TOP [--clock PORT] [--reset PORT]
  *               (--golden MODEL | --in P:W,... --out P:W,...)
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 				    "without a golden model", name);
 	}
 
-	printf("// rtl_%s.cpp - the shim of the Verilated model %s (top %s),\n"
+	printf("// rtl_%s_shim.h - the shim of the Verilated model %s (top %s),\n"
 	       "// written by rtl_shimgen from its rtl_models row: do not edit.\n",
 	       name, name, top);
 	if (golden)

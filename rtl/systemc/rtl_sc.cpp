@@ -19,7 +19,6 @@
 extern "C" {
 #include "rtl_family.h"
 }
-#include "verilated.h"
 
 using namespace sc_core;
 
@@ -28,10 +27,9 @@ namespace {
 bool elaborated;
 
 // Everything elaborated stays alive for the life of the process (SystemC
-// has one elaboration): reachable through these two pointers, volatile so
-// that the compiler keeps the stores (nothing else reads them, and
-// LeakSanitizer would report the objects).
-VerilatedContext *volatile the_vctx;	// the --sc models' context
+// has one elaboration): reachable through this pointer, volatile so that
+// the compiler keeps the store (nothing else reads it, and LeakSanitizer
+// would report the objects).
 rtl_sc::top *volatile the_top;
 
 uint64_t mask(unsigned w)
@@ -148,12 +146,6 @@ extern "C" enum ps_status rtl_sc_run(const struct rtl_sc_array *d,
 	// libsystemc prints its banner on first use unless this is set
 	setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
 	try {
-		// A --sc model takes Verilated::threadContextp(), which the last
-		// Verilated model made in this thread set to its own context:
-		// after a `pesim verify` run (rtl_model's context, deleted with the
-		// model) it would dangle. Ours lives as long as the models.
-		the_vctx = new VerilatedContext;
-		Verilated::threadContextp(the_vctx);
 		the_top = new top(d->name, f, &vp->params, g, o->rtl_pes, r->mutant_pe);
 		top &t = *the_top;
 		if (t.n_pes() != d->n_pes)

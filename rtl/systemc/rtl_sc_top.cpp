@@ -1,10 +1,11 @@
-// rtl_sc_top.cpp - rtl_sc_top.h: the typed wires, the golden C PE as an
-// sc_module, and the top that instantiates each PE as RTL or C and binds
-// its ports by name.
+// rtl_sc_top.cpp - rtl_sc_top.h: the typed wires, a PE as an sc_module
+// (its golden C model or its Verilated RTL), and the top that instantiates
+// each PE as RTL or C and binds its ports.
 #include "rtl_sc_top.h"
 
 #include <algorithm>
 #include <cstring>
+#include <new>
 #include <stdexcept>
 
 using namespace sc_core;
@@ -45,23 +46,26 @@ private:
 	uint64_t mask_;
 };
 
-// A port of the C PE module, typed as the RTL's, with a uint64_t face.
+// A port of a PE module, typed by its width, with a uint64_t face.
 struct port_io {
 	virtual ~port_io() {}
 	virtual uint64_t read() const = 0;
 	virtual void write(uint64_t v) = 0;
+	virtual sc_object &port() = 0;
 };
 template <class T> struct in_io : port_io {
 	sc_in<T> p;
 	explicit in_io(const char *n) : p(n) {}
 	uint64_t read() const override { return (uint64_t)p.read(); }
 	void write(uint64_t) override {}
+	sc_object &port() override { return p; }
 };
 template <class T> struct out_io : port_io {
 	sc_out<T> p;
 	explicit out_io(const char *n) : p(n) {}
 	uint64_t read() const override { return 0; }
 	void write(uint64_t v) override { p.write((T)v); }
+	sc_object &port() override { return p; }
 };
 
 template <template <class> class P> port_io *make_io(const char *name, unsigned width)
@@ -73,26 +77,22 @@ template <template <class> class P> port_io *make_io(const char *name, unsigned 
 	return new P<uint64_t>(name);
 }
 
-// The golden C model of one PE (pe_bt_ops) as an sc_module with the RTL's
-// ports: on every rising edge it reads the inputs (their values before the
-// edge), calls step (or, with has_rst and rst high, reset: every output
-// 0, as the RTL's registers) and writes the outputs, which change after
+// One PE as an sc_module with the golden model's ports (pe_bt_ops: names,
+// order, widths): on every rising edge it reads the inputs (their values
+// before the edge), takes the edge (edge(): the golden C model's step or
+// the Verilated RTL's clock) and writes the outputs, which change after
 // the edge as registers do. So it stands for PEs whose outputs are
 // registered (every PE used here; pe_bt.h allows combinational ones).
-class c_pe : public sc_module {
+class pe_module : public sc_module {
 public:
 	sc_in<bool> clk;
 	sc_in<bool> rst;
 
-	SC_HAS_PROCESS(c_pe);
-	c_pe(sc_module_name name, const struct pe_bt_ops *ops, const struct pe_params *p,
-	     bool has_rst)
+	SC_HAS_PROCESS(pe_module);
+	pe_module(sc_module_name name, const struct pe_bt_ops *ops, bool has_rst)
 		: sc_module(name), clk("clk"), rst("rst"), ops_(ops), has_rst_(has_rst),
-		  state_(ops->state_size), in_(ops->n_in), out_(ops->n_out)
+		  in_(ops->n_in), out_(ops->n_out)
 	{
-		struct ps_err err;
-		if (ops_->init(state_.data(), p, &err))
-			throw std::runtime_error(std::string(ops->name) + ": " + err.msg);
 		for (size_t i = 0; i < ops->n_in + ops->n_out; i++)
 			ports_.emplace_back(i < ops->n_in
 				? make_io<in_io>(ops->ports[i].name, ops->ports[i].width)
@@ -102,40 +102,105 @@ public:
 		dont_initialize();
 	}
 
-private:
+	// port i of the golden table to w (of its width's type), clk and rst
+	// to the top's
+	void bind(sc_signal<bool> &c, wire &r, const std::vector<wire *> &w)
+	{
+		clk.bind(c);
+		if (!r.bind(rst))
+			throw std::runtime_error(std::string(basename()) + ": rst is not 1 bit");
+		for (size_t i = 0; i < ports_.size(); i++)
+			if (!w[i]->bind(ports_[i]->port()))
+				throw std::runtime_error(std::string(basename()) + ": port " +
+							 ops_->ports[i].name + " is not " +
+							 std::to_string(ops_->ports[i].width) +
+							 " bits wide as the wire");
+	}
+
+protected:
 	const struct pe_bt_ops *ops_;
+	// one edge: in[n_in] sampled, out[n_out] after it; rst: the PE's rst
+	// is high (only with has_rst)
+	virtual void edge(bool rst, const uint64_t *in, uint64_t *out) = 0;
+
+private:
 	bool has_rst_;
-	std::vector<unsigned char> state_;
 	std::vector<uint64_t> in_, out_;
 	std::vector<std::unique_ptr<port_io>> ports_;
 
 	void tick()
 	{
-		size_t ni = ops_->n_in;
-		if (has_rst_ && rst.read()) {
-			ops_->reset(state_.data());
-			std::fill(out_.begin(), out_.end(), 0);
-		} else {
-			for (size_t i = 0; i < ni; i++)
-				in_[i] = ports_[i]->read();
-			ops_->step(state_.data(), in_.data(), out_.data());
-		}
+		for (size_t i = 0; i < in_.size(); i++)
+			in_[i] = ports_[i]->read();
+		edge(has_rst_ && rst.read(), in_.data(), out_.data());
 		for (size_t i = 0; i < out_.size(); i++)
-			ports_[ni + i]->write(out_[i]);
+			ports_[in_.size() + i]->write(out_[i]);
 	}
 };
 
-template <class T> bool is_port_of(sc_object &p)
-{
-	return dynamic_cast<sc_in<T> *>(&p) || dynamic_cast<sc_inout<T> *>(&p);
-}
+// The golden C model: step, or with rst reset (every output 0, as the
+// RTL's registers).
+class c_pe : public pe_module {
+public:
+	c_pe(sc_module_name name, const struct pe_bt_ops *ops, const struct pe_params *p,
+	     bool has_rst)
+		: pe_module(name, ops, has_rst), state_(ops->state_size)
+	{
+		struct ps_err err;
+		if (ops->init(state_.data(), p, &err))
+			throw std::runtime_error(std::string(ops->name) + ": " + err.msg);
+	}
 
-// the width class of a port's type (1, 32, 64; 0: another type)
-unsigned type_width(sc_object &p)
-{
-	return is_port_of<bool>(p) ? 1 : is_port_of<uint32_t>(p) ? 32
-		: is_port_of<uint64_t>(p) ? 64 : 0;
-}
+private:
+	std::vector<unsigned char> state_;
+
+	void edge(bool rst, const uint64_t *in, uint64_t *out) override
+	{
+		if (rst) {
+			ops_->reset(state_.data());
+			std::fill(out, out + ops_->n_out, 0);
+		} else {
+			ops_->step(state_.data(), in, out);
+		}
+	}
+};
+
+// The Verilated RTL (rtl_model.h): the build `pesim verify --pe` checks,
+// one clock per edge with the RTL's rst driven (set_reset) when it has
+// one. Its shim takes the golden model's port table, so the ports are the
+// same by construction; checked anyway.
+class rtl_pe : public pe_module {
+public:
+	rtl_pe(sc_module_name name, const struct rtl_model_ops *r,
+	       const struct pe_bt_ops *ops, bool has_rst)
+		: pe_module(name, ops, has_rst), r_(r)
+	{
+		bool same = r->n_in == ops->n_in && r->n_out == ops->n_out;
+		for (size_t i = 0; same && i < ops->n_in + ops->n_out; i++)
+			same = !std::strcmp(r->ports[i].name, ops->ports[i].name) &&
+			       r->ports[i].width == ops->ports[i].width;
+		if (!same)
+			throw std::runtime_error(std::string(r->name) + ": ports differ from " +
+						 ops->name + "'s");
+		if (has_rst && !r->set_reset)
+			throw std::runtime_error(std::string(r->name) + " has no reset port");
+		m_ = r->create();
+		if (!m_)
+			throw std::bad_alloc();
+	}
+	~rtl_pe() override { r_->destroy(m_); }
+
+private:
+	const struct rtl_model_ops *r_;
+	struct rtl_model *m_;
+
+	void edge(bool rst, const uint64_t *in, uint64_t *out) override
+	{
+		if (r_->set_reset)
+			r_->set_reset(m_, rst);
+		rtl_model_cycle(r_, m_, in, out);
+	}
+};
 
 } // namespace
 
@@ -230,67 +295,20 @@ void top::pe(unsigned i, const pe_kind &k, const std::vector<wire *> &w)
 {
 	const struct pe_bt_ops *ops = pe_bt_find(k.golden);
 	std::string n = "pe" + std::to_string(i);
-	sc_module *m;
+	pe_module *m;
 
 	if (!ops || w.size() != ops->n_in + ops->n_out ||
 	    std::count(w.begin(), w.end(), nullptr))
 		throw std::runtime_error(n + ": no golden model " + k.golden +
 					 " or not one wire per port");
 	if (rtl_mask_ >> i & 1)
-		m = ((int)i == mutant_pe_ ? k.mutant : k.rtl)(n.c_str());
+		m = new rtl_pe(n.c_str(), (int)i == mutant_pe_ ? k.mutant : k.rtl, ops,
+			       k.has_rst);
 	else
 		m = new c_pe(n.c_str(), ops, params, k.has_rst);
 	mods_.push_back(m);
 	n_pes_++;
-	bind_pe(*m, ops, w);
-}
-
-// Every port of m by name: the golden table's to w (the RTL's port must
-// exist and be of its width's type), clk/CLK and rst to the top's, any
-// other RTL port tied off (an input reads 0, an output goes nowhere), as
-// the Verilog arrays leave them unconnected.
-void top::bind_pe(sc_module &m, const struct pe_bt_ops *ops, const std::vector<wire *> &w)
-{
-	size_t np = ops->n_in + ops->n_out;
-	std::vector<bool> bound(np, false);
-	std::string mn = m.basename();
-
-	for (sc_object *o : m.get_child_objects()) {
-		if (!dynamic_cast<sc_port_base *>(o))
-			continue;
-		std::string n = o->basename();
-		if (n == "clk" || n == "CLK") {
-			auto *c = dynamic_cast<sc_in<bool> *>(o);
-			if (!c)
-				throw std::runtime_error(mn + ": " + n + " is not a 1-bit input");
-			c->bind(clk);
-			continue;
-		}
-		if (n == "rst") {
-			if (!rst->bind(*o))
-				throw std::runtime_error(mn + ": rst is not a 1-bit input");
-			continue;
-		}
-		size_t i = 0;
-		while (i < np && n != ops->ports[i].name)
-			i++;
-		if (i == np) {
-			unsigned wd = type_width(*o);
-			if (!wd || !make(mn + "_" + n + "_nc", wd)->bind(*o))
-				throw std::runtime_error(mn + ": port " + n + " of a type "
-							 "Verilator does not give 1..64 bits");
-			continue;
-		}
-		if (!w[i]->bind(*o))
-			throw std::runtime_error(mn + ": port " + n + " is not " +
-						 std::to_string(ops->ports[i].width) +
-						 " bits wide as " + ops->name + "'s");
-		bound[i] = true;
-	}
-	for (size_t i = 0; i < np; i++)
-		if (!bound[i])
-			throw std::runtime_error(mn + " has no port " + ops->ports[i].name + " of " +
-						 ops->name);
+	m->bind(clk, *rst, w);
 }
 
 } // namespace rtl_sc

@@ -1,6 +1,6 @@
 // rtl_sc_top.h - what a family's SystemC array is built from (README.md
 // "Framework"): typed signals with a uint64_t face (rtl_sc::wire), one
-// kind of PE with its golden C model and its `verilator --sc` builds
+// kind of PE with its golden C model and its Verilated models
 // (rtl_sc::pe_kind), the top module that holds the array's ports and
 // instantiates each PE as RTL or C (rtl_sc::top), and the description of
 // a family's array the generic harness (rtl_sc.cpp) runs (rtl_sc_impl).
@@ -23,11 +23,12 @@ extern "C" {
 #include "pe_bt.h"
 #include "rtl_verify.h"
 }
+#include "rtl_models.h"
 
 namespace rtl_sc {
 
-// One signal typed as Verilator types a --sc port of its width (1 bit:
-// bool, 2..32: uint32_t, 33..64: uint64_t), read and written as a
+// One signal typed by its width (1 bit: bool, 2..32: uint32_t, 33..64:
+// uint64_t, as Verilator types ports), read and written as a
 // zero-extended uint64_t. A PE's port binds to it by name and type.
 class wire {
 public:
@@ -47,19 +48,14 @@ private:
 };
 
 // One kind of PE: the golden C model (its port table is the RTL's: names,
-// order, widths) and the Verilated --sc builds of its RTL.
+// order, widths) and the Verilated models of its RTL and of its mutant
+// (rtl_models.h: the builds `pesim verify --pe` checks, behind the shim).
 struct pe_kind {
 	const char *golden;	// pe_bt name
-	sc_core::sc_module *(*rtl)(const char *name);
-	sc_core::sc_module *(*mutant)(const char *name);
+	const struct rtl_model_ops *rtl, *mutant;
 	bool has_rst;		// the RTL's rst is the C model's reset(); else
 				// the family drives the PE's own reset pins
 };
-
-template <class V> sc_core::sc_module *make_rtl(const char *name)
-{
-	return new V(name);
-}
 
 // The array under test. The harness makes the array's port wires (the
 // golden array's port table) and the clock and reset; the family's build
@@ -84,8 +80,7 @@ public:
 	std::vector<std::vector<wire *>> array_wires(unsigned n, const pe_kind &k);
 	// PE i of kind k: the RTL (the mutant build if i is the mutant PE)
 	// where bit i of the mask is set, else the golden C model; its ports
-	// bound by name to w (the golden PE's order), clk/CLK and rst to the
-	// top's, the RTL's other ports tied off
+	// (the golden PE's) bound to w, clk and rst to the top's
 	void pe(unsigned i, const pe_kind &k, const std::vector<wire *> &w);
 	// pe(i, k, w[i]) for every i
 	void pes(const pe_kind &k, const std::vector<std::vector<wire *>> &w);
@@ -104,8 +99,6 @@ private:
 	unsigned n_pes_ = 0;
 	std::vector<std::unique_ptr<wire>> wires_;
 	std::vector<sc_core::sc_module *> mods_;
-	void bind_pe(sc_core::sc_module &m, const struct pe_bt_ops *ops,
-		     const std::vector<wire *> &w);
 };
 
 // The base of a family's fabric (the array's logic outside its PEs, its

@@ -54,9 +54,6 @@ fi
 sed -i -E 's/"pesim_version":"[^"]*","git_sha":"[^"]*",//' "$out"/*.txt
 
 rc=0
-# provenance (pesim_version, git_sha: git describe) changes with every
-# commit; the figures are what is recorded
-sed -i -E 's/"pesim_version":"[^"]*","git_sha":"[^"]*",//' "$out"/*.txt
 
 rm -f "$out/j"
 for f in "$out"/*.txt; do

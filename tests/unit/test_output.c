@@ -388,6 +388,11 @@ static void test_run_files(void **state)
 
 int main(void)
 {
+	/* test_signals is about the cleanup handler, which keeps an
+	 * ignored signal ignored (nohup): start from the default actions,
+	 * before the first output installs the handler */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_temporary_files),

@@ -1,6 +1,6 @@
 /* test_rtl_systemc.c - the families' SystemC arrays (rtl/systemc/rtl_sc.h):
- * some PEs the Verilated RTL (verilator --sc), the others the golden C PE
- * model in an sc_module, against the golden C array every edge.
+ * some PEs the Verilated RTL, the others the golden C PE model, each in an
+ * sc_module, against the golden C array every edge.
  *
  * SystemC elaborates once per process, so each configuration is its own
  * run of this program (tests/meson.build): `ARRAY PES` runs the array with

@@ -362,27 +362,50 @@ static void wait_records(const char *out, long n)
 	assert_true(journal_records(out) >= n);
 }
 
-/* A child pid of pid (from /proc), or -1. */
-static pid_t child_of(pid_t pid)
+/* The child pids of pid (from /proc), up to max; how many. */
+static int children_of(pid_t pid, pid_t *c, int max)
 {
 	char p[64];
-	long c = -1;
+	long v;
+	int n = 0;
 	FILE *fp;
 	snprintf(p, sizeof p, "/proc/%d/task/%d/children", (int)pid, (int)pid);
 	fp = fopen(p, "r");
 	if (fp) {
-		if (fscanf(fp, "%ld", &c) != 1)
-			c = -1;
+		while (n < max && fscanf(fp, "%ld", &v) == 1)
+			c[n++] = (pid_t)v;
 		fclose(fp);
 	}
-	return (pid_t)c;
+	return n;
+}
+
+/* A child pid of pid, or -1. */
+static pid_t child_of(pid_t pid)
+{
+	pid_t c;
+	return children_of(pid, &c, 1) ? c : -1;
+}
+
+/* Whether process p is gone or a zombie (it writes nothing more). */
+static bool gone(pid_t p)
+{
+	char path[64], st = 0;
+	FILE *fp;
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)p);
+	fp = fopen(path, "r");
+	if (!fp)
+		return true;
+	if (fscanf(fp, "%*d (%*[^)]) %c", &st) != 1)
+		st = 0;
+	fclose(fp);
+	return st == 'Z' || st == 'X';
 }
 
 static void test_kill_resume(void **state)
 {
 	struct swp_exec_stats x;
-	pid_t pid, w;
-	int ws;
+	pid_t pid, w, workers[8];
+	int ws, nw;
 	long before;
 	(void)state;
 	tu_put(tu_at("slow.yaml"), SLOW);
@@ -403,9 +426,17 @@ static void test_kill_resume(void **state)
 	/* the whole sweep killed: the rerun skips what was committed */
 	pid = start_sweep(tu_at("slow.yaml"), tu_at("k9.h5"));
 	wait_records(tu_at("k9.h5"), 10);
+	nw = children_of(pid, workers, 8);
 	kill(pid, SIGKILL);
 	waitpid(pid, &ws, 0);
-	usleep(200000);	/* the workers follow their parent (PDEATHSIG) */
+	/* the workers follow their parent (PDEATHSIG): wait until they have
+	 * (a loaded machine may take a while), so none still writes the
+	 * journal that is read next */
+	for (int i = 0; i < nw; i++)
+		for (int t = 0; t < 3000 && !gone(workers[i]); t++)
+			usleep(10000);
+	for (int i = 0; i < nw; i++)
+		assert_true(gone(workers[i]));
 	assert_int_equal(access(tu_at("k9.h5"), F_OK), -1);
 	before = journal_records(tu_at("k9.h5"));
 	assert_true(before >= 10 && before < 96);
