@@ -155,10 +155,10 @@ static inline __attribute__((always_inline)) unsigned stage_dq(
 	unsigned sb, bool bug)
 {
 	if (r->gr_valid[i]) {
-		int64_t acc = bug ? r->dq_acc[i] * 2 : 0;
+		int64_t acc = bug ? (int64_t)r->dq_acc[i] * 2 : 0;
 		if (r->dq_cnt[i])
 			r->err[i] = 1;	/* overrun: groups too short */
-		r->dq_acc[i] = wrap(acc + (bit ? r->gr_m[i] : 0), w);
+		r->dq_acc[i] = (int32_t)wrap(acc + (bit ? r->gr_m[i] : 0), w);
 		r->dq_cnt[i] = (uint8_t)(sb - 1);
 		r->out_e[i] = (uint8_t)r->gr_e[i];
 		r->out_olast[i] = (uint8_t)r->gr_olast[i];
@@ -166,13 +166,60 @@ static inline __attribute__((always_inline)) unsigned stage_dq(
 		r->gr_valid[i] = 0;
 		r->out_valid[i] = r->dq_cnt[i] == 0;
 	} else if (r->dq_cnt[i]) {
-		r->dq_acc[i] = wrap(r->dq_acc[i] * 2 + (bit ? r->gr_m[i] : 0), w);
+		r->dq_acc[i] = (int32_t)wrap((int64_t)r->dq_acc[i] * 2 +
+					     (bit ? r->gr_m[i] : 0), w);
 		r->out_valid[i] = --r->dq_cnt[i] == 0;
 	} else {
 		r->out_valid[i] = 0;
 		return 0;
 	}
 	return 1;
+}
+
+/* stage_dq over n PEs without branches, in 32-bit lanes (the
+ * accumulator's w = MW + SB <= 31 bits: the w-bit register's wrap is a
+ * shift left and an arithmetic shift right of the sum mod 2^32), so the
+ * compiler vectorises it (a row of PEs: a dequantizer is busy SB edges of
+ * each group, and the PEs' groups are staggered, so nearly every edge has
+ * one busy). Every PE's registers are written, an idle PE's with what
+ * they held (out_valid 0). Returns the PEs with out_valid; *cyc, *adds the
+ * dequantizer steps and those that added. */
+static __attribute__((noinline)) uint32_t dq_vec(uint32_t n,
+	const int32_t *restrict ctl1, unsigned w, int32_t sb1, int32_t keep,
+	int32_t *restrict gr_valid, const int32_t *restrict gr_m,
+	const int32_t *restrict gr_e, const int32_t *restrict gr_olast,
+	const int32_t *restrict gr_nan, int32_t *restrict dq_cnt,
+	int32_t *restrict dq_acc, int32_t *restrict out_valid,
+	int32_t *restrict out_e, int32_t *restrict out_olast,
+	int32_t *restrict out_nan, int32_t *restrict err,
+	uint32_t *restrict cyc, uint32_t *restrict adds)
+{
+	uint32_t outs = 0, nc = 0, na = 0;
+	const unsigned up = 32 - w;
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t gv = gr_valid[i], cnt = dq_cnt[i], acc = dq_acc[i];
+		int32_t bit = ctl1[i] >> 4 & 1, busy = cnt != 0, on = gv | busy;
+		/* start clears (keep: the bug keeps it), else acc << 1 */
+		uint32_t base = (uint32_t)acc << 1 & (uint32_t)-(int32_t)((gv ^ 1) | keep);
+		uint32_t sum = base + ((uint32_t)gr_m[i] & (uint32_t)-bit);
+		int32_t nacc = (int32_t)(sum << up) >> up;
+		int32_t ncnt = gv ? sb1 : cnt - busy;
+		int32_t ov = on & (ncnt == 0);
+		err[i] |= gv & busy;	/* overrun: groups too short */
+		dq_acc[i] = on ? nacc : acc;
+		dq_cnt[i] = ncnt;
+		out_valid[i] = ov;
+		out_e[i] = gv ? gr_e[i] : out_e[i];
+		out_olast[i] = gv ? gr_olast[i] : out_olast[i];
+		out_nan[i] = gv ? gr_nan[i] : out_nan[i];
+		gr_valid[i] = 0;
+		outs += (uint32_t)ov;
+		nc += (uint32_t)on;
+		na += (uint32_t)(on & bit);
+	}
+	*cyc = nc;
+	*adds = na;
+	return outs;
 }
 
 /* Group accumulator (bfp_add with MW bits, in 32-bit lanes: the sum of an
@@ -248,7 +295,17 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 	/* the dequantizer: busy a few edges per group, and only after a group
 	 * result was loaded (*x->busy counts the PEs that may be); the
 	 * counters in locals, not a chain of stores from PE to PE */
-	if (*x->busy) {
+	if (*x->busy && vec) {
+		uint32_t cyc, adds;
+		outs = dq_vec(n, s1.ctl, x->mw + x->sb, (int32_t)x->sb - 1,
+			      x->bug, r->gr_valid, r->gr_m, r->gr_e,
+			      r->gr_olast, r->gr_nan, r->dq_cnt, r->dq_acc,
+			      r->out_valid, r->out_e, r->out_olast, r->out_nan,
+			      r->err, &cyc, &adds);
+		busy = cyc;
+		x->act->dq_cycles += cyc;
+		x->act->dq_adds += adds;
+	} else if (*x->busy) {
 		unsigned w = x->mw + x->sb, sb = x->sb, cyc = 0, adds = 0;
 		bool bug = x->bug;
 		for (uint32_t i = 0; i < n; i++) {
