@@ -56,8 +56,10 @@ struct arr_com {
 	uint8_t bank;		/* S1/S2 bank (pe_bitmod_regs.h) */
 	uint32_t busy;
 	uint32_t pc, pr;	/* edge number mod cols, mod rows */
+	uint32_t t;		/* edge number (mod 2^32: the exit rings'
+				 * index, sh_mask + 1 divides it) */
 	uint32_t outs;		/* PEs with out_valid after the last edge */
-	uint32_t slots;		/* valid shadow slots */
+	uint32_t slots;		/* sums in the shadow chains */
 	uint32_t results;	/* valid result registers */
 	uint64_t edge_muls, hops;
 	struct pe_bitmod_actions act;	/* summed over the PEs */
@@ -83,7 +85,10 @@ struct arr_view {
 	uint32_t *tw;			/* [rows][2*cols] */
 	uint32_t *wb;			/* [rows*cols] */
 	uint32_t *ta;			/* [4][2*rows][cols] */
-	struct slot *sh;		/* [rows*cols] shadow chain */
+	struct slot *sh;		/* [rows][sh_mask + 1] shadow chains
+					 * as exit rings (arr_chains) */
+	uint32_t sh_mask;		/* ring size - 1: a power of two
+					 * minus 1, >= cols */
 	struct oacc *oa;		/* [rows*cols] output accumulators */
 	struct slot *res;		/* [rows] result registers */
 	struct csfifo *fifo;		/* [rows] */
@@ -133,14 +138,15 @@ static struct bm_ctx arr_ctx(const struct arr_view *v)
 
 /* Row r's edge, from its pre-edge registers: the result register through
  * the channel-scale unit to y (popping the channel scale after column
- * cols-1), and slot 0 into its column's output accumulator (an output's
+ * cols-1), and slot 0 (s0: the sum that leaves the chain at this edge,
+ * or an invalid slot) into its column's output accumulator (an output's
  * last group into the result register). */
 static inline __attribute__((always_inline)) void arr_edge(const struct arr_view *v,
-							 uint32_t r)
+							 uint32_t r, const struct slot *s0)
 {
 	uint32_t C = v->cols;
 	struct arr_com *com = v->com;
-	struct slot *s0 = &v->sh[(size_t)r * C], *res = &v->res[r];
+	struct slot *res = &v->res[r];
 	struct csfifo *f = &v->fifo[r];
 	struct pe_bitmod_row_out *y = &v->y[r];
 
@@ -184,45 +190,55 @@ static inline __attribute__((always_inline)) void arr_edge(const struct arr_view
 }
 
 /* Exits and shadow chains, from the PEs' pre-edge outputs; the channel
- * scale FIFOs. */
+ * scale FIFOs.
+ *
+ * A row's shadow chain is kept as the schedule of its exits: a sum that
+ * PE c drops at edge t is in slot c after it, shifts one slot left per
+ * edge and so is slot 0 before edge t + c + 1, where it leaves; the ring
+ * sh[row][(t + c + 1) & sh_mask] holds it until then (O(drops) per edge,
+ * not a move per slot). The chain loses a sum when a PE drops into the
+ * slot it was shifting into: exactly when the new sum's exit edge is
+ * the older one's, so a drop onto an occupied ring entry is the
+ * collision (err), and the new sum wins, as in the chain. */
 static inline __attribute__((always_inline)) void arr_chains(
 	const struct arr_view *v, const struct pe_bitmod_row_in *w)
 {
-	uint32_t R = v->rows, C = v->cols;
+	uint32_t R = v->rows, C = v->cols, K = v->sh_mask + 1;
 	struct arr_com *com = v->com;
 	const unsigned ctl_end = PE_BITMOD_W_VALID | PE_BITMOD_W_LAST |
 				 PE_BITMOD_W_OLAST;
 	bool idle = !com->outs && !com->slots && !com->results;
+	uint32_t t = com->t;
 	/* in locals: the slots' byte stores could alias com's fields */
 	uint32_t slots = com->slots;
 	uint8_t err = 0;
 
 	for (uint32_t r = 0; r < R; r++) {
-		struct slot *sh = v->sh + (size_t)r * C;
+		struct slot *sh = v->sh + (size_t)r * K;
 		struct csfifo *f = &v->fifo[r];
 		uint32_t i0 = r * C;
 
-		if (idle)
+		if (idle) {
 			v->y[r].valid = 0;
-		else
-			arr_edge(v, r);
-		for (uint32_t c = 0; !idle && c < C; c++) {
-			struct slot nx = { 0 };
-			if (c + 1 < C)
-				nx = sh[c + 1];
-			slots -= sh[c].valid;
-			if (v->r.out_valid[i0 + c]) {
-				err |= nx.valid;	/* collision */
-				sh[c] = (struct slot){ .valid = 1,
-						       .nan = v->r.out_nan[i0 + c],
-						       .e = v->r.out_e[i0 + c],
-						       .col = (uint8_t)c,
-						       .olast = v->r.out_olast[i0 + c],
-						       .m = v->r.dq_acc[i0 + c] };
-			} else {
-				sh[c] = nx;
-			}
-			slots += sh[c].valid;
+		} else {
+			struct slot *s0 = &sh[t & v->sh_mask];
+			arr_edge(v, r, s0);
+			slots -= s0->valid;
+			s0->valid = 0;
+		}
+		for (uint32_t c = 0; com->outs && c < C; c++) {
+			struct slot *d;
+			if (!v->r.out_valid[i0 + c])
+				continue;
+			d = &sh[(t + c + 1) & v->sh_mask];
+			err |= d->valid;	/* collision */
+			slots += !d->valid;
+			*d = (struct slot){ .valid = 1,
+					    .nan = (uint8_t)v->r.out_nan[i0 + c],
+					    .e = (uint8_t)v->r.out_e[i0 + c],
+					    .col = (uint8_t)c,
+					    .olast = (uint8_t)v->r.out_olast[i0 + c],
+					    .m = v->r.dq_acc[i0 + c] };
 		}
 		if ((w[r].ctl & ctl_end) == ctl_end) {
 			if (f->n == PE_BITMOD_CS_FIFO) {
@@ -281,6 +297,7 @@ static inline __attribute__((always_inline)) void arr_step(
 	}
 	com->pc = com->pc + 1 == C ? 0 : com->pc + 1;
 	com->pr = com->pr + 1 == R ? 0 : com->pr + 1;
+	com->t++;
 	if (out)
 		memcpy(out, v->y, R * sizeof *out);
 }
@@ -298,7 +315,7 @@ static void arr_reset(const struct arr_view *v)
 	memset(v->tw, 0, 2 * n * sizeof *v->tw);
 	memset(v->wb, 0, n * sizeof *v->wb);
 	memset(v->ta, 0, 8 * n * sizeof *v->ta);
-	memset(v->sh, 0, n * sizeof *v->sh);
+	memset(v->sh, 0, (size_t)v->rows * (v->sh_mask + 1) * sizeof *v->sh);
 	memset(v->oa, 0, n * sizeof *v->oa);
 	memset(v->res, 0, v->rows * sizeof *v->res);
 	memset(v->fifo, 0, v->rows * sizeof *v->fifo);
@@ -344,6 +361,7 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 	struct pe_bitmod_array *a;
 	enum ps_status st;
 	size_t n = (size_t)rows * cols;
+	uint32_t k = 1;
 	bool ok = true;
 
 	*out = NULL;
@@ -354,12 +372,15 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 	a = calloc(1, sizeof *a);
 	if (!a)
 		return ps_errf(err, PS_ENOMEM, "bitmod: out of memory");
+	while (k <= cols)	/* exits at t+1 .. t+cols pending, t's leaving */
+		k <<= 1;
 	a->v = (struct arr_view){
 		.rows = rows, .cols = cols, .com = &a->com,
 		.tw = calloc(2 * n, sizeof *a->v.tw),
 		.wb = calloc(n, sizeof *a->v.wb),
 		.ta = calloc(8 * n, sizeof *a->v.ta),
-		.sh = calloc(n, sizeof *a->v.sh),
+		.sh = calloc((size_t)rows * k, sizeof *a->v.sh),
+		.sh_mask = k - 1,
 		.oa = calloc(n, sizeof *a->v.oa),
 		.res = calloc(rows, sizeof *a->v.res),
 		.fifo = calloc(rows, sizeof *a->v.fifo),
@@ -435,7 +456,7 @@ struct arr4 {
 	uint32_t tw[4 * 2 * 4];
 	uint32_t wb[4 * 4];
 	uint32_t ta[4 * 2 * 4 * 4];
-	struct slot sh[16];
+	struct slot sh[4 * 8];
 	struct oacc oa[16];
 	struct slot res[4];
 	struct csfifo fifo[4];
@@ -456,7 +477,8 @@ static struct arr_view view4(struct arr4 *s)
 				  .r = BM_VIEW(&s->r), .rp = &s->view,
 				  .tw = s->tw, .wb = s->wb,
 				  .ta = s->ta,
-				  .sh = s->sh, .oa = s->oa, .res = s->res,
+				  .sh = s->sh, .sh_mask = 7,
+				  .oa = s->oa, .res = s->res,
 				  .fifo = s->fifo, .y = s->y };
 }
 
