@@ -468,7 +468,11 @@ static inline __attribute__((always_inline)) void s1_sse(uint32_t ctl,
 #endif
 
 /* nl: the lanes worked on, 4 or 2 (PEs of at most 2 lanes: the others
- * hold no activation, bm_act_lane, so they take no part) */
+ * hold no activation, bm_act_lane, so they take no part). Lane l of the
+ * word shifted left by 12 - 4l has its term's sign at bit 31, e at 30:29
+ * and m at 28, so that the activation's fields (bm_act_lane) meet it
+ * with one operation each: the product's magnitude an AND with m's
+ * mask, the negation the sign bit of an XOR. */
 static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 	uint32_t n, uint32_t allmask,
 	const uint32_t *restrict word, const uint32_t *restrict a0,
@@ -481,35 +485,36 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t w = word[i], av[4] = { a0[i], a1[i], nl > 2 ? a2[i] : 0,
 						nl > 2 ? a3[i] : 0 };
-		int32_t mag[4], xl[4], pt[4], neg[4];
-		int32_t emax = 0, nzc = 0, ptc = 0, nan = 0, t = 0;
+		uint32_t mag[4], xl[4], pt[4], any = 0, nans = 0, emax = 0;
+		int32_t neg[4], nzc = 0, t = 0;
 		PE_UNROLL(4)
 		for (int l = 0; l < nl; l++) {
-			uint32_t tn = w >> (16 + 4 * l) & 15;
-			int32_t xz, nz;
-			mag[l] = (tn & 1) ? (int32_t)(av[l] & 0x7ff) : 0;
-			xl[l] = (int32_t)(av[l] >> 11 & 31) + (int32_t)(tn >> 1 & 3);
+			uint32_t sl = w << (12 - 4 * l);
+			uint32_t mm = (uint32_t)((int32_t)(sl << 3) >> 31) >> 18;
+			uint32_t nz;
+			mag[l] = av[l] & mm;	/* sig << GUARD, or 0 */
+			xl[l] = (av[l] >> 16 & 63) + (sl >> 29 & 3);
 			nz = mag[l] != 0;
 			/* takes part in the maximum: a product, or (emax_all)
 			 * a lane in use */
-			pt[l] = nz | (int32_t)(allmask >> l & 1);
-			xz = pt[l] ? xl[l] : 0;
-			emax = emax > xz ? emax : xz;
-			nzc += nz;
-			ptc += pt[l];
-			nan |= (int32_t)(av[l] >> 16 & 1);
-			neg[l] = (int32_t)((av[l] >> 17 ^ tn >> 3) & 1);
+			pt[l] = nz | (allmask >> l & 1);
+			emax = emax > (pt[l] ? xl[l] : 0) ? emax : (pt[l] ? xl[l] : 0);
+			nzc += (int32_t)nz;
+			any |= pt[l];
+			nans |= av[l];
+			neg[l] = (int32_t)(av[l] ^ sl) >> 31;
 		}
 		PE_UNROLL(4)
 		for (int l = 0; l < nl; l++) {
-			int32_t sh = pt[l] ? emax - xl[l] : 0;
-			int32_t v = (mag[l] << PE_BITMOD_GUARD) >> (sh < 15 ? sh : 15);
-			t += (v ^ -neg[l]) + neg[l];
+			/* a lane out of the maximum has no product: any shift */
+			uint32_t sh = emax - xl[l];
+			int32_t v = (int32_t)(mag[l] >> (sh < 31 ? sh : 31));
+			t += (v ^ neg[l]) - neg[l];
 		}
 		ctl1[i] = BM_CTL1(w);
 		t1[i] = t;
-		e1[i] = ptc ? emax + (int32_t)(w >> 5 & 7) : 0;
-		nan1[i] = nan;
+		e1[i] = any ? (int32_t)emax + (int32_t)(w >> 5 & 7) : 0;
+		nan1[i] = (int32_t)(nans >> 24 & 1);
 		tc += w & 1;
 		lt += (w & 1) ? (uint32_t)nzc : 0;
 	}

@@ -36,9 +36,9 @@ struct bm_regs {
 /* Per PE and per edge the inputs of S1, packed for the loops:
  *   word   ctl[3:0] | w_sbit[4] | bitpos[7:5] | w_term[31:16]
  *   act[l] (rows of PEs) lane l's FP16 activation, decoded once where it
- *          enters the array: sig[10:0] (0 for Inf/NaN and for lanes
- *          beyond the PE's lanes), ea = max(Ea, 1) [15:11], Inf/NaN [16],
- *          sign [17]. */
+ *          enters the array, in the places S1 uses them (s1_lanes):
+ *          sig << GUARD [13:0] (0 for Inf/NaN), ea = max(Ea, 1) [20:16],
+ *          Inf/NaN [24], sign [31]; 0 for lanes beyond the PE's lanes. */
 static inline uint32_t bm_word(unsigned ctl, unsigned bitpos, unsigned sbit,
 			       unsigned term)
 {
@@ -54,8 +54,8 @@ static inline uint32_t bm_act_lane(uint16_t a, bool live)
 {
 	uint32_t ef = a >> 10 & 31, nan = ef == 31;
 	uint32_t sig = (a & 0x3ffu) | (ef ? 0x400u : 0);
-	return ((nan ? 0 : sig) | (ef ? ef : 1) << 11 | nan << 16 |
-		(uint32_t)(a >> 15) << 17) & -(uint32_t)live;
+	return ((nan ? 0 : sig << PE_BITMOD_GUARD) | (ef ? ef : 1) << 16 |
+		nan << 24 | (uint32_t)(a >> 15) << 31) & -(uint32_t)live;
 }
 
 #ifdef __AVX2__
@@ -69,10 +69,10 @@ static inline __m128i bm_act_sse(uint64_t a, __m128i live)
 	__m128i nan = _mm_cmpeq_epi32(ef, _mm_set1_epi32(31));
 	__m128i sig = _mm_or_si128(_mm_and_si128(av, _mm_set1_epi32(0x3ff)),
 				   _mm_slli_epi32(_mm_min_epu32(ef, one), 10));
-	__m128i v = _mm_or_si128(_mm_andnot_si128(nan, sig),
-				 _mm_slli_epi32(_mm_max_epi32(ef, one), 11));
-	v = _mm_or_si128(v, _mm_and_si128(nan, _mm_set1_epi32(1 << 16)));
-	v = _mm_or_si128(v, _mm_slli_epi32(_mm_srli_epi32(av, 15), 17));
+	__m128i v = _mm_or_si128(_mm_andnot_si128(nan, _mm_slli_epi32(sig, PE_BITMOD_GUARD)),
+				 _mm_slli_epi32(_mm_max_epi32(ef, one), 16));
+	v = _mm_or_si128(v, _mm_and_si128(nan, _mm_set1_epi32(1 << 24)));
+	v = _mm_or_si128(v, _mm_slli_epi32(av, 16) & _mm_set1_epi32(INT32_MIN));
 	return _mm_and_si128(v, live);
 }
 #endif
