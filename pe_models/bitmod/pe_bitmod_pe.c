@@ -176,6 +176,15 @@ static inline __attribute__((always_inline)) unsigned stage_dq(
 	return 1;
 }
 
+/* c ? a : b for c in {0, 1}, as a mask: a register that loads only
+ * with c is written back either way, so the vectorised loops store
+ * whole vectors (GCC makes a conditional assignment a masked store,
+ * vpmaskmovd, slow on AMD). */
+static inline int32_t sel(int32_t c, int32_t a, int32_t b)
+{
+	return (a & -c) | (b & (c - 1));
+}
+
 /* stage_dq over n PEs without branches, in 32-bit lanes (the
  * accumulator's w = MW + SB <= 31 bits: the w-bit register's wrap is a
  * shift left and an arithmetic shift right of the sum mod 2^32), so the
@@ -184,7 +193,7 @@ static inline __attribute__((always_inline)) unsigned stage_dq(
  * one busy). Every PE's registers are written, an idle PE's with what
  * they held (out_valid 0). Returns the PEs with out_valid; *cyc, *adds the
  * dequantizer steps and those that added. */
-static __attribute__((noinline)) uint32_t dq_vec(uint32_t n,
+static inline __attribute__((always_inline)) uint32_t dq_n(uint32_t n,
 	const int32_t *restrict ctl1, unsigned w, int32_t sb1, int32_t keep,
 	int32_t *restrict gr_valid, const int32_t *restrict gr_m,
 	const int32_t *restrict gr_e, const int32_t *restrict gr_olast,
@@ -206,12 +215,12 @@ static __attribute__((noinline)) uint32_t dq_vec(uint32_t n,
 		int32_t ncnt = gv ? sb1 : cnt - busy;
 		int32_t ov = on & (ncnt == 0);
 		err[i] |= gv & busy;	/* overrun: groups too short */
-		dq_acc[i] = on ? nacc : acc;
+		dq_acc[i] = sel(on, nacc, acc);
 		dq_cnt[i] = ncnt;
 		out_valid[i] = ov;
-		out_e[i] = gv ? gr_e[i] : out_e[i];
-		out_olast[i] = gv ? gr_olast[i] : out_olast[i];
-		out_nan[i] = gv ? gr_nan[i] : out_nan[i];
+		out_e[i] = sel(gv, gr_e[i], out_e[i]);
+		out_olast[i] = sel(gv, gr_olast[i], out_olast[i]);
+		out_nan[i] = sel(gv, gr_nan[i], out_nan[i]);
 		gr_valid[i] = 0;
 		outs += (uint32_t)ov;
 		nc += (uint32_t)on;
@@ -221,6 +230,27 @@ static __attribute__((noinline)) uint32_t dq_vec(uint32_t n,
 	*adds = na;
 	return outs;
 }
+
+/* acc_vec below says why not inlined; nn: n, or 16 for the 4x4 array
+ * (its loops without a remainder) */
+#define DQ_VEC(name, nn)                                                      \
+static __attribute__((noinline)) uint32_t name(uint32_t n,                    \
+	const int32_t *restrict ctl1, unsigned w, int32_t sb1, int32_t keep,  \
+	int32_t *restrict gr_valid, const int32_t *restrict gr_m,             \
+	const int32_t *restrict gr_e, const int32_t *restrict gr_olast,       \
+	const int32_t *restrict gr_nan, int32_t *restrict dq_cnt,             \
+	int32_t *restrict dq_acc, int32_t *restrict out_valid,                \
+	int32_t *restrict out_e, int32_t *restrict out_olast,                 \
+	int32_t *restrict out_nan, int32_t *restrict err,                     \
+	uint32_t *restrict cyc, uint32_t *restrict adds)                      \
+{                                                                             \
+	(void)n;                                                              \
+	return dq_n(nn, ctl1, w, sb1, keep, gr_valid, gr_m, gr_e, gr_olast,   \
+		    gr_nan, dq_cnt, dq_acc, out_valid, out_e, out_olast,      \
+		    out_nan, err, cyc, adds);                                 \
+}
+DQ_VEC(dq_vec, n)
+DQ_VEC(dq_vec16, 16)
 
 /* Group accumulator (bfp_add with MW bits, in 32-bit lanes: the sum of an
  * MW <= 23 bit accumulator and a 17-bit tree sum stays below 2^23, so its
@@ -256,33 +286,39 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 		int32_t m = asr32(s, rn), e = (en + rn) & 255;
 		norm += (uint32_t)(valid & (rn != 0));
 		lds += (uint32_t)ld;
-		gr_m[i] = ld ? m : gr_m[i];
-		gr_e[i] = ld ? e : gr_e[i];
-		gr_olast[i] = ld ? c >> 3 & 1 : gr_olast[i];
-		gr_nan[i] = ld ? nan : gr_nan[i];
-		gr_valid[i] = ld ? 1 : gr_valid[i];
-		gm[i] = ld ? 0 : keep ? m : gm[i];
-		ge[i] = ld ? 0 : keep ? e : ge[i];
-		gnan[i] = ld ? 0 : keep ? nan : gnan[i];
+		gr_m[i] = sel(ld, m, gr_m[i]);
+		gr_e[i] = sel(ld, e, gr_e[i]);
+		gr_olast[i] = sel(ld, c >> 3 & 1, gr_olast[i]);
+		gr_nan[i] = sel(ld, nan, gr_nan[i]);
+		gr_valid[i] |= ld;
+		/* ld and keep exclude each other: ld clears */
+		gm[i] = sel(keep, m, gm[i]) & (ld - 1);
+		ge[i] = sel(keep, e, ge[i]) & (ld - 1);
+		gnan[i] = sel(keep, nan, gnan[i]) & (ld - 1);
 	}
 	*loads = lds;
 	return norm;
 }
 
 /* Not inlined: GCC 12 forgets that restrict parameters do not alias once
- * it inlines them into a caller whose pointers come from a struct. */
-static __attribute__((noinline)) uint32_t acc_vec(uint32_t n, int32_t mw1,
-	const int32_t *restrict ctl2, const int32_t *restrict t2,
-	const int32_t *restrict e2, const int32_t *restrict nan2,
-	int32_t *restrict gm, int32_t *restrict ge,
-	int32_t *restrict gnan, int32_t *restrict gr_valid,
-	int32_t *restrict gr_olast, int32_t *restrict gr_nan,
-	int32_t *restrict gr_e,
-	int32_t *restrict gr_m, uint32_t *restrict loads)
-{
-	return acc_n(n, mw1, ctl2, t2, e2, nan2, gm, ge, gnan, gr_valid,
-		     gr_olast, gr_nan, gr_e, gr_m, loads);
+ * it inlines them into a caller whose pointers come from a struct. nn:
+ * n, or 16 (the 4x4 array). */
+#define ACC_VEC(name, nn)                                                     \
+static __attribute__((noinline)) uint32_t name(uint32_t n, int32_t mw1,       \
+	const int32_t *restrict ctl2, const int32_t *restrict t2,             \
+	const int32_t *restrict e2, const int32_t *restrict nan2,             \
+	int32_t *restrict gm, int32_t *restrict ge,                           \
+	int32_t *restrict gnan, int32_t *restrict gr_valid,                   \
+	int32_t *restrict gr_olast, int32_t *restrict gr_nan,                 \
+	int32_t *restrict gr_e,                                               \
+	int32_t *restrict gr_m, uint32_t *restrict loads)                     \
+{                                                                             \
+	(void)n;                                                              \
+	return acc_n(nn, mw1, ctl2, t2, e2, nan2, gm, ge, gnan, gr_valid,     \
+		     gr_olast, gr_nan, gr_e, gr_m, loads);                    \
 }
+ACC_VEC(acc_vec, n)
+ACC_VEC(acc_vec16, 16)
 
 /* Every stage but S1; vec: through the vectorised loop (a row of PEs),
  * else inlined (one PE). */
@@ -297,7 +333,7 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 	 * counters in locals, not a chain of stores from PE to PE */
 	if (*x->busy && vec) {
 		uint32_t cyc, adds;
-		outs = dq_vec(n, s1.ctl, x->mw + x->sb, (int32_t)x->sb - 1,
+		outs = (n == 16 ? dq_vec16 : dq_vec)(n, s1.ctl, x->mw + x->sb, (int32_t)x->sb - 1,
 			      x->bug, r->gr_valid, r->gr_m, r->gr_e,
 			      r->gr_olast, r->gr_nan, r->dq_cnt, r->dq_acc,
 			      r->out_valid, r->out_e, r->out_olast, r->out_nan,
@@ -322,7 +358,8 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 		x->act->dq_adds += adds;
 	}
 	if (vec)
-		x->act->acc_norm += acc_vec(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
+		x->act->acc_norm += (n == 16 ? acc_vec16 : acc_vec)(
+					    n, (int32_t)x->mw - 1, s2.ctl, s2.t,
 					    s2.e, s2.nan, r->gm, r->ge,
 					    r->gnan, r->gr_valid, r->gr_olast,
 					    r->gr_nan, r->gr_e,
