@@ -95,36 +95,42 @@ struct arr_view {
 	struct pe_bitmod_row_out *y;	/* [rows] */
 };
 
-/* The left-edge decoder as tables: a row's word from w_ctl and w_code
- * (pe_bitmod_term and pe_bitmod_bitpos, tabulated once). */
-static uint8_t term_lut[32][4][256], bitpos_lut[32][4], type_ok[32];
+/* The left-edge decoder as tables indexed by w_ctl[10:4] (w_type, term
+ * index): a lane's term from its code (pe_bitmod_term), and the word's
+ * bit position (pe_bitmod_bitpos) with bit 8 set for a reserved w_type;
+ * tabulated once. */
+static uint8_t term_lut[128][256];
+static uint16_t head_lut[128];
 static once_flag lut_once = ONCE_FLAG_INIT;
 
 static void build_luts(void)
 {
 	for (unsigned wt = 0; wt < 32; wt++) {
-		type_ok[wt] = pe_bitmod_wtype_terms(wt) != 0;
 		for (unsigned t = 0; t < 4; t++) {
-			bitpos_lut[wt][t] = (uint8_t)pe_bitmod_bitpos(wt, t);
+			head_lut[wt * 4 + t] = (uint16_t)(
+				bm_word(0, pe_bitmod_bitpos(wt, t), 0, 0) |
+				(pe_bitmod_wtype_terms(wt) ? 0 : 0x100u));
 			for (unsigned code = 0; code < 256; code++)
-				term_lut[wt][t][code] = (uint8_t)pe_bitmod_term(wt, code, t);
+				term_lut[wt * 4 + t][code] = (uint8_t)pe_bitmod_term(wt, code, t);
 		}
 	}
 }
 
-/* Every lane's term, also beyond the PE's lanes: those lanes hold no
- * activation (bm_act_lane), so their terms take no part. */
-static inline uint32_t decode_row(const struct pe_bitmod_row_in *w,
-				  uint8_t *err)
+/* A row's word (bm_word) from its w_ctl, w_code and w_sbit ports; *err
+ * gets 1 with a valid reserved w_type. Every lane's term, also beyond
+ * the PE's lanes: those lanes hold no activation (bm_act_lane), so their
+ * terms take no part. */
+static inline uint32_t arr_decode(uint32_t ctl, uint32_t code, uint32_t sbit,
+				  uint32_t *err)
 {
-	unsigned t = w->ctl >> 4 & 3, wt = w->ctl >> 6 & 31;
-	const uint8_t *lut = term_lut[wt][t];
-	unsigned term = lut[w->code & 0xff] | lut[w->code >> 8 & 0xff] << 4 |
-			lut[w->code >> 16 & 0xff] << 8 |
-			(unsigned)lut[w->code >> 24] << 12;
+	unsigned i = ctl >> 4 & 127, head = head_lut[i];
+	const uint8_t *lut = term_lut[i];
+	uint32_t term = lut[code & 0xff] | lut[code >> 8 & 0xff] << 4 |
+			lut[code >> 16 & 0xff] << 8 |
+			(uint32_t)lut[code >> 24] << 12;
 
-	*err |= (w->ctl & PE_BITMOD_W_VALID) && !type_ok[wt];
-	return bm_word(w->ctl, bitpos_lut[wt][t], w->sbit, term);
+	*err |= head >> 8 & ctl;
+	return bm_word(ctl, 0, sbit, term) | (head & 0xffu);
 }
 
 static struct bm_ctx arr_ctx(const struct arr_view *v)
@@ -201,12 +207,12 @@ static inline __attribute__((always_inline)) void arr_edge(const struct arr_view
  * the older one's, so a drop onto an occupied ring entry is the
  * collision (err), and the new sum wins, as in the chain. */
 static inline __attribute__((always_inline)) void arr_chains(
-	const struct arr_view *v, const struct pe_bitmod_row_in *w)
+	const struct arr_view *v, const uint32_t *word, const uint16_t *cs)
 {
 	uint32_t R = v->rows, C = v->cols, K = v->sh_mask + 1;
 	struct arr_com *com = v->com;
-	const unsigned ctl_end = PE_BITMOD_W_VALID | PE_BITMOD_W_LAST |
-				 PE_BITMOD_W_OLAST;
+	const unsigned ctl_end = PE_BITMOD_C_VALID | PE_BITMOD_C_LAST |
+				 PE_BITMOD_C_OLAST;
 	bool idle = !com->outs && !com->slots && !com->results;
 	uint32_t t = com->t;
 	/* in locals: the slots' byte stores could alias com's fields */
@@ -240,11 +246,11 @@ static inline __attribute__((always_inline)) void arr_chains(
 					    .olast = (uint8_t)v->r.out_olast[i0 + c],
 					    .m = v->r.dq_acc[i0 + c] };
 		}
-		if ((w[r].ctl & ctl_end) == ctl_end) {
+		if ((word[r] & ctl_end) == ctl_end) {
 			if (f->n == PE_BITMOD_CS_FIFO) {
 				com->err = 1;
 			} else {
-				f->v[(f->head + f->n) % PE_BITMOD_CS_FIFO] = w[r].cscale;
+				f->v[(f->head + f->n) % PE_BITMOD_CS_FIFO] = cs[r];
 				f->n++;
 			}
 		}
@@ -253,10 +259,12 @@ static inline __attribute__((always_inline)) void arr_chains(
 	com->err |= err;
 }
 
-/* Inlined into both callers: the 4x4 model's rows and cols are then
- * constants (its loops unrolled and vectorised). */
+/* One edge: word[rows] the left edge's decoded words (arr_decode), cs
+ * the rows' w_cscale, act[cols] the top edge's activations. Inlined into
+ * both callers: the 4x4 model's rows and cols are then constants (its
+ * loops unrolled and vectorised). */
 static inline __attribute__((always_inline)) void arr_step(
-	const struct arr_view *v, const struct pe_bitmod_row_in *w,
+	const struct arr_view *v, const uint32_t *word, const uint16_t *cs,
 	const uint64_t *act, struct pe_bitmod_row_out *out)
 {
 	uint32_t R = v->rows, C = v->cols;
@@ -265,14 +273,14 @@ static inline __attribute__((always_inline)) void arr_step(
 	uint32_t p = C - 1 - com->pc, q = R - 1 - com->pr;
 
 	/* 1. exits and shadow chains, from the PEs' pre-edge outputs */
-	arr_chains(v, w);
+	arr_chains(v, word, cs);
 	/* 2. this edge's left-edge decoders and top-edge activations into
 	 * the delay lines; the words of this edge gathered */
 	for (uint32_t r = 0; r < R; r++) {
 		uint32_t *tw = v->tw + (size_t)r * 2 * C, *wb = v->wb + (size_t)r * C;
 		/* the words of earlier edges from the ring, this edge's as
 		 * decoded (not read back: a store-forwarding stall) */
-		wb[0] = tw[p] = tw[p + C] = decode_row(&w[r], &com->err);
+		wb[0] = tw[p] = tw[p + C] = word[r];
 		memcpy(wb + 1, tw + p + 1, (C - 1) * sizeof *tw);
 	}
 	bm_act_cols(act, C, com->lanes, v->ta + (size_t)q * C, (size_t)2 * R * C,
@@ -351,6 +359,8 @@ static inline __attribute__((always_inline)) bool arr_err(const struct arr_view 
 struct pe_bitmod_array {
 	struct arr_view v;
 	struct arr_com com;
+	uint32_t *word;		/* [rows] the edge's decoded words */
+	uint16_t *cs;		/* [rows] its w_cscale */
 };
 
 enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
@@ -386,12 +396,14 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 		.fifo = calloc(rows, sizeof *a->v.fifo),
 		.y = calloc(rows, sizeof *a->v.y),
 	};
+	a->word = calloc(rows, sizeof *a->word);
+	a->cs = calloc(rows, sizeof *a->cs);
 #define BM_ALLOC(type, name) ok &= (a->v.r.name = calloc(n, sizeof(type))) != NULL;
 	PE_BITMOD_REG_FIELDS(BM_ALLOC)
 #undef BM_ALLOC
 	if (!ok || !a->v.tw || !a->v.wb || !a->v.ta || !a->v.sh || !a->v.oa ||
 	    !a->v.res ||
-	    !a->v.fifo || !a->v.y) {
+	    !a->v.fifo || !a->v.y || !a->word || !a->cs) {
 		pe_bitmod_array_free(a);
 		return ps_errf(err, PS_ENOMEM, "bitmod: out of memory");
 	}
@@ -420,6 +432,8 @@ void pe_bitmod_array_free(struct pe_bitmod_array *a)
 	free(a->v.res);
 	free(a->v.fifo);
 	free(a->v.y);
+	free(a->word);
+	free(a->cs);
 	free(a);
 }
 
@@ -432,7 +446,13 @@ void pe_bitmod_array_step(struct pe_bitmod_array *a,
 			  const struct pe_bitmod_row_in *w,
 			  const uint64_t *act, struct pe_bitmod_row_out *out)
 {
-	arr_step(&a->v, w, act, out);
+	uint32_t err = 0;
+	for (uint32_t r = 0; r < a->v.rows; r++) {
+		a->word[r] = arr_decode(w[r].ctl & 0x7ffu, w[r].code, w[r].sbit, &err);
+		a->cs[r] = w[r].cscale;
+	}
+	a->com.err |= (uint8_t)err;
+	arr_step(&a->v, a->word, a->cs, act, out);
 }
 
 bool pe_bitmod_array_err(const struct pe_bitmod_array *a)
@@ -515,19 +535,16 @@ static void bt_arr4_step(void *state, const uint64_t *in, uint64_t *out)
 {
 	struct arr4 *s = state;
 	struct arr_view v = view4(s);
-	struct pe_bitmod_row_in w[4];
-	uint64_t act[4];
+	uint32_t word[4], err = 0;
+	uint16_t cs[4];
 
-	for (int r = 0; r < 4; r++)
-		w[r] = (struct pe_bitmod_row_in){
-			.ctl = (uint16_t)(in[4 * r] & 0x7ff),
-			.code = (uint32_t)in[4 * r + 1],
-			.sbit = (uint8_t)(in[4 * r + 2] & 1),
-			.cscale = (uint16_t)in[4 * r + 3],
-		};
-	for (int c = 0; c < 4; c++)
-		act[c] = in[16 + c];
-	arr_step(&v, w, act, NULL);
+	for (int r = 0; r < 4; r++) {
+		word[r] = arr_decode((uint32_t)in[4 * r] & 0x7ffu, (uint32_t)in[4 * r + 1],
+				     (uint32_t)in[4 * r + 2], &err);
+		cs[r] = (uint16_t)in[4 * r + 3];
+	}
+	s->com.err |= (uint8_t)err;
+	arr_step(&v, word, cs, in + 16, NULL);	/* the a_c ports: act[c] */
 	for (int r = 0; r < 4; r++) {
 		out[3 * r] = s->y[r].valid;
 		out[3 * r + 1] = s->y[r].y;

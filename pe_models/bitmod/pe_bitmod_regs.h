@@ -72,15 +72,36 @@ static inline __m128i bm_act_sse(uint64_t a, __m128i live)
 	__m128i v = _mm_or_si128(_mm_andnot_si128(nan, _mm_slli_epi32(sig, PE_BITMOD_GUARD)),
 				 _mm_slli_epi32(_mm_max_epi32(ef, one), 16));
 	v = _mm_or_si128(v, _mm_and_si128(nan, _mm_set1_epi32(1 << 24)));
-	v = _mm_or_si128(v, _mm_slli_epi32(av, 16) & _mm_set1_epi32(INT32_MIN));
+	v = _mm_or_si128(v, _mm_and_si128(_mm_slli_epi32(av, 16),
+					  _mm_set1_epi32(INT32_MIN)));
 	return _mm_and_si128(v, live);
+}
+
+/* The same of eight FP16 in 32-bit elements. */
+static inline __m256i bm_act_avx(__m256i av, __m256i live)
+{
+	const __m256i one = _mm256_set1_epi32(1);
+	__m256i ef = _mm256_and_si256(_mm256_srli_epi32(av, 10), _mm256_set1_epi32(31));
+	__m256i nan = _mm256_cmpeq_epi32(ef, _mm256_set1_epi32(31));
+	__m256i sig = _mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(av, _mm256_set1_epi32(0x3ff)),
+							PE_BITMOD_GUARD),
+				      _mm256_slli_epi32(_mm256_min_epu32(ef, one),
+							10 + PE_BITMOD_GUARD));
+	__m256i v = _mm256_or_si256(_mm256_andnot_si256(nan, sig),
+				    _mm256_slli_epi32(_mm256_max_epi32(ef, one), 16));
+	v = _mm256_or_si256(v, _mm256_and_si256(nan, _mm256_set1_epi32(1 << 24)));
+	v = _mm256_or_si256(v, _mm256_and_si256(_mm256_slli_epi32(av, 16),
+						_mm256_set1_epi32(INT32_MIN)));
+	return _mm256_and_si256(v, live);
 }
 #endif
 
 /* Columns c0.. of the activation delay line (pe_bitmod_array.c): column
  * c's lanes decoded (bm_act_lane, lanes >= `lanes` not live) to
- * row[l * stride + c] and row[l * stride + off + c]. With AVX2 a column's
- * lanes in one SSE register, four columns transposed into four rows. */
+ * row[l * stride + c] and row[l * stride + off + c]. With AVX2 four
+ * columns' 16 activations in one register, shuffled lane-major (lanes 0
+ * and 1 of the four columns, then lanes 2 and 3) and decoded in two;
+ * a column left over in one SSE register. */
 static inline __attribute__((always_inline)) void bm_act_cols(const uint64_t *act, uint32_t cols,
 			       unsigned lanes, uint32_t *row, size_t stride,
 			       size_t off)
@@ -89,14 +110,25 @@ static inline __attribute__((always_inline)) void bm_act_cols(const uint64_t *ac
 #ifdef __AVX2__
 	__m128i live = _mm_cmpgt_epi32(_mm_set1_epi32((int)lanes),
 				       _mm_setr_epi32(0, 1, 2, 3));
+	__m256i nl = _mm256_set1_epi32((int)lanes);
+	__m256i live01 = _mm256_cmpgt_epi32(nl, _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1));
+	__m256i live23 = _mm256_cmpgt_epi32(nl, _mm256_setr_epi32(2, 2, 2, 2, 3, 3, 3, 3));
+	/* in each half (two columns): lane l of both columns in dword l */
+	const __m256i pair = _mm256_setr_epi8(0, 1, 8, 9, 2, 3, 10, 11, 4, 5,
+					      12, 13, 6, 7, 14, 15, 0, 1, 8,
+					      9, 2, 3, 10, 11, 4, 5, 12, 13,
+					      6, 7, 14, 15);
+	const __m256i quad = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
 	for (; c + 4 <= cols; c += 4) {
-		__m128 d[4];
-		for (int k = 0; k < 4; k++)
-			d[k] = _mm_castsi128_ps(bm_act_sse(act[c + k], live));
-		_MM_TRANSPOSE4_PS(d[0], d[1], d[2], d[3]);
+		__m256i a = _mm256_loadu_si256((const void *)(act + c));
+		a = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(a, pair), quad);
+		__m256i d01 = bm_act_avx(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(a)), live01);
+		__m256i d23 = bm_act_avx(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(a, 1)), live23);
+		__m128i d[4] = { _mm256_castsi256_si128(d01), _mm256_extracti128_si256(d01, 1),
+				 _mm256_castsi256_si128(d23), _mm256_extracti128_si256(d23, 1) };
 		for (int l = 0; l < 4; l++) {
-			_mm_storeu_ps((float *)(void *)(row + l * stride + c), d[l]);
-			_mm_storeu_ps((float *)(void *)(row + l * stride + off + c), d[l]);
+			_mm_storeu_si128((void *)(row + l * stride + c), d[l]);
+			_mm_storeu_si128((void *)(row + l * stride + off + c), d[l]);
 		}
 	}
 	for (; c < cols; c++) {
