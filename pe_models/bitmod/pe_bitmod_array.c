@@ -31,6 +31,7 @@
 #include <threads.h>
 
 #include "pe_bitmod_regs.h"
+#include "pe_unroll.h"
 
 struct slot {
 	uint8_t valid, nan, e;
@@ -216,13 +217,13 @@ static inline __attribute__((always_inline)) void arr_chains(
 	bool idle = !com->outs && !com->slots && !com->results;
 	uint32_t t = com->t;
 	/* in locals: the slots' byte stores could alias com's fields */
-	uint32_t slots = com->slots;
+	uint32_t slots = com->slots, outs = com->outs, n = R * C;
 	uint8_t err = 0;
 
+	PE_UNROLL(4)
 	for (uint32_t r = 0; r < R; r++) {
 		struct slot *sh = v->sh + (size_t)r * K;
 		struct csfifo *f = &v->fifo[r];
-		uint32_t i0 = r * C;
 
 		if (idle) {
 			v->y[r].valid = 0;
@@ -232,20 +233,6 @@ static inline __attribute__((always_inline)) void arr_chains(
 			slots -= s0->valid;
 			s0->valid = 0;
 		}
-		for (uint32_t c = 0; com->outs && c < C; c++) {
-			struct slot *d;
-			if (!v->r.out_valid[i0 + c])
-				continue;
-			d = &sh[(t + c + 1) & v->sh_mask];
-			err |= d->valid;	/* collision */
-			slots += !d->valid;
-			*d = (struct slot){ .valid = 1,
-					    .nan = (uint8_t)v->r.out_nan[i0 + c],
-					    .e = (uint8_t)v->r.out_e[i0 + c],
-					    .col = (uint8_t)c,
-					    .olast = (uint8_t)v->r.out_olast[i0 + c],
-					    .m = v->r.dq_acc[i0 + c] };
-		}
 		if ((word[r] & ctl_end) == ctl_end) {
 			if (f->n == PE_BITMOD_CS_FIFO) {
 				com->err = 1;
@@ -253,6 +240,26 @@ static inline __attribute__((always_inline)) void arr_chains(
 				f->v[(f->head + f->n) % PE_BITMOD_CS_FIFO] = cs[r];
 				f->n++;
 			}
+		}
+	}
+	/* the drops: the PEs with out_valid (outs of them), found 32 at a
+	 * time through a bit mask */
+	for (uint32_t i0 = 0; outs && i0 < n; i0 += 32) {
+		uint32_t nb = n - i0 < 32 ? n - i0 : 32, m = 0;
+		for (uint32_t k = 0; k < nb; k++)
+			m |= (uint32_t)(v->r.out_valid[i0 + k] != 0) << k;
+		for (; m; m &= m - 1, outs--) {
+			uint32_t i = i0 + (uint32_t)__builtin_ctz(m), c = i % C;
+			struct slot *d = &v->sh[(size_t)(i / C) * K +
+						((t + c + 1) & v->sh_mask)];
+			err |= d->valid;	/* collision */
+			slots += !d->valid;
+			*d = (struct slot){ .valid = 1,
+					    .nan = (uint8_t)v->r.out_nan[i],
+					    .e = (uint8_t)v->r.out_e[i],
+					    .col = (uint8_t)c,
+					    .olast = (uint8_t)v->r.out_olast[i],
+					    .m = v->r.dq_acc[i] };
 		}
 	}
 	com->slots = slots;
@@ -276,6 +283,7 @@ static inline __attribute__((always_inline)) void arr_step(
 	arr_chains(v, word, cs);
 	/* 2. this edge's left-edge decoders and top-edge activations into
 	 * the delay lines; the words of this edge gathered */
+	PE_UNROLL(4)
 	for (uint32_t r = 0; r < R; r++) {
 		uint32_t *tw = v->tw + (size_t)r * 2 * C, *wb = v->wb + (size_t)r * C;
 		/* the words of earlier edges from the ring, this edge's as
