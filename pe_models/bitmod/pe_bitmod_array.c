@@ -93,7 +93,8 @@ struct arr_view {
 	struct oacc *oa;		/* [rows*cols] output accumulators */
 	struct slot *res;		/* [rows] result registers */
 	struct csfifo *fifo;		/* [rows] */
-	struct pe_bitmod_row_out *y;	/* [rows] */
+	uint64_t *y;			/* [rows][3] y_valid, y, y_col: the
+					 * 4x4's output ports as they are */
 };
 
 /* The left-edge decoder as tables indexed by w_ctl[10:4] (w_type, term
@@ -140,7 +141,8 @@ static struct bm_ctx arr_ctx(const struct arr_view *v)
 	return (struct bm_ctx){ .lanes = com->lanes, .mw = com->mw,
 				.sb = com->sb, .bug = com->bug,
 				.emax_all = com->emax_all,
-				.act = &com->act, .busy = &com->busy };
+				.act = &com->act, .busy = &com->busy,
+				.err = &com->err };
 }
 
 /* Row r's edge, from its pre-edge registers: the result register through
@@ -155,18 +157,18 @@ static inline __attribute__((always_inline)) void arr_edge(const struct arr_view
 	struct arr_com *com = v->com;
 	struct slot *res = &v->res[r];
 	struct csfifo *f = &v->fifo[r];
-	struct pe_bitmod_row_out *y = &v->y[r];
+	uint64_t *y = &v->y[3 * (size_t)r];
 
-	y->valid = 0;
+	y[0] = 0;
 	if (res->valid) {
 		uint16_t cs = 0x7e00;
 		if (f->n)
 			cs = f->v[f->head];
 		else
 			com->err = 1;
-		y->valid = 1;
-		y->y = pe_bitmod_edge_scale(res->m, res->e, res->nan, cs);
-		y->col = res->col;
+		y[0] = 1;
+		y[1] = pe_bitmod_edge_scale(res->m, res->e, res->nan, cs);
+		y[2] = res->col;
 		com->edge_muls++;
 		if (res->col == C - 1 && f->n) {
 			f->head = (uint8_t)((f->head + 1) % PE_BITMOD_CS_FIFO);
@@ -226,7 +228,7 @@ static inline __attribute__((always_inline)) void arr_chains(
 		struct csfifo *f = &v->fifo[r];
 
 		if (idle) {
-			v->y[r].valid = 0;
+			v->y[3 * (size_t)r] = 0;
 		} else {
 			struct slot *s0 = &sh[t & v->sh_mask];
 			arr_edge(v, r, s0);
@@ -272,7 +274,7 @@ static inline __attribute__((always_inline)) void arr_chains(
  * loops unrolled and vectorised). */
 static inline __attribute__((always_inline)) void arr_step(
 	const struct arr_view *v, const uint32_t *word, const uint16_t *cs,
-	const uint64_t *act, struct pe_bitmod_row_out *out)
+	const uint64_t *act)
 {
 	uint32_t R = v->rows, C = v->cols;
 	struct arr_com *com = v->com;
@@ -314,8 +316,6 @@ static inline __attribute__((always_inline)) void arr_step(
 	com->pc = com->pc + 1 == C ? 0 : com->pc + 1;
 	com->pr = com->pr + 1 == R ? 0 : com->pr + 1;
 	com->t++;
-	if (out)
-		memcpy(out, v->y, R * sizeof *out);
 }
 
 static void arr_reset(const struct arr_view *v)
@@ -335,7 +335,7 @@ static void arr_reset(const struct arr_view *v)
 	memset(v->oa, 0, n * sizeof *v->oa);
 	memset(v->res, 0, v->rows * sizeof *v->res);
 	memset(v->fifo, 0, v->rows * sizeof *v->fifo);
-	memset(v->y, 0, v->rows * sizeof *v->y);
+	memset(v->y, 0, 3 * (size_t)v->rows * sizeof *v->y);
 }
 
 static enum ps_status arr_init(const struct arr_view *v,
@@ -352,15 +352,6 @@ static enum ps_status arr_init(const struct arr_view *v,
 	v->com->emax_all = c->emax_all;
 	arr_reset(v);
 	return PS_OK;
-}
-
-static inline __attribute__((always_inline)) bool arr_err(const struct arr_view *v)
-{
-	size_t n = (size_t)v->rows * v->cols;
-	uint8_t e = v->com->err;
-	for (size_t i = 0; i < n; i++)	/* an OR of bytes: vectorised */
-		e |= v->r.err[i];
-	return e != 0;
 }
 
 /* ---- heap array of any size ---- */
@@ -402,7 +393,7 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 		.oa = calloc(n, sizeof *a->v.oa),
 		.res = calloc(rows, sizeof *a->v.res),
 		.fifo = calloc(rows, sizeof *a->v.fifo),
-		.y = calloc(rows, sizeof *a->v.y),
+		.y = calloc(3 * (size_t)rows, sizeof *a->v.y),
 	};
 	a->word = calloc(rows, sizeof *a->word);
 	a->cs = calloc(rows, sizeof *a->cs);
@@ -460,12 +451,16 @@ void pe_bitmod_array_step(struct pe_bitmod_array *a,
 		a->cs[r] = w[r].cscale;
 	}
 	a->com.err |= (uint8_t)err;
-	arr_step(&a->v, a->word, a->cs, act, out);
+	arr_step(&a->v, a->word, a->cs, act);
+	for (uint32_t r = 0; out && r < a->v.rows; r++)
+		out[r] = (struct pe_bitmod_row_out){
+			.valid = (uint8_t)a->v.y[3 * r], .y = (uint16_t)a->v.y[3 * r + 1],
+			.col = (uint8_t)a->v.y[3 * r + 2] };
 }
 
 bool pe_bitmod_array_err(const struct pe_bitmod_array *a)
 {
-	return arr_err(&a->v);
+	return a->com.err != 0;	/* with every PE's err (bm_ctx.err) */
 }
 
 void pe_bitmod_array_actions(const struct pe_bitmod_array *a,
@@ -488,7 +483,7 @@ struct arr4 {
 	struct oacc oa[16];
 	struct slot res[4];
 	struct csfifo fifo[4];
-	struct pe_bitmod_row_out y[4];
+	uint64_t y[4 * 3];
 	struct bm_regs view;	/* the view of r, valid while self == this */
 	const struct arr4 *self;
 };
@@ -552,13 +547,9 @@ static void bt_arr4_step(void *state, const uint64_t *in, uint64_t *out)
 		cs[r] = (uint16_t)in[4 * r + 3];
 	}
 	s->com.err |= (uint8_t)err;
-	arr_step(&v, word, cs, in + 16, NULL);	/* the a_c ports: act[c] */
-	for (int r = 0; r < 4; r++) {
-		out[3 * r] = s->y[r].valid;
-		out[3 * r + 1] = s->y[r].y;
-		out[3 * r + 2] = s->y[r].col & 3;
-	}
-	out[12] = arr_err(&v);
+	arr_step(&v, word, cs, in + 16);	/* the a_c ports: act[c] */
+	memcpy(out, s->y, sizeof s->y);
+	out[12] = s->com.err;	/* it has every PE's err too (bm_ctx.err) */
 }
 
 const struct pe_bt_ops pe_bitmod_array4x4_bt = {

@@ -201,9 +201,10 @@ static inline __attribute__((always_inline)) uint32_t dq_n(uint32_t n,
 	int32_t *restrict dq_acc, int32_t *restrict out_valid,
 	int32_t *restrict out_e, int32_t *restrict out_olast,
 	int32_t *restrict out_nan, int32_t *restrict err,
-	uint32_t *restrict cyc, uint32_t *restrict adds)
+	uint32_t *restrict cyc, uint32_t *restrict adds,
+	uint32_t *restrict errs)
 {
-	uint32_t outs = 0, nc = 0, na = 0;
+	uint32_t outs = 0, nc = 0, na = 0, ne = 0;
 	const unsigned up = 32 - w;
 	for (uint32_t i = 0; i < n; i++) {
 		int32_t gv = gr_valid[i], cnt = dq_cnt[i], acc = dq_acc[i];
@@ -215,6 +216,7 @@ static inline __attribute__((always_inline)) uint32_t dq_n(uint32_t n,
 		int32_t ncnt = gv ? sb1 : cnt - busy;
 		int32_t ov = on & (ncnt == 0);
 		err[i] |= gv & busy;	/* overrun: groups too short */
+		ne |= (uint32_t)(gv & busy);
 		dq_acc[i] = sel(on, nacc, acc);
 		dq_cnt[i] = ncnt;
 		out_valid[i] = ov;
@@ -228,6 +230,7 @@ static inline __attribute__((always_inline)) uint32_t dq_n(uint32_t n,
 	}
 	*cyc = nc;
 	*adds = na;
+	*errs = ne;
 	return outs;
 }
 
@@ -242,12 +245,13 @@ static __attribute__((noinline)) uint32_t name(uint32_t n,                    \
 	int32_t *restrict dq_acc, int32_t *restrict out_valid,                \
 	int32_t *restrict out_e, int32_t *restrict out_olast,                 \
 	int32_t *restrict out_nan, int32_t *restrict err,                     \
-	uint32_t *restrict cyc, uint32_t *restrict adds)                      \
+	uint32_t *restrict cyc, uint32_t *restrict adds,                      \
+	uint32_t *restrict errs)                                              \
 {                                                                             \
 	(void)n;                                                              \
 	return dq_n(nn, ctl1, w, sb1, keep, gr_valid, gr_m, gr_e, gr_olast,   \
 		    gr_nan, dq_cnt, dq_acc, out_valid, out_e, out_olast,      \
-		    out_nan, err, cyc, adds);                                 \
+		    out_nan, err, cyc, adds, errs);                           \
 }
 DQ_VEC(dq_vec, n)
 DQ_VEC(dq_vec16, 16)
@@ -332,13 +336,14 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 	 * result was loaded (*x->busy counts the PEs that may be); the
 	 * counters in locals, not a chain of stores from PE to PE */
 	if (*x->busy && vec) {
-		uint32_t cyc, adds;
+		uint32_t cyc, adds, errs;
 		outs = (n == 16 ? dq_vec16 : dq_vec)(n, s1.ctl, x->mw + x->sb, (int32_t)x->sb - 1,
 			      x->bug, r->gr_valid, r->gr_m, r->gr_e,
 			      r->gr_olast, r->gr_nan, r->dq_cnt, r->dq_acc,
 			      r->out_valid, r->out_e, r->out_olast, r->out_nan,
-			      r->err, &cyc, &adds);
+			      r->err, &cyc, &adds, &errs);
 		busy = cyc;
+		*x->err |= (uint8_t)errs;
 		x->act->dq_cycles += cyc;
 		x->act->dq_adds += adds;
 	} else if (*x->busy) {

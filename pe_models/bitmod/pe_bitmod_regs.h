@@ -153,6 +153,9 @@ struct bm_ctx {
 	struct pe_bitmod_actions *act;
 	uint32_t *busy;		/* PEs whose dequantizer or output stage may
 				 * work at the next edge (0 after reset) */
+	uint8_t *err;		/* an array's sticky err: the row form of
+				 * the dequantizer (bm_step_back) sets it
+				 * with a PE's err; NULL for one PE */
 };
 
 /* S1 and S2 are two banks of arrays that swap roles every edge (S2 <- S1
