@@ -261,9 +261,12 @@ DQ_VEC(dq_vec16, 16)
  * bit length is read off its exact binary32 exponent); with LAST the sum
  * goes to the group result register. One loop over the PEs, without
  * branches and with restrict pointers, so the compiler vectorises it
- * (acc_vec; the single PE inlines it for n = 1). Returns the renormalising
- * adds; *loads gets the groups handed to the result register. */
-static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t mw1, const int32_t *restrict ctl2,
+ * (acc_vec; the single PE inlines it for n = 1, vec false: its registers
+ * then written as branches or cmov choose, fewer instructions than the
+ * selects). Returns the renormalising adds; *loads gets the groups handed
+ * to the result register. */
+static inline __attribute__((always_inline)) uint32_t acc_n(const bool vec,
+			 uint32_t n, int32_t mw1, const int32_t *restrict ctl2,
 			 const int32_t *restrict t2, const int32_t *restrict e2,
 			 const int32_t *restrict nan2,
 			 int32_t *restrict gm, int32_t *restrict ge,
@@ -290,6 +293,17 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 		int32_t m = asr32(s, rn), e = (en + rn) & 255;
 		norm += (uint32_t)(valid & (rn != 0));
 		lds += (uint32_t)ld;
+		if (!vec) {
+			gr_m[i] = ld ? m : gr_m[i];
+			gr_e[i] = ld ? e : gr_e[i];
+			gr_olast[i] = ld ? c >> 3 & 1 : gr_olast[i];
+			gr_nan[i] = ld ? nan : gr_nan[i];
+			gr_valid[i] = ld ? 1 : gr_valid[i];
+			gm[i] = ld ? 0 : keep ? m : gm[i];
+			ge[i] = ld ? 0 : keep ? e : ge[i];
+			gnan[i] = ld ? 0 : keep ? nan : gnan[i];
+			continue;
+		}
 		gr_m[i] = sel(ld, m, gr_m[i]);
 		gr_e[i] = sel(ld, e, gr_e[i]);
 		gr_olast[i] = sel(ld, c >> 3 & 1, gr_olast[i]);
@@ -318,7 +332,7 @@ static __attribute__((noinline)) uint32_t name(uint32_t n, int32_t mw1,       \
 	int32_t *restrict gr_m, uint32_t *restrict loads)                     \
 {                                                                             \
 	(void)n;                                                              \
-	return acc_n(nn, mw1, ctl2, t2, e2, nan2, gm, ge, gnan, gr_valid,     \
+	return acc_n(true, nn, mw1, ctl2, t2, e2, nan2, gm, ge, gnan, gr_valid, \
 		     gr_olast, gr_nan, gr_e, gr_m, loads);                    \
 }
 ACC_VEC(acc_vec, n)
@@ -370,7 +384,7 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 					    r->gr_nan, r->gr_e,
 					    r->gr_m, &lds);
 	else if (s2.ctl[0] & PE_BITMOD_C_VALID)	/* one PE: skip a bubble */
-		x->act->acc_norm += acc_n(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
+		x->act->acc_norm += acc_n(false, n, (int32_t)x->mw - 1, s2.ctl, s2.t,
 					  s2.e, s2.nan, r->gm, r->ge,
 					  r->gnan, r->gr_valid, r->gr_olast,
 					  r->gr_nan, r->gr_e,
