@@ -182,7 +182,7 @@ static inline __attribute__((always_inline)) void arr_edge(const struct arr_view
 		int64_t m = o->m;
 		unsigned e = o->e;
 		uint8_t nan = o->nan | s0->nan;
-		pe_bitmod_bfp_add(&m, &e, s0->m, s0->e, com->mw + com->sb + 1u, NULL);
+		bm_bfp_add(&m, &e, s0->m, s0->e, com->mw + com->sb + 1u, NULL);
 		if (e > 255)
 			com->err = 1;
 		com->act.out_adds++;

@@ -55,14 +55,6 @@ enum ps_status pe_bitmod_cfg_check(const struct pe_bitmod_cfg *c,
 	return PS_OK;
 }
 
-/* floor(x / 2^n), an arithmetic shifter (sign fill). */
-static inline int64_t asr64(int64_t x, unsigned n)
-{
-	if (n > 63)
-		n = 63;
-	return x < 0 ? ~(~x >> n) : x >> n;
-}
-
 /* x as a w-bit two's complement register holds it. */
 static inline int64_t wrap(int64_t x, unsigned w)
 {
@@ -71,26 +63,10 @@ static inline int64_t wrap(int64_t x, unsigned w)
 	return (int64_t)(u ^ top) - (int64_t)top;
 }
 
-static inline void bfp_add(int64_t *m, unsigned *e, int64_t x, unsigned ex,
-			   unsigned w, bool *renorm)
-{
-	unsigned en = *e > ex ? *e : ex, r = 0, bl;
-	int64_t s = asr64(*m, en - *e) + asr64(x, en - ex);
-	uint64_t u = (uint64_t)(s < 0 ? ~s : s);
-
-	bl = u ? 64u - (unsigned)__builtin_clzll(u) : 0;
-	if (bl > w - 1)
-		r = bl - (w - 1);
-	*m = asr64(s, r);
-	*e = en + r;
-	if (renorm)
-		*renorm = r != 0;
-}
-
 void pe_bitmod_bfp_add(int64_t *m, unsigned *e, int64_t x, unsigned ex,
 		       unsigned w, bool *renorm)
 {
-	bfp_add(m, e, x, ex, w, renorm);
+	bm_bfp_add(m, e, x, ex, w, renorm);
 }
 
 uint16_t pe_bitmod_edge_scale(int64_t m, unsigned e, bool nan, uint16_t cs)

@@ -19,6 +19,32 @@
 
 #include "pe_bitmod_bt.h"
 
+/* floor(x / 2^n), an arithmetic shifter (sign fill). */
+static inline int64_t bm_asr64(int64_t x, unsigned n)
+{
+	if (n > 63)
+		n = 63;
+	return x < 0 ? ~(~x >> n) : x >> n;
+}
+
+/* pe_bitmod_bfp_add, inline for the array's rows (one call an output
+ * group otherwise). */
+static inline void bm_bfp_add(int64_t *m, unsigned *e, int64_t x,
+			      unsigned ex, unsigned w, bool *renorm)
+{
+	unsigned en = *e > ex ? *e : ex, r = 0, bl;
+	int64_t s = bm_asr64(*m, en - *e) + bm_asr64(x, en - ex);
+	uint64_t u = (uint64_t)(s < 0 ? ~s : s);
+
+	bl = u ? 64u - (unsigned)__builtin_clzll(u) : 0;
+	if (bl > w - 1)
+		r = bl - (w - 1);
+	*m = bm_asr64(s, r);
+	*e = en + r;
+	if (renorm)
+		*renorm = r != 0;
+}
+
 /* One array per register (PE_BITMOD_REG_FIELDS), n PEs each. */
 struct bm_regs {
 #define BM_PTR(type, name) type *name;
