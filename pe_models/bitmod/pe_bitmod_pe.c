@@ -517,7 +517,7 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t w = word[i], av[4] = { a0[i], a1[i], nl > 2 ? a2[i] : 0,
 						nl > 2 ? a3[i] : 0 };
-		uint32_t mag[4], xl[4], pt[4], any = 0, nans = 0, emax = 0;
+		uint32_t mag[4], xl[4], pt[4], nans = 0, emax = 0;
 		int32_t neg[4], nzc = 0, t = 0;
 		PE_UNROLL(4)
 		for (int l = 0; l < nl; l++) {
@@ -532,7 +532,6 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 			pt[l] = nz | (allmask >> l & 1);
 			emax = emax > (pt[l] ? xl[l] : 0) ? emax : (pt[l] ? xl[l] : 0);
 			nzc += (int32_t)nz;
-			any |= pt[l];
 			nans |= av[l];
 			neg[l] = (int32_t)(av[l] ^ sl) >> 31;
 		}
@@ -545,7 +544,9 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 		}
 		ctl1[i] = BM_CTL1(w);
 		t1[i] = t;
-		e1[i] = any ? (int32_t)emax + (int32_t)(w >> 5 & 7) : 0;
+		/* a lane in the maximum has ea >= 1: emax is 0 only
+		 * without one */
+		e1[i] = emax ? (int32_t)emax + (int32_t)(w >> 5 & 7) : 0;
 		nan1[i] = (int32_t)(nans >> 24 & 1);
 		tc += w & 1;
 		lt += (w & 1) ? (uint32_t)nzc : 0;
