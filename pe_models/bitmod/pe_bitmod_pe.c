@@ -188,7 +188,7 @@ static inline __attribute__((always_inline)) uint32_t dq_n(uint32_t n,
 		/* start clears (keep: the bug keeps it), else acc << 1 */
 		uint32_t base = (uint32_t)acc << 1 & (uint32_t)-(int32_t)((gv ^ 1) | keep);
 		uint32_t sum = base + ((uint32_t)gr_m[i] & (uint32_t)-bit);
-		int32_t nacc = (int32_t)(sum << up) >> up;
+		int32_t nacc = asr32((int32_t)(sum << up), (int32_t)up);
 		int32_t ncnt = gv ? sb1 : cnt - busy;
 		int32_t ov = on & (ncnt == 0);
 		err[i] |= gv & busy;	/* overrun: groups too short */
@@ -522,7 +522,7 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 		PE_UNROLL(4)
 		for (int l = 0; l < nl; l++) {
 			uint32_t sl = w << (12 - 4 * l);
-			uint32_t mm = (uint32_t)((int32_t)(sl << 3) >> 31) >> 18;
+			uint32_t mm = (uint32_t)asr32((int32_t)(sl << 3), 31) >> 18;
 			uint32_t nz;
 			mag[l] = av[l] & mm;	/* sig << GUARD, or 0 */
 			xl[l] = (av[l] >> 16 & 63) + (sl >> 29 & 3);
@@ -533,7 +533,7 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 			emax = emax > (pt[l] ? xl[l] : 0) ? emax : (pt[l] ? xl[l] : 0);
 			nzc += (int32_t)nz;
 			nans |= av[l];
-			neg[l] = (int32_t)(av[l] ^ sl) >> 31;
+			neg[l] = asr32((int32_t)(av[l] ^ sl), 31);
 		}
 		PE_UNROLL(4)
 		for (int l = 0; l < nl; l++) {
