@@ -56,7 +56,7 @@ struct arr_com {
 	uint8_t lanes, mw, sb, bug, emax_all;
 	uint8_t bank;		/* S1/S2 bank (pe_bitmod_regs.h) */
 	uint32_t busy;
-	uint32_t pc, pr;	/* edge number mod cols, mod rows */
+	uint32_t pr;		/* edge number mod rows */
 	uint32_t t;		/* edge number (mod 2^32: the exit rings'
 				 * index, sh_mask + 1 divides it) */
 	uint32_t outs;		/* PEs with out_valid after the last edge */
@@ -69,10 +69,9 @@ struct arr_com {
 /* The array's registers, wherever they are stored. The hop registers are
  * kept as the delay lines they form: PE (r,c) takes at edge t what row
  * r's left-edge decoder produced at t-c and what column c's top edge took
- * in at t-r. tw[r][2 cols] holds row r's decoded term words, each written
- * twice (at p and p + cols, p = cols-1 - t mod cols) so that the words of
- * edges t, t-1, ..., t-cols+1 lie at p, p+1, ...: PE c reads p + c; wb
- * gathers the words the PEs read at this edge, row-major. ta holds the
+ * in at t-r. wb holds the words the PEs read at this edge, row-major: the
+ * term hop registers themselves (each edge a row's words move one PE
+ * right and its decoder's word enters at column 0). ta holds the
  * columns' activations of the last rows edges, decoded (bm_act_lane),
  * [lane][2 rows][col], each edge's row written twice (at q and q + rows,
  * q = rows-1 - t mod rows), so that row r reads q + r: lane l of every
@@ -83,7 +82,6 @@ struct arr_view {
 	struct arr_com *com;
 	struct bm_regs r;		/* [rows*cols], row-major */
 	const struct bm_regs *rp;	/* r, where the stages read it */
-	uint32_t *tw;			/* [rows][2*cols] */
 	uint32_t *wb;			/* [rows*cols] */
 	uint32_t *ta;			/* [4][2*rows][cols] */
 	struct slot *sh;		/* [rows][sh_mask + 1] shadow chains
@@ -279,19 +277,17 @@ static inline __attribute__((always_inline)) void arr_step(
 	uint32_t R = v->rows, C = v->cols;
 	struct arr_com *com = v->com;
 	struct bm_ctx x = arr_ctx(v);
-	uint32_t p = C - 1 - com->pc, q = R - 1 - com->pr;
+	uint32_t q = R - 1 - com->pr;
 
 	/* 1. exits and shadow chains, from the PEs' pre-edge outputs */
 	arr_chains(v, word, cs);
 	/* 2. this edge's left-edge decoders and top-edge activations into
-	 * the delay lines; the words of this edge gathered */
+	 * the delay lines */
 	PE_UNROLL(4)
 	for (uint32_t r = 0; r < R; r++) {
-		uint32_t *tw = v->tw + (size_t)r * 2 * C, *wb = v->wb + (size_t)r * C;
-		/* the words of earlier edges from the ring, this edge's as
-		 * decoded (not read back: a store-forwarding stall) */
-		wb[0] = tw[p] = tw[p + C] = word[r];
-		memcpy(wb + 1, tw + p + 1, (C - 1) * sizeof *tw);
+		uint32_t *wb = v->wb + (size_t)r * C;
+		memmove(wb + 1, wb, (C - 1) * sizeof *wb);
+		wb[0] = word[r];
 	}
 	bm_act_cols(act, C, com->lanes, v->ta + (size_t)q * C, (size_t)2 * R * C,
 		    (size_t)R * C);
@@ -313,7 +309,6 @@ static inline __attribute__((always_inline)) void arr_step(
 			clast += v->wb[(size_t)r * C + C - 1] & 1;
 		com->hops += 2 * (uint64_t)nv - clast - nlast;
 	}
-	com->pc = com->pc + 1 == C ? 0 : com->pc + 1;
 	com->pr = com->pr + 1 == R ? 0 : com->pr + 1;
 	com->t++;
 }
@@ -328,7 +323,6 @@ static void arr_reset(const struct arr_view *v)
 
 	bm_regs_clear(&v->r, (uint32_t)n);
 	*com = keep;
-	memset(v->tw, 0, 2 * n * sizeof *v->tw);
 	memset(v->wb, 0, n * sizeof *v->wb);
 	memset(v->ta, 0, 8 * n * sizeof *v->ta);
 	memset(v->sh, 0, (size_t)v->rows * (v->sh_mask + 1) * sizeof *v->sh);
@@ -385,7 +379,6 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 		k <<= 1;
 	a->v = (struct arr_view){
 		.rows = rows, .cols = cols, .com = &a->com,
-		.tw = calloc(2 * n, sizeof *a->v.tw),
 		.wb = calloc(n, sizeof *a->v.wb),
 		.ta = calloc(8 * n, sizeof *a->v.ta),
 		.sh = calloc((size_t)rows * k, sizeof *a->v.sh),
@@ -400,7 +393,7 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 #define BM_ALLOC(type, name) ok &= (a->v.r.name = calloc(n, sizeof(type))) != NULL;
 	PE_BITMOD_REG_FIELDS(BM_ALLOC)
 #undef BM_ALLOC
-	if (!ok || !a->v.tw || !a->v.wb || !a->v.ta || !a->v.sh || !a->v.oa ||
+	if (!ok || !a->v.wb || !a->v.ta || !a->v.sh || !a->v.oa ||
 	    !a->v.res ||
 	    !a->v.fifo || !a->v.y || !a->word || !a->cs) {
 		pe_bitmod_array_free(a);
@@ -423,7 +416,6 @@ void pe_bitmod_array_free(struct pe_bitmod_array *a)
 #define BM_FREE(type, name) free(a->v.r.name);
 	PE_BITMOD_REG_FIELDS(BM_FREE)
 #undef BM_FREE
-	free(a->v.tw);
 	free(a->v.wb);
 	free(a->v.ta);
 	free(a->v.sh);
@@ -476,7 +468,6 @@ void pe_bitmod_array_actions(const struct pe_bitmod_array *a,
 struct arr4 {
 	struct arr_com com;
 	struct { PE_BITMOD_REG_FIELDS(BM_REG16) } r;
-	uint32_t tw[4 * 2 * 4];
 	uint32_t wb[4 * 4];
 	uint32_t ta[4 * 2 * 4 * 4];
 	struct slot sh[4 * 8];
@@ -498,7 +489,7 @@ static struct arr_view view4(struct arr4 *s)
 	}
 	return (struct arr_view){ .rows = 4, .cols = 4, .com = &s->com,
 				  .r = BM_VIEW(&s->r), .rp = &s->view,
-				  .tw = s->tw, .wb = s->wb,
+				  .wb = s->wb,
 				  .ta = s->ta,
 				  .sh = s->sh, .sh_mask = 7,
 				  .oa = s->oa, .res = s->res,
