@@ -285,9 +285,15 @@ static inline __attribute__((always_inline)) void arr_step(
 	 * the delay lines */
 	PE_UNROLL(4)
 	for (uint32_t r = 0; r < R; r++) {
-		uint32_t *wb = v->wb + (size_t)r * C;
-		memmove(wb + 1, wb, (C - 1) * sizeof *wb);
-		wb[0] = word[r];
+		uint32_t *wb = v->wb + (size_t)r * C, in = word[r];
+		/* as a carried value: GCC makes the plain shift a call to
+		 * memmove */
+		PE_UNROLL(4)
+		for (uint32_t c = 0; c < C; c++) {
+			uint32_t w = wb[c];
+			wb[c] = in;
+			in = w;
+		}
 	}
 	bm_act_cols(act, C, com->lanes, v->ta + (size_t)q * C, (size_t)2 * R * C,
 		    (size_t)R * C);
