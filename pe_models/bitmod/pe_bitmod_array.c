@@ -31,6 +31,7 @@
 #include <threads.h>
 
 #include "pe_bitmod_regs.h"
+#include "pe_unroll.h"
 
 struct slot {
 	uint8_t valid, nan, e;
@@ -55,9 +56,11 @@ struct arr_com {
 	uint8_t lanes, mw, sb, bug, emax_all;
 	uint8_t bank;		/* S1/S2 bank (pe_bitmod_regs.h) */
 	uint32_t busy;
-	uint32_t pc, pr;	/* edge number mod cols, mod rows */
+	uint32_t pr;		/* edge number mod rows */
+	uint32_t t;		/* edge number (mod 2^32: the exit rings'
+				 * index, sh_mask + 1 divides it) */
 	uint32_t outs;		/* PEs with out_valid after the last edge */
-	uint32_t slots;		/* valid shadow slots */
+	uint32_t slots;		/* sums in the shadow chains */
 	uint32_t results;	/* valid result registers */
 	uint64_t edge_muls, hops;
 	struct pe_bitmod_actions act;	/* summed over the PEs */
@@ -66,10 +69,9 @@ struct arr_com {
 /* The array's registers, wherever they are stored. The hop registers are
  * kept as the delay lines they form: PE (r,c) takes at edge t what row
  * r's left-edge decoder produced at t-c and what column c's top edge took
- * in at t-r. tw[r][2 cols] holds row r's decoded term words, each written
- * twice (at p and p + cols, p = cols-1 - t mod cols) so that the words of
- * edges t, t-1, ..., t-cols+1 lie at p, p+1, ...: PE c reads p + c; wb
- * gathers the words the PEs read at this edge, row-major. ta holds the
+ * in at t-r. wb holds the words the PEs read at this edge, row-major: the
+ * term hop registers themselves (each edge a row's words move one PE
+ * right and its decoder's word enters at column 0). ta holds the
  * columns' activations of the last rows edges, decoded (bm_act_lane),
  * [lane][2 rows][col], each edge's row written twice (at q and q + rows,
  * q = rows-1 - t mod rows), so that row r reads q + r: lane l of every
@@ -80,46 +82,55 @@ struct arr_view {
 	struct arr_com *com;
 	struct bm_regs r;		/* [rows*cols], row-major */
 	const struct bm_regs *rp;	/* r, where the stages read it */
-	uint32_t *tw;			/* [rows][2*cols] */
 	uint32_t *wb;			/* [rows*cols] */
 	uint32_t *ta;			/* [4][2*rows][cols] */
-	struct slot *sh;		/* [rows*cols] shadow chain */
+	struct slot *sh;		/* [rows][sh_mask + 1] shadow chains
+					 * as exit rings (arr_chains) */
+	uint32_t sh_mask;		/* ring size - 1: a power of two
+					 * minus 1, >= cols */
 	struct oacc *oa;		/* [rows*cols] output accumulators */
 	struct slot *res;		/* [rows] result registers */
 	struct csfifo *fifo;		/* [rows] */
-	struct pe_bitmod_row_out *y;	/* [rows] */
+	uint64_t *y;			/* [rows][3] y_valid, y, y_col: the
+					 * 4x4's output ports as they are */
 };
 
-/* The left-edge decoder as tables: a row's word from w_ctl and w_code
- * (pe_bitmod_term and pe_bitmod_bitpos, tabulated once). */
-static uint8_t term_lut[32][4][256], bitpos_lut[32][4], type_ok[32];
+/* The left-edge decoder as tables indexed by w_ctl[10:4] (w_type, term
+ * index): a lane's term from its code (pe_bitmod_term), and the word's
+ * bit position (pe_bitmod_bitpos) with bit 8 set for a reserved w_type;
+ * tabulated once. */
+static uint8_t term_lut[128][256];
+static uint16_t head_lut[128];
 static once_flag lut_once = ONCE_FLAG_INIT;
 
 static void build_luts(void)
 {
 	for (unsigned wt = 0; wt < 32; wt++) {
-		type_ok[wt] = pe_bitmod_wtype_terms(wt) != 0;
 		for (unsigned t = 0; t < 4; t++) {
-			bitpos_lut[wt][t] = (uint8_t)pe_bitmod_bitpos(wt, t);
+			head_lut[wt * 4 + t] = (uint16_t)(
+				bm_word(0, pe_bitmod_bitpos(wt, t), 0, 0) |
+				(pe_bitmod_wtype_terms(wt) ? 0 : 0x100u));
 			for (unsigned code = 0; code < 256; code++)
-				term_lut[wt][t][code] = (uint8_t)pe_bitmod_term(wt, code, t);
+				term_lut[wt * 4 + t][code] = (uint8_t)pe_bitmod_term(wt, code, t);
 		}
 	}
 }
 
-/* Every lane's term, also beyond the PE's lanes: those lanes hold no
- * activation (bm_act_lane), so their terms take no part. */
-static inline uint32_t decode_row(const struct pe_bitmod_row_in *w,
-				  uint8_t *err)
+/* A row's word (bm_word) from its w_ctl, w_code and w_sbit ports; *err
+ * gets 1 with a valid reserved w_type. Every lane's term, also beyond
+ * the PE's lanes: those lanes hold no activation (bm_act_lane), so their
+ * terms take no part. */
+static inline uint32_t arr_decode(uint32_t ctl, uint32_t code, uint32_t sbit,
+				  uint32_t *err)
 {
-	unsigned t = w->ctl >> 4 & 3, wt = w->ctl >> 6 & 31;
-	const uint8_t *lut = term_lut[wt][t];
-	unsigned term = lut[w->code & 0xff] | lut[w->code >> 8 & 0xff] << 4 |
-			lut[w->code >> 16 & 0xff] << 8 |
-			(unsigned)lut[w->code >> 24] << 12;
+	unsigned i = ctl >> 4 & 127, head = head_lut[i];
+	const uint8_t *lut = term_lut[i];
+	uint32_t term = lut[code & 0xff] | lut[code >> 8 & 0xff] << 4 |
+			lut[code >> 16 & 0xff] << 8 |
+			(uint32_t)lut[code >> 24] << 12;
 
-	*err |= (w->ctl & PE_BITMOD_W_VALID) && !type_ok[wt];
-	return bm_word(w->ctl, bitpos_lut[wt][t], w->sbit, term);
+	*err |= head >> 8 & ctl;
+	return bm_word(ctl, 0, sbit, term) | (head & 0xffu);
 }
 
 static struct bm_ctx arr_ctx(const struct arr_view *v)
@@ -128,32 +139,34 @@ static struct bm_ctx arr_ctx(const struct arr_view *v)
 	return (struct bm_ctx){ .lanes = com->lanes, .mw = com->mw,
 				.sb = com->sb, .bug = com->bug,
 				.emax_all = com->emax_all,
-				.act = &com->act, .busy = &com->busy };
+				.act = &com->act, .busy = &com->busy,
+				.err = &com->err };
 }
 
 /* Row r's edge, from its pre-edge registers: the result register through
  * the channel-scale unit to y (popping the channel scale after column
- * cols-1), and slot 0 into its column's output accumulator (an output's
+ * cols-1), and slot 0 (s0: the sum that leaves the chain at this edge,
+ * or an invalid slot) into its column's output accumulator (an output's
  * last group into the result register). */
 static inline __attribute__((always_inline)) void arr_edge(const struct arr_view *v,
-							 uint32_t r)
+							 uint32_t r, const struct slot *s0)
 {
 	uint32_t C = v->cols;
 	struct arr_com *com = v->com;
-	struct slot *s0 = &v->sh[(size_t)r * C], *res = &v->res[r];
+	struct slot *res = &v->res[r];
 	struct csfifo *f = &v->fifo[r];
-	struct pe_bitmod_row_out *y = &v->y[r];
+	uint64_t *y = &v->y[3 * (size_t)r];
 
-	y->valid = 0;
+	y[0] = 0;
 	if (res->valid) {
 		uint16_t cs = 0x7e00;
 		if (f->n)
 			cs = f->v[f->head];
 		else
 			com->err = 1;
-		y->valid = 1;
-		y->y = pe_bitmod_edge_scale(res->m, res->e, res->nan, cs);
-		y->col = res->col;
+		y[0] = 1;
+		y[1] = pe_bitmod_edge_scale(res->m, res->e, res->nan, cs);
+		y[2] = res->col;
 		com->edge_muls++;
 		if (res->col == C - 1 && f->n) {
 			f->head = (uint8_t)((f->head + 1) % PE_BITMOD_CS_FIFO);
@@ -167,7 +180,7 @@ static inline __attribute__((always_inline)) void arr_edge(const struct arr_view
 		int64_t m = o->m;
 		unsigned e = o->e;
 		uint8_t nan = o->nan | s0->nan;
-		pe_bitmod_bfp_add(&m, &e, s0->m, s0->e, com->mw + com->sb + 1u, NULL);
+		bm_bfp_add(&m, &e, s0->m, s0->e, com->mw + com->sb + 1u, NULL);
 		if (e > 255)
 			com->err = 1;
 		com->act.out_adds++;
@@ -184,80 +197,103 @@ static inline __attribute__((always_inline)) void arr_edge(const struct arr_view
 }
 
 /* Exits and shadow chains, from the PEs' pre-edge outputs; the channel
- * scale FIFOs. */
+ * scale FIFOs.
+ *
+ * A row's shadow chain is kept as the schedule of its exits: a sum that
+ * PE c drops at edge t is in slot c after it, shifts one slot left per
+ * edge and so is slot 0 before edge t + c + 1, where it leaves; the ring
+ * sh[row][(t + c + 1) & sh_mask] holds it until then (O(drops) per edge,
+ * not a move per slot). The chain loses a sum when a PE drops into the
+ * slot it was shifting into: exactly when the new sum's exit edge is
+ * the older one's, so a drop onto an occupied ring entry is the
+ * collision (err), and the new sum wins, as in the chain. */
 static inline __attribute__((always_inline)) void arr_chains(
-	const struct arr_view *v, const struct pe_bitmod_row_in *w)
+	const struct arr_view *v, const uint32_t *word, const uint16_t *cs)
 {
-	uint32_t R = v->rows, C = v->cols;
+	uint32_t R = v->rows, C = v->cols, K = v->sh_mask + 1;
 	struct arr_com *com = v->com;
-	const unsigned ctl_end = PE_BITMOD_W_VALID | PE_BITMOD_W_LAST |
-				 PE_BITMOD_W_OLAST;
+	const unsigned ctl_end = PE_BITMOD_C_VALID | PE_BITMOD_C_LAST |
+				 PE_BITMOD_C_OLAST;
 	bool idle = !com->outs && !com->slots && !com->results;
+	uint32_t t = com->t;
 	/* in locals: the slots' byte stores could alias com's fields */
-	uint32_t slots = com->slots;
+	uint32_t slots = com->slots, outs = com->outs, n = R * C;
 	uint8_t err = 0;
 
+	PE_UNROLL(4)
 	for (uint32_t r = 0; r < R; r++) {
-		struct slot *sh = v->sh + (size_t)r * C;
+		struct slot *sh = v->sh + (size_t)r * K;
 		struct csfifo *f = &v->fifo[r];
-		uint32_t i0 = r * C;
 
-		if (idle)
-			v->y[r].valid = 0;
-		else
-			arr_edge(v, r);
-		for (uint32_t c = 0; !idle && c < C; c++) {
-			struct slot nx = { 0 };
-			if (c + 1 < C)
-				nx = sh[c + 1];
-			slots -= sh[c].valid;
-			if (v->r.out_valid[i0 + c]) {
-				err |= nx.valid;	/* collision */
-				sh[c] = (struct slot){ .valid = 1,
-						       .nan = v->r.out_nan[i0 + c],
-						       .e = v->r.out_e[i0 + c],
-						       .col = (uint8_t)c,
-						       .olast = v->r.out_olast[i0 + c],
-						       .m = v->r.dq_acc[i0 + c] };
-			} else {
-				sh[c] = nx;
-			}
-			slots += sh[c].valid;
+		if (idle) {
+			v->y[3 * (size_t)r] = 0;
+		} else {
+			struct slot *s0 = &sh[t & v->sh_mask];
+			arr_edge(v, r, s0);
+			slots -= s0->valid;
+			s0->valid = 0;
 		}
-		if ((w[r].ctl & ctl_end) == ctl_end) {
+		if ((word[r] & ctl_end) == ctl_end) {
 			if (f->n == PE_BITMOD_CS_FIFO) {
 				com->err = 1;
 			} else {
-				f->v[(f->head + f->n) % PE_BITMOD_CS_FIFO] = w[r].cscale;
+				f->v[(f->head + f->n) % PE_BITMOD_CS_FIFO] = cs[r];
 				f->n++;
 			}
+		}
+	}
+	/* the drops: the PEs with out_valid (outs of them), found 32 at a
+	 * time through a bit mask */
+	for (uint32_t i0 = 0; outs && i0 < n; i0 += 32) {
+		uint32_t nb = n - i0 < 32 ? n - i0 : 32, m = 0;
+		for (uint32_t k = 0; k < nb; k++)
+			m |= (uint32_t)(v->r.out_valid[i0 + k] != 0) << k;
+		for (; m; m &= m - 1, outs--) {
+			uint32_t i = i0 + (uint32_t)__builtin_ctz(m), c = i % C;
+			struct slot *d = &v->sh[(size_t)(i / C) * K +
+						((t + c + 1) & v->sh_mask)];
+			err |= d->valid;	/* collision */
+			slots += !d->valid;
+			*d = (struct slot){ .valid = 1,
+					    .nan = (uint8_t)v->r.out_nan[i],
+					    .e = (uint8_t)v->r.out_e[i],
+					    .col = (uint8_t)c,
+					    .olast = (uint8_t)v->r.out_olast[i],
+					    .m = v->r.dq_acc[i] };
 		}
 	}
 	com->slots = slots;
 	com->err |= err;
 }
 
-/* Inlined into both callers: the 4x4 model's rows and cols are then
- * constants (its loops unrolled and vectorised). */
+/* One edge: word[rows] the left edge's decoded words (arr_decode), cs
+ * the rows' w_cscale, act[cols] the top edge's activations. Inlined into
+ * both callers: the 4x4 model's rows and cols are then constants (its
+ * loops unrolled and vectorised). */
 static inline __attribute__((always_inline)) void arr_step(
-	const struct arr_view *v, const struct pe_bitmod_row_in *w,
-	const uint64_t *act, struct pe_bitmod_row_out *out)
+	const struct arr_view *v, const uint32_t *word, const uint16_t *cs,
+	const uint64_t *act)
 {
 	uint32_t R = v->rows, C = v->cols;
 	struct arr_com *com = v->com;
 	struct bm_ctx x = arr_ctx(v);
-	uint32_t p = C - 1 - com->pc, q = R - 1 - com->pr;
+	uint32_t q = R - 1 - com->pr;
 
 	/* 1. exits and shadow chains, from the PEs' pre-edge outputs */
-	arr_chains(v, w);
+	arr_chains(v, word, cs);
 	/* 2. this edge's left-edge decoders and top-edge activations into
-	 * the delay lines; the words of this edge gathered */
+	 * the delay lines */
+	PE_UNROLL(4)
 	for (uint32_t r = 0; r < R; r++) {
-		uint32_t *tw = v->tw + (size_t)r * 2 * C, *wb = v->wb + (size_t)r * C;
-		/* the words of earlier edges from the ring, this edge's as
-		 * decoded (not read back: a store-forwarding stall) */
-		wb[0] = tw[p] = tw[p + C] = decode_row(&w[r], &com->err);
-		memcpy(wb + 1, tw + p + 1, (C - 1) * sizeof *tw);
+		uint32_t *wb = v->wb + (size_t)r * C, in = word[r];
+		/* as a carried value: GCC makes the plain shift a call to
+		 * memmove */
+		PE_UNROLL(4)
+		for (uint32_t c = 0; c < C; c++) {
+			uint32_t w = wb[c];
+			wb[c] = in;
+			in = w;
+		}
 	}
 	bm_act_cols(act, C, com->lanes, v->ta + (size_t)q * C, (size_t)2 * R * C,
 		    (size_t)R * C);
@@ -279,10 +315,8 @@ static inline __attribute__((always_inline)) void arr_step(
 			clast += v->wb[(size_t)r * C + C - 1] & 1;
 		com->hops += 2 * (uint64_t)nv - clast - nlast;
 	}
-	com->pc = com->pc + 1 == C ? 0 : com->pc + 1;
 	com->pr = com->pr + 1 == R ? 0 : com->pr + 1;
-	if (out)
-		memcpy(out, v->y, R * sizeof *out);
+	com->t++;
 }
 
 static void arr_reset(const struct arr_view *v)
@@ -295,14 +329,13 @@ static void arr_reset(const struct arr_view *v)
 
 	bm_regs_clear(&v->r, (uint32_t)n);
 	*com = keep;
-	memset(v->tw, 0, 2 * n * sizeof *v->tw);
 	memset(v->wb, 0, n * sizeof *v->wb);
 	memset(v->ta, 0, 8 * n * sizeof *v->ta);
-	memset(v->sh, 0, n * sizeof *v->sh);
+	memset(v->sh, 0, (size_t)v->rows * (v->sh_mask + 1) * sizeof *v->sh);
 	memset(v->oa, 0, n * sizeof *v->oa);
 	memset(v->res, 0, v->rows * sizeof *v->res);
 	memset(v->fifo, 0, v->rows * sizeof *v->fifo);
-	memset(v->y, 0, v->rows * sizeof *v->y);
+	memset(v->y, 0, 3 * (size_t)v->rows * sizeof *v->y);
 }
 
 static enum ps_status arr_init(const struct arr_view *v,
@@ -321,19 +354,12 @@ static enum ps_status arr_init(const struct arr_view *v,
 	return PS_OK;
 }
 
-static inline __attribute__((always_inline)) bool arr_err(const struct arr_view *v)
-{
-	size_t n = (size_t)v->rows * v->cols;
-	uint8_t e = v->com->err;
-	for (size_t i = 0; i < n; i++)	/* an OR of bytes: vectorised */
-		e |= v->r.err[i];
-	return e != 0;
-}
-
 /* ---- heap array of any size ---- */
 struct pe_bitmod_array {
 	struct arr_view v;
 	struct arr_com com;
+	uint32_t *word;		/* [rows] the edge's decoded words */
+	uint16_t *cs;		/* [rows] its w_cscale */
 };
 
 enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
@@ -344,6 +370,7 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 	struct pe_bitmod_array *a;
 	enum ps_status st;
 	size_t n = (size_t)rows * cols;
+	uint32_t k = 1;
 	bool ok = true;
 
 	*out = NULL;
@@ -354,23 +381,27 @@ enum ps_status pe_bitmod_array_new(const struct pe_bitmod_cfg *c,
 	a = calloc(1, sizeof *a);
 	if (!a)
 		return ps_errf(err, PS_ENOMEM, "bitmod: out of memory");
+	while (k <= cols)	/* exits at t+1 .. t+cols pending, t's leaving */
+		k <<= 1;
 	a->v = (struct arr_view){
 		.rows = rows, .cols = cols, .com = &a->com,
-		.tw = calloc(2 * n, sizeof *a->v.tw),
 		.wb = calloc(n, sizeof *a->v.wb),
 		.ta = calloc(8 * n, sizeof *a->v.ta),
-		.sh = calloc(n, sizeof *a->v.sh),
+		.sh = calloc((size_t)rows * k, sizeof *a->v.sh),
+		.sh_mask = k - 1,
 		.oa = calloc(n, sizeof *a->v.oa),
 		.res = calloc(rows, sizeof *a->v.res),
 		.fifo = calloc(rows, sizeof *a->v.fifo),
-		.y = calloc(rows, sizeof *a->v.y),
+		.y = calloc(3 * (size_t)rows, sizeof *a->v.y),
 	};
+	a->word = calloc(rows, sizeof *a->word);
+	a->cs = calloc(rows, sizeof *a->cs);
 #define BM_ALLOC(type, name) ok &= (a->v.r.name = calloc(n, sizeof(type))) != NULL;
 	PE_BITMOD_REG_FIELDS(BM_ALLOC)
 #undef BM_ALLOC
-	if (!ok || !a->v.tw || !a->v.wb || !a->v.ta || !a->v.sh || !a->v.oa ||
+	if (!ok || !a->v.wb || !a->v.ta || !a->v.sh || !a->v.oa ||
 	    !a->v.res ||
-	    !a->v.fifo || !a->v.y) {
+	    !a->v.fifo || !a->v.y || !a->word || !a->cs) {
 		pe_bitmod_array_free(a);
 		return ps_errf(err, PS_ENOMEM, "bitmod: out of memory");
 	}
@@ -391,7 +422,6 @@ void pe_bitmod_array_free(struct pe_bitmod_array *a)
 #define BM_FREE(type, name) free(a->v.r.name);
 	PE_BITMOD_REG_FIELDS(BM_FREE)
 #undef BM_FREE
-	free(a->v.tw);
 	free(a->v.wb);
 	free(a->v.ta);
 	free(a->v.sh);
@@ -399,6 +429,8 @@ void pe_bitmod_array_free(struct pe_bitmod_array *a)
 	free(a->v.res);
 	free(a->v.fifo);
 	free(a->v.y);
+	free(a->word);
+	free(a->cs);
 	free(a);
 }
 
@@ -411,12 +443,22 @@ void pe_bitmod_array_step(struct pe_bitmod_array *a,
 			  const struct pe_bitmod_row_in *w,
 			  const uint64_t *act, struct pe_bitmod_row_out *out)
 {
-	arr_step(&a->v, w, act, out);
+	uint32_t err = 0;
+	for (uint32_t r = 0; r < a->v.rows; r++) {
+		a->word[r] = arr_decode(w[r].ctl & 0x7ffu, w[r].code, w[r].sbit, &err);
+		a->cs[r] = w[r].cscale;
+	}
+	a->com.err |= (uint8_t)err;
+	arr_step(&a->v, a->word, a->cs, act);
+	for (uint32_t r = 0; out && r < a->v.rows; r++)
+		out[r] = (struct pe_bitmod_row_out){
+			.valid = (uint8_t)a->v.y[3 * r], .y = (uint16_t)a->v.y[3 * r + 1],
+			.col = (uint8_t)a->v.y[3 * r + 2] };
 }
 
 bool pe_bitmod_array_err(const struct pe_bitmod_array *a)
 {
-	return arr_err(&a->v);
+	return a->com.err != 0;	/* with every PE's err (bm_ctx.err) */
 }
 
 void pe_bitmod_array_actions(const struct pe_bitmod_array *a,
@@ -432,14 +474,13 @@ void pe_bitmod_array_actions(const struct pe_bitmod_array *a,
 struct arr4 {
 	struct arr_com com;
 	struct { PE_BITMOD_REG_FIELDS(BM_REG16) } r;
-	uint32_t tw[4 * 2 * 4];
 	uint32_t wb[4 * 4];
 	uint32_t ta[4 * 2 * 4 * 4];
-	struct slot sh[16];
+	struct slot sh[4 * 8];
 	struct oacc oa[16];
 	struct slot res[4];
 	struct csfifo fifo[4];
-	struct pe_bitmod_row_out y[4];
+	uint64_t y[4 * 3];
 	struct bm_regs view;	/* the view of r, valid while self == this */
 	const struct arr4 *self;
 };
@@ -454,9 +495,10 @@ static struct arr_view view4(struct arr4 *s)
 	}
 	return (struct arr_view){ .rows = 4, .cols = 4, .com = &s->com,
 				  .r = BM_VIEW(&s->r), .rp = &s->view,
-				  .tw = s->tw, .wb = s->wb,
+				  .wb = s->wb,
 				  .ta = s->ta,
-				  .sh = s->sh, .oa = s->oa, .res = s->res,
+				  .sh = s->sh, .sh_mask = 7,
+				  .oa = s->oa, .res = s->res,
 				  .fifo = s->fifo, .y = s->y };
 }
 
@@ -493,25 +535,18 @@ static void bt_arr4_step(void *state, const uint64_t *in, uint64_t *out)
 {
 	struct arr4 *s = state;
 	struct arr_view v = view4(s);
-	struct pe_bitmod_row_in w[4];
-	uint64_t act[4];
+	uint32_t word[4], err = 0;
+	uint16_t cs[4];
 
-	for (int r = 0; r < 4; r++)
-		w[r] = (struct pe_bitmod_row_in){
-			.ctl = (uint16_t)(in[4 * r] & 0x7ff),
-			.code = (uint32_t)in[4 * r + 1],
-			.sbit = (uint8_t)(in[4 * r + 2] & 1),
-			.cscale = (uint16_t)in[4 * r + 3],
-		};
-	for (int c = 0; c < 4; c++)
-		act[c] = in[16 + c];
-	arr_step(&v, w, act, NULL);
 	for (int r = 0; r < 4; r++) {
-		out[3 * r] = s->y[r].valid;
-		out[3 * r + 1] = s->y[r].y;
-		out[3 * r + 2] = s->y[r].col & 3;
+		word[r] = arr_decode((uint32_t)in[4 * r] & 0x7ffu, (uint32_t)in[4 * r + 1],
+				     (uint32_t)in[4 * r + 2], &err);
+		cs[r] = (uint16_t)in[4 * r + 3];
 	}
-	out[12] = arr_err(&v);
+	s->com.err |= (uint8_t)err;
+	arr_step(&v, word, cs, in + 16);	/* the a_c ports: act[c] */
+	memcpy(out, s->y, sizeof s->y);
+	out[12] = s->com.err;	/* it has every PE's err too (bm_ctx.err) */
 }
 
 const struct pe_bt_ops pe_bitmod_array4x4_bt = {

@@ -115,17 +115,18 @@ struct pe_bitmod_in {
  * accumulator, the group result register, the bit-serial dequantizer
  * (its accumulator is out_man) and the output registers. Arrays of PEs
  * keep one array per register (structure of arrays: rows of PEs step in
- * loops the compiler vectorises); private to pe_models/bitmod/
- * (pe_bitmod_regs.h). */
+ * loops the compiler vectorises, all of 32 bits: MW + SB <= 31 and one
+ * width keeps the loops in one vector shape); private to
+ * pe_models/bitmod/ (pe_bitmod_regs.h). */
 #define PE_BITMOD_REG_FIELDS(X)                                               \
 	X(int32_t, ctl1) X(int32_t, t1) X(int32_t, e1) X(int32_t, nan1)       \
 	X(int32_t, ctl2) X(int32_t, t2) X(int32_t, e2) X(int32_t, nan2)       \
 	X(int32_t, gm) X(int32_t, ge) X(int32_t, gnan)                        \
 	X(int32_t, gr_valid) X(int32_t, gr_olast) X(int32_t, gr_nan)          \
 	X(int32_t, gr_e) X(int32_t, gr_m)                                     \
-	X(uint8_t, dq_cnt) X(int64_t, dq_acc)                                 \
-	X(uint8_t, out_valid) X(uint8_t, out_nan) X(uint8_t, out_e)           \
-	X(uint8_t, out_olast) X(uint8_t, err)
+	X(int32_t, dq_cnt) X(int32_t, dq_acc)                                 \
+	X(int32_t, out_valid) X(int32_t, out_nan) X(int32_t, out_e)           \
+	X(int32_t, out_olast) X(int32_t, err)
 #define PE_BITMOD_REG1(type, name) type name[1];
 
 /* State of one PE, advanced by pe_bitmod_pe_step. Registers are private
@@ -137,8 +138,8 @@ struct pe_bitmod_pe {
 	uint8_t bank;		/* S1/S2 bank swap (pe_bitmod_regs.h) */
 	uint32_t busy;
 	struct { PE_BITMOD_REG_FIELDS(PE_BITMOD_REG1) } r;
-	uint8_t out_valid, out_nan, out_e, out_olast, err;
-	int64_t out_m;		/* a group's dequantized sum, MW + SB bits */
+	int32_t out_valid, out_nan, out_e, out_olast, err;
+	int32_t out_m;		/* a group's dequantized sum, MW + SB bits */
 	struct pe_bitmod_actions act;
 };
 

@@ -55,14 +55,6 @@ enum ps_status pe_bitmod_cfg_check(const struct pe_bitmod_cfg *c,
 	return PS_OK;
 }
 
-/* floor(x / 2^n), an arithmetic shifter (sign fill). */
-static inline int64_t asr64(int64_t x, unsigned n)
-{
-	if (n > 63)
-		n = 63;
-	return x < 0 ? ~(~x >> n) : x >> n;
-}
-
 /* x as a w-bit two's complement register holds it. */
 static inline int64_t wrap(int64_t x, unsigned w)
 {
@@ -71,26 +63,10 @@ static inline int64_t wrap(int64_t x, unsigned w)
 	return (int64_t)(u ^ top) - (int64_t)top;
 }
 
-static inline void bfp_add(int64_t *m, unsigned *e, int64_t x, unsigned ex,
-			   unsigned w, bool *renorm)
-{
-	unsigned en = *e > ex ? *e : ex, r = 0, bl;
-	int64_t s = asr64(*m, en - *e) + asr64(x, en - ex);
-	uint64_t u = (uint64_t)(s < 0 ? ~s : s);
-
-	bl = u ? 64u - (unsigned)__builtin_clzll(u) : 0;
-	if (bl > w - 1)
-		r = bl - (w - 1);
-	*m = asr64(s, r);
-	*e = en + r;
-	if (renorm)
-		*renorm = r != 0;
-}
-
 void pe_bitmod_bfp_add(int64_t *m, unsigned *e, int64_t x, unsigned ex,
 		       unsigned w, bool *renorm)
 {
-	bfp_add(m, e, x, ex, w, renorm);
+	bm_bfp_add(m, e, x, ex, w, renorm);
 }
 
 uint16_t pe_bitmod_edge_scale(int64_t m, unsigned e, bool nan, uint16_t cs)
@@ -155,10 +131,10 @@ static inline __attribute__((always_inline)) unsigned stage_dq(
 	unsigned sb, bool bug)
 {
 	if (r->gr_valid[i]) {
-		int64_t acc = bug ? r->dq_acc[i] * 2 : 0;
+		int64_t acc = bug ? (int64_t)r->dq_acc[i] * 2 : 0;
 		if (r->dq_cnt[i])
 			r->err[i] = 1;	/* overrun: groups too short */
-		r->dq_acc[i] = wrap(acc + (bit ? r->gr_m[i] : 0), w);
+		r->dq_acc[i] = (int32_t)wrap(acc + (bit ? r->gr_m[i] : 0), w);
 		r->dq_cnt[i] = (uint8_t)(sb - 1);
 		r->out_e[i] = (uint8_t)r->gr_e[i];
 		r->out_olast[i] = (uint8_t)r->gr_olast[i];
@@ -166,7 +142,8 @@ static inline __attribute__((always_inline)) unsigned stage_dq(
 		r->gr_valid[i] = 0;
 		r->out_valid[i] = r->dq_cnt[i] == 0;
 	} else if (r->dq_cnt[i]) {
-		r->dq_acc[i] = wrap(r->dq_acc[i] * 2 + (bit ? r->gr_m[i] : 0), w);
+		r->dq_acc[i] = (int32_t)wrap((int64_t)r->dq_acc[i] * 2 +
+					     (bit ? r->gr_m[i] : 0), w);
 		r->out_valid[i] = --r->dq_cnt[i] == 0;
 	} else {
 		r->out_valid[i] = 0;
@@ -175,14 +152,97 @@ static inline __attribute__((always_inline)) unsigned stage_dq(
 	return 1;
 }
 
+/* c ? a : b for c in {0, 1}, as a mask: a register that loads only
+ * with c is written back either way, so the vectorised loops store
+ * whole vectors (GCC makes a conditional assignment a masked store,
+ * vpmaskmovd, slow on AMD). */
+static inline int32_t sel(int32_t c, int32_t a, int32_t b)
+{
+	return (a & -c) | (b & (c - 1));
+}
+
+/* stage_dq over n PEs without branches, in 32-bit lanes (the
+ * accumulator's w = MW + SB <= 31 bits: the w-bit register's wrap is a
+ * shift left and an arithmetic shift right of the sum mod 2^32), so the
+ * compiler vectorises it (a row of PEs: a dequantizer is busy SB edges of
+ * each group, and the PEs' groups are staggered, so nearly every edge has
+ * one busy). Every PE's registers are written, an idle PE's with what
+ * they held (out_valid 0). Returns the PEs with out_valid; *cyc, *adds the
+ * dequantizer steps and those that added. */
+static inline __attribute__((always_inline)) uint32_t dq_n(uint32_t n,
+	const int32_t *restrict ctl1, unsigned w, int32_t sb1, int32_t keep,
+	int32_t *restrict gr_valid, const int32_t *restrict gr_m,
+	const int32_t *restrict gr_e, const int32_t *restrict gr_olast,
+	const int32_t *restrict gr_nan, int32_t *restrict dq_cnt,
+	int32_t *restrict dq_acc, int32_t *restrict out_valid,
+	int32_t *restrict out_e, int32_t *restrict out_olast,
+	int32_t *restrict out_nan, int32_t *restrict err,
+	uint32_t *restrict cyc, uint32_t *restrict adds,
+	uint32_t *restrict errs)
+{
+	uint32_t outs = 0, nc = 0, na = 0, ne = 0;
+	const unsigned up = 32 - w;
+	for (uint32_t i = 0; i < n; i++) {
+		int32_t gv = gr_valid[i], cnt = dq_cnt[i], acc = dq_acc[i];
+		int32_t bit = ctl1[i] >> 4 & 1, busy = cnt != 0, on = gv | busy;
+		/* start clears (keep: the bug keeps it), else acc << 1 */
+		uint32_t base = (uint32_t)acc << 1 & (uint32_t)-(int32_t)((gv ^ 1) | keep);
+		uint32_t sum = base + ((uint32_t)gr_m[i] & (uint32_t)-bit);
+		int32_t nacc = asr32((int32_t)(sum << up), (int32_t)up);
+		int32_t ncnt = gv ? sb1 : cnt - busy;
+		int32_t ov = on & (ncnt == 0);
+		err[i] |= gv & busy;	/* overrun: groups too short */
+		ne |= (uint32_t)(gv & busy);
+		dq_acc[i] = sel(on, nacc, acc);
+		dq_cnt[i] = ncnt;
+		out_valid[i] = ov;
+		out_e[i] = sel(gv, gr_e[i], out_e[i]);
+		out_olast[i] = sel(gv, gr_olast[i], out_olast[i]);
+		out_nan[i] = sel(gv, gr_nan[i], out_nan[i]);
+		gr_valid[i] = 0;
+		outs += (uint32_t)ov;
+		nc += (uint32_t)on;
+		na += (uint32_t)(on & bit);
+	}
+	*cyc = nc;
+	*adds = na;
+	*errs = ne;
+	return outs;
+}
+
+/* acc_vec below says why not inlined; nn: n, or 16 for the 4x4 array
+ * (its loops without a remainder) */
+#define DQ_VEC(name, nn)                                                      \
+static __attribute__((noinline)) uint32_t name(uint32_t n,                    \
+	const int32_t *restrict ctl1, unsigned w, int32_t sb1, int32_t keep,  \
+	int32_t *restrict gr_valid, const int32_t *restrict gr_m,             \
+	const int32_t *restrict gr_e, const int32_t *restrict gr_olast,       \
+	const int32_t *restrict gr_nan, int32_t *restrict dq_cnt,             \
+	int32_t *restrict dq_acc, int32_t *restrict out_valid,                \
+	int32_t *restrict out_e, int32_t *restrict out_olast,                 \
+	int32_t *restrict out_nan, int32_t *restrict err,                     \
+	uint32_t *restrict cyc, uint32_t *restrict adds,                      \
+	uint32_t *restrict errs)                                              \
+{                                                                             \
+	(void)n;                                                              \
+	return dq_n(nn, ctl1, w, sb1, keep, gr_valid, gr_m, gr_e, gr_olast,   \
+		    gr_nan, dq_cnt, dq_acc, out_valid, out_e, out_olast,      \
+		    out_nan, err, cyc, adds, errs);                           \
+}
+DQ_VEC(dq_vec, n)
+DQ_VEC(dq_vec16, 16)
+
 /* Group accumulator (bfp_add with MW bits, in 32-bit lanes: the sum of an
  * MW <= 23 bit accumulator and a 17-bit tree sum stays below 2^23, so its
  * bit length is read off its exact binary32 exponent); with LAST the sum
  * goes to the group result register. One loop over the PEs, without
  * branches and with restrict pointers, so the compiler vectorises it
- * (acc_vec; the single PE inlines it for n = 1). Returns the renormalising
- * adds; *loads gets the groups handed to the result register. */
-static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t mw1, const int32_t *restrict ctl2,
+ * (acc_vec; the single PE inlines it for n = 1, vec false: its registers
+ * then written as branches or cmov choose, fewer instructions than the
+ * selects). Returns the renormalising adds; *loads gets the groups handed
+ * to the result register. */
+static inline __attribute__((always_inline)) uint32_t acc_n(const bool vec,
+			 uint32_t n, int32_t mw1, const int32_t *restrict ctl2,
 			 const int32_t *restrict t2, const int32_t *restrict e2,
 			 const int32_t *restrict nan2,
 			 int32_t *restrict gm, int32_t *restrict ge,
@@ -209,33 +269,50 @@ static inline __attribute__((always_inline)) uint32_t acc_n(uint32_t n, int32_t 
 		int32_t m = asr32(s, rn), e = (en + rn) & 255;
 		norm += (uint32_t)(valid & (rn != 0));
 		lds += (uint32_t)ld;
-		gr_m[i] = ld ? m : gr_m[i];
-		gr_e[i] = ld ? e : gr_e[i];
-		gr_olast[i] = ld ? c >> 3 & 1 : gr_olast[i];
-		gr_nan[i] = ld ? nan : gr_nan[i];
-		gr_valid[i] = ld ? 1 : gr_valid[i];
-		gm[i] = ld ? 0 : keep ? m : gm[i];
-		ge[i] = ld ? 0 : keep ? e : ge[i];
-		gnan[i] = ld ? 0 : keep ? nan : gnan[i];
+		if (!vec) {
+			gr_m[i] = ld ? m : gr_m[i];
+			gr_e[i] = ld ? e : gr_e[i];
+			gr_olast[i] = ld ? c >> 3 & 1 : gr_olast[i];
+			gr_nan[i] = ld ? nan : gr_nan[i];
+			gr_valid[i] = ld ? 1 : gr_valid[i];
+			gm[i] = ld ? 0 : keep ? m : gm[i];
+			ge[i] = ld ? 0 : keep ? e : ge[i];
+			gnan[i] = ld ? 0 : keep ? nan : gnan[i];
+			continue;
+		}
+		gr_m[i] = sel(ld, m, gr_m[i]);
+		gr_e[i] = sel(ld, e, gr_e[i]);
+		gr_olast[i] = sel(ld, c >> 3 & 1, gr_olast[i]);
+		gr_nan[i] = sel(ld, nan, gr_nan[i]);
+		gr_valid[i] |= ld;
+		/* ld and keep exclude each other: ld clears */
+		gm[i] = sel(keep, m, gm[i]) & (ld - 1);
+		ge[i] = sel(keep, e, ge[i]) & (ld - 1);
+		gnan[i] = sel(keep, nan, gnan[i]) & (ld - 1);
 	}
 	*loads = lds;
 	return norm;
 }
 
 /* Not inlined: GCC 12 forgets that restrict parameters do not alias once
- * it inlines them into a caller whose pointers come from a struct. */
-static __attribute__((noinline)) uint32_t acc_vec(uint32_t n, int32_t mw1,
-	const int32_t *restrict ctl2, const int32_t *restrict t2,
-	const int32_t *restrict e2, const int32_t *restrict nan2,
-	int32_t *restrict gm, int32_t *restrict ge,
-	int32_t *restrict gnan, int32_t *restrict gr_valid,
-	int32_t *restrict gr_olast, int32_t *restrict gr_nan,
-	int32_t *restrict gr_e,
-	int32_t *restrict gr_m, uint32_t *restrict loads)
-{
-	return acc_n(n, mw1, ctl2, t2, e2, nan2, gm, ge, gnan, gr_valid,
-		     gr_olast, gr_nan, gr_e, gr_m, loads);
+ * it inlines them into a caller whose pointers come from a struct. nn:
+ * n, or 16 (the 4x4 array). */
+#define ACC_VEC(name, nn)                                                     \
+static __attribute__((noinline)) uint32_t name(uint32_t n, int32_t mw1,       \
+	const int32_t *restrict ctl2, const int32_t *restrict t2,             \
+	const int32_t *restrict e2, const int32_t *restrict nan2,             \
+	int32_t *restrict gm, int32_t *restrict ge,                           \
+	int32_t *restrict gnan, int32_t *restrict gr_valid,                   \
+	int32_t *restrict gr_olast, int32_t *restrict gr_nan,                 \
+	int32_t *restrict gr_e,                                               \
+	int32_t *restrict gr_m, uint32_t *restrict loads)                     \
+{                                                                             \
+	(void)n;                                                              \
+	return acc_n(true, nn, mw1, ctl2, t2, e2, nan2, gm, ge, gnan, gr_valid, \
+		     gr_olast, gr_nan, gr_e, gr_m, loads);                    \
 }
+ACC_VEC(acc_vec, n)
+ACC_VEC(acc_vec16, 16)
 
 /* Every stage but S1; vec: through the vectorised loop (a row of PEs),
  * else inlined (one PE). */
@@ -248,7 +325,18 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 	/* the dequantizer: busy a few edges per group, and only after a group
 	 * result was loaded (*x->busy counts the PEs that may be); the
 	 * counters in locals, not a chain of stores from PE to PE */
-	if (*x->busy) {
+	if (*x->busy && vec) {
+		uint32_t cyc, adds, errs;
+		outs = (n == 16 ? dq_vec16 : dq_vec)(n, s1.ctl, x->mw + x->sb, (int32_t)x->sb - 1,
+			      x->bug, r->gr_valid, r->gr_m, r->gr_e,
+			      r->gr_olast, r->gr_nan, r->dq_cnt, r->dq_acc,
+			      r->out_valid, r->out_e, r->out_olast, r->out_nan,
+			      r->err, &cyc, &adds, &errs);
+		busy = cyc;
+		*x->err |= (uint8_t)errs;
+		x->act->dq_cycles += cyc;
+		x->act->dq_adds += adds;
+	} else if (*x->busy) {
 		unsigned w = x->mw + x->sb, sb = x->sb, cyc = 0, adds = 0;
 		bool bug = x->bug;
 		for (uint32_t i = 0; i < n; i++) {
@@ -265,13 +353,14 @@ static inline __attribute__((always_inline)) uint32_t step_back(
 		x->act->dq_adds += adds;
 	}
 	if (vec)
-		x->act->acc_norm += acc_vec(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
+		x->act->acc_norm += (n == 16 ? acc_vec16 : acc_vec)(
+					    n, (int32_t)x->mw - 1, s2.ctl, s2.t,
 					    s2.e, s2.nan, r->gm, r->ge,
 					    r->gnan, r->gr_valid, r->gr_olast,
 					    r->gr_nan, r->gr_e,
 					    r->gr_m, &lds);
 	else if (s2.ctl[0] & PE_BITMOD_C_VALID)	/* one PE: skip a bubble */
-		x->act->acc_norm += acc_n(n, (int32_t)x->mw - 1, s2.ctl, s2.t,
+		x->act->acc_norm += acc_n(false, n, (int32_t)x->mw - 1, s2.ctl, s2.t,
 					  s2.e, s2.nan, r->gm, r->ge,
 					  r->gnan, r->gr_valid, r->gr_olast,
 					  r->gr_nan, r->gr_e,
@@ -411,7 +500,11 @@ static inline __attribute__((always_inline)) void s1_sse(uint32_t ctl,
 #endif
 
 /* nl: the lanes worked on, 4 or 2 (PEs of at most 2 lanes: the others
- * hold no activation, bm_act_lane, so they take no part) */
+ * hold no activation, bm_act_lane, so they take no part). Lane l of the
+ * word shifted left by 12 - 4l has its term's sign at bit 31, e at 30:29
+ * and m at 28, so that the activation's fields (bm_act_lane) meet it
+ * with one operation each: the product's magnitude an AND with m's
+ * mask, the negation the sign bit of an XOR. */
 static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 	uint32_t n, uint32_t allmask,
 	const uint32_t *restrict word, const uint32_t *restrict a0,
@@ -424,35 +517,37 @@ static inline __attribute__((always_inline)) void s1_lanes(const int nl,
 	for (uint32_t i = 0; i < n; i++) {
 		uint32_t w = word[i], av[4] = { a0[i], a1[i], nl > 2 ? a2[i] : 0,
 						nl > 2 ? a3[i] : 0 };
-		int32_t mag[4], xl[4], pt[4], neg[4];
-		int32_t emax = 0, nzc = 0, ptc = 0, nan = 0, t = 0;
+		uint32_t mag[4], xl[4], pt[4], nans = 0, emax = 0;
+		int32_t neg[4], nzc = 0, t = 0;
 		PE_UNROLL(4)
 		for (int l = 0; l < nl; l++) {
-			uint32_t tn = w >> (16 + 4 * l) & 15;
-			int32_t xz, nz;
-			mag[l] = (tn & 1) ? (int32_t)(av[l] & 0x7ff) : 0;
-			xl[l] = (int32_t)(av[l] >> 11 & 31) + (int32_t)(tn >> 1 & 3);
+			uint32_t sl = w << (12 - 4 * l);
+			uint32_t mm = (uint32_t)asr32((int32_t)(sl << 3), 31) >> 18;
+			uint32_t nz;
+			mag[l] = av[l] & mm;	/* sig << GUARD, or 0 */
+			xl[l] = (av[l] >> 16 & 63) + (sl >> 29 & 3);
 			nz = mag[l] != 0;
 			/* takes part in the maximum: a product, or (emax_all)
 			 * a lane in use */
-			pt[l] = nz | (int32_t)(allmask >> l & 1);
-			xz = pt[l] ? xl[l] : 0;
-			emax = emax > xz ? emax : xz;
-			nzc += nz;
-			ptc += pt[l];
-			nan |= (int32_t)(av[l] >> 16 & 1);
-			neg[l] = (int32_t)((av[l] >> 17 ^ tn >> 3) & 1);
+			pt[l] = nz | (allmask >> l & 1);
+			emax = emax > (pt[l] ? xl[l] : 0) ? emax : (pt[l] ? xl[l] : 0);
+			nzc += (int32_t)nz;
+			nans |= av[l];
+			neg[l] = asr32((int32_t)(av[l] ^ sl), 31);
 		}
 		PE_UNROLL(4)
 		for (int l = 0; l < nl; l++) {
-			int32_t sh = pt[l] ? emax - xl[l] : 0;
-			int32_t v = (mag[l] << PE_BITMOD_GUARD) >> (sh < 15 ? sh : 15);
-			t += (v ^ -neg[l]) + neg[l];
+			/* a lane out of the maximum has no product: any shift */
+			uint32_t sh = emax - xl[l];
+			int32_t v = (int32_t)(mag[l] >> (sh < 31 ? sh : 31));
+			t += (v ^ neg[l]) - neg[l];
 		}
 		ctl1[i] = BM_CTL1(w);
 		t1[i] = t;
-		e1[i] = ptc ? emax + (int32_t)(w >> 5 & 7) : 0;
-		nan1[i] = nan;
+		/* a lane in the maximum has ea >= 1: emax is 0 only
+		 * without one */
+		e1[i] = emax ? (int32_t)emax + (int32_t)(w >> 5 & 7) : 0;
+		nan1[i] = (int32_t)(nans >> 24 & 1);
 		tc += w & 1;
 		lt += (w & 1) ? (uint32_t)nzc : 0;
 	}

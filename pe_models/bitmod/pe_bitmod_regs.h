@@ -19,6 +19,32 @@
 
 #include "pe_bitmod_bt.h"
 
+/* floor(x / 2^n), an arithmetic shifter (sign fill). */
+static inline int64_t bm_asr64(int64_t x, unsigned n)
+{
+	if (n > 63)
+		n = 63;
+	return x < 0 ? ~(~x >> n) : x >> n;
+}
+
+/* pe_bitmod_bfp_add, inline for the array's rows (one call an output
+ * group otherwise). */
+static inline void bm_bfp_add(int64_t *m, unsigned *e, int64_t x,
+			      unsigned ex, unsigned w, bool *renorm)
+{
+	unsigned en = *e > ex ? *e : ex, r = 0, bl;
+	int64_t s = bm_asr64(*m, en - *e) + bm_asr64(x, en - ex);
+	uint64_t u = (uint64_t)(s < 0 ? ~s : s);
+
+	bl = u ? 64u - (unsigned)__builtin_clzll(u) : 0;
+	if (bl > w - 1)
+		r = bl - (w - 1);
+	*m = bm_asr64(s, r);
+	*e = en + r;
+	if (renorm)
+		*renorm = r != 0;
+}
+
 /* One array per register (PE_BITMOD_REG_FIELDS), n PEs each. */
 struct bm_regs {
 #define BM_PTR(type, name) type *name;
@@ -36,9 +62,9 @@ struct bm_regs {
 /* Per PE and per edge the inputs of S1, packed for the loops:
  *   word   ctl[3:0] | w_sbit[4] | bitpos[7:5] | w_term[31:16]
  *   act[l] (rows of PEs) lane l's FP16 activation, decoded once where it
- *          enters the array: sig[10:0] (0 for Inf/NaN and for lanes
- *          beyond the PE's lanes), ea = max(Ea, 1) [15:11], Inf/NaN [16],
- *          sign [17]. */
+ *          enters the array, in the places S1 uses them (s1_lanes):
+ *          sig << GUARD [13:0] (0 for Inf/NaN), ea = max(Ea, 1) [20:16],
+ *          Inf/NaN [24], sign [31]; 0 for lanes beyond the PE's lanes. */
 static inline uint32_t bm_word(unsigned ctl, unsigned bitpos, unsigned sbit,
 			       unsigned term)
 {
@@ -54,8 +80,8 @@ static inline uint32_t bm_act_lane(uint16_t a, bool live)
 {
 	uint32_t ef = a >> 10 & 31, nan = ef == 31;
 	uint32_t sig = (a & 0x3ffu) | (ef ? 0x400u : 0);
-	return ((nan ? 0 : sig) | (ef ? ef : 1) << 11 | nan << 16 |
-		(uint32_t)(a >> 15) << 17) & -(uint32_t)live;
+	return ((nan ? 0 : sig << PE_BITMOD_GUARD) | (ef ? ef : 1) << 16 |
+		nan << 24 | (uint32_t)(a >> 15) << 31) & -(uint32_t)live;
 }
 
 #ifdef __AVX2__
@@ -69,18 +95,39 @@ static inline __m128i bm_act_sse(uint64_t a, __m128i live)
 	__m128i nan = _mm_cmpeq_epi32(ef, _mm_set1_epi32(31));
 	__m128i sig = _mm_or_si128(_mm_and_si128(av, _mm_set1_epi32(0x3ff)),
 				   _mm_slli_epi32(_mm_min_epu32(ef, one), 10));
-	__m128i v = _mm_or_si128(_mm_andnot_si128(nan, sig),
-				 _mm_slli_epi32(_mm_max_epi32(ef, one), 11));
-	v = _mm_or_si128(v, _mm_and_si128(nan, _mm_set1_epi32(1 << 16)));
-	v = _mm_or_si128(v, _mm_slli_epi32(_mm_srli_epi32(av, 15), 17));
+	__m128i v = _mm_or_si128(_mm_andnot_si128(nan, _mm_slli_epi32(sig, PE_BITMOD_GUARD)),
+				 _mm_slli_epi32(_mm_max_epi32(ef, one), 16));
+	v = _mm_or_si128(v, _mm_and_si128(nan, _mm_set1_epi32(1 << 24)));
+	v = _mm_or_si128(v, _mm_and_si128(_mm_slli_epi32(av, 16),
+					  _mm_set1_epi32(INT32_MIN)));
 	return _mm_and_si128(v, live);
+}
+
+/* The same of eight FP16 in 32-bit elements. */
+static inline __m256i bm_act_avx(__m256i av, __m256i live)
+{
+	const __m256i one = _mm256_set1_epi32(1);
+	__m256i ef = _mm256_and_si256(_mm256_srli_epi32(av, 10), _mm256_set1_epi32(31));
+	__m256i nan = _mm256_cmpeq_epi32(ef, _mm256_set1_epi32(31));
+	__m256i sig = _mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(av, _mm256_set1_epi32(0x3ff)),
+							PE_BITMOD_GUARD),
+				      _mm256_slli_epi32(_mm256_min_epu32(ef, one),
+							10 + PE_BITMOD_GUARD));
+	__m256i v = _mm256_or_si256(_mm256_andnot_si256(nan, sig),
+				    _mm256_slli_epi32(_mm256_max_epi32(ef, one), 16));
+	v = _mm256_or_si256(v, _mm256_and_si256(nan, _mm256_set1_epi32(1 << 24)));
+	v = _mm256_or_si256(v, _mm256_and_si256(_mm256_slli_epi32(av, 16),
+						_mm256_set1_epi32(INT32_MIN)));
+	return _mm256_and_si256(v, live);
 }
 #endif
 
 /* Columns c0.. of the activation delay line (pe_bitmod_array.c): column
  * c's lanes decoded (bm_act_lane, lanes >= `lanes` not live) to
- * row[l * stride + c] and row[l * stride + off + c]. With AVX2 a column's
- * lanes in one SSE register, four columns transposed into four rows. */
+ * row[l * stride + c] and row[l * stride + off + c]. With AVX2 four
+ * columns' 16 activations in one register, shuffled lane-major (lanes 0
+ * and 1 of the four columns, then lanes 2 and 3) and decoded in two;
+ * a column left over in one SSE register. */
 static inline __attribute__((always_inline)) void bm_act_cols(const uint64_t *act, uint32_t cols,
 			       unsigned lanes, uint32_t *row, size_t stride,
 			       size_t off)
@@ -89,14 +136,25 @@ static inline __attribute__((always_inline)) void bm_act_cols(const uint64_t *ac
 #ifdef __AVX2__
 	__m128i live = _mm_cmpgt_epi32(_mm_set1_epi32((int)lanes),
 				       _mm_setr_epi32(0, 1, 2, 3));
+	__m256i nl = _mm256_set1_epi32((int)lanes);
+	__m256i live01 = _mm256_cmpgt_epi32(nl, _mm256_setr_epi32(0, 0, 0, 0, 1, 1, 1, 1));
+	__m256i live23 = _mm256_cmpgt_epi32(nl, _mm256_setr_epi32(2, 2, 2, 2, 3, 3, 3, 3));
+	/* in each half (two columns): lane l of both columns in dword l */
+	const __m256i pair = _mm256_setr_epi8(0, 1, 8, 9, 2, 3, 10, 11, 4, 5,
+					      12, 13, 6, 7, 14, 15, 0, 1, 8,
+					      9, 2, 3, 10, 11, 4, 5, 12, 13,
+					      6, 7, 14, 15);
+	const __m256i quad = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
 	for (; c + 4 <= cols; c += 4) {
-		__m128 d[4];
-		for (int k = 0; k < 4; k++)
-			d[k] = _mm_castsi128_ps(bm_act_sse(act[c + k], live));
-		_MM_TRANSPOSE4_PS(d[0], d[1], d[2], d[3]);
+		__m256i a = _mm256_loadu_si256((const void *)(act + c));
+		a = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(a, pair), quad);
+		__m256i d01 = bm_act_avx(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(a)), live01);
+		__m256i d23 = bm_act_avx(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(a, 1)), live23);
+		__m128i d[4] = { _mm256_castsi256_si128(d01), _mm256_extracti128_si256(d01, 1),
+				 _mm256_castsi256_si128(d23), _mm256_extracti128_si256(d23, 1) };
 		for (int l = 0; l < 4; l++) {
-			_mm_storeu_ps((float *)(void *)(row + l * stride + c), d[l]);
-			_mm_storeu_ps((float *)(void *)(row + l * stride + off + c), d[l]);
+			_mm_storeu_si128((void *)(row + l * stride + c), d[l]);
+			_mm_storeu_si128((void *)(row + l * stride + off + c), d[l]);
 		}
 	}
 	for (; c < cols; c++) {
@@ -121,6 +179,9 @@ struct bm_ctx {
 	struct pe_bitmod_actions *act;
 	uint32_t *busy;		/* PEs whose dequantizer or output stage may
 				 * work at the next edge (0 after reset) */
+	uint8_t *err;		/* an array's sticky err: the row form of
+				 * the dequantizer (bm_step_back) sets it
+				 * with a PE's err; NULL for one PE */
 };
 
 /* S1 and S2 are two banks of arrays that swap roles every edge (S2 <- S1
