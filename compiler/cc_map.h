@@ -118,7 +118,8 @@ void cc_layout_for(const struct cfg_arch *a, const struct cc_gemm *g,
 enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			   struct cc_mapping *m, struct ps_err *err);
 
-/* Evaluate one candidate (used by the search and by tests). */
+/* Evaluate one candidate (used by the search and by tests); each operand
+ * has one slot or two. */
 bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 		 const struct pe_layout *l, uint64_t Mt, uint64_t Kt,
 		 uint64_t Nt, int order, uint32_t slots_w, uint32_t slots_a,
