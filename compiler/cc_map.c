@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_map_memo.h"
 #include "pe.h"
 
 const char *const cc_order_names[] = { "n-m-k", "m-n-k", "m-n-k/A strip", NULL };
@@ -724,6 +725,7 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 	struct cands cs = { 0 };
 	struct pe_layout l;
 	struct mctx x;
+	struct cc_map_choice ch;
 	uint64_t mc0[80], nc0[80], kc[80];
 	size_t nm0, nn0, nk;
 	uint64_t a_bytes, compulsory;
@@ -740,6 +742,13 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			       (unsigned long long)g->M, (unsigned long long)g->K,
 			       (unsigned long long)g->N);
 	cc_layout_for(a, g, &l);
+	memset(best, 0, sizeof *best);
+	if (cc_map_memo_get(a, g, &ch)) {
+		cc_map_eval(a, g, &l, ch.Mt, ch.Kt, ch.Nt, ch.order, ch.slots_w, ch.slots_a,
+			    ch.slots_o, best);
+		best->bound_buffers_cycles = ch.bound_buffers_cycles;
+		return PS_OK;
+	}
 	mctx_init(a, g, &l, &x);
 	a_bytes = cc_bits_to_bytes((double)g->M * g->K, l.a_bits);
 	compulsory = a_bytes + cc_bits_to_bytes((double)g->K * g->N, l.code_bits + l.side_bits) +
@@ -753,7 +762,6 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 		uint64_t al = l.k_align ? l.k_align : 1;
 		nk = add_cand(kc, nk, 80, cdiv(cdiv(g->K, parts), al) * al, g->K - 1);
 	}
-	memset(best, 0, sizeof *best);
 	for (size_t k = 0; k < nk; k++) {
 		uint64_t mc[96], nc[96];
 		size_t nm = nm0, nn = nn0;
@@ -837,6 +845,9 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 				v = &cs.c[i];
 		if (v && w->est + w->est / CC_MAP_TIE >= v->est)
 			w = v;
+		ch = (struct cc_map_choice){ w->Mt, w->Kt, w->Nt, w->order, w->sw, w->sa, w->so,
+					     cs.min_ideal };
+		cc_map_memo_put(a, g, &ch);
 		cc_map_eval(a, g, &l, w->Mt, w->Kt, w->Nt, w->order, w->sw, w->sa, w->so, best);
 		best->bound_buffers_cycles = cs.min_ideal;
 	} else {
