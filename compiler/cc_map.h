@@ -42,6 +42,7 @@
 #ifndef CC_MAP_H
 #define CC_MAP_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -133,6 +134,11 @@ bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 void cc_gemm_bound(const struct cfg_arch *a, const struct cc_gemm *g,
 		   uint64_t repeat, uint64_t *compute, uint64_t *dram);
 
-uint64_t cc_bits_to_bytes(double elems, double bits);
+/* Whole bytes of elems elements of `bits` bits (inline: the mapper's
+ * search sizes every candidate's tiles). */
+static inline uint64_t cc_bits_to_bytes(double elems, double bits)
+{
+	return (uint64_t)ceil(elems * bits / 8.0);
+}
 
 #endif
