@@ -117,9 +117,10 @@ static void mctx_init(const struct cfg_arch *a, const struct cc_gemm *g,
 	}
 }
 
-static uint64_t xfer(const struct mctx *x, uint64_t port_bits, uint64_t bytes)
+/* A transfer's cycles on the channel (cfg_xfer_dram_cycles). */
+static uint64_t xfer_dram(const struct mctx *x, uint64_t bytes)
 {
-	return cfg_xfer_cycles(bytes, x->burst, x->dram_bits, port_bits);
+	return cfg_xfer_dram_cycles(bytes, x->burst, x->dram_bits);
 }
 
 /* Re-load factor of an operand under the reuse rule: it is loaded again for
@@ -213,19 +214,24 @@ static void shape_init(const struct mctx *x, uint64_t Mt, uint64_t Kt,
 				c->ob = cc_bits_to_bytes((double)t.m * t.n, l->out_bits);
 				c->pre = l->precompute ?
 						 cdiv(t.k, l->tables_per_k) * cdiv(t.m, x->arr.rows) : 0;
+				/* the channel's part once, the ports' per slot count */
+				uint64_t dw = xfer_dram(x, c->wb), ds = xfer_dram(x, c->sb);
+				uint64_t da = xfer_dram(x, c->ab), d_o = xfer_dram(x, c->ob);
 				for (uint32_t n = 1; n <= 2; n++) {
 					c->lw[n] = x->pw[n] ? cdiv(c->rw, x->pw[n]) : 0;
 					c->la[n] = x->pa[n] ? cdiv(c->ra, x->pa[n]) : 0;
-					c->xb[n] = xfer(x, x->pw[n], c->wb) +
-						   (c->sb ? xfer(x, x->pw[n], c->sb) : 0);
-					c->xa[n] = xfer(x, x->pa[n], c->ab);
-					c->xo[n] = xfer(x, x->po[n], c->ob);
+					c->xb[n] = cfg_xfer_port_cycles(c->wb, dw, x->pw[n]) +
+						   (c->sb ? cfg_xfer_port_cycles(c->sb, ds, x->pw[n]) : 0);
+					c->xa[n] = cfg_xfer_port_cycles(c->ab, da, x->pa[n]);
+					c->xo[n] = cfg_xfer_port_cycles(c->ob, d_o, x->po[n]);
 				}
 			}
-	for (int i = 0; i < s->dm.n; i++)
+	for (int i = 0; i < s->dm.n; i++) {
+		uint64_t b = cc_bits_to_bytes((double)s->dm.len[i] * g->K, l->a_bits);
+		uint64_t d = xfer_dram(x, b);
 		for (uint32_t n = 1; n <= 2; n++)
-			s->xs[i][n] = xfer(x, x->pa[n], cc_bits_to_bytes((double)s->dm.len[i] * g->K,
-									  l->a_bits));
+			s->xs[i][n] = cfg_xfer_port_cycles(b, d, x->pa[n]);
+	}
 }
 
 /* A class's timing under the mapping's slots: ports stretch the issue. */
@@ -420,12 +426,11 @@ static void estimate(const struct mctx *x, const struct shape *sh,
 		const struct cc_prices *p = g->prices;
 		double pes = x->pes;
 		double fd = (double)(sh->c[0][0][0].tt.fill + sh->c[0][0][0].tt.drain);
+		uint64_t wr = (m->w_total + m->s_total) * reload(m->order, sh->trips, 6);
 		m->est_energy_pj = pes * ((double)(issue + pre) + fd) * p->pe_cycle +
 				   (double)steps * p->tile_read +
-				   (double)((m->w_total + m->s_total) * reload(m->order, sh->trips, 6)) / 8.0 *
-					   p->weight_write64 +
-				   (double)(m->dram_read_bytes + m->dram_write_bytes -
-					    (m->w_total + m->s_total) * reload(m->order, sh->trips, 6)) /
+				   (double)wr / 8.0 * p->weight_write64 +
+				   (double)(m->dram_read_bytes + m->dram_write_bytes - wr) /
 					   8.0 * p->input_write64 +
 				   (double)m->dram_read_bytes * 8.0 * p->dram_read_bit +
 				   (double)m->dram_write_bytes * 8.0 * p->dram_write_bit;
