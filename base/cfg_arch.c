@@ -333,12 +333,8 @@ static enum ps_status check_fields(const struct cfg_arch *a, struct ps_err *err)
 uint64_t cfg_arch_xfer_cycles(const struct cfg_arch *a, const struct cfg_buffer *b,
 			      uint32_t slots, uint64_t bytes)
 {
-	uint64_t x, burst = a->dram.burst_bytes, pb = b ? cfg_buffer_slot_bits(b, slots) : 0;
-	uint64_t moved = burst ? (bytes + burst - 1) / burst * burst : bytes;
-	x = (moved * 8 + cfg_arch_dram_bits(a) - 1) / cfg_arch_dram_bits(a);
-	if (pb && (bytes * 8 + pb - 1) / pb > x)
-		x = (bytes * 8 + pb - 1) / pb;
-	return x;
+	return cfg_xfer_cycles(bytes, a->dram.burst_bytes, cfg_arch_dram_bits(a),
+			       b ? cfg_buffer_slot_bits(b, slots) : 0);
 }
 
 const struct cfg_field *cfg_arch_schema(void)

@@ -167,6 +167,32 @@ uint64_t cfg_buffer_slot_bits(const struct cfg_buffer *b, uint32_t slots);
 uint64_t cfg_arch_xfer_cycles(const struct cfg_arch *a, const struct cfg_buffer *b,
 			      uint32_t slots, uint64_t bytes);
 
+/* The same from the rates (dram_bits: cfg_arch_dram_bits; port_bits:
+ * cfg_buffer_slot_bits, 0 unlimited; burst: dram.burst_bytes), for a
+ * caller that times many transfers on one arch (the mapper's search), in
+ * two parts: the channel's, then the slower of it and the ports'. */
+static inline uint64_t cfg_xfer_dram_cycles(uint64_t bytes, uint64_t burst,
+					    uint64_t dram_bits)
+{
+	uint64_t moved = burst ? (bytes + burst - 1) / burst * burst : bytes;
+	return (moved * 8 + dram_bits - 1) / dram_bits;
+}
+
+static inline uint64_t cfg_xfer_port_cycles(uint64_t bytes, uint64_t dram_cycles,
+					    uint64_t port_bits)
+{
+	if (port_bits && (bytes * 8 + port_bits - 1) / port_bits > dram_cycles)
+		return (bytes * 8 + port_bits - 1) / port_bits;
+	return dram_cycles;
+}
+
+static inline uint64_t cfg_xfer_cycles(uint64_t bytes, uint64_t burst,
+				       uint64_t dram_bits, uint64_t port_bits)
+{
+	return cfg_xfer_port_cycles(bytes, cfg_xfer_dram_cycles(bytes, burst, dram_bits),
+				    port_bits);
+}
+
 /* The weight format spec for a model and phase (0 prefill, 1 decode): the
  * per-model entry if it gives one, else the default. */
 const char *cfg_arch_weight_spec(const struct cfg_arch *a, const char *model,

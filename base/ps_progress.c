@@ -113,17 +113,21 @@ static void draw(struct ps_progress *p, double t, bool last)
 	p->last = t;
 }
 
+bool ps_progress_would_begin(void)
+{
+	return !active && mode != PS_PROGRESS_OFF && (mode != PS_PROGRESS_AUTO || isatty(2));
+}
+
 struct ps_progress *ps_progress_begin(const char *what, const char *unit,
 				      uint64_t total)
 {
-	bool tty = isatty(2);
-	if (active || mode == PS_PROGRESS_OFF || (mode == PS_PROGRESS_AUTO && !tty))
+	if (!ps_progress_would_begin())
 		return NULL;
 	memset(&bar, 0, sizeof bar);
 	snprintf(bar.what, sizeof bar.what, "%s", what);
 	snprintf(bar.unit, sizeof bar.unit, "%s", unit);
 	bar.total = total;
-	bar.tty = tty;
+	bar.tty = isatty(2);
 	bar.t0 = bar.last = now();
 	active = true;
 	return &bar;

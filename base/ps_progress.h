@@ -12,6 +12,7 @@
 #ifndef PS_PROGRESS_H
 #define PS_PROGRESS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,9 @@ struct ps_progress;
 /* what: "quant llama-2-7b layer 0"; unit: "weights"; total 0 if unknown. */
 struct ps_progress *ps_progress_begin(const char *what, const char *unit,
 				      uint64_t total);
+/* Would a begin now show a bar (none shown, and the mode and stderr allow
+ * one)? For a caller whose total costs work to compute. */
+bool ps_progress_would_begin(void);
 void ps_progress_add(struct ps_progress *p, uint64_t n);
 /* Work done by code that does not own the bar (the engine, a PE model):
  * counted on the bar being shown if its unit is `unit`. */

@@ -230,7 +230,10 @@ static uint64_t progress_total(struct compiler *c)
 
 static struct ps_progress *progress_begin(struct compiler *c)
 {
-	if (c->r->compat)	/* the compat policy: one tile per op, fast */
+	/* the compat policy: one tile per op, fast; the total maps the first
+	 * shapes and walks every phase's ops, for nothing if no bar shows
+	 * (--quiet, not a terminal, or inside a report's bar) */
+	if (c->r->compat || !ps_progress_would_begin())
 		return NULL;
 	return c->w ? ps_progress_begin("compile", "MACs", progress_total(c)) :
 		      ps_progress_begin("simulate", "tiles", progress_total(c));

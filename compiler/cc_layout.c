@@ -7,11 +7,6 @@
 
 #include "cc_map.h"
 
-uint64_t cc_bits_to_bytes(double elems, double bits)
-{
-	return (uint64_t)ceil(elems * bits / 8.0);
-}
-
 void cc_layout_for(const struct cfg_arch *a, const struct cc_gemm *g,
 		   struct pe_layout *l)
 {

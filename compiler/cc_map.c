@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cc_map_memo.h"
 #include "pe.h"
 
 const char *const cc_order_names[] = { "n-m-k", "m-n-k", "m-n-k/A strip", NULL };
@@ -53,6 +54,73 @@ static const struct cfg_buffer *buffer(const struct cfg_arch *a, int idx)
 static uint64_t capacity(const struct cfg_arch *a, int idx)
 {
 	return idx < 0 ? 0 : (uint64_t)(a->buffers[idx].size_kib * 1024.0);
+}
+
+/* What a search derives from the arch, the GEMM and its layout once
+ * rather than per candidate (a search weighs hundreds of candidates, and a
+ * generate scenario asks for thousands of shapes, one per decode step's
+ * KV length): the buffers, their capacities and ports, the DRAM channel's
+ * rate, the family's parameters. */
+struct mctx {
+	const struct cfg_arch *a;
+	const struct cc_gemm *g;
+	const struct pe_layout *l;
+	const struct pe_family *f;
+	const struct cfg_shape *ash;
+	struct pe_params pp;		/* with the GEMM's weight and code bits */
+	struct pe_array arr;
+	int buf_w, buf_a, buf_o;	/* arch buffer index, -1: none */
+	uint64_t wcap, acap, ocap;
+	uint64_t dram_bits, burst, L;	/* the channel (cfg_arch_xfer_cycles) */
+	uint64_t dq;			/* exposed dequantization cycles */
+	double pes;
+	/* bits per cycle of one of s slots [s] (s = 1, 2) of the weight, the
+	 * input and the output buffer (none: the input buffer's, which then
+	 * holds the outputs), cfg_buffer_slot_bits; 0: unlimited */
+	uint64_t pw[3], pa[3], po[3];
+};
+
+static void mctx_init(const struct cfg_arch *a, const struct cc_gemm *g,
+		      const struct pe_layout *l, struct mctx *x)
+{
+	const struct cfg_buffer *bw, *ba, *bo;
+
+	memset(x, 0, sizeof *x);
+	x->a = a;
+	x->g = g;
+	x->l = l;
+	x->f = pe_family_of(a);
+	x->ash = cfg_arch_shape(a, g->phase);
+	x->buf_w = buffer_index(a, "weight");
+	x->buf_a = buffer_index(a, "input");
+	x->buf_o = buffer_index(a, "output");
+	x->wcap = capacity(a, x->buf_w);
+	x->acap = capacity(a, x->buf_a);
+	x->ocap = capacity(a, x->buf_o);
+	pe_params_from_arch(a, g->model, g->phase, &x->pp);
+	if (l->dequant && x->f->dq_cycles)
+		x->dq = x->f->dq_cycles(&x->pp);
+	x->pp.weight_bits = g->w_bits;
+	x->pp.code_bits = l->wbits;	/* the KV cache's for attention */
+	pe_array_of(a, g->phase, &x->arr);
+	x->dram_bits = cfg_arch_dram_bits(a);
+	x->burst = a->dram.burst_bytes;
+	x->L = a->dram.latency_cycles;
+	x->pes = (double)cfg_arch_pes(a, g->phase);
+	bw = buffer(a, x->buf_w);
+	ba = buffer(a, x->buf_a);
+	bo = buffer(a, x->buf_o >= 0 ? x->buf_o : x->buf_a);
+	for (uint32_t s = 1; s <= 2; s++) {
+		x->pw[s] = bw ? cfg_buffer_slot_bits(bw, s) : 0;
+		x->pa[s] = ba ? cfg_buffer_slot_bits(ba, s) : 0;
+		x->po[s] = bo ? cfg_buffer_slot_bits(bo, s) : 0;
+	}
+}
+
+/* A transfer's cycles on the channel (cfg_xfer_dram_cycles). */
+static uint64_t xfer_dram(const struct mctx *x, uint64_t bytes)
+{
+	return cfg_xfer_dram_cycles(bytes, x->burst, x->dram_bits);
 }
 
 /* Re-load factor of an operand under the reuse rule: it is loaded again for
@@ -104,6 +172,10 @@ struct tcls {
 	uint64_t rw, ra;		/* bits read from the weight / input buffer */
 	uint64_t wb, sb, ab, ob;	/* bytes of its W, S, A loads and output */
 	uint64_t pre;			/* LUT-TC table precompute cycles */
+	/* per slot count s of the operand's buffer [s]: the issue its reads
+	 * through the ports need (0: unlimited), the transfer cycles of its
+	 * W (and S) load, its A load and its store */
+	uint64_t lw[3], la[3], xb[3], xa[3], xo[3];
 };
 
 /* Everything of a (Mt, Kt, Nt) that order and slots do not change. */
@@ -111,20 +183,15 @@ struct shape {
 	struct dimt dm, dn, dk;
 	struct tcls c[2][2][2];		/* [m class][n class][k class] */
 	uint64_t trips[3];		/* m, n, k */
+	uint64_t xs[2][3];		/* an A strip (m class x K) into one of s slots */
 };
 
-static void shape_init(const struct cfg_arch *a, const struct cc_gemm *g,
-		       const struct pe_layout *l, uint64_t Mt, uint64_t Kt,
+static void shape_init(const struct mctx *x, uint64_t Mt, uint64_t Kt,
 		       uint64_t Nt, struct shape *s)
 {
-	const struct pe_family *f = pe_family_of(a);
-	struct pe_params pp;
-	struct pe_array arr;
+	const struct cc_gemm *g = x->g;
+	const struct pe_layout *l = x->l;
 
-	pe_params_from_arch(a, g->model, g->phase, &pp);
-	pp.weight_bits = g->w_bits;
-	pp.code_bits = l->wbits;	/* the KV cache's for attention */
-	pe_array_of(a, g->phase, &arr);
 	dim_tiles(g->M, Mt, &s->dm);
 	dim_tiles(g->N, Nt, &s->dn);
 	dim_tiles(g->K, Kt, &s->dk);
@@ -136,18 +203,35 @@ static void shape_init(const struct cfg_arch *a, const struct cc_gemm *g,
 			for (int k = 0; k < s->dk.n; k++) {
 				struct tcls *c = &s->c[i][j][k];
 				struct pe_tile t = { s->dm.len[i], s->dn.len[j], s->dk.len[k] };
-				f->tile_timing(&pp, &arr, &t, false, &c->tt);
+				x->f->tile_timing(&x->pp, &x->arr, &t, false, &c->tt);
 				if (!c->tt.interval)
 					c->tt.interval = c->tt.cycles;
-				pe_tile_read_bits(a, g->phase, &t, &c->tt, l->wbits,
+				pe_tile_read_bits(x->a, g->phase, &t, &c->tt, l->wbits,
 						  (uint32_t)l->a_bits, &c->rw, &c->ra);
 				c->wb = cc_bits_to_bytes((double)t.k * t.n, l->code_bits);
 				c->sb = cc_bits_to_bytes((double)t.k * t.n, l->side_bits);
 				c->ab = cc_bits_to_bytes((double)t.m * t.k, l->a_bits);
 				c->ob = cc_bits_to_bytes((double)t.m * t.n, l->out_bits);
 				c->pre = l->precompute ?
-						 cdiv(t.k, l->tables_per_k) * cdiv(t.m, arr.rows) : 0;
+						 cdiv(t.k, l->tables_per_k) * cdiv(t.m, x->arr.rows) : 0;
+				/* the channel's part once, the ports' per slot count */
+				uint64_t dw = xfer_dram(x, c->wb), ds = xfer_dram(x, c->sb);
+				uint64_t da = xfer_dram(x, c->ab), d_o = xfer_dram(x, c->ob);
+				for (uint32_t n = 1; n <= 2; n++) {
+					c->lw[n] = x->pw[n] ? cdiv(c->rw, x->pw[n]) : 0;
+					c->la[n] = x->pa[n] ? cdiv(c->ra, x->pa[n]) : 0;
+					c->xb[n] = cfg_xfer_port_cycles(c->wb, dw, x->pw[n]) +
+						   (c->sb ? cfg_xfer_port_cycles(c->sb, ds, x->pw[n]) : 0);
+					c->xa[n] = cfg_xfer_port_cycles(c->ab, da, x->pa[n]);
+					c->xo[n] = cfg_xfer_port_cycles(c->ob, d_o, x->po[n]);
+				}
 			}
+	for (int i = 0; i < s->dm.n; i++) {
+		uint64_t b = cc_bits_to_bytes((double)s->dm.len[i] * g->K, l->a_bits);
+		uint64_t d = xfer_dram(x, b);
+		for (uint32_t n = 1; n <= 2; n++)
+			s->xs[i][n] = cfg_xfer_port_cycles(b, d, x->pa[n]);
+	}
 }
 
 /* A class's timing under the mapping's slots: ports stretch the issue. */
@@ -156,26 +240,17 @@ struct ctime {
 	uint64_t xb, xa, xo;		/* transfer cycles of its loads, its store */
 };
 
-static void class_time(const struct cfg_arch *a, const struct cc_mapping *m,
-		       const struct tcls *c, struct ctime *t)
+static void class_time(const struct cc_mapping *m, const struct tcls *c,
+		       struct ctime *t)
 {
-	const struct cfg_buffer *bw = buffer(a, m->buf_w), *ba = buffer(a, m->buf_a);
-	const struct cfg_buffer *bo = buffer(a, m->buf_o >= 0 ? m->buf_o : m->buf_a);
-	uint64_t pw = bw ? cfg_buffer_slot_bits(bw, m->slots_w) : 0;
-	uint64_t pa = ba ? cfg_buffer_slot_bits(ba, m->slots_a) : 0;
-	uint64_t lim = 0, st;
-	if (pw)
-		lim = max64(lim, cdiv(c->rw, pw));
-	if (pa)
-		lim = max64(lim, cdiv(c->ra, pa));
+	uint64_t lim = max64(c->lw[m->slots_w], c->la[m->slots_a]), st;
 	st = lim > c->tt.interval ? lim - c->tt.interval : 0;
 	t->I = c->tt.interval + st;
 	t->C = c->tt.cycles + st;
 	t->r = t->C - c->tt.drain;
-	t->xb = cfg_arch_xfer_cycles(a, bw, m->slots_w, c->wb) +
-		(c->sb ? cfg_arch_xfer_cycles(a, bw, m->slots_w, c->sb) : 0);
-	t->xa = cfg_arch_xfer_cycles(a, ba, m->slots_a, c->ab);
-	t->xo = cfg_arch_xfer_cycles(a, bo, m->slots_o, c->ob);
+	t->xb = c->xb[m->slots_w];
+	t->xa = c->xa[m->slots_a];
+	t->xo = c->xo[m->slots_o];
 }
 
 /* How long after the previous MM an iteration's MM starts: the array's
@@ -183,12 +258,12 @@ static void class_time(const struct cfg_arch *a, const struct cc_mapping *m,
  * for (a single slot: the previous MM's operands consumed; two slots: those
  * of the MM two loads back), and on the first K tile of an output tile the
  * output slot (its store). */
-static uint64_t spacing(const struct cfg_arch *a, const struct cc_mapping *m,
+static uint64_t spacing(const struct mctx *x, const struct cc_mapping *m,
 			const struct ctime *t, const struct tcls *c, bool ld_b,
 			bool ld_a, bool stream_b, bool stream_a, bool first_k,
 			uint64_t dq, uint64_t r_prev)
 {
-	uint64_t L = a->dram.latency_cycles, s = t->I + (ld_a ? c->pre : 0), lag = 0;
+	uint64_t L = x->L, s = t->I + (ld_a ? c->pre : 0), lag = 0;
 	/* the previous MM is most often a full tile (an edge tile's
 	 * predecessor is) */
 	struct ctime tp = *t;
@@ -218,23 +293,14 @@ static uint64_t spacing(const struct cfg_arch *a, const struct cc_mapping *m,
 	return s;
 }
 
-/* Transfer cycles of an A strip (mt x K) into its slot. */
-static uint64_t strip_xfer(const struct cfg_arch *a, const struct cc_mapping *m,
-			   const struct pe_layout *l, uint64_t K, uint64_t mt)
-{
-	return cfg_arch_xfer_cycles(a, buffer(a, m->buf_a), m->slots_a,
-				    cc_bits_to_bytes((double)mt * K, l->a_bits));
-}
-
 /* The estimate of cc_map.h over the iteration classes of the loop nest. */
-static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
-		     const struct pe_layout *l, const struct shape *sh,
+static void estimate(const struct mctx *x, const struct shape *sh,
 		     struct cc_mapping *m)
 {
-	const struct pe_family *f = pe_family_of(a);
+	const struct cc_gemm *g = x->g;
 	bool nmk = m->order == CC_ORDER_NMK;
 	const struct dimt *dO = nmk ? &sh->dn : &sh->dm, *dY = nmk ? &sh->dm : &sh->dn;
-	uint64_t tmid = nmk ? m->tm : m->tn, dq = 0, L = a->dram.latency_cycles;
+	uint64_t tmid = nmk ? m->tm : m->tn, dq = x->dq, L = x->L;
 	uint64_t sum = 0, xall = 0, xload = 0, issue = 0, steps = 0, last = 0, rf, xsingle = 0;
 	uint64_t pre = 0;	/* table precompute on the array (LUT-TC) */
 	/* a pipelined op's copies: its loop nest again per copy, both operands
@@ -242,13 +308,8 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	uint64_t heads = g->repeat > 1 ? g->repeat : 1;
 	bool one = m->tm * m->tn * m->tk == 1 && heads > 1;
 	struct ctime t0, tl;
-	struct pe_params pp;
 
-	if (l->dequant && f->dq_cycles) {
-		pe_params_from_arch(a, g->model, g->phase, &pp);
-		dq = f->dq_cycles(&pp);
-	}
-	class_time(a, m, &sh->c[0][0][0], &t0);
+	class_time(m, &sh->c[0][0][0], &t0);
 	rf = t0.r;
 	for (int oc = 0; oc < dO->n; oc++)
 		for (int yc = 0; yc < dY->n; yc++)
@@ -257,7 +318,7 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 				const struct tcls *c = &sh->c[mi][ni][kc];
 				uint64_t n = dO->cnt[oc] * dY->cnt[yc] * sh->dk.cnt[kc] * heads;
 				struct ctime t;
-				class_time(a, m, c, &t);
+				class_time(m, c, &t);
 				issue += n * t.I;
 				steps += n * c->tt.steps;
 				if (kc == 0)	/* one store per output tile */
@@ -269,12 +330,12 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 					 * strip */
 					uint64_t na = yc == 0 && kc == 0 ? dO->cnt[oc] * heads : 0;
 					uint64_t nf = kc == 0 ? dO->cnt[oc] * dY->cnt[yc] * heads : 0;
-					uint64_t xs = strip_xfer(a, m, l, g->K, sh->dm.len[oc]);
+					uint64_t xs = sh->xs[oc][m->slots_a];
 					struct ctime ts = t;
 					ts.xa = xs;
-					uint64_t sa = spacing(a, m, &ts, c, true, true, true, false, true, dq, rf);
-					uint64_t sf = spacing(a, m, &t, c, true, false, true, false, true, dq, rf);
-					uint64_t so = spacing(a, m, &t, c, true, false, true, false, false, dq, rf);
+					uint64_t sa = spacing(x, m, &ts, c, true, true, true, false, true, dq, rf);
+					uint64_t sf = spacing(x, m, &t, c, true, false, true, false, true, dq, rf);
+					uint64_t so = spacing(x, m, &t, c, true, false, true, false, false, dq, rf);
 					sum += na * sa + (nf - na) * sf + (n - nf) * so;
 					if (is_last)
 						last = so;
@@ -283,8 +344,8 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 				} else if (m->tk > 1 || one) {
 					/* both operands change every iteration */
 					uint64_t nf = kc == 0 ? dO->cnt[oc] * dY->cnt[yc] * heads : 0;
-					uint64_t sf = spacing(a, m, &t, c, true, true, true, true, true, dq, rf);
-					uint64_t so = spacing(a, m, &t, c, true, true, true, true, false, dq, rf);
+					uint64_t sf = spacing(x, m, &t, c, true, true, true, true, true, dq, rf);
+					uint64_t so = spacing(x, m, &t, c, true, true, true, true, false, dq, rf);
 					sum += nf * sf + (n - nf) * so;
 					pre += n * c->pre;
 					if (is_last)
@@ -300,10 +361,10 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 					bool ob = nmk, oa = !nmk;
 					/* with one mid tile every iteration is a new
 					 * outer tile: the outer operand streams */
-					uint64_t sf = spacing(a, m, &t, c, ob || mid_moves, oa || mid_moves,
+					uint64_t sf = spacing(x, m, &t, c, ob || mid_moves, oa || mid_moves,
 							      nmk ? !mid_moves : mid_moves,
 							      nmk ? mid_moves : !mid_moves, true, dq, rf);
-					uint64_t so = spacing(a, m, &t, c, !ob, !oa, !nmk, nmk, true, dq, rf);
+					uint64_t so = spacing(x, m, &t, c, !ob, !oa, !nmk, nmk, true, dq, rf);
 					sum += nf * sf + (n - nf) * so;
 					/* an outer tile's own stalls beyond its
 					 * iterations' spacing, the outer operand
@@ -352,10 +413,10 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	/* MM t+1 starts max(MM t's interval, what t+1's loads wait for) after
 	 * MM t: summed per class over every iteration but the last, which
 	 * instead takes its whole cycles */
-	class_time(a, m, &sh->c[sh->dm.n - 1][sh->dn.n - 1][sh->dk.n - 1], &tl);
+	class_time(m, &sh->c[sh->dm.n - 1][sh->dn.n - 1][sh->dk.n - 1], &tl);
 	xall += xload;
 	if (m->order == CC_ORDER_MNK_A)
-		t0.xa = strip_xfer(a, m, l, g->K, sh->dm.len[0]);
+		t0.xa = sh->xs[0][m->slots_a];
 	m->est_sched = t0.xb + t0.xa + L + sh->c[0][0][0].pre + (sum > last ? sum - last : 0) + tl.C + dq + tl.xo;
 	m->est_cycles = max64(m->est_sched, max64(xload + L + tl.C + dq + tl.xo, xall));
 	m->compute_cycles = issue + pre;
@@ -363,37 +424,35 @@ static void estimate(const struct cfg_arch *a, const struct cc_gemm *g,
 	m->ideal_cycles = max64(issue + pre + xsingle, xall);
 	if (g->prices) {
 		const struct cc_prices *p = g->prices;
-		double pes = (double)cfg_arch_pes(a, g->phase);
+		double pes = x->pes;
 		double fd = (double)(sh->c[0][0][0].tt.fill + sh->c[0][0][0].tt.drain);
+		uint64_t wr = (m->w_total + m->s_total) * reload(m->order, sh->trips, 6);
 		m->est_energy_pj = pes * ((double)(issue + pre) + fd) * p->pe_cycle +
 				   (double)steps * p->tile_read +
-				   (double)((m->w_total + m->s_total) * reload(m->order, sh->trips, 6)) / 8.0 *
-					   p->weight_write64 +
-				   (double)(m->dram_read_bytes + m->dram_write_bytes -
-					    (m->w_total + m->s_total) * reload(m->order, sh->trips, 6)) /
+				   (double)wr / 8.0 * p->weight_write64 +
+				   (double)(m->dram_read_bytes + m->dram_write_bytes - wr) /
 					   8.0 * p->input_write64 +
 				   (double)m->dram_read_bytes * 8.0 * p->dram_read_bit +
 				   (double)m->dram_write_bytes * 8.0 * p->dram_write_bit;
 	}
 }
 
-/* The capacities and traffic of a candidate; false (with the reason) when
- * it does not fit. */
-static bool fits(const struct cfg_arch *a, const struct cc_gemm *g,
-		 const struct pe_layout *l, uint64_t Mt, uint64_t Kt, uint64_t Nt,
-		 int order, uint32_t sw, uint32_t sa, uint32_t so, struct cc_mapping *m)
+/* A candidate's tiles, trip counts and traffic: what its slots do not
+ * change; false (with the reason) when its order does not apply. */
+static bool fit_tiles(const struct mctx *x, uint64_t Mt, uint64_t Kt, uint64_t Nt,
+		      int order, struct cc_mapping *m)
 {
-	const struct cfg_shape *sh = cfg_arch_shape(a, g->phase);
-	uint64_t trips[3], wcap, acap, ocap;
+	const struct cc_gemm *g = x->g;
+	const struct pe_layout *l = x->l;
+	uint64_t trips[3];
 
-	*m = (struct cc_mapping){ .layout = *l, .Mt = Mt, .Kt = Kt, .Nt = Nt, .order = order,
-				  .slots_w = sw, .slots_a = sa, .slots_o = so };
+	*m = (struct cc_mapping){ .layout = *l, .Mt = Mt, .Kt = Kt, .Nt = Nt, .order = order };
 	m->tm = trips[0] = cdiv(g->M, Mt);
 	m->tn = trips[1] = cdiv(g->N, Nt);
 	m->tk = trips[2] = cdiv(g->K, Kt);
-	m->buf_w = buffer_index(a, "weight");
-	m->buf_a = buffer_index(a, "input");
-	m->buf_o = buffer_index(a, "output");
+	m->buf_w = x->buf_w;
+	m->buf_a = x->buf_a;
+	m->buf_o = x->buf_o;
 
 	if (order == CC_ORDER_MNK_A && (m->tk < 2 || m->tn < 2 || l->precompute)) {
 		snprintf(m->reason, sizeof m->reason,
@@ -408,34 +467,6 @@ static bool fits(const struct cfg_arch *a, const struct cc_gemm *g,
 	m->table_tile_bytes = cc_bits_to_bytes((double)Mt * Ka, l->table_bits_per_a);
 	m->o_tile_bytes = cc_bits_to_bytes((double)Mt * Nt,
 					   m->tk > 1 ? l->acc_bits : l->out_bits);
-
-	wcap = capacity(a, m->buf_w);
-	acap = capacity(a, m->buf_a);
-	ocap = capacity(a, m->buf_o);
-	if (sw * (m->w_tile_bytes + m->s_tile_bytes) > wcap) {
-		snprintf(m->reason, sizeof m->reason, "weight tile %llu B x %u slots exceeds the weight buffer (%llu B)",
-			 (unsigned long long)(m->w_tile_bytes + m->s_tile_bytes), sw,
-			 (unsigned long long)wcap);
-		return false;
-	}
-	if (sa * (m->a_tile_bytes + m->table_tile_bytes) > acap) {
-		snprintf(m->reason, sizeof m->reason, "input tile %llu B x %u slots exceeds the input buffer (%llu B)",
-			 (unsigned long long)(m->a_tile_bytes + m->table_tile_bytes), sa,
-			 (unsigned long long)acap);
-		return false;
-	}
-	if (m->buf_o >= 0) {
-		if (so * m->o_tile_bytes > ocap) {
-			snprintf(m->reason, sizeof m->reason, "output tile exceeds the output buffer");
-			return false;
-		}
-	} else if (m->tk > 1 && (Mt > sh->cols || Nt > sh->rows)) {
-		snprintf(m->reason, sizeof m->reason,
-			 "partial sums of a %llux%llu tile do not fit the %ux%u PE accumulators (no output buffer)",
-			 (unsigned long long)Mt, (unsigned long long)Nt, sh->rows, sh->cols);
-		return false;
-	}
-
 	m->w_total = tiled_bytes(g->K, Kt, g->N, Nt, l->code_bits);
 	m->s_total = tiled_bytes(g->K, Kt, g->N, Nt, l->side_bits);
 	m->a_total = tiled_bytes(g->M, Mt, g->K, Ka, l->a_bits);
@@ -443,6 +474,47 @@ static bool fits(const struct cfg_arch *a, const struct cc_gemm *g,
 	m->dram_read_bytes = (m->w_total + m->s_total) * reload(order, trips, 2u | 4u) +
 			     m->a_total * reload(order, trips, 1u | 4u);
 	m->dram_write_bytes = m->o_total;
+	return true;
+}
+
+/* The candidate of fit_tiles with sw, sa and so slots of its weight, input
+ * and output tiles: false when they exceed the buffers, with the reason in
+ * why (NULL: none; the search writes it only when nothing fits). */
+static bool fit_slots(const struct mctx *x, struct cc_mapping *m, uint32_t sw,
+		      uint32_t sa, uint32_t so, char why[200])
+{
+	m->slots_w = sw;
+	m->slots_a = sa;
+	m->slots_o = so;
+	m->feasible = false;
+	if (sw * (m->w_tile_bytes + m->s_tile_bytes) > x->wcap) {
+		if (why)
+			snprintf(why, 200, "weight tile %llu B x %u slots exceeds the weight buffer (%llu B)",
+				 (unsigned long long)(m->w_tile_bytes + m->s_tile_bytes), sw,
+				 (unsigned long long)x->wcap);
+		return false;
+	}
+	if (sa * (m->a_tile_bytes + m->table_tile_bytes) > x->acap) {
+		if (why)
+			snprintf(why, 200, "input tile %llu B x %u slots exceeds the input buffer (%llu B)",
+				 (unsigned long long)(m->a_tile_bytes + m->table_tile_bytes), sa,
+				 (unsigned long long)x->acap);
+		return false;
+	}
+	if (m->buf_o >= 0) {
+		if (so * m->o_tile_bytes > x->ocap) {
+			if (why)
+				snprintf(why, 200, "output tile exceeds the output buffer");
+			return false;
+		}
+	} else if (m->tk > 1 && (m->Mt > x->ash->cols || m->Nt > x->ash->rows)) {
+		if (why)
+			snprintf(why, 200,
+				 "partial sums of a %llux%llu tile do not fit the %ux%u PE accumulators (no output buffer)",
+				 (unsigned long long)m->Mt, (unsigned long long)m->Nt, x->ash->rows,
+				 x->ash->cols);
+		return false;
+	}
 	m->feasible = true;
 	return true;
 }
@@ -452,11 +524,19 @@ bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 		 uint64_t Nt, int order, uint32_t slots_w, uint32_t slots_a,
 		 uint32_t slots_o, struct cc_mapping *m)
 {
+	struct mctx x;
 	struct shape sh;
-	if (!fits(a, g, l, Mt, Kt, Nt, order, slots_w, slots_a, slots_o, m))
+	if (slots_w - 1 > 1 || slots_a - 1 > 1 || slots_o - 1 > 1) {
+		*m = (struct cc_mapping){ .layout = *l };
+		snprintf(m->reason, sizeof m->reason, "an operand has one slot or two");
 		return false;
-	shape_init(a, g, l, Mt, Kt, Nt, &sh);
-	estimate(a, g, l, &sh, m);
+	}
+	mctx_init(a, g, l, &x);
+	if (!fit_tiles(&x, Mt, Kt, Nt, order, m) ||
+	    !fit_slots(&x, m, slots_w, slots_a, slots_o, m->reason))
+		return false;
+	shape_init(&x, Mt, Kt, Nt, &sh);
+	estimate(&x, &sh, m);
 	return true;
 }
 
@@ -562,23 +642,22 @@ static bool ranks_before(int obj, const struct cands *cs, const struct cand *x,
 
 /* Can candidate c (its traffic known, its timing not yet) still rank
  * first? */
-static bool hopeless(const struct cfg_arch *a, const struct cands *cs,
+static bool hopeless(const struct mctx *x, const struct cands *cs,
 		     const struct cc_mapping *c)
 {
 	uint64_t t = c->dram_read_bytes + c->dram_write_bytes;
 	if (!cs->n)
 		return false;
-	if (a->mapper.objective == CFG_MAP_TRAFFIC)
+	if (x->a->mapper.objective == CFG_MAP_TRAFFIC)
 		return t > cs->min_traffic;
-	if (a->mapper.objective == CFG_MAP_CYCLES)
-		return !within(cdiv(t * 8, cfg_arch_dram_bits(a)), cs->min_est);
+	if (x->a->mapper.objective == CFG_MAP_CYCLES)
+		return !within(cdiv(t * 8, x->dram_bits), cs->min_est);
 	return false;
 }
 
-static bool keep(struct cands *cs, const struct cfg_arch *a,
+static bool keep(struct cands *cs, const struct cfg_shape *sh,
 		 const struct cc_gemm *g, const struct cc_mapping *m)
 {
-	const struct cfg_shape *sh = cfg_arch_shape(a, g->phase);
 	struct cand *x;
 	if (ps_grow(&cs->c, &cs->cap, cs->n, sizeof *cs->c, 1024, NULL))
 		return false;
@@ -648,20 +727,34 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 	uint32_t max_w = bw && bw->double_buffered ? 2 : 1;
 	uint32_t max_a = ba && ba->double_buffered ? 2 : 1;
 	uint32_t min_o = bo ? 1 : 2, max_o = bo ? (bo->double_buffered ? 2 : 1) : 2;
-	uint64_t wcap = bw ? (uint64_t)(bw->size_kib * 1024.0) : 0;
-	uint64_t acap = ba ? (uint64_t)(ba->size_kib * 1024.0) : 0;
 	struct cands cs = { 0 };
 	struct pe_layout l;
+	struct mctx x;
+	struct cc_map_choice ch;
 	uint64_t mc0[80], nc0[80], kc[80];
 	size_t nm0, nn0, nk;
 	uint64_t a_bytes, compulsory;
 	char last[200] = "no candidate";
+	/* the last candidate that did not fit: its reason, if nothing does */
+	struct {
+		uint64_t Mt, Kt, Nt;
+		int order;
+		uint32_t sw, sa, so;
+	} fail = { 0 };
 
 	if (!g->M || !g->K || !g->N)
 		return ps_errf(err, PS_EINPUT, "GEMM %llux%llux%llu: dims must be > 0",
 			       (unsigned long long)g->M, (unsigned long long)g->K,
 			       (unsigned long long)g->N);
 	cc_layout_for(a, g, &l);
+	memset(best, 0, sizeof *best);
+	if (cc_map_memo_get(a, g, &ch)) {
+		cc_map_eval(a, g, &l, ch.Mt, ch.Kt, ch.Nt, ch.order, ch.slots_w, ch.slots_a,
+			    ch.slots_o, best);
+		best->bound_buffers_cycles = ch.bound_buffers_cycles;
+		return PS_OK;
+	}
+	mctx_init(a, g, &l, &x);
 	a_bytes = cc_bits_to_bytes((double)g->M * g->K, l.a_bits);
 	compulsory = a_bytes + cc_bits_to_bytes((double)g->K * g->N, l.code_bits + l.side_bits) +
 		     cc_bits_to_bytes((double)g->M * g->N, l.out_bits);
@@ -674,7 +767,6 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 		uint64_t al = l.k_align ? l.k_align : 1;
 		nk = add_cand(kc, nk, 80, cdiv(cdiv(g->K, parts), al) * al, g->K - 1);
 	}
-	memset(best, 0, sizeof *best);
 	for (size_t k = 0; k < nk; k++) {
 		uint64_t mc[96], nc[96];
 		size_t nm = nm0, nn = nn0;
@@ -682,14 +774,14 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 		memcpy(nc, nc0, nn0 * sizeof *nc);
 		/* tiles that fill a slot of their buffer */
 		for (uint32_t s = 1; s <= 2; s++) {
-			nm = add_fill(mc, nm, 96, acap, s,
+			nm = add_fill(mc, nm, 96, x.acap, s,
 				      (double)kc[k] * (l.a_bits + l.table_bits_per_a) / 8.0,
 				      ash->cols, g->M);
 			/* and A strips (Mt x K) that fill it */
 			if (kc[k] < g->K)
-				nm = add_fill(mc, nm, 96, acap, s, (double)g->K * l.a_bits / 8.0,
+				nm = add_fill(mc, nm, 96, x.acap, s, (double)g->K * l.a_bits / 8.0,
 					      ash->cols, g->M);
-			nn = add_fill(nc, nn, 96, wcap, s,
+			nn = add_fill(nc, nn, 96, x.wcap, s,
 				      (double)kc[k] * (l.code_bits + l.side_bits) / 8.0,
 				      ash->rows, g->N);
 		}
@@ -698,6 +790,8 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 				struct shape sh;
 				bool have = false;
 				for (int o = 0; o < CC_ORDER_N; o++) {
+					struct cc_mapping c;
+					bool tiles;
 					/* one outer and one mid tile: the orders agree */
 					if (o == CC_ORDER_MNK && (mc[i] == g->M || nc[j] == g->N))
 						continue;
@@ -711,22 +805,28 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 					    (kc[k] >= g->K || nc[j] >= g->N || nc[j] < ash->rows || l.precompute ||
 					     a_bytes * (cdiv(g->N, nc[j]) - 1) * CC_MAP_TIE < compulsory))
 						continue;
+					tiles = fit_tiles(&x, mc[i], kc[k], nc[j], o, &c);
 					for (uint32_t sw = 1; sw <= max_w; sw++)
 						for (uint32_t sa = 1; sa <= max_a; sa++)
 							for (uint32_t so = min_o; so <= max_o; so++) {
-								struct cc_mapping c;
-								if (!fits(a, g, &l, mc[i], kc[k], nc[j], o, sw, sa, so, &c)) {
-									memcpy(last, c.reason, sizeof last);
+								if (!tiles || !fit_slots(&x, &c, sw, sa, so, NULL)) {
+									fail.Mt = mc[i];
+									fail.Kt = kc[k];
+									fail.Nt = nc[j];
+									fail.order = o;
+									fail.sw = sw;
+									fail.sa = sa;
+									fail.so = so;
 									continue;
 								}
-								if (hopeless(a, &cs, &c))
+								if (hopeless(&x, &cs, &c))
 									continue;
 								if (!have) {
-									shape_init(a, g, &l, mc[i], kc[k], nc[j], &sh);
+									shape_init(&x, mc[i], kc[k], nc[j], &sh);
 									have = true;
 								}
-								estimate(a, g, &l, &sh, &c);
-								if (!keep(&cs, a, g, &c)) {
+								estimate(&x, &sh, &c);
+								if (!keep(&cs, ash, g, &c)) {
 									free(cs.c);
 									return ps_errf(err, PS_ENOMEM, "out of memory");
 								}
@@ -750,9 +850,18 @@ enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 				v = &cs.c[i];
 		if (v && w->est + w->est / CC_MAP_TIE >= v->est)
 			w = v;
+		ch = (struct cc_map_choice){ w->Mt, w->Kt, w->Nt, w->order, w->sw, w->sa, w->so,
+					     cs.min_ideal };
+		cc_map_memo_put(a, g, &ch);
 		cc_map_eval(a, g, &l, w->Mt, w->Kt, w->Nt, w->order, w->sw, w->sa, w->so, best);
 		best->bound_buffers_cycles = cs.min_ideal;
 	} else {
+		if (fail.Mt) {
+			struct cc_mapping c;
+			if (fit_tiles(&x, fail.Mt, fail.Kt, fail.Nt, fail.order, &c))
+				fit_slots(&x, &c, fail.sw, fail.sa, fail.so, c.reason);
+			memcpy(last, c.reason, sizeof last);
+		}
 		best->layout = l;
 		snprintf(best->reason, sizeof best->reason,
 			 "GEMM %llux%llux%llu does not fit: even the smallest tiles fail (%.120s)",

@@ -42,6 +42,7 @@
 #ifndef CC_MAP_H
 #define CC_MAP_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -118,7 +119,8 @@ void cc_layout_for(const struct cfg_arch *a, const struct cc_gemm *g,
 enum ps_status cc_map_gemm(const struct cfg_arch *a, const struct cc_gemm *g,
 			   struct cc_mapping *m, struct ps_err *err);
 
-/* Evaluate one candidate (used by the search and by tests). */
+/* Evaluate one candidate (used by the search and by tests); each operand
+ * has one slot or two. */
 bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 		 const struct pe_layout *l, uint64_t Mt, uint64_t Kt,
 		 uint64_t Nt, int order, uint32_t slots_w, uint32_t slots_a,
@@ -132,6 +134,11 @@ bool cc_map_eval(const struct cfg_arch *a, const struct cc_gemm *g,
 void cc_gemm_bound(const struct cfg_arch *a, const struct cc_gemm *g,
 		   uint64_t repeat, uint64_t *compute, uint64_t *dram);
 
-uint64_t cc_bits_to_bytes(double elems, double bits);
+/* Whole bytes of elems elements of `bits` bits (inline: the mapper's
+ * search sizes every candidate's tiles). */
+static inline uint64_t cc_bits_to_bytes(double elems, double bits)
+{
+	return (uint64_t)ceil(elems * bits / 8.0);
+}
 
 #endif

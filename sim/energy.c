@@ -1,6 +1,7 @@
 /* energy.c - the only place where energies meet action counts. */
 #include "energy.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,6 +55,10 @@ enum ps_status energy_price(const struct cfg_energy *e,
 {
 	memset(out, 0, sizeof *out);
 	for (int ph = 0; ph < 2; ph++) {
+		/* each category's factor, looked up when its first action
+		 * counts (every row of a run is priced) */
+		double fc[SIM_CAT_N];
+		bool have[SIM_CAT_N] = { false };
 		for (int a = 0; a < SIM_ACT_N; a++) {
 			const struct cfg_energy_entry *x;
 			double count = acts->n[ph][a], f, pj;
@@ -73,8 +78,10 @@ enum ps_status energy_price(const struct cfg_energy *e,
 					       e->path, x->name,
 					       cfg_unit_names[action_unit[a]],
 					       cfg_unit_names[x->unit]);
-			if (factor(e, action_cat[a], ph, &f, err))
+			if (!have[action_cat[a]] && factor(e, action_cat[a], ph, &fc[action_cat[a]], err))
 				return PS_EINPUT;
+			have[action_cat[a]] = true;
+			f = fc[action_cat[a]];
 			pj = count * x->value * f;
 			out->by_action[a] += pj;
 			switch (action_cat[a]) {

@@ -147,6 +147,7 @@ struct sim_rows {
 	const struct cfg_energy *energy;
 	const char *model;
 	bool bounds;
+	double w_bits[2];	/* stored bits per weight per phase (bounds) */
 	sim_row_fn emit;
 	void *ctx;
 	struct sim_op_stats *grp, *cur;	/* the pending group's first layer, the current layer */

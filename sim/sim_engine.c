@@ -85,7 +85,7 @@ struct memo {
 /* What a body named by a compiler key needs once: its hash and slots. */
 #define KEY_CACHE 64
 struct key_cache {
-	uint64_t key, hash;
+	uint64_t key, hash, kslots_hash;
 	uint32_t slots[CFG_MAX_BUFFERS], kslots[CFG_MAX_BUFFERS][3];
 };
 
@@ -127,6 +127,7 @@ struct sim_engine {
 	 * operands); every other first load waits for the last MM */
 	uint64_t bar_prev, bar_last;
 	uint32_t kslots[CFG_MAX_BUFFERS][3], prev_kslots[CFG_MAX_BUFFERS][3];
+	uint64_t kslots_hash;		/* of kslots (set with them) */
 	uint64_t prev_kslots_hash;	/* of prev_kslots, when ..._ok */
 	bool prev_kslots_ok;
 	uint32_t nld[CFG_MAX_BUFFERS][3];
@@ -648,7 +649,8 @@ static void keep_kslots(struct sim_engine *e)
 {
 	if (memcmp(e->prev_kslots, e->kslots, sizeof e->prev_kslots)) {
 		memcpy(e->prev_kslots, e->kslots, sizeof e->prev_kslots);
-		e->prev_kslots_ok = false;
+		e->prev_kslots_hash = e->kslots_hash;
+		e->prev_kslots_ok = true;
 	}
 }
 
@@ -673,7 +675,7 @@ static enum ps_status run_block_once(struct sim_engine *e, struct ps_err *err)
 	rlast = e->compute_end - base;
 	/* which of the new loads may use the other half depends on the
 	 * previous block's slots */
-	if (!e->prev_kslots_ok) {	/* they rarely change: hash on change */
+	if (!e->prev_kslots_ok) {	/* the first block's: none before */
 		e->prev_kslots_hash = cfg_fnv1a(e->prev_kslots, sizeof e->prev_kslots, CFG_FNV_INIT);
 		e->prev_kslots_ok = true;
 	}
@@ -836,13 +838,18 @@ static enum ps_status close_block(struct sim_engine *e, struct ps_err *err)
 			e->blk_hash = k->hash;
 			memcpy(e->slots, k->slots, sizeof e->slots);
 			memcpy(e->kslots, k->kslots, sizeof e->kslots);
+			e->kslots_hash = k->kslots_hash;
 		} else {
 			if (!e->compat)
 				st = check_buffers(e, err);
 			e->blk_hash = block_hash(e);
+			/* hashed with the slots, not per block execution: the
+			 * previous block's (run_block_once) alternate op by op */
+			e->kslots_hash = cfg_fnv1a(e->kslots, sizeof e->kslots, CFG_FNV_INIT);
 			if (!st && e->blk_key) {
 				k->key = e->blk_key;
 				k->hash = e->blk_hash;
+				k->kslots_hash = e->kslots_hash;
 				memcpy(k->slots, e->slots, sizeof k->slots);
 				memcpy(k->kslots, e->kslots, sizeof k->kslots);
 			}

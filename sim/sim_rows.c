@@ -16,6 +16,8 @@ void sim_rows_init(struct sim_rows *r, const struct cfg_arch *a,
 {
 	*r = (struct sim_rows){ .a = a, .energy = energy, .model = model,
 				.bounds = bounds, .emit = emit, .ctx = ctx };
+	for (int ph = 0; ph < 2 && bounds; ph++)
+		r->w_bits[ph] = pe_weight_bits(a, model, ph);
 }
 
 /* Equal but for the layer index (and the counts that merging adds up). */
@@ -52,7 +54,7 @@ static void bound(struct sim_rows *r, struct sim_op_stats *s)
 		       k.repeat * 17 + (uint64_t)k.phase) % SIM_ROWS_CACHE];
 	if (!c->valid || memcmp(&c->key, &k, sizeof k)) {
 		struct cc_gemm g = { o->M, o->K, o->N, o->phase, o->kind,
-				     pe_weight_bits(r->a, r->model, o->phase), r->model, NULL,
+				     r->w_bits[o->phase ? 1 : 0], r->model, NULL,
 				     o->repeat };
 		c->valid = true;
 		c->key = k;

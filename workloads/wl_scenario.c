@@ -243,9 +243,12 @@ static struct wl_op *put(struct emit *e, const char *name, int cls, int kind,
 			 uint64_t M, uint64_t K, uint64_t N, uint64_t repeat)
 {
 	struct wl_op *op = &e->ops[e->n++];
+	size_t n = strlen(name);
 
+	/* a copy, not snprintf: a generate's every step lists its ops (the
+	 * template's name is all zeros) */
 	*op = e->tmpl;
-	snprintf(op->name, sizeof op->name, "%s", name);
+	memcpy(op->name, name, n < sizeof op->name ? n : sizeof op->name - 1);
 	op->cls = cls;
 	op->kind = kind;
 	op->M = M;

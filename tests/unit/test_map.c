@@ -18,6 +18,7 @@
 #include "pe.h"
 #include "cc_compile.h"
 #include "cc_emit.h"
+#include "cc_map_memo.h"
 #include "test_util.h"
 
 #define DATA PESIM_TEST_DATA
@@ -465,6 +466,75 @@ static void test_a_strip(void **state)
 	}
 }
 
+/* The memo of searched choices (cc_map_memo.h): a GEMM mapped again is
+ * a hit and the same mapping; an arch changed in place (the same pointer,
+ * another DRAM rate or buffer), another model name or other prices are
+ * misses, and the changed arch's mapping is what a fresh search finds
+ * (a memo keyed on anything less would serve the stale one: the DRAM rate
+ * halved changes the estimate). */
+static bool same_mapping(const struct cc_mapping *x, const struct cc_mapping *y)
+{
+	return x->feasible == y->feasible && !strcmp(x->reason, y->reason) && x->Mt == y->Mt &&
+	       x->Kt == y->Kt && x->Nt == y->Nt && x->order == y->order &&
+	       x->slots_w == y->slots_w && x->slots_a == y->slots_a && x->slots_o == y->slots_o &&
+	       x->est_cycles == y->est_cycles && x->est_sched == y->est_sched &&
+	       x->ideal_cycles == y->ideal_cycles && x->compute_cycles == y->compute_cycles &&
+	       x->dram_cycles == y->dram_cycles && x->dram_read_bytes == y->dram_read_bytes &&
+	       x->dram_write_bytes == y->dram_write_bytes && x->est_energy_pj == y->est_energy_pj &&
+	       x->bound_buffers_cycles == y->bound_buffers_cycles;
+}
+
+static void test_memo(void **state)
+{
+	struct cfg_arch *a = calloc(1, sizeof *a);
+	struct cc_prices pr = { 1, 2, 3, 4, 5, 6 };
+	struct cc_mapping m1, m2, m3, m4;
+	struct ps_err err;
+	uint64_t h, mi;
+	(void)state;
+	assert_non_null(a);
+	assert_int_equal(pe_arch_load(PESIM_SRCDIR "/configs/arch/bitmod/bitmod-lossy.yaml", a, &err),
+			 PS_OK);
+	struct cc_gemm g = { 1, 4096, 4096, WL_DECODE, WL_LINEAR, pe_weight_bits(a, NULL, 1),
+			     NULL, NULL, 1 };
+	cc_map_memo_clear();
+	assert_int_equal(cc_map_gemm(a, &g, &m1, &err), PS_OK);
+	assert_int_equal(cc_map_gemm(a, &g, &m2, &err), PS_OK);
+	cc_map_memo_counts(&h, &mi);
+	assert_int_equal(h, 1);
+	assert_int_equal(mi, 1);
+	assert_true(m1.feasible && same_mapping(&m1, &m2));
+	/* the same arch in place with half the DRAM rate */
+	a->dram.bits_per_cycle /= 2;
+	assert_int_equal(cc_map_gemm(a, &g, &m3, &err), PS_OK);
+	cc_map_memo_counts(&h, &mi);
+	assert_int_equal(h, 1);
+	assert_int_equal(mi, 2);
+	assert_true(m3.est_cycles > m1.est_cycles);
+	cc_map_memo_clear();
+	assert_int_equal(cc_map_gemm(a, &g, &m4, &err), PS_OK);
+	assert_true(same_mapping(&m3, &m4));
+	/* the model's name and the prices are keys too */
+	a->dram.bits_per_cycle *= 2;
+	cc_map_memo_clear();
+	assert_int_equal(cc_map_gemm(a, &g, &m1, &err), PS_OK);
+	g.model = "llama-2-7b";
+	assert_int_equal(cc_map_gemm(a, &g, &m2, &err), PS_OK);
+	g.prices = &pr;
+	assert_int_equal(cc_map_gemm(a, &g, &m3, &err), PS_OK);
+	pr.dram_read_bit *= 2;
+	assert_int_equal(cc_map_gemm(a, &g, &m4, &err), PS_OK);
+	cc_map_memo_counts(&h, &mi);
+	assert_int_equal(h, 0);
+	assert_int_equal(mi, 4);
+	assert_true(m4.est_energy_pj > m3.est_energy_pj);
+	assert_int_equal(cc_map_gemm(a, &g, &m2, &err), PS_OK);
+	cc_map_memo_counts(&h, &mi);
+	assert_int_equal(h, 1);
+	assert_true(same_mapping(&m2, &m4));
+	free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -473,6 +543,7 @@ int main(void)
 		cmocka_unit_test(test_objective_and_width),
 		cmocka_unit_test(test_model_trace_totals),
 		cmocka_unit_test(test_a_strip),
+		cmocka_unit_test(test_memo),
 	};
 	return cmocka_run_group_tests_name("map", tests, NULL, NULL);
 }
