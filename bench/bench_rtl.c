@@ -170,7 +170,7 @@ static void bench_one(const struct rtl_verify_pe *pe, void *ctx)
 	b.rst = malloc(b.n * sizeof *b.rst);
 	b.out = calloc(b.no, sizeof *b.out);
 	st = calloc(1, pe->stim->state_size ? pe->stim->state_size : 1);
-	b.state = malloc(b.g->state_size ? b.g->state_size : 1);
+	b.state = pe_bt_state_new(b.g);
 	b.m = b.r->create();
 	if (!b.in || !b.rst || !b.out || !st || !b.state || !b.m ||
 	    pe->stim->init(st, &pe->params, 1, &err) ||
