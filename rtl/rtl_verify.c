@@ -335,7 +335,7 @@ enum ps_status rtl_verify(const struct rtl_verify_opts *o,
 			       "differ", g->name, r->name);
 
 	const size_t ni = g->n_in, no = g->n_out, per = ni + 2 * no;
-	void *state = malloc(g->state_size ? g->state_size : 1);
+	void *state = pe_bt_state_new(g);
 	struct rec *ring = calloc(ring_n, sizeof *ring);
 	uint64_t *words = calloc(ring_n * per + no, sizeof *words);
 	struct rtl_model *m = r->create();

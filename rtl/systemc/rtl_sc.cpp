@@ -112,7 +112,7 @@ extern "C" enum ps_status rtl_sc_run(const struct rtl_sc_array *d,
 	if (!g || !vp || !so)
 		return ps_errf(err, PS_EINPUT, "SystemC %s: no golden model, verify entry %s "
 			       "or stimulus", d->name, f.verify_pe);
-	gs = std::calloc(1, g->state_size);
+	gs = pe_bt_state_new(g);
 	ss = std::calloc(1, so->state_size);
 	std::vector<uint64_t> in(g->n_in), exp(g->n_out), prev(g->n_out), got(g->n_out);
 	std::vector<uint64_t> hist(HIST * g->n_in);

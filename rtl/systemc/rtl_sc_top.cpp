@@ -4,6 +4,7 @@
 #include "rtl_sc_top.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 #include <stdexcept>
@@ -144,23 +145,25 @@ class c_pe : public pe_module {
 public:
 	c_pe(sc_module_name name, const struct pe_bt_ops *ops, const struct pe_params *p,
 	     bool has_rst)
-		: pe_module(name, ops, has_rst), state_(ops->state_size)
+		: pe_module(name, ops, has_rst), state_(pe_bt_state_new(ops), std::free)
 	{
 		struct ps_err err;
-		if (ops->init(state_.data(), p, &err))
+		if (!state_)
+			throw std::bad_alloc();
+		if (ops->init(state_.get(), p, &err))
 			throw std::runtime_error(std::string(ops->name) + ": " + err.msg);
 	}
 
 private:
-	std::vector<unsigned char> state_;
+	std::unique_ptr<void, void (*)(void *)> state_;
 
 	void edge(bool rst, const uint64_t *in, uint64_t *out) override
 	{
 		if (rst) {
-			ops_->reset(state_.data());
+			ops_->reset(state_.get());
 			std::fill(out, out + ops_->n_out, 0);
 		} else {
-			ops_->step(state_.data(), in, out);
+			ops_->step(state_.get(), in, out);
 		}
 	}
 };

@@ -21,7 +21,7 @@ void *tu_bt_open(const char *name, const struct pe_params *p, size_t n_in,
 		fail_msg("no bit-true model '%s'", name);
 	assert_int_equal((*ops)->n_in, n_in);
 	assert_int_equal((*ops)->n_out, n_out);
-	st = malloc((*ops)->state_size);
+	st = pe_bt_state_new(*ops);
 	assert_non_null(st);
 	if ((*ops)->init(st, p, &err) != PS_OK)
 		fail_msg("%s: %s", name, err.msg);
