@@ -40,26 +40,40 @@ place() {
 	{ ln -f "$1" "$2" 2>/dev/null || cp -f "$1" "$2"; } && touch "$2"
 }
 
+# opts: the arguments before "--", inputs: those after it (at least one,
+# else exit 2 naming what they are)
+split() {
+	local what=$1
+	shift
+	opts=() inputs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do
+		opts+=("$1")
+		shift
+	done
+	[ $# -gt 1 ] || { echo "verilate.sh: no $what after --" >&2; exit 2; }
+	shift
+	inputs=("$@")
+}
+
+# every input's path and contents, for a key
+inputs_digest() {
+	for f in "${inputs[@]}"; do
+		printf '%s\0' "$f"
+		sha256sum <"$f"
+	done
+}
+
 if [ "$1" = --runtime ]; then
 	cache=$2 out=$3 cxx=$4
 	shift 4
-	flags=()
-	while [ $# -gt 0 ] && [ "$1" != -- ]; do
-		flags+=("$1")
-		shift
-	done
-	[ $# -gt 1 ] || { echo "verilate.sh: no sources after --" >&2; exit 2; }
-	shift
-	srcs=("$@")
+	split sources "$@"
+	flags=("${opts[@]}") srcs=("${inputs[@]}")
 	name=$(basename "$out" .a)
 	key=$({
 		echo "pesim verilate.sh runtime 1"
 		"$cxx" --version | head -n 1
 		printf '%s\0' "$name" "${flags[@]}"
-		for f in "${srcs[@]}"; do
-			printf '%s\0' "$f"
-			sha256sum <"$f"
-		done
+		inputs_digest
 	} | sha256sum | cut -c1-40)
 	build_runtime() {
 		local objs=() i=0
@@ -78,24 +92,15 @@ fi
 
 cache=$1 outdir=$2 prefix=$3 verilator=$4
 shift 4
-args=()
-while [ $# -gt 0 ] && [ "$1" != -- ]; do
-	args+=("$1")
-	shift
-done
-[ $# -gt 1 ] || { echo "verilate.sh: no Verilog files after --" >&2; exit 2; }
-shift
-files=("$@")
+split "Verilog files" "$@"
+args=("${opts[@]}") files=("${inputs[@]}")
 
 key=$({
 	echo "pesim verilate.sh 2"
 	"$verilator" --version
 	g++ --version | head -n 1
 	printf '%s\0' "$prefix" "${args[@]}"
-	for f in "${files[@]}"; do
-		printf '%s\0' "$f"
-		sha256sum <"$f"
-	done
+	inputs_digest
 } | sha256sum | cut -c1-40)
 # What `verilator --build` does (make -C MDIR -f V<prefix>.mk -j 1 and the
 # -MAKEFLAGS), but the tracing's per-edge code (V<prefix>__Trace__N.cpp,
