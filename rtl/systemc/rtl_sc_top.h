@@ -29,7 +29,7 @@ namespace rtl_sc {
 
 // One signal typed by its width (1 bit: bool, 2..32: uint32_t, 33..64:
 // uint64_t, as Verilator types ports), read and written as a
-// zero-extended uint64_t. A PE's port binds to it by name and type.
+// zero-extended uint64_t. A PE's port of that type binds to it.
 class wire {
 public:
 	explicit wire(unsigned width) : width_(width) {}
